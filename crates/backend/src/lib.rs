@@ -1,0 +1,22 @@
+//! `backend`: the arithmetic core of the multisig workspace.
+//!
+//! * [`isa`]: run-time CPU detection and the [`Isa`] token that selects a SIMD path.
+//! * [`field`]: the KoalaBear prime field (Montgomery form, bit-identical with Plonky3's
+//!   `KoalaBear`) and its degree-5 extension.
+//! * [`kernels`]: slice kernels (add, mul, dot product, batch inversion, extension products, ...)
+//!   dispatched once per call to the scalar, AVX2 or AVX-512 implementation.
+//! * [`ntt`]: number-theoretic transforms and coset low-degree extensions, batched over columns
+//!   and parallelised with rayon.
+//!
+//! The dispatch rules are in `docs/dispatch.md`: SIMD code lives only in `#[target_feature]`
+//! functions inside the ISA-named modules of `simd`, is reached only through an [`Isa`] value
+//! produced by detection, and never assumes more alignment than a `u32` has.
+
+pub mod field;
+pub mod isa;
+pub mod kernels;
+pub mod ntt;
+mod simd;
+
+pub use field::KoalaBear;
+pub use isa::{Isa, IsaError, IsaName};

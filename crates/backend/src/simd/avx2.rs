@@ -1,0 +1,112 @@
+//! The AVX2 kernel set: 8 lanes of 32 bits in a `__m256i`.
+//!
+//! Everything here that touches a `__m256i` is `#[inline(always)]` and ends up inside one of
+//! the `#[target_feature(enable = "avx2")]` entry points generated at the bottom of this file.
+
+use core::arch::x86_64::*;
+
+use super::Packed;
+use crate::field::{MONTY_MU, P};
+
+/// Token for the AVX2 kernel set. Only constructible where AVX2 is known to be enabled.
+#[derive(Copy, Clone, Debug)]
+pub(crate) struct Avx2(());
+
+impl Avx2 {
+    /// # Safety
+    /// The CPU must support AVX2 (callers are `#[target_feature(enable = "avx2")]` functions).
+    #[inline(always)]
+    pub(crate) unsafe fn new_unchecked() -> Self {
+        Avx2(())
+    }
+}
+
+impl Packed for Avx2 {
+    const LANES: usize = 8;
+    type V = __m256i;
+    type Lanes = [u32; 8];
+
+    #[inline(always)]
+    fn zero_lanes(self) -> [u32; 8] {
+        [0; 8]
+    }
+
+    #[inline(always)]
+    fn load(self, s: &[u32]) -> __m256i {
+        assert!(s.len() >= 8);
+        // SAFETY: the token proves AVX2; `s` has at least 8 readable words and the load is
+        // unaligned, so any `u32` alignment is fine.
+        unsafe { _mm256_loadu_si256(s.as_ptr().cast()) }
+    }
+
+    #[inline(always)]
+    fn store(self, s: &mut [u32], v: __m256i) {
+        assert!(s.len() >= 8);
+        // SAFETY: the token proves AVX2; `s` has at least 8 writable words; unaligned store.
+        unsafe { _mm256_storeu_si256(s.as_mut_ptr().cast(), v) }
+    }
+
+    #[inline(always)]
+    fn splat(self, x: u32) -> __m256i {
+        // SAFETY: the token proves AVX2 (AVX for this one).
+        unsafe { _mm256_set1_epi32(x as i32) }
+    }
+
+    #[inline(always)]
+    fn add(self, a: __m256i, b: __m256i) -> __m256i {
+        // SAFETY: the token proves AVX2.
+        unsafe {
+            // a + b < 2p < 2^32; min(t, t - p) picks the reduced value.
+            let t = _mm256_add_epi32(a, b);
+            _mm256_min_epu32(t, _mm256_sub_epi32(t, self.splat(P)))
+        }
+    }
+
+    #[inline(always)]
+    fn sub(self, a: __m256i, b: __m256i) -> __m256i {
+        // SAFETY: the token proves AVX2.
+        unsafe {
+            // If a < b the difference wraps above 2^32 - p and t + p is the reduced value.
+            let t = _mm256_sub_epi32(a, b);
+            _mm256_min_epu32(t, _mm256_add_epi32(t, self.splat(P)))
+        }
+    }
+
+    #[inline(always)]
+    fn mul(self, a: __m256i, b: __m256i) -> __m256i {
+        // SAFETY: the token proves AVX2.
+        unsafe {
+            // Montgomery reduction on the even and odd 32-bit lanes separately:
+            // d = (a*b - ((a*b*mu) mod 2^32) * p) / 2^32 lies in (-p, p).
+            let p = self.splat(P);
+            let mu = self.splat(MONTY_MU);
+            let prod_evn = _mm256_mul_epu32(a, b);
+            let prod_odd = _mm256_mul_epu32(_mm256_srli_epi64::<32>(a), _mm256_srli_epi64::<32>(b));
+            let qp_evn = _mm256_mul_epu32(_mm256_mul_epu32(prod_evn, mu), p);
+            let qp_odd = _mm256_mul_epu32(_mm256_mul_epu32(prod_odd, mu), p);
+            let d_evn = _mm256_srli_epi64::<32>(_mm256_sub_epi64(prod_evn, qp_evn));
+            let d_odd = _mm256_sub_epi64(prod_odd, qp_odd);
+            let d = _mm256_blend_epi32::<0b1010_1010>(d_evn, d_odd);
+            // d is negative (as i32) exactly when d + p is the reduced result.
+            _mm256_min_epu32(d, _mm256_add_epi32(d, p))
+        }
+    }
+
+    #[inline(always)]
+    fn select_zero(self, x: __m256i, if_zero: __m256i, otherwise: __m256i) -> __m256i {
+        // SAFETY: the token proves AVX2.
+        unsafe {
+            let m = _mm256_cmpeq_epi32(x, _mm256_setzero_si256());
+            _mm256_blendv_epi8(otherwise, if_zero, m)
+        }
+    }
+}
+
+pub(crate) mod base {
+    //! AVX2 entry points of the base-field slice kernels.
+    use super::Avx2;
+    crate::kernels::base::entry_points_for!(
+        attr: target_feature(enable = "avx2"),
+        token: Avx2::new_unchecked()
+    );
+}

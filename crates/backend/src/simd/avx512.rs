@@ -1,0 +1,110 @@
+//! The AVX-512 kernel set: 16 lanes of 32 bits in a `__m512i` (AVX-512F).
+//!
+//! Everything here that touches a `__m512i` or a mask register is `#[inline(always)]` and ends
+//! up inside one of the `#[target_feature(enable = "avx512f,avx2")]` entry points generated at
+//! the bottom of this file.
+
+use core::arch::x86_64::*;
+
+use super::Packed;
+use crate::field::{MONTY_MU, P};
+
+/// Token for the AVX-512 kernel set. Only constructible where AVX-512F is known to be enabled.
+#[derive(Copy, Clone, Debug)]
+pub(crate) struct Avx512(());
+
+impl Avx512 {
+    /// # Safety
+    /// The CPU must support AVX-512F and AVX2 (callers are `#[target_feature]` functions
+    /// enabling both).
+    #[inline(always)]
+    pub(crate) unsafe fn new_unchecked() -> Self {
+        Avx512(())
+    }
+}
+
+impl Packed for Avx512 {
+    const LANES: usize = 16;
+    type V = __m512i;
+    type Lanes = [u32; 16];
+
+    #[inline(always)]
+    fn zero_lanes(self) -> [u32; 16] {
+        [0; 16]
+    }
+
+    #[inline(always)]
+    fn load(self, s: &[u32]) -> __m512i {
+        assert!(s.len() >= 16);
+        // SAFETY: the token proves AVX-512F; `s` has at least 16 readable words and the load
+        // is unaligned.
+        unsafe { _mm512_loadu_si512(s.as_ptr().cast()) }
+    }
+
+    #[inline(always)]
+    fn store(self, s: &mut [u32], v: __m512i) {
+        assert!(s.len() >= 16);
+        // SAFETY: the token proves AVX-512F; `s` has at least 16 writable words; unaligned.
+        unsafe { _mm512_storeu_si512(s.as_mut_ptr().cast(), v) }
+    }
+
+    #[inline(always)]
+    fn splat(self, x: u32) -> __m512i {
+        // SAFETY: the token proves AVX-512F.
+        unsafe { _mm512_set1_epi32(x as i32) }
+    }
+
+    #[inline(always)]
+    fn add(self, a: __m512i, b: __m512i) -> __m512i {
+        // SAFETY: the token proves AVX-512F.
+        unsafe {
+            let t = _mm512_add_epi32(a, b);
+            _mm512_min_epu32(t, _mm512_sub_epi32(t, self.splat(P)))
+        }
+    }
+
+    #[inline(always)]
+    fn sub(self, a: __m512i, b: __m512i) -> __m512i {
+        // SAFETY: the token proves AVX-512F.
+        unsafe {
+            let t = _mm512_sub_epi32(a, b);
+            _mm512_min_epu32(t, _mm512_add_epi32(t, self.splat(P)))
+        }
+    }
+
+    #[inline(always)]
+    fn mul(self, a: __m512i, b: __m512i) -> __m512i {
+        // SAFETY: the token proves AVX-512F.
+        unsafe {
+            // Same Montgomery reduction as the AVX2 set, on 8 even and 8 odd lanes.
+            let p = self.splat(P);
+            let mu = self.splat(MONTY_MU);
+            let prod_evn = _mm512_mul_epu32(a, b);
+            let prod_odd = _mm512_mul_epu32(_mm512_srli_epi64::<32>(a), _mm512_srli_epi64::<32>(b));
+            let qp_evn = _mm512_mul_epu32(_mm512_mul_epu32(prod_evn, mu), p);
+            let qp_odd = _mm512_mul_epu32(_mm512_mul_epu32(prod_odd, mu), p);
+            let d_evn = _mm512_srli_epi64::<32>(_mm512_sub_epi64(prod_evn, qp_evn));
+            let d_odd = _mm512_sub_epi64(prod_odd, qp_odd);
+            let d = _mm512_mask_blend_epi32(0b1010_1010_1010_1010, d_evn, d_odd);
+            _mm512_min_epu32(d, _mm512_add_epi32(d, p))
+        }
+    }
+
+    #[inline(always)]
+    fn select_zero(self, x: __m512i, if_zero: __m512i, otherwise: __m512i) -> __m512i {
+        // SAFETY: the token proves AVX-512F.
+        unsafe {
+            let m = _mm512_cmpeq_epi32_mask(x, _mm512_setzero_si512());
+            _mm512_mask_blend_epi32(m, otherwise, if_zero)
+        }
+    }
+}
+
+pub(crate) mod base {
+    //! AVX-512 entry points of the base-field slice kernels.
+    use super::Avx512;
+    crate::kernels::base::entry_points_for!(
+        attr: target_feature(enable = "avx512f,avx2"),
+        token: Avx512::new_unchecked()
+    );
+}

@@ -1,0 +1,122 @@
+//! Kernel sets: the packed operations each instruction set provides, and the rules that keep
+//! them sound.
+//!
+//! A kernel set is a zero-sized *token* type ([`scalar::Scalar`], `avx2::Avx2`,
+//! `avx512::Avx512`) implementing [`Packed`]. Generic kernels (in [`crate::kernels`] and
+//! [`crate::ntt`]) are written once over `K: Packed` and marked `#[inline(always)]`; each ISA
+//! module instantiates them inside thin `#[target_feature(enable = ...)]` entry points (see
+//! [`entry_points`]), so the whole kernel is compiled with that instruction set and no vector
+//! value ever crosses a call that is not inlined.
+//!
+//! Soundness: the SIMD tokens can only be created inside those `#[target_feature]` entry points,
+//! which the dispatcher calls only with an [`crate::Isa`] produced by detection. Every packed
+//! method therefore runs on a CPU that has the instructions it uses. Loads and stores are
+//! unaligned and take `u32` slices whose length is checked, so nothing assumes more alignment
+//! than a `u32` has.
+
+pub(crate) mod scalar;
+
+#[cfg(target_arch = "x86_64")]
+pub(crate) mod avx2;
+#[cfg(target_arch = "x86_64")]
+pub(crate) mod avx512;
+
+/// The packed operations of one instruction set, over `LANES` KoalaBear elements in
+/// Montgomery form. All outputs are fully reduced (`< p`), so results are bit-identical on
+/// every instruction set.
+pub(crate) trait Packed: Copy {
+    /// Number of 32-bit lanes in one packed value.
+    const LANES: usize;
+    /// The in-register packed value. Only ever a local inside an inlined kernel.
+    type V: Copy;
+    /// `[u32; LANES]`, for moving lanes through memory with `u32` alignment.
+    type Lanes: Copy + AsRef<[u32]> + AsMut<[u32]>;
+
+    /// An all-zero lane array.
+    fn zero_lanes(self) -> Self::Lanes;
+    /// Loads the first `LANES` words of `s` (unaligned). Panics if `s` is shorter.
+    fn load(self, s: &[u32]) -> Self::V;
+    /// Stores into the first `LANES` words of `s` (unaligned). Panics if `s` is shorter.
+    fn store(self, s: &mut [u32], v: Self::V);
+    /// Every lane set to `x`.
+    fn splat(self, x: u32) -> Self::V;
+    /// Lane-wise `a + b mod p`.
+    fn add(self, a: Self::V, b: Self::V) -> Self::V;
+    /// Lane-wise `a - b mod p`.
+    fn sub(self, a: Self::V, b: Self::V) -> Self::V;
+    /// Lane-wise Montgomery product `a * b mod p`.
+    fn mul(self, a: Self::V, b: Self::V) -> Self::V;
+    /// Lane-wise `if x == 0 { if_zero } else { otherwise }`.
+    fn select_zero(self, x: Self::V, if_zero: Self::V, otherwise: Self::V) -> Self::V;
+
+    /// Loads a lane array.
+    #[inline(always)]
+    fn load_lanes(self, l: &Self::Lanes) -> Self::V {
+        self.load(l.as_ref())
+    }
+    /// Stores into a lane array.
+    #[inline(always)]
+    fn to_lanes(self, v: Self::V) -> Self::Lanes {
+        let mut l = self.zero_lanes();
+        self.store(l.as_mut(), v);
+        l
+    }
+}
+
+/// Generates thin entry points for one kernel family on one instruction set.
+///
+/// ```ignore
+/// entry_points! {
+///     attr: target_feature(enable = "avx2"),
+///     token: Avx2::new_unchecked(),
+///     fn mul(out: &mut [u32], a: &[u32], b: &[u32]) => crate::kernels::base::mul;
+/// }
+/// ```
+/// expands to `fn mul(..) { crate::kernels::base::mul(token, out, a, b) }` carrying the
+/// attribute (`inline` for the scalar set). The token expression is evaluated inside the entry point, where the target
+/// features are enabled (for SIMD tokens it is an `unsafe` constructor, justified by that).
+macro_rules! entry_points {
+    (
+        attr: $attr:meta,
+        token: $tok:expr,
+        $( fn $name:ident ( $($arg:ident : $ty:ty),* $(,)? ) $(-> $ret:ty)? => $generic:path; )*
+    ) => {
+        $(
+            #[$attr]
+            pub(crate) fn $name($($arg: $ty),*) $(-> $ret)? {
+                #[allow(unused_unsafe)]
+                // SAFETY: entry points are generated only inside an ISA module whose attributes
+                // enable that ISA's features; callers outside such code must use `unsafe` and
+                // justify it with a detected `Isa` (see `dispatch!`).
+                let token = unsafe { $tok };
+                $generic(token, $($arg),*)
+            }
+        )*
+    };
+}
+pub(crate) use entry_points;
+
+/// Calls the entry point `$family::$name` of the ISA that `$isa` names.
+///
+/// This is the only place the SIMD entry points are called from baseline code.
+macro_rules! dispatch {
+    ($isa:expr, $family:ident :: $name:ident ( $($arg:expr),* $(,)? )) => {{
+        match $crate::isa::Isa::name($isa) {
+            $crate::isa::IsaName::Scalar => $crate::simd::scalar::$family::$name($($arg),*),
+            #[cfg(target_arch = "x86_64")]
+            $crate::isa::IsaName::Avx2 => {
+                // SAFETY: an `Isa` naming AVX2 is only produced by detection that found AVX2.
+                unsafe { $crate::simd::avx2::$family::$name($($arg),*) }
+            }
+            #[cfg(target_arch = "x86_64")]
+            $crate::isa::IsaName::Avx512 => {
+                // SAFETY: an `Isa` naming AVX-512 is only produced by detection that found
+                // AVX-512F and AVX2.
+                unsafe { $crate::simd::avx512::$family::$name($($arg),*) }
+            }
+            #[cfg(not(target_arch = "x86_64"))]
+            _ => unreachable!("only the scalar ISA is detected on this architecture"),
+        }
+    }};
+}
+pub(crate) use dispatch;

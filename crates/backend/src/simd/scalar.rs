@@ -1,0 +1,76 @@
+//! The portable kernel set: one lane, plain integer arithmetic.
+//!
+//! This is the reference every SIMD path is tested against, and the path used for slice tails
+//! shorter than a vector.
+
+use super::Packed;
+use crate::field::{P, monty_reduce};
+
+/// The portable kernel set (always available).
+#[derive(Copy, Clone, Debug, Default)]
+pub(crate) struct Scalar;
+
+impl Packed for Scalar {
+    const LANES: usize = 1;
+    type V = u32;
+    type Lanes = [u32; 1];
+
+    #[inline(always)]
+    fn zero_lanes(self) -> [u32; 1] {
+        [0]
+    }
+    #[inline(always)]
+    fn load(self, s: &[u32]) -> u32 {
+        s[0]
+    }
+    #[inline(always)]
+    fn store(self, s: &mut [u32], v: u32) {
+        s[0] = v;
+    }
+    #[inline(always)]
+    fn splat(self, x: u32) -> u32 {
+        x
+    }
+    #[inline(always)]
+    fn add(self, a: u32, b: u32) -> u32 {
+        add(a, b)
+    }
+    #[inline(always)]
+    fn sub(self, a: u32, b: u32) -> u32 {
+        sub(a, b)
+    }
+    #[inline(always)]
+    fn mul(self, a: u32, b: u32) -> u32 {
+        mul(a, b)
+    }
+    #[inline(always)]
+    fn select_zero(self, x: u32, if_zero: u32, otherwise: u32) -> u32 {
+        if x == 0 { if_zero } else { otherwise }
+    }
+}
+
+/// `a + b mod p` on Montgomery words.
+#[inline(always)]
+pub(crate) fn add(a: u32, b: u32) -> u32 {
+    let s = a + b;
+    s.min(s.wrapping_sub(P))
+}
+
+/// `a - b mod p` on Montgomery words.
+#[inline(always)]
+pub(crate) fn sub(a: u32, b: u32) -> u32 {
+    let d = a.wrapping_sub(b);
+    d.min(d.wrapping_add(P))
+}
+
+/// Montgomery product of two Montgomery words.
+#[inline(always)]
+pub(crate) fn mul(a: u32, b: u32) -> u32 {
+    monty_reduce(a as u64 * b as u64)
+}
+
+pub(crate) mod base {
+    //! Scalar entry points of the base-field slice kernels.
+    use super::Scalar;
+    crate::kernels::base::entry_points_for!(attr: inline, token: Scalar);
+}
