@@ -139,7 +139,12 @@ fn mul_add_axpy_scale_match_scalar() {
 fn dot_matches_scalar() {
     for_all_shapes(|isa, a, b, _| {
         let expect: KoalaBear = a.iter().zip(b).map(|(x, y)| *x * *y).sum();
-        assert_eq!(kernels::dot(isa, a, b), expect, "dot on {isa}, n = {}", a.len());
+        assert_eq!(
+            kernels::dot(isa, a, b),
+            expect,
+            "dot on {isa}, n = {}",
+            a.len()
+        );
     });
 }
 
@@ -159,7 +164,12 @@ fn batch_inverse_of_all_zeros_and_all_edges() {
     for isa in Isa::available() {
         let zeros = vec![KoalaBear::ZERO; 37];
         assert_eq!(kernels::batch_inverse_vec(isa, &zeros), zeros);
-        let edges: Vec<_> = EDGE.iter().cycle().take(50).map(|&x| KoalaBear::new(x)).collect();
+        let edges: Vec<_> = EDGE
+            .iter()
+            .cycle()
+            .take(50)
+            .map(|&x| KoalaBear::new(x))
+            .collect();
         let inv = kernels::batch_inverse_vec(isa, &edges);
         for (x, y) in edges.iter().zip(&inv) {
             assert_eq!(*y, x.inverse_or_zero());

@@ -41,8 +41,14 @@ struct Run {
 pub fn run(args: &DemoArgs) -> Result<(), backend::IsaError> {
     let chosen = Isa::selected()?;
     let n = 1usize << args.log_size;
-    println!("multisig demo: dispatched KoalaBear kernels on 2^{} elements", args.log_size);
-    println!("chosen ISA: {chosen} (available: {})", names(&Isa::available()));
+    println!(
+        "multisig demo: dispatched KoalaBear kernels on 2^{} elements",
+        args.log_size
+    );
+    println!(
+        "chosen ISA: {chosen} (available: {})",
+        names(&Isa::available())
+    );
     let a = elements(n, 1);
     let b = elements(n, 2);
     let mut runs = Vec::new();
@@ -71,14 +77,21 @@ pub fn run(args: &DemoArgs) -> Result<(), backend::IsaError> {
         });
     }
     let reference = &runs[0].products;
-    println!("{:<8} {:>12} {:>14} {:>12}", "isa", "mul (Melem/s)", "inverse (Melem/s)", "identical");
+    println!(
+        "{:<8} {:>12} {:>14} {:>12}",
+        "isa", "mul (Melem/s)", "inverse (Melem/s)", "identical"
+    );
     for r in &runs {
         println!(
             "{:<8} {:>12.0} {:>14.0} {:>12}",
             r.isa.to_string(),
             n as f64 / r.mul_secs / 1e6,
             n as f64 / r.inv_secs / 1e6,
-            if &r.products == reference { "yes" } else { "NO" }
+            if &r.products == reference {
+                "yes"
+            } else {
+                "NO"
+            }
         );
     }
     if runs.iter().any(|r| &r.products != reference) {
@@ -90,5 +103,8 @@ pub fn run(args: &DemoArgs) -> Result<(), backend::IsaError> {
 }
 
 fn names(isas: &[Isa]) -> String {
-    isas.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
+    isas.iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

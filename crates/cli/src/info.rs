@@ -65,6 +65,9 @@ pub fn run(args: &InfoArgs) -> Result<(), IsaError> {
         Some(v) => println!("{ISA_ENV_VAR}:     {v}"),
         None => println!("{ISA_ENV_VAR}:     (unset: auto)"),
     }
-    println!("chosen ISA:      {} ({} lanes of 32 bits)", report.isa, report.lanes);
+    println!(
+        "chosen ISA:      {} ({} lanes of 32 bits)",
+        report.isa, report.lanes
+    );
     Ok(())
 }

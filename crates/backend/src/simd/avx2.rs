@@ -3,6 +3,7 @@
 //! Everything here that touches a `__m256i` is `#[inline(always)]` and ends up inside one of
 //! the `#[target_feature(enable = "avx2")]` entry points generated at the bottom of this file.
 
+use core::arch::asm;
 use core::arch::x86_64::*;
 
 use super::Packed;
@@ -78,13 +79,16 @@ impl Packed for Avx2 {
         unsafe {
             // Montgomery reduction on the even and odd 32-bit lanes separately:
             // d = (a*b - ((a*b*mu) mod 2^32) * p) / 2^32 lies in (-p, p).
+            // Odd lanes are moved down with `movehdup` (not a 64-bit shift): a shift tells
+            // LLVM the upper halves are zero, and it then rewrites the chain into full 64-bit
+            // multiplies with twice the `vpmuludq` count.
             let p = self.splat(P);
             let mu = self.splat(MONTY_MU);
             let prod_evn = _mm256_mul_epu32(a, b);
-            let prod_odd = _mm256_mul_epu32(_mm256_srli_epi64::<32>(a), _mm256_srli_epi64::<32>(b));
-            let qp_evn = _mm256_mul_epu32(_mm256_mul_epu32(prod_evn, mu), p);
-            let qp_odd = _mm256_mul_epu32(_mm256_mul_epu32(prod_odd, mu), p);
-            let d_evn = _mm256_srli_epi64::<32>(_mm256_sub_epi64(prod_evn, qp_evn));
+            let prod_odd = _mm256_mul_epu32(movehdup(a), movehdup(b));
+            let qp_evn = mul_epu32_opaque(mul_epu32_opaque(prod_evn, mu), p);
+            let qp_odd = mul_epu32_opaque(mul_epu32_opaque(prod_odd, mu), p);
+            let d_evn = movehdup(_mm256_sub_epi64(prod_evn, qp_evn));
             let d_odd = _mm256_sub_epi64(prod_odd, qp_odd);
             let d = _mm256_blend_epi32::<0b1010_1010>(d_evn, d_odd);
             // d is negative (as i32) exactly when d + p is the reduced result.
@@ -100,6 +104,39 @@ impl Packed for Avx2 {
             _mm256_blendv_epi8(otherwise, if_zero, m)
         }
     }
+}
+
+/// `vpmuludq` as an opaque instruction: the product of the low 32 bits of each 64-bit lane.
+///
+/// The intrinsic is lowered to generic `and` + `mul` IR, and in the Montgomery chain LLVM's
+/// demanded-bits simplification drops the 32-bit masks and then emits full 64-bit multiplies
+/// (10 `vpmuludq` per vector instead of 6, at every opt-level). Inline assembly keeps the one
+/// instruction we mean. (`inline(always)` cannot be combined with `target_feature`, which the
+/// asm register class needs; the function is one instruction and inlines at every optimising
+/// opt-level, and the ISA audit checks that.)
+#[target_feature(enable = "avx2")]
+#[inline]
+fn mul_epu32_opaque(a: __m256i, b: __m256i) -> __m256i {
+    let out: __m256i;
+    // SAFETY: the function's target feature guarantees the instruction and registers exist;
+    // the asm reads and writes registers only (no memory, stack or flags).
+    unsafe {
+        asm!(
+            "vpmuludq {out}, {a}, {b}",
+            a = in(ymm_reg) a,
+            b = in(ymm_reg) b,
+            out = lateout(ymm_reg) out,
+            options(pure, nomem, nostack, preserves_flags),
+        );
+    }
+    out
+}
+
+/// Copies the odd 32-bit lanes onto the even ones (`vmovshdup`).
+#[inline(always)]
+fn movehdup(x: __m256i) -> __m256i {
+    // SAFETY: only reached from kernels holding an `Avx2` token (AVX is a subset of AVX2).
+    unsafe { _mm256_castps_si256(_mm256_movehdup_ps(_mm256_castsi256_ps(x))) }
 }
 
 pub(crate) mod base {

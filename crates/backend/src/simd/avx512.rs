@@ -4,6 +4,7 @@
 //! up inside one of the `#[target_feature(enable = "avx512f,avx2")]` entry points generated at
 //! the bottom of this file.
 
+use core::arch::asm;
 use core::arch::x86_64::*;
 
 use super::Packed;
@@ -76,14 +77,15 @@ impl Packed for Avx512 {
     fn mul(self, a: __m512i, b: __m512i) -> __m512i {
         // SAFETY: the token proves AVX-512F.
         unsafe {
-            // Same Montgomery reduction as the AVX2 set, on 8 even and 8 odd lanes.
+            // Same Montgomery reduction as the AVX2 set, on 8 even and 8 odd lanes (and the
+            // same `movehdup` instead of shifts, for the same reason).
             let p = self.splat(P);
             let mu = self.splat(MONTY_MU);
             let prod_evn = _mm512_mul_epu32(a, b);
-            let prod_odd = _mm512_mul_epu32(_mm512_srli_epi64::<32>(a), _mm512_srli_epi64::<32>(b));
-            let qp_evn = _mm512_mul_epu32(_mm512_mul_epu32(prod_evn, mu), p);
-            let qp_odd = _mm512_mul_epu32(_mm512_mul_epu32(prod_odd, mu), p);
-            let d_evn = _mm512_srli_epi64::<32>(_mm512_sub_epi64(prod_evn, qp_evn));
+            let prod_odd = _mm512_mul_epu32(movehdup(a), movehdup(b));
+            let qp_evn = mul_epu32_opaque(mul_epu32_opaque(prod_evn, mu), p);
+            let qp_odd = mul_epu32_opaque(mul_epu32_opaque(prod_odd, mu), p);
+            let d_evn = movehdup(_mm512_sub_epi64(prod_evn, qp_evn));
             let d_odd = _mm512_sub_epi64(prod_odd, qp_odd);
             let d = _mm512_mask_blend_epi32(0b1010_1010_1010_1010, d_evn, d_odd);
             _mm512_min_epu32(d, _mm512_add_epi32(d, p))
@@ -98,6 +100,39 @@ impl Packed for Avx512 {
             _mm512_mask_blend_epi32(m, otherwise, if_zero)
         }
     }
+}
+
+/// `vpmuludq` as an opaque instruction: the product of the low 32 bits of each 64-bit lane.
+///
+/// The intrinsic is lowered to generic `and` + `mul` IR, and in the Montgomery chain LLVM's
+/// demanded-bits simplification drops the 32-bit masks and then emits full 64-bit multiplies
+/// (10 `vpmuludq` per vector instead of 6, at every opt-level). Inline assembly keeps the one
+/// instruction we mean. (`inline(always)` cannot be combined with `target_feature`, which the
+/// asm register class needs; the function is one instruction and inlines at every optimising
+/// opt-level, and the ISA audit checks that.)
+#[target_feature(enable = "avx512f")]
+#[inline]
+fn mul_epu32_opaque(a: __m512i, b: __m512i) -> __m512i {
+    let out: __m512i;
+    // SAFETY: the function's target feature guarantees the instruction and registers exist;
+    // the asm reads and writes registers only (no memory, stack or flags).
+    unsafe {
+        asm!(
+            "vpmuludq {out}, {a}, {b}",
+            a = in(zmm_reg) a,
+            b = in(zmm_reg) b,
+            out = lateout(zmm_reg) out,
+            options(pure, nomem, nostack, preserves_flags),
+        );
+    }
+    out
+}
+
+/// Copies the odd 32-bit lanes onto the even ones (`vmovshdup`).
+#[inline(always)]
+fn movehdup(x: __m512i) -> __m512i {
+    // SAFETY: only reached from kernels holding an `Avx512` token.
+    unsafe { _mm512_castps_si512(_mm512_movehdup_ps(_mm512_castsi512_ps(x))) }
 }
 
 pub(crate) mod base {
