@@ -23,7 +23,9 @@ cargo test --workspace --no-run
 step "detect instruction sets"
 info=$(cargo run --quiet -p multisig -- info --json)
 echo "$info"
-available=$(python3 -c 'import json,sys; print(" ".join(json.loads(sys.argv[1])["available_isas"]))' "$info")
+available=$(printf '%s' "$info" | grep -o '"available_isas":\[[^]]*\]' | tr -d '"[]' | cut -d: -f2 | tr ',' ' ')
+[[ -n "$available" ]] || { echo "could not read available_isas from: $info" >&2; exit 1; }
+echo "available instruction sets: $available"
 
 missing=()
 for isa in scalar avx2 avx512; do
