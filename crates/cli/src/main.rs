@@ -1,1 +1,41 @@
-fn main() {}
+//! `multisig`: the command-line tool of the multisig workspace.
+//!
+//! Subcommands: `info` (CPU features and the instruction set chosen at run time) and `demo`
+//! (the main job). Exit status 0 on success, 2 on usage or environment errors.
+
+mod demo;
+mod info;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Post-quantum XMSS signature aggregation backend: run-time dispatched SIMD kernels.
+#[derive(Parser, Debug)]
+#[command(name = "multisig", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Print the CPU features found and the instruction set chosen (honours MULTISIG_ISA).
+    Info(info::InfoArgs),
+    /// Run the main job on a built-in default and report time and throughput.
+    Demo(demo::DemoArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Info(args) => info::run(&args),
+        Command::Demo(args) => demo::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("multisig: error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
