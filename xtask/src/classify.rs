@@ -431,6 +431,8 @@ pub enum Violation {
     SimdOutside {
         /// Function name.
         func: String,
+        /// Archive member holding it (static libraries only).
+        member: Option<String>,
         /// How many AVX instructions it has.
         count: usize,
         /// The first one.
@@ -440,6 +442,8 @@ pub enum Violation {
     AlignedMove {
         /// Function name.
         func: String,
+        /// Archive member holding it (static libraries only).
+        member: Option<String>,
         /// How many such moves it has.
         count: usize,
         /// The first one.
@@ -450,9 +454,31 @@ pub enum Violation {
     IntrinsicCall {
         /// The caller.
         func: String,
+        /// Archive member holding it (static libraries only).
+        member: Option<String>,
         /// The `core::core_arch` function it calls.
         callee: String,
     },
+}
+
+impl Violation {
+    /// The offending function.
+    pub fn func(&self) -> &str {
+        match self {
+            Violation::SimdOutside { func, .. }
+            | Violation::AlignedMove { func, .. }
+            | Violation::IntrinsicCall { func, .. } => func,
+        }
+    }
+
+    /// The archive member holding the offending function, for static libraries.
+    pub fn member(&self) -> Option<&str> {
+        match self {
+            Violation::SimdOutside { member, .. }
+            | Violation::AlignedMove { member, .. }
+            | Violation::IntrinsicCall { member, .. } => member.as_deref(),
+        }
+    }
 }
 
 /// Per-artifact result of the audit.
@@ -501,6 +527,7 @@ pub fn audit(policy: &Policy, funcs: &[Function]) -> Summary {
                     if reported.insert(("simd", f.name.clone())) {
                         s.violations.push(Violation::SimdOutside {
                             func: f.name.clone(),
+                            member: f.member.clone(),
                             count: f.simd_insns,
                             sample: f.simd_sample.clone().expect("counted"),
                         });
@@ -512,6 +539,7 @@ pub fn audit(policy: &Policy, funcs: &[Function]) -> Summary {
         if checked && !f.aligned_moves.is_empty() && reported.insert(("aligned", f.name.clone())) {
             s.violations.push(Violation::AlignedMove {
                 func: f.name.clone(),
+                member: f.member.clone(),
                 count: f.aligned_moves.len(),
                 sample: f.aligned_moves[0].clone(),
             });
@@ -525,6 +553,7 @@ pub fn audit(policy: &Policy, funcs: &[Function]) -> Summary {
                 if reported.insert(("call", format!("{}\0{callee}", f.name))) {
                     s.violations.push(Violation::IntrinsicCall {
                         func: f.name.clone(),
+                        member: f.member.clone(),
                         callee: callee.clone(),
                     });
                 }
@@ -617,6 +646,7 @@ Disassembly of section .text:
             vec![
                 Violation::SimdOutside {
                     func: "backend::kernels::base::binary".into(),
+                    member: None,
                     count: 2,
                     sample: Sample {
                         addr: "aee00".into(),
@@ -625,6 +655,7 @@ Disassembly of section .text:
                 },
                 Violation::AlignedMove {
                     func: "backend::kernels::base::binary".into(),
+                    member: None,
                     count: 1,
                     sample: Sample {
                         addr: "aee04".into(),
@@ -633,6 +664,7 @@ Disassembly of section .text:
                 },
                 Violation::SimdOutside {
                     func: "<backend::field::KoalaBear as core::ops::arith::Add>::add".into(),
+                    member: None,
                     count: 1,
                     sample: Sample {
                         addr: "aef00".into(),
@@ -724,6 +756,7 @@ multisig_glue-1.o:     file format elf64-x86-64
             s.violations,
             vec![Violation::IntrinsicCall {
                 func: "backend::kernels::base::binary".into(),
+                member: Some("multisig_glue-1.o".into()),
                 callee: "core::core_arch::x86::avx2::_mm256_add_epi32".into(),
             }]
         );
