@@ -331,10 +331,12 @@ fn report(
                  {file}: {count} such move(s), first at {}: {}",
                 sample.addr, sample.text
             ),
-            Violation::IntrinsicCall { func, callee, .. } => eprintln!(
-                "  VIOLATION: out-of-line AVX intrinsic called outside the ISA modules (a \
+            Violation::IntrinsicCall { func, callees, .. } => eprintln!(
+                "  VIOLATION: out-of-line AVX intrinsics called outside the ISA modules (a \
                  generic kernel was not inlined into its entry point): {func}\n      in {file}: \
-                 calls {callee}"
+                 calls {} of them, e.g. {}",
+                callees.len(),
+                callees[..callees.len().min(3)].join(", ")
             ),
         }
     }

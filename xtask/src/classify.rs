@@ -456,8 +456,8 @@ pub enum Violation {
         func: String,
         /// Archive member holding it (static libraries only).
         member: Option<String>,
-        /// The `core::core_arch` function it calls.
-        callee: String,
+        /// The `core::core_arch` functions it calls.
+        callees: Vec<String>,
     },
 }
 
@@ -545,18 +545,18 @@ pub fn audit(policy: &Policy, funcs: &[Function]) -> Summary {
             });
         }
         if matches!(class, Class::OurOther | Class::Foreign) {
-            for callee in f
+            let callees: Vec<String> = f
                 .calls
                 .iter()
                 .filter(|c| simd_intrinsics.contains(c.as_str()))
-            {
-                if reported.insert(("call", format!("{}\0{callee}", f.name))) {
-                    s.violations.push(Violation::IntrinsicCall {
-                        func: f.name.clone(),
-                        member: f.member.clone(),
-                        callee: callee.clone(),
-                    });
-                }
+                .cloned()
+                .collect();
+            if !callees.is_empty() && reported.insert(("call", f.name.clone())) {
+                s.violations.push(Violation::IntrinsicCall {
+                    func: f.name.clone(),
+                    member: f.member.clone(),
+                    callees,
+                });
             }
         }
     }
@@ -757,7 +757,7 @@ multisig_glue-1.o:     file format elf64-x86-64
             vec![Violation::IntrinsicCall {
                 func: "backend::kernels::base::binary".into(),
                 member: Some("multisig_glue-1.o".into()),
-                callee: "core::core_arch::x86::avx2::_mm256_add_epi32".into(),
+                callees: vec!["core::core_arch::x86::avx2::_mm256_add_epi32".into()],
             }]
         );
     }
