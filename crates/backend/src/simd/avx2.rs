@@ -110,3 +110,13 @@ pub(crate) mod base {
         token: Avx2::new_unchecked()
     );
 }
+
+pub(crate) mod ext {
+    //! AVX2 entry points of the extension-field slice kernels.
+    use super::Avx2;
+    impl crate::kernels::ext::packed::ExtPacked for Avx2 {}
+    crate::kernels::ext::entry_points_for!(
+        attr: target_feature(enable = "avx2"),
+        token: Avx2::new_unchecked()
+    );
+}

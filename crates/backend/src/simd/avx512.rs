@@ -108,3 +108,13 @@ pub(crate) mod base {
         token: Avx512::new_unchecked()
     );
 }
+
+pub(crate) mod ext {
+    //! AVX-512 entry points of the extension-field slice kernels.
+    use super::Avx512;
+    impl crate::kernels::ext::packed::ExtPacked for Avx512 {}
+    crate::kernels::ext::entry_points_for!(
+        attr: target_feature(enable = "avx512f,avx2"),
+        token: Avx512::new_unchecked()
+    );
+}
