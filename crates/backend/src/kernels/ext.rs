@@ -166,6 +166,64 @@ pub(crate) mod packed {
 
     const ONE: u32 = KoalaBear::ONE.to_monty();
 
+    /// `[e(0), e(1), e(2), e(3), e(4)]`, written out.
+    ///
+    /// Used instead of `core::array::from_fn` / `<[T; N]>::map` wherever the element
+    /// expression touches vector values: a closure handed to a generic library function is
+    /// not guaranteed to be inlined into the `#[target_feature]` entry point, and an
+    /// out-of-line call would lose the target features (and be slow).
+    macro_rules! arr5 {
+        (|$i:ident| $e:expr) => {
+            [
+                {
+                    let $i = 0;
+                    $e
+                },
+                {
+                    let $i = 1;
+                    $e
+                },
+                {
+                    let $i = 2;
+                    $e
+                },
+                {
+                    let $i = 3;
+                    $e
+                },
+                {
+                    let $i = 4;
+                    $e
+                },
+            ]
+        };
+    }
+    pub(crate) use arr5;
+
+    /// `[e(0), e(1), e(2), e(3)]`, written out (see [`arr5`]).
+    macro_rules! arr4 {
+        (|$i:ident| $e:expr) => {
+            [
+                {
+                    let $i = 0;
+                    $e
+                },
+                {
+                    let $i = 1;
+                    $e
+                },
+                {
+                    let $i = 2;
+                    $e
+                },
+                {
+                    let $i = 3;
+                    $e
+                },
+            ]
+        };
+    }
+
     /// Operations a kernel set needs beyond [`Packed`] for extension arithmetic.
     ///
     /// Every method has a portable default written with [`Packed`] operations; SIMD kernel
@@ -176,7 +234,7 @@ pub(crate) mod packed {
         #[inline(always)]
         fn load_ext(self, s: &[u32]) -> ExtV<Self> {
             let s = &s[..5 * Self::LANES];
-            core::array::from_fn(|c| {
+            arr5!(|c| {
                 let mut l = self.zero_lanes();
                 for (i, x) in l.as_mut().iter_mut().enumerate() {
                     *x = s[5 * i + c];
@@ -211,10 +269,104 @@ pub(crate) mod packed {
 
     impl ExtPacked for Scalar {}
 
+    /// Shuffle tables for moving `W` extension elements between memory order (five vectors
+    /// of `W` consecutive words) and coordinate order (five vectors, one per coefficient)
+    /// with one lane permutation and four blends per vector.
+    ///
+    /// Word `5 l + c` (element `l`, coordinate `c`) sits at position `(5 l + c) mod W` of
+    /// memory vector `(5 l + c) / W`. Since `W` is a power of two, 5 is invertible mod `W`, so
+    /// for a fixed `c` the `W` positions are distinct: blending the five memory vectors
+    /// gathers all of coordinate `c` into one vector, and one permutation puts element `l`
+    /// in lane `l`. Storing runs the same steps backwards. Used by the SIMD kernel sets.
+    #[allow(dead_code)] // only the x86-64 kernel sets use the tables
+    pub(crate) struct ExtShuffle<const W: usize>;
+
+    #[allow(dead_code)]
+    impl<const W: usize> ExtShuffle<W> {
+        /// `5^-1 mod W`.
+        const INV5: usize = {
+            let mut i = 1;
+            while (5 * i) % W != 1 {
+                i += 2;
+            }
+            i
+        };
+
+        /// The element whose coordinate `c` sits at position `p` of its memory vector.
+        const fn lane_at(c: usize, p: usize) -> usize {
+            ((p + 5 * W - c) % W * Self::INV5) % W
+        }
+
+        /// `LOAD_PERM[c][l] = (5 l + c) mod W`: after blending, lane `l` of coordinate `c`
+        /// takes position `LOAD_PERM[c][l]` (a `dst[l] = src[idx[l]]` permutation).
+        pub(crate) const LOAD_PERM: [[u32; W]; 5] = {
+            let mut t = [[0; W]; 5];
+            let mut c = 0;
+            while c < 5 {
+                let mut l = 0;
+                while l < W {
+                    t[c][l] = ((5 * l + c) % W) as u32;
+                    l += 1;
+                }
+                c += 1;
+            }
+            t
+        };
+
+        /// `LOAD_MASK[c][j]`: bit `p` set if position `p` of the blend for coordinate `c`
+        /// comes from memory vector `j`.
+        pub(crate) const LOAD_MASK: [[u32; 5]; 5] = {
+            let mut t = [[0; 5]; 5];
+            let mut c = 0;
+            while c < 5 {
+                let mut p = 0;
+                while p < W {
+                    let j = (5 * Self::lane_at(c, p) + c) / W;
+                    t[c][j] |= 1 << p;
+                    p += 1;
+                }
+                c += 1;
+            }
+            t
+        };
+
+        /// `STORE_PERM[c][p] = lane_at(c, p)`: moves lane `l` of coordinate `c` to position
+        /// `(5 l + c) mod W` (a `dst[p] = src[idx[p]]` permutation).
+        pub(crate) const STORE_PERM: [[u32; W]; 5] = {
+            let mut t = [[0; W]; 5];
+            let mut c = 0;
+            while c < 5 {
+                let mut p = 0;
+                while p < W {
+                    t[c][p] = Self::lane_at(c, p) as u32;
+                    p += 1;
+                }
+                c += 1;
+            }
+            t
+        };
+
+        /// `STORE_MASK[j][c]`: bit `p` set if position `p` of memory vector `j` holds
+        /// coordinate `c`.
+        pub(crate) const STORE_MASK: [[u32; 5]; 5] = {
+            let mut t = [[0; 5]; 5];
+            let mut j = 0;
+            while j < 5 {
+                let mut p = 0;
+                while p < W {
+                    t[j][(W * j + p) % 5] |= 1 << p;
+                    p += 1;
+                }
+                j += 1;
+            }
+            t
+        };
+    }
+
     /// Five packed coordinate vectors, each with every lane set to a coefficient of `s`.
     #[inline(always)]
     pub(crate) fn splat_ext<K: ExtPacked>(k: K, s: [u32; 5]) -> ExtV<K> {
-        s.map(|c| k.splat(c))
+        arr5!(|c| k.splat(s[c]))
     }
 
     /// The multiplication-by-`b` matrix: row `k` holds coefficient `k` of `b * X^i` for
@@ -241,7 +393,7 @@ pub(crate) mod packed {
     /// `a * b` where `m = mul_matrix(b)`.
     #[inline(always)]
     pub(crate) fn mul_by_matrix<K: ExtPacked>(k: K, a: ExtV<K>, m: &[ExtV<K>; 5]) -> ExtV<K> {
-        core::array::from_fn(|row| k.sum_of_products(a, m[row]))
+        arr5!(|row| k.sum_of_products(a, m[row]))
     }
 
     /// Lane-wise extension product.
@@ -253,21 +405,21 @@ pub(crate) mod packed {
     /// Lane-wise extension times base.
     #[inline(always)]
     fn mul_ext_base<K: ExtPacked>(k: K, a: ExtV<K>, b: K::V) -> ExtV<K> {
-        a.map(|c| k.mul(c, b))
+        arr5!(|c| k.mul(a[c], b))
     }
 
     /// Lane-wise extension sum.
     #[inline(always)]
     fn add_ext<K: ExtPacked>(k: K, a: ExtV<K>, b: ExtV<K>) -> ExtV<K> {
-        core::array::from_fn(|c| k.add(a[c], b[c]))
+        arr5!(|c| k.add(a[c], b[c]))
     }
 
     /// Sums the lanes of packed extension elements (scalar adds; order is irrelevant since
     /// the field arithmetic is exact).
     #[inline(always)]
     fn horizontal_sum<K: ExtPacked>(k: K, v: ExtV<K>) -> [u32; 5] {
-        v.map(|c| {
-            k.to_lanes(c)
+        arr5!(|c| {
+            k.to_lanes(v[c])
                 .as_ref()
                 .iter()
                 .fold(0, |s, &x| crate::simd::scalar::add(s, x))
@@ -417,11 +569,10 @@ pub(crate) mod packed {
             let r = row0 + blk * w;
             let mut acc = splat_ext(k, [0; 5]);
             for g in 0..groups {
-                let xs: [K::V; 4] =
-                    core::array::from_fn(|j| k.load(&as_raw(columns[4 * g + j])[r..r + w]));
+                let xs: [K::V; 4] = arr4!(|j| k.load(&as_raw(columns[4 * g + j])[r..r + w]));
                 let cs = &coeffs[20 * g..20 * g + 20];
                 for (c, a) in acc.iter_mut().enumerate() {
-                    let ss: [K::V; 4] = core::array::from_fn(|j| k.splat(cs[5 * j + c]));
+                    let ss: [K::V; 4] = arr4!(|j| k.splat(cs[5 * j + c]));
                     *a = k.add(*a, k.sum_of_products(xs, ss));
                 }
             }
@@ -495,7 +646,7 @@ pub(crate) mod packed {
     #[inline(always)]
     fn invert_lanes<K: ExtPacked>(k: K, v: ExtV<K>) -> ExtV<K> {
         const { assert!(K::LANES <= MAX_LANES) };
-        let lanes = v.map(|c| k.to_lanes(c));
+        let lanes = arr5!(|c| k.to_lanes(v[c]));
         let elem = |l: usize| {
             Ext5(core::array::from_fn(|c| {
                 KoalaBear::from_monty(lanes[c].as_ref()[l])
@@ -518,7 +669,7 @@ pub(crate) mod packed {
                 o.as_mut()[l] = r.0[c].to_monty();
             }
         }
-        out.map(|l| k.load_lanes(&l))
+        arr5!(|c| k.load_lanes(&out[c]))
     }
 
     /// `(mask, x')`: `mask` is zero in lanes where `x` is the zero element (non-zero
@@ -555,7 +706,7 @@ pub(crate) mod packed {
             let (m, xv) = mask_zero(k, k.load_ext(x));
             let r = mul_ext(k, inv, k.load_ext(o));
             inv = mul_ext(k, inv, xv);
-            k.store_ext(o, r.map(|c| k.select_zero(m, zero, c)));
+            k.store_ext(o, arr5!(|c| k.select_zero(m, zero, r[c])));
         }
     }
 
