@@ -550,11 +550,16 @@ pub(crate) mod packed {
         axpy_base_chunks(Scalar, at, s, &x[sp / 5..]);
     }
 
+    /// Rows per tile of [`linear_combination`]: the tile's accumulators (`5 * 512` words,
+    /// 10 KiB) stay in L1 while the columns are streamed through it four at a time.
+    const LC_TILE: usize = 512;
+
     /// Rows `row0 .. row0 + out.len() / 5` of the linear combination, whole vectors only.
     ///
-    /// Each block of `LANES` rows keeps its five accumulators in registers and walks the
-    /// columns four at a time, so each column vector is loaded once and every coordinate
-    /// takes one reduced sum of four products.
+    /// The rows are cut into tiles of [`LC_TILE`]. Within a tile the columns are visited
+    /// four at a time, each read sequentially over the tile (so only four memory streams are
+    /// live, which the prefetchers follow), and every coordinate of every row takes one
+    /// reduced sum of four products per group (`ExtPacked::sum_of_products`).
     #[inline(always)]
     fn linear_combination_chunks<K: ExtPacked>(
         k: K,
@@ -563,26 +568,50 @@ pub(crate) mod packed {
         columns: &[&[KoalaBear]],
         row0: usize,
     ) {
+        const { assert!(LC_TILE.is_multiple_of(MAX_LANES) && MAX_LANES.is_multiple_of(K::LANES)) };
         let w = K::LANES;
+        let rows = out.len() / 5;
         let groups = columns.len() / 4;
-        for (blk, o) in out.chunks_exact_mut(5 * w).enumerate() {
-            let r = row0 + blk * w;
-            let mut acc = splat_ext(k, [0; 5]);
+        let mut acc = [[0u32; LC_TILE]; 5];
+        let mut t0 = 0;
+        while t0 < rows {
+            // `rows` and `LC_TILE` are multiples of `w`, hence so is `tn`.
+            let tn = (rows - t0).min(LC_TILE);
+            let (r0, r1) = (row0 + t0, row0 + t0 + tn);
+            for a in acc.iter_mut() {
+                a[..tn].fill(0);
+            }
             for g in 0..groups {
-                let xs: [K::V; 4] = arr4!(|j| k.load(&as_raw(columns[4 * g + j])[r..r + w]));
+                let cols = arr4!(|j| &as_raw(columns[4 * g + j])[r0..r1]);
                 let cs = &coeffs[20 * g..20 * g + 20];
-                for (c, a) in acc.iter_mut().enumerate() {
-                    let ss: [K::V; 4] = arr4!(|j| k.splat(cs[5 * j + c]));
-                    *a = k.add(*a, k.sum_of_products(xs, ss));
+                let ss = arr5!(|c| arr4!(|j| k.splat(cs[5 * j + c])));
+                for i in (0..tn).step_by(w) {
+                    let xs = arr4!(|j| k.load(&cols[j][i..]));
+                    for (a, sc) in acc.iter_mut().zip(&ss) {
+                        let r = k.add(k.load(&a[i..]), k.sum_of_products(xs, *sc));
+                        k.store(&mut a[i..], r);
+                    }
                 }
             }
-            for i in 4 * groups..columns.len() {
-                let x = k.load(&as_raw(columns[i])[r..r + w]);
-                for (c, a) in acc.iter_mut().enumerate() {
-                    *a = k.add(*a, k.mul(x, k.splat(coeffs[5 * i + c])));
+            for (col, cs) in columns[4 * groups..]
+                .iter()
+                .zip(coeffs[20 * groups..].chunks_exact(5))
+            {
+                let col = &as_raw(col)[r0..r1];
+                let ss = arr5!(|c| k.splat(cs[c]));
+                for i in (0..tn).step_by(w) {
+                    let x = k.load(&col[i..]);
+                    for (a, sc) in acc.iter_mut().zip(&ss) {
+                        let r = k.add(k.load(&a[i..]), k.mul(x, *sc));
+                        k.store(&mut a[i..], r);
+                    }
                 }
             }
-            k.store_ext(o, acc);
+            for i in (0..tn).step_by(w) {
+                let v = arr5!(|c| k.load(&acc[c][i..]));
+                k.store_ext(&mut out[5 * (t0 + i)..], v);
+            }
+            t0 += tn;
         }
     }
 
