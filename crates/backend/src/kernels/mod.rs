@@ -8,6 +8,7 @@
 //! documents; lengths are programmer invariants here, not untrusted input.
 
 pub(crate) mod base;
+pub mod ext;
 
 use crate::field::{KoalaBear, as_raw, as_raw_mut};
 use crate::isa::Isa;

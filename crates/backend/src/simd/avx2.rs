@@ -147,3 +147,118 @@ pub(crate) mod base {
         token: Avx2::new_unchecked()
     );
 }
+
+pub(crate) mod ext {
+    //! AVX2 extension-field support (layout shuffles, delayed-reduction sums of products)
+    //! and the entry points of the extension-field slice kernels.
+    use core::arch::x86_64::*;
+
+    use super::Avx2;
+    use crate::field::{MONTY_MU, P};
+    use crate::kernels::ext::packed::{ExtPacked, ExtShuffle, ExtV, arr5};
+    use crate::simd::Packed;
+
+    type Shuf = ExtShuffle<8>;
+
+    /// Blends five vectors into one: starts from `v[0]` and takes `v[i]` where the bits of
+    /// the immediate `Shuf::$masks[$row][i]` are set (`i = 1..5`).
+    macro_rules! blend5 {
+        ($v:expr, $masks:ident, $row:literal) => {{
+            let v = $v;
+            // SAFETY: only expanded inside `Avx2` methods, whose token proves AVX2.
+            unsafe {
+                let b = _mm256_blend_epi32::<{ Shuf::$masks[$row][1] as i32 }>(v[0], v[1]);
+                let b = _mm256_blend_epi32::<{ Shuf::$masks[$row][2] as i32 }>(b, v[2]);
+                let b = _mm256_blend_epi32::<{ Shuf::$masks[$row][3] as i32 }>(b, v[3]);
+                _mm256_blend_epi32::<{ Shuf::$masks[$row][4] as i32 }>(b, v[4])
+            }
+        }};
+    }
+
+    impl Avx2 {
+        /// Lane-wise `sum_i a[i] * b[i] mod p` for `1 <= a.len() == b.len() <= 4`, with one
+        /// Montgomery reduction for the whole sum.
+        ///
+        /// Bounds: each product is at most `(p-1)^2`, so the 64-bit sum `S` of at most four is
+        /// below `4 p^2 < 2^64` (as `2p < 2^32`): no overflow. With `q = S * p^-1 mod 2^32`,
+        /// the low words of `S` and `q p` are equal, so `(S - q p) / 2^32 = hi(S) - hi(q p)`
+        /// exactly. `hi(q p) < p` because `q < 2^32`, and `hi(S) < 4 p^2 / 2^32 < 2p`, so one
+        /// conditional subtraction brings `hi(S)` below `p` and a modular subtraction gives
+        /// the canonical `S * 2^-32 mod p`.
+        #[inline(always)]
+        fn dot_wide(self, a: &[__m256i], b: &[__m256i]) -> __m256i {
+            debug_assert!(!a.is_empty() && a.len() <= 4 && a.len() == b.len());
+            // SAFETY: the token proves AVX2.
+            unsafe {
+                let p = self.splat(P);
+                let mu = self.splat(MONTY_MU);
+                let mut evn = _mm256_setzero_si256();
+                let mut odd = _mm256_setzero_si256();
+                for (x, y) in a.iter().zip(b) {
+                    evn = _mm256_add_epi64(evn, _mm256_mul_epu32(*x, *y));
+                    let (xo, yo) = (_mm256_srli_epi64::<32>(*x), _mm256_srli_epi64::<32>(*y));
+                    odd = _mm256_add_epi64(odd, _mm256_mul_epu32(xo, yo));
+                }
+                let qp_evn = _mm256_mul_epu32(_mm256_mul_epu32(evn, mu), p);
+                let qp_odd = _mm256_mul_epu32(_mm256_mul_epu32(odd, mu), p);
+                let hi = _mm256_blend_epi32::<0b1010_1010>(_mm256_srli_epi64::<32>(evn), odd);
+                let qp_hi =
+                    _mm256_blend_epi32::<0b1010_1010>(_mm256_srli_epi64::<32>(qp_evn), qp_odd);
+                let hi = _mm256_min_epu32(hi, _mm256_sub_epi32(hi, p));
+                self.sub(hi, qp_hi)
+            }
+        }
+    }
+
+    impl ExtPacked for Avx2 {
+        #[inline(always)]
+        fn load_ext(self, s: &[u32]) -> ExtV<Self> {
+            let s = &s[..40];
+            let v = arr5!(|j| self.load(&s[8 * j..]));
+            let b = [
+                blend5!(v, LOAD_MASK, 0),
+                blend5!(v, LOAD_MASK, 1),
+                blend5!(v, LOAD_MASK, 2),
+                blend5!(v, LOAD_MASK, 3),
+                blend5!(v, LOAD_MASK, 4),
+            ];
+            arr5!(|c| {
+                let idx = self.load(&Shuf::LOAD_PERM[c]);
+                // SAFETY: the token proves AVX2.
+                unsafe { _mm256_permutevar8x32_epi32(b[c], idx) }
+            })
+        }
+
+        #[inline(always)]
+        fn store_ext(self, s: &mut [u32], v: ExtV<Self>) {
+            let s = &mut s[..40];
+            let y = arr5!(|c| {
+                let idx = self.load(&Shuf::STORE_PERM[c]);
+                // SAFETY: the token proves AVX2.
+                unsafe { _mm256_permutevar8x32_epi32(v[c], idx) }
+            });
+            self.store(&mut s[0..], blend5!(y, STORE_MASK, 0));
+            self.store(&mut s[8..], blend5!(y, STORE_MASK, 1));
+            self.store(&mut s[16..], blend5!(y, STORE_MASK, 2));
+            self.store(&mut s[24..], blend5!(y, STORE_MASK, 3));
+            self.store(&mut s[32..], blend5!(y, STORE_MASK, 4));
+        }
+
+        #[inline(always)]
+        fn sum_of_products<const N: usize>(self, a: [__m256i; N], b: [__m256i; N]) -> __m256i {
+            let mut total = self.dot_wide(&a[..N.min(4)], &b[..N.min(4)]);
+            let mut i = 4;
+            while i < N {
+                let e = (i + 4).min(N);
+                total = self.add(total, self.dot_wide(&a[i..e], &b[i..e]));
+                i = e;
+            }
+            total
+        }
+    }
+
+    crate::kernels::ext::entry_points_for!(
+        attr: target_feature(enable = "avx2"),
+        token: Avx2::new_unchecked()
+    );
+}

@@ -143,3 +143,107 @@ pub(crate) mod base {
         token: Avx512::new_unchecked()
     );
 }
+
+pub(crate) mod ext {
+    //! AVX-512 extension-field support (layout shuffles, delayed-reduction sums of
+    //! products) and the entry points of the extension-field slice kernels.
+    use core::arch::x86_64::*;
+
+    use super::Avx512;
+    use crate::field::{MONTY_MU, P};
+    use crate::kernels::ext::packed::{ExtPacked, ExtShuffle, ExtV, arr5};
+    use crate::simd::Packed;
+
+    type Shuf = ExtShuffle<16>;
+
+    impl Avx512 {
+        /// Lane-wise `sum_i a[i] * b[i] mod p` for `1 <= a.len() == b.len() <= 4`, with one
+        /// Montgomery reduction for the whole sum.
+        ///
+        /// Bounds: each product is at most `(p-1)^2`, so the 64-bit sum `S` of at most four is
+        /// below `4 p^2 < 2^64` (as `2p < 2^32`): no overflow. With `q = S * p^-1 mod 2^32`,
+        /// the low words of `S` and `q p` are equal, so `(S - q p) / 2^32 = hi(S) - hi(q p)`
+        /// exactly. `hi(q p) < p` because `q < 2^32`, and `hi(S) < 4 p^2 / 2^32 < 2p`, so one
+        /// conditional subtraction brings `hi(S)` below `p` and a modular subtraction gives
+        /// the canonical `S * 2^-32 mod p`.
+        #[inline(always)]
+        fn dot_wide(self, a: &[__m512i], b: &[__m512i]) -> __m512i {
+            debug_assert!(!a.is_empty() && a.len() <= 4 && a.len() == b.len());
+            // SAFETY: the token proves AVX-512F.
+            unsafe {
+                let p = self.splat(P);
+                let mu = self.splat(MONTY_MU);
+                let mut evn = _mm512_setzero_si512();
+                let mut odd = _mm512_setzero_si512();
+                for (x, y) in a.iter().zip(b) {
+                    evn = _mm512_add_epi64(evn, _mm512_mul_epu32(*x, *y));
+                    let (xo, yo) = (_mm512_srli_epi64::<32>(*x), _mm512_srli_epi64::<32>(*y));
+                    odd = _mm512_add_epi64(odd, _mm512_mul_epu32(xo, yo));
+                }
+                let qp_evn = _mm512_mul_epu32(_mm512_mul_epu32(evn, mu), p);
+                let qp_odd = _mm512_mul_epu32(_mm512_mul_epu32(odd, mu), p);
+                let odd_lanes = 0b1010_1010_1010_1010;
+                let hi = _mm512_mask_blend_epi32(odd_lanes, _mm512_srli_epi64::<32>(evn), odd);
+                let qp_hi =
+                    _mm512_mask_blend_epi32(odd_lanes, _mm512_srli_epi64::<32>(qp_evn), qp_odd);
+                let hi = _mm512_min_epu32(hi, _mm512_sub_epi32(hi, p));
+                self.sub(hi, qp_hi)
+            }
+        }
+    }
+
+    impl ExtPacked for Avx512 {
+        #[inline(always)]
+        fn load_ext(self, s: &[u32]) -> ExtV<Self> {
+            let s = &s[..80];
+            let v = arr5!(|j| self.load(&s[16 * j..]));
+            arr5!(|c| {
+                let mut b = v[0];
+                for (j, vj) in v.iter().enumerate().skip(1) {
+                    let m = Shuf::LOAD_MASK[c][j] as u16;
+                    // SAFETY: the token proves AVX-512F.
+                    b = unsafe { _mm512_mask_blend_epi32(m, b, *vj) };
+                }
+                let idx = self.load(&Shuf::LOAD_PERM[c]);
+                // SAFETY: the token proves AVX-512F.
+                unsafe { _mm512_permutexvar_epi32(idx, b) }
+            })
+        }
+
+        #[inline(always)]
+        fn store_ext(self, s: &mut [u32], v: ExtV<Self>) {
+            let s = &mut s[..80];
+            let y = arr5!(|c| {
+                let idx = self.load(&Shuf::STORE_PERM[c]);
+                // SAFETY: the token proves AVX-512F.
+                unsafe { _mm512_permutexvar_epi32(idx, v[c]) }
+            });
+            for (j, out) in s.chunks_exact_mut(16).enumerate() {
+                let mut b = y[0];
+                for (c, yc) in y.iter().enumerate().skip(1) {
+                    let m = Shuf::STORE_MASK[j][c] as u16;
+                    // SAFETY: the token proves AVX-512F.
+                    b = unsafe { _mm512_mask_blend_epi32(m, b, *yc) };
+                }
+                self.store(out, b);
+            }
+        }
+
+        #[inline(always)]
+        fn sum_of_products<const N: usize>(self, a: [__m512i; N], b: [__m512i; N]) -> __m512i {
+            let mut total = self.dot_wide(&a[..N.min(4)], &b[..N.min(4)]);
+            let mut i = 4;
+            while i < N {
+                let e = (i + 4).min(N);
+                total = self.add(total, self.dot_wide(&a[i..e], &b[i..e]));
+                i = e;
+            }
+            total
+        }
+    }
+
+    crate::kernels::ext::entry_points_for!(
+        attr: target_feature(enable = "avx512f,avx2"),
+        token: Avx512::new_unchecked()
+    );
+}

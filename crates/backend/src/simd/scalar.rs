@@ -74,3 +74,9 @@ pub(crate) mod base {
     use super::Scalar;
     crate::kernels::base::entry_points_for!(attr: inline, token: Scalar);
 }
+
+pub(crate) mod ext {
+    //! Scalar entry points of the extension-field slice kernels.
+    use super::Scalar;
+    crate::kernels::ext::entry_points_for!(attr: inline, token: Scalar);
+}

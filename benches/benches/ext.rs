@@ -1,0 +1,80 @@
+//! Extension-field kernel benchmarks, per available instruction set: `Ext5 x Ext5` products,
+//! `Ext5 x base` products and a 64-column linear combination, on `2^12` and `2^20` elements.
+//!
+//! Run with `cargo bench -p multisig-benches --bench ext` (set `MULTISIG_ISA` to bench one
+//! instruction set only).
+
+use backend::KoalaBear;
+use backend::field::Ext5;
+use backend::kernels::ext;
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use multisig_benches::{isas_to_bench, random_elements};
+
+const LOG_SIZES: [u32; 2] = [12, 20];
+const COLUMNS: usize = 64;
+
+fn random_ext(n: usize, seed: u64) -> Vec<Ext5> {
+    random_elements(5 * n, seed)
+        .chunks_exact(5)
+        .map(|c| Ext5::new([c[0], c[1], c[2], c[3], c[4]]))
+        .collect()
+}
+
+fn bench_mul(c: &mut Criterion) {
+    let mut g = c.benchmark_group("ext_mul");
+    for log_n in LOG_SIZES {
+        let n = 1usize << log_n;
+        let a = random_ext(n, 1);
+        let b = random_ext(n, 2);
+        let mut out = vec![Ext5::ZERO; n];
+        g.throughput(Throughput::Elements(n as u64));
+        for isa in isas_to_bench() {
+            g.bench_with_input(BenchmarkId::new(isa.to_string(), n), &n, |bch, _| {
+                bch.iter(|| ext::mul(isa, &mut out, &a, &b))
+            });
+        }
+    }
+    g.finish();
+}
+
+fn bench_mul_base(c: &mut Criterion) {
+    let mut g = c.benchmark_group("ext_mul_base");
+    for log_n in LOG_SIZES {
+        let n = 1usize << log_n;
+        let a = random_ext(n, 3);
+        let b = random_elements(n, 4);
+        let mut out = vec![Ext5::ZERO; n];
+        g.throughput(Throughput::Elements(n as u64));
+        for isa in isas_to_bench() {
+            g.bench_with_input(BenchmarkId::new(isa.to_string(), n), &n, |bch, _| {
+                bch.iter(|| ext::mul_base(isa, &mut out, &a, &b))
+            });
+        }
+    }
+    g.finish();
+}
+
+fn bench_linear_combination(c: &mut Criterion) {
+    let mut g = c.benchmark_group("ext_linear_combination_64");
+    g.sample_size(10);
+    for log_n in LOG_SIZES {
+        let n = 1usize << log_n;
+        let columns: Vec<Vec<KoalaBear>> = (0..COLUMNS)
+            .map(|i| random_elements(n, 100 + i as u64))
+            .collect();
+        let cols: Vec<&[KoalaBear]> = columns.iter().map(|c| c.as_slice()).collect();
+        let coeffs = random_ext(COLUMNS, 5);
+        let mut out = vec![Ext5::ZERO; n];
+        // Throughput in rows; each row reads 64 base elements.
+        g.throughput(Throughput::Elements(n as u64));
+        for isa in isas_to_bench() {
+            g.bench_with_input(BenchmarkId::new(isa.to_string(), n), &n, |bch, _| {
+                bch.iter(|| ext::linear_combination(isa, &mut out, &coeffs, &cols))
+            });
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench_mul, bench_mul_base, bench_linear_combination);
+criterion_main!(benches);
