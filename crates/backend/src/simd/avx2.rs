@@ -100,12 +100,42 @@ impl Packed for Avx2 {
             _mm256_blendv_epi8(otherwise, if_zero, m)
         }
     }
+
+    #[inline(always)]
+    fn interleave(self, x: __m256i, y: __m256i, h: usize) -> (__m256i, __m256i) {
+        // SAFETY: the token proves AVX2.
+        unsafe {
+            match h {
+                1 => (
+                    // Even lanes from x, odd lanes from the even lanes of y (and vice versa).
+                    _mm256_blend_epi32::<0b1010_1010>(x, _mm256_slli_epi64::<32>(y)),
+                    _mm256_blend_epi32::<0b1010_1010>(_mm256_srli_epi64::<32>(x), y),
+                ),
+                2 => (_mm256_unpacklo_epi64(x, y), _mm256_unpackhi_epi64(x, y)),
+                4 => (
+                    _mm256_permute2x128_si256::<0x20>(x, y),
+                    _mm256_permute2x128_si256::<0x31>(x, y),
+                ),
+                _ => panic!("interleave: block size {h} is not 1, 2 or 4 on AVX2"),
+            }
+        }
+    }
 }
 
 pub(crate) mod base {
     //! AVX2 entry points of the base-field slice kernels.
     use super::Avx2;
     crate::kernels::base::entry_points_for!(
+        attr: target_feature(enable = "avx2"),
+        token: Avx2::new_unchecked()
+    );
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) mod ntt {
+    //! AVX2 entry points of the NTT kernels.
+    use super::Avx2;
+    crate::ntt::entry_points_for!(
         attr: target_feature(enable = "avx2"),
         token: Avx2::new_unchecked()
     );

@@ -98,12 +98,51 @@ impl Packed for Avx512 {
             _mm512_mask_blend_epi32(m, otherwise, if_zero)
         }
     }
+
+    #[inline(always)]
+    fn interleave(self, x: __m512i, y: __m512i, h: usize) -> (__m512i, __m512i) {
+        // SAFETY: the token proves AVX-512F.
+        unsafe {
+            match h {
+                1 => (
+                    // Even lanes from x, odd lanes from the even lanes of y (and vice versa).
+                    _mm512_mask_blend_epi32(0xaaaa, x, _mm512_slli_epi64::<32>(y)),
+                    _mm512_mask_blend_epi32(0xaaaa, _mm512_srli_epi64::<32>(x), y),
+                ),
+                2 => (_mm512_unpacklo_epi64(x, y), _mm512_unpackhi_epi64(x, y)),
+                4 => {
+                    // 64-bit lane indices; 8..16 select from y.
+                    let lo = _mm512_setr_epi64(0, 1, 8, 9, 4, 5, 12, 13);
+                    let hi = _mm512_setr_epi64(2, 3, 10, 11, 6, 7, 14, 15);
+                    (
+                        _mm512_permutex2var_epi64(x, lo, y),
+                        _mm512_permutex2var_epi64(x, hi, y),
+                    )
+                }
+                8 => (
+                    _mm512_shuffle_i64x2::<0b0100_0100>(x, y),
+                    _mm512_shuffle_i64x2::<0b1110_1110>(x, y),
+                ),
+                _ => panic!("interleave: block size {h} is not 1, 2, 4 or 8 on AVX-512"),
+            }
+        }
+    }
 }
 
 pub(crate) mod base {
     //! AVX-512 entry points of the base-field slice kernels.
     use super::Avx512;
     crate::kernels::base::entry_points_for!(
+        attr: target_feature(enable = "avx512f,avx2"),
+        token: Avx512::new_unchecked()
+    );
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) mod ntt {
+    //! AVX-512 entry points of the NTT kernels.
+    use super::Avx512;
+    crate::ntt::entry_points_for!(
         attr: target_feature(enable = "avx512f,avx2"),
         token: Avx512::new_unchecked()
     );

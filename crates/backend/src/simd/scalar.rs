@@ -47,6 +47,10 @@ impl Packed for Scalar {
     fn select_zero(self, x: u32, if_zero: u32, otherwise: u32) -> u32 {
         if x == 0 { if_zero } else { otherwise }
     }
+    #[inline(always)]
+    fn interleave(self, _x: u32, _y: u32, h: usize) -> (u32, u32) {
+        panic!("interleave: block size {h} is not smaller than the 1 lane of the scalar set")
+    }
 }
 
 /// `a + b mod p` on Montgomery words.
@@ -73,4 +77,11 @@ pub(crate) mod base {
     //! Scalar entry points of the base-field slice kernels.
     use super::Scalar;
     crate::kernels::base::entry_points_for!(attr: inline, token: Scalar);
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) mod ntt {
+    //! Scalar entry points of the NTT kernels.
+    use super::Scalar;
+    crate::ntt::entry_points_for!(attr: inline, token: Scalar);
 }
