@@ -85,7 +85,7 @@ fn apply(
 #[test]
 fn bit_reverse_rows_matches_definition() {
     for log_n in 0..=12 {
-        for width in [1, 3] {
+        for width in [1, 2, 3, 8, 17] {
             let x = random(width << log_n, log_n as u64);
             assert_eq!(
                 bit_reversed(&x, width),

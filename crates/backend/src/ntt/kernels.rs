@@ -18,15 +18,32 @@
 //! `(a, b) -> (a + b, (a - b) t)`; decimation in time (`Dit`, bit-reversed input to natural
 //! output) maps `(a, b) -> (a + t b, a - t b)`.
 
+use crate::field::MONTY_MU;
 use crate::simd::Packed;
 use crate::simd::scalar;
+
+/// A twiddle vector with its Montgomery companion ([`Packed::twiddle_mu`]).
+type Tw<K> = (<K as Packed>::V, <K as Packed>::V);
+
+/// Broadcasts a twiddle word and its companion.
+#[inline(always)]
+fn splat_tw<K: Packed>(k: K, t: u32) -> Tw<K> {
+    (k.splat(t), k.splat(t.wrapping_mul(MONTY_MU)))
+}
+
+/// Loads `LANES` twiddles and computes their companions.
+#[inline(always)]
+fn load_tw<K: Packed>(k: K, t: &[u32]) -> Tw<K> {
+    let v = k.load(t);
+    (v, k.twiddle_mu(v))
+}
 
 /// A radix-2 butterfly, as a type so that it inlines at every opt-level.
 pub(crate) trait Butterfly {
     /// `true` for decimation in frequency: layers run from the largest half-size down.
     const DIF: bool;
     /// Packed form.
-    fn packed<K: Packed>(k: K, a: K::V, b: K::V, t: K::V) -> (K::V, K::V);
+    fn packed<K: Packed>(k: K, a: K::V, b: K::V, t: Tw<K>) -> (K::V, K::V);
     /// Scalar form, for tails.
     fn scalar(a: u32, b: u32, t: u32) -> (u32, u32);
 }
@@ -39,8 +56,8 @@ pub(crate) struct Dit;
 impl Butterfly for Dif {
     const DIF: bool = true;
     #[inline(always)]
-    fn packed<K: Packed>(k: K, a: K::V, b: K::V, t: K::V) -> (K::V, K::V) {
-        (k.add(a, b), k.mul(k.sub(a, b), t))
+    fn packed<K: Packed>(k: K, a: K::V, b: K::V, t: Tw<K>) -> (K::V, K::V) {
+        (k.add(a, b), k.mul_twiddle(k.sub(a, b), t.0, t.1))
     }
     #[inline(always)]
     fn scalar(a: u32, b: u32, t: u32) -> (u32, u32) {
@@ -51,8 +68,8 @@ impl Butterfly for Dif {
 impl Butterfly for Dit {
     const DIF: bool = false;
     #[inline(always)]
-    fn packed<K: Packed>(k: K, a: K::V, b: K::V, t: K::V) -> (K::V, K::V) {
-        let bt = k.mul(b, t);
+    fn packed<K: Packed>(k: K, a: K::V, b: K::V, t: Tw<K>) -> (K::V, K::V) {
+        let bt = k.mul_twiddle(b, t.0, t.1);
         (k.add(a, bt), k.sub(a, bt))
     }
     #[inline(always)]
@@ -67,7 +84,7 @@ impl Butterfly for Dit {
 fn row_pair<K: Packed, B: Butterfly>(k: K, lo: &mut [u32], hi: &mut [u32], t: u32) {
     let width = lo.len();
     let split = width - width % K::LANES;
-    let tv = k.splat(t);
+    let tv = splat_tw(k, t);
     for (l, h) in lo[..split]
         .chunks_exact_mut(K::LANES)
         .zip(hi[..split].chunks_exact_mut(K::LANES))
@@ -95,7 +112,7 @@ fn layer<K: Packed, B: Butterfly>(k: K, lo: &mut [u32], hi: &mut [u32], tw: &[u3
             .zip(hi[..split].chunks_exact_mut(K::LANES))
             .zip(tw[..split].chunks_exact(K::LANES))
         {
-            let (x, y) = B::packed(k, k.load(l), k.load(h), k.load(t));
+            let (x, y) = B::packed(k, k.load(l), k.load(h), load_tw(k, t));
             k.store(l, x);
             k.store(h, y);
         }
@@ -145,9 +162,9 @@ fn layer2<K: Packed, B: Butterfly>(
     fn quad<K: Packed, B: Butterfly>(
         k: K,
         v: [K::V; 4],
-        t0: K::V,
-        t1: K::V,
-        ti: K::V,
+        t0: Tw<K>,
+        t1: Tw<K>,
+        ti: Tw<K>,
     ) -> [K::V; 4] {
         let [a0, a1, a2, a3] = v;
         if B::DIF {
@@ -181,9 +198,9 @@ fn layer2<K: Packed, B: Butterfly>(
             let [a0, a1, a2, a3] = quad::<K, B>(
                 k,
                 v,
-                k.load(&t0[r.clone()]),
-                k.load(&t1[r.clone()]),
-                k.load(&ti[r.clone()]),
+                load_tw(k, &t0[r.clone()]),
+                load_tw(k, &t1[r.clone()]),
+                load_tw(k, &ti[r.clone()]),
             );
             k.store(&mut q0[r.clone()], a0);
             k.store(&mut q1[r.clone()], a1);
@@ -192,15 +209,20 @@ fn layer2<K: Packed, B: Butterfly>(
             j += K::LANES;
         }
         for j in split..rows {
-            let [a0, a1, a2, a3] =
-                quad::<_, B>(s, [q0[j], q1[j], q2[j], q3[j]], t0[j], t1[j], ti[j]);
+            let [a0, a1, a2, a3] = quad::<_, B>(
+                s,
+                [q0[j], q1[j], q2[j], q3[j]],
+                splat_tw(s, t0[j]),
+                splat_tw(s, t1[j]),
+                splat_tw(s, ti[j]),
+            );
             (q0[j], q1[j], q2[j], q3[j]) = (a0, a1, a2, a3);
         }
     } else {
         let split = width - width % K::LANES;
         for j in 0..rows {
             let base = j * width;
-            let (tv0, tv1, tvi) = (k.splat(t0[j]), k.splat(t1[j]), k.splat(ti[j]));
+            let (tv0, tv1, tvi) = (splat_tw(k, t0[j]), splat_tw(k, t1[j]), splat_tw(k, ti[j]));
             let mut c = base;
             while c < base + split {
                 let r = c..c + K::LANES;
@@ -218,8 +240,13 @@ fn layer2<K: Packed, B: Butterfly>(
                 c += K::LANES;
             }
             for c in base + split..base + width {
-                let [a0, a1, a2, a3] =
-                    quad::<_, B>(s, [q0[c], q1[c], q2[c], q3[c]], t0[j], t1[j], ti[j]);
+                let [a0, a1, a2, a3] = quad::<_, B>(
+                    s,
+                    [q0[c], q1[c], q2[c], q3[c]],
+                    splat_tw(s, t0[j]),
+                    splat_tw(s, t1[j]),
+                    splat_tw(s, ti[j]),
+                );
                 (q0[c], q1[c], q2[c], q3[c]) = (a0, a1, a2, a3);
             }
         }
@@ -254,15 +281,16 @@ const fn log_lanes<K: Packed>() -> usize {
 /// Twiddle vectors for the in-register layers `h < LANES`: lane `i` of entry `log2(h)` holds
 /// `tw[h + i % h]` (the lane order produced by [`Packed::interleave`]).
 #[inline(always)]
-fn small_twiddles<K: Packed>(k: K, tw: &[u32]) -> [K::V; 4] {
-    let mut out = [k.splat(0); 4];
+fn small_twiddles<K: Packed>(k: K, tw: &[u32]) -> [Tw<K>; 4] {
+    let mut out = [(k.splat(0), k.splat(0)); 4];
     for (lh, o) in out.iter_mut().enumerate().take(log_lanes::<K>()) {
         let h = 1usize << lh;
         let mut lanes = k.zero_lanes();
         for (i, l) in lanes.as_mut().iter_mut().enumerate() {
             *l = tw[h + i % h];
         }
-        *o = k.load_lanes(&lanes);
+        let v = k.load_lanes(&lanes);
+        *o = (v, k.twiddle_mu(v));
     }
     out
 }
@@ -272,7 +300,7 @@ fn small_twiddles<K: Packed>(k: K, tw: &[u32]) -> [K::V; 4] {
 #[inline(always)]
 fn register_layers<K: Packed, B: Butterfly>(k: K, block: &mut [u32], tw: &[u32], lo_lh: usize) {
     let ll = log_lanes::<K>();
-    let tl = k.load(&tw[K::LANES..2 * K::LANES]);
+    let tl = load_tw(k, &tw[K::LANES..2 * K::LANES]);
     let ts = small_twiddles(k, tw);
     let small = |x: K::V, y: K::V, lh: usize| {
         let h = 1usize << lh;

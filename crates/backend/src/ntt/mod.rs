@@ -489,17 +489,23 @@ fn bit_reverse_slice(v: &mut [u32], log_n: usize) {
 
 /// Bit-reversal permutation of the rows of a raw matrix with `2^log_n` rows.
 fn bit_reverse_raw(data: &mut [u32], width: usize, log_n: usize) {
-    if log_n < 2 {
+    // Tile side 2^t rows, so that a tile row (2^t matrix rows) spans about a cache line.
+    let t = match width {
+        1 => 4,
+        2..=3 => 3,
+        4..=15 => 2,
+        _ => 1,
+    };
+    if log_n >= 2 * t && log_n >= 8 {
+        bit_reverse_tiled(data, width, log_n, t);
         return;
     }
-    let rev = |i: usize| i.reverse_bits() >> (usize::BITS as usize - log_n);
-    if width == 1 && log_n >= 2 * TILE_LOG {
-        bit_reverse_tiled(data, log_n);
+    if log_n < 2 {
         return;
     }
     let n = 1usize << log_n;
     for i in 0..n {
-        let j = rev(i);
+        let j = reverse_low_bits(i, log_n);
         if i < j {
             let (a, b) = data.split_at_mut(j * width);
             a[i * width..(i + 1) * width].swap_with_slice(&mut b[..width]);
@@ -507,50 +513,91 @@ fn bit_reverse_raw(data: &mut [u32], width: usize, log_n: usize) {
     }
 }
 
-/// `log2` of the side of a bit-reversal tile: `2^TILE_LOG` words is one 64-byte cache line.
-const TILE_LOG: usize = 4;
+/// The low `bits` bits of `x`, reversed.
+fn reverse_low_bits(x: usize, bits: usize) -> usize {
+    if bits == 0 {
+        0
+    } else {
+        x.reverse_bits() >> (usize::BITS as usize - bits)
+    }
+}
 
-/// Cache-friendly bit reversal of a vector of `2^log_n >= 2^(2 TILE_LOG)` words.
+/// Parallel, cache-friendly bit reversal of the rows of a matrix with `2^log_n >= 2^(2t)` rows.
 ///
-/// Index `i = (a, m, c)` (high `TILE_LOG` bits, middle bits, low `TILE_LOG` bits) moves to
-/// `(rev c, rev m, rev a)`. For each pair of middle values `{m, rev m}`, the two
-/// `2^TILE_LOG x 2^TILE_LOG` tiles (each a set of whole cache lines) are read into buffers and
-/// written back transposed and bit-reversed.
-fn bit_reverse_tiled(data: &mut [u32], log_n: usize) {
-    const T: usize = 1 << TILE_LOG;
-    let mid_bits = log_n - 2 * TILE_LOG;
-    let rev_t = |x: usize| x.reverse_bits() >> (usize::BITS as usize - TILE_LOG);
-    let rev_m = |x: usize| {
-        if mid_bits == 0 {
-            0
-        } else {
-            x.reverse_bits() >> (usize::BITS as usize - mid_bits)
-        }
-    };
-    let idx = |a: usize, m: usize, c: usize| (a << (log_n - TILE_LOG)) | (m << TILE_LOG) | c;
-    let mut tile_m = [0u32; T * T];
-    let mut tile_r = [0u32; T * T];
-    for m in 0..1usize << mid_bits {
-        let mr = rev_m(m);
+/// Row index `i = (a, m, c)` (high `t` bits, middle bits, low `t` bits) moves to
+/// `(rev c, rev m, rev a)`. The rows with middle bits `m` form `2^t` *segments* (one per `a`)
+/// of `2^t` consecutive rows each; the segments of `m` and `rev m` are exchanged through two
+/// tile buffers, transposed and bit-reversed. Each pair `{m, rev m}` is one independent task,
+/// which lets rayon split the permutation without any aliasing.
+fn bit_reverse_tiled(data: &mut [u32], width: usize, log_n: usize, t: usize) {
+    let side = 1usize << t;
+    let mid_bits = log_n - 2 * t;
+    let mids = 1usize << mid_bits;
+    let seg_len = side * width;
+    // slots[m * side + a] = segment (a, m).
+    let mut slots: Vec<Option<&mut [u32]>> = Vec::with_capacity(side * mids);
+    slots.resize_with(side * mids, || None);
+    for (idx, seg) in data.chunks_exact_mut(seg_len).enumerate() {
+        let (a, m) = (idx / mids, idx % mids);
+        slots[m * side + a] = Some(seg);
+    }
+    let mut pairs: Vec<&mut [u32]> = Vec::new();
+    let mut selfs: Vec<&mut [u32]> = Vec::new();
+    for m in 0..mids {
+        let mr = reverse_low_bits(m, mid_bits);
         if m > mr {
             continue;
         }
-        for a in 0..T {
-            let s = idx(a, m, 0);
-            tile_m[a * T..(a + 1) * T].copy_from_slice(&data[s..s + T]);
-            let s = idx(a, mr, 0);
-            tile_r[a * T..(a + 1) * T].copy_from_slice(&data[s..s + T]);
-        }
-        // (a, m, c) -> (rev c, mr, rev a): row A = rev c of the target tile, column C = rev a.
-        for a2 in 0..T {
-            let dm = idx(a2, mr, 0);
-            let dr = idx(a2, m, 0);
-            let c = rev_t(a2);
-            for c2 in 0..T {
-                let a = rev_t(c2);
-                data[dm + c2] = tile_m[a * T + c];
-                data[dr + c2] = tile_r[a * T + c];
+        let dst = if m == mr { &mut selfs } else { &mut pairs };
+        for mm in if m == mr { vec![m] } else { vec![m, mr] } {
+            for slot in &mut slots[mm * side..(mm + 1) * side] {
+                dst.push(slot.take().expect("each segment is taken once"));
             }
         }
     }
+    // Writes the bit-reversed transpose of `tile` (segments of one middle value) into `out`
+    // (segments of the reversed middle value): out[A] row C = tile[rev C] row rev A.
+    let rev: Vec<usize> = (0..side).map(|x| reverse_low_bits(x, t)).collect();
+    let write = |tile: &[u32], out: &mut [&mut [u32]]| {
+        for (seg, &c) in out.iter_mut().zip(&rev) {
+            if width == 1 {
+                for (x, &a) in seg.iter_mut().zip(&rev) {
+                    *x = tile[a * side + c];
+                }
+            } else {
+                for (row, &a) in seg.chunks_exact_mut(width).zip(&rev) {
+                    let src = (a * side + c) * width;
+                    row.copy_from_slice(&tile[src..src + width]);
+                }
+            }
+        }
+    };
+    let gather = |tile: &mut Vec<u32>, segs: &[&mut [u32]]| {
+        tile.clear();
+        for seg in segs {
+            tile.extend_from_slice(seg);
+        }
+    };
+    pairs.par_chunks_mut(2 * side).for_each_init(
+        || {
+            (
+                Vec::with_capacity(side * seg_len),
+                Vec::with_capacity(side * seg_len),
+            )
+        },
+        |(tm, tr), group| {
+            let (gm, gr) = group.split_at_mut(side);
+            gather(tm, gm);
+            gather(tr, gr);
+            write(tm, gr);
+            write(tr, gm);
+        },
+    );
+    selfs.par_chunks_mut(side).for_each_init(
+        || Vec::with_capacity(side * seg_len),
+        |tm, group| {
+            gather(tm, group);
+            write(tm, group);
+        },
+    );
 }

@@ -120,6 +120,30 @@ impl Packed for Avx2 {
             }
         }
     }
+
+    #[inline(always)]
+    fn twiddle_mu(self, t: __m256i) -> __m256i {
+        // SAFETY: the token proves AVX2.
+        unsafe { _mm256_mullo_epi32(t, self.splat(MONTY_MU)) }
+    }
+
+    #[inline(always)]
+    fn mul_twiddle(self, a: __m256i, t: __m256i, t_mu: __m256i) -> __m256i {
+        // SAFETY: the token proves AVX2.
+        unsafe {
+            // As `mul`, but the quotient q = a t mu mod 2^32 is one 32-bit product a * t_mu.
+            let p = self.splat(P);
+            let prod_evn = _mm256_mul_epu32(a, t);
+            let prod_odd = _mm256_mul_epu32(_mm256_srli_epi64::<32>(a), _mm256_srli_epi64::<32>(t));
+            let q = _mm256_mullo_epi32(a, t_mu);
+            let qp_evn = _mm256_mul_epu32(q, p);
+            let qp_odd = _mm256_mul_epu32(_mm256_srli_epi64::<32>(q), p);
+            let d_evn = _mm256_srli_epi64::<32>(_mm256_sub_epi64(prod_evn, qp_evn));
+            let d_odd = _mm256_sub_epi64(prod_odd, qp_odd);
+            let d = _mm256_blend_epi32::<0b1010_1010>(d_evn, d_odd);
+            _mm256_min_epu32(d, _mm256_add_epi32(d, p))
+        }
+    }
 }
 
 pub(crate) mod base {

@@ -127,6 +127,30 @@ impl Packed for Avx512 {
             }
         }
     }
+
+    #[inline(always)]
+    fn twiddle_mu(self, t: __m512i) -> __m512i {
+        // SAFETY: the token proves AVX-512F.
+        unsafe { _mm512_mullo_epi32(t, self.splat(MONTY_MU)) }
+    }
+
+    #[inline(always)]
+    fn mul_twiddle(self, a: __m512i, t: __m512i, t_mu: __m512i) -> __m512i {
+        // SAFETY: the token proves AVX-512F.
+        unsafe {
+            // As `mul`, but the quotient q = a t mu mod 2^32 is one 32-bit product a * t_mu.
+            let p = self.splat(P);
+            let prod_evn = _mm512_mul_epu32(a, t);
+            let prod_odd = _mm512_mul_epu32(_mm512_srli_epi64::<32>(a), _mm512_srli_epi64::<32>(t));
+            let q = _mm512_mullo_epi32(a, t_mu);
+            let qp_evn = _mm512_mul_epu32(q, p);
+            let qp_odd = _mm512_mul_epu32(_mm512_srli_epi64::<32>(q), p);
+            let d_evn = _mm512_srli_epi64::<32>(_mm512_sub_epi64(prod_evn, qp_evn));
+            let d_odd = _mm512_sub_epi64(prod_odd, qp_odd);
+            let d = _mm512_mask_blend_epi32(0b1010_1010_1010_1010, d_evn, d_odd);
+            _mm512_min_epu32(d, _mm512_add_epi32(d, p))
+        }
+    }
 }
 
 pub(crate) mod base {

@@ -58,6 +58,12 @@ pub(crate) trait Packed: Copy {
     /// # Panics
     /// Unless `h` is a power of two smaller than `LANES` (so the scalar set never accepts it).
     fn interleave(self, x: Self::V, y: Self::V, h: usize) -> (Self::V, Self::V);
+    /// Lane-wise `t * MONTY_MU mod 2^32`: the companion [`Packed::mul_twiddle`] needs for a
+    /// factor `t` that is reused (an NTT twiddle).
+    fn twiddle_mu(self, t: Self::V) -> Self::V;
+    /// Lane-wise Montgomery product `a * t mod p`, given `t_mu = twiddle_mu(t)`. Same result
+    /// as [`Packed::mul`], with one multiplication fewer.
+    fn mul_twiddle(self, a: Self::V, t: Self::V, t_mu: Self::V) -> Self::V;
 
     /// Loads a lane array.
     #[inline(always)]

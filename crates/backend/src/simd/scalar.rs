@@ -4,7 +4,7 @@
 //! shorter than a vector.
 
 use super::Packed;
-use crate::field::{P, monty_reduce};
+use crate::field::{MONTY_MU, P, monty_reduce};
 
 /// The portable kernel set (always available).
 #[derive(Copy, Clone, Debug, Default)]
@@ -51,6 +51,14 @@ impl Packed for Scalar {
     fn interleave(self, _x: u32, _y: u32, h: usize) -> (u32, u32) {
         panic!("interleave: block size {h} is not smaller than the 1 lane of the scalar set")
     }
+    #[inline(always)]
+    fn twiddle_mu(self, t: u32) -> u32 {
+        t.wrapping_mul(MONTY_MU)
+    }
+    #[inline(always)]
+    fn mul_twiddle(self, a: u32, t: u32, t_mu: u32) -> u32 {
+        mul_twiddle(a, t, t_mu)
+    }
 }
 
 /// `a + b mod p` on Montgomery words.
@@ -65,6 +73,17 @@ pub(crate) fn add(a: u32, b: u32) -> u32 {
 pub(crate) fn sub(a: u32, b: u32) -> u32 {
     let d = a.wrapping_sub(b);
     d.min(d.wrapping_add(P))
+}
+
+/// Montgomery product `a * t` given `t_mu = t * MONTY_MU mod 2^32`: the reduction quotient
+/// `(a t mu) mod 2^32` is then `a * t_mu mod 2^32`.
+#[inline(always)]
+pub(crate) fn mul_twiddle(a: u32, t: u32, t_mu: u32) -> u32 {
+    let x = a as u64 * t as u64;
+    let q = a.wrapping_mul(t_mu);
+    let (d, borrow) = x.overflowing_sub(q as u64 * P as u64);
+    let hi = (d >> 32) as u32;
+    if borrow { hi.wrapping_add(P) } else { hi }
 }
 
 /// Montgomery product of two Montgomery words.
