@@ -56,8 +56,9 @@ impl Packed for Scalar {
         t.wrapping_mul(MONTY_MU)
     }
     #[inline(always)]
-    fn mul_twiddle(self, a: u32, t: u32, t_mu: u32) -> u32 {
-        mul_twiddle(a, t, t_mu)
+    fn mul_twiddle(self, a: u32, t: u32, _t_mu: u32) -> u32 {
+        // One 64-bit product and `monty_reduce` measure faster here than the companion form.
+        mul(a, t)
     }
 }
 
@@ -73,17 +74,6 @@ pub(crate) fn add(a: u32, b: u32) -> u32 {
 pub(crate) fn sub(a: u32, b: u32) -> u32 {
     let d = a.wrapping_sub(b);
     d.min(d.wrapping_add(P))
-}
-
-/// Montgomery product `a * t` given `t_mu = t * MONTY_MU mod 2^32`: the reduction quotient
-/// `(a t mu) mod 2^32` is then `a * t_mu mod 2^32`.
-#[inline(always)]
-pub(crate) fn mul_twiddle(a: u32, t: u32, t_mu: u32) -> u32 {
-    let x = a as u64 * t as u64;
-    let q = a.wrapping_mul(t_mu);
-    let (d, borrow) = x.overflowing_sub(q as u64 * P as u64);
-    let hi = (d >> 32) as u32;
-    if borrow { hi.wrapping_add(P) } else { hi }
 }
 
 /// Montgomery product of two Montgomery words.
