@@ -438,12 +438,7 @@ fn lde_raw(
     let log_big = log_n + log_blowup;
     // Coefficient j must be multiplied by shift^j / n.
     let inv_n = KoalaBear::from_monty(inv_height(log_n));
-    let mut powers: Vec<u32> = Vec::with_capacity(n);
-    let mut cur = inv_n;
-    for _ in 0..n {
-        powers.push(cur.to_monty());
-        cur *= shift;
-    }
+    let powers = scaled_powers(inv_n, shift, n);
     match order {
         Order::Natural => {
             // Inverse DIF leaves the coefficients bit-reversed: row i holds coefficient
@@ -451,13 +446,18 @@ fn lde_raw(
             // i << k and zeros in between; the first k DIT layers only copy a row over its
             // 2^k - 1 zero neighbours, so replicate instead and start the DIT at layer k.
             dif(isa, input, width, log_n, twiddles::table(log_n, true));
+            let mut powers = powers;
             bit_reverse_slice(&mut powers, log_n);
             scale_rows(isa, input, width, &powers);
             out.par_chunks_mut(width << log_blowup)
                 .zip(input.par_chunks(width))
                 .for_each(|(dst, row)| {
-                    for d in dst.chunks_exact_mut(width) {
-                        d.copy_from_slice(row);
+                    if width == 1 {
+                        dst.fill(row[0]);
+                    } else {
+                        for d in dst.chunks_exact_mut(width) {
+                            d.copy_from_slice(row);
+                        }
                     }
                 });
             dit(
@@ -480,6 +480,30 @@ fn lde_raw(
             dif(isa, out, width, log_big, twiddles::table(log_big, false));
         }
     }
+}
+
+/// `[c, c s, c s^2, .., c s^(n-1)]` as raw words, computed in parallel chunks; within a chunk
+/// each entry is the one 8 places back times `s^8`, so the products do not form one serial
+/// dependency chain.
+fn scaled_powers(c: KoalaBear, s: KoalaBear, n: usize) -> Vec<u32> {
+    const CHUNK: usize = 1 << 12;
+    const STRIDE: usize = 8;
+    let s_stride = s.exp_u64(STRIDE as u64);
+    let mut out = vec![0u32; n];
+    out.par_chunks_mut(CHUNK)
+        .enumerate()
+        .for_each(|(ci, chunk)| {
+            let mut cur = c * s.exp_u64((ci * CHUNK) as u64);
+            let head = chunk.len().min(STRIDE);
+            for x in &mut chunk[..head] {
+                *x = cur.to_monty();
+                cur *= s;
+            }
+            for i in head..chunk.len() {
+                chunk[i] = (KoalaBear::from_monty(chunk[i - STRIDE]) * s_stride).to_monty();
+            }
+        });
+    out
 }
 
 /// Bit-reverses the order of a vector of `2^log_n` entries.
