@@ -104,6 +104,50 @@ impl Packed for Avx2 {
             _mm256_blendv_epi8(otherwise, if_zero, m)
         }
     }
+
+    #[inline(always)]
+    fn interleave(self, x: __m256i, y: __m256i, h: usize) -> (__m256i, __m256i) {
+        // SAFETY: the token proves AVX2.
+        unsafe {
+            match h {
+                1 => (
+                    // Even lanes from x, odd lanes from the even lanes of y (and vice versa).
+                    _mm256_blend_epi32::<0b1010_1010>(x, _mm256_slli_epi64::<32>(y)),
+                    _mm256_blend_epi32::<0b1010_1010>(_mm256_srli_epi64::<32>(x), y),
+                ),
+                2 => (_mm256_unpacklo_epi64(x, y), _mm256_unpackhi_epi64(x, y)),
+                4 => (
+                    _mm256_permute2x128_si256::<0x20>(x, y),
+                    _mm256_permute2x128_si256::<0x31>(x, y),
+                ),
+                _ => panic!("interleave: block size {h} is not 1, 2 or 4 on AVX2"),
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn twiddle_mu(self, t: __m256i) -> __m256i {
+        // SAFETY: the token proves AVX2.
+        unsafe { _mm256_mullo_epi32(t, self.splat(MONTY_MU)) }
+    }
+
+    #[inline(always)]
+    fn mul_twiddle(self, a: __m256i, t: __m256i, t_mu: __m256i) -> __m256i {
+        // SAFETY: the token proves AVX2.
+        unsafe {
+            // As `mul`, but the quotient q = a t mu mod 2^32 is one 32-bit product a * t_mu.
+            let p = self.splat(P);
+            let prod_evn = _mm256_mul_epu32(a, t);
+            let prod_odd = _mm256_mul_epu32(_mm256_srli_epi64::<32>(a), _mm256_srli_epi64::<32>(t));
+            let q = _mm256_mullo_epi32(a, t_mu);
+            let qp_evn = _mm256_mul_epu32(q, p);
+            let qp_odd = _mm256_mul_epu32(_mm256_srli_epi64::<32>(q), p);
+            let d_evn = _mm256_srli_epi64::<32>(_mm256_sub_epi64(prod_evn, qp_evn));
+            let d_odd = _mm256_sub_epi64(prod_odd, qp_odd);
+            let d = _mm256_blend_epi32::<0b1010_1010>(d_evn, d_odd);
+            _mm256_min_epu32(d, _mm256_add_epi32(d, p))
+        }
+    }
 }
 
 /// `vpmuludq` as an opaque instruction: the product of the low 32 bits of each 64-bit lane.
@@ -258,6 +302,16 @@ pub(crate) mod ext {
     }
 
     crate::kernels::ext::entry_points_for!(
+        attr: target_feature(enable = "avx2"),
+        token: Avx2::new_unchecked()
+    );
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) mod ntt {
+    //! AVX2 entry points of the NTT kernels.
+    use super::Avx2;
+    crate::ntt::entry_points_for!(
         attr: target_feature(enable = "avx2"),
         token: Avx2::new_unchecked()
     );

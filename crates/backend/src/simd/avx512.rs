@@ -100,6 +100,59 @@ impl Packed for Avx512 {
             _mm512_mask_blend_epi32(m, otherwise, if_zero)
         }
     }
+
+    #[inline(always)]
+    fn interleave(self, x: __m512i, y: __m512i, h: usize) -> (__m512i, __m512i) {
+        // SAFETY: the token proves AVX-512F.
+        unsafe {
+            match h {
+                1 => (
+                    // Even lanes from x, odd lanes from the even lanes of y (and vice versa).
+                    _mm512_mask_blend_epi32(0xaaaa, x, _mm512_slli_epi64::<32>(y)),
+                    _mm512_mask_blend_epi32(0xaaaa, _mm512_srli_epi64::<32>(x), y),
+                ),
+                2 => (_mm512_unpacklo_epi64(x, y), _mm512_unpackhi_epi64(x, y)),
+                4 => {
+                    // 64-bit lane indices; 8..16 select from y.
+                    let lo = _mm512_setr_epi64(0, 1, 8, 9, 4, 5, 12, 13);
+                    let hi = _mm512_setr_epi64(2, 3, 10, 11, 6, 7, 14, 15);
+                    (
+                        _mm512_permutex2var_epi64(x, lo, y),
+                        _mm512_permutex2var_epi64(x, hi, y),
+                    )
+                }
+                8 => (
+                    _mm512_shuffle_i64x2::<0b0100_0100>(x, y),
+                    _mm512_shuffle_i64x2::<0b1110_1110>(x, y),
+                ),
+                _ => panic!("interleave: block size {h} is not 1, 2, 4 or 8 on AVX-512"),
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn twiddle_mu(self, t: __m512i) -> __m512i {
+        // SAFETY: the token proves AVX-512F.
+        unsafe { _mm512_mullo_epi32(t, self.splat(MONTY_MU)) }
+    }
+
+    #[inline(always)]
+    fn mul_twiddle(self, a: __m512i, t: __m512i, t_mu: __m512i) -> __m512i {
+        // SAFETY: the token proves AVX-512F.
+        unsafe {
+            // As `mul`, but the quotient q = a t mu mod 2^32 is one 32-bit product a * t_mu.
+            let p = self.splat(P);
+            let prod_evn = _mm512_mul_epu32(a, t);
+            let prod_odd = _mm512_mul_epu32(_mm512_srli_epi64::<32>(a), _mm512_srli_epi64::<32>(t));
+            let q = _mm512_mullo_epi32(a, t_mu);
+            let qp_evn = _mm512_mul_epu32(q, p);
+            let qp_odd = _mm512_mul_epu32(_mm512_srli_epi64::<32>(q), p);
+            let d_evn = _mm512_srli_epi64::<32>(_mm512_sub_epi64(prod_evn, qp_evn));
+            let d_odd = _mm512_sub_epi64(prod_odd, qp_odd);
+            let d = _mm512_mask_blend_epi32(0b1010_1010_1010_1010, d_evn, d_odd);
+            _mm512_min_epu32(d, _mm512_add_epi32(d, p))
+        }
+    }
 }
 
 /// `vpmuludq` as an opaque instruction: the product of the low 32 bits of each 64-bit lane.
@@ -243,6 +296,16 @@ pub(crate) mod ext {
     }
 
     crate::kernels::ext::entry_points_for!(
+        attr: target_feature(enable = "avx512f,avx2"),
+        token: Avx512::new_unchecked()
+    );
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) mod ntt {
+    //! AVX-512 entry points of the NTT kernels.
+    use super::Avx512;
+    crate::ntt::entry_points_for!(
         attr: target_feature(enable = "avx512f,avx2"),
         token: Avx512::new_unchecked()
     );

@@ -48,6 +48,22 @@ pub(crate) trait Packed: Copy {
     fn mul(self, a: Self::V, b: Self::V) -> Self::V;
     /// Lane-wise `if x == 0 { if_zero } else { otherwise }`.
     fn select_zero(self, x: Self::V, if_zero: Self::V, otherwise: Self::V) -> Self::V;
+    /// Block interleave of two vectors, used by the NTT for butterflies between lanes.
+    ///
+    /// Splitting both inputs into blocks of `h` lanes, `x = [X0, X1, X2, X3, ..]` and
+    /// `y = [Y0, Y1, Y2, Y3, ..]`, returns `([X0, Y0, X2, Y2, ..], [X1, Y1, X3, Y3, ..])`:
+    /// the two halves of every `2h`-lane block of `x` (and of `y`) end up in the same lanes of
+    /// the two outputs. The operation is an involution: applying it again restores `(x, y)`.
+    ///
+    /// # Panics
+    /// Unless `h` is a power of two smaller than `LANES` (so the scalar set never accepts it).
+    fn interleave(self, x: Self::V, y: Self::V, h: usize) -> (Self::V, Self::V);
+    /// Lane-wise `t * MONTY_MU mod 2^32`: the companion [`Packed::mul_twiddle`] needs for a
+    /// factor `t` that is reused (an NTT twiddle).
+    fn twiddle_mu(self, t: Self::V) -> Self::V;
+    /// Lane-wise Montgomery product `a * t mod p`, given `t_mu = twiddle_mu(t)`. Same result
+    /// as [`Packed::mul`], with one multiplication fewer.
+    fn mul_twiddle(self, a: Self::V, t: Self::V, t_mu: Self::V) -> Self::V;
 
     /// Loads a lane array.
     #[inline(always)]

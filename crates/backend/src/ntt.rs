@@ -1,1 +1,0 @@
-//! Number-theoretic transforms over KoalaBear (placeholder: being written next).

@@ -1,0 +1,462 @@
+//! Generic NTT kernels, written once over a kernel set `K: Packed`.
+//!
+//! Everything here is `#[inline(always)]` and is compiled inside the `#[target_feature]` entry
+//! points that [`entry_points_for`] generates in each ISA module. The drivers in
+//! [`crate::ntt`] split the work (rayon) and call one entry point per chunk of rows, never per
+//! element.
+//!
+//! Data is a row-major matrix of raw Montgomery words with `width` columns; every column is
+//! transformed independently. Two vectorisation schemes are used:
+//!
+//! * `width > 1`: a butterfly between two rows runs across the columns, with the twiddle
+//!   broadcast to every lane (columns beyond the last full vector use scalar arithmetic).
+//! * `width == 1`: a butterfly layer with half-size `h >= LANES` runs across consecutive rows,
+//!   with twiddles loaded as vectors; the last `log2(LANES) + 1` layers of a block (half-sizes
+//!   `LANES, .., 2, 1`) run in registers on pairs of vectors using [`Packed::interleave`].
+//!
+//! Butterflies: decimation in frequency (`Dif`, natural input to bit-reversed output) maps
+//! `(a, b) -> (a + b, (a - b) t)`; decimation in time (`Dit`, bit-reversed input to natural
+//! output) maps `(a, b) -> (a + t b, a - t b)`.
+
+use crate::field::MONTY_MU;
+use crate::simd::Packed;
+use crate::simd::scalar;
+
+/// A twiddle vector with its Montgomery companion ([`Packed::twiddle_mu`]).
+type Tw<K> = (<K as Packed>::V, <K as Packed>::V);
+
+/// Broadcasts a twiddle word and its companion.
+#[inline(always)]
+fn splat_tw<K: Packed>(k: K, t: u32) -> Tw<K> {
+    (k.splat(t), k.splat(t.wrapping_mul(MONTY_MU)))
+}
+
+/// Loads `LANES` twiddles and computes their companions.
+#[inline(always)]
+fn load_tw<K: Packed>(k: K, t: &[u32]) -> Tw<K> {
+    let v = k.load(t);
+    (v, k.twiddle_mu(v))
+}
+
+/// A radix-2 butterfly, as a type so that it inlines at every opt-level.
+pub(crate) trait Butterfly {
+    /// `true` for decimation in frequency: layers run from the largest half-size down.
+    const DIF: bool;
+    /// Packed form.
+    fn packed<K: Packed>(k: K, a: K::V, b: K::V, t: Tw<K>) -> (K::V, K::V);
+    /// Scalar form, for tails.
+    fn scalar(a: u32, b: u32, t: u32) -> (u32, u32);
+}
+
+/// Gentleman–Sande butterfly `(a + b, (a - b) t)`.
+pub(crate) struct Dif;
+/// Cooley–Tukey butterfly `(a + t b, a - t b)`.
+pub(crate) struct Dit;
+
+impl Butterfly for Dif {
+    const DIF: bool = true;
+    #[inline(always)]
+    fn packed<K: Packed>(k: K, a: K::V, b: K::V, t: Tw<K>) -> (K::V, K::V) {
+        (k.add(a, b), k.mul_twiddle(k.sub(a, b), t.0, t.1))
+    }
+    #[inline(always)]
+    fn scalar(a: u32, b: u32, t: u32) -> (u32, u32) {
+        (scalar::add(a, b), scalar::mul(scalar::sub(a, b), t))
+    }
+}
+
+impl Butterfly for Dit {
+    const DIF: bool = false;
+    #[inline(always)]
+    fn packed<K: Packed>(k: K, a: K::V, b: K::V, t: Tw<K>) -> (K::V, K::V) {
+        let bt = k.mul_twiddle(b, t.0, t.1);
+        (k.add(a, bt), k.sub(a, bt))
+    }
+    #[inline(always)]
+    fn scalar(a: u32, b: u32, t: u32) -> (u32, u32) {
+        let bt = scalar::mul(b, t);
+        (scalar::add(a, bt), scalar::sub(a, bt))
+    }
+}
+
+/// Butterfly between two rows `lo` and `hi` (each `width` words), twiddle `t` for every column.
+#[inline(always)]
+fn row_pair<K: Packed, B: Butterfly>(k: K, lo: &mut [u32], hi: &mut [u32], t: u32) {
+    let width = lo.len();
+    let split = width - width % K::LANES;
+    let tv = splat_tw(k, t);
+    for (l, h) in lo[..split]
+        .chunks_exact_mut(K::LANES)
+        .zip(hi[..split].chunks_exact_mut(K::LANES))
+    {
+        let (x, y) = B::packed(k, k.load(l), k.load(h), tv);
+        k.store(l, x);
+        k.store(h, y);
+    }
+    for (l, h) in lo[split..].iter_mut().zip(&mut hi[split..]) {
+        (*l, *h) = B::scalar(*l, *h, t);
+    }
+}
+
+/// One radix-2 layer on row pairs: row `i` of `lo` with row `i` of `hi`, twiddle `tw[i]`.
+/// `lo` and `hi` hold the same number of rows of `width` words; `tw` has one entry per row.
+#[inline(always)]
+fn layer<K: Packed, B: Butterfly>(k: K, lo: &mut [u32], hi: &mut [u32], tw: &[u32], width: usize) {
+    assert_eq!(lo.len(), hi.len());
+    let rows = lo.len() / width;
+    assert!(tw.len() >= rows);
+    if width == 1 {
+        let split = rows - rows % K::LANES;
+        for ((l, h), t) in lo[..split]
+            .chunks_exact_mut(K::LANES)
+            .zip(hi[..split].chunks_exact_mut(K::LANES))
+            .zip(tw[..split].chunks_exact(K::LANES))
+        {
+            let (x, y) = B::packed(k, k.load(l), k.load(h), load_tw(k, t));
+            k.store(l, x);
+            k.store(h, y);
+        }
+        for ((l, h), &t) in lo[split..]
+            .iter_mut()
+            .zip(&mut hi[split..])
+            .zip(&tw[split..rows])
+        {
+            (*l, *h) = B::scalar(*l, *h, t);
+        }
+    } else {
+        for ((l, h), &t) in lo
+            .chunks_exact_mut(width)
+            .zip(hi.chunks_exact_mut(width))
+            .zip(tw)
+        {
+            row_pair::<K, B>(k, l, h, t);
+        }
+    }
+}
+
+/// Two radix-2 layers fused (radix 4) on the four quarters of blocks of `2H` rows.
+///
+/// `q0..q3` are the same row range `j0..j1` of the four quarters (rows `j`, `j + H/2`, `j + H`,
+/// `j + 3H/2`). The outer layer (half-size `H`) pairs `q0`/`q2` with twiddles `t0` and
+/// `q1`/`q3` with `t1`; the inner layer (half-size `H/2`) pairs `q0`/`q1` and `q2`/`q3`, both
+/// with `ti`. DIF applies the outer layer first, DIT the inner one.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn layer2<K: Packed, B: Butterfly>(
+    k: K,
+    q0: &mut [u32],
+    q1: &mut [u32],
+    q2: &mut [u32],
+    q3: &mut [u32],
+    t0: &[u32],
+    t1: &[u32],
+    ti: &[u32],
+    width: usize,
+) {
+    let len = q0.len();
+    assert!(q1.len() == len && q2.len() == len && q3.len() == len);
+    let rows = len / width;
+    assert!(t0.len() >= rows && t1.len() >= rows && ti.len() >= rows);
+
+    #[inline(always)]
+    fn quad<K: Packed, B: Butterfly>(
+        k: K,
+        v: [K::V; 4],
+        t0: Tw<K>,
+        t1: Tw<K>,
+        ti: Tw<K>,
+    ) -> [K::V; 4] {
+        let [a0, a1, a2, a3] = v;
+        if B::DIF {
+            let (a0, a2) = B::packed(k, a0, a2, t0);
+            let (a1, a3) = B::packed(k, a1, a3, t1);
+            let (a0, a1) = B::packed(k, a0, a1, ti);
+            let (a2, a3) = B::packed(k, a2, a3, ti);
+            [a0, a1, a2, a3]
+        } else {
+            let (a0, a1) = B::packed(k, a0, a1, ti);
+            let (a2, a3) = B::packed(k, a2, a3, ti);
+            let (a0, a2) = B::packed(k, a0, a2, t0);
+            let (a1, a3) = B::packed(k, a1, a3, t1);
+            [a0, a1, a2, a3]
+        }
+    }
+
+    // The scalar kernel set runs the same code for the tails.
+    let s = scalar::Scalar;
+    if width == 1 {
+        let split = rows - rows % K::LANES;
+        let mut j = 0;
+        while j < split {
+            let r = j..j + K::LANES;
+            let v = [
+                k.load(&q0[r.clone()]),
+                k.load(&q1[r.clone()]),
+                k.load(&q2[r.clone()]),
+                k.load(&q3[r.clone()]),
+            ];
+            let [a0, a1, a2, a3] = quad::<K, B>(
+                k,
+                v,
+                load_tw(k, &t0[r.clone()]),
+                load_tw(k, &t1[r.clone()]),
+                load_tw(k, &ti[r.clone()]),
+            );
+            k.store(&mut q0[r.clone()], a0);
+            k.store(&mut q1[r.clone()], a1);
+            k.store(&mut q2[r.clone()], a2);
+            k.store(&mut q3[r], a3);
+            j += K::LANES;
+        }
+        for j in split..rows {
+            let [a0, a1, a2, a3] = quad::<_, B>(
+                s,
+                [q0[j], q1[j], q2[j], q3[j]],
+                splat_tw(s, t0[j]),
+                splat_tw(s, t1[j]),
+                splat_tw(s, ti[j]),
+            );
+            (q0[j], q1[j], q2[j], q3[j]) = (a0, a1, a2, a3);
+        }
+    } else {
+        let split = width - width % K::LANES;
+        for j in 0..rows {
+            let base = j * width;
+            let (tv0, tv1, tvi) = (splat_tw(k, t0[j]), splat_tw(k, t1[j]), splat_tw(k, ti[j]));
+            let mut c = base;
+            while c < base + split {
+                let r = c..c + K::LANES;
+                let v = [
+                    k.load(&q0[r.clone()]),
+                    k.load(&q1[r.clone()]),
+                    k.load(&q2[r.clone()]),
+                    k.load(&q3[r.clone()]),
+                ];
+                let [a0, a1, a2, a3] = quad::<K, B>(k, v, tv0, tv1, tvi);
+                k.store(&mut q0[r.clone()], a0);
+                k.store(&mut q1[r.clone()], a1);
+                k.store(&mut q2[r.clone()], a2);
+                k.store(&mut q3[r], a3);
+                c += K::LANES;
+            }
+            for c in base + split..base + width {
+                let [a0, a1, a2, a3] = quad::<_, B>(
+                    s,
+                    [q0[c], q1[c], q2[c], q3[c]],
+                    splat_tw(s, t0[j]),
+                    splat_tw(s, t1[j]),
+                    splat_tw(s, ti[j]),
+                );
+                (q0[c], q1[c], q2[c], q3[c]) = (a0, a1, a2, a3);
+            }
+        }
+    }
+}
+
+/// Layers with half-sizes `2^lh` for `lh` in `lhs` (in that order) on every sub-block of a
+/// block, scheme chosen by width; no in-register part.
+#[inline(always)]
+fn block_layers<K: Packed, B: Butterfly>(
+    k: K,
+    block: &mut [u32],
+    width: usize,
+    tw: &[u32],
+    lhs: impl Iterator<Item = usize>,
+) {
+    for lh in lhs {
+        let h = 1usize << lh;
+        for sub in block.chunks_exact_mut(2 * h * width) {
+            let (lo, hi) = sub.split_at_mut(h * width);
+            layer::<K, B>(k, lo, hi, &tw[h..2 * h], width);
+        }
+    }
+}
+
+/// `log2(K::LANES)`.
+#[inline(always)]
+const fn log_lanes<K: Packed>() -> usize {
+    K::LANES.trailing_zeros() as usize
+}
+
+/// Twiddle vectors for the in-register layers `h < LANES`: lane `i` of entry `log2(h)` holds
+/// `tw[h + i % h]` (the lane order produced by [`Packed::interleave`]).
+#[inline(always)]
+fn small_twiddles<K: Packed>(k: K, tw: &[u32]) -> [Tw<K>; 4] {
+    let mut out = [(k.splat(0), k.splat(0)); 4];
+    for (lh, o) in out.iter_mut().enumerate().take(log_lanes::<K>()) {
+        let h = 1usize << lh;
+        let mut lanes = k.zero_lanes();
+        for (i, l) in lanes.as_mut().iter_mut().enumerate() {
+            *l = tw[h + i % h];
+        }
+        let v = k.load_lanes(&lanes);
+        *o = (v, k.twiddle_mu(v));
+    }
+    out
+}
+
+/// Applies the in-register layers with half-sizes `2^lh`, `lh in lo_lh..=log2(LANES)`, to
+/// every chunk of `2 * LANES` words (DIF: descending, DIT: ascending). Width 1 only.
+#[inline(always)]
+fn register_layers<K: Packed, B: Butterfly>(k: K, block: &mut [u32], tw: &[u32], lo_lh: usize) {
+    let ll = log_lanes::<K>();
+    let tl = load_tw(k, &tw[K::LANES..2 * K::LANES]);
+    let ts = small_twiddles(k, tw);
+    let small = |x: K::V, y: K::V, lh: usize| {
+        let h = 1usize << lh;
+        let (a, b) = k.interleave(x, y, h);
+        let (a, b) = B::packed(k, a, b, ts[lh]);
+        k.interleave(a, b, h)
+    };
+    for c in block.chunks_exact_mut(2 * K::LANES) {
+        let (cx, cy) = c.split_at_mut(K::LANES);
+        let (mut x, mut y) = (k.load(cx), k.load(cy));
+        if B::DIF {
+            (x, y) = B::packed(k, x, y, tl);
+            for lh in (lo_lh..ll).rev() {
+                (x, y) = small(x, y, lh);
+            }
+        } else {
+            for lh in lo_lh..ll {
+                (x, y) = small(x, y, lh);
+            }
+            (x, y) = B::packed(k, x, y, tl);
+        }
+        k.store(cx, x);
+        k.store(cy, y);
+    }
+}
+
+/// All DIF layers with half-size below the block's row count, on one block (a contiguous run
+/// of `2^b` rows): the bottom of a forward (or inverse) decimation-in-frequency transform.
+/// `tw` is the twiddle table, at least as long as the block has rows.
+#[inline(always)]
+pub(crate) fn dif_block<K: Packed>(k: K, block: &mut [u32], width: usize, tw: &[u32]) {
+    let rows = block.len() / width;
+    let log_rows = rows.trailing_zeros() as usize;
+    let ll = log_lanes::<K>();
+    if width == 1 && K::LANES > 1 && rows >= 2 * K::LANES {
+        block_layers::<K, Dif>(k, block, 1, tw, (ll + 1..log_rows).rev());
+        register_layers::<K, Dif>(k, block, tw, 0);
+    } else {
+        block_layers::<K, Dif>(k, block, width, tw, (0..log_rows).rev());
+    }
+}
+
+/// DIT layers with half-sizes `2^start_lh, .., rows/2` on one block: the bottom of a
+/// decimation-in-time transform (layers below `start_lh` are skipped; the coset LDE starts
+/// above the layers that only copy its zero padding).
+#[inline(always)]
+pub(crate) fn dit_block<K: Packed>(
+    k: K,
+    block: &mut [u32],
+    width: usize,
+    tw: &[u32],
+    start_lh: usize,
+) {
+    let rows = block.len() / width;
+    let log_rows = rows.trailing_zeros() as usize;
+    let ll = log_lanes::<K>();
+    if width == 1 && K::LANES > 1 && rows >= 2 * K::LANES && start_lh <= ll {
+        register_layers::<K, Dit>(k, block, tw, start_lh);
+        block_layers::<K, Dit>(k, block, 1, tw, ll + 1..log_rows);
+    } else {
+        block_layers::<K, Dit>(k, block, width, tw, start_lh..log_rows);
+    }
+}
+
+/// One DIF layer on a chunk of row pairs (see [`layer`]).
+#[inline(always)]
+pub(crate) fn dif_layer<K: Packed>(k: K, lo: &mut [u32], hi: &mut [u32], tw: &[u32], width: usize) {
+    layer::<K, Dif>(k, lo, hi, tw, width)
+}
+
+/// One DIT layer on a chunk of row pairs (see [`layer`]).
+#[inline(always)]
+pub(crate) fn dit_layer<K: Packed>(k: K, lo: &mut [u32], hi: &mut [u32], tw: &[u32], width: usize) {
+    layer::<K, Dit>(k, lo, hi, tw, width)
+}
+
+/// Two fused DIF layers on a chunk of row quadruples (see [`layer2`]).
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+pub(crate) fn dif_layer2<K: Packed>(
+    k: K,
+    q0: &mut [u32],
+    q1: &mut [u32],
+    q2: &mut [u32],
+    q3: &mut [u32],
+    t0: &[u32],
+    t1: &[u32],
+    ti: &[u32],
+    width: usize,
+) {
+    layer2::<K, Dif>(k, q0, q1, q2, q3, t0, t1, ti, width)
+}
+
+/// Two fused DIT layers on a chunk of row quadruples (see [`layer2`]).
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+pub(crate) fn dit_layer2<K: Packed>(
+    k: K,
+    q0: &mut [u32],
+    q1: &mut [u32],
+    q2: &mut [u32],
+    q3: &mut [u32],
+    t0: &[u32],
+    t1: &[u32],
+    ti: &[u32],
+    width: usize,
+) {
+    layer2::<K, Dit>(k, q0, q1, q2, q3, t0, t1, ti, width)
+}
+
+/// Multiplies row `i` of the matrix by `factors[i]` (every column).
+#[inline(always)]
+pub(crate) fn scale_rows<K: Packed>(k: K, data: &mut [u32], width: usize, factors: &[u32]) {
+    let rows = data.len() / width;
+    assert!(factors.len() >= rows);
+    if width == 1 {
+        let split = rows - rows % K::LANES;
+        for (d, f) in data[..split]
+            .chunks_exact_mut(K::LANES)
+            .zip(factors.chunks_exact(K::LANES))
+        {
+            let r = k.mul(k.load(d), k.load(f));
+            k.store(d, r);
+        }
+        for (d, &f) in data[split..].iter_mut().zip(&factors[split..rows]) {
+            *d = scalar::mul(*d, f);
+        }
+    } else {
+        let split = width - width % K::LANES;
+        for (row, &f) in data.chunks_exact_mut(width).zip(factors) {
+            let fv = k.splat(f);
+            for d in row[..split].chunks_exact_mut(K::LANES) {
+                let r = k.mul(k.load(d), fv);
+                k.store(d, r);
+            }
+            for d in &mut row[split..] {
+                *d = scalar::mul(*d, f);
+            }
+        }
+    }
+}
+
+/// Generates the entry points of the NTT kernels for one kernel set.
+macro_rules! entry_points_for {
+    (attr: $attr:meta, token: $tok:expr) => {
+        $crate::simd::entry_points! {
+            attr: $attr,
+            token: $tok,
+            fn dif_layer(lo: &mut [u32], hi: &mut [u32], tw: &[u32], width: usize) => $crate::ntt::kernels::dif_layer;
+            fn dit_layer(lo: &mut [u32], hi: &mut [u32], tw: &[u32], width: usize) => $crate::ntt::kernels::dit_layer;
+            fn dif_layer2(q0: &mut [u32], q1: &mut [u32], q2: &mut [u32], q3: &mut [u32], t0: &[u32], t1: &[u32], ti: &[u32], width: usize) => $crate::ntt::kernels::dif_layer2;
+            fn dit_layer2(q0: &mut [u32], q1: &mut [u32], q2: &mut [u32], q3: &mut [u32], t0: &[u32], t1: &[u32], ti: &[u32], width: usize) => $crate::ntt::kernels::dit_layer2;
+            fn dif_block(block: &mut [u32], width: usize, tw: &[u32]) => $crate::ntt::kernels::dif_block;
+            fn dit_block(block: &mut [u32], width: usize, tw: &[u32], start_lh: usize) => $crate::ntt::kernels::dit_block;
+            fn scale_rows(data: &mut [u32], width: usize, factors: &[u32]) => $crate::ntt::kernels::scale_rows;
+        }
+    };
+}
+pub(crate) use entry_points_for;
