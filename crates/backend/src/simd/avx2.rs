@@ -147,3 +147,72 @@ pub(crate) mod base {
         token: Avx2::new_unchecked()
     );
 }
+
+pub(crate) mod poseidon {
+    //! AVX2 entry points of the batched Poseidon kernels, and the wide (64-bit lane) operations
+    //! they use: a wide value is the even and the odd 32-bit lanes, each zero-extended to 64 bits.
+    use super::Avx2;
+    use super::Packed;
+    use crate::field::P;
+    use crate::poseidon::kernels::PoseidonPacked;
+    use core::arch::x86_64::*;
+
+    /// `x mod 2^31 + (x >> 31) * (2^24 - 1)`, congruent to `x` since `2^31 = 2^24 - 1 (mod p)`.
+    #[inline(always)]
+    fn fold(x: __m256i) -> __m256i {
+        // SAFETY: only reached from kernels holding an `Avx2` token.
+        unsafe {
+            let lo = _mm256_and_si256(x, _mm256_set1_epi64x(0x7fff_ffff));
+            let hi = _mm256_srli_epi64::<31>(x);
+            let hi = _mm256_sub_epi64(_mm256_slli_epi64::<24>(hi), hi);
+            _mm256_add_epi64(lo, hi)
+        }
+    }
+
+    impl PoseidonPacked for Avx2 {
+        type Wide = (__m256i, __m256i);
+
+        #[inline(always)]
+        fn widen(self, x: __m256i) -> (__m256i, __m256i) {
+            // SAFETY: the token proves AVX2.
+            unsafe {
+                (
+                    _mm256_and_si256(x, _mm256_set1_epi64x(0xffff_ffff)),
+                    _mm256_srli_epi64::<32>(x),
+                )
+            }
+        }
+
+        #[inline(always)]
+        fn wide_mul_small(self, x: (__m256i, __m256i), c: u32) -> (__m256i, __m256i) {
+            // SAFETY: the token proves AVX2.
+            unsafe {
+                let c = _mm256_set1_epi64x(c as i64);
+                (_mm256_mul_epu32(x.0, c), _mm256_mul_epu32(x.1, c))
+            }
+        }
+
+        #[inline(always)]
+        fn wide_add(self, a: (__m256i, __m256i), b: (__m256i, __m256i)) -> (__m256i, __m256i) {
+            // SAFETY: the token proves AVX2.
+            unsafe { (_mm256_add_epi64(a.0, b.0), _mm256_add_epi64(a.1, b.1)) }
+        }
+
+        #[inline(always)]
+        fn wide_reduce(self, a: (__m256i, __m256i)) -> __m256i {
+            // a < 2^40: one fold gives < 2^31 + 2^33, a second < 2^31 + 4 * 2^24 < 2p.
+            let evn = fold(fold(a.0));
+            let odd = fold(fold(a.1));
+            // SAFETY: the token proves AVX2.
+            unsafe {
+                let d = _mm256_blend_epi32::<0b1010_1010>(evn, _mm256_slli_epi64::<32>(odd));
+                _mm256_min_epu32(d, _mm256_sub_epi32(d, self.splat(P)))
+            }
+        }
+    }
+
+    crate::poseidon::kernels::entry_points_for!(
+        attr: target_feature(enable = "avx2"),
+        token: Avx2::new_unchecked()
+    );
+}

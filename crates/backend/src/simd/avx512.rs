@@ -143,3 +143,77 @@ pub(crate) mod base {
         token: Avx512::new_unchecked()
     );
 }
+
+pub(crate) mod poseidon {
+    //! AVX-512 entry points of the batched Poseidon kernels, and the wide (64-bit lane)
+    //! operations they use: a wide value is the even and the odd 32-bit lanes, each
+    //! zero-extended to 64 bits.
+    use super::Avx512;
+    use super::Packed;
+    use crate::field::P;
+    use crate::poseidon::kernels::PoseidonPacked;
+    use core::arch::x86_64::*;
+
+    /// `x mod 2^31 + (x >> 31) * (2^24 - 1)`, congruent to `x` since `2^31 = 2^24 - 1 (mod p)`.
+    #[inline(always)]
+    fn fold(x: __m512i) -> __m512i {
+        // SAFETY: only reached from kernels holding an `Avx512` token.
+        unsafe {
+            let lo = _mm512_and_si512(x, _mm512_set1_epi64(0x7fff_ffff));
+            let hi = _mm512_srli_epi64::<31>(x);
+            let hi = _mm512_sub_epi64(_mm512_slli_epi64::<24>(hi), hi);
+            _mm512_add_epi64(lo, hi)
+        }
+    }
+
+    impl PoseidonPacked for Avx512 {
+        type Wide = (__m512i, __m512i);
+
+        #[inline(always)]
+        fn widen(self, x: __m512i) -> (__m512i, __m512i) {
+            // SAFETY: the token proves AVX-512F.
+            unsafe {
+                (
+                    _mm512_and_si512(x, _mm512_set1_epi64(0xffff_ffff)),
+                    _mm512_srli_epi64::<32>(x),
+                )
+            }
+        }
+
+        #[inline(always)]
+        fn wide_mul_small(self, x: (__m512i, __m512i), c: u32) -> (__m512i, __m512i) {
+            // SAFETY: the token proves AVX-512F.
+            unsafe {
+                let c = _mm512_set1_epi64(c as i64);
+                (_mm512_mul_epu32(x.0, c), _mm512_mul_epu32(x.1, c))
+            }
+        }
+
+        #[inline(always)]
+        fn wide_add(self, a: (__m512i, __m512i), b: (__m512i, __m512i)) -> (__m512i, __m512i) {
+            // SAFETY: the token proves AVX-512F.
+            unsafe { (_mm512_add_epi64(a.0, b.0), _mm512_add_epi64(a.1, b.1)) }
+        }
+
+        #[inline(always)]
+        fn wide_reduce(self, a: (__m512i, __m512i)) -> __m512i {
+            // a < 2^40: one fold gives < 2^31 + 2^33, a second < 2^31 + 4 * 2^24 < 2p.
+            let evn = fold(fold(a.0));
+            let odd = fold(fold(a.1));
+            // SAFETY: the token proves AVX-512F.
+            unsafe {
+                let d = _mm512_mask_blend_epi32(
+                    0b1010_1010_1010_1010,
+                    evn,
+                    _mm512_slli_epi64::<32>(odd),
+                );
+                _mm512_min_epu32(d, _mm512_sub_epi32(d, self.splat(P)))
+            }
+        }
+    }
+
+    crate::poseidon::kernels::entry_points_for!(
+        attr: target_feature(enable = "avx512f,avx2"),
+        token: Avx512::new_unchecked()
+    );
+}

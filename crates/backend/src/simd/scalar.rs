@@ -74,3 +74,32 @@ pub(crate) mod base {
     use super::Scalar;
     crate::kernels::base::entry_points_for!(attr: inline, token: Scalar);
 }
+
+pub(crate) mod poseidon {
+    //! Scalar entry points of the batched Poseidon kernels, and the wide operations they use.
+    use super::Scalar;
+    use crate::field::P;
+    use crate::poseidon::kernels::PoseidonPacked;
+
+    impl PoseidonPacked for Scalar {
+        type Wide = u64;
+        #[inline(always)]
+        fn widen(self, x: u32) -> u64 {
+            x as u64
+        }
+        #[inline(always)]
+        fn wide_mul_small(self, x: u64, c: u32) -> u64 {
+            x * c as u64
+        }
+        #[inline(always)]
+        fn wide_add(self, a: u64, b: u64) -> u64 {
+            a + b
+        }
+        #[inline(always)]
+        fn wide_reduce(self, a: u64) -> u32 {
+            (a % P as u64) as u32
+        }
+    }
+
+    crate::poseidon::kernels::entry_points_for!(attr: inline, token: Scalar);
+}
