@@ -112,22 +112,45 @@ fn dense<K: Packed, const T: usize>(k: K, s: &mut [K::V; T], m: &[[u32; T]; T]) 
 
 /// The width-16 circulant MDS with delayed reduction: the first row is small (sum 371), so
 /// every output is an integer sum below `371 * 2^31 < 2^40`, reduced once.
+///
+/// Fully unrolled by a macro so that every coefficient is a compile-time constant (LLVM then
+/// drops the multiplications by 1 and turns small ones into shifts and adds); a loop with
+/// `(i + d) % 16` indexing kept the coefficients in memory and the state on the stack.
 #[inline(always)]
 fn mds16_small<K: PoseidonPacked>(k: K, s: &mut [K::V; 16]) {
-    let mut w = [k.widen(s[0]); 16];
-    for j in 1..16 {
-        w[j] = k.widen(s[j]);
+    const R: [u32; 16] = POSEIDON1_MDS_16_ROW;
+    let w = [
+        k.widen(s[0]),
+        k.widen(s[1]),
+        k.widen(s[2]),
+        k.widen(s[3]),
+        k.widen(s[4]),
+        k.widen(s[5]),
+        k.widen(s[6]),
+        k.widen(s[7]),
+        k.widen(s[8]),
+        k.widen(s[9]),
+        k.widen(s[10]),
+        k.widen(s[11]),
+        k.widen(s[12]),
+        k.widen(s[13]),
+        k.widen(s[14]),
+        k.widen(s[15]),
+    ];
+    // out[i] = sum_d R[d] * x[(i + d) mod 16]
+    macro_rules! row {
+        ($i:literal; $($d:literal)*) => {{
+            let mut acc = k.wide_mul_small(w[$i], R[0]);
+            $( acc = k.wide_add(acc, k.wide_mul_small(w[($i + $d) % 16], R[$d])); )*
+            k.wide_reduce(acc)
+        }};
     }
-    for (i, o) in s.iter_mut().enumerate() {
-        let mut acc = k.wide_mul_small(w[i], POSEIDON1_MDS_16_ROW[0]);
-        for d in 1..16 {
-            acc = k.wide_add(
-                acc,
-                k.wide_mul_small(w[(i + d) % 16], POSEIDON1_MDS_16_ROW[d]),
-            );
-        }
-        *o = k.wide_reduce(acc);
+    macro_rules! rows {
+        ($($i:literal)*) => {
+            $( s[$i] = row!($i; 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15); )*
+        };
     }
+    rows!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15);
 }
 
 /// How a Poseidon1 width applies its full-round MDS.
