@@ -7,12 +7,12 @@
 //! [`entry_points_for`] in each ISA module.
 
 use super::constants::POSEIDON1_MDS_16_ROW;
-use super::tables::{HALF_FULL, Poseidon1Tables, Poseidon2Tables};
+use super::tables::{HALF_FULL, Poseidon1Tables, Poseidon2Tables, SplitMatrix};
 use crate::simd::Packed;
 
 /// Wide (64-bit per lane) operations for delayed reduction, on top of [`Packed`].
 ///
-/// A `Wide` value holds, for every lane, an unreduced non-negative integer below `2^40`. Since a
+/// A `Wide` value holds, for every lane, an unreduced non-negative integer below `2^64`. Since a
 /// Montgomery word times a small integer is the Montgomery word of the product, integer sums of
 /// such products reduce (plainly, mod `p`) to the Montgomery word of the field sum.
 pub(crate) trait PoseidonPacked: Packed {
@@ -20,12 +20,15 @@ pub(crate) trait PoseidonPacked: Packed {
     type Wide: Copy;
     /// The lanes of `x` as integers.
     fn widen(self, x: Self::V) -> Self::Wide;
-    /// `x * c` per lane; the caller keeps every result below `2^40`.
+    /// `x * c` per lane for `c < 2^32`; the caller keeps every result below `2^64`.
     fn wide_mul_small(self, x: Self::Wide, c: u32) -> Self::Wide;
-    /// `a + b` per lane; the caller keeps every result below `2^40`.
+    /// `a + b` per lane; the caller keeps every result below `2^64`.
     fn wide_add(self, a: Self::Wide, b: Self::Wide) -> Self::Wide;
     /// `a mod p` per lane, for `a < 2^40`, fully reduced.
     fn wide_reduce(self, a: Self::Wide) -> Self::V;
+    /// The Montgomery reduction `(s0 + 2^16 s1) * 2^-32 mod p` per lane, fully reduced, for
+    /// `s0 < 2^53` and `s1 < 2^52`.
+    fn wide_monty_reduce_split(self, s0: Self::Wide, s1: Self::Wide) -> Self::V;
 }
 
 /// A permutation the batch driver can apply to the `T` packed cells of a lane group.
@@ -110,6 +113,27 @@ fn dense<K: Packed, const T: usize>(k: K, s: &mut [K::V; T], m: &[[u32; T]; T]) 
     }
 }
 
+/// Dense matrix-vector product with delayed reduction. Every Montgomery-form entry is split as
+/// `m = hi * 2^16 + lo` (`lo < 2^16`, `hi < 2^15`); each output accumulates
+/// `s0 = sum lo * x` and `s1 = sum hi * x` (below `24 * 2^47` and `24 * 2^46`) in 64-bit lanes
+/// and needs one Montgomery reduction of `s0 + 2^16 s1` instead of one per product.
+#[inline(always)]
+fn dense_split<K: PoseidonPacked, const T: usize>(k: K, s: &mut [K::V; T], m: &SplitMatrix<T>) {
+    let mut w = [k.widen(s[0]); T];
+    for j in 1..T {
+        w[j] = k.widen(s[j]);
+    }
+    for (i, o) in s.iter_mut().enumerate() {
+        let mut s0 = k.wide_mul_small(w[0], m.lo[i][0]);
+        let mut s1 = k.wide_mul_small(w[0], m.hi[i][0]);
+        for j in 1..T {
+            s0 = k.wide_add(s0, k.wide_mul_small(w[j], m.lo[i][j]));
+            s1 = k.wide_add(s1, k.wide_mul_small(w[j], m.hi[i][j]));
+        }
+        *o = k.wide_monty_reduce_split(s0, s1);
+    }
+}
+
 /// The width-16 circulant MDS with delayed reduction: the first row is small (sum 371), so
 /// every output is an integer sum below `371 * 2^31 < 2^40`, reduced once.
 ///
@@ -169,7 +193,7 @@ impl FullMds<16> for Poseidon1Tables<16> {
 impl FullMds<24> for Poseidon1Tables<24> {
     #[inline(always)]
     fn apply<K: PoseidonPacked>(tab: &Poseidon1Tables<24>, k: K, s: &mut [K::V; 24]) {
-        dense(k, s, &tab.mds)
+        dense_split(k, s, &tab.mds_split)
     }
 }
 
@@ -185,7 +209,7 @@ where
         }
         // Last initial full round: matrix D M, then D c'_0 (see `tables`).
         add_rc_cube_all(k, s, &self.full_rc[HALF_FULL - 1]);
-        dense(k, s, &self.pre);
+        dense_split(k, s, &self.pre_split);
         for (x, &c) in s.iter_mut().zip(&self.pre_rc) {
             *x = k.add(*x, k.splat(c));
         }

@@ -36,6 +36,24 @@ use crate::field::KoalaBear;
 /// Number of full rounds on each side of the partial rounds (both permutations, both widths).
 pub(crate) const HALF_FULL: usize = 4;
 
+/// A matrix of Montgomery words split as `m = hi * 2^16 + lo`, for delayed reduction.
+#[derive(Clone, Debug)]
+pub(crate) struct SplitMatrix<const T: usize> {
+    /// Low 16 bits of every entry.
+    pub(crate) lo: [[u32; T]; T],
+    /// Entry `>> 16`.
+    pub(crate) hi: [[u32; T]; T],
+}
+
+impl<const T: usize> SplitMatrix<T> {
+    fn new(m: &[[u32; T]; T]) -> Self {
+        Self {
+            lo: core::array::from_fn(|i| core::array::from_fn(|j| m[i][j] & 0xffff)),
+            hi: core::array::from_fn(|i| core::array::from_fn(|j| m[i][j] >> 16)),
+        }
+    }
+}
+
 /// Poseidon1 tables for width `T`, all words in Montgomery form.
 #[derive(Clone, Debug)]
 pub(crate) struct Poseidon1Tables<const T: usize> {
@@ -45,6 +63,10 @@ pub(crate) struct Poseidon1Tables<const T: usize> {
     pub(crate) mds: [[u32; T]; T],
     /// `D M`: the matrix of the last full round before the partial rounds.
     pub(crate) pre: [[u32; T]; T],
+    /// `mds`, split for delayed reduction.
+    pub(crate) mds_split: SplitMatrix<T>,
+    /// `pre`, split for delayed reduction.
+    pub(crate) pre_split: SplitMatrix<T>,
     /// `D c'_0`: added after `pre`.
     pub(crate) pre_rc: [u32; T],
     /// `n00`, the top-left entry of every sparse factor (equal to `M[0][0]`).
@@ -155,10 +177,14 @@ impl<const T: usize> Poseidon1Tables<T> {
 
         let full_rounds = (0..HALF_FULL).chain(HALF_FULL + partial..2 * HALF_FULL + partial);
         let full_rc_rows: Vec<[u32; T]> = full_rounds.map(|r| monty(&c[r])).collect();
+        let mds: [[u32; T]; T] = core::array::from_fn(|i| monty(&m[i]));
+        let pre: [[u32; T]; T] = core::array::from_fn(|i| monty(&n[i]));
         Self {
+            mds_split: SplitMatrix::new(&mds),
+            pre_split: SplitMatrix::new(&pre),
             full_rc: full_rc_rows.try_into().unwrap(),
-            mds: core::array::from_fn(|i| monty(&m[i])),
-            pre: core::array::from_fn(|i| monty(&n[i])),
+            mds,
+            pre,
             pre_rc: monty(&pre_rc),
             m00: m[0][0].to_monty(),
             partial_rc: k.iter().map(|x| x.to_monty()).collect(),
