@@ -120,15 +120,15 @@ fn dense<K: Packed, const T: usize>(k: K, s: &mut [K::V; T], m: &[[u32; T]; T]) 
 #[inline(always)]
 fn dense_split<K: PoseidonPacked, const T: usize>(k: K, s: &mut [K::V; T], m: &SplitMatrix<T>) {
     let mut w = [k.widen(s[0]); T];
-    for j in 1..T {
-        w[j] = k.widen(s[j]);
+    for (wj, &x) in w.iter_mut().zip(s.iter()).skip(1) {
+        *wj = k.widen(x);
     }
-    for (i, o) in s.iter_mut().enumerate() {
-        let mut s0 = k.wide_mul_small(w[0], m.lo[i][0]);
-        let mut s1 = k.wide_mul_small(w[0], m.hi[i][0]);
-        for j in 1..T {
-            s0 = k.wide_add(s0, k.wide_mul_small(w[j], m.lo[i][j]));
-            s1 = k.wide_add(s1, k.wide_mul_small(w[j], m.hi[i][j]));
+    for ((o, lo), hi) in s.iter_mut().zip(&m.lo).zip(&m.hi) {
+        let mut s0 = k.wide_mul_small(w[0], lo[0]);
+        let mut s1 = k.wide_mul_small(w[0], hi[0]);
+        for ((&wj, &l), &h) in w.iter().zip(lo).zip(hi).skip(1) {
+            s0 = k.wide_add(s0, k.wide_mul_small(wj, l));
+            s1 = k.wide_add(s1, k.wide_mul_small(wj, h));
         }
         *o = k.wide_monty_reduce_split(s0, s1);
     }

@@ -268,3 +268,60 @@ pub(crate) fn poseidon2_24() -> &'static Poseidon2Tables<24> {
     });
     &T
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fe(x: u32) -> KoalaBear {
+        KoalaBear::from_monty(x)
+    }
+
+    /// The last initial full round's matrix and the partial rounds, dense (spec) and factored
+    /// (`pre`, `pre_rc`, sparse `E_i`), agree on pseudo-random states.
+    fn factored_equals_dense<const T: usize>(rc: &[[u32; T]], row: &[u32; T], partial: usize) {
+        let tab = Poseidon1Tables::<T>::new(rc, row, partial);
+        let dense = |x: &[KoalaBear; T]| -> [KoalaBear; T] {
+            core::array::from_fn(|i| (0..T).map(|j| fe(tab.mds[i][j]) * x[j]).sum())
+        };
+        let mut seed = 0x1234_5678_9abc_def0u64;
+        for _ in 0..20 {
+            let y: [KoalaBear; T] = core::array::from_fn(|_| {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                KoalaBear::new((seed >> 33) as u32)
+            });
+            // Dense: x = M y, then partial rounds x -> M S(x + c_i).
+            let mut a = dense(&y);
+            for r in HALF_FULL..HALF_FULL + partial {
+                for j in 0..T {
+                    a[j] += KoalaBear::new(rc[r][j]);
+                }
+                a[0] = a[0] * a[0] * a[0];
+                a = dense(&a);
+            }
+            // Factored: x = D M y + D c'_0, then cube, + k_i, sparse E_i.
+            let mut b: [KoalaBear; T] = core::array::from_fn(|i| {
+                (0..T).map(|j| fe(tab.pre[i][j]) * y[j]).sum::<KoalaBear>() + fe(tab.pre_rc[i])
+            });
+            for i in 0..partial {
+                let x0 = b[0] * b[0] * b[0] + fe(tab.partial_rc[i]);
+                let mut acc = fe(tab.m00) * x0;
+                for j in 1..T {
+                    acc += fe(tab.sparse_row[i][j]) * b[j];
+                    b[j] += fe(tab.sparse_col[i][j]) * x0;
+                }
+                b[0] = acc;
+            }
+            assert_eq!(a, b);
+        }
+        assert_eq!(*tab.partial_rc.last().unwrap(), 0);
+    }
+
+    #[test]
+    fn sparse_partial_rounds_equal_dense_form() {
+        factored_equals_dense(&POSEIDON1_RC_16, &POSEIDON1_MDS_16_ROW, 20);
+        factored_equals_dense(&POSEIDON1_RC_24, &POSEIDON1_MDS_24_ROW, 23);
+    }
+}
