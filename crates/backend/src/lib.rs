@@ -5,6 +5,8 @@
 //!   `KoalaBear`) and its degree-5 extension.
 //! * [`kernels`]: slice kernels (add, mul, dot product, batch inversion, extension products, ...)
 //!   dispatched once per call to the scalar, AVX2 or AVX-512 implementation.
+//! * [`poseidon`]: Poseidon1 (devnet4) and Poseidon2 permutations over KoalaBear, batched one
+//!   state per SIMD lane, and the compression and sponge modes built on them.
 //! * [`ntt`]: number-theoretic transforms and coset low-degree extensions, batched over columns
 //!   and parallelised with rayon.
 //!
@@ -16,6 +18,7 @@ pub mod field;
 pub mod isa;
 pub mod kernels;
 pub mod ntt;
+pub mod poseidon;
 mod simd;
 
 pub use field::KoalaBear;

@@ -310,3 +310,120 @@ pub(crate) mod ntt {
         token: Avx512::new_unchecked()
     );
 }
+
+pub(crate) mod poseidon {
+    //! AVX-512 entry points of the batched Poseidon kernels, and the wide (64-bit lane)
+    //! operations they use: a wide value is the even and the odd 32-bit lanes, each
+    //! zero-extended to 64 bits.
+    use super::Avx512;
+    use super::Packed;
+    use crate::field::{MONTY_MU, P};
+    use crate::poseidon::kernels::PoseidonPacked;
+    use core::arch::x86_64::*;
+
+    /// `x mod 2^31 + (x >> 31) * (2^24 - 1)`, congruent to `x` since `2^31 = 2^24 - 1 (mod p)`.
+    #[inline(always)]
+    fn fold(x: __m512i) -> __m512i {
+        // SAFETY: only reached from kernels holding an `Avx512` token.
+        unsafe {
+            let lo = _mm512_and_si512(x, _mm512_set1_epi64(0x7fff_ffff));
+            let hi = _mm512_srli_epi64::<31>(x);
+            let hi = _mm512_sub_epi64(_mm512_slli_epi64::<24>(hi), hi);
+            _mm512_add_epi64(lo, hi)
+        }
+    }
+
+    /// One 64-bit half of `wide_monty_reduce_split`: returns a value `< 2p` congruent to
+    /// `(s0 + 2^16 s1) * 2^-32`, in the low word of each 64-bit lane.
+    #[inline(always)]
+    fn monty_split_half(s0: __m512i, s1: __m512i) -> __m512i {
+        // SAFETY: only reached from kernels holding the token of this module.
+        unsafe {
+            // s0 + 2^16 s1 = (s1 >> 16) 2^32 + y with y = s0 + (s1 mod 2^16) 2^16 < 2^54.
+            let y = _mm512_add_epi64(
+                s0,
+                _mm512_slli_epi64::<16>(_mm512_and_si512(s1, _mm512_set1_epi64(0xffff))),
+            );
+            // Montgomery: q = y mu mod 2^32, (y - q p) / 2^32 = hi(y) - hi(q p), in (-p, 2^22).
+            let q = super::mul_epu32_opaque(y, _mm512_set1_epi32(MONTY_MU as i32));
+            let qp = super::mul_epu32_opaque(q, _mm512_set1_epi32(P as i32));
+            let d = _mm512_sub_epi64(_mm512_srli_epi64::<32>(y), _mm512_srli_epi64::<32>(qp));
+            // + (s1 >> 16) (< 2^36, folded below 2^31 + 2^29) + p: positive, below 2^33.
+            let h = fold(_mm512_srli_epi64::<16>(s1));
+            let v = _mm512_add_epi64(_mm512_add_epi64(d, h), _mm512_set1_epi64(P as i64));
+            fold(v)
+        }
+    }
+
+    impl PoseidonPacked for Avx512 {
+        type Wide = (__m512i, __m512i);
+
+        #[inline(always)]
+        fn widen(self, x: __m512i) -> (__m512i, __m512i) {
+            // SAFETY: the token proves AVX-512F.
+            unsafe {
+                (
+                    _mm512_and_si512(x, _mm512_set1_epi64(0xffff_ffff)),
+                    _mm512_srli_epi64::<32>(x),
+                )
+            }
+        }
+
+        #[inline(always)]
+        fn wide_mul_small(self, x: (__m512i, __m512i), c: u32) -> (__m512i, __m512i) {
+            // SAFETY: the token proves AVX-512F.
+            unsafe {
+                // `vpmuludq` reads only the low word of each 64-bit lane, so a 32-bit broadcast
+                // (one instruction from memory) is enough.
+                let c = _mm512_set1_epi32(c as i32);
+                (_mm512_mul_epu32(x.0, c), _mm512_mul_epu32(x.1, c))
+            }
+        }
+
+        #[inline(always)]
+        fn wide_add(self, a: (__m512i, __m512i), b: (__m512i, __m512i)) -> (__m512i, __m512i) {
+            // SAFETY: the token proves AVX-512F.
+            unsafe { (_mm512_add_epi64(a.0, b.0), _mm512_add_epi64(a.1, b.1)) }
+        }
+
+        #[inline(always)]
+        fn wide_reduce(self, a: (__m512i, __m512i)) -> __m512i {
+            // a < 2^40: one fold gives < 2^31 + 2^33, a second < 2^31 + 4 * 2^24 < 2p.
+            let evn = fold(fold(a.0));
+            let odd = fold(fold(a.1));
+            // SAFETY: the token proves AVX-512F.
+            unsafe {
+                let d = _mm512_mask_blend_epi32(
+                    0b1010_1010_1010_1010,
+                    evn,
+                    _mm512_slli_epi64::<32>(odd),
+                );
+                _mm512_min_epu32(d, _mm512_sub_epi32(d, self.splat(P)))
+            }
+        }
+
+        #[inline(always)]
+        fn wide_monty_reduce_split(
+            self,
+            s0: (__m512i, __m512i),
+            s1: (__m512i, __m512i),
+        ) -> __m512i {
+            let evn = monty_split_half(s0.0, s1.0);
+            let odd = monty_split_half(s0.1, s1.1);
+            // SAFETY: the token proves AVX-512F.
+            unsafe {
+                let d = _mm512_mask_blend_epi32(
+                    0b1010_1010_1010_1010,
+                    evn,
+                    _mm512_slli_epi64::<32>(odd),
+                );
+                _mm512_min_epu32(d, _mm512_sub_epi32(d, self.splat(P)))
+            }
+        }
+    }
+
+    crate::poseidon::kernels::entry_points_for!(
+        attr: target_feature(enable = "avx512f,avx2"),
+        token: Avx512::new_unchecked()
+    );
+}

@@ -100,3 +100,39 @@ pub(crate) mod ntt {
     use super::Scalar;
     crate::ntt::entry_points_for!(attr: inline, token: Scalar);
 }
+
+pub(crate) mod poseidon {
+    //! Scalar entry points of the batched Poseidon kernels, and the wide operations they use.
+    use super::{Scalar, add};
+    use crate::field::{P, monty_reduce};
+    use crate::poseidon::kernels::PoseidonPacked;
+
+    impl PoseidonPacked for Scalar {
+        type Wide = u64;
+        #[inline(always)]
+        fn widen(self, x: u32) -> u64 {
+            x as u64
+        }
+        #[inline(always)]
+        fn wide_mul_small(self, x: u64, c: u32) -> u64 {
+            x * c as u64
+        }
+        #[inline(always)]
+        fn wide_add(self, a: u64, b: u64) -> u64 {
+            a + b
+        }
+        #[inline(always)]
+        fn wide_reduce(self, a: u64) -> u32 {
+            (a % P as u64) as u32
+        }
+        #[inline(always)]
+        fn wide_monty_reduce_split(self, s0: u64, s1: u64) -> u32 {
+            // s0 + 2^16 s1 = (s1 >> 16) 2^32 + (s0 + (s1 mod 2^16) 2^16): the first term
+            // reduces to s1 >> 16, the second (< 2^54 < p 2^32) by one Montgomery reduction.
+            let y = s0 + ((s1 & 0xffff) << 16);
+            add(monty_reduce(y), ((s1 >> 16) % P as u64) as u32)
+        }
+    }
+
+    crate::poseidon::kernels::entry_points_for!(attr: inline, token: Scalar);
+}
