@@ -94,9 +94,10 @@ fn cube<K: Packed>(k: K, x: K::V) -> K::V {
 
 /// Full-round S-box layer: `s[i] = (s[i] + rc[i])^3`.
 #[inline(always)]
+#[allow(clippy::needless_range_loop)] // index loop: see `dense_split`
 fn add_rc_cube_all<K: Packed, const T: usize>(k: K, s: &mut [K::V; T], rc: &[u32; T]) {
-    for (x, &c) in s.iter_mut().zip(rc) {
-        *x = cube(k, k.add(*x, k.splat(c)));
+    for i in 0..T {
+        s[i] = cube(k, k.add(s[i], k.splat(rc[i])));
     }
 }
 
@@ -104,20 +105,27 @@ fn add_rc_cube_all<K: Packed, const T: usize>(k: K, s: &mut [K::V; T], rc: &[u32
 /// `m = hi * 2^16 + lo` (`lo < 2^16`, `hi < 2^15`); each output accumulates
 /// `s0 = sum lo * x` and `s1 = sum hi * x` (below `24 * 2^47` and `24 * 2^46`) in 64-bit lanes
 /// and needs one Montgomery reduction of `s0 + 2^16 s1` instead of one per product.
+///
+/// Index loops over the constant width, not iterator adapters: at opt-level `z` the adapters
+/// (`zip`, `skip`) over arrays of vectors are not inlined, so the vectors went through memory
+/// behind pointers kept in iterator structs (slow, and unprovable for the ISA audit's
+/// aligned-move check). Constant-bound index loops are unrolled at every opt-level.
 #[inline(always)]
+#[allow(clippy::needless_range_loop)]
 fn dense_split<K: PoseidonPacked, const T: usize>(k: K, s: &mut [K::V; T], m: &SplitMatrix<T>) {
     let mut w = [k.widen(s[0]); T];
-    for (wj, &x) in w.iter_mut().zip(s.iter()).skip(1) {
-        *wj = k.widen(x);
+    for j in 1..T {
+        w[j] = k.widen(s[j]);
     }
-    for ((o, lo), hi) in s.iter_mut().zip(&m.lo).zip(&m.hi) {
+    for i in 0..T {
+        let (lo, hi) = (&m.lo[i], &m.hi[i]);
         let mut s0 = k.wide_mul_small(w[0], lo[0]);
         let mut s1 = k.wide_mul_small(w[0], hi[0]);
-        for ((&wj, &l), &h) in w.iter().zip(lo).zip(hi).skip(1) {
-            s0 = k.wide_add(s0, k.wide_mul_small(wj, l));
-            s1 = k.wide_add(s1, k.wide_mul_small(wj, h));
+        for j in 1..T {
+            s0 = k.wide_add(s0, k.wide_mul_small(w[j], lo[j]));
+            s1 = k.wide_add(s1, k.wide_mul_small(w[j], hi[j]));
         }
-        *o = k.wide_monty_reduce_split(s0, s1);
+        s[i] = k.wide_monty_reduce_split(s0, s1);
     }
 }
 

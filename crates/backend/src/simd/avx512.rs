@@ -210,7 +210,7 @@ pub(crate) mod ext {
     type Shuf = ExtShuffle<16>;
 
     impl Avx512 {
-        /// Lane-wise `sum_i a[i] * b[i] mod p` for `1 <= a.len() == b.len() <= 4`, with one
+        /// Lane-wise `sum_{start <= i < end} a[i] * b[i] mod p` for `1 <= end - start <= 4`, with one
         /// Montgomery reduction for the whole sum.
         ///
         /// Bounds: each product is at most `(p-1)^2`, so the 64-bit sum `S` of at most four is
@@ -220,21 +220,31 @@ pub(crate) mod ext {
         /// conditional subtraction brings `hi(S)` below `p` and a modular subtraction gives
         /// the canonical `S * 2^-32 mod p`.
         #[inline(always)]
-        fn dot_wide(self, a: &[__m512i], b: &[__m512i]) -> __m512i {
-            debug_assert!(!a.is_empty() && a.len() <= 4 && a.len() == b.len());
+        fn dot_wide<const N: usize>(
+            self,
+            a: &[__m512i; N],
+            b: &[__m512i; N],
+            start: usize,
+            end: usize,
+        ) -> __m512i {
+            debug_assert!(start < end && end - start <= 4 && end <= N);
             // SAFETY: the token proves AVX-512F.
             unsafe {
                 let p = self.splat(P);
                 let mu = self.splat(MONTY_MU);
                 let mut evn = _mm512_setzero_si512();
                 let mut odd = _mm512_setzero_si512();
-                for (x, y) in a.iter().zip(b) {
-                    evn = _mm512_add_epi64(evn, _mm512_mul_epu32(*x, *y));
-                    let (xo, yo) = (_mm512_srli_epi64::<32>(*x), _mm512_srli_epi64::<32>(*y));
+                // Element indexing, not sub-slices of the arrays: at opt-level `z` slicing an
+                // array of vectors becomes an out-of-line `Index` call returning a pointer.
+                for j in start..end {
+                    let (x, y) = (a[j], b[j]);
+                    evn = _mm512_add_epi64(evn, _mm512_mul_epu32(x, y));
+                    let (xo, yo) = (_mm512_srli_epi64::<32>(x), _mm512_srli_epi64::<32>(y));
                     odd = _mm512_add_epi64(odd, _mm512_mul_epu32(xo, yo));
                 }
-                let qp_evn = _mm512_mul_epu32(_mm512_mul_epu32(evn, mu), p);
-                let qp_odd = _mm512_mul_epu32(_mm512_mul_epu32(odd, mu), p);
+                // Opaque multiplies: see `mul_epu32_opaque`.
+                let qp_evn = super::mul_epu32_opaque(super::mul_epu32_opaque(evn, mu), p);
+                let qp_odd = super::mul_epu32_opaque(super::mul_epu32_opaque(odd, mu), p);
                 let odd_lanes = 0b1010_1010_1010_1010;
                 let hi = _mm512_mask_blend_epi32(odd_lanes, _mm512_srli_epi64::<32>(evn), odd);
                 let qp_hi =
@@ -284,11 +294,11 @@ pub(crate) mod ext {
 
         #[inline(always)]
         fn sum_of_products<const N: usize>(self, a: [__m512i; N], b: [__m512i; N]) -> __m512i {
-            let mut total = self.dot_wide(&a[..N.min(4)], &b[..N.min(4)]);
+            let mut total = self.dot_wide(&a, &b, 0, N.min(4));
             let mut i = 4;
             while i < N {
                 let e = (i + 4).min(N);
-                total = self.add(total, self.dot_wide(&a[i..e], &b[i..e]));
+                total = self.add(total, self.dot_wide(&a, &b, i, e));
                 i = e;
             }
             total
