@@ -524,7 +524,7 @@ impl<V: AsRef<[KoalaBear]> + Sync> MerkleTree<V> {
             let mut j = 0;
             while j < nodes.len() {
                 let i = nodes[j];
-                if i % 2 == 0 && nodes.get(j + 1) == Some(&(i + 1)) {
+                if i & 1 == 0 && nodes.get(j + 1) == Some(&(i + 1)) {
                     j += 2;
                 } else {
                     siblings.push(self.layers[l][i ^ 1]);

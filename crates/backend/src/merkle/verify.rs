@@ -63,7 +63,7 @@ fn recompute(
         while j < cur.len() {
             let (i, d, pos) = cur[j];
             let (left, right) = match cur.get(j + 1) {
-                Some(&(i2, d2, _)) if i % 2 == 0 && i2 == i + 1 => {
+                Some(&(i2, d2, _)) if i & 1 == 0 && i2 == i + 1 => {
                     j += 2;
                     (d, d2)
                 }
@@ -72,7 +72,7 @@ fn recompute(
                     let s = *sib
                         .next()
                         .ok_or(MerkleError::TooFewSiblings { layer: l - 1 })?;
-                    if i % 2 == 0 { (d, s) } else { (s, d) }
+                    if i & 1 == 0 { (d, s) } else { (s, d) }
                 }
             };
             let mut node = compress(&left, &right);
