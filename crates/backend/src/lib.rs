@@ -9,14 +9,20 @@
 //!   state per SIMD lane, and the compression and sponge modes built on them.
 //! * [`ntt`]: number-theoretic transforms and coset low-degree extensions, batched over columns
 //!   and parallelised with rayon.
+//! * [`merkle`]: Poseidon2 Merkle commitments to one or several matrices (mixed heights),
+//!   single and multi openings, and their verification.
+//! * [`challenger`]: the Fiat-Shamir duplex sponge (Poseidon2 width 16) with proof-of-work
+//!   grinding.
 //!
 //! The dispatch rules are in `docs/dispatch.md`: SIMD code lives only in `#[target_feature]`
 //! functions inside the ISA-named modules of `simd`, is reached only through an [`Isa`] value
 //! produced by detection, and never assumes more alignment than a `u32` has.
 
+pub mod challenger;
 pub mod field;
 pub mod isa;
 pub mod kernels;
+pub mod merkle;
 pub mod ntt;
 pub mod poseidon;
 mod simd;
