@@ -76,11 +76,13 @@ impl HashSubTree {
         }
     }
 
+    /// Decodes a subtree that must have the given depth, lowest layer and `n` layers.
     fn from_ssz(
         r: &Reader<'_>,
         what: &str,
         depth: u64,
         lowest_layer: u64,
+        n: usize,
     ) -> Result<Self, DecodeError> {
         let d = r.u64(&format!("{what} depth"), 0)?;
         if d != depth {
@@ -100,7 +102,6 @@ impl HashSubTree {
         }
         r.exact_offset(&format!("{what} offset of layers"), 16, 20)?;
         let list = r.sub(&format!("{what} layers"), 20, r.len())?;
-        let n = (depth - lowest_layer + 1) as usize;
         list.exact_offset(&format!("{what} layers[0] offset"), 0, 4 * n)?;
         let mut offsets = Vec::with_capacity(n + 1);
         for i in 0..n {
@@ -123,14 +124,15 @@ impl HashSubTree {
                 .sub(&format!("{lw} nodes"), 12, lr.len())?
                 .digest_list(&format!("{lw} nodes"))?;
             let level = lowest_layer + i as u64;
-            let width = 1u64 << (depth - level);
+            // Layers are padded to an even length, so the root layer may hold a second node.
+            let width = (1u64 << (depth - level)).max(2);
             if nodes.is_empty() || start_index >= width || nodes.len() as u64 > width - start_index
             {
                 return Err(DecodeError::Invalid {
                     what: lw,
                     at: lr.abs(0),
                     reason: format!(
-                        "{} nodes from index {start_index} do not fit level {level} ({width} nodes)",
+                        "{} nodes from index {start_index} do not fit level {level} ({width} slots)",
                         nodes.len()
                     ),
                 });
@@ -705,23 +707,28 @@ impl SecretKey {
             bytes.len(),
         )?;
         let h = config.log_lifetime() as u64;
+        // Top tree: levels h/2..=h; bottom trees: levels 0..=h/2.
+        let layers = (h / 2 + 1) as usize;
         let top_tree = HashSubTree::from_ssz(
             &r.sub("secret key top_tree", SK_FIXED_PART, off_left)?,
             "secret key top_tree",
             h,
             h / 2,
+            layers,
         )?;
         let left_bottom_tree = HashSubTree::from_ssz(
             &r.sub("secret key left_bottom_tree", off_left, off_right)?,
             "secret key left_bottom_tree",
             h,
             0,
+            layers,
         )?;
         let right_bottom_tree = HashSubTree::from_ssz(
             &r.sub("secret key right_bottom_tree", off_right, bytes.len())?,
             "secret key right_bottom_tree",
             h,
             0,
+            layers,
         )?;
         if top_tree.node(h, 0).is_none() {
             return Err(DecodeError::Invalid {
