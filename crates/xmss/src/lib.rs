@@ -5,8 +5,9 @@
 //!   4 chains, target sum 6) instances, one implementation for both.
 //! * [`PublicKey`], [`Signature`], [`SecretKey`]: SSZ encodings of spec 6.5 with strict
 //!   decoders ([`DecodeError`] says what is wrong and where; decoding never panics).
-//! * [`verify`] (scalar) and [`verify_batch`] (many signatures on one message and epoch, in
-//!   lockstep on the run-time dispatched Poseidon1 kernels), with [`VerifyError`].
+//! * [`verify_batch`] (many signatures on one message and epoch, in lockstep on the run-time
+//!   dispatched Poseidon1 kernels), [`verify`] (one signature, same kernels) and
+//!   [`verify_reference`] (textbook scalar Poseidon1, for cross-checks), with [`VerifyError`].
 //! * [`keypair_generate`] (from a seed phrase), [`keypair_from_prf_key`], [`SecretKey::sign`]
 //!   and [`SecretKey::advance_preparation`] (spec section 6).
 //! * [`fixtures`]: fast deterministic valid (public key, signature) pairs for benchmarks.
@@ -26,7 +27,7 @@ pub use backend::KoalaBear as F;
 pub use keys::{KeyError, SecretKey, SignError, keypair_from_prf_key, keypair_generate};
 pub use params::Config;
 pub use ssz::{DecodeError, PublicKey, Signature};
-pub use verify::{VerifyError, verify, verify_batch};
+pub use verify::{VerifyError, verify, verify_batch, verify_reference};
 
 /// A digest: 8 field elements.
 pub type Digest = [F; params::HASH_LEN];

@@ -1,5 +1,6 @@
-//! Verification (spec section 7): one signature with the scalar reference hashes, or many
-//! signatures on one (message, epoch) in lockstep on the dispatched batched kernels.
+//! Verification (spec section 7): many signatures on one (message, epoch) in lockstep on the
+//! dispatched batched kernels ([`verify_batch`]), one signature ([`verify`]), and a step-by-step
+//! textbook reference ([`verify_reference`]) for cross-checking.
 
 use crate::encoding::{
     EncodingError, codeword_from_hash, message_hash, message_hash_input, message_to_fes,
@@ -117,8 +118,26 @@ pub(crate) fn merkle_root_from_path(
     node
 }
 
-/// Verifies one signature (spec section 7) with the scalar reference hashes.
+/// Verifies one signature (spec section 7) on the process-wide instruction set
+/// (`MULTISIG_ISA` or the best available; the scalar path if that variable is invalid, so this
+/// never panics). Same answers as [`verify_reference`] and [`verify_batch`].
 pub fn verify(
+    config: Config,
+    pk: &PublicKey,
+    epoch: u32,
+    message: &[u8; 32],
+    sig: &Signature,
+) -> Result<(), VerifyError> {
+    let isa = Isa::selected().unwrap_or_else(|_| Isa::scalar());
+    verify_batch(isa, config, message, epoch, &[(pk, sig)])
+        .pop()
+        .unwrap_or(Err(VerifyError::RootMismatch))
+}
+
+/// Verifies one signature (spec section 7) step by step with the textbook scalar Poseidon1
+/// (`backend::poseidon::compress_*`, dense MDS): slow, independent of the batched kernels,
+/// kept as the reference that tests compare [`verify`] and [`verify_batch`] with.
+pub fn verify_reference(
     config: Config,
     pk: &PublicKey,
     epoch: u32,

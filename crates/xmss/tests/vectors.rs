@@ -8,7 +8,9 @@ use backend::Isa;
 use common::*;
 use xmss::encoding::{encode, message_hash, message_to_fes};
 use xmss::hash::{leaf_hash, walk_chain};
-use xmss::{Config, DecodeError, PublicKey, Signature, VerifyError, verify, verify_batch};
+use xmss::{
+    Config, DecodeError, PublicKey, Signature, VerifyError, verify, verify_batch, verify_reference,
+};
 
 fn decode(v: &Vector) -> (PublicKey, Signature) {
     let pk = PublicKey::from_ssz(&v.pk).unwrap();
@@ -25,7 +27,8 @@ fn check(
     msg: &[u8; 32],
     sig: &Signature,
 ) -> Result<(), VerifyError> {
-    let single = verify(config, pk, slot, msg, sig);
+    let single = verify_reference(config, pk, slot, msg, sig);
+    assert_eq!(verify(config, pk, slot, msg, sig), single);
     let v = vector(config);
     let (good_pk, good_sig) = decode(&v);
     for isa in Isa::available() {
