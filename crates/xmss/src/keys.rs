@@ -205,8 +205,8 @@ pub enum SignError {
     },
 }
 
-/// A secret key (leanSig `GeneralizedXMSSSecretKey`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A secret key (leanSig `GeneralizedXMSSSecretKey`). Its `Debug` output omits the PRF key.
+#[derive(Clone, PartialEq, Eq)]
 pub struct SecretKey {
     config: Config,
     prf_key: PrfKey,
@@ -217,6 +217,18 @@ pub struct SecretKey {
     left_bottom_tree_index: u64,
     left_bottom_tree: HashSubTree,
     right_bottom_tree: HashSubTree,
+}
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretKey")
+            .field("config", &self.config)
+            .field("prf_key", &"<redacted>")
+            .field("parameter", &self.parameter)
+            .field("activation_range", &self.activation_range())
+            .field("prepared_range", &self.prepared_range())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Epochs per rayon task when computing leaves.
@@ -444,7 +456,9 @@ pub fn keypair_from_prf_key(
 
 /// Generates a key pair deterministically from a seed phrase: the PRF key and parameter come
 /// from [`crate::prf::seed_to_key_material`] (this crate's definition; leanSig draws them from
-/// an RNG), then [`keypair_from_prf_key`] on the best available instruction set.
+/// an RNG), then [`keypair_from_prf_key`] on the process-wide instruction set (`MULTISIG_ISA`
+/// or the best available; scalar if that variable is invalid). The result does not depend on
+/// the instruction set.
 pub fn keypair_generate(
     config: Config,
     seed: &[u8],
@@ -453,7 +467,7 @@ pub fn keypair_generate(
 ) -> Result<(PublicKey, SecretKey), KeyError> {
     let (key, parameter) = seed_to_key_material(seed);
     keypair_from_prf_key(
-        Isa::best(),
+        Isa::selected().unwrap_or_else(|_| Isa::scalar()),
         config,
         key,
         parameter,
