@@ -40,6 +40,9 @@ for isa in scalar avx2 avx512; do
   fi
 done
 
+step "release-only tests (prod XMSS key generation is too slow unoptimised)"
+cargo test --release -p xmss -- --ignored
+
 if [[ -z "${SKIP_AUDIT:-}" && -f xtask/src/audit.rs ]]; then
   step "ISA audit (opt-level z and 3) and its planted-violation self-test"
   cargo xtask isa-audit

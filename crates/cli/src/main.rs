@@ -1,10 +1,12 @@
 //! `multisig`: the command-line tool of the multisig workspace.
 //!
-//! Subcommands: `info` (CPU features and the instruction set chosen at run time) and `demo`
-//! (the main job). Exit status 0 on success, 2 on usage or environment errors.
+//! Subcommands: `info` (CPU features and the instruction set chosen at run time), `demo`
+//! (the main job) and `xmss` (verify, keygen, sign). Exit status 0 on success, 2 on usage or
+//! environment errors (`xmss verify` also uses 1 for an invalid signature).
 
 mod demo;
 mod info;
+mod xmss_cmd;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -23,6 +25,8 @@ enum Command {
     Info(info::InfoArgs),
     /// Run the main job on a built-in default and report time and throughput.
     Demo(demo::DemoArgs),
+    /// Devnet4 XMSS: verify (exit 0 valid, 1 invalid, 2 malformed), keygen, sign.
+    Xmss(xmss_cmd::XmssArgs),
 }
 
 fn main() -> ExitCode {
@@ -30,6 +34,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Info(args) => info::run(&args),
         Command::Demo(args) => demo::run(&args),
+        Command::Xmss(args) => return xmss_cmd::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,6 +1,39 @@
-//! `xmss`: the devnet4 XMSS signature scheme of `../shared/spec/xmss-devnet4.md`.
+//! `xmss`: the devnet4 XMSS signature scheme of `../shared/spec/xmss-devnet4.md`,
+//! bit-compatible with leanSig (commit `c08a3bae`) and leanSpec.
 //!
-//! Not implemented yet (tracked by the "Devnet4 XMSS" issue). It will hold the prod and test
-//! configurations, SSZ encoding of keys and signatures, verification (single and batched on
-//! the dispatched Poseidon1 kernels), key generation, signing and benchmark fixtures.
-//! Nothing here pretends to verify anything until then.
+//! * [`Config`]: the prod (lifetime 2^32, 46 chains, target sum 200) and test (lifetime 2^8,
+//!   4 chains, target sum 6) instances, one implementation for both.
+//! * [`PublicKey`], [`Signature`], [`SecretKey`]: SSZ encodings of spec 6.5 with strict
+//!   decoders ([`DecodeError`] says what is wrong and where; decoding never panics).
+//! * [`verify_batch`] (many signatures on one message and epoch, in lockstep on the run-time
+//!   dispatched Poseidon1 kernels), [`verify`] (one signature, same kernels) and
+//!   [`verify_reference`] (textbook scalar Poseidon1, for cross-checks), with [`VerifyError`].
+//! * [`keypair_generate`] (from a seed phrase), [`keypair_from_prf_key`], [`SecretKey::sign`]
+//!   and [`SecretKey::advance_preparation`] (spec section 6).
+//! * [`fixtures`]: fast deterministic valid (public key, signature) pairs for benchmarks.
+//!
+//! All hashing goes through `backend::poseidon`; this crate has no SIMD code of its own.
+
+pub mod encoding;
+pub mod fixtures;
+pub mod hash;
+pub mod keys;
+pub mod params;
+pub mod prf;
+pub mod ssz;
+pub mod verify;
+
+pub use backend::KoalaBear as F;
+pub use keys::{KeyError, SecretKey, SignError, keypair_from_prf_key, keypair_generate};
+pub use params::Config;
+pub use ssz::{DecodeError, PublicKey, Signature};
+pub use verify::{VerifyError, verify, verify_batch, verify_reference};
+
+/// A digest: 8 field elements.
+pub type Digest = [F; params::HASH_LEN];
+/// The public parameter: 5 field elements.
+pub type Parameter = [F; params::PARAMETER_LEN];
+/// The signing randomness `rho`: 7 field elements.
+pub type Rho = [F; params::RAND_LEN];
+/// A PRF key: 32 bytes.
+pub type PrfKey = [u8; 32];
