@@ -1,104 +1,101 @@
 //! `multisig demo`: the main job on a built-in default.
 //!
-//! Aggregation does not exist yet (see the open issues), so the demo exercises what the
-//! workspace has today: the run-time dispatched arithmetic core. On every instruction set the
-//! CPU offers it runs the same workload, checks that every path produced identical bits, and
-//! reports time and throughput for each.
+//! Aggregation does not exist yet (see the open issues), so the demo runs the part of the job
+//! that does: checking a batch of devnet4 XMSS signatures on one message and slot, the way the
+//! aggregator checks them before proving. It generates deterministic benchmark fixtures (valid
+//! public key and signature pairs), spoils one signature so a rejection is visible, batch-verifies
+//! everything on every instruction set the CPU offers, checks that every path gives the same
+//! answers, and reports time and throughput for each.
 
-use backend::{Isa, KoalaBear, kernels};
+use backend::Isa;
 use std::time::Instant;
+use xmss::{Config, VerifyError, fixtures, verify_batch};
 
 /// Arguments of `multisig demo`.
 #[derive(clap::Args, Debug)]
 pub struct DemoArgs {
-    /// log2 of the number of field elements in the workload.
-    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(4..=26))]
-    log_size: u32,
+    /// Scheme configuration: `prod` (devnet4, lifetime 2^32) or `test` (lifetime 2^8).
+    #[arg(long, default_value = "prod")]
+    config: Config,
+    /// Number of signatures to check.
+    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    signatures: u32,
+    /// Slot (epoch) the signatures are for.
+    #[arg(long, default_value_t = 7)]
+    slot: u32,
 }
 
-/// Deterministic pseudo-random elements (splitmix64).
-fn elements(n: usize, mut state: u64) -> Vec<KoalaBear> {
-    (0..n)
-        .map(|_| {
-            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            KoalaBear::from_u64(z ^ (z >> 31))
-        })
-        .collect()
-}
-
-/// One ISA's results: output fingerprint and timings.
-struct Run {
-    isa: Isa,
-    products: Vec<KoalaBear>,
-    mul_secs: f64,
-    inv_secs: f64,
+/// Errors of the demo.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    /// `MULTISIG_ISA` is invalid for this CPU.
+    #[error(transparent)]
+    Isa(#[from] backend::IsaError),
+    /// Fixtures could not be generated (slot out of range for the configuration).
+    #[error(transparent)]
+    Fixture(#[from] fixtures::FixtureError),
+    /// Two instruction sets disagreed: a bug.
+    #[error("instruction sets disagree: {0} and {1} returned different verdicts")]
+    Disagreement(Isa, Isa),
 }
 
 /// Runs `multisig demo`.
-pub fn run(args: &DemoArgs) -> Result<(), backend::IsaError> {
+pub fn run(args: &DemoArgs) -> Result<(), DemoError> {
     let chosen = Isa::selected()?;
-    let n = 1usize << args.log_size;
+    let n = args.signatures as usize;
+    let message = *b"multisig demo: one message/slot!";
     println!(
-        "multisig demo: dispatched KoalaBear kernels on 2^{} elements",
-        args.log_size
+        "multisig demo: batch verification of {n} devnet4 XMSS signatures ({} configuration, slot {})",
+        args.config, args.slot
     );
     println!(
         "chosen ISA: {chosen} (available: {})",
         names(&Isa::available())
     );
-    let a = elements(n, 1);
-    let b = elements(n, 2);
-    let mut runs = Vec::new();
-    for isa in Isa::available() {
-        let mut products = vec![KoalaBear::ZERO; n];
-        let t = Instant::now();
-        kernels::mul(isa, &mut products, &a, &b);
-        let mul_secs = t.elapsed().as_secs_f64();
-        let t = Instant::now();
-        let inverses = kernels::batch_inverse_vec(isa, &products);
-        let inv_secs = t.elapsed().as_secs_f64();
-        // Every non-zero product times its inverse must be one.
-        let mut check = vec![KoalaBear::ZERO; n];
-        kernels::mul(isa, &mut check, &products, &inverses);
-        let bad = check
-            .iter()
-            .zip(&products)
-            .filter(|(c, p)| **p != KoalaBear::ZERO && **c != KoalaBear::ONE)
-            .count();
-        assert_eq!(bad, 0, "{isa}: {bad} inverses are wrong");
-        runs.push(Run {
-            isa,
-            products,
-            mul_secs,
-            inv_secs,
-        });
-    }
-    let reference = &runs[0].products;
+
+    let t = Instant::now();
+    let mut pairs = fixtures::generate(chosen, args.config, 2026, n, &message, args.slot)?;
     println!(
-        "{:<8} {:>12} {:>14} {:>12}",
-        "isa", "mul (Melem/s)", "inverse (Melem/s)", "identical"
+        "generated {n} signatures in {:.1} ms (fixtures: random Merkle co-paths, no key generation)",
+        t.elapsed().as_secs_f64() * 1e3
     );
-    for r in &runs {
+    // Spoil the last signature's first chain digest, so the demo shows a rejection too.
+    let spoiled = n - 1;
+    pairs[spoiled].1.hashes[0][0] += backend::KoalaBear::ONE;
+    let items: Vec<_> = pairs.iter().map(|(pk, sig)| (pk, sig)).collect();
+
+    println!(
+        "{:<8} {:>12} {:>14} {:>9} {:>9}",
+        "isa", "time (ms)", "signatures/s", "valid", "invalid"
+    );
+    let mut reference: Option<(Isa, Vec<Result<(), VerifyError>>)> = None;
+    for isa in Isa::available() {
+        let t = Instant::now();
+        let results = verify_batch(isa, args.config, &message, args.slot, &items);
+        let secs = t.elapsed().as_secs_f64();
+        let valid = results.iter().filter(|r| r.is_ok()).count();
         println!(
-            "{:<8} {:>12.0} {:>14.0} {:>12}",
-            r.isa.to_string(),
-            n as f64 / r.mul_secs / 1e6,
-            n as f64 / r.inv_secs / 1e6,
-            if &r.products == reference {
-                "yes"
-            } else {
-                "NO"
-            }
+            "{:<8} {:>12.2} {:>14.0} {:>9} {:>9}",
+            isa.to_string(),
+            secs * 1e3,
+            n as f64 / secs,
+            valid,
+            n - valid
         );
+        match &reference {
+            Some((first, expected)) if *expected != results => {
+                return Err(DemoError::Disagreement(*first, isa));
+            }
+            Some(_) => {}
+            None => reference = Some((isa, results)),
+        }
     }
-    if runs.iter().any(|r| &r.products != reference) {
-        eprintln!("multisig demo: instruction sets disagree; this is a bug");
-        std::process::exit(1);
+    if let Some((_, results)) = &reference
+        && let Err(e) = &results[spoiled]
+    {
+        println!("signature {spoiled} (spoiled on purpose) was rejected: {e}");
     }
-    println!("all instruction sets produced identical results");
+    println!("all instruction sets returned identical verdicts");
     Ok(())
 }
 

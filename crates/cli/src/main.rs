@@ -32,8 +32,8 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Info(args) => info::run(&args),
-        Command::Demo(args) => demo::run(&args),
+        Command::Info(args) => info::run(&args).map_err(|e| e.to_string()),
+        Command::Demo(args) => demo::run(&args).map_err(|e| e.to_string()),
         Command::Xmss(args) => return xmss_cmd::run(&args),
     };
     match result {
