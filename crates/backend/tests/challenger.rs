@@ -2,6 +2,8 @@
 //! determinism and forking, sensitivity to every observed value, sampled ranges, and the
 //! proof of work (smallest nonce, identical on every ISA and thread count, `check_pow`).
 
+mod common;
+
 use backend::challenger::{Challenger, MAX_BITS, RATE};
 use backend::field::Ext5;
 use backend::poseidon::poseidon2_permute_16;
@@ -246,14 +248,7 @@ fn check_pow_rejects_wrong_nonces() {
 
 #[test]
 fn grind_is_identical_on_every_isa_and_thread_count() {
-    let one = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build()
-        .unwrap();
-    let two = rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .unwrap();
+    let (one, two) = common::one_and_two_thread_pools();
     for (pending, bits) in [(0, 14), (7, 13), (4, 16)] {
         let start = with_pending(pending, 11);
         let want = one.install(|| start.clone().grind(Isa::scalar(), bits));

@@ -3,6 +3,8 @@
 //! tampered openings rejected with the right error, identical roots on every ISA and thread
 //! count, and proptest checks that malformed openings never panic.
 
+mod common;
+
 use backend::merkle::{
     self, Digest, Dimensions, Matrix, MerkleError, MerkleTree, MultiOpening, Opening, verify,
     verify_multi,
@@ -178,14 +180,7 @@ fn mixed_heights_open_the_right_rows_and_verify() {
 
 #[test]
 fn roots_identical_on_every_isa_and_thread_count() {
-    let one = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build()
-        .unwrap();
-    let two = rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .unwrap();
+    let (one, two) = common::one_and_two_thread_pools();
     let cases: Vec<Vec<(Vec<KoalaBear>, usize)>> = vec![
         vec![(random(9 << 12, 41), 9)],
         vec![(random(64 << 11, 42), 64)],

@@ -1,6 +1,8 @@
 //! Tests of `backend::ntt`: against a naive O(n^2) DFT, against Plonky3's `p3-dft`, across
 //! every available instruction set, across rayon thread counts, and round trips.
 
+mod common;
+
 use backend::ntt::{self, NttError, Order};
 use backend::{Isa, KoalaBear};
 use p3_dft::{Radix2DitParallel, TwoAdicSubgroupDft};
@@ -311,14 +313,7 @@ fn round_trips() {
 
 #[test]
 fn same_output_on_one_and_two_threads() {
-    let one = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build()
-        .unwrap();
-    let two = rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .unwrap();
+    let (one, two) = common::one_and_two_thread_pools();
     for isa in Isa::available() {
         for (log_n, width) in [(17, 1), (10, 64), (9, 3), (11, 17)] {
             let x = random(width << log_n, 800 + log_n as u64);
