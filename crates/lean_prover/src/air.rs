@@ -515,10 +515,7 @@ impl AirBuilder {
                     Some(a) => arena.push(Node::Add(a, sn)),
                 });
             }
-            let (sum_cur, sum_next) = (
-                sum_cur.unwrap_or_default(),
-                sum_next.unwrap_or_default(),
-            );
+            let (sum_cur, sum_next) = (sum_cur.unwrap_or_default(), sum_next.unwrap_or_default());
             let first = arena.push(Node::IsFirst);
             let last = arena.push(Node::IsLast);
             let trans = arena.push(Node::IsTransition);
@@ -586,8 +583,17 @@ impl AirBuilder {
             .map(|i| i.values.len())
             .max()
             .unwrap_or(0);
-        let quotient_chunks = constraint_degree.saturating_sub(1).max(1).next_power_of_two();
-        let digest = air_digest(&arena.nodes, &constraints, columns.len(), num_public, num_aux);
+        let quotient_chunks = constraint_degree
+            .saturating_sub(1)
+            .max(1)
+            .next_power_of_two();
+        let digest = air_digest(
+            &arena.nodes,
+            &constraints,
+            columns.len(),
+            num_public,
+            num_aux,
+        );
         Ok(Air {
             name: self.name,
             columns,

@@ -79,7 +79,9 @@ enum Op {
     Mul,
 }
 
-fn const_op<T: std::ops::Add<Output = T> + std::ops::Sub<Output = T> + std::ops::Mul<Output = T>>(
+fn const_op<
+    T: std::ops::Add<Output = T> + std::ops::Sub<Output = T> + std::ops::Mul<Output = T>,
+>(
     op: Op,
     a: T,
     b: T,
@@ -100,9 +102,8 @@ fn as_ext_const(v: &Val) -> Option<Ext5> {
 }
 
 fn binop(isa: Isa, op: Op, a: &Val, b: &Val, len: usize) -> Val {
-    match (a, b) {
-        (Val::BaseC(x), Val::BaseC(y)) => return Val::BaseC(const_op(op, *x, *y)),
-        _ => {}
+    if let (Val::BaseC(x), Val::BaseC(y)) = (a, b) {
+        return Val::BaseC(const_op(op, *x, *y));
     }
     if let (Some(x), Some(y)) = (as_ext_const(a), as_ext_const(b)) {
         return Val::ExtC(const_op(op, x, y));
@@ -277,7 +278,11 @@ pub(crate) fn eval_chunk(
     }
     roots
         .iter()
-        .map(|&r| vals[r as usize].clone().unwrap_or(Val::BaseC(KoalaBear::ZERO)))
+        .map(|&r| {
+            vals[r as usize]
+                .clone()
+                .unwrap_or(Val::BaseC(KoalaBear::ZERO))
+        })
         .collect()
 }
 
@@ -348,7 +353,9 @@ pub(crate) fn eval_point(air: &Air, p: &PointValues<'_>) -> Vec<Ext5> {
     for n in &air.nodes {
         let v = match *n {
             Node::Const(c) => Ext5::from_base(c),
-            Node::Public(k) => Ext5::from_base(p.publics.get(k as usize).copied().unwrap_or_default()),
+            Node::Public(k) => {
+                Ext5::from_base(p.publics.get(k as usize).copied().unwrap_or_default())
+            }
             Node::Challenge(c) => p.challenges.get(c),
             Node::Main { col, next } => at(if next { p.main_next } else { p.main }, col),
             Node::Aux { col, next } => at(if next { p.aux_next } else { p.aux }, col),

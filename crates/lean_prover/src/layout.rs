@@ -297,11 +297,7 @@ pub(crate) fn basis(c: usize) -> Ext5 {
 
 /// Combines the evaluations of the 5 coordinate polynomials of an extension column.
 pub(crate) fn recombine(coords: &[Ext5]) -> Ext5 {
-    coords
-        .iter()
-        .enumerate()
-        .map(|(c, v)| *v * basis(c))
-        .sum()
+    coords.iter().enumerate().map(|(c, v)| *v * basis(c)).sum()
 }
 
 /// The DEEP coefficient vectors of one table: for the main, aux and quotient matrices, the
@@ -346,16 +342,13 @@ impl DeepCoeffs {
     pub(crate) fn claimed(&self, o: &crate::proof::TableOpenings) -> (Ext5, Ext5) {
         // Extension columns: coefficient gamma^k applies to the opened extension value.
         let ext_dot = |coeffs: &[Ext5], vals: &[Ext5]| -> Ext5 {
-            coeffs
-                .chunks(5)
-                .zip(vals)
-                .map(|(c, v)| c[0] * *v)
-                .sum()
+            coeffs.chunks(5).zip(vals).map(|(c, v)| c[0] * *v).sum()
         };
         let dot = |coeffs: &[Ext5], vals: &[Ext5]| -> Ext5 {
             coeffs.iter().zip(vals).map(|(c, v)| *c * *v).sum()
         };
-        let vz = dot(&self.main_z, &o.main) + ext_dot(&self.aux_z, &o.aux)
+        let vz = dot(&self.main_z, &o.main)
+            + ext_dot(&self.aux_z, &o.aux)
             + ext_dot(&self.quot_z, &o.quotient);
         let vn = dot(&self.main_next, &o.main_next) + ext_dot(&self.aux_next, &o.aux_next);
         (vz, vn)

@@ -49,7 +49,9 @@ pub enum ParamsError {
         value: usize,
     },
     /// No number of queries up to [`MAX_QUERIES`] reaches the target.
-    #[error("security target unreachable: best is {conjectured:.1} conjectured / {provable:.1} provable bits")]
+    #[error(
+        "security target unreachable: best is {conjectured:.1} conjectured / {provable:.1} provable bits"
+    )]
     Unreachable {
         /// Conjectured bits at [`MAX_QUERIES`] queries.
         conjectured: f64,
@@ -89,8 +91,6 @@ pub struct SecurityShape {
     pub max_constraint_degree: usize,
     /// Largest number of constraints of one table (folded with powers of one challenge).
     pub max_constraints: usize,
-    /// Number of (polynomial, opening point) terms batched by the DEEP/FRI combination.
-    pub batch_terms: usize,
     /// Total bus interaction rows (sum over tables of height times interactions, plus the
     /// public ones).
     pub interaction_rows: u64,
@@ -100,13 +100,11 @@ pub struct SecurityShape {
 
 impl SecurityShape {
     /// The design point of a 16-signature aggregate: tables up to `2^16` rows, degree up to 5,
-    /// up to 1024 constraints per table, 1024 batched terms, `2^22` interaction rows, tuples
-    /// up to 16 values.
+    /// up to 1024 constraints per table, `2^22` interaction rows, tuples up to 16 values.
     pub const AGGREGATE_16: SecurityShape = SecurityShape {
         log_max_height: 16,
         max_constraint_degree: 5,
         max_constraints: 1024,
-        batch_terms: 1024,
         interaction_rows: 1 << 22,
         max_tuple_len: 16,
     };
@@ -117,21 +115,17 @@ impl SecurityShape {
             log_max_height: 0,
             max_constraint_degree: 2,
             max_constraints: 1,
-            batch_terms: 1,
             interaction_rows: 0,
             max_tuple_len: 0,
         };
-        let mut terms = 0usize;
         for &(air, log_h) in tables {
             s.log_max_height = s.log_max_height.max(log_h);
             s.max_constraint_degree = s.max_constraint_degree.max(air.constraint_degree());
             s.max_constraints = s.max_constraints.max(air.num_constraints());
-            terms += 2 * air.width() + 2 * air.num_aux_columns() + air.quotient_chunks();
-            s.interaction_rows += ((air.num_interactions() as u64) << log_h)
-                + air.num_public_interactions() as u64;
+            s.interaction_rows +=
+                ((air.num_interactions() as u64) << log_h) + air.num_public_interactions() as u64;
             s.max_tuple_len = s.max_tuple_len.max(air.max_tuple_len());
         }
-        s.batch_terms = terms.max(1);
         s
     }
 }
@@ -158,7 +152,11 @@ pub struct SecurityReport {
 }
 
 fn bits(err: f64) -> f64 {
-    if err <= 0.0 { f64::INFINITY } else { -err.log2() }
+    if err <= 0.0 {
+        f64::INFINITY
+    } else {
+        -err.log2()
+    }
 }
 
 impl StarkParams {
@@ -259,7 +257,6 @@ impl StarkParams {
         let big_n = 2f64.powi(log_lde as i32);
         let d = shape.max_constraint_degree as f64;
         let c = shape.max_constraints.max(1) as f64;
-        let l = shape.batch_terms.max(1) as f64;
         let rounds = self.fold_rounds(log_lde);
         let logup = shape.interaction_rows as f64 * (shape.max_tuple_len as f64 + 1.0);
         let deep_num = d * (n + 1.0) + n - 1.0;
@@ -274,7 +271,7 @@ impl StarkParams {
         let conj_field = [
             bits(c / k),
             bits(deep_num / (k - big_n)),
-            bits(((l - 1.0) * big_n + fold_terms) / k),
+            bits((big_n + fold_terms) / k),
             bits(logup / k),
         ];
         let conjectured_field_bits = conj_field.iter().copied().fold(f64::INFINITY, f64::min);
@@ -287,7 +284,7 @@ impl StarkParams {
             let list = mh / sqrt_rho;
             let ca = mh.powi(7) / (3.0 * rho * sqrt_rho);
             let second = (2.0 * m as f64 + 1.0) / sqrt_rho;
-            let mut commit = (l - 1.0) * ca * big_n * big_n / k;
+            let mut commit = ca * big_n * big_n / k;
             for &(h, s) in &rounds {
                 let nh = 2f64.powi(h as i32);
                 let a = ((1usize << s) - 1) as f64;

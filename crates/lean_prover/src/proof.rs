@@ -165,7 +165,10 @@ struct Reader<'a> {
 impl Reader<'_> {
     fn u32(&mut self) -> Result<u32, DecodeError> {
         let end = self.pos.checked_add(4).ok_or(DecodeError::Truncated)?;
-        let b = self.bytes.get(self.pos..end).ok_or(DecodeError::Truncated)?;
+        let b = self
+            .bytes
+            .get(self.pos..end)
+            .ok_or(DecodeError::Truncated)?;
         self.pos = end;
         Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
@@ -204,7 +207,12 @@ impl Reader<'_> {
             Err(DecodeError::Truncated)
         }
     }
-    fn bounded(&mut self, what: &'static str, min: usize, max: usize) -> Result<usize, DecodeError> {
+    fn bounded(
+        &mut self,
+        what: &'static str,
+        min: usize,
+        max: usize,
+    ) -> Result<usize, DecodeError> {
         let got = self.u32()?;
         if (got as usize) < min || got as usize > max {
             return Err(DecodeError::BadLength { what, got, max });

@@ -254,7 +254,10 @@ fn aux_trace(
     let mut out = vec![KoalaBear::ZERO; n * w];
     let mut running = vec![Ext5::ZERO; n];
     for (i, it) in air.interactions.iter().enumerate() {
-        let den: Vec<Ext5> = chunks.iter().flat_map(|c| c[2 * i].iter().copied()).collect();
+        let den: Vec<Ext5> = chunks
+            .iter()
+            .flat_map(|c| c[2 * i].iter().copied())
+            .collect();
         let mult: Vec<Ext5> = chunks
             .iter()
             .flat_map(|c| c[2 * i + 1].iter().copied())
@@ -461,6 +464,9 @@ fn bit_reversed_points(log_h: usize, log_max: usize) -> Vec<KoalaBear> {
     xs
 }
 
+/// A committed matrix with its DEEP coefficients at `z` and `z w`.
+type DeepMatrix<'a> = (&'a [KoalaBear], usize, &'a [Ext5], &'a [Ext5]);
+
 /// Proves the tables: see the crate documentation for the protocol.
 ///
 /// # Errors
@@ -663,8 +669,8 @@ pub fn prove_with(
     }
 
     // 5. DEEP batching into one FRI input per LDE height.
-    let gamma = ch.sample_ext();
-    let gamma_pows = gamma.powers(layout.total_terms);
+    // One independent coefficient per (polynomial, point) term.
+    let gamma_pows: Vec<Ext5> = (0..layout.total_terms).map(|_| ch.sample_ext()).collect();
     let mut inputs: Vec<(usize, Vec<Ext5>)> = Vec::new();
     for &log_h in &layout.input_logs {
         let size = 1usize << log_h;
@@ -681,7 +687,7 @@ pub fn prove_with(
             let (a, b) = dc.claimed(&openings[t]);
             v_z += a;
             v_n += b;
-            let mut mats: Vec<(&[KoalaBear], usize, &[Ext5], &[Ext5])> = vec![(
+            let mut mats: Vec<DeepMatrix<'_>> = vec![(
                 main_tree.matrices()[t].values(),
                 tl.width,
                 &dc.main_z,
@@ -753,11 +759,10 @@ pub fn prove_with(
             .zip(inv.par_iter())
             .map(|(grp, xi)| folder.fold(grp, *xi, beta))
             .collect();
-        if inputs.peek().map(|(h, _)| *h) == Some(log_next) {
-            if let Some((_, g)) = inputs.next() {
-                let ba = beta.exp_u64(a as u64);
-                ext::axpy(isa, &mut next, ba, &g);
-            }
+        if inputs.peek().map(|(h, _)| *h) == Some(log_next)
+            && let Some((_, g)) = inputs.next()
+        {
+            ext::axpy(isa, &mut next, beta.exp_u64(a as u64), &g);
         }
         f = next;
     }
@@ -813,4 +818,3 @@ pub fn prove_with(
         fri_openings,
     })
 }
-

@@ -194,8 +194,8 @@ fn verify_decoded(
             ch.observe_ext(*v);
         }
     }
-    let gamma = ch.sample_ext();
-    let gamma_pows = gamma.powers(layout.total_terms);
+    // One independent coefficient per (polynomial, point) term.
+    let gamma_pows: Vec<Ext5> = (0..layout.total_terms).map(|_| ch.sample_ext()).collect();
 
     // FRI commit phase transcript.
     let mut betas = Vec::with_capacity(layout.fri_layers.len());
@@ -304,8 +304,12 @@ fn verify_decoded(
                 sz += dot(&c.quot_z, quot);
             }
             let x = Ext5::from_base(fri::point(idx >> (log_max - log_h), log_h, log_max));
-            let iz = (x - z).try_inverse().ok_or(VerifyError::DegenerateChallenge)?;
-            let inn = (x - zn).try_inverse().ok_or(VerifyError::DegenerateChallenge)?;
+            let iz = (x - z)
+                .try_inverse()
+                .ok_or(VerifyError::DegenerateChallenge)?;
+            let inn = (x - zn)
+                .try_inverse()
+                .ok_or(VerifyError::DegenerateChallenge)?;
             Ok(Some((sz - vz) * iz + (sn - vn) * inn))
         };
         let mut value = input(log_max)?.unwrap_or_default();

@@ -84,7 +84,10 @@ fn malformed_descriptions_are_rejected() {
     let b = AirBuilder::new("tuple");
     b.column("x");
     b.send(BusId(1), &[], b.constant(KoalaBear::ONE));
-    assert!(matches!(b.build(3), Err(AirError::BadTupleLen { len: 0, .. })));
+    assert!(matches!(
+        b.build(3),
+        Err(AirError::BadTupleLen { len: 0, .. })
+    ));
 
     let b1 = AirBuilder::new("one");
     let b2 = AirBuilder::new("two");

@@ -30,7 +30,10 @@ fn broken_transition_is_refused_and_rejected() {
         // Keep the public result consistent with the (modified) last row is irrelevant:
         // row 7 breaks the transition from row 6 and to row 8.
         let err = prove(&params, &witnesses(&t)).unwrap_err();
-        assert!(matches!(err, ProveError::ConstraintFailed { table: 0, .. }), "{err:?}");
+        assert!(
+            matches!(err, ProveError::ConstraintFailed { table: 0, .. }),
+            "{err:?}"
+        );
         assert!(verdict(&params, &t).is_err(), "rate {r}");
     }
 }
@@ -69,7 +72,10 @@ fn out_of_range_value_unbalances_the_bus() {
             prove(&params, &witnesses(&t)),
             Err(ProveError::BusUnbalanced)
         ));
-        assert!(matches!(verdict(&params, &t), Err(VerifyError::BusUnbalanced)));
+        assert!(matches!(
+            verdict(&params, &t),
+            Err(VerifyError::BusUnbalanced)
+        ));
     }
 }
 
@@ -124,10 +130,22 @@ fn wrong_parameters_or_heights_fail() {
     let t = all_examples();
     let proof = prove(&params, &witnesses(&t)).unwrap().to_bytes();
     for other in [
-        StarkParams { num_queries: 13, ..params },
-        StarkParams { pow_bits: 4, ..params },
-        StarkParams { log_inv_rate: 3, ..params },
-        StarkParams { log_final_poly_len: 2, ..params },
+        StarkParams {
+            num_queries: 13,
+            ..params
+        },
+        StarkParams {
+            pow_bits: 4,
+            ..params
+        },
+        StarkParams {
+            log_inv_rate: 3,
+            ..params
+        },
+        StarkParams {
+            log_final_poly_len: 2,
+            ..params
+        },
     ] {
         assert!(verify_bytes(&other, &instances(&t), &proof).is_err());
     }

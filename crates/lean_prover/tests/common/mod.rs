@@ -167,7 +167,9 @@ pub fn permutation(log_n: usize, seed: u64) -> Table {
     let mut perm = a.clone();
     let mut s = seed;
     for i in (1..n).rev() {
-        s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let j = (s >> 33) as usize % (i + 1);
         perm.swap(i, j);
     }
