@@ -44,3 +44,26 @@ fn all_tables_mixed_heights_every_rate() {
         verify(&params, &instances(&t), &proof).expect("verify");
     }
 }
+
+#[test]
+fn default_parameters_end_to_end() {
+    // 105 queries on trees with fewer leaves than queries (duplicates), 16 bits of grinding.
+    let params = lean_prover::StarkParams::default();
+    let t = all_examples();
+    let proof = prove(&params, &witnesses(&t)).expect("prove");
+    verify_bytes(&params, &instances(&t), &proof.to_bytes()).expect("verify");
+}
+
+#[test]
+fn arity_eight_and_longer_final_polynomial() {
+    for r in [1, 3] {
+        let params = lean_prover::StarkParams {
+            log_folding_arity: 3,
+            log_final_poly_len: 2,
+            ..test_params(r)
+        };
+        let t = [permutation(9, 2), fibonacci(6)];
+        let proof = prove(&params, &witnesses(&t)).expect("prove");
+        verify_bytes(&params, &instances(&t), &proof.to_bytes()).expect("verify");
+    }
+}
