@@ -1,0 +1,373 @@
+//! Evaluation of an AIR's expression arena: over chunks of rows with the dispatched slice
+//! kernels (prover), and at one extension point (verifier).
+//!
+//! The prover evaluates node by node over a chunk of rows (a few thousand): each node becomes
+//! a vector (base or extension) or a constant, computed with one kernel call, and is dropped
+//! after its last use. Chunks run in parallel with rayon; every value is exact field
+//! arithmetic, so the result does not depend on the chunking, the ISA or the thread count.
+
+use crate::air::{Air, Challenges, Node};
+use backend::field::Ext5;
+use backend::kernels::{self, ext};
+use backend::{Isa, KoalaBear};
+use rayon::prelude::*;
+
+/// Rows per evaluation chunk.
+pub(crate) const CHUNK: usize = 2048;
+
+/// A node's value over a chunk.
+#[derive(Clone, Debug)]
+pub(crate) enum Val {
+    BaseC(KoalaBear),
+    ExtC(Ext5),
+    Base(Vec<KoalaBear>),
+    Ext(Vec<Ext5>),
+}
+
+/// The data of one evaluation domain (natural order).
+pub(crate) struct Domain<'a> {
+    /// Main trace on the domain, row-major, `width` columns.
+    pub(crate) main: &'a [KoalaBear],
+    pub(crate) width: usize,
+    /// Auxiliary trace, row-major, `5 * num_aux` base columns (empty if none).
+    pub(crate) aux: &'a [KoalaBear],
+    pub(crate) num_aux: usize,
+    /// Number of rows of the domain.
+    pub(crate) height: usize,
+    /// Row offset of "next row" (1 on the trace domain, `Q` on the quotient domain).
+    pub(crate) next_step: usize,
+    pub(crate) is_first: &'a [KoalaBear],
+    pub(crate) is_last: &'a [KoalaBear],
+    pub(crate) is_transition: &'a [KoalaBear],
+    pub(crate) publics: &'a [KoalaBear],
+    pub(crate) challenges: Challenges,
+}
+
+fn splat_ext(len: usize, x: Ext5) -> Vec<Ext5> {
+    vec![x; len]
+}
+
+fn to_ext(isa: Isa, v: &Val, len: usize) -> Vec<Ext5> {
+    match v {
+        Val::BaseC(c) => splat_ext(len, Ext5::from_base(*c)),
+        Val::ExtC(c) => splat_ext(len, *c),
+        Val::Base(b) => {
+            let mut out = vec![Ext5::ZERO; len];
+            ext::scale_base(isa, &mut out, b, Ext5::ONE);
+            out
+        }
+        Val::Ext(e) => e.clone(),
+    }
+}
+
+fn to_base(v: &Val, len: usize) -> Vec<KoalaBear> {
+    match v {
+        Val::BaseC(c) => vec![*c; len],
+        Val::Base(b) => b.clone(),
+        _ => unreachable!("to_base on an extension value"),
+    }
+}
+
+fn is_ext(v: &Val) -> bool {
+    matches!(v, Val::ExtC(_) | Val::Ext(_))
+}
+
+#[derive(Copy, Clone)]
+enum Op {
+    Add,
+    Sub,
+    Mul,
+}
+
+fn const_op<
+    T: std::ops::Add<Output = T> + std::ops::Sub<Output = T> + std::ops::Mul<Output = T>,
+>(
+    op: Op,
+    a: T,
+    b: T,
+) -> T {
+    match op {
+        Op::Add => a + b,
+        Op::Sub => a - b,
+        Op::Mul => a * b,
+    }
+}
+
+fn as_ext_const(v: &Val) -> Option<Ext5> {
+    match v {
+        Val::BaseC(c) => Some(Ext5::from_base(*c)),
+        Val::ExtC(c) => Some(*c),
+        _ => None,
+    }
+}
+
+fn binop(isa: Isa, op: Op, a: &Val, b: &Val, len: usize) -> Val {
+    if let (Val::BaseC(x), Val::BaseC(y)) = (a, b) {
+        return Val::BaseC(const_op(op, *x, *y));
+    }
+    if let (Some(x), Some(y)) = (as_ext_const(a), as_ext_const(b)) {
+        return Val::ExtC(const_op(op, x, y));
+    }
+    // Products with a constant: one scaling kernel.
+    if let Op::Mul = op {
+        let (vec, c) = match (a, b) {
+            (v, Val::BaseC(_) | Val::ExtC(_)) => (v, b),
+            (Val::BaseC(_) | Val::ExtC(_), v) => (v, a),
+            _ => (a, a),
+        };
+        if !std::ptr::eq(vec, c) {
+            match (vec, c) {
+                (Val::Base(v), Val::BaseC(s)) => {
+                    let mut out = vec![KoalaBear::ZERO; len];
+                    kernels::scale(isa, &mut out, v, *s);
+                    return Val::Base(out);
+                }
+                (Val::Base(v), Val::ExtC(s)) => {
+                    let mut out = vec![Ext5::ZERO; len];
+                    ext::scale_base(isa, &mut out, v, *s);
+                    return Val::Ext(out);
+                }
+                (Val::Ext(v), Val::BaseC(s)) => {
+                    let mut out = vec![Ext5::ZERO; len];
+                    ext::scale(isa, &mut out, v, Ext5::from_base(*s));
+                    return Val::Ext(out);
+                }
+                (Val::Ext(v), Val::ExtC(s)) => {
+                    let mut out = vec![Ext5::ZERO; len];
+                    ext::scale(isa, &mut out, v, *s);
+                    return Val::Ext(out);
+                }
+                _ => {}
+            }
+        }
+        // Extension times base vector.
+        match (a, b) {
+            (Val::Ext(x), Val::Base(y)) | (Val::Base(y), Val::Ext(x)) => {
+                let mut out = vec![Ext5::ZERO; len];
+                ext::mul_base(isa, &mut out, x, y);
+                return Val::Ext(out);
+            }
+            _ => {}
+        }
+    }
+    if !is_ext(a) && !is_ext(b) {
+        let x = to_base(a, len);
+        let y = to_base(b, len);
+        let mut out = vec![KoalaBear::ZERO; len];
+        match op {
+            Op::Add => kernels::add(isa, &mut out, &x, &y),
+            Op::Sub => kernels::sub(isa, &mut out, &x, &y),
+            Op::Mul => kernels::mul(isa, &mut out, &x, &y),
+        }
+        return Val::Base(out);
+    }
+    let x = to_ext(isa, a, len);
+    let y = to_ext(isa, b, len);
+    let mut out = vec![Ext5::ZERO; len];
+    match op {
+        Op::Add => ext::add(isa, &mut out, &x, &y),
+        Op::Sub => ext::sub(isa, &mut out, &x, &y),
+        Op::Mul => ext::mul(isa, &mut out, &x, &y),
+    }
+    Val::Ext(out)
+}
+
+const ZERO_VAL: Val = Val::BaseC(KoalaBear::ZERO);
+
+fn get(vals: &[Option<Val>], c: u32) -> &Val {
+    vals[c as usize].as_ref().unwrap_or(&ZERO_VAL)
+}
+
+/// Evaluates the nodes `roots` of `air` over rows `start .. start + len` of `dom`.
+pub(crate) fn eval_chunk(
+    isa: Isa,
+    air: &Air,
+    dom: &Domain<'_>,
+    start: usize,
+    len: usize,
+    roots: &[u32],
+) -> Vec<Val> {
+    let nodes = &air.nodes;
+    let n = nodes.len();
+    // Which nodes are needed, and the last node (or root slot) that reads each.
+    let mut needed = vec![false; n];
+    for &r in roots {
+        needed[r as usize] = true;
+    }
+    let mut last_use = vec![0usize; n];
+    for i in (0..n).rev() {
+        if !needed[i] {
+            continue;
+        }
+        for c in nodes[i].children().into_iter().flatten() {
+            let c = c as usize;
+            if !needed[c] {
+                needed[c] = true;
+            }
+            last_use[c] = last_use[c].max(i);
+        }
+    }
+    let mut is_root = vec![false; n];
+    for &r in roots {
+        is_root[r as usize] = true;
+    }
+    let mut vals: Vec<Option<Val>> = vec![None; n];
+    let rows = |next: bool| -> Vec<usize> {
+        (start..start + len)
+            .map(|r| {
+                if next {
+                    (r + dom.next_step) % dom.height
+                } else {
+                    r
+                }
+            })
+            .collect()
+    };
+    for i in 0..n {
+        if !needed[i] {
+            continue;
+        }
+        let v = match nodes[i] {
+            Node::Const(c) => Val::BaseC(c),
+            Node::Public(k) => Val::BaseC(dom.publics.get(k as usize).copied().unwrap_or_default()),
+            Node::Challenge(c) => Val::ExtC(dom.challenges.get(c)),
+            Node::Main { col, next } => {
+                let col = col as usize;
+                Val::Base(
+                    rows(next)
+                        .into_iter()
+                        .map(|r| dom.main[r * dom.width + col])
+                        .collect(),
+                )
+            }
+            Node::Aux { col, next } => {
+                let w = 5 * dom.num_aux;
+                let c0 = 5 * col as usize;
+                Val::Ext(
+                    rows(next)
+                        .into_iter()
+                        .map(|r| {
+                            let s = &dom.aux[r * w + c0..r * w + c0 + 5];
+                            Ext5::new([s[0], s[1], s[2], s[3], s[4]])
+                        })
+                        .collect(),
+                )
+            }
+            Node::IsFirst => Val::Base(dom.is_first[start..start + len].to_vec()),
+            Node::IsLast => Val::Base(dom.is_last[start..start + len].to_vec()),
+            Node::IsTransition => Val::Base(dom.is_transition[start..start + len].to_vec()),
+            Node::Add(a, b) => binop(isa, Op::Add, get(&vals, a), get(&vals, b), len),
+            Node::Sub(a, b) => binop(isa, Op::Sub, get(&vals, a), get(&vals, b), len),
+            Node::Mul(a, b) => binop(isa, Op::Mul, get(&vals, a), get(&vals, b), len),
+            Node::Neg(a) => binop(
+                isa,
+                Op::Sub,
+                &Val::BaseC(KoalaBear::ZERO),
+                get(&vals, a),
+                len,
+            ),
+        };
+        vals[i] = Some(v);
+        // Free children whose last reader is this node (roots are kept).
+        for c in nodes[i].children().into_iter().flatten() {
+            let c = c as usize;
+            if last_use[c] == i && !is_root[c] {
+                vals[c] = None;
+            }
+        }
+    }
+    roots
+        .iter()
+        .map(|&r| {
+            vals[r as usize]
+                .clone()
+                .unwrap_or(Val::BaseC(KoalaBear::ZERO))
+        })
+        .collect()
+}
+
+/// Adds `coeff * v` to `acc` (length `len`).
+pub(crate) fn axpy_val(isa: Isa, acc: &mut [Ext5], coeff: Ext5, v: &Val) {
+    match v {
+        Val::BaseC(c) => {
+            let add = coeff * *c;
+            acc.iter_mut().for_each(|a| *a += add);
+        }
+        Val::ExtC(c) => {
+            let add = coeff * *c;
+            acc.iter_mut().for_each(|a| *a += add);
+        }
+        Val::Base(b) => ext::axpy_base(isa, acc, coeff, b),
+        Val::Ext(e) => ext::axpy(isa, acc, coeff, e),
+    }
+}
+
+/// Whether a value is zero on every row.
+pub(crate) fn is_zero(v: &Val) -> bool {
+    match v {
+        Val::BaseC(c) => *c == KoalaBear::ZERO,
+        Val::ExtC(c) => *c == Ext5::ZERO,
+        Val::Base(b) => b.iter().all(|x| *x == KoalaBear::ZERO),
+        Val::Ext(e) => e.iter().all(|x| *x == Ext5::ZERO),
+    }
+}
+
+/// Evaluates `roots` over the whole domain in parallel chunks and returns, per chunk, the
+/// root values (chunk `i` covers rows `i * CHUNK ..`).
+pub(crate) fn eval_domain<T: Send>(
+    isa: Isa,
+    air: &Air,
+    dom: &Domain<'_>,
+    roots: &[u32],
+    per_chunk: impl Fn(usize, usize, Vec<Val>) -> T + Sync,
+) -> Vec<T> {
+    let chunks = dom.height.div_ceil(CHUNK);
+    (0..chunks)
+        .into_par_iter()
+        .map(|c| {
+            let start = c * CHUNK;
+            let len = CHUNK.min(dom.height - start);
+            per_chunk(start, len, eval_chunk(isa, air, dom, start, len, roots))
+        })
+        .collect()
+}
+
+/// Values the verifier knows at the out-of-domain point.
+pub(crate) struct PointValues<'a> {
+    pub(crate) main: &'a [Ext5],
+    pub(crate) main_next: &'a [Ext5],
+    pub(crate) aux: &'a [Ext5],
+    pub(crate) aux_next: &'a [Ext5],
+    pub(crate) publics: &'a [KoalaBear],
+    pub(crate) challenges: Challenges,
+    pub(crate) is_first: Ext5,
+    pub(crate) is_last: Ext5,
+    pub(crate) is_transition: Ext5,
+}
+
+/// Evaluates every node at one point (the verifier's evaluation); missing values read as zero
+/// (the caller checks lengths first).
+pub(crate) fn eval_point(air: &Air, p: &PointValues<'_>) -> Vec<Ext5> {
+    let mut vals: Vec<Ext5> = Vec::with_capacity(air.nodes.len());
+    let at = |s: &[Ext5], i: u32| s.get(i as usize).copied().unwrap_or_default();
+    for n in &air.nodes {
+        let v = match *n {
+            Node::Const(c) => Ext5::from_base(c),
+            Node::Public(k) => {
+                Ext5::from_base(p.publics.get(k as usize).copied().unwrap_or_default())
+            }
+            Node::Challenge(c) => p.challenges.get(c),
+            Node::Main { col, next } => at(if next { p.main_next } else { p.main }, col),
+            Node::Aux { col, next } => at(if next { p.aux_next } else { p.aux }, col),
+            Node::IsFirst => p.is_first,
+            Node::IsLast => p.is_last,
+            Node::IsTransition => p.is_transition,
+            Node::Add(a, b) => vals[a as usize] + vals[b as usize],
+            Node::Sub(a, b) => vals[a as usize] - vals[b as usize],
+            Node::Mul(a, b) => vals[a as usize] * vals[b as usize],
+            Node::Neg(a) => -vals[a as usize],
+        };
+        vals.push(v);
+    }
+    vals
+}

@@ -1,0 +1,350 @@
+//! The proof object and its canonical, bounded byte encoding.
+//!
+//! # Encoding (version 1)
+//! All integers are little-endian `u32`; a field element is its canonical value (`< p`,
+//! anything else is rejected); an extension element is its 5 coefficients, constant first; a
+//! digest is 8 field elements.
+//!
+//! ```text
+//! magic "LNPF" | version u32 = 1
+//! main_root | [aux_root if any table has interactions]
+//! claimed_sum (ext) per table with interactions | quotient_root
+//! per table: main(z)[width] main(z w)[width] aux(z)[aux] aux(z w)[aux] quotient(z)[chunks]
+//! fri layer roots [one per layer] | final polynomial [final_len ext] | pow nonce
+//! multi-opening of the main tree | [of the aux tree] | of the quotient tree
+//! multi-opening of each FRI layer tree
+//! ```
+//! A multi-opening is `leaves u32` (1 to the number of queries), then per leaf the row of every
+//! matrix (widths known from the statement), then `siblings u32` (at most queries * depth) and
+//! the sibling digests. Every fixed length comes from the statement and parameters (the
+//! [`ProofShape`]), every variable length is bounded before anything is read, nothing is
+//! allocated ahead of the bytes that fill it, and trailing bytes are an error.
+
+use backend::KoalaBear;
+use backend::field::Ext5;
+use backend::merkle::{DIGEST_LEN, Digest, Dimensions, MultiOpening};
+
+/// Magic bytes at the start of every proof.
+pub const MAGIC: [u8; 4] = *b"LNPF";
+/// Encoding version.
+pub const VERSION: u32 = 1;
+
+/// Values opened at the out-of-domain point `z` and at `z w` for one table.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct TableOpenings {
+    /// Main columns at `z`.
+    pub main: Vec<Ext5>,
+    /// Main columns at `z w`.
+    pub main_next: Vec<Ext5>,
+    /// Auxiliary (extension) columns at `z`.
+    pub aux: Vec<Ext5>,
+    /// Auxiliary columns at `z w`.
+    pub aux_next: Vec<Ext5>,
+    /// Quotient chunks at `z`.
+    pub quotient: Vec<Ext5>,
+}
+
+/// A multi-table STARK proof. Build with [`crate::prove`], check with [`crate::verify`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Proof {
+    /// Root of the main-trace LDE commitment (all tables, mixed heights).
+    pub main_root: Digest,
+    /// Root of the auxiliary (LogUp) commitment, if any table has interactions.
+    pub aux_root: Option<Digest>,
+    /// Claimed LogUp sum of each table with interactions, in table order.
+    pub claimed_sums: Vec<Ext5>,
+    /// Root of the quotient-chunk commitment.
+    pub quotient_root: Digest,
+    /// Out-of-domain openings, one per table.
+    pub openings: Vec<TableOpenings>,
+    /// Roots of the FRI layers.
+    pub fri_roots: Vec<Digest>,
+    /// Coefficients of the final FRI polynomial.
+    pub final_poly: Vec<Ext5>,
+    /// Proof-of-work nonce.
+    pub pow_nonce: KoalaBear,
+    /// Query openings of the main tree.
+    pub main_opening: MultiOpening,
+    /// Query openings of the aux tree.
+    pub aux_opening: Option<MultiOpening>,
+    /// Query openings of the quotient tree.
+    pub quotient_opening: MultiOpening,
+    /// Query openings of each FRI layer tree.
+    pub fri_openings: Vec<MultiOpening>,
+}
+
+/// Everything about a proof's layout that follows from the statement and the parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProofShape {
+    /// Per table: (main width, aux extension columns, quotient chunks).
+    pub tables: Vec<(usize, usize, usize)>,
+    /// Dimensions of the main tree's matrices.
+    pub main_dims: Vec<Dimensions>,
+    /// Dimensions of the aux tree's matrices (empty if no interactions).
+    pub aux_dims: Vec<Dimensions>,
+    /// Dimensions of the quotient tree's matrices.
+    pub quotient_dims: Vec<Dimensions>,
+    /// Per FRI layer: `(log_height, log_arity)`.
+    pub fri_layers: Vec<(usize, usize)>,
+    /// `log2` of the final polynomial's domain height.
+    pub final_log_height: usize,
+    /// Number of final-polynomial coefficients.
+    pub final_len: usize,
+    /// Number of queries.
+    pub num_queries: usize,
+}
+
+/// Why bytes are not a well-formed proof.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    /// The bytes end early.
+    #[error("proof truncated")]
+    Truncated,
+    /// Wrong magic bytes.
+    #[error("bad magic")]
+    BadMagic,
+    /// Unsupported version.
+    #[error("unsupported proof version {0}")]
+    BadVersion(u32),
+    /// A field element is not canonical.
+    #[error("non-canonical field element {0:#x}")]
+    NonCanonical(u32),
+    /// A length is out of its bound.
+    #[error("length {what} = {got} out of range (at most {max})")]
+    BadLength {
+        /// Which length.
+        what: &'static str,
+        /// Its value.
+        got: u32,
+        /// The bound.
+        max: usize,
+    },
+    /// Bytes remain after the proof.
+    #[error("{0} trailing bytes")]
+    TrailingBytes(usize),
+}
+
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn u32(&mut self, x: u32) {
+        self.0.extend_from_slice(&x.to_le_bytes());
+    }
+    fn felt(&mut self, x: KoalaBear) {
+        self.u32(x.as_canonical_u32());
+    }
+    fn felts(&mut self, xs: &[KoalaBear]) {
+        xs.iter().for_each(|&x| self.felt(x));
+    }
+    fn ext(&mut self, x: Ext5) {
+        self.felts(x.coeffs());
+    }
+    fn exts(&mut self, xs: &[Ext5]) {
+        xs.iter().for_each(|&x| self.ext(x));
+    }
+    fn digest(&mut self, d: &Digest) {
+        self.felts(d);
+    }
+    fn opening(&mut self, o: &MultiOpening) {
+        self.u32(o.rows.len() as u32);
+        for leaf in &o.rows {
+            for row in leaf {
+                self.felts(row);
+            }
+        }
+        self.u32(o.siblings.len() as u32);
+        o.siblings.iter().for_each(|d| self.digest(d));
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Reader<'_> {
+    fn u32(&mut self) -> Result<u32, DecodeError> {
+        let end = self.pos.checked_add(4).ok_or(DecodeError::Truncated)?;
+        let b = self
+            .bytes
+            .get(self.pos..end)
+            .ok_or(DecodeError::Truncated)?;
+        self.pos = end;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    fn felt(&mut self) -> Result<KoalaBear, DecodeError> {
+        let x = self.u32()?;
+        KoalaBear::from_canonical_checked(x).ok_or(DecodeError::NonCanonical(x))
+    }
+    fn felts(&mut self, n: usize) -> Result<Vec<KoalaBear>, DecodeError> {
+        self.remaining_at_least(n.saturating_mul(4))?;
+        (0..n).map(|_| self.felt()).collect()
+    }
+    fn ext(&mut self) -> Result<Ext5, DecodeError> {
+        Ok(Ext5::new([
+            self.felt()?,
+            self.felt()?,
+            self.felt()?,
+            self.felt()?,
+            self.felt()?,
+        ]))
+    }
+    fn exts(&mut self, n: usize) -> Result<Vec<Ext5>, DecodeError> {
+        self.remaining_at_least(n.saturating_mul(20))?;
+        (0..n).map(|_| self.ext()).collect()
+    }
+    fn digest(&mut self) -> Result<Digest, DecodeError> {
+        let mut d = [KoalaBear::ZERO; DIGEST_LEN];
+        for x in d.iter_mut() {
+            *x = self.felt()?;
+        }
+        Ok(d)
+    }
+    fn remaining_at_least(&self, n: usize) -> Result<(), DecodeError> {
+        if self.bytes.len().saturating_sub(self.pos) >= n {
+            Ok(())
+        } else {
+            Err(DecodeError::Truncated)
+        }
+    }
+    fn bounded(
+        &mut self,
+        what: &'static str,
+        min: usize,
+        max: usize,
+    ) -> Result<usize, DecodeError> {
+        let got = self.u32()?;
+        if (got as usize) < min || got as usize > max {
+            return Err(DecodeError::BadLength { what, got, max });
+        }
+        Ok(got as usize)
+    }
+    fn opening(
+        &mut self,
+        dims: &[Dimensions],
+        num_queries: usize,
+    ) -> Result<MultiOpening, DecodeError> {
+        let leaves = self.bounded("opened leaves", 1, num_queries)?;
+        let mut rows = Vec::new();
+        for _ in 0..leaves {
+            let mut leaf = Vec::with_capacity(dims.len());
+            for d in dims {
+                leaf.push(self.felts(d.width)?);
+            }
+            rows.push(leaf);
+        }
+        let depth = dims
+            .iter()
+            .map(|d| d.height.max(1).trailing_zeros() as usize)
+            .max()
+            .unwrap_or(0);
+        let n = self.bounded("siblings", 0, num_queries.saturating_mul(depth))?;
+        self.remaining_at_least(n.saturating_mul(4 * DIGEST_LEN))?;
+        let siblings = (0..n).map(|_| self.digest()).collect::<Result<_, _>>()?;
+        Ok(MultiOpening { rows, siblings })
+    }
+}
+
+impl Proof {
+    /// The canonical encoding (see the module docs).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer(Vec::new());
+        w.0.extend_from_slice(&MAGIC);
+        w.u32(VERSION);
+        w.digest(&self.main_root);
+        if let Some(r) = &self.aux_root {
+            w.digest(r);
+        }
+        w.exts(&self.claimed_sums);
+        w.digest(&self.quotient_root);
+        for t in &self.openings {
+            w.exts(&t.main);
+            w.exts(&t.main_next);
+            w.exts(&t.aux);
+            w.exts(&t.aux_next);
+            w.exts(&t.quotient);
+        }
+        self.fri_roots.iter().for_each(|r| w.digest(r));
+        w.exts(&self.final_poly);
+        w.felt(self.pow_nonce);
+        w.opening(&self.main_opening);
+        if let Some(o) = &self.aux_opening {
+            w.opening(o);
+        }
+        w.opening(&self.quotient_opening);
+        self.fri_openings.iter().for_each(|o| w.opening(o));
+        w.0
+    }
+
+    /// Decodes a proof of the given shape. Never panics; allocation is bounded by the input.
+    ///
+    /// # Errors
+    /// A [`DecodeError`] naming the first problem.
+    pub fn from_bytes(bytes: &[u8], shape: &ProofShape) -> Result<Proof, DecodeError> {
+        let mut r = Reader { bytes, pos: 0 };
+        let magic = r.bytes.get(..4).ok_or(DecodeError::Truncated)?;
+        if magic != MAGIC {
+            return Err(DecodeError::BadMagic);
+        }
+        r.pos = 4;
+        let version = r.u32()?;
+        if version != VERSION {
+            return Err(DecodeError::BadVersion(version));
+        }
+        let has_aux = !shape.aux_dims.is_empty();
+        let main_root = r.digest()?;
+        let aux_root = if has_aux { Some(r.digest()?) } else { None };
+        let claimed_sums = r.exts(shape.aux_dims.len())?;
+        let quotient_root = r.digest()?;
+        let mut openings = Vec::with_capacity(shape.tables.len());
+        for &(width, aux, chunks) in &shape.tables {
+            openings.push(TableOpenings {
+                main: r.exts(width)?,
+                main_next: r.exts(width)?,
+                aux: r.exts(aux)?,
+                aux_next: r.exts(aux)?,
+                quotient: r.exts(chunks)?,
+            });
+        }
+        let fri_roots = shape
+            .fri_layers
+            .iter()
+            .map(|_| r.digest())
+            .collect::<Result<Vec<_>, _>>()?;
+        let final_poly = r.exts(shape.final_len)?;
+        let pow_nonce = r.felt()?;
+        let q = shape.num_queries;
+        let main_opening = r.opening(&shape.main_dims, q)?;
+        let aux_opening = if has_aux {
+            Some(r.opening(&shape.aux_dims, q)?)
+        } else {
+            None
+        };
+        let quotient_opening = r.opening(&shape.quotient_dims, q)?;
+        let mut fri_openings = Vec::with_capacity(shape.fri_layers.len());
+        for &(log_h, log_a) in &shape.fri_layers {
+            let dims = [Dimensions {
+                width: 5 << log_a,
+                height: 1 << (log_h - log_a),
+            }];
+            fri_openings.push(r.opening(&dims, q)?);
+        }
+        if r.pos != bytes.len() {
+            return Err(DecodeError::TrailingBytes(bytes.len() - r.pos));
+        }
+        Ok(Proof {
+            main_root,
+            aux_root,
+            claimed_sums,
+            quotient_root,
+            openings,
+            fri_roots,
+            final_poly,
+            pow_nonce,
+            main_opening,
+            aux_opening,
+            quotient_opening,
+            fri_openings,
+        })
+    }
+}

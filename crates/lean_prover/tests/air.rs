@@ -1,0 +1,109 @@
+//! The AIR builder's symbolic analysis: degrees, quotient chunks, LogUp columns, errors.
+
+mod common;
+use backend::KoalaBear;
+use common::*;
+use lean_prover::{AirBuilder, AirError, BusId};
+
+#[test]
+fn degrees_and_chunks() {
+    let air = fibonacci_air();
+    assert_eq!(air.width(), 2);
+    assert_eq!(air.column_names(), ["a", "b"]);
+    assert_eq!(air.num_public_values(), 3);
+    assert_eq!(air.num_user_constraints(), 5);
+    assert_eq!(air.constraint_degree(), 2);
+    assert_eq!(air.quotient_chunks(), 1);
+    assert_eq!(air.num_aux_columns(), 0);
+
+    let perm = permutation_air();
+    assert_eq!(perm.num_interactions(), 2);
+    assert_eq!(perm.num_aux_columns(), 3);
+    // 1 user constraint + 2 (h d - m) + first/transition/last.
+    assert_eq!(perm.num_constraints(), 6);
+    assert_eq!(perm.constraint_degree(), 3);
+    assert_eq!(perm.quotient_chunks(), 2);
+
+    let user = user_air();
+    assert_eq!(user.num_public_interactions(), 1);
+    assert_eq!(user.max_tuple_len(), 1);
+}
+
+#[test]
+fn degree_above_maximum_is_rejected() {
+    let b = AirBuilder::new("deg4");
+    let x = b.column("x");
+    let e = b.main(x) * b.main(x) * b.main(x) * b.main(x);
+    b.assert_zero(e);
+    assert_eq!(
+        b.build(3).unwrap_err(),
+        AirError::DegreeTooHigh {
+            index: 0,
+            degree: 4,
+            max: 3
+        }
+    );
+    // Selectors count as degree 1: is_transition * x^2 has degree 3.
+    let b = AirBuilder::new("sel");
+    let x = b.column("x");
+    b.when_transition(b.main(x) * b.main(x));
+    assert!(b.build(2).is_err());
+    let b = AirBuilder::new("sel");
+    let x = b.column("x");
+    b.when_transition(b.main(x) * b.main(x));
+    assert_eq!(b.build(3).unwrap().quotient_chunks(), 2);
+}
+
+#[test]
+fn logup_constraints_are_degree_checked() {
+    // Multiplicity of degree 2 and tuple of degree 2: h * d has degree 3.
+    let b = AirBuilder::new("bus");
+    let x = b.column("x");
+    b.send(BusId(1), &[b.main(x) * b.main(x)], b.main(x) * b.main(x));
+    assert!(matches!(
+        b.build(2),
+        Err(AirError::DegreeTooHigh { degree: 3, .. })
+    ));
+}
+
+#[test]
+fn malformed_descriptions_are_rejected() {
+    assert_eq!(
+        AirBuilder::new("empty").build(3).unwrap_err(),
+        AirError::NoColumns
+    );
+    let b = AirBuilder::new("d");
+    b.column("x");
+    assert_eq!(b.build(1).unwrap_err(), AirError::BadMaxDegree(1));
+
+    let b = AirBuilder::new("pub");
+    let x = b.column("x");
+    b.send_public(BusId(1), &[b.main(x)], b.constant(KoalaBear::ONE));
+    assert_eq!(b.build(3).unwrap_err(), AirError::NonPublicInteraction(0));
+
+    let b = AirBuilder::new("tuple");
+    b.column("x");
+    b.send(BusId(1), &[], b.constant(KoalaBear::ONE));
+    assert!(matches!(
+        b.build(3),
+        Err(AirError::BadTupleLen { len: 0, .. })
+    ));
+
+    let b1 = AirBuilder::new("one");
+    let b2 = AirBuilder::new("two");
+    let x1 = b1.column("x");
+    b2.column("y");
+    b2.assert_zero(b1.main(x1));
+    assert_eq!(b2.build(3).unwrap_err(), AirError::ForeignExpr);
+}
+
+#[test]
+fn shared_subexpressions_are_one_node() {
+    let b = AirBuilder::new("dag");
+    let x = b.column("x");
+    let sq = b.main(x) * b.main(x);
+    b.assert_zero(sq - b.main(x) * b.main(x));
+    let air = b.build(3).unwrap();
+    // x, x*x, x*x - x*x, plus the two LogUp challenge nodes build() always adds.
+    assert_eq!(air.num_nodes(), 5);
+}

@@ -1,0 +1,209 @@
+//! Soundness: bad witnesses are refused by the prover's checks, and when those checks are
+//! skipped the verifier rejects the resulting proof; tampered proofs and statements fail.
+
+mod common;
+use common::*;
+use lean_prover::{
+    ProveError, ProverOptions, StarkParams, VerifyError, prove, prove_with, verify_bytes,
+};
+
+fn unchecked() -> ProverOptions {
+    ProverOptions {
+        skip_witness_checks: true,
+        ..ProverOptions::default()
+    }
+}
+
+/// Proves without the prover's checks and returns the verifier's verdict.
+fn verdict(params: &StarkParams, t: &[Table]) -> Result<(), VerifyError> {
+    let proof = prove_with(params, &witnesses(t), &unchecked()).expect("unchecked prove");
+    verify_bytes(params, &instances(t), &proof.to_bytes())
+}
+
+#[test]
+fn broken_transition_is_refused_and_rejected() {
+    for r in 1..=4 {
+        let params = test_params(r);
+        let mut t = [fibonacci(4)];
+        // Break b' = a + b on one row in the middle.
+        t[0].trace[2 * 7 + 1] += f(1);
+        // Keep the public result consistent with the (modified) last row is irrelevant:
+        // row 7 breaks the transition from row 6 and to row 8.
+        let err = prove(&params, &witnesses(&t)).unwrap_err();
+        assert!(
+            matches!(err, ProveError::ConstraintFailed { table: 0, .. }),
+            "{err:?}"
+        );
+        assert!(verdict(&params, &t).is_err(), "rate {r}");
+    }
+}
+
+#[test]
+fn broken_boundary_is_rejected() {
+    let params = test_params(2);
+    let mut t = [fibonacci(4)];
+    t[0].publics[2] += f(1); // wrong claimed result
+    assert!(matches!(
+        prove(&params, &witnesses(&t)),
+        Err(ProveError::ConstraintFailed { constraint: 4, .. })
+    ));
+    assert!(verdict(&params, &t).is_err());
+}
+
+#[test]
+fn broken_degree_three_constraint_is_rejected() {
+    let params = test_params(1);
+    let mut t = [permutation(4, 3)];
+    t[0].trace[3 * 5 + 2] += f(1); // c != a^3 on row 5
+    assert!(matches!(
+        prove(&params, &witnesses(&t)),
+        Err(ProveError::ConstraintFailed { row: 5, .. })
+    ));
+    assert!(verdict(&params, &t).is_err());
+}
+
+#[test]
+fn out_of_range_value_unbalances_the_bus() {
+    for r in [1, 3] {
+        let params = test_params(r);
+        // 40 is not in the 5-bit range table: its send has no matching receive.
+        let t = range_pair(5, 4, &[1, 2, 40], 3);
+        assert!(matches!(
+            prove(&params, &witnesses(&t)),
+            Err(ProveError::BusUnbalanced)
+        ));
+        assert!(matches!(
+            verdict(&params, &t),
+            Err(VerifyError::BusUnbalanced)
+        ));
+    }
+}
+
+#[test]
+fn wrong_multiplicity_or_public_unbalances_the_bus() {
+    let params = test_params(2);
+    let mut t = range_pair(5, 4, &[1, 2, 3], 3);
+    t[0].trace[2 * 9 + 1] += f(1); // one extra receive of 9
+    assert!(matches!(
+        prove(&params, &witnesses(&t)),
+        Err(ProveError::BusUnbalanced)
+    ));
+    assert!(verdict(&params, &t).is_err());
+
+    // Out-of-range public value sent by the verifier.
+    let t = range_pair(5, 4, &[1, 2, 3], 99);
+    assert!(verdict(&params, &t).is_err());
+}
+
+#[test]
+fn not_a_permutation_is_rejected() {
+    let params = test_params(2);
+    let mut t = [permutation(4, 5)];
+    t[0].trace[3 * 2 + 1] = t[0].trace[3 * 3 + 1]; // duplicate one entry of b
+    assert!(matches!(
+        prove(&params, &witnesses(&t)),
+        Err(ProveError::BusUnbalanced)
+    ));
+    assert!(verdict(&params, &t).is_err());
+}
+
+#[test]
+fn changed_public_value_fails() {
+    let params = test_params(2);
+    let t = all_examples();
+    let proof = prove(&params, &witnesses(&t)).unwrap().to_bytes();
+    // Fibonacci result.
+    let mut t2 = all_examples();
+    t2[0].publics[2] += f(1);
+    assert!(verify_bytes(&params, &instances(&t2), &proof).is_err());
+    // The verifier-sent public value of the user table (still in range).
+    let mut t3 = all_examples();
+    t3[2].publics[0] = f(13);
+    assert!(verify_bytes(&params, &instances(&t3), &proof).is_err());
+    // Unchanged statement still verifies.
+    verify_bytes(&params, &instances(&t), &proof).unwrap();
+}
+
+#[test]
+fn wrong_parameters_or_heights_fail() {
+    let params = test_params(2);
+    let t = all_examples();
+    let proof = prove(&params, &witnesses(&t)).unwrap().to_bytes();
+    for other in [
+        StarkParams {
+            num_queries: 13,
+            ..params
+        },
+        StarkParams {
+            pow_bits: 4,
+            ..params
+        },
+        StarkParams {
+            log_inv_rate: 3,
+            ..params
+        },
+        StarkParams {
+            log_final_poly_len: 2,
+            ..params
+        },
+    ] {
+        assert!(verify_bytes(&other, &instances(&t), &proof).is_err());
+    }
+    let mut inst = instances(&t);
+    inst[0].log_height += 1;
+    assert!(verify_bytes(&params, &inst, &proof).is_err());
+}
+
+#[test]
+fn every_single_byte_flip_fails() {
+    let params = test_params(1);
+    let t = [fibonacci(2)];
+    let inst = instances(&t);
+    let bytes = prove(&params, &witnesses(&t)).unwrap().to_bytes();
+    verify_bytes(&params, &inst, &bytes).unwrap();
+    for i in 0..bytes.len() {
+        for mask in [0x01u8, 0x80] {
+            let mut b = bytes.clone();
+            b[i] ^= mask;
+            assert!(
+                verify_bytes(&params, &inst, &b).is_err(),
+                "flip {mask:#x} at byte {i} of {} accepted",
+                bytes.len()
+            );
+        }
+    }
+}
+
+#[test]
+fn dense_byte_flips_on_a_multi_table_proof_fail() {
+    let params = test_params(2);
+    let t = all_examples();
+    let inst = instances(&t);
+    let bytes = prove(&params, &witnesses(&t)).unwrap().to_bytes();
+    let mut i = 0;
+    let mut checked = 0;
+    while i < bytes.len() {
+        let mut b = bytes.clone();
+        b[i] ^= 1 << (i % 8);
+        assert!(verify_bytes(&params, &inst, &b).is_err(), "flip at {i}");
+        checked += 1;
+        i += 7;
+    }
+    assert!(checked > 100);
+}
+
+#[test]
+fn truncation_and_extension_fail() {
+    let params = test_params(1);
+    let t = all_examples();
+    let inst = instances(&t);
+    let bytes = prove(&params, &witnesses(&t)).unwrap().to_bytes();
+    for cut in (0..bytes.len()).step_by(13).chain([bytes.len() - 1]) {
+        assert!(verify_bytes(&params, &inst, &bytes[..cut]).is_err());
+    }
+    for extra in [&[0u8][..], &[0, 0, 0, 0], &[1, 2, 3, 4, 5, 6, 7, 8]] {
+        let mut b = bytes.clone();
+        b.extend_from_slice(extra);
+        assert!(verify_bytes(&params, &inst, &b).is_err());
+    }
+}
