@@ -5,6 +5,7 @@
  *       -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc -o glue_test
  *   ./glue_test ../shared/vectors              (normal run: every check below)
  *   MULTISIG_ISA=bogus ./glue_test --bad-isa ../shared/vectors   (hashing returns errors)
+ *   MULTISIG_ISA=avx512 ./glue_test --probe    (exit 0 if this CPU has it, 3 if not)
  *
  * Checks: leanMultisig's prod and test vectors, key generation from a seed (deterministic),
  * SSZ round trips, signing and verification, the -2 buffer protocol, concurrent calls from
@@ -472,7 +473,11 @@ static void check_bad_isa(const Vector *prod) {
 
 int main(int argc, char **argv) {
     const char *isa = getenv("MULTISIG_ISA");
-    printf("glue_test: MULTISIG_ISA=%s\n", isa ? isa : "(unset)");
+    if (!(argc == 2 && strcmp(argv[1], "--probe") == 0)) printf("glue_test: MULTISIG_ISA=%s\n", isa ? isa : "(unset)");
+    if (argc == 2 && strcmp(argv[1], "--probe") == 0) {
+        /* Exit 0 if MULTISIG_ISA (or auto) is usable on this CPU, 3 if not. */
+        return xmss_setup_aggregation() == 0 ? 0 : 3;
+    }
     if (argc == 3 && strcmp(argv[1], "--bad-isa") == 0) {
         Vector prod = load_vector(argv[2], "xmss_prod_test_vector.json");
         check_bad_isa(&prod);
