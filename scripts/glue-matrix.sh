@@ -81,7 +81,9 @@ run_build() {
 
   local missing_syms=()
   local defined
-  defined=$(nm --defined-only -g "$lib" 2>/dev/null | awk '$2 == "T" {print $3}' | sort -u)
+  # readelf, not nm: with LTO the members also carry LLVM bitcode, which binutils' nm hands
+  # to its (older) LLVM plugin and then lists no symbols at all.
+  defined=$(readelf -Ws "$lib" 2>/dev/null | awk '$4 == "FUNC" && $5 == "GLOBAL" && $7 != "UND" {print $8}' | sort -u)
   for f in $header_fns; do
     grep -qx "$f" <<<"$defined" || missing_syms+=("$f")
   done

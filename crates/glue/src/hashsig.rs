@@ -188,9 +188,9 @@ pub unsafe extern "C" fn hashsig_keypair_from_ssz(
     pk_len: usize,
 ) -> *mut HashSigKeyPair {
     guard(std::ptr::null_mut(), || {
-        // SAFETY: caller guarantee on both buffers.
-        let (Some(sk), Some(pk)) = (unsafe { bytes(sk, sk_len) }, unsafe { bytes(pk, pk_len) })
-        else {
+        // SAFETY: forwarded caller guarantee on both buffers.
+        let buffers = unsafe { (bytes(sk, sk_len), bytes(pk, pk_len)) };
+        let (Some(sk), Some(pk)) = buffers else {
             return std::ptr::null_mut();
         };
         let (Ok(sk), Ok(pk)) = (SecretKey::from_ssz(CONFIG, sk), PublicKey::from_ssz(pk)) else {
@@ -266,9 +266,9 @@ pub unsafe extern "C" fn hashsig_sign(
     epoch: u32,
 ) -> *mut HashSigSignature {
     guard(std::ptr::null_mut(), || {
-        // SAFETY: forwarded caller guarantees.
-        let (Some(sk), Some(msg), Some(isa)) = (unsafe { handle(sk) }, unsafe { message(msg32) }, isa())
-        else {
+        // SAFETY: forwarded caller guarantees on `sk` and `msg32`.
+        let inputs = unsafe { (handle(sk), message(msg32)) };
+        let (Some(sk), Some(msg), Some(isa)) = (inputs.0, inputs.1, isa()) else {
             return std::ptr::null_mut();
         };
         match sign(sk, isa, epoch, msg) {
@@ -313,10 +313,9 @@ pub unsafe extern "C" fn hashsig_verify(
     sig: *const HashSigSignature,
 ) -> i32 {
     guard(-1, || {
-        // SAFETY: forwarded caller guarantees.
-        let (Some(pk), Some(msg), Some(sig)) =
-            (unsafe { handle(pk) }, unsafe { message(msg32) }, unsafe { handle(sig) })
-        else {
+        // SAFETY: forwarded caller guarantees on `pk`, `msg32` and `sig`.
+        let handles = unsafe { (handle(pk), message(msg32), handle(sig)) };
+        let (Some(pk), Some(msg), Some(sig)) = handles else {
             return -1;
         };
         verify(CONFIG, &pk.inner, msg, epoch, &sig.inner)
@@ -347,11 +346,12 @@ pub unsafe extern "C" fn hashsig_public_key_to_bytes(
     buf_len: usize,
 ) -> usize {
     guard(0, || {
-        // SAFETY: forwarded caller guarantees.
-        match unsafe { handle(pk) } {
-            Some(pk) => unsafe { copy_to_bytes(&pk.inner.to_ssz(), buf, buf_len) },
-            None => 0,
-        }
+        // SAFETY: forwarded caller guarantee on `pk`.
+        let Some(pk) = (unsafe { handle(pk) }) else {
+            return 0;
+        };
+        // SAFETY: forwarded caller guarantee on `buf`.
+        unsafe { copy_to_bytes(&pk.inner.to_ssz(), buf, buf_len) }
     })
 }
 
@@ -395,11 +395,12 @@ pub unsafe extern "C" fn hashsig_signature_to_bytes(
     buf_len: usize,
 ) -> usize {
     guard(0, || {
-        // SAFETY: forwarded caller guarantees.
-        match unsafe { handle(sig) } {
-            Some(sig) => unsafe { copy_to_bytes(&sig.inner.to_ssz(), buf, buf_len) },
-            None => 0,
-        }
+        // SAFETY: forwarded caller guarantee on `sig`.
+        let Some(sig) = (unsafe { handle(sig) }) else {
+            return 0;
+        };
+        // SAFETY: forwarded caller guarantee on `buf`.
+        unsafe { copy_to_bytes(&sig.inner.to_ssz(), buf, buf_len) }
     })
 }
 
@@ -564,11 +565,13 @@ pub unsafe extern "C" fn multisig_glue_public_key_to_ssz(
     out_written: *mut usize,
 ) -> c_int {
     guard(OUT_ERROR, || {
-        // SAFETY: forwarded caller guarantees.
-        match unsafe { handle(pk) } {
-            Some(pk) => unsafe { write_out(&pk.inner.to_ssz(), out_buf, out_cap, out_written) },
-            None => unsafe { error_out(out_written) },
-        }
+        // SAFETY: forwarded caller guarantee on `pk`.
+        let Some(ssz) = (unsafe { handle(pk) }).map(|h| h.inner.to_ssz()) else {
+            // SAFETY: forwarded caller guarantee on `out_written`.
+            return unsafe { error_out(out_written) };
+        };
+        // SAFETY: forwarded caller guarantees on `out_buf` and `out_written`.
+        unsafe { write_out(&ssz, out_buf, out_cap, out_written) }
     })
 }
 
@@ -586,11 +589,13 @@ pub unsafe extern "C" fn multisig_glue_private_key_to_ssz(
     out_written: *mut usize,
 ) -> c_int {
     guard(OUT_ERROR, || {
-        // SAFETY: forwarded caller guarantees.
-        match unsafe { handle(sk) }.and_then(private_ssz) {
-            Some(ssz) => unsafe { write_out(&ssz, out_buf, out_cap, out_written) },
-            None => unsafe { error_out(out_written) },
-        }
+        // SAFETY: forwarded caller guarantee on `sk`.
+        let Some(ssz) = (unsafe { handle(sk) }).and_then(private_ssz) else {
+            // SAFETY: forwarded caller guarantee on `out_written`.
+            return unsafe { error_out(out_written) };
+        };
+        // SAFETY: forwarded caller guarantees on `out_buf` and `out_written`.
+        unsafe { write_out(&ssz, out_buf, out_cap, out_written) }
     })
 }
 
@@ -607,11 +612,13 @@ pub unsafe extern "C" fn multisig_glue_signature_to_ssz(
     out_written: *mut usize,
 ) -> c_int {
     guard(OUT_ERROR, || {
-        // SAFETY: forwarded caller guarantees.
-        match unsafe { handle(sig) } {
-            Some(sig) => unsafe { write_out(&sig.inner.to_ssz(), out_buf, out_cap, out_written) },
-            None => unsafe { error_out(out_written) },
-        }
+        // SAFETY: forwarded caller guarantee on `sig`.
+        let Some(ssz) = (unsafe { handle(sig) }).map(|h| h.inner.to_ssz()) else {
+            // SAFETY: forwarded caller guarantee on `out_written`.
+            return unsafe { error_out(out_written) };
+        };
+        // SAFETY: forwarded caller guarantees on `out_buf` and `out_written`.
+        unsafe { write_out(&ssz, out_buf, out_cap, out_written) }
     })
 }
 
