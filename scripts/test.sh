@@ -43,6 +43,9 @@ done
 step "release-only tests (prod XMSS key generation is too slow unoptimised)"
 cargo test --release -p xmss -- --ignored
 
+step "glue: libmultisig_glue.a profile matrix (C and Zig tests per build and ISA, staticlib audit)"
+scripts/glue-matrix.sh
+
 if [[ -z "${SKIP_AUDIT:-}" && -f xtask/src/audit.rs ]]; then
   step "ISA audit (opt-level z and 3) and its planted-violation self-test"
   cargo xtask isa-audit

@@ -102,6 +102,10 @@ pub struct Options {
     pub expect_own_violation: bool,
     /// `cargo --jobs`, if given.
     pub jobs: Option<u32>,
+    /// Parent of the per-profile target directories (default `target/isa-audit`); relative
+    /// paths are relative to the workspace root. Lets `scripts/glue-matrix.sh` audit the very
+    /// builds it tests (same directory and profile variables, so cargo rebuilds nothing).
+    pub target_root: Option<PathBuf>,
 }
 
 /// The outcome of one profile.
@@ -152,7 +156,11 @@ fn audit_profile(
     objdump: &str,
 ) -> Result<ProfileResult, String> {
     let name = profile.dir_name();
-    let target_dir = root.join("target").join("isa-audit").join(&name);
+    let target_dir = match &opts.target_root {
+        Some(dir) => root.join(dir),
+        None => root.join("target").join("isa-audit"),
+    }
+    .join(&name);
     eprintln!(
         "\n==== isa-audit: {name}: building {} (opt-level={}, codegen-units={}{}{}{}) in {}",
         match opts.artifact {

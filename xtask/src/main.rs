@@ -48,6 +48,9 @@ OPTIONS:
                                 (opt-level z unless given) and succeed only if violations are
                                 found, including in a workspace crate
   -j, --jobs <N>                cargo --jobs for the audited builds
+  --target-root <DIR>           build in DIR/<configuration> instead of
+                                target/isa-audit/<configuration> (relative to the workspace
+                                root); scripts/glue-matrix.sh audits its own builds this way
   -h, --help                    this text
 
 Each configuration builds in target/isa-audit/<opt-LEVEL-cguN[-lto-..][-panic-..]
@@ -99,6 +102,7 @@ fn parse_isa_audit(args: &[String]) -> Result<Option<Options>, String> {
     let mut expect_violations = false;
     let mut self_test = false;
     let mut jobs = None;
+    let mut target_root = None;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         // Accept both `--opt value` and `--opt=value`.
@@ -135,6 +139,7 @@ fn parse_isa_audit(args: &[String]) -> Result<Option<Options>, String> {
             "--expect-violations" => expect_violations = true,
             "--self-test" => self_test = true,
             "-j" | "--jobs" => jobs = Some(parse_positive(flag, &value()?)?),
+            "--target-root" => target_root = Some(std::path::PathBuf::from(value()?)),
             other => return Err(format!("unknown option {other:?}")),
         }
     }
@@ -168,6 +173,7 @@ fn parse_isa_audit(args: &[String]) -> Result<Option<Options>, String> {
         expect_violations,
         expect_own_violation: self_test,
         jobs,
+        target_root,
     }))
 }
 
@@ -227,8 +233,14 @@ mod tests {
             "--codegen-units",
             "4",
             "--lto=fat",
+            "--target-root",
+            "target/glue-matrix",
         ]);
         assert_eq!(o.artifact, Artifact::Staticlib);
+        assert_eq!(
+            o.target_root.as_deref(),
+            Some(std::path::Path::new("target/glue-matrix"))
+        );
         assert_eq!(o.profiles[0].dir_name(), "opt-s-cgu4-lto-fat");
         let bad: Vec<String> = vec!["--opt-level".into(), "4".into()];
         assert!(parse_isa_audit(&bad).is_err());

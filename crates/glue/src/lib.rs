@@ -1,5 +1,23 @@
 //! `multisig_glue`: the C ABI the Zig consensus client links as `libmultisig_glue.a`.
 //!
-//! Not implemented yet (tracked by the "glue" issue): it will export the functions of
-//! `../shared/abi/zeam_xmss_abi.h`. Until then the library exports nothing, so a client that
-//! links it fails at link time rather than calling a stub.
+//! It exports every function of `../shared/abi/zeam_xmss_abi.h` with that exact name and C
+//! signature, declared for C in `include/multisig_glue.h` (kept in sync by
+//! `tests/header.rs`):
+//!
+//! * [`hashsig`]: `hashsig_*`, devnet4 XMSS keys, signing, SSZ and verification (prod; plus
+//!   `hashsig_test_verify_ssz` for the test configuration) behind opaque handles, and three
+//!   `multisig_glue_*_to_ssz` additions with the (out_buf, out_cap, out_written) protocol.
+//! * [`aggregation`]: `xmss_*`. Setup and the rayon pool are real; aggregation does not exist
+//!   yet, so every proof function returns its failure value.
+//!
+//! No exported function may panic on any input: each validates its pointers, lengths and
+//! bytes first (see [`ffi`]) and returns the documented error value, and `catch_unwind` around
+//! each body is only defence in depth (it does nothing under `panic = "abort"`). Every
+//! function may be called from any thread, several at once.
+
+pub mod aggregation;
+mod ffi;
+pub mod hashsig;
+
+pub use aggregation::*;
+pub use hashsig::*;

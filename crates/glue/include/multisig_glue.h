@@ -1,0 +1,184 @@
+/*
+ * multisig_glue.h: the C ABI of libmultisig_glue.a (Rust crate crates/glue).
+ *
+ * Hand-written; crates/glue/tests/header.rs fails when a declaration here and an exported
+ * function of crates/glue/src differ (name, argument types, return type), and when a
+ * function of the client's ABI (shared/abi/zeam_xmss_abi.h) is missing or differs.
+ *
+ * CONVENTIONS
+ *  - XMSS is devnet4's prod configuration (lifetime 2^32, 46 chains): 52-byte public keys,
+ *    2536-byte signatures, secret keys of several MiB. Only hashsig_test_verify_ssz uses the
+ *    test configuration (424-byte signatures).
+ *  - Messages and message hashes are exactly 32 bytes; epochs and slots are uint32_t.
+ *  - No function panics or aborts on bad input: NULL, misaligned or wrong-type handles,
+ *    wrong lengths and malformed bytes return the error value below. (A dangling or forged
+ *    pointer is still undefined behaviour; handles carry a type tag that catches most mix-ups.)
+ *  - Return values: hashsig_verify* return 1 valid, 0 invalid, -1 error.
+ *    hashsig_*_to_bytes return the bytes written, 0 on error or if buf_len is too small.
+ *    Constructors return a heap handle or NULL on any error.
+ *    (out_buf, out_cap, out_written) functions return 0 success, -1 error, -2 when out_cap is
+ *    too small (nothing written); whenever out_written is non-NULL it receives the required
+ *    length, on -2 too (0 on -1). Query the size with out_buf = NULL, out_cap = 0.
+ *  - Ownership: handles returned by hashsig_keypair_generate, hashsig_keypair_from_ssz,
+ *    hashsig_sign, hashsig_signature_from_ssz and hashsig_public_key_from_ssz belong to the
+ *    caller, who frees them with the matching *_free (each accepts NULL). The keys returned by
+ *    hashsig_keypair_get_public_key / _get_private_key are borrowed: valid while the key pair
+ *    lives, never freed (hashsig_public_key_free ignores a borrowed key).
+ *    Input buffers are only read during the call; nothing keeps a pointer to them.
+ *  - Thread safety: every function may be called from any thread, several at once; handles
+ *    are shared read-only between threads (hashsig_sign on one private key from several
+ *    threads is fine). Only *_free must not race with other uses of the same handle.
+ *  - MULTISIG_ISA (auto, scalar, avx2, avx512) selects the SIMD path at run time; if it names
+ *    an instruction set this CPU lacks, every function that hashes returns its error value.
+ *  - AGGREGATION (xmss_*) IS NOT IMPLEMENTED YET: setup functions and xmss_set_rayon_threads
+ *    work; every function that would produce, decode or verify a proof returns its failure
+ *    value (NULL, 0, false, or -1 with *out_written = 0). Nothing fakes a proof.
+ */
+#ifndef MULTISIG_GLUE_H
+#define MULTISIG_GLUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct HashSigKeyPair HashSigKeyPair;       /* owned: hashsig_keypair_free */
+typedef struct HashSigPrivateKey HashSigPrivateKey; /* always borrowed from a key pair */
+typedef struct HashSigPublicKey HashSigPublicKey;   /* owned (from_ssz) or borrowed */
+typedef struct HashSigSignature HashSigSignature;   /* owned: hashsig_signature_free */
+typedef struct AggregatedXMSS AggregatedXMSS;       /* generation 1; never created yet */
+
+/* ------------------------------------------------------------------------------------------
+ * hashsig: XMSS keys and signatures
+ * ---------------------------------------------------------------------------------------- */
+
+/* Deterministic prod key pair from a NUL-terminated seed phrase, for epochs
+ * [activation_epoch, activation_epoch + num_active_epochs) widened to whole bottom trees of
+ * 2^16 epochs (at least two). NULL on a NULL seed, an empty or out-of-lifetime range, or an
+ * invalid MULTISIG_ISA. Costs about two bottom trees of hashing (seconds). */
+HashSigKeyPair *hashsig_keypair_generate(const char *seed_phrase, size_t activation_epoch, size_t num_active_epochs);
+
+/* Key pair from the SSZ secret key (spec 6.5) and the 52-byte SSZ public key; NULL if either
+ * is NULL or malformed or if the public key is not the secret key's. */
+HashSigKeyPair *hashsig_keypair_from_ssz(const uint8_t *sk, size_t sk_len, const uint8_t *pk, size_t pk_len);
+
+/* Frees a key pair (NULL is ignored); its borrowed keys become invalid. */
+void hashsig_keypair_free(HashSigKeyPair *kp);
+
+/* Borrowed keys of a key pair; NULL for an invalid key pair. */
+const HashSigPublicKey *hashsig_keypair_get_public_key(const HashSigKeyPair *kp);
+const HashSigPrivateKey *hashsig_keypair_get_private_key(const HashSigKeyPair *kp);
+
+/* Signs a 32-byte message for an epoch; NULL on error (NULL pointer, epoch outside the
+ * activation range or before the prepared window). An epoch after the prepared window of two
+ * bottom trees slides the window forward first (about one bottom tree of work per step);
+ * earlier epochs can no longer be signed then. Deterministic. */
+HashSigSignature *hashsig_sign(const HashSigPrivateKey *sk, const uint8_t *msg32, uint32_t epoch);
+
+/* 1 valid, 0 invalid, -1 error. */
+int32_t hashsig_verify(const HashSigPublicKey *pk, const uint8_t *msg32, uint32_t epoch, const HashSigSignature *sig);
+
+/* SSZ encodings: bytes written (52 / several MiB / 2536), 0 on error or if buf_len is too
+ * small. multisig_glue_*_to_ssz below report the required length. */
+size_t hashsig_public_key_to_bytes(const HashSigPublicKey *pk, uint8_t *buf, size_t buf_len);
+size_t hashsig_private_key_to_bytes(const HashSigPrivateKey *sk, uint8_t *buf, size_t buf_len);
+size_t hashsig_signature_to_bytes(const HashSigSignature *sig, uint8_t *buf, size_t buf_len);
+
+/* Strict SSZ decoders (exact length and offsets, canonical field elements); NULL on error.
+ * Free with hashsig_signature_free / hashsig_public_key_free (NULL is ignored). */
+HashSigSignature *hashsig_signature_from_ssz(const uint8_t *bytes, size_t len);
+void hashsig_signature_free(HashSigSignature *sig);
+HashSigPublicKey *hashsig_public_key_from_ssz(const uint8_t *bytes, size_t len);
+void hashsig_public_key_free(HashSigPublicKey *pk);
+
+/* 32. */
+size_t hashsig_message_length(void);
+
+/* Verification from SSZ bytes: 1 valid, 0 invalid, -1 error (NULL pointer, malformed or
+ * wrong-length bytes). _test_ uses the test configuration (424-byte signatures). */
+int32_t hashsig_verify_ssz(const uint8_t *pk, size_t pk_len, const uint8_t *msg32, uint32_t epoch, const uint8_t *sig, size_t sig_len);
+int32_t hashsig_test_verify_ssz(const uint8_t *pk, size_t pk_len, const uint8_t *msg32, uint32_t epoch, const uint8_t *sig, size_t sig_len);
+
+/* Additions (not in the client's ABI): SSZ encodings with the (out_buf, out_cap,
+ * out_written) protocol: 0 / -1 / -2, *out_written = required length. */
+int multisig_glue_public_key_to_ssz(const HashSigPublicKey *pk, uint8_t *out_buf, size_t out_cap, size_t *out_written);
+int multisig_glue_private_key_to_ssz(const HashSigPrivateKey *sk, uint8_t *out_buf, size_t out_cap, size_t *out_written);
+int multisig_glue_signature_to_ssz(const HashSigSignature *sig, uint8_t *out_buf, size_t out_cap, size_t *out_written);
+
+/* ------------------------------------------------------------------------------------------
+ * xmss: aggregation, generation 1 (object handles). Setup works; the rest is NOT IMPLEMENTED
+ * YET and returns its failure value.
+ * ---------------------------------------------------------------------------------------- */
+
+/* 0, or -1 if MULTISIG_ISA is invalid for this CPU. Idempotent; warms the hash tables. */
+int xmss_setup_prover(void);
+int xmss_setup_verifier(void);
+
+/* Not implemented yet: always NULL. */
+AggregatedXMSS *xmss_aggregate(
+    const HashSigPublicKey *const *raw_pub_keys, const HashSigSignature *const *raw_signatures, size_t num_raw,
+    size_t num_children, const HashSigPublicKey *const *child_all_pub_keys, const size_t *child_num_keys,
+    const uint8_t *const *child_proof_ptrs, const size_t *child_proof_lens,
+    const uint8_t *message_hash32, uint32_t slot, size_t log_inv_rate);
+
+/* Not implemented yet: always false (the slot is the LAST argument). */
+bool xmss_verify_aggregated(const HashSigPublicKey *const *public_keys, size_t num_keys,
+    const uint8_t *message_hash32, const uint8_t *agg_sig_bytes, size_t agg_sig_len, uint32_t slot);
+
+/* Not implemented yet: always 0 / NULL. */
+size_t xmss_aggregate_signature_to_bytes(const AggregatedXMSS *agg, uint8_t *buf, size_t buf_len);
+AggregatedXMSS *xmss_aggregate_signature_from_bytes(const uint8_t *bytes, size_t len);
+
+/* Accepts NULL (and ignores anything else: no aggregate exists yet). */
+void xmss_free_aggregate_signature(AggregatedXMSS *agg);
+
+/* ------------------------------------------------------------------------------------------
+ * xmss: aggregation, generation 2 (bytes in, bytes out)
+ * ---------------------------------------------------------------------------------------- */
+
+/* 0, or -1 if MULTISIG_ISA is invalid for this CPU. Idempotent. */
+int xmss_setup_aggregation(void);
+
+/* Configures rayon's global thread pool (0 = one thread per CPU). 0 on success and on a
+ * repeated call with the same value; -1 if num_threads > 1024, if it was configured with
+ * another value, or if the pool already started (any earlier hashing work such as key
+ * generation starts it): call it first, before setup. */
+int xmss_set_rayon_threads(size_t num_threads);
+
+/* Not implemented yet: always -1, *out_written = 0. */
+int xmss_aggregate_type_1(
+    const HashSigPublicKey *const *raw_pub_keys, const HashSigSignature *const *raw_signatures, size_t num_raw,
+    size_t num_children, const HashSigPublicKey *const *child_all_pub_keys, const size_t *child_num_keys,
+    const uint8_t *const *child_proof_ptrs, const size_t *child_proof_lens,
+    const uint8_t *message_hash32, uint32_t slot, size_t log_inv_rate,
+    uint8_t *out_buf, size_t out_cap, size_t *out_written);
+
+/* Not implemented yet: always false. */
+bool xmss_verify_type_1(const HashSigPublicKey *const *public_keys, size_t num_keys,
+    const uint8_t *message_hash32, uint32_t slot, const uint8_t *type_1_bytes, size_t type_1_len);
+
+/* Not implemented yet: always -1, *out_written = 0. */
+int xmss_merge_type_1_to_type_2(size_t num_parts,
+    const uint8_t *const *type_1_proof_ptrs, const size_t *type_1_proof_lens,
+    const HashSigPublicKey *const *pks_flat, const size_t *pks_per_part_counts, size_t log_inv_rate,
+    uint8_t *out_buf, size_t out_cap, size_t *out_written);
+
+/* Not implemented yet (needs recursion): always -1, *out_written = 0. */
+int xmss_split_type_2_by_msg(const uint8_t *type_2_bytes, size_t type_2_len,
+    const HashSigPublicKey *const *pks_flat, const size_t *pks_per_message_counts, size_t num_messages,
+    const uint8_t *target_message_hash32, size_t log_inv_rate,
+    uint8_t *out_buf, size_t out_cap, size_t *out_written);
+
+/* Not implemented yet: always false. message_hashes holds num_messages * 32 bytes. */
+bool xmss_verify_type_2(const uint8_t *type_2_bytes, size_t type_2_len,
+    const HashSigPublicKey *const *pks_flat, const size_t *pks_per_message_counts, size_t num_messages,
+    const uint8_t *message_hashes, const uint32_t *message_slots);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MULTISIG_GLUE_H */

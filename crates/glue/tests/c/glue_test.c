@@ -1,0 +1,500 @@
+/*
+ * glue_test.c: exercises libmultisig_glue.a from C, linked as the client links it.
+ *
+ *   gcc -std=c11 -I crates/glue/include crates/glue/tests/c/glue_test.c libmultisig_glue.a \
+ *       -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc -o glue_test
+ *   ./glue_test ../shared/vectors              (normal run: every check below)
+ *   MULTISIG_ISA=bogus ./glue_test --bad-isa ../shared/vectors   (hashing returns errors)
+ *   MULTISIG_ISA=avx512 ./glue_test --probe    (exit 0 if this CPU has it, 3 if not)
+ *
+ * Checks: leanMultisig's prod and test vectors, key generation from a seed (deterministic),
+ * SSZ round trips, signing and verification, the -2 buffer protocol, concurrent calls from
+ * several threads on shared handles, bad inputs (NULL, wrong lengths, garbage, wrong handle
+ * types) returning error codes, and the xmss_* functions returning their failure value
+ * because aggregation is not implemented yet. Prints "N passed, N failed" and exits non-zero
+ * on any failure.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "multisig_glue.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static int passed, failed;
+
+#define CHECK(cond)                                                                   \
+    do {                                                                              \
+        if (cond) {                                                                   \
+            passed++;                                                                 \
+        } else {                                                                      \
+            failed++;                                                                 \
+            fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);         \
+        }                                                                             \
+    } while (0)
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ---- the JSON vectors: flat objects of hex strings and numbers ---- */
+
+typedef struct {
+    uint8_t pk[52];
+    size_t pk_len;
+    uint8_t msg[32];
+    uint32_t slot;
+    uint8_t *sig;
+    size_t sig_len;
+} Vector;
+
+static char *read_file(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "cannot open %s\n", path);
+        exit(2);
+    }
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) exit(2);
+    buf[n] = 0;
+    fclose(f);
+    return buf;
+}
+
+/* Points after `"key":` and any spaces and opening quote. */
+static const char *json_value(const char *json, const char *key) {
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\"", key);
+    const char *p = strstr(json, pat);
+    if (!p) {
+        fprintf(stderr, "no %s in vector\n", key);
+        exit(2);
+    }
+    p = strchr(p + strlen(pat), ':') + 1;
+    while (*p == ' ' || *p == '"') p++;
+    return p;
+}
+
+static int hexval(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes a "0x..." hex string into a fresh buffer. */
+static uint8_t *json_hex(const char *json, const char *key, size_t *len) {
+    const char *p = json_value(json, key);
+    if (p[0] == '0' && p[1] == 'x') p += 2;
+    size_t n = 0;
+    while (hexval(p[n]) >= 0) n++;
+    uint8_t *out = malloc(n / 2 + 1);
+    for (size_t i = 0; i < n / 2; i++) out[i] = (uint8_t)(hexval(p[2 * i]) * 16 + hexval(p[2 * i + 1]));
+    *len = n / 2;
+    return out;
+}
+
+static Vector load_vector(const char *dir, const char *file) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    char *json = read_file(path);
+    Vector v;
+    size_t n;
+    uint8_t *b = json_hex(json, "public_key", &n);
+    if (n != 52) exit(2);
+    memcpy(v.pk, b, 52);
+    v.pk_len = 52;
+    free(b);
+    b = json_hex(json, "message", &n);
+    if (n != 32) exit(2);
+    memcpy(v.msg, b, 32);
+    free(b);
+    v.slot = (uint32_t)strtoul(json_value(json, "slot"), NULL, 10);
+    v.sig = json_hex(json, "signature_ssz", &v.sig_len);
+    free(json);
+    return v;
+}
+
+/* ---- checks ---- */
+
+static void check_vectors(const Vector *prod, const Vector *test) {
+    CHECK(prod->sig_len == 2536 && test->sig_len == 424);
+    CHECK(hashsig_verify_ssz(prod->pk, 52, prod->msg, prod->slot, prod->sig, prod->sig_len) == 1);
+    CHECK(hashsig_test_verify_ssz(test->pk, 52, test->msg, test->slot, test->sig, test->sig_len) == 1);
+    /* Valid bytes, wrong statement: invalid (0). */
+    CHECK(hashsig_verify_ssz(prod->pk, 52, prod->msg, prod->slot + 1, prod->sig, prod->sig_len) == 0);
+    uint8_t msg[32];
+    memcpy(msg, prod->msg, 32);
+    msg[0] ^= 1;
+    CHECK(hashsig_verify_ssz(prod->pk, 52, msg, prod->slot, prod->sig, prod->sig_len) == 0);
+    CHECK(hashsig_test_verify_ssz(test->pk, 52, msg, test->slot, test->sig, test->sig_len) == 0);
+    uint8_t *sig = malloc(prod->sig_len);
+    memcpy(sig, prod->sig, prod->sig_len);
+    sig[40 + 32 * 5] ^= 1; /* low bit of a sibling digest element: still canonical */
+    CHECK(hashsig_verify_ssz(prod->pk, 52, prod->msg, prod->slot, sig, prod->sig_len) == 0);
+    /* Malformed: -1. */
+    CHECK(hashsig_verify_ssz(prod->pk, 51, prod->msg, prod->slot, prod->sig, prod->sig_len) == -1);
+    CHECK(hashsig_verify_ssz(prod->pk, 52, prod->msg, prod->slot, prod->sig, prod->sig_len - 1) == -1);
+    CHECK(hashsig_verify_ssz(NULL, 52, prod->msg, prod->slot, prod->sig, prod->sig_len) == -1);
+    CHECK(hashsig_verify_ssz(prod->pk, 52, NULL, prod->slot, prod->sig, prod->sig_len) == -1);
+    CHECK(hashsig_verify_ssz(prod->pk, 52, prod->msg, prod->slot, NULL, prod->sig_len) == -1);
+    CHECK(hashsig_verify_ssz(prod->pk, 52, prod->msg, prod->slot, NULL, 0) == -1);
+    CHECK(hashsig_verify_ssz(prod->pk, 52, prod->msg, prod->slot, prod->sig, (size_t)-1) == -1);
+    memset(sig, 0xff, prod->sig_len); /* garbage: wrong offsets, non-canonical elements */
+    CHECK(hashsig_verify_ssz(prod->pk, 52, prod->msg, prod->slot, sig, prod->sig_len) == -1);
+    memcpy(sig, prod->sig, prod->sig_len);
+    sig[0] = 37; /* first offset must be 36 */
+    CHECK(hashsig_verify_ssz(prod->pk, 52, prod->msg, prod->slot, sig, prod->sig_len) == -1);
+    uint8_t bad_pk[52];
+    memcpy(bad_pk, prod->pk, 52);
+    memset(bad_pk, 0xff, 4); /* non-canonical field element */
+    CHECK(hashsig_verify_ssz(bad_pk, 52, prod->msg, prod->slot, prod->sig, prod->sig_len) == -1);
+    /* Each configuration rejects the other's signature length. */
+    CHECK(hashsig_verify_ssz(test->pk, 52, test->msg, test->slot, test->sig, test->sig_len) == -1);
+    CHECK(hashsig_test_verify_ssz(prod->pk, 52, prod->msg, prod->slot, prod->sig, prod->sig_len) == -1);
+    free(sig);
+
+    /* Handles from SSZ, verification, round trips, the -2 protocol. */
+    HashSigPublicKey *pk = hashsig_public_key_from_ssz(prod->pk, 52);
+    HashSigSignature *s = hashsig_signature_from_ssz(prod->sig, prod->sig_len);
+    CHECK(pk != NULL && s != NULL);
+    CHECK(hashsig_verify(pk, prod->msg, prod->slot, s) == 1);
+    CHECK(hashsig_verify(pk, prod->msg, prod->slot + 1, s) == 0);
+    CHECK(hashsig_verify(NULL, prod->msg, prod->slot, s) == -1);
+    CHECK(hashsig_verify(pk, NULL, prod->slot, s) == -1);
+    CHECK(hashsig_verify(pk, prod->msg, prod->slot, NULL) == -1);
+    /* Wrong handle types are caught by the tag. */
+    CHECK(hashsig_verify((const HashSigPublicKey *)s, prod->msg, prod->slot, (const HashSigSignature *)pk) == -1);
+    uint8_t buf[4096];
+    CHECK(hashsig_public_key_to_bytes(pk, buf, sizeof buf) == 52 && memcmp(buf, prod->pk, 52) == 0);
+    CHECK(hashsig_public_key_to_bytes(pk, buf, 51) == 0);
+    CHECK(hashsig_public_key_to_bytes(pk, NULL, 52) == 0);
+    CHECK(hashsig_public_key_to_bytes(NULL, buf, sizeof buf) == 0);
+    CHECK(hashsig_signature_to_bytes(s, buf, sizeof buf) == 2536 && memcmp(buf, prod->sig, 2536) == 0);
+    CHECK(hashsig_signature_to_bytes(s, buf, 2535) == 0);
+    CHECK(hashsig_signature_to_bytes((const HashSigSignature *)pk, buf, sizeof buf) == 0);
+    size_t w = 12345;
+    CHECK(multisig_glue_signature_to_ssz(s, NULL, 0, &w) == -2 && w == 2536);
+    w = 0;
+    CHECK(multisig_glue_signature_to_ssz(s, buf, 2535, &w) == -2 && w == 2536);
+    memset(buf, 0, sizeof buf);
+    w = 0;
+    CHECK(multisig_glue_signature_to_ssz(s, buf, sizeof buf, &w) == 0 && w == 2536 && memcmp(buf, prod->sig, 2536) == 0);
+    CHECK(multisig_glue_signature_to_ssz(s, buf, sizeof buf, NULL) == 0);
+    CHECK(multisig_glue_signature_to_ssz(s, NULL, sizeof buf, &w) == -1);
+    w = 7;
+    CHECK(multisig_glue_signature_to_ssz(NULL, buf, sizeof buf, &w) == -1 && w == 0);
+    CHECK(multisig_glue_public_key_to_ssz(pk, NULL, 0, &w) == -2 && w == 52);
+    CHECK(multisig_glue_public_key_to_ssz(pk, buf, 52, &w) == 0 && w == 52 && memcmp(buf, prod->pk, 52) == 0);
+    CHECK(hashsig_signature_from_ssz(prod->sig, 2535) == NULL);
+    CHECK(hashsig_signature_from_ssz(NULL, 2536) == NULL);
+    CHECK(hashsig_signature_from_ssz(test->sig, test->sig_len) == NULL);
+    CHECK(hashsig_public_key_from_ssz(prod->pk, 53) == NULL);
+    CHECK(hashsig_public_key_from_ssz(NULL, 0) == NULL);
+    CHECK(hashsig_public_key_from_ssz(bad_pk, 52) == NULL);
+    hashsig_public_key_free(pk);
+    hashsig_signature_free(s);
+    hashsig_public_key_free(NULL);
+    hashsig_signature_free(NULL);
+    hashsig_keypair_free(NULL);
+}
+
+typedef struct {
+    const HashSigPrivateKey *sk;
+    const HashSigPublicKey *pk;
+    const Vector *prod;
+    uint32_t first_epoch;
+    int ok;
+} Job;
+
+static void *worker(void *arg) {
+    Job *job = arg;
+    job->ok = 1;
+    for (uint32_t i = 0; i < 3; i++) {
+        uint32_t epoch = job->first_epoch + i;
+        uint8_t msg[32];
+        memset(msg, (int)epoch, 32);
+        HashSigSignature *s = hashsig_sign(job->sk, msg, epoch);
+        if (!s || hashsig_verify(job->pk, msg, epoch, s) != 1 || hashsig_verify(job->pk, msg, epoch + 1, s) != 0) job->ok = 0;
+        hashsig_signature_free(s);
+        const Vector *v = job->prod;
+        if (hashsig_verify_ssz(v->pk, 52, v->msg, v->slot, v->sig, v->sig_len) != 1) job->ok = 0;
+        if (hashsig_verify_ssz(v->pk, 52, v->msg, v->slot, v->sig, 17) != -1) job->ok = 0;
+    }
+    return NULL;
+}
+
+/* Reads a whole file into a fresh buffer; NULL if it does not exist. */
+static uint8_t *load_bytes(const char *dir, const char *name, size_t *len) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *buf = malloc((size_t)n + 1);
+    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) exit(2);
+    fclose(f);
+    *len = (size_t)n;
+    return buf;
+}
+
+static void save_bytes(const char *dir, const char *name, const uint8_t *data, size_t len) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(data, 1, len, f) != len) {
+        fprintf(stderr, "cannot write %s\n", path);
+        exit(2);
+    }
+    fclose(f);
+}
+
+/* With GLUE_TEST_KEY_DIR set, the key pair, and the signature on epoch 3, are shared between
+ * runs: a run with GLUE_TEST_KEYGEN=1 generates the key and compares it (and the signature)
+ * with the files if they exist, or writes them; other runs load the key with
+ * hashsig_keypair_from_ssz (prod key generation costs a minute on the scalar path) and
+ * compare their signature. So every build and instruction set must produce byte-identical
+ * keys and signatures. Without GLUE_TEST_KEY_DIR every run generates its key. */
+static const char *key_dir;
+
+/* Compares `data` with the file `name` in key_dir if it exists, else writes it there. */
+static void same_as_saved(const char *name, const uint8_t *data, size_t len) {
+    if (!key_dir) return;
+    size_t n = 0;
+    uint8_t *saved = load_bytes(key_dir, name, &n);
+    if (saved) {
+        CHECK(n == len && memcmp(saved, data, len) == 0);
+        free(saved);
+    } else {
+        save_bytes(key_dir, name, data, len);
+    }
+}
+
+static void check_keys(const Vector *prod) {
+    const char *seed = "multisig-glue C test seed";
+    key_dir = getenv("GLUE_TEST_KEY_DIR");
+    HashSigKeyPair *kp = NULL;
+    size_t saved_sk_len = 0, saved_pk_len = 0;
+    uint8_t *saved_sk = key_dir ? load_bytes(key_dir, "sk.ssz", &saved_sk_len) : NULL;
+    uint8_t *saved_pk = key_dir ? load_bytes(key_dir, "pk.ssz", &saved_pk_len) : NULL;
+    double t = now();
+    if (saved_sk && saved_pk && !getenv("GLUE_TEST_KEYGEN")) {
+        kp = hashsig_keypair_from_ssz(saved_sk, saved_sk_len, saved_pk, saved_pk_len);
+        printf("key pair loaded from %s/sk.ssz: %.2f s\n", key_dir, now() - t);
+    } else {
+        kp = hashsig_keypair_generate(seed, 0, 10);
+        printf("keygen (prod, 2 bottom trees): %.2f s\n", now() - t);
+    }
+    free(saved_sk);
+    free(saved_pk);
+    CHECK(kp != NULL);
+    if (!kp) return;
+    const HashSigPublicKey *pk = hashsig_keypair_get_public_key(kp);
+    const HashSigPrivateKey *sk = hashsig_keypair_get_private_key(kp);
+    CHECK(pk != NULL && sk != NULL);
+    CHECK(hashsig_keypair_get_public_key(NULL) == NULL);
+    CHECK(hashsig_keypair_get_private_key((const HashSigKeyPair *)pk) == NULL);
+    uint8_t pk_bytes[52];
+    CHECK(hashsig_public_key_to_bytes(pk, pk_bytes, 52) == 52);
+    same_as_saved("pk.ssz", pk_bytes, 52);
+
+    uint8_t msg[32];
+    for (int i = 0; i < 32; i++) msg[i] = (uint8_t)i;
+    t = now();
+    HashSigSignature *s = hashsig_sign(sk, msg, 3);
+    printf("sign: %.3f s\n", now() - t);
+    CHECK(s != NULL);
+    CHECK(hashsig_verify(pk, msg, 3, s) == 1);
+    CHECK(hashsig_verify(pk, msg, 4, s) == 0);
+    uint8_t sig_bytes[2536];
+    CHECK(hashsig_signature_to_bytes(s, sig_bytes, sizeof sig_bytes) == 2536);
+    CHECK(hashsig_verify_ssz(pk_bytes, 52, msg, 3, sig_bytes, 2536) == 1);
+    same_as_saved("sig3.ssz", sig_bytes, 2536);
+    /* Signing is deterministic. */
+    HashSigSignature *s2 = hashsig_sign(sk, msg, 3);
+    uint8_t sig2[2536];
+    CHECK(s2 && hashsig_signature_to_bytes(s2, sig2, sizeof sig2) == 2536 && memcmp(sig_bytes, sig2, 2536) == 0);
+    hashsig_signature_free(s2);
+    /* A signature from another key does not verify under this one. */
+    HashSigPublicKey *vector_pk = hashsig_public_key_from_ssz(prod->pk, 52);
+    CHECK(hashsig_verify(vector_pk, msg, 3, s) == 0);
+    hashsig_public_key_free(vector_pk);
+
+    /* Secret key SSZ: size query (-2), the size_t API, round trip into a new key pair. */
+    size_t sk_len = 0;
+    CHECK(multisig_glue_private_key_to_ssz(sk, NULL, 0, &sk_len) == -2 && sk_len > 88);
+    printf("prod secret key (2 bottom trees): %zu bytes\n", sk_len);
+    uint8_t *sk_bytes = malloc(sk_len);
+    CHECK(hashsig_private_key_to_bytes(sk, sk_bytes, sk_len - 1) == 0);
+    CHECK(hashsig_private_key_to_bytes(sk, sk_bytes, sk_len) == sk_len);
+    same_as_saved("sk.ssz", sk_bytes, sk_len);
+    size_t w = 0;
+    uint8_t *sk_bytes2 = malloc(sk_len);
+    CHECK(multisig_glue_private_key_to_ssz(sk, sk_bytes2, sk_len, &w) == 0 && w == sk_len && memcmp(sk_bytes, sk_bytes2, sk_len) == 0);
+    HashSigKeyPair *kp2 = hashsig_keypair_from_ssz(sk_bytes, sk_len, pk_bytes, 52);
+    CHECK(kp2 != NULL);
+    if (kp2) {
+        HashSigSignature *s3 = hashsig_sign(hashsig_keypair_get_private_key(kp2), msg, 3);
+        uint8_t sig3[2536];
+        CHECK(s3 && hashsig_signature_to_bytes(s3, sig3, sizeof sig3) == 2536 && memcmp(sig_bytes, sig3, 2536) == 0);
+        hashsig_signature_free(s3);
+        hashsig_keypair_free(kp2);
+    }
+    CHECK(hashsig_keypair_from_ssz(sk_bytes, sk_len, prod->pk, 52) == NULL); /* not its key */
+    CHECK(hashsig_keypair_from_ssz(sk_bytes, sk_len - 1, pk_bytes, 52) == NULL);
+    CHECK(hashsig_keypair_from_ssz(sk_bytes, 88, pk_bytes, 52) == NULL);
+    CHECK(hashsig_keypair_from_ssz(NULL, sk_len, pk_bytes, 52) == NULL);
+    CHECK(hashsig_keypair_from_ssz(sk_bytes, sk_len, NULL, 52) == NULL);
+    CHECK(hashsig_keypair_from_ssz(sk_bytes, sk_len, pk_bytes, 51) == NULL);
+    memset(sk_bytes2, 0xa5, sk_len);
+    CHECK(hashsig_keypair_from_ssz(sk_bytes2, sk_len, pk_bytes, 52) == NULL);
+    free(sk_bytes);
+    free(sk_bytes2);
+
+    /* Bad inputs to signing and key generation. */
+    CHECK(hashsig_sign(NULL, msg, 3) == NULL);
+    CHECK(hashsig_sign(sk, NULL, 3) == NULL);
+    CHECK(hashsig_sign((const HashSigPrivateKey *)pk, msg, 3) == NULL);
+    CHECK(hashsig_sign(sk, msg, 0xffffffffu) == NULL); /* outside the activation range */
+    CHECK(hashsig_keypair_generate(NULL, 0, 10) == NULL);
+    CHECK(hashsig_keypair_generate(seed, 0, 0) == NULL);
+    CHECK(hashsig_keypair_generate(seed, (size_t)1 << 32, 1) == NULL);
+    CHECK(hashsig_keypair_generate(seed, 1, (size_t)-1) == NULL);
+    /* Freeing a borrowed key is ignored: the key pair still works. */
+    hashsig_public_key_free((HashSigPublicKey *)pk);
+    CHECK(hashsig_verify(pk, msg, 3, s) == 1);
+
+    /* Concurrency: four threads sign and verify on the shared handles. */
+    enum { THREADS = 4 };
+    pthread_t th[THREADS];
+    Job jobs[THREADS];
+    t = now();
+    for (int i = 0; i < THREADS; i++) {
+        jobs[i] = (Job){sk, pk, prod, (uint32_t)(100 + 10 * i), 0};
+        CHECK(pthread_create(&th[i], NULL, worker, &jobs[i]) == 0);
+    }
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(th[i], NULL);
+        CHECK(jobs[i].ok == 1);
+    }
+    printf("threads: %d x 3 sign+verify: %.2f s\n", THREADS, now() - t);
+
+    /* Aggregation is not implemented yet: valid-looking inputs get the failure value. */
+    const HashSigPublicKey *pks[1] = {pk};
+    const HashSigSignature *sigs[1] = {s};
+    uint8_t *out = malloc(512 * 1024);
+    size_t written = 99;
+    CHECK(xmss_aggregate(pks, sigs, 1, 0, NULL, NULL, NULL, NULL, msg, 3, 2) == NULL);
+    CHECK(xmss_verify_aggregated(pks, 1, msg, sig_bytes, sizeof sig_bytes, 3) == false);
+    CHECK(xmss_aggregate_signature_to_bytes(NULL, out, 512 * 1024) == 0);
+    CHECK(xmss_aggregate_signature_from_bytes(sig_bytes, sizeof sig_bytes) == NULL);
+    xmss_free_aggregate_signature(NULL);
+    CHECK(xmss_aggregate_type_1(pks, sigs, 1, 0, NULL, NULL, NULL, NULL, msg, 3, 2, out, 512 * 1024, &written) == -1);
+    CHECK(written == 0);
+    CHECK(xmss_verify_type_1(pks, 1, msg, 3, out, 1024) == false);
+    const uint8_t *parts[1] = {out};
+    size_t part_lens[1] = {1024};
+    size_t counts[1] = {1};
+    written = 99;
+    CHECK(xmss_merge_type_1_to_type_2(1, parts, part_lens, pks, counts, 2, out, 512 * 1024, &written) == -1 && written == 0);
+    written = 99;
+    CHECK(xmss_split_type_2_by_msg(out, 1024, pks, counts, 1, msg, 2, out, 512 * 1024, &written) == -1 && written == 0);
+    uint32_t slots[1] = {3};
+    CHECK(xmss_verify_type_2(out, 1024, pks, counts, 1, msg, slots) == false);
+    free(out);
+
+    hashsig_signature_free(s);
+    hashsig_keypair_free(kp);
+}
+
+/* GLUE_TEST_ADVANCE=1: a key over three bottom trees; signing in the third slides the
+ * prepared window (one more bottom tree), after which the first can no longer be signed. */
+static void check_advance(void) {
+    const uint32_t c = 1u << 16; /* epochs per bottom tree */
+    double t = now();
+    HashSigKeyPair *kp = hashsig_keypair_generate("multisig-glue advance seed", 0, 3 * (size_t)c);
+    CHECK(kp != NULL);
+    if (!kp) return;
+    const HashSigPrivateKey *sk = hashsig_keypair_get_private_key(kp);
+    const HashSigPublicKey *pk = hashsig_keypair_get_public_key(kp);
+    uint8_t msg[32];
+    memset(msg, 0x5a, 32);
+    HashSigSignature *s = hashsig_sign(sk, msg, 2 * c + 7);
+    CHECK(s != NULL && hashsig_verify(pk, msg, 2 * c + 7, s) == 1);
+    hashsig_signature_free(s);
+    s = hashsig_sign(sk, msg, c + 1); /* second bottom tree: still prepared */
+    CHECK(s != NULL && hashsig_verify(pk, msg, c + 1, s) == 1);
+    hashsig_signature_free(s);
+    CHECK(hashsig_sign(sk, msg, 5) == NULL);     /* first bottom tree: left behind */
+    CHECK(hashsig_sign(sk, msg, 3 * c) == NULL); /* past the activation range */
+    hashsig_keypair_free(kp);
+    printf("advance (3 bottom trees, one slide): %.2f s\n", now() - t);
+}
+
+static void check_setup(void) {
+    CHECK(hashsig_message_length() == 32);
+    /* Before any hashing: the rayon pool can be configured once (same value again is fine). */
+    CHECK(xmss_set_rayon_threads(5000) == -1);
+    CHECK(xmss_set_rayon_threads(2) == 0);
+    CHECK(xmss_set_rayon_threads(2) == 0);
+    CHECK(xmss_set_rayon_threads(3) == -1);
+    CHECK(xmss_setup_prover() == 0);
+    CHECK(xmss_setup_verifier() == 0);
+    CHECK(xmss_setup_aggregation() == 0);
+    CHECK(xmss_setup_aggregation() == 0);
+}
+
+/* MULTISIG_ISA names an unknown instruction set: every function that hashes reports an error
+ * instead of panicking (the library is built with panic = "abort" in the matrix). */
+static void check_bad_isa(const Vector *prod) {
+    CHECK(xmss_setup_prover() == -1);
+    CHECK(xmss_setup_verifier() == -1);
+    CHECK(xmss_setup_aggregation() == -1);
+    CHECK(hashsig_keypair_generate("seed", 0, 10) == NULL);
+    /* The valid prod vector: the error comes from the instruction set, not the bytes. */
+    CHECK(hashsig_verify_ssz(prod->pk, 52, prod->msg, prod->slot, prod->sig, prod->sig_len) == -1);
+    HashSigPublicKey *pk = hashsig_public_key_from_ssz(prod->pk, 52);
+    HashSigSignature *s = hashsig_signature_from_ssz(prod->sig, prod->sig_len);
+    CHECK(pk != NULL && s != NULL); /* decoding does not hash */
+    CHECK(hashsig_verify(pk, prod->msg, prod->slot, s) == -1);
+    hashsig_public_key_free(pk);
+    hashsig_signature_free(s);
+    CHECK(hashsig_message_length() == 32);
+}
+
+int main(int argc, char **argv) {
+    const char *isa = getenv("MULTISIG_ISA");
+    if (!(argc == 2 && strcmp(argv[1], "--probe") == 0)) printf("glue_test: MULTISIG_ISA=%s\n", isa ? isa : "(unset)");
+    if (argc == 2 && strcmp(argv[1], "--probe") == 0) {
+        /* Exit 0 if MULTISIG_ISA (or auto) is usable on this CPU, 3 if not. */
+        return xmss_setup_aggregation() == 0 ? 0 : 3;
+    }
+    if (argc == 3 && strcmp(argv[1], "--bad-isa") == 0) {
+        Vector prod = load_vector(argv[2], "xmss_prod_test_vector.json");
+        check_bad_isa(&prod);
+        free(prod.sig);
+    } else if (argc == 2) {
+        Vector prod = load_vector(argv[1], "xmss_prod_test_vector.json");
+        Vector test = load_vector(argv[1], "xmss_test_vector.json");
+        check_setup();
+        check_vectors(&prod, &test);
+        check_keys(&prod);
+        if (getenv("GLUE_TEST_ADVANCE")) check_advance();
+        free(prod.sig);
+        free(test.sig);
+    } else {
+        fprintf(stderr, "usage: %s VECTORS_DIR | --bad-isa VECTORS_DIR\n", argv[0]);
+        return 2;
+    }
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
