@@ -6,6 +6,7 @@
 
 mod demo;
 mod info;
+mod security;
 mod xmss_cmd;
 
 use clap::{Parser, Subcommand};
@@ -25,6 +26,8 @@ enum Command {
     Info(info::InfoArgs),
     /// Run the main job on a built-in default and report time and throughput.
     Demo(demo::DemoArgs),
+    /// Print the proof system's parameters and their conjectured and provable security.
+    Security(security::SecurityArgs),
     /// Devnet4 XMSS: verify (exit 0 valid, 1 invalid, 2 malformed), keygen, sign.
     Xmss(xmss_cmd::XmssArgs),
 }
@@ -34,6 +37,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Info(args) => info::run(&args).map_err(|e| e.to_string()),
         Command::Demo(args) => demo::run(&args).map_err(|e| e.to_string()),
+        Command::Security(args) => security::run(&args),
         Command::Xmss(args) => return xmss_cmd::run(&args),
     };
     match result {
