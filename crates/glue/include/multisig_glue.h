@@ -142,10 +142,10 @@ void xmss_free_aggregate_signature(AggregatedXMSS *agg);
 /* 0, or -1 if MULTISIG_ISA is invalid for this CPU. Idempotent. */
 int xmss_setup_aggregation(void);
 
-/* Configures rayon's global thread pool (0 = one thread per CPU). 0 on success and on a
- * repeated call with the same value; -1 if num_threads > 1024, if it was configured with
- * another value, or if the pool already started (any earlier hashing work such as key
- * generation starts it): call it first, before setup. */
+/* Configures rayon's global thread pool (0 = one thread per CPU). Always returns 0 (as the
+ * client ABI specifies): counts above 1024 are clamped; if the pool is already configured or
+ * already running (any earlier hashing work such as key generation starts it), the request is
+ * ignored and the existing pool is kept. Call it first, before setup. */
 int xmss_set_rayon_threads(size_t num_threads);
 
 /* Not implemented yet: always -1, *out_written = 0. */

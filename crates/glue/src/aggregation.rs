@@ -27,7 +27,7 @@ pub struct AggregatedXMSS {
     _never: std::convert::Infallible,
 }
 
-/// Largest thread count `xmss_set_rayon_threads` accepts.
+/// Largest thread count `xmss_set_rayon_threads` applies (larger requests are clamped).
 pub const MAX_RAYON_THREADS: usize = 1024;
 
 /// Checks the instruction set and warms the Poseidon1 tables (both widths) on it.
@@ -64,31 +64,23 @@ pub extern "C" fn xmss_setup_aggregation() -> c_int {
 }
 
 /// Configures rayon's global pool with `num_threads` threads (0 = rayon's default: one per
-/// CPU, or `RAYON_NUM_THREADS`). Returns 0 on success and when called again with the same
-/// value; -1 if `num_threads > 1024`, if the pool was already configured with another value,
-/// or if rayon's global pool already started (any earlier parallel work, e.g. key generation,
-/// starts it): call it first.
+/// CPU, or `RAYON_NUM_THREADS`). Always returns 0, as the client's ABI specifies: a count
+/// above 1024 is clamped to 1024, and if the pool is already configured or already running
+/// (the first parallel work, e.g. key generation, starts it with the default size) the request
+/// is ignored and the existing pool is kept. Call it first, before setup, to be sure it applies.
 #[unsafe(no_mangle)]
 pub extern "C" fn xmss_set_rayon_threads(num_threads: usize) -> c_int {
-    static CONFIGURED: Mutex<Option<usize>> = Mutex::new(None);
-    crate::ffi::guard(-1, || {
-        if num_threads > MAX_RAYON_THREADS {
-            return -1;
-        }
+    static CONFIGURED: Mutex<bool> = Mutex::new(false);
+    crate::ffi::guard(0, || {
         let mut configured = CONFIGURED.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(n) = *configured {
-            return if n == num_threads { 0 } else { -1 };
+        if !*configured {
+            // An error only means the global pool already exists; keeping it is the contract.
+            let _ = rayon::ThreadPoolBuilder::new()
+                .num_threads(num_threads.min(MAX_RAYON_THREADS))
+                .build_global();
+            *configured = true;
         }
-        match rayon::ThreadPoolBuilder::new()
-            .num_threads(num_threads)
-            .build_global()
-        {
-            Ok(()) => {
-                *configured = Some(num_threads);
-                0
-            }
-            Err(_) => -1,
-        }
+        0
     })
 }
 
