@@ -89,6 +89,22 @@ pub enum StatementError {
     /// The trace is not `2^k` rows of the AIR's width.
     #[error("table {0}: trace is not a power-of-two number of rows of the AIR's width")]
     TraceShape(usize),
+    /// Two interactions on one bus carry tuples of different lengths. The compression
+    /// `bus + sum_j alpha^(j+1) v_j` would make `(a)` and `(a, 0)` equal, so every bus must
+    /// have a single tuple length across the whole statement.
+    #[error(
+        "bus {bus}: table {table} uses tuples of {len} values, but the bus already carries tuples of {expected}"
+    )]
+    BusTupleLength {
+        /// The bus.
+        bus: u32,
+        /// The table whose interaction disagrees.
+        table: usize,
+        /// Its tuple length.
+        len: usize,
+        /// The length seen first on this bus.
+        expected: usize,
+    },
     /// Invalid parameters.
     #[error(transparent)]
     Params(#[from] crate::params::ParamsError),
@@ -138,6 +154,25 @@ impl Layout {
         params.validate()?;
         if instances.is_empty() || instances.len() > MAX_TABLES {
             return Err(StatementError::TableCount(instances.len()));
+        }
+        let mut bus_tuple_len = std::collections::BTreeMap::new();
+        for (t, inst) in instances.iter().enumerate() {
+            for i in inst
+                .air
+                .interactions
+                .iter()
+                .chain(&inst.air.public_interactions)
+            {
+                let expected = *bus_tuple_len.entry(i.bus.0).or_insert(i.values.len());
+                if expected != i.values.len() {
+                    return Err(StatementError::BusTupleLength {
+                        bus: i.bus.0,
+                        table: t,
+                        len: i.values.len(),
+                        expected,
+                    });
+                }
+            }
         }
         let mut tables = Vec::with_capacity(instances.len());
         let mut aux_count = 0;

@@ -207,3 +207,41 @@ fn truncation_and_extension_fail() {
         assert!(verify_bytes(&params, &inst, &b).is_err());
     }
 }
+
+/// A table that sends `(x, 0)` on the range bus, whose other users carry 1-value tuples.
+/// `(x, 0)` and `(x)` compress to the same field element, so such a statement must be refused
+/// before anything is proved or verified.
+#[test]
+fn mixed_tuple_lengths_on_one_bus_are_refused() {
+    use lean_prover::{AirBuilder, StatementError};
+    let b = AirBuilder::new("padded-sender");
+    let x = b.column("x");
+    b.send(RANGE_BUS, &[b.main(x), b.constant(f(0))], b.constant(f(1)));
+    let padded = Table {
+        air: b.build(3).expect("AIR"),
+        trace: (0..8).map(f).collect(),
+        publics: vec![],
+    };
+    let [range, _] = range_pair(3, 3, &[1, 2, 3], 0);
+    let tables = [range, padded];
+    let params = test_params(1);
+    let is_tuple_error = |e: &StatementError| {
+        matches!(
+            e,
+            StatementError::BusTupleLength {
+                bus: 7,
+                table: 1,
+                len: 2,
+                expected: 1
+            }
+        )
+    };
+    match prove_with(&params, &witnesses(&tables), &unchecked()) {
+        Err(ProveError::Statement(e)) => assert!(is_tuple_error(&e), "{e}"),
+        other => panic!("expected a statement error, got {other:?}"),
+    }
+    match verify_bytes(&params, &instances(&tables), &[]) {
+        Err(VerifyError::Statement(e)) => assert!(is_tuple_error(&e), "{e}"),
+        other => panic!("expected a statement error, got {other:?}"),
+    }
+}
