@@ -11,7 +11,7 @@
 //! | `partial[r]` (S-box input of cell 0) for every partial round | 20 / 23 |
 //! | `out[0..t]` | 16 / 24 |
 //! | `mult` | 1 |
-//! | **total** | **165 / 241** |
+//! | **total** | **165 / 240** |
 //!
 //! The first round's S-box input `in + RC[0]` is affine in the input and is not stored.
 //!
