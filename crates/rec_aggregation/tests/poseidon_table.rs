@@ -176,6 +176,7 @@ fn layout_and_degree() {
     assert_eq!(t16.air().num_user_constraints(), 7 * 16 + 20 + 16);
     assert_eq!(t16.air().constraint_degree(), 3);
     assert_eq!(t16.air().num_interactions(), 1);
+    assert_eq!(t16.air().quotient_chunks(), 2);
     let t24 = poseidon1_24_table();
     assert_eq!(t24.width(), 24 + 7 * 24 + 23 + 24 + 1);
     assert_eq!(t24.air().num_user_constraints(), 7 * 24 + 23 + 24);
@@ -359,6 +360,24 @@ fn tampered_intermediate_columns_are_refused_and_rejected() {
         );
         assert!(prove_and_verify(&t, &unchecked()).is_err(), "round {round}");
     }
+}
+
+#[test]
+fn tampered_input_is_refused_and_rejected() {
+    // Changing an input cell of an unrequested row (keeping its stored rounds and output)
+    // breaks the first stored round's constraint.
+    let perm = poseidon1_16_table();
+    let mut t = statement(12, 6, 8, false);
+    t[0].trace[cell(&perm, 9, perm.columns().input[3].0)] += f(1);
+    assert!(matches!(
+        prover_verdict(&t),
+        Err(ProveError::ConstraintFailed {
+            table: 0,
+            row: 9,
+            ..
+        })
+    ));
+    assert!(prove_and_verify(&t, &unchecked()).is_err());
 }
 
 #[test]
