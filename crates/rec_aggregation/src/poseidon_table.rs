@@ -1,0 +1,387 @@
+//! Poseidon1 permutation tables (widths 16 and 24) as `lean_prover` AIRs.
+//!
+//! # Layout: one row per permutation
+//! A row holds the input state, the S-box input of every round whose S-box input is not an
+//! affine function of the input, the output state and a multiplicity `mult`:
+//!
+//! | columns | count (`t = 16` / `24`) |
+//! |---|---|
+//! | `in[0..t]` | 16 / 24 |
+//! | `full[r][0..t]` for the full rounds `r = 1, 2, 3` and the last four full rounds | 7 t = 112 / 168 |
+//! | `partial[r]` (S-box input of cell 0) for every partial round | 20 / 23 |
+//! | `out[0..t]` | 16 / 24 |
+//! | `mult` | 1 |
+//! | **total** | **165 / 240** |
+//!
+//! The first round's S-box input `in + RC[0]` is affine in the input and is not stored.
+//!
+//! # Constraints (all of degree 3)
+//! The AIR tracks the state symbolically as an affine combination of *terms*: the input
+//! columns at first, then the cubes `x^3` of the stored S-box inputs. A full round with stored
+//! S-box inputs replaces the whole basis by the `t` new cubes; a partial round adds one cube
+//! (cell 0) and keeps the other cells' combinations. Round constants are folded into the
+//! affine constant and the dense circulant MDS is applied to the coefficient vectors, so
+//! every constraint is `stored column - (sum_k c_k term_k + c) = 0` with terms of degree 1
+//! (the input) or 3 (a cube of a stored column):
+//!
+//! * for each stored full round `r` and cell `i`: `full[r][i]` equals the state after round
+//!   `r - 1` plus `RC[r][i]`;
+//! * for each partial round `r`: `partial[r]` equals cell 0 of the state after round `r - 1`
+//!   plus `RC[r][0]`;
+//! * `out[i]` equals cell `i` of the state after the last round.
+//!
+//! Together they force `out = Poseidon1_t(in)` on every row (padding rows included), with
+//! `7 t + R_P + t` constraints (148 / 215).
+//!
+//! # Bus
+//! Every row *receives* the tuple `(in[0..t], out[0..t])` with multiplicity `mult` on
+//! [`POSEIDON1_16_BUS`] / [`POSEIDON1_24_BUS`]. Any other table obtains a permutation by
+//! *sending* the same tuple with multiplicity 1 (or a boolean flag); LogUp balance then means
+//! that every requested pair is a row of the table. `mult` is not constrained: whatever its
+//! value, only rows that satisfy the permutation constraints can absorb requests. (The usual
+//! LogUp caveat applies: multiplicities are field elements, so the argument assumes fewer than
+//! `p` requests in total.)
+//!
+//! # Why not one row per round
+//! One row per round would need 28 (31) rows per permutation with the round constants and the
+//! full/partial flags as per-row values. `lean_prover` has no preprocessed (fixed) columns, so
+//! those would have to be committed and themselves constrained (periodic-column machinery we
+//! do not have), and linking rounds needs transition constraints plus row-type selectors that
+//! raise the degree of `x^3` to at least 4. One row per permutation keeps every constraint at
+//! degree 3 (two quotient chunks), puts the constants in the constraints as constants, and
+//! costs 165 cells per permutation against `28 x (16 + flags + constants) > 500` per
+//! permutation for the per-round layout.
+
+use backend::KoalaBear;
+use backend::poseidon::constants::{
+    POSEIDON1_MDS_16_ROW, POSEIDON1_MDS_24_ROW, POSEIDON1_RC_16, POSEIDON1_RC_24,
+};
+use backend::poseidon::{poseidon1_permute_16, poseidon1_permute_24};
+use lean_prover::{Air, AirBuilder, AirError, BusId, Col, Expr};
+
+/// Bus on which the width-16 table receives `(input[16], output[16])` tuples.
+pub const POSEIDON1_16_BUS: BusId = BusId(0x10);
+/// Bus on which the width-24 table receives `(input[24], output[24])` tuples.
+pub const POSEIDON1_24_BUS: BusId = BusId(0x18);
+
+/// Maximum constraint degree of the permutation tables.
+pub const POSEIDON_TABLE_DEGREE: usize = 3;
+
+/// Smallest table height (`lean_prover` needs at least 4 rows).
+const MIN_HEIGHT: usize = 1 << lean_prover::layout::MIN_LOG_HEIGHT;
+
+/// The parameters of one Poseidon1 instance (spec section 1.2).
+#[derive(Copy, Clone, Debug)]
+pub struct Poseidon1Spec<const T: usize> {
+    /// Table name (used in the AIR's structural digest).
+    pub name: &'static str,
+    /// One round-constant vector per round, in round order.
+    pub round_constants: &'static [[u32; T]],
+    /// First row of the circulant MDS: `out_i = sum_j row[(j - i) mod T] x_j`.
+    pub mds_row: &'static [u32; T],
+    /// Number of partial rounds (the full rounds are split evenly around them).
+    pub partial_rounds: usize,
+    /// Bus the table receives on.
+    pub bus: BusId,
+    /// The reference permutation (used by the witness generator for the output columns).
+    pub permute: fn(&mut [KoalaBear; T]),
+}
+
+/// Poseidon1 width 16 (4 + 20 + 4 rounds).
+pub const POSEIDON1_16: Poseidon1Spec<16> = Poseidon1Spec {
+    name: "poseidon1_16",
+    round_constants: &POSEIDON1_RC_16,
+    mds_row: &POSEIDON1_MDS_16_ROW,
+    partial_rounds: 20,
+    bus: POSEIDON1_16_BUS,
+    permute: poseidon1_permute_16,
+};
+
+/// Poseidon1 width 24 (4 + 23 + 4 rounds).
+pub const POSEIDON1_24: Poseidon1Spec<24> = Poseidon1Spec {
+    name: "poseidon1_24",
+    round_constants: &POSEIDON1_RC_24,
+    mds_row: &POSEIDON1_MDS_24_ROW,
+    partial_rounds: 23,
+    bus: POSEIDON1_24_BUS,
+    permute: poseidon1_permute_24,
+};
+
+impl<const T: usize> Poseidon1Spec<T> {
+    /// Total number of rounds.
+    pub fn rounds(&self) -> usize {
+        self.round_constants.len()
+    }
+
+    /// Number of full rounds before (and after) the partial rounds.
+    pub fn half_full_rounds(&self) -> usize {
+        (self.rounds() - self.partial_rounds) / 2
+    }
+
+    /// Whether round `r` is a full round.
+    pub fn is_full(&self, r: usize) -> bool {
+        let h = self.half_full_rounds();
+        r < h || r >= h + self.partial_rounds
+    }
+
+    /// The MDS coefficient `M[i][j] = row[(j - i) mod T]`.
+    fn mds(&self, i: usize, j: usize) -> KoalaBear {
+        KoalaBear::new(self.mds_row[(j + T - i) % T])
+    }
+
+    /// `M x`.
+    fn apply_mds(&self, x: &[KoalaBear; T]) -> [KoalaBear; T] {
+        core::array::from_fn(|i| (0..T).map(|j| self.mds(i, j) * x[j]).sum())
+    }
+}
+
+/// Column indices of one permutation table.
+#[derive(Clone, Debug)]
+pub struct Poseidon1Columns<const T: usize> {
+    /// Input state.
+    pub input: [Col; T],
+    /// Per round: the stored S-box input columns (`t` for a stored full round, 1 for a
+    /// partial round, none for round 0).
+    pub sbox: Vec<Vec<Col>>,
+    /// Output state.
+    pub output: [Col; T],
+    /// Multiplicity of the bus receive.
+    pub mult: Col,
+    /// Number of columns.
+    pub width: usize,
+}
+
+/// An affine combination `sum_k coeffs[k] terms[k] + constant` over a term basis.
+#[derive(Clone)]
+struct Affine {
+    coeffs: Vec<KoalaBear>,
+    constant: KoalaBear,
+}
+
+impl Affine {
+    fn unit(k: usize, len: usize) -> Self {
+        let mut coeffs = vec![KoalaBear::ZERO; len];
+        coeffs[k] = KoalaBear::ONE;
+        Affine {
+            coeffs,
+            constant: KoalaBear::ZERO,
+        }
+    }
+
+    fn to_expr<'a>(&self, b: &'a AirBuilder, terms: &[Expr<'a>]) -> Expr<'a> {
+        let mut acc = b.constant(self.constant);
+        for (&c, &t) in self.coeffs.iter().zip(terms) {
+            if c == KoalaBear::ZERO {
+                continue;
+            }
+            acc = if c == KoalaBear::ONE {
+                acc + t
+            } else {
+                acc + t * c
+            };
+        }
+        acc
+    }
+}
+
+/// A Poseidon1 permutation table: its AIR and column layout.
+pub struct Poseidon1Table<const T: usize> {
+    spec: Poseidon1Spec<T>,
+    air: Air,
+    cols: Poseidon1Columns<T>,
+}
+
+impl<const T: usize> Poseidon1Table<T> {
+    /// Builds the AIR of `spec` (see the module docs for columns and constraints).
+    ///
+    /// # Errors
+    /// An [`AirError`] if `lean_prover` refuses the description (it does not for the two
+    /// devnet4 instances).
+    pub fn new(spec: Poseidon1Spec<T>) -> Result<Self, AirError> {
+        let b = AirBuilder::new(spec.name);
+        let input: [Col; T] = core::array::from_fn(|i| b.column(&format!("in{i}")));
+        let sbox: Vec<Vec<Col>> = (0..spec.rounds())
+            .map(|r| {
+                if r == 0 {
+                    vec![]
+                } else if spec.is_full(r) {
+                    b.columns(&format!("full{r}_"), T)
+                } else {
+                    vec![b.column(&format!("partial{r}"))]
+                }
+            })
+            .collect();
+        let output: [Col; T] = core::array::from_fn(|i| b.column(&format!("out{i}")));
+        let mult = b.column("mult");
+
+        // State: affine combinations of `terms`.
+        let mut terms: Vec<Expr<'_>> = input.iter().map(|&c| b.main(c)).collect();
+        let mut state: Vec<Affine> = (0..T).map(|i| Affine::unit(i, T)).collect();
+        for (r, rc) in spec.round_constants.iter().enumerate() {
+            for (s, &c) in state.iter_mut().zip(rc) {
+                s.constant += KoalaBear::new(c);
+            }
+            if spec.is_full(r) {
+                let sbox_in: Vec<Expr<'_>> = if r == 0 {
+                    state.iter().map(|s| s.to_expr(&b, &terms)).collect()
+                } else {
+                    sbox[r]
+                        .iter()
+                        .zip(&state)
+                        .map(|(&c, s)| {
+                            b.assert_zero(b.main(c) - s.to_expr(&b, &terms));
+                            b.main(c)
+                        })
+                        .collect()
+                };
+                terms = sbox_in.iter().map(|&x| x * x * x).collect();
+                state = (0..T).map(|i| Affine::unit(i, T)).collect();
+            } else {
+                let c = sbox[r][0];
+                b.assert_zero(b.main(c) - state[0].to_expr(&b, &terms));
+                let x = b.main(c);
+                terms.push(x * x * x);
+                let len = terms.len();
+                for s in state.iter_mut() {
+                    s.coeffs.resize(len, KoalaBear::ZERO);
+                }
+                state[0] = Affine::unit(len - 1, len);
+            }
+            // MDS on the coefficient vectors and constants.
+            let len = terms.len();
+            state = (0..T)
+                .map(|i| Affine {
+                    coeffs: (0..len)
+                        .map(|k| (0..T).map(|j| spec.mds(i, j) * state[j].coeffs[k]).sum())
+                        .collect(),
+                    constant: (0..T).map(|j| spec.mds(i, j) * state[j].constant).sum(),
+                })
+                .collect();
+        }
+        for (&o, s) in output.iter().zip(&state) {
+            b.assert_zero(b.main(o) - s.to_expr(&b, &terms));
+        }
+        let tuple: Vec<Expr<'_>> = input.iter().chain(&output).map(|&c| b.main(c)).collect();
+        b.receive(spec.bus, &tuple, b.main(mult));
+
+        let width = 2 * T + 1 + sbox.iter().map(Vec::len).sum::<usize>();
+        let air = b.build(POSEIDON_TABLE_DEGREE)?;
+        debug_assert_eq!(air.width(), width);
+        Ok(Poseidon1Table {
+            spec,
+            air,
+            cols: Poseidon1Columns {
+                input,
+                sbox,
+                output,
+                mult,
+                width,
+            },
+        })
+    }
+
+    /// The AIR.
+    pub fn air(&self) -> &Air {
+        &self.air
+    }
+
+    /// The column layout.
+    pub fn columns(&self) -> &Poseidon1Columns<T> {
+        &self.cols
+    }
+
+    /// The permutation parameters.
+    pub fn spec(&self) -> &Poseidon1Spec<T> {
+        &self.spec
+    }
+
+    /// Number of columns per row.
+    pub fn width(&self) -> usize {
+        self.cols.width
+    }
+
+    /// Fills one row for `input` with multiplicity `mult`.
+    pub fn fill_row(&self, input: &[KoalaBear; T], mult: KoalaBear, row: &mut [KoalaBear]) {
+        assert_eq!(row.len(), self.cols.width, "row length");
+        let mut state = *input;
+        for (col, &x) in self.cols.input.iter().zip(input) {
+            row[col.0] = x;
+        }
+        for (r, rc) in self.spec.round_constants.iter().enumerate() {
+            for (s, &c) in state.iter_mut().zip(rc) {
+                *s += KoalaBear::new(c);
+            }
+            if self.spec.is_full(r) {
+                for (col, &x) in self.cols.sbox[r].iter().zip(&state) {
+                    row[col.0] = x;
+                }
+                state.iter_mut().for_each(|s| *s = *s * *s * *s);
+            } else {
+                row[self.cols.sbox[r][0].0] = state[0];
+                state[0] = state[0] * state[0] * state[0];
+            }
+            state = self.spec.apply_mds(&state);
+        }
+        let mut reference = *input;
+        (self.spec.permute)(&mut reference);
+        assert_eq!(
+            state, reference,
+            "round-by-round trace disagrees with the reference"
+        );
+        for (col, &x) in self.cols.output.iter().zip(&reference) {
+            row[col.0] = x;
+        }
+        row[self.cols.mult.0] = mult;
+    }
+
+    /// The row-major trace for `requests` (input state, multiplicity), one row each in order,
+    /// padded to a power of two (at least 4 rows) with permutations of the zero state of
+    /// multiplicity 0.
+    pub fn trace(&self, requests: &[([KoalaBear; T], u32)]) -> Vec<KoalaBear> {
+        let height = requests.len().next_power_of_two().max(MIN_HEIGHT);
+        let w = self.cols.width;
+        let mut trace = vec![KoalaBear::ZERO; height * w];
+        let mut padding: Option<Vec<KoalaBear>> = None;
+        for (i, row) in trace.chunks_exact_mut(w).enumerate() {
+            match requests.get(i) {
+                Some((input, m)) => self.fill_row(input, KoalaBear::new(*m), row),
+                None => {
+                    let pad = padding.get_or_insert_with(|| {
+                        let mut p = vec![KoalaBear::ZERO; w];
+                        self.fill_row(&[KoalaBear::ZERO; T], KoalaBear::ZERO, &mut p);
+                        p
+                    });
+                    row.copy_from_slice(pad);
+                }
+            }
+        }
+        trace
+    }
+
+    /// The trace for `inputs`, each with multiplicity 1.
+    pub fn trace_for_inputs(&self, inputs: &[[KoalaBear; T]]) -> Vec<KoalaBear> {
+        let requests: Vec<([KoalaBear; T], u32)> = inputs.iter().map(|x| (*x, 1)).collect();
+        self.trace(&requests)
+    }
+
+    /// The output state stored in `row`.
+    pub fn row_output(&self, row: &[KoalaBear]) -> [KoalaBear; T] {
+        core::array::from_fn(|i| row[self.cols.output[i].0])
+    }
+}
+
+/// The width-16 table.
+///
+/// # Panics
+/// Never for the built-in parameters (the AIR is within `lean_prover`'s limits).
+pub fn poseidon1_16_table() -> Poseidon1Table<16> {
+    Poseidon1Table::new(POSEIDON1_16).expect("Poseidon1-16 AIR")
+}
+
+/// The width-24 table.
+///
+/// # Panics
+/// Never for the built-in parameters (the AIR is within `lean_prover`'s limits).
+pub fn poseidon1_24_table() -> Poseidon1Table<24> {
+    Poseidon1Table::new(POSEIDON1_24).expect("Poseidon1-24 AIR")
+}
