@@ -45,26 +45,6 @@ pub(crate) unsafe fn message<'a>(ptr: *const u8) -> Option<&'a [u8; 32]> {
     Some(unsafe { &*ptr.cast::<[u8; 32]>() })
 }
 
-/// Borrows an array of `len` values of `T` (pointers, `size_t`, `uint32_t`); `None` for a
-/// null or misaligned pointer with a non-zero length, or a length no allocation can have.
-///
-/// # Safety
-/// If `ptr` is non-null it must point to `len` initialised values of `T` valid for `'a`.
-// Used by the aggregation functions once they exist (arrays of handles and lengths).
-#[allow(dead_code)]
-pub(crate) unsafe fn array<'a, T>(ptr: *const T, len: usize) -> Option<&'a [T]> {
-    if len == 0 {
-        return Some(&[]);
-    }
-    let size = std::mem::size_of::<T>().max(1);
-    if ptr.is_null() || !ptr.is_aligned() || len > isize::MAX as usize / size {
-        return None;
-    }
-    // SAFETY: non-null, aligned for `T`, total size at most `isize::MAX`, and the caller
-    // guarantees `len` initialised values valid for `'a`.
-    Some(unsafe { std::slice::from_raw_parts(ptr, len) })
-}
-
 /// Copies `data` into `(buf, buf_len)` for the `*_to_bytes` functions: returns the number of
 /// bytes written, or 0 when `buf` is null, misused or too small (nothing is written then).
 ///
@@ -144,19 +124,6 @@ mod tests {
             let one = [7u8];
             assert_eq!(bytes(one.as_ptr(), usize::MAX), None);
             assert_eq!(bytes(one.as_ptr(), 1), Some(&one[..]));
-        }
-    }
-
-    #[test]
-    fn array_rejects_misaligned_pointers() {
-        let words = [1usize, 2, 3];
-        let misaligned = words.as_ptr().cast::<u8>().wrapping_add(1).cast::<usize>();
-        // SAFETY: the misaligned pointer is rejected before any read; the aligned one points
-        // to three initialised values.
-        unsafe {
-            assert_eq!(array(misaligned, 2), None);
-            assert_eq!(array(words.as_ptr(), 3), Some(&words[..]));
-            assert_eq!(array::<usize>(std::ptr::null(), 1), None);
         }
     }
 
