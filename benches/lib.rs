@@ -25,3 +25,15 @@ pub fn isas_to_bench() -> Vec<Isa> {
         _ => Isa::available(),
     }
 }
+
+/// The two pools the thread-scaling benchmarks run in, with the group-name label of each:
+/// `("1-thread", one thread)` and `("all-threads", rayon's default size)`.
+pub fn thread_pools() -> [(&'static str, rayon::ThreadPool); 2] {
+    let pool = |n| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .expect("a rayon pool can be built")
+    };
+    [("1-thread", pool(1)), ("all-threads", pool(0))]
+}

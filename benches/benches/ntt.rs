@@ -11,7 +11,7 @@ use std::time::Duration;
 use backend::KoalaBear;
 use backend::ntt::{self, Order};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use multisig_benches::{isas_to_bench, random_elements};
+use multisig_benches::{isas_to_bench, random_elements, thread_pools};
 
 const SHAPES: [(usize, usize); 4] = [(16, 1), (16, 64), (20, 1), (20, 64)];
 
@@ -55,15 +55,9 @@ fn run(c: &mut Criterion, pool: &rayon::ThreadPool, threads: &str) {
 }
 
 fn benches(c: &mut Criterion) {
-    let one = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build()
-        .expect("one-thread pool");
-    run(c, &one, "1-thread");
-    let all = rayon::ThreadPoolBuilder::new()
-        .build()
-        .expect("default pool");
-    run(c, &all, "all-threads");
+    for (label, pool) in thread_pools() {
+        run(c, &pool, label);
+    }
 }
 
 criterion_group!(ntt_benches, benches);

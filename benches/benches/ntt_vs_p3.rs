@@ -14,7 +14,7 @@ use std::time::Duration;
 use backend::Isa;
 use backend::ntt;
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
-use multisig_benches::random_elements;
+use multisig_benches::{random_elements, thread_pools};
 use p3_dft::{Radix2DitParallel, TwoAdicSubgroupDft};
 use p3_field::PrimeField32;
 use p3_matrix::dense::RowMajorMatrix;
@@ -77,15 +77,9 @@ fn run(c: &mut Criterion, pool: &rayon::ThreadPool, threads: &str) {
 }
 
 fn benches(c: &mut Criterion) {
-    let one = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build()
-        .expect("one-thread pool");
-    run(c, &one, "1-thread");
-    let all = rayon::ThreadPoolBuilder::new()
-        .build()
-        .expect("default pool");
-    run(c, &all, "all-threads");
+    for (label, pool) in thread_pools() {
+        run(c, &pool, label);
+    }
 }
 
 criterion_group!(ntt_vs_p3, benches);
