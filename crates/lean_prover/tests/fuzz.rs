@@ -56,6 +56,9 @@ proptest! {
         let mut bytes = good.clone();
         let i = (pos % (bytes.len() / 4)) * 4;
         bytes[i..i + 4].copy_from_slice(&len.to_le_bytes());
-        let _ = verify_bytes(&test_params(1), &instances(t), &bytes);
+        let verdict = verify_bytes(&test_params(1), &instances(t), &bytes);
+        // Any changed word must be rejected (the encoding is canonical); an unchanged one
+        // still verifies.
+        prop_assert_eq!(verdict.is_ok(), bytes == *good);
     }
 }

@@ -366,7 +366,14 @@ fn decoders_never_panic_on_mutated_bytes() {
             }
             if let Ok(s) = Signature::from_ssz(config, &b) {
                 let pk = PublicKey::from_ssz(&v.pk).unwrap();
-                let _ = verify(config, &pk, v.slot, &v.message, &s);
+                let original = Signature::from_ssz(config, &v.sig).unwrap();
+                let verdict = verify(config, &pk, v.slot, &v.message, &s);
+                // A mutation that still decodes is either a no-op or must be rejected.
+                assert_eq!(
+                    verdict.is_ok(),
+                    s == original,
+                    "mutated signature: {verdict:?}"
+                );
             }
         }
     }
