@@ -10,7 +10,7 @@
 #   per build: every ABI function of the header is a defined symbol of the .a; the C test
 #   (crates/glue/tests/c) under every MULTISIG_ISA this CPU supports (missing ones are reported
 #   loudly) and under an invalid MULTISIG_ISA; the Zig test (crates/glue/tests/zig, Zig from
-#   PyPI in a venv under target/glue-matrix); the library size. Key generation runs once per
+#   PyPI, pip --target under target/glue-matrix); the library size. Key generation runs once per
 #   build (best ISA) and must give the same key in every build, in C and in Zig; the other ISA
 #   runs load that key with hashsig_keypair_from_ssz and must produce the same signature.
 #   Then `cargo xtask isa-audit --artifact staticlib` disassembles the two builds without
@@ -44,14 +44,19 @@ loud() {
 unset RUSTFLAGS CARGO_ENCODED_RUSTFLAGS CARGO_BUILD_RUSTFLAGS
 mkdir -p "$out"
 
-step "Zig $zig_version (PyPI, venv in $out/zig-venv)"
-venv=$out/zig-venv
-if [[ "$("$venv/bin/python" -m ziglang version 2>/dev/null || true)" != "$zig_version" ]]; then
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "ziglang==$zig_version"
+step "Zig $zig_version (PyPI, installed under $out/zig-py)"
+# The ziglang wheel is installed into a private directory with `pip --target`, which needs
+# only python3 and pip (no venv module); Debian's python3-pip is installed if pip is missing.
+zigpy=$out/zig-py
+if [[ "$(PYTHONPATH=$zigpy python3 -m ziglang version 2>/dev/null || true)" != "$zig_version" ]]; then
+  if ! python3 -m pip --version >/dev/null 2>&1; then
+    echo "pip is missing: installing Debian's python3-pip"
+    if [[ $(id -u) -eq 0 ]]; then apt-get install -y -q python3-pip; else sudo apt-get install -y -q python3-pip; fi
+  fi
+  rm -rf "$zigpy"
+  python3 -m pip install --quiet --disable-pip-version-check --target "$zigpy" "ziglang==$zig_version"
 fi
-zig() { "$root/$venv/bin/python" -m ziglang "$@"; }
+zig() { PYTHONPATH="$root/$zigpy" python3 -m ziglang "$@"; }
 export ZIG_GLOBAL_CACHE_DIR=$root/$out/zig-cache ZIG_LOCAL_CACHE_DIR=$root/$out/zig-cache
 echo "zig $(zig version)"
 
@@ -126,7 +131,7 @@ run_build() {
   mkdir -p "$zdir"
   cp crates/glue/tests/zig/glue_test.zig "$zdir/"
   python3 crates/glue/tests/zig/gen_vectors.py "$vectors" "$keys/pk.ssz" >"$zdir/vectors.zig"
-  (cd "$zdir" && env -u MULTISIG_ISA "$root/$venv/bin/python" -m ziglang test glue_test.zig "$root/$lib" -lc -lunwind 2>&1)
+  (cd "$zdir" && env -u MULTISIG_ISA PYTHONPATH="$root/$zigpy" python3 -m ziglang test glue_test.zig "$root/$lib" -lc -lunwind 2>&1)
   t2=$(date +%s)
   summary+=("$(printf '%-34s build %4d s  tests %4d s  %10d bytes  C: bad-isa %s; Zig: auto' \
     "$name" $((t1 - t0)) $((t2 - t1)) "$(stat -c %s "$lib")" "${ran[*]}")")
