@@ -1,0 +1,357 @@
+//! The public aggregation API: [`aggregate`] N signatures on one message and slot into an
+//! [`AggregateProof`], and [`verify`] proof bytes against the ordered list of public keys.
+//!
+//! # Proof bytes
+//! `"XAGG"` (4 bytes) | format version (u16 LE) | configuration (u8: 0 prod, 1 test) |
+//! `log_inv_rate` (u8) | number of signatures `N` (u32 LE) | the `lean_prover` proof.
+//! The `lean_prover` transcript observes the whole statement (configuration-dependent AIRs,
+//! message, slot, and the ordered `(index, root, parameter)` key list), so a proof verifies
+//! only for the exact message, slot, configuration and key order it was made for.
+
+use crate::statement::{self, Statement};
+use backend::Isa;
+use xmss::{Config, PublicKey, Signature};
+
+/// Magic bytes at the start of every aggregate proof.
+pub const PROOF_MAGIC: [u8; 4] = *b"XAGG";
+/// Format version written by this library.
+pub const PROOF_VERSION: u16 = 1;
+/// Length of the header before the `lean_prover` proof.
+pub const HEADER_LEN: usize = 4 + 2 + 1 + 1 + 4;
+/// Default `log2` of the inverse FRI rate (rate 1/4).
+pub const DEFAULT_LOG_INV_RATE: usize = 2;
+
+/// How to aggregate.
+#[derive(Copy, Clone, Debug)]
+pub struct AggregateOptions {
+    /// The XMSS configuration of the keys and signatures.
+    pub config: Config,
+    /// `log2` of the inverse FRI rate: 1 (faster proving, larger proofs) to 4.
+    pub log_inv_rate: usize,
+    /// Instruction set for every kernel; the proof bytes do not depend on it.
+    pub isa: Isa,
+}
+
+impl AggregateOptions {
+    /// Prod configuration, rate 1/4, the process-wide instruction set (`MULTISIG_ISA` or the
+    /// best available; scalar if that variable is invalid).
+    pub fn new(config: Config) -> Self {
+        AggregateOptions {
+            config,
+            log_inv_rate: DEFAULT_LOG_INV_RATE,
+            isa: Isa::selected().unwrap_or_else(|_| Isa::scalar()),
+        }
+    }
+}
+
+/// Why no aggregate was produced.
+#[derive(Debug, thiserror::Error)]
+pub enum AggregateError {
+    /// No signatures.
+    #[error("nothing to aggregate: the key and signature lists are empty")]
+    Empty,
+    /// The two lists differ in length.
+    #[error("{keys} public keys but {signatures} signatures")]
+    LengthMismatch {
+        /// Number of keys.
+        keys: usize,
+        /// Number of signatures.
+        signatures: usize,
+    },
+    /// More signatures than one proof can hold with these parameters.
+    #[error("{n} signatures exceed the maximum of {max} for log_inv_rate {log_inv_rate}")]
+    TooMany {
+        /// Requested.
+        n: usize,
+        /// Largest supported.
+        max: usize,
+        /// The rate asked for.
+        log_inv_rate: usize,
+    },
+    /// `log_inv_rate` outside `1..=4`.
+    #[error("log_inv_rate {0} is outside 1..=4")]
+    BadLogInvRate(usize),
+    /// The slot is not below the key lifetime.
+    #[error("slot {slot} is outside the key lifetime 0..{lifetime}")]
+    SlotOutOfRange {
+        /// The slot.
+        slot: u32,
+        /// `2^h` of the configuration.
+        lifetime: u64,
+    },
+    /// Signature `index` does not verify natively against key `index`.
+    #[error("signature {index} is invalid: {source}")]
+    InvalidSignature {
+        /// Position in the input lists.
+        index: usize,
+        /// What the native verifier found.
+        source: xmss::VerifyError,
+    },
+    /// Children (recursive) proofs are not supported yet.
+    #[error("aggregating children proofs is not supported yet ({0} given)")]
+    ChildrenNotSupported(usize),
+    /// The prover failed (a bug if the signatures passed native verification).
+    #[error("prover failed: {0}")]
+    Prove(#[from] lean_prover::ProveError),
+}
+
+/// Why proof bytes were not accepted.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    /// No public keys.
+    #[error("no public keys given")]
+    Empty,
+    /// Shorter than the header, wrong magic or unknown version.
+    #[error("malformed aggregate proof header: {0}")]
+    Header(&'static str),
+    /// The proof was made for another configuration.
+    #[error("proof is for the {proof} configuration, {expected} was expected")]
+    WrongConfig {
+        /// The configuration named in the proof.
+        proof: &'static str,
+        /// The one the caller asked for.
+        expected: &'static str,
+    },
+    /// The proof covers a different number of signatures than keys were given.
+    #[error("proof covers {proof} signatures but {keys} public keys were given")]
+    KeyCount {
+        /// `N` in the proof header.
+        proof: usize,
+        /// Keys given.
+        keys: usize,
+    },
+    /// `log_inv_rate` in the header is outside `1..=4`.
+    #[error("proof header names log_inv_rate {0}, outside 1..=4")]
+    BadLogInvRate(usize),
+    /// The slot is not below the key lifetime.
+    #[error("slot {slot} is outside the key lifetime 0..{lifetime}")]
+    SlotOutOfRange {
+        /// The slot.
+        slot: u32,
+        /// `2^h` of the configuration.
+        lifetime: u64,
+    },
+    /// More keys than any proof can cover.
+    #[error("{n} keys exceed the maximum of {max}")]
+    TooMany {
+        /// Keys given.
+        n: usize,
+        /// Largest supported.
+        max: usize,
+    },
+    /// The STARK proof is invalid for this statement.
+    #[error("proof rejected: {0}")]
+    Rejected(#[from] lean_prover::VerifyError),
+}
+
+/// An aggregate proof: header fields plus the `lean_prover` proof bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AggregateProof {
+    config: Config,
+    log_inv_rate: usize,
+    num_signatures: usize,
+    stark: Vec<u8>,
+}
+
+impl AggregateProof {
+    /// The configuration the proof is for.
+    pub fn config(&self) -> Config {
+        self.config
+    }
+
+    /// `log2` of the inverse FRI rate used.
+    pub fn log_inv_rate(&self) -> usize {
+        self.log_inv_rate
+    }
+
+    /// Number of signatures covered.
+    pub fn num_signatures(&self) -> usize {
+        self.num_signatures
+    }
+
+    /// The serialized proof (see the module docs for the layout).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(HEADER_LEN + self.stark.len());
+        out.extend_from_slice(&PROOF_MAGIC);
+        out.extend_from_slice(&PROOF_VERSION.to_le_bytes());
+        out.push(config_tag(self.config));
+        out.push(self.log_inv_rate as u8);
+        out.extend_from_slice(&(self.num_signatures as u32).to_le_bytes());
+        out.extend_from_slice(&self.stark);
+        out
+    }
+
+    /// Parses the header of `bytes` (the STARK part is checked by [`verify`]).
+    ///
+    /// # Errors
+    /// [`VerifyError::Header`] or [`VerifyError::BadLogInvRate`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<AggregateProof, VerifyError> {
+        if bytes.len() < HEADER_LEN {
+            return Err(VerifyError::Header("shorter than the header"));
+        }
+        if bytes[..4] != PROOF_MAGIC {
+            return Err(VerifyError::Header("bad magic"));
+        }
+        if u16::from_le_bytes([bytes[4], bytes[5]]) != PROOF_VERSION {
+            return Err(VerifyError::Header("unsupported version"));
+        }
+        let config = match bytes[6] {
+            0 => Config::Prod,
+            1 => Config::Test,
+            _ => return Err(VerifyError::Header("unknown configuration")),
+        };
+        let log_inv_rate = bytes[7] as usize;
+        if !lean_prover::params::LOG_INV_RATE_RANGE.contains(&log_inv_rate) {
+            return Err(VerifyError::BadLogInvRate(log_inv_rate));
+        }
+        let n = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize;
+        if n == 0 {
+            return Err(VerifyError::Header("zero signatures"));
+        }
+        Ok(AggregateProof {
+            config,
+            log_inv_rate,
+            num_signatures: n,
+            stark: bytes[HEADER_LEN..].to_vec(),
+        })
+    }
+}
+
+fn config_tag(config: Config) -> u8 {
+    match config {
+        Config::Prod => 0,
+        Config::Test => 1,
+    }
+}
+
+/// The largest number of signatures one proof can cover at `log_inv_rate` in `config`.
+pub fn max_signatures(config: Config, log_inv_rate: usize) -> usize {
+    statement::max_signatures(config, log_inv_rate)
+}
+
+/// Aggregates `signatures[i]` by `public_keys[i]` on `message` and `slot`.
+///
+/// Every signature is first checked natively (batch verification); an invalid one is
+/// refused with [`AggregateError::InvalidSignature`] naming its index. Duplicate keys and
+/// `N = 1` are fine.
+///
+/// # Errors
+/// See [`AggregateError`].
+pub fn aggregate(
+    public_keys: &[PublicKey],
+    signatures: &[Signature],
+    message: &[u8; 32],
+    slot: u32,
+    options: &AggregateOptions,
+) -> Result<AggregateProof, AggregateError> {
+    aggregate_with_children(public_keys, signatures, &[], message, slot, options)
+}
+
+/// [`aggregate`] with children proofs to fold in: not supported yet, any child is refused
+/// with [`AggregateError::ChildrenNotSupported`].
+///
+/// # Errors
+/// See [`AggregateError`].
+pub fn aggregate_with_children(
+    public_keys: &[PublicKey],
+    signatures: &[Signature],
+    children: &[&[u8]],
+    message: &[u8; 32],
+    slot: u32,
+    options: &AggregateOptions,
+) -> Result<AggregateProof, AggregateError> {
+    if !children.is_empty() {
+        return Err(AggregateError::ChildrenNotSupported(children.len()));
+    }
+    let config = options.config;
+    if public_keys.is_empty() && signatures.is_empty() {
+        return Err(AggregateError::Empty);
+    }
+    if public_keys.len() != signatures.len() {
+        return Err(AggregateError::LengthMismatch {
+            keys: public_keys.len(),
+            signatures: signatures.len(),
+        });
+    }
+    if !lean_prover::params::LOG_INV_RATE_RANGE.contains(&options.log_inv_rate) {
+        return Err(AggregateError::BadLogInvRate(options.log_inv_rate));
+    }
+    if slot as u64 >= config.lifetime() {
+        return Err(AggregateError::SlotOutOfRange {
+            slot,
+            lifetime: config.lifetime(),
+        });
+    }
+    let max = max_signatures(config, options.log_inv_rate);
+    if public_keys.len() > max {
+        return Err(AggregateError::TooMany {
+            n: public_keys.len(),
+            max,
+            log_inv_rate: options.log_inv_rate,
+        });
+    }
+    let items: Vec<(&PublicKey, &Signature)> = public_keys.iter().zip(signatures).collect();
+    for (index, r) in xmss::verify_batch(options.isa, config, message, slot, &items)
+        .into_iter()
+        .enumerate()
+    {
+        if let Err(source) = r {
+            return Err(AggregateError::InvalidSignature { index, source });
+        }
+    }
+    let st = Statement::new(config, message, slot, public_keys);
+    let witness = statement::Witness::generate(&st, options.isa, signatures);
+    let stark = witness.prove(&st, options.log_inv_rate, options.isa, false)?;
+    Ok(AggregateProof {
+        config,
+        log_inv_rate: options.log_inv_rate,
+        num_signatures: public_keys.len(),
+        stark,
+    })
+}
+
+/// Verifies aggregate proof `bytes` for `public_keys` (in order), `message` and `slot`
+/// in `config`.
+///
+/// # Errors
+/// See [`VerifyError`]; every malformed input is an error, never a panic.
+pub fn verify(
+    config: Config,
+    public_keys: &[PublicKey],
+    message: &[u8; 32],
+    slot: u32,
+    bytes: &[u8],
+) -> Result<(), VerifyError> {
+    if public_keys.is_empty() {
+        return Err(VerifyError::Empty);
+    }
+    let proof = AggregateProof::from_bytes(bytes)?;
+    if proof.config != config {
+        return Err(VerifyError::WrongConfig {
+            proof: proof.config.name(),
+            expected: config.name(),
+        });
+    }
+    if proof.num_signatures != public_keys.len() {
+        return Err(VerifyError::KeyCount {
+            proof: proof.num_signatures,
+            keys: public_keys.len(),
+        });
+    }
+    if slot as u64 >= config.lifetime() {
+        return Err(VerifyError::SlotOutOfRange {
+            slot,
+            lifetime: config.lifetime(),
+        });
+    }
+    let max = max_signatures(config, proof.log_inv_rate);
+    if public_keys.len() > max {
+        return Err(VerifyError::TooMany {
+            n: public_keys.len(),
+            max,
+        });
+    }
+    let st = Statement::new(config, message, slot, public_keys);
+    st.verify(proof.log_inv_rate, &proof.stark)?;
+    Ok(())
+}
