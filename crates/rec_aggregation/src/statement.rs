@@ -567,6 +567,8 @@ pub struct Statement {
     pub key_tuples: Vec<F>,
     /// Multiplicity 1 per key.
     pub key_mults: Vec<F>,
+    /// The soundness target the parameters are chosen for.
+    pub security: SecurityLevel,
 }
 
 /// Values per key tuple.
@@ -609,6 +611,7 @@ impl Statement {
             chain_publics: vec![e0],
             key_tuples,
             key_mults: vec![F::ONE; keys.len()],
+            security: SecurityLevel::default(),
         }
     }
 
@@ -660,7 +663,7 @@ impl Statement {
 
     /// The STARK parameters of this statement at `log_inv_rate` ([`stark_params`]).
     pub fn params(&self, log_inv_rate: usize) -> StarkParams {
-        stark_params(log_inv_rate, &self.security_shape())
+        stark_params(log_inv_rate, self.security, &self.security_shape())
     }
 
     /// Verifies `stark` proof bytes for this statement.
@@ -677,15 +680,56 @@ impl Statement {
     }
 }
 
-/// The STARK parameters for a statement of `shape` at `log_inv_rate`: the fewest queries
-/// meeting [`SecurityTarget::default`] (124 conjectured, 100 provable bits) when reachable;
-/// otherwise the provable target is dropped (the commit-phase terms of large statements cap
-/// it below 100 bits), and if even 124 conjectured bits are out of reach (the LogUp term caps
-/// them for very large statements) the target is lowered in steps of 4 bits. The bits
+/// Which soundness figure the query count is chosen for.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum SecurityLevel {
+    /// At least 124 conjectured bits (ethSTARK-style conjecture, 16 bits of grinding): the
+    /// usual choice of hash-based aggregators, about half the queries of `Provable`.
+    #[default]
+    Conjectured,
+    /// Also at least 100 provable bits (Johnson-bound regime) where reachable for the
+    /// statement's size (larger tables cap the provable figure below 100 bits; see
+    /// [`stark_params`]).
+    Provable,
+}
+
+impl SecurityLevel {
+    /// Wire tag.
+    pub fn tag(self) -> u8 {
+        match self {
+            SecurityLevel::Conjectured => 0,
+            SecurityLevel::Provable => 1,
+        }
+    }
+
+    /// From a wire tag.
+    pub fn from_tag(t: u8) -> Option<SecurityLevel> {
+        match t {
+            0 => Some(SecurityLevel::Conjectured),
+            1 => Some(SecurityLevel::Provable),
+            _ => None,
+        }
+    }
+}
+
+/// The STARK parameters for a statement of `shape` at `log_inv_rate`.
+///
+/// `Conjectured`: the fewest queries reaching 124 conjectured bits. `Provable`: the fewest
+/// reaching [`SecurityTarget::default`] (124 conjectured and 100 provable bits); if 100
+/// provable bits are out of reach (the commit-phase terms of large statements cap them), the
+/// conjectured target alone. If even 124 conjectured bits are out of reach (the LogUp term
+/// caps them for very large statements) the target is lowered in steps of 4 bits. The bits
 /// actually reached are reported by [`StarkParams::security`] (`multisig bench` prints them).
-pub fn stark_params(log_inv_rate: usize, shape: &SecurityShape) -> StarkParams {
+pub fn stark_params(
+    log_inv_rate: usize,
+    level: SecurityLevel,
+    shape: &SecurityShape,
+) -> StarkParams {
     let default = SecurityTarget::default();
-    let mut targets = vec![default];
+    let mut targets = Vec::new();
+    if level == SecurityLevel::Provable {
+        targets.push(default);
+    }
     let mut conj = default.conjectured_bits;
     while conj >= 80.0 {
         targets.push(SecurityTarget {

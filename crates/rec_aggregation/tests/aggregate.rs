@@ -6,7 +6,8 @@
 use backend::Isa;
 use rec_aggregation::statement::{Forgery, Statement, Witness};
 use rec_aggregation::{
-    AggregateError, AggregateOptions, VerifyError, aggregate, aggregate_with_children, verify,
+    AggregateError, AggregateOptions, SecurityLevel, VerifyError, aggregate,
+    aggregate_with_children, verify,
 };
 use xmss::{Config, PublicKey, Signature};
 
@@ -53,6 +54,30 @@ fn test_config_round_trips() {
     }
     round_trip(Config::Test, 5, 1);
     round_trip(Config::Test, 5, 3);
+}
+
+#[test]
+fn provable_security_level_round_trip_and_binding() {
+    let config = Config::Test;
+    let slot = slot_for(config);
+    let (keys, sigs) = fixtures(config, 4, 3, slot);
+    let opts = AggregateOptions {
+        security: SecurityLevel::Provable,
+        ..options(config, 2)
+    };
+    let proof = aggregate(&keys, &sigs, &MESSAGE, slot, &opts).unwrap();
+    assert_eq!(proof.security(), SecurityLevel::Provable);
+    let bytes = proof.to_bytes();
+    verify(config, &keys, &MESSAGE, slot, &bytes).unwrap();
+    let (params, report) = rec_aggregation::security(config, 3, 2, SecurityLevel::Provable);
+    assert!(report.provable_bits >= 100.0, "{report:?}");
+    let (cparams, creport) = rec_aggregation::security(config, 3, 2, SecurityLevel::Conjectured);
+    assert!(creport.conjectured_bits >= 124.0, "{creport:?}");
+    assert!(cparams.num_queries < params.num_queries);
+    // The header's level decides the parameters: relabelling the proof breaks it.
+    let mut relabelled = bytes.clone();
+    relabelled[8] = SecurityLevel::Conjectured.tag();
+    assert!(verify(config, &keys, &MESSAGE, slot, &relabelled).is_err());
 }
 
 #[test]
@@ -385,4 +410,34 @@ fn target_sum_forgery_is_rejected() {
     assert!(witness.prove(&st, 2, Isa::best(), false).is_err());
     let bytes = witness.prove(&st, 2, Isa::best(), true).unwrap();
     assert!(st.verify(2, &bytes).is_err());
+}
+
+/// Timing printout for development (`cargo test --release -p rec_aggregation --test aggregate
+/// -- --ignored --nocapture measure`); the benchmarks are `multisig bench` and criterion.
+#[test]
+#[ignore]
+fn measure() {
+    let n: usize = std::env::var("N")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1000);
+    let rate: usize = std::env::var("RATE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2);
+    let config = Config::Prod;
+    let slot = slot_for(config);
+    let (keys, sigs) = fixtures(config, 1, n, slot);
+    let t = std::time::Instant::now();
+    let bytes = aggregate(&keys, &sigs, &MESSAGE, slot, &options(config, rate))
+        .unwrap()
+        .to_bytes();
+    let prove = t.elapsed();
+    let t = std::time::Instant::now();
+    verify(config, &keys, &MESSAGE, slot, &bytes).unwrap();
+    println!(
+        "N={n} rate={rate}: prove {prove:?}, verify {:?}, {} bytes",
+        t.elapsed(),
+        bytes.len()
+    );
 }
