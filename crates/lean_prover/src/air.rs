@@ -26,8 +26,9 @@
 //! extension challenges drawn after the main trace is committed. [`AirBuilder::send_public`] /
 //! [`AirBuilder::receive_public`] declare contributions that the verifier computes itself from
 //! the public values. The proof is accepted only if every table's sum plus those contributions
-//! is zero. `build` appends, for a table with `k > 0` interactions, `k + 1` auxiliary extension
-//! columns (`h_i = m_i / d_i` with `d_i = beta - c_i`, then the running sum `s`) and the
+//! (and those of the statement's public lookup lists, [`crate::lookup`]) is zero. `build`
+//! appends, for a table with `k > 0` interactions, `k + 1` auxiliary extension columns
+//! (`h_i = m_i / d_i` with `d_i = beta - c_i`, then the running sum `s`) and the
 //! constraints `h_i d_i - m_i = 0`, `is_first (s - sum_i ±h_i) = 0`,
 //! `is_transition (s' - s - sum_i ±h_i') = 0` and `is_last (s - claimed_sum) = 0`.
 

@@ -1,8 +1,10 @@
-//! The statement (tables, heights, public values), its validation, the commitment layout
-//! derived from it, and the start of the Fiat-Shamir transcript shared by prover and verifier.
+//! The statement (tables, heights, public values, public lookup lists), its validation, the
+//! commitment layout derived from it, and the start of the Fiat-Shamir transcript shared by
+//! prover and verifier.
 
 use crate::air::Air;
 use crate::fri;
+use crate::lookup::{self, MAX_PUBLIC_LOOKUPS, PublicLookup};
 use crate::params::StarkParams;
 use crate::proof::ProofShape;
 use backend::KoalaBear;
@@ -105,6 +107,58 @@ pub enum StatementError {
         /// The length seen first on this bus.
         expected: usize,
     },
+    /// More than [`MAX_PUBLIC_LOOKUPS`] public lookup lists.
+    #[error("{0} public lookup lists, at most {MAX_PUBLIC_LOOKUPS} allowed")]
+    LookupCount(usize),
+    /// A public lookup list's tuple length is outside `1..=MAX_TUPLE_LEN`.
+    #[error(
+        "public lookup {lookup}: tuples of {len} values (1..={max} allowed)",
+        max = crate::air::MAX_TUPLE_LEN
+    )]
+    LookupTupleLen {
+        /// Index of the list.
+        lookup: usize,
+        /// Its tuple length.
+        len: usize,
+    },
+    /// The public lookup lists together hold more than
+    /// [`MAX_PUBLIC_LOOKUP_TUPLES`](crate::lookup::MAX_PUBLIC_LOOKUP_TUPLES) tuples.
+    #[error("public lookup {lookup}: more than {max} tuples in all lists up to this one")]
+    LookupTuples {
+        /// Index of the list at which the total first exceeds the limit.
+        lookup: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A public lookup list's values are not `count * tuple_len` elements (`count` being the
+    /// number of multiplicities).
+    #[error("public lookup {lookup}: {values} values for {count} tuples of {tuple_len} values")]
+    LookupShape {
+        /// Index of the list.
+        lookup: usize,
+        /// Number of values given.
+        values: usize,
+        /// Number of multiplicities given.
+        count: usize,
+        /// The declared tuple length.
+        tuple_len: usize,
+    },
+    /// A public lookup list's tuple length differs from the one the bus already carries
+    /// (from the tables' interactions, or an earlier list); see
+    /// [`StatementError::BusTupleLength`].
+    #[error(
+        "bus {bus}: public lookup {lookup} uses tuples of {len} values, but the bus already carries tuples of {expected}"
+    )]
+    LookupBusTupleLength {
+        /// The bus.
+        bus: u32,
+        /// Index of the list that disagrees.
+        lookup: usize,
+        /// Its tuple length.
+        len: usize,
+        /// The length seen first on this bus.
+        expected: usize,
+    },
     /// Invalid parameters.
     #[error(transparent)]
     Params(#[from] crate::params::ParamsError),
@@ -144,12 +198,16 @@ pub(crate) struct Layout {
     pub(crate) fri_layers: Vec<(usize, usize)>,
     pub(crate) final_log: usize,
     pub(crate) total_terms: usize,
+    /// Whether `alpha_bus, beta_bus` are drawn: some table has a (private or public)
+    /// interaction, or the statement has public lookup lists.
+    pub(crate) bus_challenges: bool,
 }
 
 impl Layout {
     pub(crate) fn new(
         params: &StarkParams,
         instances: &[TableInstance<'_>],
+        lookups: &[PublicLookup<'_>],
     ) -> Result<Layout, StatementError> {
         params.validate()?;
         if instances.is_empty() || instances.len() > MAX_TABLES {
@@ -163,7 +221,9 @@ impl Layout {
                 .iter()
                 .chain(&inst.air.public_interactions)
             {
-                let expected = *bus_tuple_len.entry(i.bus.0).or_insert(i.values.len());
+                let expected = *bus_tuple_len
+                    .entry(lookup::bus_key(i.bus))
+                    .or_insert(i.values.len());
                 if expected != i.values.len() {
                     return Err(StatementError::BusTupleLength {
                         bus: i.bus.0,
@@ -212,6 +272,11 @@ impl Layout {
             gamma_offset += tl.terms();
             tables.push(tl);
         }
+        lookup::validate(lookups, &mut bus_tuple_len)?;
+        let bus_challenges = !lookups.is_empty()
+            || instances
+                .iter()
+                .any(|i| i.air.num_interactions() > 0 || i.air.num_public_interactions() > 0);
         let log_max = tables.iter().map(|t| t.log_lde).max().unwrap_or(0);
         let aux_log_max = tables
             .iter()
@@ -235,6 +300,7 @@ impl Layout {
             fri_layers,
             final_log,
             total_terms: gamma_offset,
+            bus_challenges,
         })
     }
 
@@ -294,10 +360,12 @@ impl Layout {
 /// Domain separator observed first: "lean_prover/v1" packed 3 bytes per element.
 const DOMAIN_SEPARATOR: &[u8] = b"lean_prover/v1";
 
-/// A fresh transcript bound to the parameters and the statement.
+/// A fresh transcript bound to the parameters and the statement (the public lookup lists
+/// last, see [`lookup`]: nothing is observed for them when there are none).
 pub(crate) fn start_transcript(
     params: &StarkParams,
     instances: &[TableInstance<'_>],
+    lookups: &[PublicLookup<'_>],
 ) -> Challenger {
     let mut ch = Challenger::new();
     for c in DOMAIN_SEPARATOR.chunks(3) {
@@ -320,6 +388,7 @@ pub(crate) fn start_transcript(
         ch.observe(KoalaBear::new(inst.public_values.len() as u32));
         ch.observe_slice(inst.public_values);
     }
+    lookup::observe(&mut ch, lookups);
     ch
 }
 

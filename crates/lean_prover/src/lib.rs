@@ -10,6 +10,10 @@
 //!   ([`Proof::to_bytes`]).
 //! * Verify with [`verify_bytes`] (or [`verify`]) on [`TableInstance`]es (AIR, `log2`
 //!   height, public values).
+//! * Statements may also carry public lookup lists ([`PublicLookup`]): tuples with fixed
+//!   multiplicities that the verifier itself puts on a bus (for example the ordered list of
+//!   public keys an AIR table `receive`s row by row). Prove with [`prove_with_lookups`],
+//!   verify with [`verify_bytes_with_lookups`]; the functions above are these with no lists.
 //! * [`StarkParams::security`] reports conjectured and provable bits for a
 //!   [`SecurityShape`]; [`StarkParams::for_security`] derives the number of queries from a
 //!   [`SecurityTarget`].
@@ -23,15 +27,24 @@
 //! [`backend::challenger::Challenger`] duplex sponge:
 //!
 //! 1. observe a domain separator, the parameters, and per table the AIR's structural digest,
-//!    its height and its public values;
+//!    its height and its public values; then, if there are public lookup lists, their number
+//!    and per list the bus id, the direction (0 Send, 1 Receive), the tuple length, the
+//!    number of tuples, all values and all multiplicities (nothing when there are none);
 //! 2. commit all main-trace LDEs in one mixed-height Merkle tree (`backend::merkle`), observe
 //!    the root;
 //! 3. if any table has bus interactions: sample `alpha_bus, beta_bus` (extension), build the
 //!    LogUp auxiliary trace of each such table (extension columns `h_i = m_i / (beta - c_i)`
 //!    and the running sum `s`, each stored as 5 base columns), commit them in one tree,
-//!    observe the root and every table's claimed sum (`s` on the last row);
-//!    the verifier checks `sum of claimed sums + sum of public contributions = 0`, the public
-//!    contributions `±m / (beta - c)` being computed by the verifier from public values;
+//!    observe the root and every table's claimed sum (`s` on the last row). (With only
+//!    public interactions or public lookup lists, `alpha_bus, beta_bus` are sampled all the
+//!    same, and there is no auxiliary tree.) The verifier checks
+//!    `sum of claimed sums + sum of public contributions = 0`, computing the public
+//!    contributions itself: `±m / (beta - c)` for each public interaction of a table (from
+//!    its public values), and for each public lookup list on bus `b` with tuples `v_k` and
+//!    multiplicities `m_k`, `+sum_k m_k / (beta - c_k)` (Send) or `-sum_k m_k / (beta - c_k)`
+//!    (Receive) with `c_k = b + sum_j alpha^(j+1) v_kj`, the compression of every
+//!    interaction (one batch inversion; a vanishing denominator rejects the proof). The
+//!    check is on multisets, so the lists' order matters only through the transcript;
 //! 4. sample `alpha`; per table fold all constraints `C = sum_i alpha^i C_i`, evaluate it on the
 //!    quotient domain `s_t K_t` (`|K_t| = n_t Q_t`, `Q_t = next_pow2(max(deg - 1, 1))`, taken
 //!    from the first rows of the committed LDE when `Q_t <= B`), divide by
@@ -118,6 +131,7 @@ pub mod air;
 mod eval;
 mod fri;
 pub mod layout;
+pub mod lookup;
 pub mod params;
 pub mod proof;
 pub mod prover;
@@ -125,7 +139,8 @@ pub mod verifier;
 
 pub use air::{Air, AirBuilder, AirError, BusId, Col, Direction, Expr};
 pub use layout::{StatementError, TableInstance, TableWitness};
+pub use lookup::PublicLookup;
 pub use params::{SecurityReport, SecurityShape, SecurityTarget, StarkParams};
 pub use proof::{DecodeError, Proof, ProofShape, TableOpenings};
-pub use prover::{ProveError, ProverOptions, prove, prove_with};
-pub use verifier::{VerifyError, verify, verify_bytes};
+pub use prover::{ProveError, ProverOptions, prove, prove_with, prove_with_lookups};
+pub use verifier::{VerifyError, verify, verify_bytes, verify_bytes_with_lookups};

@@ -5,6 +5,7 @@
 //! nothing is hard-coded.
 
 use crate::air::Air;
+use crate::lookup::PublicLookup;
 
 /// Smallest and largest `log2` of the inverse code rate.
 pub const LOG_INV_RATE_RANGE: std::ops::RangeInclusive<usize> = 1..=4;
@@ -92,7 +93,7 @@ pub struct SecurityShape {
     /// Largest number of constraints of one table (folded with powers of one challenge).
     pub max_constraints: usize,
     /// Total bus interaction rows (sum over tables of height times interactions, plus the
-    /// public ones).
+    /// public ones and the tuples of the public lookup lists).
     pub interaction_rows: u64,
     /// Longest interaction tuple.
     pub max_tuple_len: usize,
@@ -111,6 +112,16 @@ impl SecurityShape {
 
     /// The shape of a concrete statement (tables given as AIR and `log2` height).
     pub fn of_statement(tables: &[(&Air, usize)]) -> SecurityShape {
+        Self::of_statement_with_lookups(tables, &[])
+    }
+
+    /// The shape of a concrete statement with public lookup lists: every tuple of a list
+    /// counts as one interaction row (one more term of the LogUp identity), and the lists'
+    /// tuple lengths count towards the longest tuple.
+    pub fn of_statement_with_lookups(
+        tables: &[(&Air, usize)],
+        lookups: &[PublicLookup<'_>],
+    ) -> SecurityShape {
         let mut s = SecurityShape {
             log_max_height: 0,
             max_constraint_degree: 2,
@@ -125,6 +136,10 @@ impl SecurityShape {
             s.interaction_rows +=
                 ((air.num_interactions() as u64) << log_h) + air.num_public_interactions() as u64;
             s.max_tuple_len = s.max_tuple_len.max(air.max_tuple_len());
+        }
+        for l in lookups {
+            s.interaction_rows += l.count() as u64;
+            s.max_tuple_len = s.max_tuple_len.max(l.tuple_len);
         }
         s
     }

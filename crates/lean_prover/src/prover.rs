@@ -7,6 +7,7 @@ use crate::layout::{
     DeepCoeffs, Layout, StatementError, TableInstance, TableLayout, TableWitness, recombine,
     start_transcript,
 };
+use crate::lookup::{self, PublicLookup};
 use crate::params::StarkParams;
 use crate::proof::{Proof, TableOpenings};
 use backend::field::Ext5;
@@ -52,7 +53,9 @@ pub enum ProveError {
         /// First failing row.
         row: usize,
     },
-    /// The buses do not balance: the LogUp sums plus the public contributions are not zero.
+    /// The buses do not balance: the LogUp sums plus the public contributions (public
+    /// interactions and public lookup lists) are not zero, or one of the public denominators
+    /// vanished.
     #[error("bus interactions do not balance")]
     BusUnbalanced,
     /// A LogUp denominator vanished (probability about rows / 2^155).
@@ -467,7 +470,8 @@ fn bit_reversed_points(log_h: usize, log_max: usize) -> Vec<KoalaBear> {
 /// A committed matrix with its DEEP coefficients at `z` and `z w`.
 type DeepMatrix<'a> = (&'a [KoalaBear], usize, &'a [Ext5], &'a [Ext5]);
 
-/// Proves the tables: see the crate documentation for the protocol.
+/// Proves the tables: see the crate documentation for the protocol. Same as
+/// [`prove_with_lookups`] without public lookup lists.
 ///
 /// # Errors
 /// See [`ProveError`]. Unless `options.skip_witness_checks`, a witness that violates a
@@ -477,14 +481,31 @@ pub fn prove_with(
     tables: &[TableWitness<'_>],
     options: &ProverOptions,
 ) -> Result<Proof, ProveError> {
+    prove_with_lookups(params, tables, &[], options)
+}
+
+/// Proves the tables together with public lookup lists ([`PublicLookup`]): tuples the
+/// verifier puts on the buses itself, which the tables' interactions must balance. See the
+/// crate documentation for the protocol.
+///
+/// # Errors
+/// See [`ProveError`]; malformed lists are a [`StatementError`]. Unless
+/// `options.skip_witness_checks`, a witness that violates a constraint or unbalances a bus
+/// (the lists included) is reported here instead of producing a proof.
+pub fn prove_with_lookups(
+    params: &StarkParams,
+    tables: &[TableWitness<'_>],
+    lookups: &[PublicLookup<'_>],
+    options: &ProverOptions,
+) -> Result<Proof, ProveError> {
     let isa = options.isa;
     let mut instances: Vec<TableInstance<'_>> = Vec::with_capacity(tables.len());
     for (t, tw) in tables.iter().enumerate() {
         instances.push(tw.instance().ok_or(StatementError::TraceShape(t))?);
     }
-    let layout = Layout::new(params, &instances)?;
+    let layout = Layout::new(params, &instances, lookups)?;
     let log_max = layout.log_max;
-    let mut ch = start_transcript(params, &instances);
+    let mut ch = start_transcript(params, &instances, lookups);
 
     if !options.skip_witness_checks {
         for (t, (tw, tl)) in tables.iter().zip(&layout.tables).enumerate() {
@@ -554,10 +575,17 @@ pub fn prove_with(
         }
         aux_tree = Some(tree);
     } else {
+        if layout.bus_challenges {
+            // Only public interactions or lists: the challenges, but no auxiliary trace.
+            challenges.bus_alpha = ch.sample_ext();
+            challenges.bus_beta = ch.sample_ext();
+        }
         aux_traces.resize_with(tables.len(), || None);
     }
     if !options.skip_witness_checks {
         let mut total: Ext5 = claimed_sums.iter().copied().sum();
+        total += lookup::contribution(isa, lookups, challenges.bus_alpha, challenges.bus_beta)
+            .ok_or(ProveError::BusUnbalanced)?;
         for tw in tables {
             total += public_contribution(tw.air, tw.public_values, challenges)
                 .ok_or(ProveError::BusUnbalanced)?;

@@ -7,12 +7,13 @@ use crate::air::Challenges;
 use crate::eval::{self, PointValues};
 use crate::fri::{self, Folder};
 use crate::layout::{DeepCoeffs, Layout, StatementError, TableInstance, start_transcript};
+use crate::lookup::{self, PublicLookup};
 use crate::params::StarkParams;
 use crate::proof::{DecodeError, Proof};
 use crate::prover::public_contribution;
-use backend::KoalaBear;
 use backend::field::Ext5;
 use backend::merkle::{self, MerkleError};
+use backend::{Isa, KoalaBear};
 
 /// Why a proof is rejected.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -23,11 +24,12 @@ pub enum VerifyError {
     /// The bytes are not a well-formed proof for this statement.
     #[error("malformed proof: {0}")]
     Decode(#[from] DecodeError),
-    /// The bus sums plus the public contributions are not zero.
+    /// The bus sums plus the public contributions (public interactions and public lookup
+    /// lists) are not zero.
     #[error("bus interactions do not balance")]
     BusUnbalanced,
-    /// A public LogUp denominator vanished.
-    #[error("zero LogUp denominator in a public interaction")]
+    /// A public LogUp denominator (public interaction or public lookup list) vanished.
+    #[error("zero LogUp denominator in a public interaction or lookup list")]
     ZeroDenominator,
     /// The out-of-domain point lies in the base field.
     #[error("out-of-domain point in the base field")]
@@ -59,7 +61,8 @@ pub enum VerifyError {
     FinalPoly(usize),
 }
 
-/// Verifies a proof given as bytes.
+/// Verifies a proof given as bytes. Same as [`verify_bytes_with_lookups`] without public
+/// lookup lists.
 ///
 /// # Errors
 /// A [`VerifyError`] naming the first problem found.
@@ -68,9 +71,24 @@ pub fn verify_bytes(
     instances: &[TableInstance<'_>],
     bytes: &[u8],
 ) -> Result<(), VerifyError> {
-    let layout = Layout::new(params, instances)?;
+    verify_bytes_with_lookups(params, instances, &[], bytes)
+}
+
+/// Verifies a proof given as bytes for a statement with public lookup lists
+/// ([`PublicLookup`]), whose contributions the verifier adds to the bus balance itself.
+///
+/// # Errors
+/// A [`VerifyError`] naming the first problem found; malformed lists are a
+/// [`StatementError`], a vanishing denominator in a list [`VerifyError::ZeroDenominator`].
+pub fn verify_bytes_with_lookups(
+    params: &StarkParams,
+    instances: &[TableInstance<'_>],
+    lookups: &[PublicLookup<'_>],
+    bytes: &[u8],
+) -> Result<(), VerifyError> {
+    let layout = Layout::new(params, instances, lookups)?;
     let proof = Proof::from_bytes(bytes, &layout.shape(params))?;
-    verify_decoded(params, instances, &layout, &proof)
+    verify_decoded(params, instances, lookups, &layout, &proof)
 }
 
 /// Verifies a proof object (re-encoded and decoded first, so a proof of the wrong shape is
@@ -103,11 +121,12 @@ fn dot(coeffs: &[Ext5], row: &[KoalaBear]) -> Ext5 {
 fn verify_decoded(
     params: &StarkParams,
     instances: &[TableInstance<'_>],
+    lookups: &[PublicLookup<'_>],
     layout: &Layout,
     proof: &Proof,
 ) -> Result<(), VerifyError> {
     let log_max = layout.log_max;
-    let mut ch = start_transcript(params, instances);
+    let mut ch = start_transcript(params, instances, lookups);
     ch.observe_digest(&proof.main_root);
 
     // LogUp challenges and bus balance.
@@ -119,8 +138,20 @@ fn verify_decoded(
         for s in &proof.claimed_sums {
             ch.observe_ext(*s);
         }
+    } else if layout.bus_challenges {
+        // Only public interactions or lists: the challenges, but no auxiliary trace.
+        challenges.bus_alpha = ch.sample_ext();
+        challenges.bus_beta = ch.sample_ext();
     }
     let mut total: Ext5 = proof.claimed_sums.iter().copied().sum();
+    // The result does not depend on the instruction set: the best one is only faster.
+    total += lookup::contribution(
+        Isa::best(),
+        lookups,
+        challenges.bus_alpha,
+        challenges.bus_beta,
+    )
+    .ok_or(VerifyError::ZeroDenominator)?;
     for inst in instances {
         total += public_contribution(inst.air, inst.public_values, challenges)
             .ok_or(VerifyError::ZeroDenominator)?;

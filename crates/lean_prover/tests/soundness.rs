@@ -245,3 +245,33 @@ fn mixed_tuple_lengths_on_one_bus_are_refused() {
         other => panic!("expected a statement error, got {other:?}"),
     }
 }
+
+/// A table whose only interactions are public: the verifier sends `p` and receives `q` on
+/// one bus. The bus challenges are drawn even without an auxiliary trace, so `p != q` does
+/// not balance (with `alpha = beta = 0` the two terms would cancel for any `p, q`).
+#[test]
+fn public_only_interactions_must_balance() {
+    use lean_prover::{AirBuilder, BusId};
+    let b = AirBuilder::new("public-only");
+    b.column("x");
+    let p = b.public_value();
+    let q = b.public_value();
+    b.send_public(BusId(5), &[p], b.constant(f(1)));
+    b.receive_public(BusId(5), &[q], b.constant(f(1)));
+    let air = b.build(3).expect("AIR");
+    let params = test_params(1);
+    let table = |pq: [u32; 2]| Table {
+        air: air.clone(),
+        trace: vec![f(0); 4],
+        publics: pq.map(f).to_vec(),
+    };
+    let t = [table([3, 3])];
+    let proof = prove(&params, &witnesses(&t)).expect("balanced");
+    verify_bytes(&params, &instances(&t), &proof.to_bytes()).expect("verify");
+    let t = [table([3, 4])];
+    assert_eq!(
+        prove(&params, &witnesses(&t)).unwrap_err(),
+        ProveError::BusUnbalanced
+    );
+    assert_eq!(verdict(&params, &t), Err(VerifyError::BusUnbalanced));
+}

@@ -3,12 +3,13 @@
 //!
 //! # Proof bytes
 //! `"XAGG"` (4 bytes) | format version (u16 LE) | configuration (u8: 0 prod, 1 test) |
-//! `log_inv_rate` (u8) | number of signatures `N` (u32 LE) | the `lean_prover` proof.
+//! `log_inv_rate` (u8) | security level (u8: 0 conjectured, 1 provable) | number of
+//! signatures `N` (u32 LE) | the `lean_prover` proof.
 //! The `lean_prover` transcript observes the whole statement (configuration-dependent AIRs,
 //! message, slot, and the ordered `(index, root, parameter)` key list), so a proof verifies
 //! only for the exact message, slot, configuration and key order it was made for.
 
-use crate::statement::{self, Statement};
+use crate::statement::{self, SecurityLevel, Statement};
 use backend::Isa;
 use xmss::{Config, PublicKey, Signature};
 
@@ -17,7 +18,7 @@ pub const PROOF_MAGIC: [u8; 4] = *b"XAGG";
 /// Format version written by this library.
 pub const PROOF_VERSION: u16 = 1;
 /// Length of the header before the `lean_prover` proof.
-pub const HEADER_LEN: usize = 4 + 2 + 1 + 1 + 4;
+pub const HEADER_LEN: usize = 4 + 2 + 1 + 1 + 1 + 4;
 /// Default `log2` of the inverse FRI rate (rate 1/4).
 pub const DEFAULT_LOG_INV_RATE: usize = 2;
 
@@ -30,16 +31,19 @@ pub struct AggregateOptions {
     pub log_inv_rate: usize,
     /// Instruction set for every kernel; the proof bytes do not depend on it.
     pub isa: Isa,
+    /// The soundness target the number of FRI queries is chosen for.
+    pub security: SecurityLevel,
 }
 
 impl AggregateOptions {
-    /// Prod configuration, rate 1/4, the process-wide instruction set (`MULTISIG_ISA` or the
+    /// `config`, rate 1/4, conjectured security, the process-wide instruction set (`MULTISIG_ISA` or the
     /// best available; scalar if that variable is invalid).
     pub fn new(config: Config) -> Self {
         AggregateOptions {
             config,
             log_inv_rate: DEFAULT_LOG_INV_RATE,
             isa: Isa::selected().unwrap_or_else(|_| Isa::scalar()),
+            security: SecurityLevel::default(),
         }
     }
 }
@@ -149,6 +153,7 @@ pub enum VerifyError {
 pub struct AggregateProof {
     config: Config,
     log_inv_rate: usize,
+    security: SecurityLevel,
     num_signatures: usize,
     stark: Vec<u8>,
 }
@@ -164,6 +169,11 @@ impl AggregateProof {
         self.log_inv_rate
     }
 
+    /// The soundness target the proof's parameters were chosen for.
+    pub fn security(&self) -> SecurityLevel {
+        self.security
+    }
+
     /// Number of signatures covered.
     pub fn num_signatures(&self) -> usize {
         self.num_signatures
@@ -176,6 +186,7 @@ impl AggregateProof {
         out.extend_from_slice(&PROOF_VERSION.to_le_bytes());
         out.push(config_tag(self.config));
         out.push(self.log_inv_rate as u8);
+        out.push(self.security.tag());
         out.extend_from_slice(&(self.num_signatures as u32).to_le_bytes());
         out.extend_from_slice(&self.stark);
         out
@@ -204,13 +215,16 @@ impl AggregateProof {
         if !lean_prover::params::LOG_INV_RATE_RANGE.contains(&log_inv_rate) {
             return Err(VerifyError::BadLogInvRate(log_inv_rate));
         }
-        let n = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize;
+        let security = SecurityLevel::from_tag(bytes[8])
+            .ok_or(VerifyError::Header("unknown security level"))?;
+        let n = u32::from_le_bytes([bytes[9], bytes[10], bytes[11], bytes[12]]) as usize;
         if n == 0 {
             return Err(VerifyError::Header("zero signatures"));
         }
         Ok(AggregateProof {
             config,
             log_inv_rate,
+            security,
             num_signatures: n,
             stark: bytes[HEADER_LEN..].to_vec(),
         })
@@ -227,6 +241,29 @@ fn config_tag(config: Config) -> u8 {
 /// The largest number of signatures one proof can cover at `log_inv_rate` in `config`.
 pub fn max_signatures(config: Config, log_inv_rate: usize) -> usize {
     statement::max_signatures(config, log_inv_rate)
+}
+
+/// The STARK parameters and the conjectured and provable security of an aggregate of `n`
+/// signatures (the parameters depend only on the configuration, `n`, the rate and the
+/// level, never on the keys or the message).
+pub fn security(
+    config: Config,
+    n: usize,
+    log_inv_rate: usize,
+    level: SecurityLevel,
+) -> (lean_prover::StarkParams, lean_prover::SecurityReport) {
+    let keys = vec![
+        PublicKey {
+            root: [xmss::F::ZERO; 8],
+            parameter: [xmss::F::ZERO; 5],
+        };
+        n
+    ];
+    let mut st = Statement::new(config, &[0; 32], 0, &keys);
+    st.security = level;
+    let params = st.params(log_inv_rate);
+    let report = params.security(&st.security_shape());
+    (params, report)
 }
 
 /// Aggregates `signatures[i]` by `public_keys[i]` on `message` and `slot`.
@@ -299,12 +336,14 @@ pub fn aggregate_with_children(
             return Err(AggregateError::InvalidSignature { index, source });
         }
     }
-    let st = Statement::new(config, message, slot, public_keys);
+    let mut st = Statement::new(config, message, slot, public_keys);
+    st.security = options.security;
     let witness = statement::Witness::generate(&st, options.isa, signatures);
     let stark = witness.prove(&st, options.log_inv_rate, options.isa, false)?;
     Ok(AggregateProof {
         config,
         log_inv_rate: options.log_inv_rate,
+        security: options.security,
         num_signatures: public_keys.len(),
         stark,
     })
@@ -351,7 +390,8 @@ pub fn verify(
             max,
         });
     }
-    let st = Statement::new(config, message, slot, public_keys);
+    let mut st = Statement::new(config, message, slot, public_keys);
+    st.security = proof.security;
     st.verify(proof.log_inv_rate, &proof.stark)?;
     Ok(())
 }

@@ -58,11 +58,30 @@ use backend::poseidon::constants::{
 };
 use backend::poseidon::{poseidon1_permute_16, poseidon1_permute_24};
 use lean_prover::{Air, AirBuilder, AirError, BusId, Col, Expr};
+use rayon::prelude::*;
 
 /// Bus on which the width-16 table receives `(input[16], output[16])` tuples.
 pub const POSEIDON1_16_BUS: BusId = BusId(0x10);
 /// Bus on which the width-24 table receives `(input[24], output[24])` tuples.
 pub const POSEIDON1_24_BUS: BusId = BusId(0x18);
+/// Bus on which the width-16 compression table receives `(input[16], compress[8])` tuples,
+/// `compress[m] = Poseidon1_16(input)[m] + input[m]` (the devnet4 chain step).
+pub const POSEIDON1_16_COMPRESS_BUS: BusId = BusId(0x11);
+
+/// What a permutation table outputs on its bus.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum OutputMode {
+    /// The whole output state `Poseidon1_t(input)`.
+    Permutation,
+    /// The first `len` cells of `Poseidon1_t(input) + input` (feed-forward compression),
+    /// received on the given bus.
+    Compress {
+        /// Number of output cells.
+        len: usize,
+        /// The bus the table receives on.
+        bus: BusId,
+    },
+}
 
 /// Maximum constraint degree of the permutation tables.
 pub const POSEIDON_TABLE_DEGREE: usize = 3;
@@ -143,8 +162,8 @@ pub struct Poseidon1Columns<const T: usize> {
     /// Per round: the stored S-box input columns (`t` for a stored full round, 1 for a
     /// partial round, none for round 0).
     pub sbox: Vec<Vec<Col>>,
-    /// Output state.
-    pub output: [Col; T],
+    /// Output cells: the output state, or the compression output (`len` cells).
+    pub output: Vec<Col>,
     /// Multiplicity of the bus receive.
     pub mult: Col,
     /// Number of columns.
@@ -187,6 +206,7 @@ impl Affine {
 /// A Poseidon1 permutation table: its AIR and column layout.
 pub struct Poseidon1Table<const T: usize> {
     spec: Poseidon1Spec<T>,
+    mode: OutputMode,
     air: Air,
     cols: Poseidon1Columns<T>,
 }
@@ -198,7 +218,28 @@ impl<const T: usize> Poseidon1Table<T> {
     /// An [`AirError`] if `lean_prover` refuses the description (it does not for the two
     /// devnet4 instances).
     pub fn new(spec: Poseidon1Spec<T>) -> Result<Self, AirError> {
-        let b = AirBuilder::new(spec.name);
+        Self::with_output(spec, OutputMode::Permutation)
+    }
+
+    /// Builds the AIR of `spec` with the given output mode: in compression mode the output
+    /// columns hold `Poseidon1_t(input)[m] + input[m]` for `m < len` and the others are
+    /// neither stored nor constrained.
+    ///
+    /// # Errors
+    /// An [`AirError`] if `lean_prover` refuses the description.
+    ///
+    /// # Panics
+    /// If a compression length is 0 or above `T`.
+    pub fn with_output(spec: Poseidon1Spec<T>, mode: OutputMode) -> Result<Self, AirError> {
+        let (name, out_len, bus) = match mode {
+            OutputMode::Permutation => (spec.name.to_string(), T, spec.bus),
+            OutputMode::Compress { len, bus } => {
+                assert!((1..=T).contains(&len), "compression length {len}");
+                (format!("{}_compress{len}", spec.name), len, bus)
+            }
+        };
+        let feed_forward = matches!(mode, OutputMode::Compress { .. });
+        let b = AirBuilder::new(&name);
         let input: [Col; T] = core::array::from_fn(|i| b.column(&format!("in{i}")));
         let sbox: Vec<Vec<Col>> = (0..spec.rounds())
             .map(|r| {
@@ -211,7 +252,7 @@ impl<const T: usize> Poseidon1Table<T> {
                 }
             })
             .collect();
-        let output: [Col; T] = core::array::from_fn(|i| b.column(&format!("out{i}")));
+        let output: Vec<Col> = (0..out_len).map(|i| b.column(&format!("out{i}"))).collect();
         let mult = b.column("mult");
 
         // State: affine combinations of `terms`.
@@ -258,17 +299,24 @@ impl<const T: usize> Poseidon1Table<T> {
                 })
                 .collect();
         }
-        for (&o, s) in output.iter().zip(&state) {
-            b.assert_zero(b.main(o) - s.to_expr(&b, &terms));
+        for ((&o, s), &i) in output.iter().zip(&state).zip(&input) {
+            let value = s.to_expr(&b, &terms);
+            let value = if feed_forward {
+                value + b.main(i)
+            } else {
+                value
+            };
+            b.assert_zero(b.main(o) - value);
         }
         let tuple: Vec<Expr<'_>> = input.iter().chain(&output).map(|&c| b.main(c)).collect();
-        b.receive(spec.bus, &tuple, b.main(mult));
+        b.receive(bus, &tuple, b.main(mult));
 
-        let width = 2 * T + 1 + sbox.iter().map(Vec::len).sum::<usize>();
+        let width = T + out_len + 1 + sbox.iter().map(Vec::len).sum::<usize>();
         let air = b.build(POSEIDON_TABLE_DEGREE)?;
         debug_assert_eq!(air.width(), width);
         Ok(Poseidon1Table {
             spec,
+            mode,
             air,
             cols: Poseidon1Columns {
                 input,
@@ -322,14 +370,18 @@ impl<const T: usize> Poseidon1Table<T> {
             }
             state = self.spec.apply_mds(&state);
         }
-        let mut reference = *input;
-        (self.spec.permute)(&mut reference);
-        assert_eq!(
-            state, reference,
-            "round-by-round trace disagrees with the reference"
-        );
-        for (col, &x) in self.cols.output.iter().zip(&reference) {
-            row[col.0] = x;
+        if cfg!(debug_assertions) {
+            let mut reference = *input;
+            (self.spec.permute)(&mut reference);
+            assert_eq!(
+                state, reference,
+                "round-by-round trace disagrees with the reference"
+            );
+        }
+        let reference = state;
+        let feed_forward = matches!(self.mode, OutputMode::Compress { .. });
+        for ((col, &x), &i) in self.cols.output.iter().zip(&reference).zip(input) {
+            row[col.0] = if feed_forward { x + i } else { x };
         }
         row[self.cols.mult.0] = mult;
     }
@@ -341,20 +393,15 @@ impl<const T: usize> Poseidon1Table<T> {
         let height = requests.len().next_power_of_two().max(MIN_HEIGHT);
         let w = self.cols.width;
         let mut trace = vec![KoalaBear::ZERO; height * w];
-        let mut padding: Option<Vec<KoalaBear>> = None;
-        for (i, row) in trace.chunks_exact_mut(w).enumerate() {
-            match requests.get(i) {
+        let mut pad = vec![KoalaBear::ZERO; w];
+        self.fill_row(&[KoalaBear::ZERO; T], KoalaBear::ZERO, &mut pad);
+        trace
+            .par_chunks_exact_mut(w)
+            .enumerate()
+            .for_each(|(i, row)| match requests.get(i) {
                 Some((input, m)) => self.fill_row(input, KoalaBear::new(*m), row),
-                None => {
-                    let pad = padding.get_or_insert_with(|| {
-                        let mut p = vec![KoalaBear::ZERO; w];
-                        self.fill_row(&[KoalaBear::ZERO; T], KoalaBear::ZERO, &mut p);
-                        p
-                    });
-                    row.copy_from_slice(pad);
-                }
-            }
-        }
+                None => row.copy_from_slice(&pad),
+            });
         trace
     }
 
@@ -364,9 +411,14 @@ impl<const T: usize> Poseidon1Table<T> {
         self.trace(&requests)
     }
 
-    /// The output state stored in `row`.
-    pub fn row_output(&self, row: &[KoalaBear]) -> [KoalaBear; T] {
-        core::array::from_fn(|i| row[self.cols.output[i].0])
+    /// The output cells stored in `row` (the state, or the compression output).
+    pub fn row_output(&self, row: &[KoalaBear]) -> Vec<KoalaBear> {
+        self.cols.output.iter().map(|c| row[c.0]).collect()
+    }
+
+    /// The output mode.
+    pub fn mode(&self) -> OutputMode {
+        self.mode
     }
 }
 
@@ -376,6 +428,22 @@ impl<const T: usize> Poseidon1Table<T> {
 /// Never for the built-in parameters (the AIR is within `lean_prover`'s limits).
 pub fn poseidon1_16_table() -> Poseidon1Table<16> {
     Poseidon1Table::new(POSEIDON1_16).expect("Poseidon1-16 AIR")
+}
+
+/// The width-16 compression table of the chain steps: `(input[16], compress[8])` on
+/// [`POSEIDON1_16_COMPRESS_BUS`].
+///
+/// # Panics
+/// Never for the built-in parameters.
+pub fn poseidon1_16_compress_table() -> Poseidon1Table<16> {
+    Poseidon1Table::with_output(
+        POSEIDON1_16,
+        OutputMode::Compress {
+            len: 8,
+            bus: POSEIDON1_16_COMPRESS_BUS,
+        },
+    )
+    .expect("Poseidon1-16 compression AIR")
 }
 
 /// The width-24 table.

@@ -1,43 +1,1148 @@
-//! The aggregation statement: the tables of `docs/air.md`, their public values and public
-//! key list, witness generation, proving and verification.
+//! The aggregation statement (`docs/air.md`): its six tables, their public values and the
+//! public key list, witness generation on the dispatched kernels, proving and verification.
+//!
+//! | table | rows | what a row is |
+//! |---|---|---|
+//! | `signature` | `N` (padded) | one signature: message hash, digits, sponge leaf, Merkle walk |
+//! | `chain` | `N V` | one hash chain, positions `0..=7` |
+//! | `poseidon1_16_compress8` | `N (7V - T*)` | one chain step (`compress_16`) |
+//! | `poseidon1_24` | `N (1 + R + h)` | one width-24 permutation |
+//! | `range127`, `range64` | 128, 64 | the values `0..127` / `0..64` |
+//!
+//! The verifier's own contributions: the public values of the signature table (message,
+//! tweaks, slot bits) and of the chain table (`E0`), and the public lookup list of the keys
+//! `(j, root_j, parameter_j)`, each sent once on [`KEY_BUS`].
 
-use backend::Isa;
+use crate::poseidon_table::{
+    POSEIDON1_16_COMPRESS_BUS, POSEIDON1_24_BUS, Poseidon1Table, poseidon1_16_compress_table,
+    poseidon1_24_table,
+};
+use backend::poseidon::{
+    REPLACEMENT_SPONGE_CAPACITY, REPLACEMENT_SPONGE_RATE, compress_16_batch, poseidon1_24_batch,
+};
+use backend::{Isa, KoalaBear as F};
+use lean_prover::{
+    Air, AirBuilder, BusId, Col, Direction, Expr, ProverOptions, PublicLookup, SecurityShape,
+    SecurityTarget, StarkParams, TableInstance, TableWitness,
+};
+use rayon::prelude::*;
+use std::sync::OnceLock;
+use xmss::encoding::{chain_tweak, message_hash_input, message_to_fes, message_tweak, tree_tweak};
+use xmss::params::{BASE, DIGITS_PER_FE, HASH_LEN, PARAMETER_LEN, Q, RAND_LEN};
 use xmss::{Config, PublicKey, Signature};
 
-/// The public statement: configuration, message, slot and ordered keys.
-pub struct Statement {
-    pub(crate) config: Config,
+/// Bus of the key list: `(j, root[8], parameter[5])`, sent by the verifier.
+pub const KEY_BUS: BusId = BusId(0x20);
+/// Bus linking a signature's chains to the chain table:
+/// `(j, i, x_i, parameter[5], end_i[8], tw1_i[7])`.
+pub const CHAIN_BUS: BusId = BusId(0x21);
+/// Range check `0..127` (message-hash remainders).
+pub const RANGE127_BUS: BusId = BusId(0x22);
+/// Range check `0..64` (pairs of unused base-8 digits).
+pub const RANGE64_BUS: BusId = BusId(0x23);
+
+/// Largest constraint degree of the statement's own tables.
+const DEGREE: usize = 3;
+/// Number of chain positions (`BASE`), and the steps `k = 1..=7`.
+const POSITIONS: usize = BASE;
+const STEPS: usize = BASE - 1;
+/// Smallest table height.
+const MIN_HEIGHT: usize = 1 << lean_prover::layout::MIN_LOG_HEIGHT;
+
+/// The sizes of one configuration.
+#[derive(Copy, Clone, Debug)]
+pub struct Dims {
+    /// Chains `V`.
+    pub v: usize,
+    /// Tree depth `h`.
+    pub h: usize,
+    /// Target sum `T*`.
+    pub target_sum: usize,
+    /// Message-hash elements whose digits are used, `ceil(V / 8)`.
+    pub n_a: usize,
+    /// Sponge permutations per leaf, `ceil((7 + 8V) / 15)`.
+    pub sponge_chunks: usize,
 }
 
+impl Dims {
+    /// The sizes of `config`.
+    pub fn of(config: Config) -> Dims {
+        Dims {
+            v: config.num_chains(),
+            h: config.log_lifetime(),
+            target_sum: config.target_sum(),
+            n_a: config.message_hash_fes(),
+            sponge_chunks: config.leaf_input_len().div_ceil(REPLACEMENT_SPONGE_RATE),
+        }
+    }
+
+    /// Width-16 compressions (chain steps) per signature: `7V - T*`.
+    pub fn p16_per_signature(&self) -> usize {
+        STEPS * self.v - self.target_sum
+    }
+
+    /// Width-24 permutations per signature: message hash, sponge, Merkle levels.
+    pub fn p24_per_signature(&self) -> usize {
+        1 + self.sponge_chunks + self.h
+    }
+
+    /// `log2` table heights for `n` signatures, in statement order.
+    pub fn log_heights(&self, n: usize) -> [usize; 6] {
+        let lg = |rows: usize| rows.next_power_of_two().max(MIN_HEIGHT).trailing_zeros() as usize;
+        [
+            lg(n),
+            lg(n * self.v),
+            lg(n * self.p16_per_signature()),
+            lg(n * self.p24_per_signature()),
+            7,
+            6,
+        ]
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signature table.
+
+/// Column layout of the signature table.
+#[derive(Clone, Debug)]
+pub struct SignatureColumns {
+    /// 1 on the rows `0..N`, 0 on padding.
+    pub active: Col,
+    /// Signature index (row index).
+    pub j: Col,
+    /// The key's public parameter.
+    pub parameter: [Col; PARAMETER_LEN],
+    /// The signature's randomness.
+    pub rho: [Col; RAND_LEN],
+    /// Output of the message-hash permutation.
+    pub msg_out: [Col; 24],
+    /// Remainders `A_a mod 127`.
+    pub rem: Vec<Col>,
+    /// Base-8 digits, `8 n_A` of them (the first `V` are the codeword).
+    pub digits: Vec<Col>,
+    /// Chain ends (position 7), one digest per chain.
+    pub ends: Vec<[Col; HASH_LEN]>,
+    /// Sponge permutation outputs, one state per chunk.
+    pub sponge_out: Vec<[Col; 24]>,
+    /// Merkle co-path.
+    pub siblings: Vec<[Col; HASH_LEN]>,
+    /// Merkle permutation outputs, one state per level.
+    pub tree_out: Vec<[Col; 24]>,
+    /// Number of columns.
+    pub width: usize,
+}
+
+/// Offsets of the signature table's public values.
+#[derive(Copy, Clone, Debug)]
+struct SigPublics {
+    tw_msg: usize,
+    tw_leaf: usize,
+    bits: usize,
+    tw_tree: usize,
+    tw1: usize,
+    len: usize,
+}
+
+impl SigPublics {
+    fn of(d: &Dims) -> SigPublics {
+        let tw_msg = 9;
+        let tw_leaf = tw_msg + 2;
+        let bits = tw_leaf + 2;
+        let tw_tree = bits + d.h;
+        let tw1 = tw_tree + 2 * d.h;
+        SigPublics {
+            tw_msg,
+            tw_leaf,
+            bits,
+            tw_tree,
+            tw1,
+            len: tw1 + STEPS * d.v,
+        }
+    }
+}
+
+/// The signature table: one row per signature (see `docs/air.md`, section 3).
+pub struct SignatureTable {
+    air: Air,
+    cols: SignatureColumns,
+}
+
+fn cols<const K: usize>(b: &AirBuilder, name: &str) -> [Col; K] {
+    core::array::from_fn(|i| b.column(&format!("{name}{i}")))
+}
+
+impl SignatureTable {
+    fn new(config: Config) -> SignatureTable {
+        let d = Dims::of(config);
+        let b = AirBuilder::new(&format!("signature_{}", config.name()));
+        let active = b.column("active");
+        let j = b.column("j");
+        let parameter: [Col; PARAMETER_LEN] = cols(&b, "parameter");
+        let rho: [Col; RAND_LEN] = cols(&b, "rho");
+        let msg_out: [Col; 24] = cols(&b, "msg_out");
+        let rem = b.columns("rem", d.n_a);
+        let digits = b.columns("digit", DIGITS_PER_FE * d.n_a);
+        let ends: Vec<[Col; HASH_LEN]> = (0..d.v).map(|i| cols(&b, &format!("end{i}_"))).collect();
+        let sponge_out: Vec<[Col; 24]> = (0..d.sponge_chunks)
+            .map(|c| cols(&b, &format!("sponge{c}_")))
+            .collect();
+        let siblings: Vec<[Col; HASH_LEN]> =
+            (0..d.h).map(|l| cols(&b, &format!("sib{l}_"))).collect();
+        let tree_out: Vec<[Col; 24]> = (0..d.h).map(|l| cols(&b, &format!("tree{l}_"))).collect();
+
+        // Public values, in the order of `SigPublics`.
+        let pv: Vec<Expr<'_>> = (0..SigPublics::of(&d).len)
+            .map(|_| b.public_value())
+            .collect();
+        let lay = SigPublics::of(&d);
+        let m = |c: Col| b.main(c);
+        let act = m(active);
+        let zero = b.constant(F::ZERO);
+        let p: Vec<Expr<'_>> = parameter.iter().map(|&c| m(c)).collect();
+
+        // Row bookkeeping: active is a boolean prefix, j counts rows from 0.
+        b.assert_zero(act * (act - F::ONE));
+        b.when_first_row(m(j));
+        b.when_transition(b.next(j) - m(j) - F::ONE);
+        b.when_transition(b.next(active) * (act - F::ONE));
+
+        // Message hash: P24 on [M | P | TW_msg | rho | 0].
+        let mut msg_in: Vec<Expr<'_>> = pv[..9].to_vec();
+        msg_in.extend(&p);
+        msg_in.extend(&pv[lay.tw_msg..lay.tw_msg + 2]);
+        msg_in.extend(rho.iter().map(|&c| m(c)));
+        msg_in.push(zero);
+        let mut tuple = msg_in.clone();
+        tuple.extend(msg_out.iter().map(|&c| m(c)));
+        b.send(POSEIDON1_24_BUS, &tuple, act);
+
+        // Abort rule and digits: A_a = y_a + in_a = r_a + 127 sum_k 8^k x_{8a+k}.
+        for a in 0..d.n_a {
+            let mut digits_value = zero;
+            let mut pow = F::ONE;
+            for k in 0..DIGITS_PER_FE {
+                digits_value = digits_value + m(digits[DIGITS_PER_FE * a + k]) * pow;
+                pow *= F::new(BASE as u32);
+            }
+            let a_value = m(msg_out[a]) + msg_in[a];
+            b.assert_zero(act * (a_value - m(rem[a]) - digits_value * F::new(Q)));
+            b.send(RANGE127_BUS, &[m(rem[a])], act);
+        }
+        // Digits beyond V: range-checked in pairs (the first V are checked by the chains).
+        for c in (d.v..DIGITS_PER_FE * d.n_a).step_by(2) {
+            let pair = m(digits[c]) + m(digits[c + 1]) * F::new(BASE as u32);
+            b.send(RANGE64_BUS, &[pair], act);
+        }
+        // Target sum.
+        let mut sum = zero;
+        for &x in &digits[..d.v] {
+            sum = sum + m(x);
+        }
+        b.assert_zero(act * (sum - F::new(d.target_sum as u32)));
+
+        // Chains: (j, i, x_i, P, end_i, tw1_i[1..=7]).
+        for i in 0..d.v {
+            let mut t = vec![m(j), b.constant(F::new(i as u32)), m(digits[i])];
+            t.extend(&p);
+            t.extend(ends[i].iter().map(|&c| m(c)));
+            t.extend(&pv[lay.tw1 + STEPS * i..lay.tw1 + STEPS * (i + 1)]);
+            b.send(CHAIN_BUS, &t, act);
+        }
+
+        // Leaf sponge: capacity C, rate cells [P | TW_leaf | ends | 0 ...].
+        let capacity = config.sponge_domain_separator();
+        let cell = |g: usize| -> Expr<'_> {
+            if g < PARAMETER_LEN {
+                p[g]
+            } else if g < PARAMETER_LEN + 2 {
+                pv[lay.tw_leaf + g - PARAMETER_LEN]
+            } else if g < config.leaf_input_len() {
+                let e = g - PARAMETER_LEN - 2;
+                m(ends[e / HASH_LEN][e % HASH_LEN])
+            } else {
+                zero
+            }
+        };
+        for c in 0..d.sponge_chunks {
+            let mut t: Vec<Expr<'_>> = if c == 0 {
+                capacity.iter().map(|&x| b.constant(x)).collect()
+            } else {
+                sponge_out[c - 1][..REPLACEMENT_SPONGE_CAPACITY]
+                    .iter()
+                    .map(|&x| m(x))
+                    .collect()
+            };
+            t.extend((0..REPLACEMENT_SPONGE_RATE).map(|k| cell(REPLACEMENT_SPONGE_RATE * c + k)));
+            t.extend(sponge_out[c].iter().map(|&x| m(x)));
+            b.send(POSEIDON1_24_BUS, &t, act);
+        }
+        let leaf_start = REPLACEMENT_SPONGE_CAPACITY;
+        let mut node: Vec<Expr<'_>> = sponge_out[d.sponge_chunks - 1]
+            [leaf_start..leaf_start + HASH_LEN]
+            .iter()
+            .map(|&x| m(x))
+            .collect();
+
+        // Merkle walk: the slot's bit of level l (public) orders (node, sibling).
+        for l in 0..d.h {
+            let bit = pv[lay.bits + l];
+            let sib: Vec<Expr<'_>> = siblings[l].iter().map(|&x| m(x)).collect();
+            let mut input: Vec<Expr<'_>> = p.clone();
+            input.extend(&pv[lay.tw_tree + 2 * l..lay.tw_tree + 2 * l + 2]);
+            input.extend((0..HASH_LEN).map(|k| node[k] + bit * (sib[k] - node[k])));
+            input.extend((0..HASH_LEN).map(|k| sib[k] + bit * (node[k] - sib[k])));
+            input.push(zero);
+            let mut t = input.clone();
+            t.extend(tree_out[l].iter().map(|&x| m(x)));
+            b.send(POSEIDON1_24_BUS, &t, act);
+            node = (0..HASH_LEN)
+                .map(|k| m(tree_out[l][k]) + input[k])
+                .collect();
+        }
+
+        // The root and parameter are key j's.
+        let mut key = vec![m(j)];
+        key.extend(&node);
+        key.extend(&p);
+        b.receive(KEY_BUS, &key, act);
+
+        let air = b
+            .build(DEGREE)
+            .expect("signature AIR within lean_prover limits");
+        let width = air.width();
+        SignatureTable {
+            air,
+            cols: SignatureColumns {
+                active,
+                j,
+                parameter,
+                rho,
+                msg_out,
+                rem,
+                digits,
+                ends,
+                sponge_out,
+                siblings,
+                tree_out,
+                width,
+            },
+        }
+    }
+
+    /// The AIR.
+    pub fn air(&self) -> &Air {
+        &self.air
+    }
+
+    /// The column layout.
+    pub fn columns(&self) -> &SignatureColumns {
+        &self.cols
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chain table.
+
+/// Column layout of the chain table.
+#[derive(Clone, Debug)]
+pub struct ChainColumns {
+    /// 1 for a chain of a signature, 0 on padding.
+    pub active: Col,
+    /// Signature index.
+    pub j: Col,
+    /// Chain index.
+    pub i: Col,
+    /// Thermometer flags `f_k = [k > x]`, `k = 1..=7` (so `x = 7 - sum f`).
+    pub step: [Col; STEPS],
+    /// The key's parameter.
+    pub parameter: [Col; PARAMETER_LEN],
+    /// High tweak element of step `k` (checked against the verifier's values via the bus).
+    pub tw1: [Col; STEPS],
+    /// The chain value at positions `0..=7` (positions up to `x` hold the signature's value).
+    pub value: [[Col; HASH_LEN]; POSITIONS],
+    /// Number of columns.
+    pub width: usize,
+}
+
+/// The chain table: one row per hash chain (see `docs/air.md`, section 4).
+pub struct ChainTable {
+    air: Air,
+    cols: ChainColumns,
+}
+
+impl ChainTable {
+    fn new() -> ChainTable {
+        let b = AirBuilder::new("chain");
+        let active = b.column("active");
+        let j = b.column("j");
+        let i = b.column("i");
+        let step: [Col; STEPS] = cols(&b, "step");
+        let parameter: [Col; PARAMETER_LEN] = cols(&b, "parameter");
+        let tw1: [Col; STEPS] = cols(&b, "tw1_");
+        let value: [[Col; HASH_LEN]; POSITIONS] =
+            core::array::from_fn(|k| cols(&b, &format!("value{k}_")));
+        let e0 = b.public_value();
+        let m = |c: Col| b.main(c);
+        let act = m(active);
+        let zero = b.constant(F::ZERO);
+
+        b.assert_zero(act * (act - F::ONE));
+        for k in 0..STEPS {
+            let f = m(step[k]);
+            b.assert_zero(f * (f - F::ONE));
+            if k + 1 < STEPS {
+                b.assert_zero(f * (m(step[k + 1]) - F::ONE));
+            }
+        }
+        b.assert_zero(m(step[STEPS - 1]) * (act - F::ONE));
+        let mut x = b.constant(F::new(STEPS as u32));
+        for &f in &step {
+            x = x - m(f);
+        }
+        for k in 1..POSITIONS {
+            let f = m(step[k - 1]);
+            // Without a step the value is carried over.
+            for c in 0..HASH_LEN {
+                b.assert_zero((f - F::ONE) * (m(value[k][c]) - m(value[k - 1][c])));
+            }
+            // With a step: value_k = compress_16([value_{k-1} | P | tw0 tw1 | 0]).
+            let tw0 = e0 + m(i) * F::new(1 << 16) + b.constant(F::new((k as u32) << 8));
+            let mut t: Vec<Expr<'_>> = value[k - 1].iter().map(|&c| m(c)).collect();
+            t.extend(parameter.iter().map(|&c| m(c)));
+            t.push(tw0);
+            t.push(m(tw1[k - 1]));
+            t.push(zero);
+            t.extend(value[k].iter().map(|&c| m(c)));
+            b.send(POSEIDON1_16_COMPRESS_BUS, &t, f);
+        }
+        let mut t = vec![m(j), m(i), x];
+        t.extend(parameter.iter().map(|&c| m(c)));
+        t.extend(value[POSITIONS - 1].iter().map(|&c| m(c)));
+        t.extend(tw1.iter().map(|&c| m(c)));
+        b.receive(CHAIN_BUS, &t, act);
+
+        let air = b
+            .build(DEGREE)
+            .expect("chain AIR within lean_prover limits");
+        let width = air.width();
+        ChainTable {
+            air,
+            cols: ChainColumns {
+                active,
+                j,
+                i,
+                step,
+                parameter,
+                tw1,
+                value,
+                width,
+            },
+        }
+    }
+
+    /// The AIR.
+    pub fn air(&self) -> &Air {
+        &self.air
+    }
+
+    /// The column layout.
+    pub fn columns(&self) -> &ChainColumns {
+        &self.cols
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Range tables.
+
+/// A range table: rows `v = 0..2^k`, receiving `(v)` with multiplicity `mult`; with
+/// `exclude_last` the last value's multiplicity is forced to 0 (range `0..2^k - 1`).
+pub struct RangeTable {
+    air: Air,
+    log_height: usize,
+}
+
+impl RangeTable {
+    fn new(name: &str, bus: BusId, log_height: usize, exclude_last: bool) -> RangeTable {
+        let b = AirBuilder::new(name);
+        let v = b.column("v");
+        let mult = b.column("mult");
+        b.when_first_row(b.main(v));
+        b.when_transition(b.next(v) - b.main(v) - F::ONE);
+        if exclude_last {
+            b.when_last_row(b.main(mult));
+        }
+        b.receive(bus, &[b.main(v)], b.main(mult));
+        RangeTable {
+            air: b.build(DEGREE).expect("range AIR"),
+            log_height,
+        }
+    }
+
+    /// The AIR.
+    pub fn air(&self) -> &Air {
+        &self.air
+    }
+
+    /// The trace for per-value multiplicities `counts` (length `2^log_height`).
+    fn trace(&self, counts: &[u32]) -> Vec<F> {
+        debug_assert_eq!(counts.len(), 1 << self.log_height);
+        counts
+            .iter()
+            .enumerate()
+            .flat_map(|(v, &c)| [F::new(v as u32), F::new(c)])
+            .collect()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// All tables of one configuration.
+
+/// The six tables of one configuration (built once per process).
+pub struct Tables {
+    /// One row per signature.
+    pub signature: SignatureTable,
+    /// One row per chain.
+    pub chain: ChainTable,
+    /// Chain steps.
+    pub p16: Poseidon1Table<16>,
+    /// Width-24 permutations.
+    pub p24: Poseidon1Table<24>,
+    /// `0..127`.
+    pub range127: RangeTable,
+    /// `0..64`.
+    pub range64: RangeTable,
+}
+
+impl Tables {
+    /// The tables of `config` (cached).
+    pub fn get(config: Config) -> &'static Tables {
+        static PROD: OnceLock<Tables> = OnceLock::new();
+        static TEST: OnceLock<Tables> = OnceLock::new();
+        let cell = match config {
+            Config::Prod => &PROD,
+            Config::Test => &TEST,
+        };
+        cell.get_or_init(|| Tables {
+            signature: SignatureTable::new(config),
+            chain: ChainTable::new(),
+            p16: poseidon1_16_compress_table(),
+            p24: poseidon1_24_table(),
+            range127: RangeTable::new("range127", RANGE127_BUS, 7, true),
+            range64: RangeTable::new("range64", RANGE64_BUS, 6, false),
+        })
+    }
+
+    /// The AIRs in statement order.
+    pub fn airs(&self) -> [&Air; 6] {
+        [
+            self.signature.air(),
+            self.chain.air(),
+            self.p16.air(),
+            self.p24.air(),
+            self.range127.air(),
+            self.range64.air(),
+        ]
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statement, parameters, limits.
+
+/// The public statement: configuration, message, slot and the ordered keys, with everything
+/// the verifier derives from them.
+pub struct Statement {
+    /// The configuration.
+    pub config: Config,
+    /// The slot (epoch).
+    pub slot: u32,
+    /// Number of signatures.
+    pub n: usize,
+    /// The message as 9 field elements.
+    pub message_fes: [F; 9],
+    /// Public values of the signature table.
+    pub signature_publics: Vec<F>,
+    /// Public values of the chain table (`E0 = slot * 2^24 mod p`).
+    pub chain_publics: Vec<F>,
+    /// The key list `(j, root, parameter)`, 14 values per key.
+    pub key_tuples: Vec<F>,
+    /// Multiplicity 1 per key.
+    pub key_mults: Vec<F>,
+    /// The soundness target the parameters are chosen for.
+    pub security: SecurityLevel,
+}
+
+/// Values per key tuple.
+const KEY_TUPLE_LEN: usize = 1 + HASH_LEN + PARAMETER_LEN;
+
 impl Statement {
-    /// The statement for `keys` signing `message` at `slot`.
+    /// The statement for `keys` signing `message` at `slot` (the slot must be below the
+    /// lifetime: callers check it).
     pub fn new(config: Config, message: &[u8; 32], slot: u32, keys: &[PublicKey]) -> Statement {
-        let _ = (message, slot, keys);
-        Statement { config }
+        let d = Dims::of(config);
+        let lay = SigPublics::of(&d);
+        let message_fes = message_to_fes(message);
+        let mut pv = vec![F::ZERO; lay.len];
+        pv[..9].copy_from_slice(&message_fes);
+        pv[lay.tw_msg..lay.tw_msg + 2].copy_from_slice(&message_tweak(slot));
+        pv[lay.tw_leaf..lay.tw_leaf + 2].copy_from_slice(&tree_tweak(0, slot));
+        for l in 0..d.h {
+            pv[lay.bits + l] = F::new((slot >> l) & 1);
+            let tw = tree_tweak((l + 1) as u8, ((slot as u64) >> (l + 1)) as u32);
+            pv[lay.tw_tree + 2 * l..lay.tw_tree + 2 * l + 2].copy_from_slice(&tw);
+        }
+        for i in 0..d.v {
+            for k in 1..POSITIONS {
+                pv[lay.tw1 + STEPS * i + k - 1] = chain_tweak(slot, i as u8, k as u8)[1];
+            }
+        }
+        let e0 = F::new(((slot as u64) << 24).rem_euclid(F::ORDER as u64) as u32);
+        let mut key_tuples = Vec::with_capacity(keys.len() * KEY_TUPLE_LEN);
+        for (j, k) in keys.iter().enumerate() {
+            key_tuples.push(F::new(j as u32));
+            key_tuples.extend_from_slice(&k.root);
+            key_tuples.extend_from_slice(&k.parameter);
+        }
+        Statement {
+            config,
+            slot,
+            n: keys.len(),
+            message_fes,
+            signature_publics: pv,
+            chain_publics: vec![e0],
+            key_tuples,
+            key_mults: vec![F::ONE; keys.len()],
+            security: SecurityLevel::default(),
+        }
+    }
+
+    fn lookups(&self) -> [PublicLookup<'_>; 1] {
+        [PublicLookup {
+            bus: KEY_BUS,
+            direction: Direction::Send,
+            tuple_len: KEY_TUPLE_LEN,
+            values: &self.key_tuples,
+            multiplicities: &self.key_mults,
+        }]
+    }
+
+    fn publics(&self) -> [&[F]; 6] {
+        [
+            &self.signature_publics,
+            &self.chain_publics,
+            &[],
+            &[],
+            &[],
+            &[],
+        ]
+    }
+
+    /// The verifier's view of the tables.
+    pub fn instances(&self) -> Vec<TableInstance<'_>> {
+        let tables = Tables::get(self.config);
+        let logs = Dims::of(self.config).log_heights(self.n);
+        tables
+            .airs()
+            .into_iter()
+            .zip(logs)
+            .zip(self.publics())
+            .map(|((air, log_height), public_values)| TableInstance {
+                air,
+                log_height,
+                public_values,
+            })
+            .collect()
+    }
+
+    /// The security shape of this statement.
+    pub fn security_shape(&self) -> SecurityShape {
+        let tables = Tables::get(self.config);
+        let logs = Dims::of(self.config).log_heights(self.n);
+        let pairs: Vec<(&Air, usize)> = tables.airs().into_iter().zip(logs).collect();
+        SecurityShape::of_statement_with_lookups(&pairs, &self.lookups())
+    }
+
+    /// The STARK parameters of this statement at `log_inv_rate` ([`stark_params`]).
+    pub fn params(&self, log_inv_rate: usize) -> StarkParams {
+        stark_params(log_inv_rate, self.security, &self.security_shape())
     }
 
     /// Verifies `stark` proof bytes for this statement.
+    ///
+    /// # Errors
+    /// The `lean_prover` verification error.
     pub fn verify(
         &self,
         log_inv_rate: usize,
         stark: &[u8],
     ) -> Result<(), lean_prover::VerifyError> {
-        let _ = (log_inv_rate, stark);
-        todo!("statement verification")
+        let params = self.params(log_inv_rate);
+        lean_prover::verify_bytes_with_lookups(&params, &self.instances(), &self.lookups(), stark)
     }
 }
 
-/// The witness (all table traces) of a statement.
-pub struct Witness {}
+/// Which soundness figure the query count is chosen for.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum SecurityLevel {
+    /// At least 124 conjectured bits (ethSTARK-style conjecture, 16 bits of grinding): the
+    /// usual choice of hash-based aggregators, about half the queries of `Provable`.
+    #[default]
+    Conjectured,
+    /// Also at least 100 provable bits (Johnson-bound regime) where reachable for the
+    /// statement's size (larger tables cap the provable figure below 100 bits; see
+    /// [`stark_params`]).
+    Provable,
+}
 
-impl Witness {
-    /// Generates the traces from valid signatures.
-    pub fn generate(st: &Statement, isa: Isa, signatures: &[Signature]) -> Witness {
-        let _ = (st, isa, signatures);
-        todo!("witness generation")
+impl SecurityLevel {
+    /// Wire tag.
+    pub fn tag(self) -> u8 {
+        match self {
+            SecurityLevel::Conjectured => 0,
+            SecurityLevel::Provable => 1,
+        }
     }
 
-    /// Proves the statement.
+    /// From a wire tag.
+    pub fn from_tag(t: u8) -> Option<SecurityLevel> {
+        match t {
+            0 => Some(SecurityLevel::Conjectured),
+            1 => Some(SecurityLevel::Provable),
+            _ => None,
+        }
+    }
+}
+
+/// The STARK parameters for a statement of `shape` at `log_inv_rate`.
+///
+/// `Conjectured`: the fewest queries reaching 124 conjectured bits. `Provable`: the fewest
+/// reaching [`SecurityTarget::default`] (124 conjectured and 100 provable bits); if 100
+/// provable bits are out of reach (the commit-phase terms of large statements cap them), the
+/// conjectured target alone. If even 124 conjectured bits are out of reach (the LogUp term
+/// caps them for very large statements) the target is lowered in steps of 4 bits. The bits
+/// actually reached are reported by [`StarkParams::security`] (`multisig bench` prints them).
+pub fn stark_params(
+    log_inv_rate: usize,
+    level: SecurityLevel,
+    shape: &SecurityShape,
+) -> StarkParams {
+    let default = SecurityTarget::default();
+    let mut targets = Vec::new();
+    if level == SecurityLevel::Provable {
+        targets.push(default);
+    }
+    let mut conj = default.conjectured_bits;
+    while conj >= 80.0 {
+        targets.push(SecurityTarget {
+            conjectured_bits: conj,
+            provable_bits: 0.0,
+            ..default
+        });
+        conj -= 4.0;
+    }
+    targets
+        .into_iter()
+        .find_map(|t| StarkParams::for_security(log_inv_rate, t, shape).ok())
+        .unwrap_or(StarkParams {
+            log_inv_rate,
+            num_queries: lean_prover::params::MAX_QUERIES,
+            ..StarkParams::default()
+        })
+}
+
+/// The largest `N` at `log_inv_rate`: every table must fit `lean_prover`'s largest domain.
+pub fn max_signatures(config: Config, log_inv_rate: usize) -> usize {
+    let d = Dims::of(config);
+    let tables = Tables::get(config);
+    let per_sig = [1, d.v, d.p16_per_signature(), d.p24_per_signature()];
+    tables.airs()[..4]
+        .iter()
+        .zip(per_sig)
+        .map(|(air, rows)| {
+            let log_q = air.quotient_chunks().trailing_zeros() as usize;
+            let max_log = lean_prover::layout::MAX_LOG_DOMAIN - log_inv_rate.max(log_q);
+            (1usize << max_log) / rows
+        })
+        .min()
+        .unwrap_or(0)
+        .min(u32::MAX as usize)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Witness.
+
+/// All traces of one statement.
+#[derive(Clone)]
+pub struct Witness {
+    /// Row-major traces in statement order.
+    pub traces: [Vec<F>; 6],
+}
+
+/// A deliberate error in one verification step of signature 0, for soundness tests: the
+/// witness is computed with the error and every later value follows from it, so the witness
+/// is consistent everywhere except at that step (and the key's root must be taken from
+/// [`Witness::roots`] for the statement to match the forged computation).
+#[doc(hidden)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Forgery {
+    /// An honest witness.
+    None,
+    /// The message hash uses a different message element.
+    MessageHashInput,
+    /// A message-hash remainder out of range (`r + 127 * 8^k`, digit `k` lowered by one in an
+    /// unused position), so the decomposition still holds.
+    RemainderRange,
+    /// Chain 0 walks one step more than its digit says.
+    ChainLength,
+    /// The output of one step of chain 0 is altered.
+    ChainStep,
+    /// One step of chain 0 uses the tweak of another position.
+    ChainTweak,
+    /// Chain 0 is walked with a different public parameter.
+    ChainParameter,
+    /// The leaf sponge absorbs chains 0 and 1 in swapped order.
+    SpongeOrder,
+    /// The leaf sponge starts from a wrong capacity.
+    SpongeCapacity,
+    /// Merkle level 0 swaps left and right.
+    MerkleDirection,
+    /// Merkle level 0 uses the tweak of level 2.
+    MerkleTweak,
+}
+
+/// Per-signature intermediate values.
+struct SigValues {
+    msg_out: [F; 24],
+    rem: Vec<u32>,
+    digits: Vec<u32>,
+    ends: Vec<[F; HASH_LEN]>,
+    sponge_out: Vec<[F; 24]>,
+    tree_out: Vec<[F; 24]>,
+}
+
+impl Witness {
+    /// Generates the traces for `signatures` (by `st`'s keys, in order) on `isa`.
+    ///
+    /// The signatures are not checked here (`aggregate` verifies them natively first): an
+    /// invalid signature yields a witness that violates a constraint or unbalances a bus.
+    ///
+    /// # Panics
+    /// If the number of signatures differs from the number of keys, or a signature has the
+    /// wrong number of hashes or siblings for the configuration.
+    pub fn generate(st: &Statement, isa: Isa, signatures: &[Signature]) -> Witness {
+        Self::generate_forged(st, isa, signatures, Forgery::None).0
+    }
+
+    /// [`Witness::generate`] with a [`Forgery`] in signature 0; also returns the Merkle
+    /// root each signature's witness leads to.
+    #[doc(hidden)]
+    pub fn generate_forged(
+        st: &Statement,
+        isa: Isa,
+        signatures: &[Signature],
+        forgery: Forgery,
+    ) -> (Witness, Vec<[F; HASH_LEN]>) {
+        let config = st.config;
+        let d = Dims::of(config);
+        let n = st.n;
+        assert_eq!(signatures.len(), n, "one signature per key");
+        let tables = Tables::get(config);
+        let keys: Vec<([F; HASH_LEN], [F; PARAMETER_LEN])> = st
+            .key_tuples
+            .chunks_exact(KEY_TUPLE_LEN)
+            .map(|t| {
+                (
+                    t[1..1 + HASH_LEN].try_into().unwrap(),
+                    t[1 + HASH_LEN..].try_into().unwrap(),
+                )
+            })
+            .collect();
+        let slot = st.slot;
+
+        // Message hashes.
+        let mut msg_in: Vec<[F; 24]> = (0..n)
+            .map(|j| message_hash_input(&keys[j].1, slot, &signatures[j].rho, &st.message_fes))
+            .collect();
+        if forgery == Forgery::MessageHashInput {
+            msg_in[0][0] += F::ONE;
+        }
+        let mut msg_out = msg_in.clone();
+        poseidon1_24_batch(isa, &mut msg_out);
+        let mut vals: Vec<SigValues> = (0..n)
+            .map(|j| {
+                let mut rem = Vec::with_capacity(d.n_a);
+                let mut digits = Vec::with_capacity(DIGITS_PER_FE * d.n_a);
+                for a in 0..d.n_a {
+                    let value = (msg_out[j][a] + msg_in[j][a]).as_canonical_u32();
+                    rem.push(value % Q);
+                    let mut q = value / Q;
+                    for _ in 0..DIGITS_PER_FE {
+                        digits.push(q % BASE as u32);
+                        q /= BASE as u32;
+                    }
+                }
+                if j == 0 && forgery == Forgery::RemainderRange {
+                    // Lower an unused digit and add its weight to the remainder.
+                    // (Without a non-zero unused digit there is nothing to forge.)
+                    if let Some(c) = (d.v..digits.len()).rev().find(|&c| digits[c] > 0) {
+                        digits[c] -= 1;
+                        let a = c / DIGITS_PER_FE;
+                        rem[a] += Q * (BASE as u32).pow((c % DIGITS_PER_FE) as u32);
+                    }
+                }
+                SigValues {
+                    msg_out: msg_out[j],
+                    rem,
+                    digits,
+                    ends: Vec::new(),
+                    sponge_out: Vec::new(),
+                    tree_out: Vec::new(),
+                }
+            })
+            .collect();
+
+        // Chains, position by position on the batched compression kernel.
+        let mut values: Vec<[[F; HASH_LEN]; POSITIONS]> = Vec::with_capacity(n * d.v);
+        for sig in signatures {
+            for i in 0..d.v {
+                values.push([sig.hashes[i]; POSITIONS]);
+            }
+        }
+        // Steps of chain (j, i) start after position `first_step(j, i) - 1`.
+        let first_steps: Vec<usize> = (0..n * d.v)
+            .map(|row| {
+                let x = vals[row / d.v].digits[row % d.v] as usize;
+                if row == 0 && forgery == Forgery::ChainLength {
+                    x.saturating_sub(1) + 1
+                } else {
+                    x + 1
+                }
+            })
+            .collect();
+        let first_step = |j: usize, i: usize| first_steps[j * d.v + i];
+        let mut chain_params: Vec<[F; PARAMETER_LEN]> = keys.iter().map(|k| k.1).collect();
+        if forgery == Forgery::ChainParameter {
+            chain_params[0][0] += F::ONE;
+        }
+        let mut p16_inputs: Vec<[F; 16]> = Vec::with_capacity(n * d.p16_per_signature());
+        let mut idx = Vec::new();
+        let mut inputs = Vec::new();
+        let mut outputs = Vec::new();
+        for k in 1..POSITIONS {
+            idx.clear();
+            inputs.clear();
+            for j in 0..n {
+                for i in 0..d.v {
+                    let row = j * d.v + i;
+                    let prev = values[row][k - 1];
+                    values[row][k] = prev;
+                    if first_step(j, i) <= k {
+                        let param = if i == 0 { &chain_params[j] } else { &keys[j].1 };
+                        let tweak_pos = if j == 0
+                            && i == 0
+                            && forgery == Forgery::ChainTweak
+                            && k == first_step(0, 0)
+                        {
+                            if k == 1 { 2 } else { k - 1 }
+                        } else {
+                            k
+                        };
+                        idx.push(row);
+                        inputs.push(chain_input(param, slot, i, tweak_pos, &prev));
+                    }
+                }
+            }
+            outputs.clear();
+            outputs.resize(idx.len(), [F::ZERO; HASH_LEN]);
+            if !idx.is_empty() {
+                compress_16_batch::<HASH_LEN>(isa, &inputs, &mut outputs);
+            }
+            for (&row, o) in idx.iter().zip(&outputs) {
+                values[row][k] = *o;
+                if row == 0 && forgery == Forgery::ChainStep && k == first_step(0, 0) {
+                    values[row][k][0] += F::ONE;
+                }
+            }
+            p16_inputs.extend_from_slice(&inputs);
+        }
+        for (j, v) in vals.iter_mut().enumerate() {
+            v.ends = (0..d.v)
+                .map(|i| values[j * d.v + i][POSITIONS - 1])
+                .collect();
+        }
+
+        // Leaf sponges, chunk by chunk.
+        let leaf_len = config.leaf_input_len();
+        let leaf_inputs: Vec<Vec<F>> = (0..n)
+            .map(|j| {
+                let mut x = Vec::with_capacity(d.sponge_chunks * REPLACEMENT_SPONGE_RATE);
+                x.extend_from_slice(&keys[j].1);
+                x.extend_from_slice(&tree_tweak(0, slot));
+                let mut ends = vals[j].ends.clone();
+                if j == 0 && forgery == Forgery::SpongeOrder {
+                    ends.swap(0, 1);
+                }
+                for e in &ends {
+                    x.extend_from_slice(e);
+                }
+                debug_assert_eq!(x.len(), leaf_len);
+                x.resize(d.sponge_chunks * REPLACEMENT_SPONGE_RATE, F::ZERO);
+                x
+            })
+            .collect();
+        let mut p24_inputs: Vec<[F; 24]> = Vec::with_capacity(n * d.p24_per_signature());
+        p24_inputs.extend_from_slice(&msg_in);
+        let mut states: Vec<[F; 24]> = vec![[F::ZERO; 24]; n];
+        for s in states.iter_mut() {
+            s[..REPLACEMENT_SPONGE_CAPACITY].copy_from_slice(config.sponge_domain_separator());
+        }
+        if forgery == Forgery::SpongeCapacity {
+            states[0][0] += F::ONE;
+        }
+        for c in 0..d.sponge_chunks {
+            for (s, x) in states.iter_mut().zip(&leaf_inputs) {
+                s[REPLACEMENT_SPONGE_CAPACITY..].copy_from_slice(
+                    &x[REPLACEMENT_SPONGE_RATE * c..REPLACEMENT_SPONGE_RATE * (c + 1)],
+                );
+            }
+            p24_inputs.extend_from_slice(&states);
+            poseidon1_24_batch(isa, &mut states);
+            for (v, s) in vals.iter_mut().zip(&states) {
+                v.sponge_out.push(*s);
+            }
+        }
+
+        // Merkle walks, level by level.
+        let mut nodes: Vec<[F; HASH_LEN]> = states
+            .iter()
+            .map(|s| {
+                s[REPLACEMENT_SPONGE_CAPACITY..REPLACEMENT_SPONGE_CAPACITY + HASH_LEN]
+                    .try_into()
+                    .unwrap()
+            })
+            .collect();
+        for l in 0..d.h {
+            let odd = (slot >> l) & 1 == 1;
+            let tw = tree_tweak((l + 1) as u8, ((slot as u64) >> (l + 1)) as u32);
+            let ins: Vec<[F; 24]> = (0..n)
+                .map(|j| {
+                    let sib = &signatures[j].path[l];
+                    let forged = j == 0 && l == 0;
+                    let odd = odd ^ (forged && forgery == Forgery::MerkleDirection);
+                    let tw = if forged && forgery == Forgery::MerkleTweak {
+                        tree_tweak(3, ((slot as u64) >> 3) as u32)
+                    } else {
+                        tw
+                    };
+                    let (left, right) = if odd {
+                        (sib, &nodes[j])
+                    } else {
+                        (&nodes[j], sib)
+                    };
+                    let mut x = [F::ZERO; 24];
+                    x[..PARAMETER_LEN].copy_from_slice(&keys[j].1);
+                    x[PARAMETER_LEN..PARAMETER_LEN + 2].copy_from_slice(&tw);
+                    x[7..15].copy_from_slice(left);
+                    x[15..23].copy_from_slice(right);
+                    x
+                })
+                .collect();
+            let mut outs = ins.clone();
+            poseidon1_24_batch(isa, &mut outs);
+            for j in 0..n {
+                nodes[j] = core::array::from_fn(|m| outs[j][m] + ins[j][m]);
+                vals[j].tree_out.push(outs[j]);
+            }
+            p24_inputs.extend_from_slice(&ins);
+        }
+
+        // Signature table.
+        let sc = &tables.signature.cols;
+        let sig_height = 1usize << d.log_heights(n)[0];
+        let mut sig_trace = vec![F::ZERO; sig_height * sc.width];
+        let mut range127 = vec![0u32; 128];
+        let mut range64 = vec![0u32; 64];
+        for (r, row) in sig_trace.chunks_exact_mut(sc.width).enumerate() {
+            row[sc.j.0] = F::new(r as u32);
+            let Some(v) = vals.get(r) else { continue };
+            let sig = &signatures[r];
+            row[sc.active.0] = F::ONE;
+            set(row, &sc.parameter, &keys[r].1);
+            set(row, &sc.rho, &sig.rho);
+            set(row, &sc.msg_out, &v.msg_out);
+            for (c, &x) in sc.rem.iter().zip(&v.rem) {
+                row[c.0] = F::new(x);
+                range127[(x as usize).min(127)] += 1;
+            }
+            for (c, &x) in sc.digits.iter().zip(&v.digits) {
+                row[c.0] = F::new(x);
+            }
+            for c in (d.v..DIGITS_PER_FE * d.n_a).step_by(2) {
+                let pair = (v.digits[c] + BASE as u32 * v.digits[c + 1]) as usize;
+                range64[pair.min(63)] += 1;
+            }
+            for (cs, e) in sc.ends.iter().zip(&v.ends) {
+                set(row, cs, e);
+            }
+            for (cs, s) in sc.sponge_out.iter().zip(&v.sponge_out) {
+                set(row, cs, s);
+            }
+            for (cs, s) in sc.siblings.iter().zip(&sig.path) {
+                set(row, cs, s);
+            }
+            for (cs, s) in sc.tree_out.iter().zip(&v.tree_out) {
+                set(row, cs, s);
+            }
+        }
+
+        // Chain table.
+        let cc = &tables.chain.cols;
+        let chain_height = 1usize << d.log_heights(n)[1];
+        let mut chain_trace = vec![F::ZERO; chain_height * cc.width];
+        chain_trace
+            .par_chunks_exact_mut(cc.width)
+            .enumerate()
+            .for_each(|(row_index, row)| {
+                let Some(vs) = values.get(row_index) else {
+                    return;
+                };
+                let (j, i) = (row_index / d.v, row_index % d.v);
+                let x = first_step(j, i) - 1;
+                row[cc.active.0] = F::ONE;
+                row[cc.j.0] = F::new(j as u32);
+                row[cc.i.0] = F::new(i as u32);
+                for k in 1..POSITIONS {
+                    row[cc.step[k - 1].0] = if k > x { F::ONE } else { F::ZERO };
+                    row[cc.tw1[k - 1].0] = chain_tweak(slot, i as u8, k as u8)[1];
+                }
+                set(
+                    row,
+                    &cc.parameter,
+                    if i == 0 { &chain_params[j] } else { &keys[j].1 },
+                );
+                for (cs, val) in cc.value.iter().zip(vs) {
+                    set(row, cs, val);
+                }
+            });
+
+        let p16_trace = tables.p16.trace_for_inputs(&p16_inputs);
+        let p24_trace = tables.p24.trace_for_inputs(&p24_inputs);
+        let witness = Witness {
+            traces: [
+                sig_trace,
+                chain_trace,
+                p16_trace,
+                p24_trace,
+                tables.range127.trace(&range127),
+                tables.range64.trace(&range64),
+            ],
+        };
+        (witness, nodes)
+    }
+
+    /// Proves `st` with this witness; `skip_witness_checks` is for soundness tests only.
+    ///
+    /// # Errors
+    /// The `lean_prover` error (a constraint or bus failure means the witness is invalid).
     pub fn prove(
         &self,
         st: &Statement,
@@ -45,13 +1150,45 @@ impl Witness {
         isa: Isa,
         skip_witness_checks: bool,
     ) -> Result<Vec<u8>, lean_prover::ProveError> {
-        let _ = (st, log_inv_rate, isa, skip_witness_checks);
-        todo!("proving")
+        let tables = Tables::get(st.config);
+        let params = st.params(log_inv_rate);
+        let witnesses: Vec<TableWitness<'_>> = tables
+            .airs()
+            .into_iter()
+            .zip(&self.traces)
+            .zip(st.publics())
+            .map(|((air, trace), public_values)| TableWitness {
+                air,
+                trace,
+                public_values,
+            })
+            .collect();
+        let options = ProverOptions {
+            isa,
+            skip_witness_checks,
+        };
+        let proof = lean_prover::prove_with_lookups(&params, &witnesses, &st.lookups(), &options)?;
+        Ok(proof.to_bytes())
     }
 }
 
-/// The largest `N` at `log_inv_rate`.
-pub fn max_signatures(config: Config, log_inv_rate: usize) -> usize {
-    let _ = (config, log_inv_rate);
-    1 << 14
+fn set(row: &mut [F], cols: &[Col], values: &[F]) {
+    for (c, &x) in cols.iter().zip(values) {
+        row[c.0] = x;
+    }
+}
+
+/// Input of a chain step to position `k`: `[value | parameter | chain tweak | 0]`.
+fn chain_input(
+    parameter: &[F; PARAMETER_LEN],
+    slot: u32,
+    i: usize,
+    k: usize,
+    value: &[F; HASH_LEN],
+) -> [F; 16] {
+    let mut x = [F::ZERO; 16];
+    x[..HASH_LEN].copy_from_slice(value);
+    x[HASH_LEN..HASH_LEN + PARAMETER_LEN].copy_from_slice(parameter);
+    x[13..15].copy_from_slice(&chain_tweak(slot, i as u8, k as u8));
+    x
 }

@@ -1,0 +1,443 @@
+//! End-to-end aggregation: round trips for N = 1, 2, 3, 16, 64 in both configurations, the
+//! shared test vectors aggregated alone, every rejection the API promises, forged witnesses
+//! (one per verification step) rejected by the verifier, and proof bytes independent of the
+//! instruction set and the thread count.
+
+use backend::Isa;
+use rec_aggregation::statement::{Forgery, Statement, Witness};
+use rec_aggregation::{
+    AggregateError, AggregateOptions, SecurityLevel, VerifyError, aggregate,
+    aggregate_with_children, verify,
+};
+use xmss::{Config, PublicKey, Signature};
+
+const MESSAGE: [u8; 32] = [0x5a; 32];
+
+fn fixtures(config: Config, seed: u64, n: usize, slot: u32) -> (Vec<PublicKey>, Vec<Signature>) {
+    xmss::fixtures::generate(Isa::scalar(), config, seed, n, &MESSAGE, slot)
+        .unwrap()
+        .into_iter()
+        .unzip()
+}
+
+fn options(config: Config, log_inv_rate: usize) -> AggregateOptions {
+    AggregateOptions {
+        log_inv_rate,
+        ..AggregateOptions::new(config)
+    }
+}
+
+fn slot_for(config: Config) -> u32 {
+    match config {
+        Config::Prod => 0x9abc_def1,
+        Config::Test => 0xb5,
+    }
+}
+
+fn round_trip(config: Config, n: usize, log_inv_rate: usize) {
+    let slot = slot_for(config);
+    let (keys, sigs) = fixtures(config, n as u64, n, slot);
+    let proof = aggregate(&keys, &sigs, &MESSAGE, slot, &options(config, log_inv_rate))
+        .unwrap_or_else(|e| panic!("{config} N={n}: {e}"));
+    assert_eq!(proof.num_signatures(), n);
+    assert_eq!(proof.config(), config);
+    let bytes = proof.to_bytes();
+    verify(config, &keys, &MESSAGE, slot, &bytes).unwrap_or_else(|e| panic!("{config} N={n}: {e}"));
+    // The same proof for any other slot or message is rejected.
+    assert!(verify(config, &keys, &MESSAGE, slot ^ 1, &bytes).is_err());
+}
+
+#[test]
+fn test_config_round_trips() {
+    for n in [1, 2, 3, 16, 64] {
+        round_trip(Config::Test, n, 2);
+    }
+    round_trip(Config::Test, 5, 1);
+    round_trip(Config::Test, 5, 3);
+}
+
+#[test]
+fn provable_security_level_round_trip_and_binding() {
+    let config = Config::Test;
+    let slot = slot_for(config);
+    let (keys, sigs) = fixtures(config, 4, 3, slot);
+    let opts = AggregateOptions {
+        security: SecurityLevel::Provable,
+        ..options(config, 2)
+    };
+    let proof = aggregate(&keys, &sigs, &MESSAGE, slot, &opts).unwrap();
+    assert_eq!(proof.security(), SecurityLevel::Provable);
+    let bytes = proof.to_bytes();
+    verify(config, &keys, &MESSAGE, slot, &bytes).unwrap();
+    let (params, report) = rec_aggregation::security(config, 3, 2, SecurityLevel::Provable);
+    assert!(report.provable_bits >= 100.0, "{report:?}");
+    let (cparams, creport) = rec_aggregation::security(config, 3, 2, SecurityLevel::Conjectured);
+    assert!(creport.conjectured_bits >= 124.0, "{creport:?}");
+    assert!(cparams.num_queries < params.num_queries);
+    // The header's level decides the parameters: relabelling the proof breaks it.
+    let mut relabelled = bytes.clone();
+    relabelled[8] = SecurityLevel::Conjectured.tag();
+    assert!(verify(config, &keys, &MESSAGE, slot, &relabelled).is_err());
+}
+
+#[test]
+fn prod_config_round_trips() {
+    for n in [1, 2, 3, 16] {
+        round_trip(Config::Prod, n, 2);
+    }
+}
+
+#[test]
+fn prod_config_64_signatures() {
+    round_trip(Config::Prod, 64, 2);
+}
+
+fn hex(s: &str) -> Vec<u8> {
+    let s = s.trim().trim_start_matches("0x");
+    (0..s.len() / 2)
+        .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap())
+        .collect()
+}
+
+#[test]
+fn shared_vectors_aggregated_alone() {
+    for (config, name) in [
+        (Config::Prod, "xmss_prod_test_vector"),
+        (Config::Test, "xmss_test_vector"),
+    ] {
+        let path = format!(
+            "{}/../../../shared/vectors/{name}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let pk = PublicKey::from_ssz(&hex(v["public_key"].as_str().unwrap())).unwrap();
+        let sig = Signature::from_ssz(config, &hex(v["signature_ssz"].as_str().unwrap())).unwrap();
+        let slot = v["slot"].as_u64().unwrap() as u32;
+        let message: [u8; 32] = hex(v["message"].as_str().unwrap()).try_into().unwrap();
+        let proof = aggregate(
+            std::slice::from_ref(&pk),
+            std::slice::from_ref(&sig),
+            &message,
+            slot,
+            &options(config, 2),
+        )
+        .unwrap();
+        let bytes = proof.to_bytes();
+        verify(config, std::slice::from_ref(&pk), &message, slot, &bytes).unwrap();
+        let mut other = message;
+        other[31] ^= 1;
+        assert!(
+            verify(config, &[pk], &other, slot, &bytes).is_err(),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn statement_changes_are_rejected() {
+    let config = Config::Test;
+    let slot = slot_for(config);
+    let (keys, sigs) = fixtures(config, 7, 4, slot);
+    let bytes = aggregate(&keys, &sigs, &MESSAGE, slot, &options(config, 2))
+        .unwrap()
+        .to_bytes();
+    verify(config, &keys, &MESSAGE, slot, &bytes).unwrap();
+
+    let rejected = |keys: &[PublicKey], msg: &[u8; 32], slot: u32, what: &str| {
+        let r = verify(config, keys, msg, slot, &bytes);
+        assert!(r.is_err(), "{what} accepted");
+        r.unwrap_err()
+    };
+    let mut msg = MESSAGE;
+    msg[0] ^= 0x80;
+    assert!(matches!(
+        rejected(&keys, &msg, slot, "wrong message"),
+        VerifyError::Rejected(_)
+    ));
+    assert!(matches!(
+        rejected(&keys, &MESSAGE, slot + 1, "wrong slot"),
+        VerifyError::Rejected(_)
+    ));
+    assert!(matches!(
+        rejected(&keys, &MESSAGE, 1 << 8, "slot beyond lifetime"),
+        VerifyError::SlotOutOfRange { .. }
+    ));
+    let mut reordered = keys.clone();
+    reordered.swap(0, 2);
+    assert!(matches!(
+        rejected(&reordered, &MESSAGE, slot, "reordered keys"),
+        VerifyError::Rejected(_)
+    ));
+    let (other_keys, _) = fixtures(config, 99, 1, slot);
+    let mut replaced = keys.clone();
+    replaced[3] = other_keys[0].clone();
+    assert!(matches!(
+        rejected(&replaced, &MESSAGE, slot, "replaced key"),
+        VerifyError::Rejected(_)
+    ));
+    assert!(matches!(
+        rejected(&keys[..3], &MESSAGE, slot, "missing key"),
+        VerifyError::KeyCount { .. }
+    ));
+    let mut added = keys.clone();
+    added.push(other_keys[0].clone());
+    assert!(matches!(
+        rejected(&added, &MESSAGE, slot, "added key"),
+        VerifyError::KeyCount { .. }
+    ));
+    assert!(matches!(
+        rejected(&[], &MESSAGE, slot, "no keys"),
+        VerifyError::Empty
+    ));
+    assert!(verify(Config::Prod, &keys, &MESSAGE, slot, &bytes).is_err());
+}
+
+#[test]
+fn flipped_or_truncated_proof_bytes_are_rejected() {
+    let config = Config::Test;
+    let slot = slot_for(config);
+    let (keys, sigs) = fixtures(config, 3, 2, slot);
+    let bytes = aggregate(&keys, &sigs, &MESSAGE, slot, &options(config, 2))
+        .unwrap()
+        .to_bytes();
+    // Every header byte, then a spread of positions over the whole proof.
+    let mut positions: Vec<usize> = (0..rec_aggregation::api::HEADER_LEN).collect();
+    let step = (bytes.len() / 400).max(1);
+    positions.extend((rec_aggregation::api::HEADER_LEN..bytes.len()).step_by(step));
+    positions.push(bytes.len() - 1);
+    for &pos in &positions {
+        for flip in [0x01u8, 0x80] {
+            let mut bad = bytes.clone();
+            bad[pos] ^= flip;
+            assert!(
+                verify(config, &keys, &MESSAGE, slot, &bad).is_err(),
+                "flip {flip:#x} at byte {pos} of {} accepted",
+                bytes.len()
+            );
+        }
+    }
+    for len in [
+        0,
+        5,
+        rec_aggregation::api::HEADER_LEN,
+        bytes.len() / 2,
+        bytes.len() - 1,
+    ] {
+        assert!(verify(config, &keys, &MESSAGE, slot, &bytes[..len]).is_err());
+    }
+    let mut longer = bytes.clone();
+    longer.push(0);
+    assert!(verify(config, &keys, &MESSAGE, slot, &longer).is_err());
+}
+
+#[test]
+fn bad_inputs_to_aggregate_are_typed_errors() {
+    let config = Config::Test;
+    let slot = slot_for(config);
+    let (keys, mut sigs) = fixtures(config, 11, 3, slot);
+    let opts = options(config, 2);
+    assert!(matches!(
+        aggregate(&[], &[], &MESSAGE, slot, &opts),
+        Err(AggregateError::Empty)
+    ));
+    assert!(matches!(
+        aggregate(&keys, &sigs[..2], &MESSAGE, slot, &opts),
+        Err(AggregateError::LengthMismatch {
+            keys: 3,
+            signatures: 2
+        })
+    ));
+    assert!(matches!(
+        aggregate(&keys, &sigs, &MESSAGE, 256, &opts),
+        Err(AggregateError::SlotOutOfRange { .. })
+    ));
+    assert!(matches!(
+        aggregate(&keys, &sigs, &MESSAGE, slot, &options(config, 0)),
+        Err(AggregateError::BadLogInvRate(0))
+    ));
+    assert!(matches!(
+        aggregate_with_children(&keys, &sigs, &[&[1, 2, 3]], &MESSAGE, slot, &opts),
+        Err(AggregateError::ChildrenNotSupported(1))
+    ));
+    let mut other = MESSAGE;
+    other[5] ^= 1;
+    assert!(matches!(
+        aggregate(&keys, &sigs, &other, slot, &opts),
+        Err(AggregateError::InvalidSignature { index: 0, .. })
+    ));
+    sigs[2].rho[0] += xmss::F::ONE;
+    match aggregate(&keys, &sigs, &MESSAGE, slot, &opts) {
+        Err(AggregateError::InvalidSignature { index, .. }) => assert_eq!(index, 2),
+        other => panic!("expected InvalidSignature at 2, got {other:?}"),
+    }
+}
+
+#[test]
+fn duplicate_keys_and_signatures_aggregate() {
+    let config = Config::Test;
+    let slot = slot_for(config);
+    let (keys, sigs) = fixtures(config, 5, 2, slot);
+    let keys = vec![keys[0].clone(), keys[1].clone(), keys[0].clone()];
+    let sigs = vec![sigs[0].clone(), sigs[1].clone(), sigs[0].clone()];
+    let bytes = aggregate(&keys, &sigs, &MESSAGE, slot, &options(config, 2))
+        .unwrap()
+        .to_bytes();
+    verify(config, &keys, &MESSAGE, slot, &bytes).unwrap();
+    assert!(verify(config, &keys[..2], &MESSAGE, slot, &bytes).is_err());
+}
+
+#[test]
+fn proof_bytes_do_not_depend_on_isa_or_threads() {
+    let config = Config::Test;
+    let slot = slot_for(config);
+    let (keys, sigs) = fixtures(config, 21, 3, slot);
+    let mut reference: Option<Vec<u8>> = None;
+    for isa in Isa::available() {
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let opts = AggregateOptions {
+                isa,
+                ..options(config, 2)
+            };
+            let bytes = pool.install(|| {
+                aggregate(&keys, &sigs, &MESSAGE, slot, &opts)
+                    .unwrap()
+                    .to_bytes()
+            });
+            match &reference {
+                None => reference = Some(bytes),
+                Some(r) => assert!(*r == bytes, "{isa} with {threads} threads differs"),
+            }
+        }
+    }
+}
+
+/// Proves a forged witness (prover checks skipped) for the statement whose keys carry the
+/// roots the forged computation leads to, and returns the verifier's answer.
+fn forged(config: Config, seed: u64, forgery: Forgery) -> Result<(), String> {
+    let slot = slot_for(config);
+    let (keys, sigs) = fixtures(config, seed, 2, slot);
+    let honest = Statement::new(config, &MESSAGE, slot, &keys);
+    let (witness, roots) = Witness::generate_forged(&honest, Isa::scalar(), &sigs, forgery);
+    if forgery == Forgery::None {
+        assert_eq!(roots[0], keys[0].root);
+    } else {
+        let (honest_witness, _) =
+            Witness::generate_forged(&honest, Isa::scalar(), &sigs, Forgery::None);
+        if honest_witness.traces == witness.traces {
+            return Err("forgery had no effect".into());
+        }
+    }
+    let forged_keys: Vec<PublicKey> = keys
+        .iter()
+        .zip(&roots)
+        .map(|(k, r)| PublicKey {
+            root: *r,
+            parameter: k.parameter,
+        })
+        .collect();
+    let st = Statement::new(config, &MESSAGE, slot, &forged_keys);
+    let isa = Isa::best();
+    if forgery != Forgery::None {
+        assert!(
+            witness.prove(&st, 2, isa, false).is_err(),
+            "{forgery:?}: the prover's own checks accepted a forged witness"
+        );
+    }
+    let bytes = witness
+        .prove(&st, 2, isa, true)
+        .map_err(|e| e.to_string())?;
+    st.verify(2, &bytes).map_err(|e| e.to_string())
+}
+
+#[test]
+fn forged_witnesses_are_rejected_one_step_at_a_time() {
+    for config in Config::ALL {
+        forged(config, 1, Forgery::None).unwrap_or_else(|e| panic!("{config}: honest: {e}"));
+        for forgery in [
+            Forgery::MessageHashInput,
+            Forgery::RemainderRange,
+            Forgery::ChainLength,
+            Forgery::ChainStep,
+            Forgery::ChainTweak,
+            Forgery::ChainParameter,
+            Forgery::SpongeOrder,
+            Forgery::SpongeCapacity,
+            Forgery::MerkleDirection,
+            Forgery::MerkleTweak,
+        ] {
+            // Find a fixture where the forgery changes the computation (a chain whose digit
+            // is 0 cannot be walked one step longer from below).
+            let result = (1..20)
+                .map(|seed| forged(config, seed, forgery))
+                .find(|r| r.as_ref().err().map(String::as_str) != Some("forgery had no effect"))
+                .unwrap_or_else(|| panic!("{config} {forgery:?}: no effective fixture"));
+            assert!(result.is_err(), "{config} {forgery:?}: verifier accepted");
+        }
+    }
+}
+
+#[test]
+fn target_sum_forgery_is_rejected() {
+    // A signature whose randomness is changed: the honest computation of everything except
+    // that its codeword misses the target sum (and the key root follows it).
+    let config = Config::Test;
+    let slot = slot_for(config);
+    let (keys, mut sigs) = fixtures(config, 2, 1, slot);
+    let mut seen_mismatch = false;
+    for t in 1..200u32 {
+        sigs[0].rho[1] = xmss::F::new(t);
+        match xmss::encoding::encode(config, &keys[0].parameter, slot, &sigs[0].rho, &MESSAGE) {
+            Err(xmss::encoding::EncodingError::TargetSumMismatch { .. }) => {
+                seen_mismatch = true;
+                break;
+            }
+            _ => continue,
+        }
+    }
+    assert!(seen_mismatch);
+    let honest = Statement::new(config, &MESSAGE, slot, &keys);
+    let (witness, roots) = Witness::generate_forged(&honest, Isa::scalar(), &sigs, Forgery::None);
+    let forged_keys = vec![PublicKey {
+        root: roots[0],
+        parameter: keys[0].parameter,
+    }];
+    let st = Statement::new(config, &MESSAGE, slot, &forged_keys);
+    assert!(witness.prove(&st, 2, Isa::best(), false).is_err());
+    let bytes = witness.prove(&st, 2, Isa::best(), true).unwrap();
+    assert!(st.verify(2, &bytes).is_err());
+}
+
+/// Timing printout for development (`cargo test --release -p rec_aggregation --test aggregate
+/// -- --ignored --nocapture measure`); the benchmarks are `multisig bench` and criterion.
+#[test]
+#[ignore]
+fn measure() {
+    let n: usize = std::env::var("N")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1000);
+    let rate: usize = std::env::var("RATE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2);
+    let config = Config::Prod;
+    let slot = slot_for(config);
+    let (keys, sigs) = fixtures(config, 1, n, slot);
+    let t = std::time::Instant::now();
+    let bytes = aggregate(&keys, &sigs, &MESSAGE, slot, &options(config, rate))
+        .unwrap()
+        .to_bytes();
+    let prove = t.elapsed();
+    let t = std::time::Instant::now();
+    verify(config, &keys, &MESSAGE, slot, &bytes).unwrap();
+    println!(
+        "N={n} rate={rate}: prove {prove:?}, verify {:?}, {} bytes",
+        t.elapsed(),
+        bytes.len()
+    );
+}
