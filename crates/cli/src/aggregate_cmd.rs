@@ -14,7 +14,7 @@
 //! Key and signature files hold one SSZ value in hex per line (`0x` optional, blank lines
 //! ignored), in order. The message is hex (`0x` optional) or `@PATH`.
 
-use crate::inputs::{read_message, read_public_keys, read_signatures};
+use crate::inputs::{SecurityArg, read_message, read_public_keys, read_signatures};
 use backend::Isa;
 use rec_aggregation::{AggregateError, AggregateOptions, AggregateProof, VerifyError};
 use std::path::PathBuf;
@@ -52,6 +52,9 @@ pub struct AggregateArgs {
     /// smaller proofs).
     #[arg(long, default_value_t = rec_aggregation::api::DEFAULT_LOG_INV_RATE)]
     log_inv_rate: usize,
+    /// Soundness target the number of FRI queries is chosen for (recorded in the proof).
+    #[arg(long, value_enum, default_value_t = SecurityArg::Conjectured)]
+    security: SecurityArg,
     /// Where to write the proof bytes (binary).
     #[arg(long)]
     out: PathBuf,
@@ -64,7 +67,7 @@ pub struct AggregateArgs {
 rejected (made for another message, slot, configuration, key list or key order, or tampered \
 with); 2 malformed input or usage: unreadable file, bad hex, malformed public key, a proof \
 whose header cannot be decoded (too short, bad magic, unknown version or configuration, \
-log_inv_rate outside 1..=4, zero signatures), or a slot outside the key lifetime."
+log_inv_rate outside 1..=4, unknown security level, zero signatures), or a slot outside the key lifetime."
 )]
 pub struct VerifyArgs {
     /// Scheme configuration: prod (lifetime 2^32) or test (lifetime 2^8).
@@ -114,6 +117,7 @@ pub fn run_aggregate(a: &AggregateArgs) -> ExitCode {
         config: a.config,
         log_inv_rate: a.log_inv_rate,
         isa,
+        security: a.security.level(),
     };
     let t = Instant::now();
     let proof = match rec_aggregation::aggregate(&keys, &sigs, &message, a.slot, &options) {

@@ -3,20 +3,15 @@
 //! Generates N valid signatures on one message and slot with the deterministic benchmark
 //! fixtures (`xmss::fixtures`), aggregates them (timed), verifies the proof (timed) and prints
 //! the measurements as a table, or with `--json` as one JSON object whose field names are
-//! stable: `isa`, `config`, `signatures`, `log_inv_rate`, `threads`, `fixture_ms`, `prove_ms`,
-//! `verify_ms`, `proof_bytes`, `signatures_per_second`, `peak_rss_bytes`,
-//! `conjectured_security_bits`, `provable_security_bits` (and `security_log_height`,
-//! `security_num_queries`).
+//! stable: `isa`, `config`, `signatures`, `log_inv_rate`, `slot`, `threads`, `fixture_ms`,
+//! `prove_ms`, `verify_ms`, `proof_bytes`, `signatures_per_second`, `peak_rss_bytes`,
+//! `security_level`, `num_queries`, `pow_bits`, `log_max_height`, `conjectured_security_bits`,
+//! `provable_security_bits`.
 //!
-//! The security levels are what `multisig security --log-inv-rate R --log-height H` reports,
-//! with `H = ceil(log2((7 V - T) N))`: the rows of the width-16 Poseidon1 table (`7 V - T`
-//! chain-step permutations per signature: 122 in prod, 22 in test), the tallest table of the
-//! design in `crates/rec_aggregation/docs/air.md`. They are an estimate from that design, not
-//! read back from the prover; where the default targets are unreachable (rate 1/16) they are
-//! `null`.
+//! The security figures are [`rec_aggregation::security`] for this configuration, N, rate and
+//! level: the parameters the prover used, evaluated on the statement's own table shape.
 
-use crate::inputs::{human_bytes, peak_rss_bytes, select_isa};
-use crate::security;
+use crate::inputs::{SecurityArg, human_bytes, peak_rss_bytes, select_isa};
 use backend::Isa;
 use rec_aggregation::AggregateOptions;
 use serde::Serialize;
@@ -29,10 +24,9 @@ use xmss::{Config, fixtures};
 #[command(
     after_help = "The instruction set is MULTISIG_ISA (auto, scalar, avx2, avx512) unless \
 --isa is given; the thread count is rayon's (RAYON_NUM_THREADS, default one per CPU). The \
-security levels are those `multisig security` prints for the rate and for tables of \
-ceil(log2((7V - T) N)) rows (122 N in prod), the tallest table of the aggregation design; \
-null when the default targets are unreachable at that rate. Exit status: 0 ok, 1 the fresh \
-proof did not verify (a bug), 2 usage or environment error."
+security figures are those of the parameters the prover chose for this configuration, N, \
+rate and level, on the statement's own table shape. Exit status: 0 ok, 1 the fresh proof did \
+not verify (a bug), 2 usage or environment error."
 )]
 pub struct BenchArgs {
     /// Scheme configuration: prod (lifetime 2^32) or test (lifetime 2^8).
@@ -47,6 +41,9 @@ pub struct BenchArgs {
     /// Slot (epoch) the signatures are for.
     #[arg(long, default_value_t = 7)]
     slot: u32,
+    /// Soundness target the number of FRI queries is chosen for.
+    #[arg(long, value_enum, default_value_t = SecurityArg::Conjectured)]
+    security: SecurityArg,
     /// Instruction set to use instead of MULTISIG_ISA: auto, scalar, avx2 or avx512.
     #[arg(long)]
     isa: Option<String>,
@@ -70,27 +67,21 @@ struct BenchReport {
     proof_bytes: usize,
     signatures_per_second: f64,
     peak_rss_bytes: Option<u64>,
-    conjectured_security_bits: Option<f64>,
-    provable_security_bits: Option<f64>,
-    security_log_height: usize,
-    security_num_queries: Option<usize>,
+    security_level: &'static str,
+    num_queries: usize,
+    pow_bits: usize,
+    log_max_height: usize,
+    conjectured_security_bits: f64,
+    provable_security_bits: f64,
 }
 
-/// `ceil(log2(rows))` of the tallest table of an `n`-signature aggregate in `config` (the
-/// width-16 Poseidon1 table: `7 V - T` chain-step permutations per signature).
-pub fn estimated_log_height(config: Config, n: usize) -> usize {
-    let per_signature = 7 * config.num_chains() - config.target_sum();
-    let rows = per_signature.saturating_mul(n).max(1);
-    rows.next_power_of_two().trailing_zeros() as usize
-}
-
-/// Conjectured and provable bits and the number of queries `multisig security` derives for
-/// `log_inv_rate` at `log_height`; `None` if the default targets are unreachable.
-pub fn security_estimate(log_inv_rate: usize, log_height: usize) -> Option<(f64, f64, usize)> {
-    let (params, shape) =
-        security::derive(log_inv_rate, log_height, None, security::DEFAULT_POW_BITS).ok()?;
-    let r = params.security(&shape);
-    Some((r.conjectured_bits, r.provable_bits, params.num_queries))
+/// `log2` of the tallest table of an `n`-signature statement in `config`.
+fn log_max_height(config: Config, n: usize) -> usize {
+    rec_aggregation::statement::Dims::of(config)
+        .log_heights(n)
+        .into_iter()
+        .max()
+        .unwrap_or(0)
 }
 
 /// Runs `multisig bench`.
@@ -108,6 +99,7 @@ fn bench(args: &BenchArgs) -> Result<ExitCode, String> {
     let isa: Isa = select_isa(args.isa.as_deref()).map_err(|e| e.to_string())?;
     let n = args.signatures as usize;
     let config = args.config;
+    let level = args.security.level();
     let message = *b"multisig bench: one message/slot";
 
     let t = Instant::now();
@@ -120,6 +112,7 @@ fn bench(args: &BenchArgs) -> Result<ExitCode, String> {
         config,
         log_inv_rate: args.log_inv_rate,
         isa,
+        security: level,
     };
     let t = Instant::now();
     let proof = rec_aggregation::aggregate(&keys, &sigs, &message, args.slot, &options)
@@ -135,8 +128,7 @@ fn bench(args: &BenchArgs) -> Result<ExitCode, String> {
         return Ok(ExitCode::from(1));
     }
 
-    let log_height = estimated_log_height(config, n);
-    let security = security_estimate(args.log_inv_rate, log_height);
+    let (params, security) = rec_aggregation::security(config, n, args.log_inv_rate, level);
     let report = BenchReport {
         isa: isa.to_string(),
         config: config.name(),
@@ -150,10 +142,12 @@ fn bench(args: &BenchArgs) -> Result<ExitCode, String> {
         proof_bytes: bytes.len(),
         signatures_per_second: n as f64 / prove_s.max(f64::MIN_POSITIVE),
         peak_rss_bytes: peak_rss_bytes(),
-        conjectured_security_bits: security.map(|s| s.0),
-        provable_security_bits: security.map(|s| s.1),
-        security_log_height: log_height,
-        security_num_queries: security.map(|s| s.2),
+        security_level: args.security.name(),
+        num_queries: params.num_queries,
+        pow_bits: params.pow_bits,
+        log_max_height: log_max_height(config, n),
+        conjectured_security_bits: security.conjectured_bits,
+        provable_security_bits: security.provable_bits,
     };
     if args.json {
         println!(
@@ -162,7 +156,6 @@ fn bench(args: &BenchArgs) -> Result<ExitCode, String> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let bits = |b: Option<f64>| b.map_or("n/a".to_string(), |b| format!("{b:.1} bits"));
     let rows = [
         ("isa", report.isa.clone()),
         ("threads", report.threads.to_string()),
@@ -184,10 +177,13 @@ fn bench(args: &BenchArgs) -> Result<ExitCode, String> {
         (
             "security",
             format!(
-                "{} conjectured, {} provable (tables up to 2^{} rows)",
-                bits(report.conjectured_security_bits),
-                bits(report.provable_security_bits),
-                log_height
+                "{:.1} bits conjectured, {:.1} bits provable ({} target: {} queries, {} grinding bits, tables up to 2^{} rows)",
+                report.conjectured_security_bits,
+                report.provable_security_bits,
+                report.security_level,
+                report.num_queries,
+                report.pow_bits,
+                report.log_max_height
             ),
         ),
     ];
@@ -202,26 +198,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn log_height_of_the_tallest_table() {
-        // prod: 7 * 46 - 200 = 122 rows per signature.
-        assert_eq!(estimated_log_height(Config::Prod, 1), 7);
-        assert_eq!(estimated_log_height(Config::Prod, 16), 11);
-        assert_eq!(estimated_log_height(Config::Prod, 64), 13);
-        // test: 7 * 4 - 6 = 22 rows per signature.
-        assert_eq!(estimated_log_height(Config::Test, 2), 6);
-    }
-
-    #[test]
-    fn security_estimate_matches_the_security_command() {
-        let (conj, prov, q) = security_estimate(2, 16).unwrap();
-        let (params, shape) = security::derive(2, 16, None, 16).unwrap();
-        let r = params.security(&shape);
-        assert_eq!(
-            (conj, prov, q),
-            (r.conjectured_bits, r.provable_bits, params.num_queries)
-        );
-        assert!(conj >= 124.0 && prov >= 100.0);
-        // Rate 1/16 cannot reach the default targets (as `multisig security` reports).
-        assert!(security_estimate(4, 16).is_none());
+    fn tallest_table() {
+        // prod: 122 width-16 permutations per signature, the tallest table.
+        assert_eq!(log_max_height(Config::Prod, 64), 13);
+        assert!(log_max_height(Config::Test, 2) >= 6);
     }
 }

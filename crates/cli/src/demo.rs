@@ -168,6 +168,7 @@ pub fn run(args: &DemoArgs) -> Result<(), DemoError> {
         config,
         log_inv_rate: args.log_inv_rate,
         isa,
+        security: rec_aggregation::SecurityLevel::default(),
     };
     let pb = spinner("proving");
     let t = Instant::now();

@@ -119,6 +119,33 @@ pub fn read_signatures(
     Ok((sigs, lines))
 }
 
+/// The `--security` choice of `aggregate`, `bench` and `demo`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SecurityArg {
+    /// At least 124 conjectured bits (the default; about half the queries of `provable`).
+    Conjectured,
+    /// Also at least 100 provable bits where the statement's size allows it.
+    Provable,
+}
+
+impl SecurityArg {
+    /// The `rec_aggregation` level.
+    pub fn level(self) -> rec_aggregation::SecurityLevel {
+        match self {
+            SecurityArg::Conjectured => rec_aggregation::SecurityLevel::Conjectured,
+            SecurityArg::Provable => rec_aggregation::SecurityLevel::Provable,
+        }
+    }
+
+    /// Lower-case name, as on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            SecurityArg::Conjectured => "conjectured",
+            SecurityArg::Provable => "provable",
+        }
+    }
+}
+
 /// The instruction set to run on: `choice` (`auto`, `scalar`, `avx2`, `avx512`) if given,
 /// otherwise the process-wide `MULTISIG_ISA` choice. Unknown or unavailable names are errors.
 pub fn select_isa(choice: Option<&str>) -> Result<Isa, IsaError> {

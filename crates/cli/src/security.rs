@@ -19,7 +19,7 @@ pub struct SecurityArgs {
     #[arg(long)]
     queries: Option<usize>,
     /// Proof-of-work (grinding) bits.
-    #[arg(long, default_value_t = DEFAULT_POW_BITS)]
+    #[arg(long, default_value_t = 16)]
     pow_bits: usize,
     /// `log2` of the tallest table (the design point of a 16-signature aggregate is 16).
     #[arg(long, default_value_t = SecurityShape::AGGREGATE_16.log_max_height)]
@@ -47,26 +47,18 @@ struct Report {
     johnson_m: usize,
 }
 
-/// The parameters `multisig security` reports for `log_inv_rate` on tables up to
-/// `2^log_height` rows: `queries` and `pow_bits` if queries are given, otherwise the queries
-/// derived for the prover's default targets (with `pow_bits` of grinding). The shape is the
-/// 16-signature design point with `log_max_height` replaced.
-pub fn derive(
-    log_inv_rate: usize,
-    log_height: usize,
-    queries: Option<usize>,
-    pow_bits: usize,
-) -> Result<(StarkParams, SecurityShape), String> {
+/// Runs `multisig security`.
+pub fn run(args: &SecurityArgs) -> Result<(), String> {
     let shape = SecurityShape {
-        log_max_height: log_height,
+        log_max_height: args.log_height,
         ..SecurityShape::AGGREGATE_16
     };
-    let params = match queries {
+    let params = match args.queries {
         Some(q) => {
             let p = StarkParams {
-                log_inv_rate,
+                log_inv_rate: args.log_inv_rate,
                 num_queries: q,
-                pow_bits,
+                pow_bits: args.pow_bits,
                 ..StarkParams::default()
             };
             p.validate().map_err(|e| e.to_string())?;
@@ -74,26 +66,13 @@ pub fn derive(
         }
         None => {
             let target = SecurityTarget {
-                pow_bits,
+                pow_bits: args.pow_bits,
                 ..SecurityTarget::default()
             };
-            StarkParams::for_security(log_inv_rate, target, &shape).map_err(|e| e.to_string())?
+            StarkParams::for_security(args.log_inv_rate, target, &shape)
+                .map_err(|e| e.to_string())?
         }
     };
-    Ok((params, shape))
-}
-
-/// The grinding bits `multisig security` assumes by default.
-pub const DEFAULT_POW_BITS: usize = 16;
-
-/// Runs `multisig security`.
-pub fn run(args: &SecurityArgs) -> Result<(), String> {
-    let (params, shape) = derive(
-        args.log_inv_rate,
-        args.log_height,
-        args.queries,
-        args.pow_bits,
-    )?;
     let r = params.security(&shape);
     let report = Report {
         log_inv_rate: params.log_inv_rate,

@@ -124,12 +124,14 @@ fn verify(config: &str, msg: &str, slot: u32, keys: &str, proof: &str) -> Output
     ])
 }
 
-/// A proof header (magic, version 1, configuration, rate, N) followed by `stark`.
+/// A proof header (magic, version 1, configuration, rate, security level 0, N) followed by
+/// `stark`.
 fn header(config: u8, rate: u8, n: u32, stark: &[u8]) -> Vec<u8> {
     let mut v = b"XAGG".to_vec();
     v.extend_from_slice(&1u16.to_le_bytes());
     v.push(config);
     v.push(rate);
+    v.push(0);
     v.extend_from_slice(&n.to_le_bytes());
     v.extend_from_slice(stark);
     v
@@ -343,6 +345,11 @@ fn malformed_inputs_exit_2() {
         ("config", header(7, 2, 2, &[0u8; 64])),
         ("rate", header(1, 9, 2, &[0u8; 64])),
         ("zero", header(1, 2, 0, &[0u8; 64])),
+        ("security", {
+            let mut h = good_header.clone();
+            h[8] = 2;
+            h
+        }),
     ] {
         let p = d.write(&format!("{name}.bin"), &bad);
         let o = verify("test", &msg, SLOT, &keys_file, &p);

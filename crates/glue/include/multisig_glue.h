@@ -31,9 +31,11 @@
  *  - MULTISIG_ISA (auto, scalar, avx2, avx512) selects the SIMD path at run time; if it names
  *    an instruction set this CPU lacks, every function that hashes returns its error value.
  *  - Aggregation (xmss_*) uses the prod configuration. Generation-1 aggregates and Type-1
- *    proofs are the same bytes: a 12-byte header ("XAGG", version, configuration, log_inv_rate,
- *    number of signatures) and the STARK proof, bound to the message, the slot and the ORDERED
- *    list of public keys. Verification returns true only for exactly that statement.
+ *    proofs are the same bytes: a 13-byte header ("XAGG", version, configuration, log_inv_rate,
+ *    security level, number of signatures) and the STARK proof, bound to the message, the
+ *    slot and the ORDERED list of public keys. Verification returns true only for exactly
+ *    that statement. Proofs are made for rec_aggregation's default security level (at least
+ *    124 conjectured bits).
  *  - RECURSION IS NOT IMPLEMENTED YET: children proofs (num_children > 0) make aggregation
  *    fail (NULL / -1), and xmss_merge_type_1_to_type_2, xmss_split_type_2_by_msg and
  *    xmss_verify_type_2 always return -1 / false. Nothing fakes a proof.
@@ -144,7 +146,7 @@ bool xmss_verify_aggregated(const HashSigPublicKey *const *public_keys, size_t n
 size_t xmss_aggregate_signature_to_bytes(const AggregatedXMSS *agg, uint8_t *buf, size_t buf_len);
 
 /* An aggregate from bytes; checks the header only (magic, version, prod configuration, rate,
- * count): verification checks the proof. NULL if bytes is NULL or the header is malformed. */
+ * security level, count): verification checks the proof. NULL if bytes is NULL or the header is malformed. */
 AggregatedXMSS *xmss_aggregate_signature_from_bytes(const uint8_t *bytes, size_t len);
 
 /* Frees an aggregate (NULL and non-aggregate pointers are ignored). */

@@ -29,7 +29,7 @@ use std::sync::{Mutex, PoisonError};
 
 use backend::poseidon::{poseidon1_16_batch, poseidon1_24_batch};
 use backend::{Isa, KoalaBear};
-use rec_aggregation::{AggregateOptions, AggregateProof};
+use rec_aggregation::{AggregateOptions, AggregateProof, SecurityLevel};
 use xmss::{PublicKey, Signature};
 
 use crate::ffi::{OUT_ERROR, Tagged, bytes, copy_to_bytes, guard, handle, handles, message, take};
@@ -155,12 +155,14 @@ unsafe fn aggregate_inputs(
 }
 
 /// Aggregates validated inputs into proof bytes; `None` on any error (invalid signature,
-/// `log_inv_rate` outside 1..=4, too many signatures, invalid `MULTISIG_ISA`).
+/// `log_inv_rate` outside 1..=4, too many signatures, invalid `MULTISIG_ISA`). The proof is
+/// made for `rec_aggregation`'s default security level (at least 124 conjectured bits).
 fn prove(inputs: &AggregateInputs, slot: u32, log_inv_rate: usize) -> Option<Vec<u8>> {
     let options = AggregateOptions {
         config: CONFIG,
         log_inv_rate,
         isa: isa()?,
+        security: SecurityLevel::default(),
     };
     rec_aggregation::aggregate(
         &inputs.keys,
@@ -307,7 +309,7 @@ pub unsafe extern "C" fn xmss_aggregate_signature_to_bytes(
 }
 
 /// Generation 1: an aggregate handle from proof bytes. Checks the header only (magic, version,
-/// prod configuration, rate, signature count); the proof itself is checked by
+/// prod configuration, rate, security level, signature count); the proof itself is checked by
 /// `xmss_verify_aggregated`. NULL if `bytes` is NULL or the header is malformed. Free with
 /// `xmss_free_aggregate_signature`.
 ///

@@ -289,11 +289,16 @@ fn verify_1(keys: &[*const HashSigPublicKey], msg: &[u8; 32], slot: u32, proof: 
     }
 }
 
+/// Output buffers of the tests: large enough for any proof here.
+const BIG: usize = 4 << 20;
+/// The buffer the Zig client passes (it treats -2 as "proof too large").
+const CLIENT_CAP: usize = 512 * 1024;
+
 #[test]
 fn aggregation_both_generations_round_trip() {
     let s = Signers::new(1);
     let (keys, sigs) = (s.keys(), s.signatures());
-    let mut out = vec![0u8; 512 * 1024];
+    let mut out = vec![0u8; BIG];
     // SAFETY: live handles and buffers with the lengths passed; every aggregate is freed once.
     unsafe {
         assert_eq!(xmss_setup_aggregation(), 0);
@@ -342,6 +347,23 @@ fn aggregation_both_generations_round_trip() {
         assert_eq!((r, written), (0, len));
         let proof = out[..len].to_vec();
         assert_eq!(&proof[..4], b"XAGG");
+        // The client's call with its 512 KiB buffer: written, or -2 with the length.
+        let r = type_1(
+            keys.as_ptr(),
+            sigs.as_ptr(),
+            2,
+            s.msg.as_ptr(),
+            s.slot,
+            2,
+            &mut out,
+            CLIENT_CAP,
+            &mut written,
+        );
+        let expected = if len <= CLIENT_CAP { 0 } else { -2 };
+        assert_eq!((r, written), (expected, len));
+        if r == 0 {
+            assert_eq!(out[..len], proof[..]);
+        }
         assert!(verify_1(&keys, &s.msg, s.slot, &proof));
 
         // Bound to the statement: slot, message, key order, key list, bytes.
@@ -431,7 +453,7 @@ fn aggregation_both_generations_round_trip() {
 fn aggregation_rejects_bad_inputs() {
     let s = Signers::new(1);
     let (keys, sigs) = (s.keys(), s.signatures());
-    let mut out = vec![0u8; 512 * 1024];
+    let mut out = vec![0u8; BIG];
     let cap = out.len();
     // SAFETY: live handles and buffers with the lengths passed, or null pointers; the
     // misaligned array pointer is rejected before it is read.
@@ -682,7 +704,7 @@ fn concurrent_aggregation_and_verification() {
             .map(|t| {
                 scope.spawn(move || {
                     let shared = shared;
-                    let mut out = vec![0u8; 512 * 1024];
+                    let mut out = vec![0u8; BIG];
                     let mut written = 0usize;
                     // Thread t aggregates the first 1 or 2 signers.
                     let n = 1 + t % 2;
@@ -697,7 +719,7 @@ fn concurrent_aggregation_and_verification() {
                             slot,
                             2,
                             &mut out,
-                            512 * 1024,
+                            BIG,
                             &mut written,
                         )
                     };

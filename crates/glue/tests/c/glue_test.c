@@ -283,7 +283,8 @@ static void same_as_saved(const char *name, const uint8_t *data, size_t len) {
 
 /* ---- aggregation ---- */
 
-enum { OUT_CAP = 512 * 1024 };
+/* Large enough for any proof here; CLIENT_CAP is the buffer the Zig client passes. */
+enum { OUT_CAP = 4 * 1024 * 1024, CLIENT_CAP = 512 * 1024 };
 
 typedef struct {
     const HashSigPublicKey *const *pks;
@@ -338,8 +339,8 @@ static void check_aggregation(const Vector *prod, const HashSigPublicKey *pk, co
     CHECK(xmss_aggregate_type_1(pks, sigs, 2, 0, NULL, NULL, NULL, NULL, msg, slot, 2, NULL, 0, &written) == -2);
     printf("aggregate 2 (size query): %.3f s\n", now() - t);
     size_t len = written;
-    CHECK(len > 12 && len <= OUT_CAP);
-    if (len <= 12 || len > OUT_CAP) goto done;
+    CHECK(len > 13 && len <= OUT_CAP);
+    if (len <= 13 || len > OUT_CAP) goto done;
     memset(out, 0xee, OUT_CAP);
     written = 0;
     CHECK(xmss_aggregate_type_1(pks, sigs, 2, 0, NULL, NULL, NULL, NULL, msg, slot, 2, out, len - 1, &written) == -2 && written == len);
@@ -350,6 +351,11 @@ static void check_aggregation(const Vector *prod, const HashSigPublicKey *pk, co
     printf("aggregate 2 (type 1, %zu bytes): %.3f s\n", len, now() - t);
     CHECK(memcmp(out, "XAGG", 4) == 0);
     CHECK(xmss_aggregate_type_1(pks, sigs, 2, 0, NULL, NULL, NULL, NULL, msg, slot, 2, out2, OUT_CAP, NULL) == 0 && memcmp(out, out2, len) == 0);
+    /* The client's call: its 512 KiB buffer, where -2 means "proof too large". */
+    written = 0;
+    int rc = xmss_aggregate_type_1(pks, sigs, 2, 0, NULL, NULL, NULL, NULL, msg, slot, 2, out2, CLIENT_CAP, &written);
+    CHECK(written == len && rc == (len <= CLIENT_CAP ? 0 : -2));
+    printf("proof of 2 prod signatures: %zu bytes (%s the client's 512 KiB buffer)\n", len, len <= CLIENT_CAP ? "fits" : "EXCEEDS");
     /* Identical proof bytes in every build and instruction set. */
     same_as_saved("aggregate2.bin", out, len);
     t = now();
@@ -629,7 +635,7 @@ static void check_bad_isa(const Vector *prod) {
     CHECK(xmss_aggregate(pks, sigs, 1, 0, NULL, NULL, NULL, NULL, prod->msg, prod->slot, 2) == NULL);
     CHECK(xmss_aggregate_type_1(pks, sigs, 1, 0, NULL, NULL, NULL, NULL, prod->msg, prod->slot, 2, out, sizeof out, &written) == -1 && written == 0);
     memset(out, 0, sizeof out);
-    memcpy(out, "XAGG\x01\x00\x00\x02\x01\x00\x00\x00", 12);
+    memcpy(out, "XAGG\x01\x00\x00\x02\x00\x01\x00\x00\x00", 13);
     CHECK(xmss_verify_type_1(pks, 1, prod->msg, prod->slot, out, sizeof out) == false);
     hashsig_public_key_free(pk);
     hashsig_signature_free(s);

@@ -237,9 +237,10 @@ test "multisig_glue from Zig" {
     const pks = [_]?*const HashSigPublicKey{ vpk, pk };
     const sigs = [_]?*const HashSigSignature{ vsig, mine };
     const reversed = [_]?*const HashSigPublicKey{ pk, vpk };
-    const out = try testing.allocator.alloc(u8, 512 * 1024);
+    // 4 MiB: large enough for any proof here (the client itself passes 512 KiB).
+    const out = try testing.allocator.alloc(u8, 4 << 20);
     defer testing.allocator.free(out);
-    const out2 = try testing.allocator.alloc(u8, 512 * 1024);
+    const out2 = try testing.allocator.alloc(u8, 4 << 20);
     defer testing.allocator.free(out2);
 
     // Generation 2: size query and too-small buffer (-2 with the length), then the proof.
@@ -255,6 +256,11 @@ test "multisig_glue from Zig" {
     try testing.expectEqual(len, written);
     const proof = out[0..len];
     try testing.expectEqualSlices(u8, "XAGG", proof[0..4]);
+    // The client's call: a 512 KiB buffer, -2 meaning "proof too large".
+    const client_cap: usize = 512 * 1024;
+    const rc = xmss_aggregate_type_1(&pks, &sigs, 2, 0, null, null, null, null, &prod.msg, prod.slot, 2, out2.ptr, client_cap, &written);
+    try testing.expectEqual(len, written);
+    try testing.expectEqual(@as(c_int, if (len <= client_cap) 0 else -2), rc);
     try testing.expect(xmss_verify_type_1(&pks, 2, &prod.msg, prod.slot, proof.ptr, len));
     try testing.expect(!xmss_verify_type_1(&pks, 2, &prod.msg, prod.slot + 1, proof.ptr, len));
     try testing.expect(!xmss_verify_type_1(&reversed, 2, &prod.msg, prod.slot, proof.ptr, len));
@@ -280,19 +286,20 @@ test "multisig_glue from Zig" {
     const AggWorker = struct {
         fn run(k: *const [2]?*const HashSigPublicKey, s: *const [2]?*const HashSigSignature, v: *const Vector, expected: []const u8, ok: *bool) void {
             ok.* = false;
-            var abuf: [512 * 1024]u8 = undefined;
+            const abuf = std.heap.page_allocator.alloc(u8, 4 << 20) catch return;
+            defer std.heap.page_allocator.free(abuf);
             var w: usize = 0;
-            if (xmss_aggregate_type_1(k, s, 2, 0, null, null, null, null, &v.msg, v.slot, 2, &abuf, abuf.len, &w) != 0) return;
+            if (xmss_aggregate_type_1(k, s, 2, 0, null, null, null, null, &v.msg, v.slot, 2, abuf.ptr, abuf.len, &w) != 0) return;
             if (!std.mem.eql(u8, abuf[0..w], expected)) return;
-            if (!xmss_verify_type_1(k, 2, &v.msg, v.slot, &abuf, w)) return;
-            if (xmss_verify_type_1(k, 2, &v.msg, v.slot + 1, &abuf, w)) return;
+            if (!xmss_verify_type_1(k, 2, &v.msg, v.slot, abuf.ptr, w)) return;
+            if (xmss_verify_type_1(k, 2, &v.msg, v.slot + 1, abuf.ptr, w)) return;
             ok.* = true;
         }
     };
     var agg_oks: [3]bool = @splat(false);
     var agg_threads: [3]std.Thread = undefined;
     for (&agg_threads, 0..) |*t, i| {
-        t.* = try std.Thread.spawn(.{ .stack_size = 4 << 20 }, AggWorker.run, .{ &pks, &sigs, &prod, proof, &agg_oks[i] });
+        t.* = try std.Thread.spawn(.{}, AggWorker.run, .{ &pks, &sigs, &prod, proof, &agg_oks[i] });
     }
     for (agg_threads) |t| t.join();
     for (agg_oks) |ok| try testing.expect(ok);
