@@ -1,17 +1,19 @@
-//! The aggregation statement (`docs/air.md`): its six tables, their public values and the
+//! The aggregation statement (`docs/air.md`): its seven tables, their public values and the
 //! public key list, witness generation on the dispatched kernels, proving and verification.
 //!
 //! | table | rows | what a row is |
 //! |---|---|---|
-//! | `signature` | `N` (padded) | one signature: message hash, digits, sponge leaf, Merkle walk |
+//! | `signature` | `N` (padded) | one signature: message hash, digits, sponge leaf, root |
 //! | `chain` | `N V` | one hash chain, positions `0..=7` |
+//! | `merkle` | `N h` | one Merkle level of one signature |
 //! | `poseidon1_16_compress8` | `N (7V - T*)` | one chain step (`compress_16`) |
 //! | `poseidon1_24` | `N (1 + R + h)` | one width-24 permutation |
 //! | `range127`, `range64` | 128, 64 | the values `0..127` / `0..64` |
 //!
 //! The verifier's own contributions: the public values of the signature table (message,
-//! tweaks, slot bits) and of the chain table (`E0`), and the public lookup list of the keys
-//! `(j, root_j, parameter_j)`, each sent once on [`KEY_BUS`].
+//! tweaks) and of the chain table (`E0`), the public lookup list of the keys
+//! `(j, root_j, parameter_j)`, each sent once on [`KEY_BUS`], and the level list
+//! `(l, bit_l, tweak_l)` sent `N` times each on [`TREE_BUS`].
 
 use crate::poseidon_table::{
     POSEIDON1_16_COMPRESS_BUS, POSEIDON1_24_BUS, Poseidon1Table, poseidon1_16_compress_table,
@@ -394,8 +396,8 @@ impl ChainTable {
         for k in 1..POSITIONS {
             let f = m(step[k - 1]);
             // Without a step the value is carried over.
-            for c in 0..HASH_LEN {
-                b.assert_zero((f - F::ONE) * (m(value[k][c]) - m(value[k - 1][c])));
+            for (&now, &before) in value[k].iter().zip(&value[k - 1]) {
+                b.assert_zero((f - F::ONE) * (m(now) - m(before)));
             }
             // With a step: value_k = compress_16([value_{k-1} | P | tw0 tw1 | 0]).
             let tw0 = e0 + m(i) * F::new(1 << 16) + b.constant(F::new((k as u32) << 8));
@@ -595,7 +597,7 @@ impl RangeTable {
 // ---------------------------------------------------------------------------------------------
 // All tables of one configuration.
 
-/// The six tables of one configuration (built once per process).
+/// The seven tables of one configuration (built once per process).
 pub struct Tables {
     /// One row per signature.
     pub signature: SignatureTable,
