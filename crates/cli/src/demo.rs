@@ -1,15 +1,23 @@
 //! `multisig demo`: the main job on a built-in default.
 //!
-//! Aggregation does not exist yet (see the open issues), so the demo runs the part of the job
-//! that does: checking a batch of devnet4 XMSS signatures on one message and slot, the way the
-//! aggregator checks them before proving. It generates deterministic benchmark fixtures (valid
-//! public key and signature pairs), spoils one signature so a rejection is visible, batch-verifies
-//! everything on every instruction set the CPU offers, checks that every path gives the same
-//! answers, and reports time and throughput for each.
+//! Generates N signatures on one message and slot (deterministic benchmark fixtures by
+//! default; with `--real-keys`, real key pairs from `xmss::keypair_generate` that then sign),
+//! aggregates them into one proof, verifies it, shows that the same proof is rejected for
+//! another slot, and reports the instruction set, prove and verify times, signatures per
+//! second, proof size and peak memory. Progress spinners are drawn on stderr when it is a
+//! terminal and hidden otherwise.
 
+use crate::inputs::{human_bytes, peak_rss_bytes, select_isa};
 use backend::Isa;
-use std::time::Instant;
-use xmss::{Config, VerifyError, fixtures, verify_batch};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rec_aggregation::AggregateOptions;
+use std::time::{Duration, Instant};
+use xmss::{Config, PublicKey, Signature, fixtures};
+
+/// Largest `--signatures` accepted with `--real-keys` in the prod configuration: one prod key
+/// pair costs about ten seconds in a release build on AVX-512 (two bottom trees of 2^16
+/// leaves), minutes unoptimised.
+pub const MAX_REAL_PROD_KEYS: u32 = 4;
 
 /// Arguments of `multisig demo`.
 #[derive(clap::Args, Debug)]
@@ -17,91 +25,185 @@ pub struct DemoArgs {
     /// Scheme configuration: `prod` (devnet4, lifetime 2^32) or `test` (lifetime 2^8).
     #[arg(long, default_value = "prod")]
     config: Config,
-    /// Number of signatures to check.
-    #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    /// Number of signatures to aggregate.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     signatures: u32,
     /// Slot (epoch) the signatures are for.
     #[arg(long, default_value_t = 7)]
     slot: u32,
+    /// `log2(1 / rate)` of the proof's low-degree extension, 1 to 4.
+    #[arg(long, default_value_t = rec_aggregation::api::DEFAULT_LOG_INV_RATE)]
+    log_inv_rate: usize,
+    /// Generate real key pairs (xmss key generation from seed phrases) and sign with them,
+    /// instead of the fast fixtures. Prod keys cost about ten seconds each in a release build,
+    /// so prod allows at most 4 signatures with this flag; test keys are instant.
+    #[arg(long)]
+    real_keys: bool,
+    /// Instruction set to use instead of MULTISIG_ISA: auto, scalar, avx2 or avx512.
+    #[arg(long)]
+    isa: Option<String>,
 }
 
 /// Errors of the demo.
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
-    /// `MULTISIG_ISA` is invalid for this CPU.
+    /// `MULTISIG_ISA` or `--isa` is invalid for this CPU.
     #[error(transparent)]
     Isa(#[from] backend::IsaError),
     /// Fixtures could not be generated (slot out of range for the configuration).
     #[error(transparent)]
     Fixture(#[from] fixtures::FixtureError),
-    /// Two instruction sets disagreed: a bug.
-    #[error("instruction sets disagree: {0} and {1} returned different verdicts")]
-    Disagreement(Isa, Isa),
+    /// Real key generation or signing failed.
+    #[error("real keys: {0}")]
+    Keys(String),
+    /// `--real-keys` with too many prod signatures.
+    #[error(
+        "--real-keys with --config prod allows at most {MAX_REAL_PROD_KEYS} signatures (each prod key pair takes about ten seconds); use --config test for more"
+    )]
+    TooManyRealKeys,
+    /// Aggregation failed.
+    #[error("aggregation failed: {0}")]
+    Aggregate(#[from] rec_aggregation::AggregateError),
+    /// The fresh proof did not verify (a bug).
+    #[error("the fresh proof did not verify: {0}")]
+    Verify(rec_aggregation::VerifyError),
+    /// The proof verified for another slot (a bug).
+    #[error("the proof was accepted for slot {0}, which it was not made for")]
+    NotBound(u32),
+}
+
+/// A spinner on stderr with a message; hidden when stderr is not a terminal.
+fn spinner(message: &'static str) -> ProgressBar {
+    let pb = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    pb.set_message(message);
+    pb.enable_steady_tick(Duration::from_millis(100));
+    pb
+}
+
+/// A bar of `len` steps on stderr; hidden when stderr is not a terminal.
+fn bar(len: u64, message: &'static str) -> ProgressBar {
+    let pb = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+    pb.set_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({elapsed}, eta {eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    pb.set_message(message);
+    pb
+}
+
+/// `n` real key pairs (seed phrases `multisig demo key <i>`, covering `slot`) and their
+/// signatures on `message` at `slot`.
+fn real_signatures(
+    isa: Isa,
+    config: Config,
+    n: usize,
+    message: &[u8; 32],
+    slot: u32,
+) -> Result<(Vec<PublicKey>, Vec<Signature>), DemoError> {
+    let pb = bar(n as u64, "generating key pairs and signing");
+    let mut keys = Vec::with_capacity(n);
+    let mut sigs = Vec::with_capacity(n);
+    for i in 0..n {
+        let seed = format!("multisig demo key {i}");
+        let (pk, sk) = xmss::keypair_generate(config, seed.as_bytes(), slot as u64, 1)
+            .map_err(|e| DemoError::Keys(e.to_string()))?;
+        let sig = sk
+            .sign(isa, slot, message)
+            .map_err(|e| DemoError::Keys(e.to_string()))?;
+        keys.push(pk);
+        sigs.push(sig);
+        pb.inc(1);
+    }
+    pb.finish_and_clear();
+    Ok((keys, sigs))
 }
 
 /// Runs `multisig demo`.
 pub fn run(args: &DemoArgs) -> Result<(), DemoError> {
-    let chosen = Isa::selected()?;
+    let isa = select_isa(args.isa.as_deref())?;
     let n = args.signatures as usize;
+    let config = args.config;
     let message = *b"multisig demo: one message/slot!";
+    if args.real_keys && config == Config::Prod && args.signatures > MAX_REAL_PROD_KEYS {
+        return Err(DemoError::TooManyRealKeys);
+    }
     println!(
-        "multisig demo: batch verification of {n} devnet4 XMSS signatures ({} configuration, slot {})",
-        args.config, args.slot
+        "multisig demo: aggregating {n} devnet4 XMSS signatures into one proof ({config} configuration, slot {}, log_inv_rate {})",
+        args.slot, args.log_inv_rate
     );
     println!(
-        "chosen ISA: {chosen} (available: {})",
-        names(&Isa::available())
+        "ISA: {isa} (available: {}), threads: {}",
+        Isa::available()
+            .iter()
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        rayon::current_num_threads()
     );
 
     let t = Instant::now();
-    let mut pairs = fixtures::generate(chosen, args.config, 2026, n, &message, args.slot)?;
+    let (keys, sigs) = if args.real_keys {
+        real_signatures(isa, config, n, &message, args.slot)?
+    } else {
+        let pb = spinner("generating signatures");
+        let pairs = fixtures::generate(isa, config, 2026, n, &message, args.slot);
+        pb.finish_and_clear();
+        pairs?.into_iter().unzip()
+    };
     println!(
-        "generated {n} signatures in {:.1} ms (fixtures: random Merkle co-paths, no key generation)",
-        t.elapsed().as_secs_f64() * 1e3
-    );
-    // Spoil the last signature's first chain digest, so the demo shows a rejection too.
-    let spoiled = n - 1;
-    pairs[spoiled].1.hashes[0][0] += backend::KoalaBear::ONE;
-    let items: Vec<_> = pairs.iter().map(|(pk, sig)| (pk, sig)).collect();
-
-    println!(
-        "{:<8} {:>12} {:>14} {:>9} {:>9}",
-        "isa", "time (ms)", "signatures/s", "valid", "invalid"
-    );
-    let mut reference: Option<(Isa, Vec<Result<(), VerifyError>>)> = None;
-    for isa in Isa::available() {
-        let t = Instant::now();
-        let results = verify_batch(isa, args.config, &message, args.slot, &items);
-        let secs = t.elapsed().as_secs_f64();
-        let valid = results.iter().filter(|r| r.is_ok()).count();
-        println!(
-            "{:<8} {:>12.2} {:>14.0} {:>9} {:>9}",
-            isa.to_string(),
-            secs * 1e3,
-            n as f64 / secs,
-            valid,
-            n - valid
-        );
-        match &reference {
-            Some((first, expected)) if *expected != results => {
-                return Err(DemoError::Disagreement(*first, isa));
-            }
-            Some(_) => {}
-            None => reference = Some((isa, results)),
+        "signatures: {n} generated in {:.1} ms ({})",
+        t.elapsed().as_secs_f64() * 1e3,
+        if args.real_keys {
+            "real key pairs from seed phrases, then signing"
+        } else {
+            "benchmark fixtures: valid one-leaf keys, no key generation"
         }
-    }
-    if let Some((_, results)) = &reference
-        && let Err(e) = &results[spoiled]
-    {
-        println!("signature {spoiled} (spoiled on purpose) was rejected: {e}");
-    }
-    println!("all instruction sets returned identical verdicts");
-    Ok(())
-}
+    );
 
-fn names(isas: &[Isa]) -> String {
-    isas.iter()
-        .map(|i| i.to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
+    let options = AggregateOptions {
+        config,
+        log_inv_rate: args.log_inv_rate,
+        isa,
+        security: rec_aggregation::SecurityLevel::default(),
+    };
+    let pb = spinner("proving");
+    let t = Instant::now();
+    let proof = rec_aggregation::aggregate(&keys, &sigs, &message, args.slot, &options);
+    let prove_s = t.elapsed().as_secs_f64();
+    pb.finish_and_clear();
+    let bytes = proof?.to_bytes();
+    println!(
+        "prove:  {:.1} ms ({:.1} signatures/s)",
+        prove_s * 1e3,
+        n as f64 / prove_s.max(f64::MIN_POSITIVE)
+    );
+    println!(
+        "proof:  {} bytes ({})",
+        bytes.len(),
+        human_bytes(bytes.len() as u64)
+    );
+
+    let pb = spinner("verifying");
+    let t = Instant::now();
+    let verified = rec_aggregation::verify(config, &keys, &message, args.slot, &bytes);
+    let verify_s = t.elapsed().as_secs_f64();
+    pb.finish_and_clear();
+    verified.map_err(DemoError::Verify)?;
+    println!("verify: {:.1} ms (valid)", verify_s * 1e3);
+
+    // The proof is bound to its slot: the same bytes must be rejected for another one.
+    let other = if args.slot == 0 { 1 } else { args.slot - 1 };
+    match rec_aggregation::verify(config, &keys, &message, other, &bytes) {
+        Ok(()) => return Err(DemoError::NotBound(other)),
+        Err(e) => println!("the same proof for slot {other}: rejected ({e})"),
+    }
+    match peak_rss_bytes() {
+        Some(b) => println!("peak memory: {}", human_bytes(b)),
+        None => println!("peak memory: n/a (no /proc/self/status)"),
+    }
+    Ok(())
 }

@@ -1,11 +1,17 @@
 //! `multisig`: the command-line tool of the multisig workspace.
 //!
 //! Subcommands: `info` (CPU features and the instruction set chosen at run time), `demo`
-//! (the main job) and `xmss` (verify, keygen, sign). Exit status 0 on success, 2 on usage or
-//! environment errors (`xmss verify` also uses 1 for an invalid signature).
+//! (the main job), `aggregate` and `verify` (aggregate proofs from and to files), `bench`
+//! (one timed aggregation, text or JSON), `security` (the proof system's security levels) and
+//! `xmss` (verify, keygen, sign). Exit status 0 on success, 2 on usage or environment errors;
+//! `aggregate` (an invalid signature), `verify` and `xmss verify` (an invalid proof or
+//! signature) and `bench` (a proof that does not verify) use 1.
 
+mod aggregate_cmd;
+mod bench;
 mod demo;
 mod info;
+mod inputs;
 mod security;
 mod xmss_cmd;
 
@@ -24,8 +30,16 @@ struct Cli {
 enum Command {
     /// Print the CPU features found and the instruction set chosen (honours MULTISIG_ISA).
     Info(info::InfoArgs),
-    /// Run the main job on a built-in default and report time and throughput.
+    /// Run the main job on a built-in default: generate signatures, aggregate, verify, and
+    /// report time, throughput, proof size and memory.
     Demo(demo::DemoArgs),
+    /// Aggregate signatures from files into a proof file (exit 0 ok, 1 invalid signature,
+    /// 2 malformed input).
+    Aggregate(aggregate_cmd::AggregateArgs),
+    /// Verify a proof file (exit 0 valid, 1 invalid, 2 malformed input).
+    Verify(aggregate_cmd::VerifyArgs),
+    /// Time one aggregation of N fixture signatures and its verification (table or JSON).
+    Bench(bench::BenchArgs),
     /// Print the proof system's parameters and their conjectured and provable security.
     Security(security::SecurityArgs),
     /// Devnet4 XMSS: verify (exit 0 valid, 1 invalid, 2 malformed), keygen, sign.
@@ -37,6 +51,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Info(args) => info::run(&args).map_err(|e| e.to_string()),
         Command::Demo(args) => demo::run(&args).map_err(|e| e.to_string()),
+        Command::Aggregate(args) => return aggregate_cmd::run_aggregate(&args),
+        Command::Verify(args) => return aggregate_cmd::run_verify(&args),
+        Command::Bench(args) => return bench::run(&args),
         Command::Security(args) => security::run(&args),
         Command::Xmss(args) => return xmss_cmd::run(&args),
     };

@@ -11,6 +11,7 @@
 //!
 //! Every HEX argument may carry a `0x` prefix, and `@PATH` reads the hex from a file.
 
+use crate::inputs::{read_hex, read_message, to_hex};
 use backend::Isa;
 use std::process::ExitCode;
 use xmss::{Config, PublicKey, SecretKey, Signature};
@@ -91,52 +92,6 @@ struct SignArgs {
     /// Slot (epoch).
     #[arg(long)]
     slot: u32,
-}
-
-/// Decodes a HEX argument (`0x` optional, surrounding whitespace ignored; `@PATH` reads the
-/// file).
-fn read_hex(what: &str, arg: &str) -> Result<Vec<u8>, String> {
-    let text = match arg.strip_prefix('@') {
-        Some(path) => {
-            std::fs::read_to_string(path).map_err(|e| format!("{what}: cannot read {path}: {e}"))?
-        }
-        None => arg.to_string(),
-    };
-    let t = text.trim();
-    let t = t
-        .strip_prefix("0x")
-        .or_else(|| t.strip_prefix("0X"))
-        .unwrap_or(t);
-    if t.len() % 2 != 0 {
-        return Err(format!("{what}: odd number of hex digits ({})", t.len()));
-    }
-    t.as_bytes()
-        .chunks(2)
-        .enumerate()
-        .map(|(i, pair)| {
-            std::str::from_utf8(pair)
-                .ok()
-                .and_then(|s| u8::from_str_radix(s, 16).ok())
-                .ok_or_else(|| format!("{what}: invalid hex digit pair at byte {i}"))
-        })
-        .collect()
-}
-
-fn to_hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    let mut s = String::with_capacity(2 + 2 * bytes.len());
-    s.push_str("0x");
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
-}
-
-fn read_message(arg: &str) -> Result<[u8; 32], String> {
-    let m = read_hex("message", arg)?;
-    let len = m.len();
-    m.try_into()
-        .map_err(|_| format!("message: expected 32 bytes, got {len}"))
 }
 
 /// Runs `multisig xmss ...` and returns the process exit status.

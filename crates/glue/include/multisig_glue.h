@@ -30,9 +30,15 @@
  *    threads is fine). Only *_free must not race with other uses of the same handle.
  *  - MULTISIG_ISA (auto, scalar, avx2, avx512) selects the SIMD path at run time; if it names
  *    an instruction set this CPU lacks, every function that hashes returns its error value.
- *  - AGGREGATION (xmss_*) IS NOT IMPLEMENTED YET: setup functions and xmss_set_rayon_threads
- *    work; every function that would produce, decode or verify a proof returns its failure
- *    value (NULL, 0, false, or -1 with *out_written = 0). Nothing fakes a proof.
+ *  - Aggregation (xmss_*) uses the prod configuration. Generation-1 aggregates and Type-1
+ *    proofs are the same bytes: a 13-byte header ("XAGG", version, configuration, log_inv_rate,
+ *    security level, number of signatures) and the STARK proof, bound to the message, the
+ *    slot and the ORDERED list of public keys. Verification returns true only for exactly
+ *    that statement. Proofs are made for rec_aggregation's default security level (at least
+ *    124 conjectured bits).
+ *  - RECURSION IS NOT IMPLEMENTED YET: children proofs (num_children > 0) make aggregation
+ *    fail (NULL / -1), and xmss_merge_type_1_to_type_2, xmss_split_type_2_by_msg and
+ *    xmss_verify_type_2 always return -1 / false. Nothing fakes a proof.
  */
 #ifndef MULTISIG_GLUE_H
 #define MULTISIG_GLUE_H
@@ -49,7 +55,7 @@ typedef struct HashSigKeyPair HashSigKeyPair;       /* owned: hashsig_keypair_fr
 typedef struct HashSigPrivateKey HashSigPrivateKey; /* always borrowed from a key pair */
 typedef struct HashSigPublicKey HashSigPublicKey;   /* owned (from_ssz) or borrowed */
 typedef struct HashSigSignature HashSigSignature;   /* owned: hashsig_signature_free */
-typedef struct AggregatedXMSS AggregatedXMSS;       /* generation 1; never created yet */
+typedef struct AggregatedXMSS AggregatedXMSS;       /* owned: xmss_free_aggregate_signature */
 
 /* ------------------------------------------------------------------------------------------
  * hashsig: XMSS keys and signatures
@@ -109,30 +115,41 @@ int multisig_glue_private_key_to_ssz(const HashSigPrivateKey *sk, uint8_t *out_b
 int multisig_glue_signature_to_ssz(const HashSigSignature *sig, uint8_t *out_buf, size_t out_cap, size_t *out_written);
 
 /* ------------------------------------------------------------------------------------------
- * xmss: aggregation, generation 1 (object handles). Setup works; the rest is NOT IMPLEMENTED
- * YET and returns its failure value.
+ * xmss: aggregation, generation 1 (object handles)
  * ---------------------------------------------------------------------------------------- */
 
 /* 0, or -1 if MULTISIG_ISA is invalid for this CPU. Idempotent; warms the hash tables. */
 int xmss_setup_prover(void);
 int xmss_setup_verifier(void);
 
-/* Not implemented yet: always NULL. */
+/* Proves that raw_signatures[i] is a valid signature by raw_pub_keys[i] on message_hash32 at
+ * slot, for i < num_raw, at log_inv_rate (1 to 4; 2 in production). Every signature is
+ * verified first. Returns a new aggregate (free with xmss_free_aggregate_signature), or NULL
+ * on any error: slot outside the key lifetime, a NULL array, entry or message, a wrong-type
+ * handle, num_raw = 0, an invalid signature, a bad log_inv_rate, too many signatures, an
+ * invalid MULTISIG_ISA, or children (num_children > 0: recursion is not supported yet; the
+ * child arrays are not read and may be NULL). */
 AggregatedXMSS *xmss_aggregate(
     const HashSigPublicKey *const *raw_pub_keys, const HashSigSignature *const *raw_signatures, size_t num_raw,
     size_t num_children, const HashSigPublicKey *const *child_all_pub_keys, const size_t *child_num_keys,
     const uint8_t *const *child_proof_ptrs, const size_t *child_proof_lens,
     const uint8_t *message_hash32, uint32_t slot, size_t log_inv_rate);
 
-/* Not implemented yet: always false (the slot is the LAST argument). */
+/* true if agg_sig_bytes is a valid aggregate for exactly these public keys (same order),
+ * message and slot (the slot is the LAST argument); false if invalid and on any error (NULL
+ * pointer or entry, num_keys = 0, malformed bytes, invalid MULTISIG_ISA). */
 bool xmss_verify_aggregated(const HashSigPublicKey *const *public_keys, size_t num_keys,
     const uint8_t *message_hash32, const uint8_t *agg_sig_bytes, size_t agg_sig_len, uint32_t slot);
 
-/* Not implemented yet: always 0 / NULL. */
+/* The aggregate's bytes: bytes written, 0 on error or if buf_len is too small (the size is
+ * what xmss_aggregate_type_1 reports in *out_written for the same inputs). */
 size_t xmss_aggregate_signature_to_bytes(const AggregatedXMSS *agg, uint8_t *buf, size_t buf_len);
+
+/* An aggregate from bytes; checks the header only (magic, version, prod configuration, rate,
+ * security level, count): verification checks the proof. NULL if bytes is NULL or the header is malformed. */
 AggregatedXMSS *xmss_aggregate_signature_from_bytes(const uint8_t *bytes, size_t len);
 
-/* Accepts NULL (and ignores anything else: no aggregate exists yet). */
+/* Frees an aggregate (NULL and non-aggregate pointers are ignored). */
 void xmss_free_aggregate_signature(AggregatedXMSS *agg);
 
 /* ------------------------------------------------------------------------------------------
@@ -148,7 +165,11 @@ int xmss_setup_aggregation(void);
  * ignored and the existing pool is kept. Call it first, before setup. */
 int xmss_set_rayon_threads(size_t num_threads);
 
-/* Not implemented yet: always -1, *out_written = 0. */
+/* As xmss_aggregate, writing the Type-1 proof bytes with the (out_buf, out_cap, out_written)
+ * protocol: 0 written; -2 if out_cap is too small (nothing written, *out_written = proof
+ * length; out_buf = NULL, out_cap = 0 asks for the length at the cost of a whole proof); -1
+ * on any error of xmss_aggregate, children included, or a NULL out_buf with out_cap > 0
+ * (checked before proving); *out_written = 0 on -1. */
 int xmss_aggregate_type_1(
     const HashSigPublicKey *const *raw_pub_keys, const HashSigSignature *const *raw_signatures, size_t num_raw,
     size_t num_children, const HashSigPublicKey *const *child_all_pub_keys, const size_t *child_num_keys,
@@ -156,11 +177,12 @@ int xmss_aggregate_type_1(
     const uint8_t *message_hash32, uint32_t slot, size_t log_inv_rate,
     uint8_t *out_buf, size_t out_cap, size_t *out_written);
 
-/* Not implemented yet: always false. */
+/* As xmss_verify_aggregated (slot before the bytes here): true only for a proof of exactly
+ * these keys (same order), message and slot. */
 bool xmss_verify_type_1(const HashSigPublicKey *const *public_keys, size_t num_keys,
     const uint8_t *message_hash32, uint32_t slot, const uint8_t *type_1_bytes, size_t type_1_len);
 
-/* Not implemented yet: always -1, *out_written = 0. */
+/* Not implemented yet (needs recursion): always -1, *out_written = 0. */
 int xmss_merge_type_1_to_type_2(size_t num_parts,
     const uint8_t *const *type_1_proof_ptrs, const size_t *type_1_proof_lens,
     const HashSigPublicKey *const *pks_flat, const size_t *pks_per_part_counts, size_t log_inv_rate,
@@ -172,7 +194,8 @@ int xmss_split_type_2_by_msg(const uint8_t *type_2_bytes, size_t type_2_len,
     const uint8_t *target_message_hash32, size_t log_inv_rate,
     uint8_t *out_buf, size_t out_cap, size_t *out_written);
 
-/* Not implemented yet: always false. message_hashes holds num_messages * 32 bytes. */
+/* Not implemented yet (needs recursion): always false. message_hashes holds num_messages * 32
+ * bytes. */
 bool xmss_verify_type_2(const uint8_t *type_2_bytes, size_t type_2_len,
     const HashSigPublicKey *const *pks_flat, const size_t *pks_per_message_counts, size_t num_messages,
     const uint8_t *message_hashes, const uint32_t *message_slots);

@@ -1,30 +1,52 @@
 //! The `xmss_*` functions: aggregation, generation 1 (object handles) and generation 2 (bytes
-//! in, bytes out).
+//! in, bytes out), on `rec_aggregation` in the prod configuration.
 //!
-//! AGGREGATION DOES NOT EXIST YET (the `rec_aggregation` crate is a stub). Until it does,
-//! every function that would produce, decode or verify a proof returns its failure value:
-//! `NULL` (generation-1 handles), `0` (`xmss_aggregate_signature_to_bytes`), `false`
-//! (verification) or `-1` (generation-2 byte producers, with `*out_written = 0`). Nothing here
-//! produces or accepts a proof, so a client that relies on aggregation sees an error, never a
-//! fake success.
+//! * Generation 1: `xmss_aggregate` returns an owned [`AggregatedXMSS`] handle (NULL on any
+//!   error), `xmss_aggregate_signature_to_bytes` / `_from_bytes` convert it (from bytes checks
+//!   the header only; the proof itself is checked by verification), `xmss_verify_aggregated`
+//!   verifies bytes (slot last), `xmss_free_aggregate_signature` frees.
+//! * Generation 2: `xmss_aggregate_type_1` writes the same proof bytes with the (out_buf,
+//!   out_cap, out_written) protocol (0, -1, -2), `xmss_verify_type_1` verifies them.
+//! * Type-1 and generation-1 proofs are the same bytes: the `rec_aggregation` wire format
+//!   (`"XAGG"` header, then the STARK proof), bound to the message, slot, configuration and
+//!   ordered key list.
+//! * Recursion does not exist yet: children (`num_children > 0`), merging into Type-2,
+//!   splitting and Type-2 verification return their failure value; nothing fakes a proof.
 //!
-//! What is real: `xmss_setup_prover`, `xmss_setup_verifier` and `xmss_setup_aggregation`
-//! check the instruction set (`MULTISIG_ISA`) and warm the Poseidon1 tables on it (0, or -1 if
-//! `MULTISIG_ISA` is invalid for this CPU; idempotent), and `xmss_set_rayon_threads` configures
-//! rayon's global pool.
+//! Aggregation first checks that the slot is inside the key lifetime and that every pointer
+//! (arrays, each entry, message) is non-null, then refuses children, then decodes the handles
+//! and calls `rec_aggregation::aggregate`, which verifies every signature natively before
+//! proving. Verification returns `true` only for a proof of exactly these keys (in order),
+//! message and slot; every error is `false`.
+//!
+//! Setup: `xmss_setup_prover`, `xmss_setup_verifier` and `xmss_setup_aggregation` check the
+//! instruction set (`MULTISIG_ISA`) and warm the Poseidon1 tables on it (0, or -1 if
+//! `MULTISIG_ISA` is invalid for this CPU; idempotent), and `xmss_set_rayon_threads`
+//! configures rayon's global pool.
 
 use std::ffi::c_int;
 use std::sync::{Mutex, PoisonError};
 
 use backend::poseidon::{poseidon1_16_batch, poseidon1_24_batch};
 use backend::{Isa, KoalaBear};
+use rec_aggregation::{AggregateOptions, AggregateProof, SecurityLevel};
+use xmss::{PublicKey, Signature};
 
-use crate::hashsig::{HashSigPublicKey, HashSigSignature, error_out};
+use crate::ffi::{OUT_ERROR, Tagged, bytes, copy_to_bytes, guard, handle, handles, message, take};
+use crate::hashsig::{CONFIG, HashSigPublicKey, HashSigSignature, error_out, isa};
 
-/// Opaque generation-1 aggregate handle. Uninhabited: this library never creates one until
-/// aggregation exists, so no pointer the caller holds can be one of ours.
+const TAG_AGGREGATE: u64 = u64::from_le_bytes(*b"MSGaggrg");
+
+/// Opaque generation-1 aggregate handle (`AggregatedXMSS *`): an aggregate proof whose header
+/// has been checked (prod configuration), with its serialized bytes.
+#[repr(C)]
 pub struct AggregatedXMSS {
-    _never: std::convert::Infallible,
+    tag: u64,
+    bytes: Vec<u8>,
+}
+
+impl Tagged for AggregatedXMSS {
+    const TAG: u64 = TAG_AGGREGATE;
 }
 
 /// Largest thread count `xmss_set_rayon_threads` applies (larger requests are clamped).
@@ -84,100 +106,331 @@ pub extern "C" fn xmss_set_rayon_threads(num_threads: usize) -> c_int {
     })
 }
 
-/// Generation 1, NOT IMPLEMENTED YET (no aggregation): always NULL.
-#[unsafe(no_mangle)]
-pub extern "C" fn xmss_aggregate(
-    _raw_pub_keys: *const *const HashSigPublicKey,
-    _raw_signatures: *const *const HashSigSignature,
-    _num_raw: usize,
-    _num_children: usize,
-    _child_all_pub_keys: *const *const HashSigPublicKey,
-    _child_num_keys: *const usize,
-    _child_proof_ptrs: *const *const u8,
-    _child_proof_lens: *const usize,
-    _message_hash32: *const u8,
-    _slot: u32,
-    _log_inv_rate: usize,
-) -> *mut AggregatedXMSS {
-    std::ptr::null_mut()
+/// The inputs of an aggregation call after validation.
+struct AggregateInputs {
+    keys: Vec<PublicKey>,
+    signatures: Vec<Signature>,
+    message: [u8; 32],
 }
 
-/// Generation 1, NOT IMPLEMENTED YET (no aggregation): always false (rejects every proof).
-#[unsafe(no_mangle)]
-pub extern "C" fn xmss_verify_aggregated(
-    _public_keys: *const *const HashSigPublicKey,
-    _num_keys: usize,
-    _message_hash32: *const u8,
-    _agg_sig_bytes: *const u8,
-    _agg_sig_len: usize,
-    _slot: u32,
-) -> bool {
-    false
-}
-
-/// Generation 1, NOT IMPLEMENTED YET: no aggregate can exist, so always 0.
-#[unsafe(no_mangle)]
-pub extern "C" fn xmss_aggregate_signature_to_bytes(
-    _agg: *const AggregatedXMSS,
-    _buf: *mut u8,
-    _buf_len: usize,
-) -> usize {
-    0
-}
-
-/// Generation 1, NOT IMPLEMENTED YET: no proof format exists, so always NULL.
-#[unsafe(no_mangle)]
-pub extern "C" fn xmss_aggregate_signature_from_bytes(
-    _bytes: *const u8,
-    _len: usize,
-) -> *mut AggregatedXMSS {
-    std::ptr::null_mut()
-}
-
-/// Generation 1: accepts NULL; since this library never creates an aggregate, any other
-/// pointer is not ours and is left alone.
-#[unsafe(no_mangle)]
-pub extern "C" fn xmss_free_aggregate_signature(_agg: *mut AggregatedXMSS) {}
-
-/// Generation 2, NOT IMPLEMENTED YET (no aggregation): always -1 with `*out_written = 0`.
+/// Validates the arguments shared by `xmss_aggregate` and `xmss_aggregate_type_1`: the slot is
+/// inside the prod lifetime; the key and signature arrays, each of their entries and the
+/// message are non-null (and handles of the right type); no children (recursion is not
+/// supported). `None` on any failure.
 ///
 /// # Safety
-/// `out_written` must be NULL or, if aligned, point to a writable `size_t`.
+/// As [`handles`] for both arrays (`num_raw` entries each); `message_hash32` NULL or 32
+/// readable bytes. The child arrays are never read.
+unsafe fn aggregate_inputs(
+    raw_pub_keys: *const *const HashSigPublicKey,
+    raw_signatures: *const *const HashSigSignature,
+    num_raw: usize,
+    num_children: usize,
+    message_hash32: *const u8,
+    slot: u32,
+) -> Option<AggregateInputs> {
+    if u64::from(slot) >= CONFIG.lifetime()
+        || raw_pub_keys.is_null()
+        || raw_signatures.is_null()
+        || message_hash32.is_null()
+    {
+        return None;
+    }
+    // SAFETY: forwarded caller guarantees on both arrays and the message.
+    let (keys, sigs, msg) = unsafe {
+        (
+            handles(raw_pub_keys, num_raw)?,
+            handles(raw_signatures, num_raw)?,
+            message(message_hash32)?,
+        )
+    };
+    if num_children > 0 || num_raw == 0 {
+        return None;
+    }
+    Some(AggregateInputs {
+        keys: keys.iter().map(|k| *k.key()).collect(),
+        signatures: sigs.iter().map(|s| s.signature().clone()).collect(),
+        message: *msg,
+    })
+}
+
+/// Aggregates validated inputs into proof bytes; `None` on any error (invalid signature,
+/// `log_inv_rate` outside 1..=4, too many signatures, invalid `MULTISIG_ISA`). The proof is
+/// made for `rec_aggregation`'s default security level (at least 124 conjectured bits).
+fn prove(inputs: &AggregateInputs, slot: u32, log_inv_rate: usize) -> Option<Vec<u8>> {
+    let options = AggregateOptions {
+        config: CONFIG,
+        log_inv_rate,
+        isa: isa()?,
+        security: SecurityLevel::default(),
+    };
+    rec_aggregation::aggregate(
+        &inputs.keys,
+        &inputs.signatures,
+        &inputs.message,
+        slot,
+        &options,
+    )
+    .ok()
+    .map(|p| p.to_bytes())
+}
+
+/// Verifies proof bytes for the key handles, message and slot: `true` only if valid.
+///
+/// # Safety
+/// As [`handles`] for `public_keys` (`num_keys` entries); `message_hash32` NULL or 32
+/// readable bytes; `proof` NULL or `proof_len` readable bytes.
+unsafe fn verify_proof(
+    public_keys: *const *const HashSigPublicKey,
+    num_keys: usize,
+    message_hash32: *const u8,
+    slot: u32,
+    proof: *const u8,
+    proof_len: usize,
+) -> bool {
+    // SAFETY: forwarded caller guarantees.
+    let inputs = unsafe {
+        (
+            handles(public_keys, num_keys),
+            message(message_hash32),
+            bytes(proof, proof_len),
+        )
+    };
+    let (Some(keys), Some(msg), Some(proof)) = inputs else {
+        return false;
+    };
+    if keys.is_empty() || isa().is_none() {
+        return false;
+    }
+    let keys: Vec<PublicKey> = keys.iter().map(|k| *k.key()).collect();
+    rec_aggregation::verify(CONFIG, &keys, msg, slot, proof).is_ok()
+}
+
+/// Generation 1: aggregates `num_raw` prod signatures (`raw_signatures[i]` by
+/// `raw_pub_keys[i]`) on the 32-byte message and `slot` into a new aggregate handle, proving
+/// at `log_inv_rate` (1 to 4; 2 in production). NULL on any error: slot outside the lifetime,
+/// a NULL array, entry or message, children (`num_children > 0`: recursion is not supported;
+/// the child arrays are then not read), no signatures, an invalid signature, an invalid
+/// rate, too many signatures, or an invalid `MULTISIG_ISA`. Free with
+/// `xmss_free_aggregate_signature`.
+///
+/// # Safety
+/// `raw_pub_keys` / `raw_signatures` must be NULL or point to `num_raw` pointers, each NULL
+/// or a live handle of this library; `message_hash32` NULL or 32 readable bytes.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn xmss_aggregate_type_1(
-    _raw_pub_keys: *const *const HashSigPublicKey,
-    _raw_signatures: *const *const HashSigSignature,
-    _num_raw: usize,
-    _num_children: usize,
+pub unsafe extern "C" fn xmss_aggregate(
+    raw_pub_keys: *const *const HashSigPublicKey,
+    raw_signatures: *const *const HashSigSignature,
+    num_raw: usize,
+    num_children: usize,
     _child_all_pub_keys: *const *const HashSigPublicKey,
     _child_num_keys: *const usize,
     _child_proof_ptrs: *const *const u8,
     _child_proof_lens: *const usize,
-    _message_hash32: *const u8,
-    _slot: u32,
-    _log_inv_rate: usize,
-    _out_buf: *mut u8,
-    _out_cap: usize,
+    message_hash32: *const u8,
+    slot: u32,
+    log_inv_rate: usize,
+) -> *mut AggregatedXMSS {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: forwarded caller guarantees.
+        let inputs = unsafe {
+            aggregate_inputs(
+                raw_pub_keys,
+                raw_signatures,
+                num_raw,
+                num_children,
+                message_hash32,
+                slot,
+            )
+        };
+        match inputs.and_then(|i| prove(&i, slot, log_inv_rate)) {
+            Some(bytes) => Box::into_raw(Box::new(AggregatedXMSS {
+                tag: TAG_AGGREGATE,
+                bytes,
+            })),
+            None => std::ptr::null_mut(),
+        }
+    })
+}
+
+/// Generation 1: verifies aggregate proof bytes for `public_keys` (in the order used when
+/// aggregating), the 32-byte message and `slot` (the LAST argument). `true` only if the proof
+/// is valid for exactly this statement; `false` for an invalid proof and for any error (NULL
+/// pointer or entry, no keys, malformed bytes, invalid `MULTISIG_ISA`).
+///
+/// # Safety
+/// `public_keys` must be NULL or point to `num_keys` pointers, each NULL or a live public key
+/// of this library; `message_hash32` NULL or 32 readable bytes; `agg_sig_bytes` NULL or
+/// `agg_sig_len` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xmss_verify_aggregated(
+    public_keys: *const *const HashSigPublicKey,
+    num_keys: usize,
+    message_hash32: *const u8,
+    agg_sig_bytes: *const u8,
+    agg_sig_len: usize,
+    slot: u32,
+) -> bool {
+    guard(false, || {
+        // SAFETY: forwarded caller guarantees.
+        unsafe {
+            verify_proof(
+                public_keys,
+                num_keys,
+                message_hash32,
+                slot,
+                agg_sig_bytes,
+                agg_sig_len,
+            )
+        }
+    })
+}
+
+/// Generation 1: writes the aggregate's proof bytes to `buf`: returns the number of bytes, or
+/// 0 on error (NULL or wrong-type handle, NULL `buf`) or if `buf_len` is too small.
+///
+/// # Safety
+/// `agg` must be NULL or a live aggregate of this library; `buf` NULL or `buf_len` writable
+/// bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xmss_aggregate_signature_to_bytes(
+    agg: *const AggregatedXMSS,
+    buf: *mut u8,
+    buf_len: usize,
+) -> usize {
+    guard(0, || {
+        // SAFETY: forwarded caller guarantee on `agg`.
+        let Some(agg) = (unsafe { handle(agg) }) else {
+            return 0;
+        };
+        // SAFETY: forwarded caller guarantee on `buf`.
+        unsafe { copy_to_bytes(&agg.bytes, buf, buf_len) }
+    })
+}
+
+/// Generation 1: an aggregate handle from proof bytes. Checks the header only (magic, version,
+/// prod configuration, rate, security level, signature count); the proof itself is checked by
+/// `xmss_verify_aggregated`. NULL if `bytes` is NULL or the header is malformed. Free with
+/// `xmss_free_aggregate_signature`.
+///
+/// # Safety
+/// `bytes` must be NULL or point to `len` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xmss_aggregate_signature_from_bytes(
+    bytes: *const u8,
+    len: usize,
+) -> *mut AggregatedXMSS {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: forwarded caller guarantee.
+        let Some(b) = (unsafe { self::bytes(bytes, len) }) else {
+            return std::ptr::null_mut();
+        };
+        match AggregateProof::from_bytes(b) {
+            Ok(p) if p.config() == CONFIG => Box::into_raw(Box::new(AggregatedXMSS {
+                tag: TAG_AGGREGATE,
+                bytes: b.to_vec(),
+            })),
+            _ => std::ptr::null_mut(),
+        }
+    })
+}
+
+/// Generation 1: frees an aggregate (NULL and non-aggregate pointers are ignored).
+///
+/// # Safety
+/// `agg` must be NULL or an aggregate from this library that is not used afterwards.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xmss_free_aggregate_signature(agg: *mut AggregatedXMSS) {
+    guard((), || {
+        // SAFETY: forwarded caller guarantee.
+        drop(unsafe { take(agg, |_| true) });
+    })
+}
+
+/// Generation 2: aggregates as `xmss_aggregate` and writes the Type-1 proof bytes with the
+/// (out_buf, out_cap, out_written) protocol: 0 written; -2 if `out_cap` is too small (nothing
+/// written; `out_buf = NULL, out_cap = 0` asks for the size, at the cost of a whole proof);
+/// -1 on any error, including a NULL `out_buf` with `out_cap > 0` (checked before proving)
+/// and children (`num_children > 0`: recursion is not supported). Whenever `out_written` is
+/// non-null it receives the proof length, on -2 too, and 0 on -1.
+///
+/// # Safety
+/// As `xmss_aggregate`; in addition `out_buf` must be NULL or point to `out_cap` writable
+/// bytes, and `out_written` NULL or (if aligned) a writable `size_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xmss_aggregate_type_1(
+    raw_pub_keys: *const *const HashSigPublicKey,
+    raw_signatures: *const *const HashSigSignature,
+    num_raw: usize,
+    num_children: usize,
+    _child_all_pub_keys: *const *const HashSigPublicKey,
+    _child_num_keys: *const usize,
+    _child_proof_ptrs: *const *const u8,
+    _child_proof_lens: *const usize,
+    message_hash32: *const u8,
+    slot: u32,
+    log_inv_rate: usize,
+    out_buf: *mut u8,
+    out_cap: usize,
     out_written: *mut usize,
 ) -> c_int {
-    // SAFETY: forwarded caller guarantee.
-    unsafe { error_out(out_written) }
+    guard(OUT_ERROR, || {
+        // SAFETY: forwarded caller guarantees.
+        let inputs = unsafe {
+            aggregate_inputs(
+                raw_pub_keys,
+                raw_signatures,
+                num_raw,
+                num_children,
+                message_hash32,
+                slot,
+            )
+        };
+        let proof = match inputs {
+            Some(i) if !(out_buf.is_null() && out_cap > 0) => prove(&i, slot, log_inv_rate),
+            _ => None,
+        };
+        match proof {
+            // SAFETY: forwarded caller guarantees on `out_buf` and `out_written`.
+            Some(p) => unsafe { crate::ffi::write_out(&p, out_buf, out_cap, out_written) },
+            // SAFETY: forwarded caller guarantee on `out_written`.
+            None => unsafe { error_out(out_written) },
+        }
+    })
 }
 
-/// Generation 2, NOT IMPLEMENTED YET (no aggregation): always false (rejects every proof).
+/// Generation 2: verifies Type-1 proof bytes for `public_keys` (in order), the 32-byte message
+/// and `slot`. `true` only if the proof is valid for exactly this statement (a valid proof
+/// for another message, slot or key list is rejected); `false` for any error.
+///
+/// # Safety
+/// As `xmss_verify_aggregated`.
 #[unsafe(no_mangle)]
-pub extern "C" fn xmss_verify_type_1(
-    _public_keys: *const *const HashSigPublicKey,
-    _num_keys: usize,
-    _message_hash32: *const u8,
-    _slot: u32,
-    _type_1_bytes: *const u8,
-    _type_1_len: usize,
+pub unsafe extern "C" fn xmss_verify_type_1(
+    public_keys: *const *const HashSigPublicKey,
+    num_keys: usize,
+    message_hash32: *const u8,
+    slot: u32,
+    type_1_bytes: *const u8,
+    type_1_len: usize,
 ) -> bool {
-    false
+    guard(false, || {
+        // SAFETY: forwarded caller guarantees.
+        unsafe {
+            verify_proof(
+                public_keys,
+                num_keys,
+                message_hash32,
+                slot,
+                type_1_bytes,
+                type_1_len,
+            )
+        }
+    })
 }
 
-/// Generation 2, NOT IMPLEMENTED YET (no aggregation): always -1 with `*out_written = 0`.
+/// Generation 2, NOT SUPPORTED YET (merging Type-1 proofs into a Type-2 needs recursion):
+/// always -1 with `*out_written = 0`.
 ///
 /// # Safety
 /// `out_written` must be NULL or, if aligned, point to a writable `size_t`.
@@ -197,7 +450,7 @@ pub unsafe extern "C" fn xmss_merge_type_1_to_type_2(
     unsafe { error_out(out_written) }
 }
 
-/// Generation 2, NOT IMPLEMENTED YET (needs recursion): always -1 with `*out_written = 0`.
+/// Generation 2, NOT SUPPORTED YET (needs recursion): always -1 with `*out_written = 0`.
 ///
 /// # Safety
 /// `out_written` must be NULL or, if aligned, point to a writable `size_t`.
@@ -218,7 +471,8 @@ pub unsafe extern "C" fn xmss_split_type_2_by_msg(
     unsafe { error_out(out_written) }
 }
 
-/// Generation 2, NOT IMPLEMENTED YET (no aggregation): always false (rejects every proof).
+/// Generation 2, NOT SUPPORTED YET (no Type-2 proof can exist without recursion): always
+/// false (rejects every input).
 #[unsafe(no_mangle)]
 pub extern "C" fn xmss_verify_type_2(
     _type_2_bytes: *const u8,

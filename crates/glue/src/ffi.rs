@@ -15,6 +15,83 @@ pub(crate) fn guard<R>(on_panic: R, body: impl FnOnce() -> R) -> R {
     catch_unwind(AssertUnwindSafe(body)).unwrap_or(on_panic)
 }
 
+/// A handle type with its tag: every handle type is `repr(C)` and starts with a `u64` field
+/// holding its `TAG`, checked before any other field is read.
+pub(crate) trait Tagged {
+    /// The tag value of this handle type.
+    const TAG: u64;
+}
+
+/// Borrows a handle after checking null, alignment and the type tag.
+///
+/// # Safety
+/// If `ptr` is non-null and aligned it must point to at least 8 readable bytes; if those hold
+/// `T`'s tag it must be a live `T` handle of this library, valid for `'a`.
+pub(crate) unsafe fn handle<'a, T: Tagged>(ptr: *const T) -> Option<&'a T> {
+    if ptr.is_null() || !ptr.is_aligned() {
+        return None;
+    }
+    // SAFETY: every handle type is `repr(C)` with a `u64` tag first, so an aligned non-null
+    // handle pointer points to a readable, aligned `u64` (caller guarantee).
+    let tag = unsafe { ptr.cast::<u64>().read() };
+    if tag != T::TAG {
+        return None;
+    }
+    // SAFETY: the tag matches, so by the caller's guarantee this is a live `T` for `'a`.
+    Some(unsafe { &*ptr })
+}
+
+/// Takes back ownership of a boxed handle for `*_free`: `None` for NULL, a wrong tag, or
+/// (for public keys) a borrowed key. Clears the tag so that a second free of the same pointer
+/// is more likely to be caught (best effort: the memory is released right after).
+///
+/// # Safety
+/// As [`handle`]; in addition a tagged, owned handle must have come from `Box::into_raw` in
+/// this library and must not be used again.
+pub(crate) unsafe fn take<T: Tagged>(
+    ptr: *mut T,
+    owned: impl FnOnce(&T) -> bool,
+) -> Option<Box<T>> {
+    // SAFETY: forwarded caller guarantee.
+    let h = unsafe { handle(ptr.cast_const()) }?;
+    if !owned(h) {
+        return None;
+    }
+    // SAFETY: `ptr` is a live, owned handle (tag checked, caller guarantee), so writing its
+    // tag and reclaiming the box are sound; nothing uses it afterwards.
+    unsafe {
+        ptr.cast::<u64>().write(0);
+        Some(Box::from_raw(ptr))
+    }
+}
+
+/// Borrows an array of `n` handle pointers (`const T *const *`) and each handle in it; `None`
+/// if the array pointer is null (with `n > 0`) or misaligned, if `n` pointers cannot fit in
+/// an allocation, or if any entry is null, misaligned or not a `T` handle.
+///
+/// # Safety
+/// If `ptrs` is non-null and aligned it must point to `n` readable pointers, each of which
+/// satisfies [`handle`]'s requirement, all valid for `'a`.
+pub(crate) unsafe fn handles<'a, T: Tagged>(ptrs: *const *const T, n: usize) -> Option<Vec<&'a T>> {
+    if n == 0 {
+        return Some(Vec::new());
+    }
+    if ptrs.is_null()
+        || !ptrs.is_aligned()
+        || n > isize::MAX as usize / std::mem::size_of::<*const T>()
+    {
+        return None;
+    }
+    // SAFETY: `ptrs` is non-null and aligned, `n` pointers span at most `isize::MAX` bytes,
+    // and the caller guarantees `n` readable pointers valid for `'a`.
+    let entries = unsafe { std::slice::from_raw_parts(ptrs, n) };
+    entries
+        .iter()
+        // SAFETY: forwarded caller guarantee on every entry.
+        .map(|&p| unsafe { handle(p) })
+        .collect()
+}
+
 /// Borrows `len` bytes at `ptr`; `None` for a null pointer with a non-zero length or a length
 /// no allocation can have. A null pointer with length 0 is the empty slice.
 ///

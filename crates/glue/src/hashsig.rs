@@ -20,7 +20,9 @@ use backend::Isa;
 use xmss::params::MESSAGE_BYTES;
 use xmss::{Config, PublicKey, SecretKey, SignError, Signature};
 
-use crate::ffi::{OUT_ERROR, bytes, copy_to_bytes, guard, message, write_out};
+use crate::ffi::{
+    OUT_ERROR, Tagged, bytes, copy_to_bytes, guard, handle, message, take, write_out,
+};
 
 const TAG_KEYPAIR: u64 = u64::from_le_bytes(*b"MSGkeypr");
 const TAG_PUBLIC: u64 = u64::from_le_bytes(*b"MSGpubky");
@@ -28,7 +30,7 @@ const TAG_PRIVATE: u64 = u64::from_le_bytes(*b"MSGprvky");
 const TAG_SIGNATURE: u64 = u64::from_le_bytes(*b"MSGsignt");
 
 /// The configuration of every handle: production (lifetime 2^32, 46 chains).
-const CONFIG: Config = Config::Prod;
+pub(crate) const CONFIG: Config = Config::Prod;
 
 /// Opaque key pair handle (`HashSigKeyPair *`): owns its public and private key.
 #[repr(C)]
@@ -63,10 +65,20 @@ pub struct HashSigSignature {
     inner: Signature,
 }
 
-/// A handle type with its tag.
-trait Tagged {
-    const TAG: u64;
+impl HashSigPublicKey {
+    /// The key behind the handle.
+    pub(crate) fn key(&self) -> &PublicKey {
+        &self.inner
+    }
 }
+
+impl HashSigSignature {
+    /// The signature behind the handle.
+    pub(crate) fn signature(&self) -> &Signature {
+        &self.inner
+    }
+}
+
 impl Tagged for HashSigKeyPair {
     const TAG: u64 = TAG_KEYPAIR;
 }
@@ -80,48 +92,8 @@ impl Tagged for HashSigSignature {
     const TAG: u64 = TAG_SIGNATURE;
 }
 
-/// Borrows a handle after checking null, alignment and the type tag.
-///
-/// # Safety
-/// If `ptr` is non-null and aligned it must point to at least 8 readable bytes; if those hold
-/// `T`'s tag it must be a live `T` handle of this library, valid for `'a`.
-unsafe fn handle<'a, T: Tagged>(ptr: *const T) -> Option<&'a T> {
-    if ptr.is_null() || !ptr.is_aligned() {
-        return None;
-    }
-    // SAFETY: every handle type is `repr(C)` with a `u64` tag first, so an aligned non-null
-    // handle pointer points to a readable, aligned `u64` (caller guarantee).
-    let tag = unsafe { ptr.cast::<u64>().read() };
-    if tag != T::TAG {
-        return None;
-    }
-    // SAFETY: the tag matches, so by the caller's guarantee this is a live `T` for `'a`.
-    Some(unsafe { &*ptr })
-}
-
-/// Takes back ownership of a boxed handle for `*_free`: `None` for NULL, a wrong tag, or
-/// (for public keys) a borrowed key. Clears the tag so that a second free of the same pointer
-/// is more likely to be caught (best effort: the memory is released right after).
-///
-/// # Safety
-/// As [`handle`]; in addition a tagged, owned handle must have come from `Box::into_raw` in
-/// this library and must not be used again.
-unsafe fn take<T: Tagged>(ptr: *mut T, owned: impl FnOnce(&T) -> bool) -> Option<Box<T>> {
-    // SAFETY: forwarded caller guarantee.
-    let h = unsafe { handle(ptr.cast_const()) }?;
-    if !owned(h) {
-        return None;
-    }
-    // SAFETY: `ptr` is a live, owned handle (tag checked, caller guarantee), so writing its
-    // tag and reclaiming the box are sound; nothing uses it afterwards.
-    unsafe {
-        ptr.cast::<u64>().write(0);
-        Some(Box::from_raw(ptr))
-    }
-}
-
 /// The process-wide instruction set, or `None` if `MULTISIG_ISA` is invalid for this CPU.
-fn isa() -> Option<Isa> {
+pub(crate) fn isa() -> Option<Isa> {
     Isa::selected().ok()
 }
 

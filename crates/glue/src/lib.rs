@@ -7,8 +7,10 @@
 //! * [`hashsig`]: `hashsig_*`, devnet4 XMSS keys, signing, SSZ and verification (prod; plus
 //!   `hashsig_test_verify_ssz` for the test configuration) behind opaque handles, and three
 //!   `multisig_glue_*_to_ssz` additions with the (out_buf, out_cap, out_written) protocol.
-//! * [`aggregation`]: `xmss_*`. Setup and the rayon pool are real; aggregation does not exist
-//!   yet, so every proof function returns its failure value.
+//! * [`aggregation`]: `xmss_*`, aggregation on `rec_aggregation` (prod): generation 1
+//!   (`AggregatedXMSS` handles) and generation 2 (Type-1 bytes with the -2 buffer protocol),
+//!   setup and the rayon pool. Recursion (children, Type-2 merge/split/verify) is not
+//!   supported yet and returns the failure value.
 //!
 //! No exported function may panic on any input: each validates its pointers, lengths and
 //! bytes first (see [`ffi`]) and returns the documented error value, and `catch_unwind` around

@@ -1,8 +1,11 @@
 //! The exported functions called from Rust through the rlib, so `cargo test` (run under every
 //! `MULTISIG_ISA` by `scripts/test.sh`) covers the ABI too: leanMultisig's vectors
 //! (`../shared/vectors/` relative to the repository root), SSZ handles and round trips, the -2
-//! protocol, bad inputs, and the not-yet-implemented aggregation. Key generation (seconds in
-//! release, minutes unoptimised) is left to the C and Zig tests of `scripts/glue-matrix.sh`.
+//! protocol, bad inputs, and aggregation: both generations on prod signatures (the leanMultisig
+//! vector plus a benchmark fixture on the same message and slot), proofs bound to their
+//! statement, the -2 protocol, concurrent calls, bad inputs and the unsupported recursion.
+//! Key generation (seconds in release, minutes unoptimised) is left to the C and Zig tests of
+//! `scripts/glue-matrix.sh`.
 
 use multisig_glue::*;
 use std::ptr::{null, null_mut};
@@ -165,79 +168,576 @@ fn handles_round_trip_and_reject_bad_inputs() {
     }
 }
 
-#[test]
-fn aggregation_is_not_implemented_yet() {
-    let p = vector("xmss_prod_test_vector.json");
-    // SAFETY: as above; the aggregation stubs only write `out_written`.
+/// Owned public key and signature handles for aggregation tests, freed on drop.
+struct Signers {
+    pks: Vec<*mut HashSigPublicKey>,
+    sigs: Vec<*mut HashSigSignature>,
+    msg: [u8; 32],
+    slot: u32,
+}
+
+impl Signers {
+    /// The prod leanMultisig vector and `extra` fixtures signing its message and slot.
+    fn new(extra: usize) -> Signers {
+        let p = vector("xmss_prod_test_vector.json");
+        let msg: [u8; 32] = p.msg.clone().try_into().unwrap();
+        let mut pairs = vec![(p.pk.clone(), p.sig.clone())];
+        for (pk, sig) in xmss::fixtures::generate(
+            backend::Isa::scalar(),
+            xmss::Config::Prod,
+            77,
+            extra,
+            &msg,
+            p.slot,
+        )
+        .unwrap()
+        {
+            pairs.push((pk.to_ssz().to_vec(), sig.to_ssz()));
+        }
+        // SAFETY: each buffer is live with the length passed.
+        let (pks, sigs) = pairs
+            .iter()
+            .map(|(pk, sig)| unsafe {
+                (
+                    hashsig_public_key_from_ssz(pk.as_ptr(), pk.len()),
+                    hashsig_signature_from_ssz(sig.as_ptr(), sig.len()),
+                )
+            })
+            .unzip::<_, _, Vec<_>, Vec<_>>();
+        assert!(pks.iter().all(|p| !p.is_null()) && sigs.iter().all(|s| !s.is_null()));
+        Signers {
+            pks,
+            sigs,
+            msg,
+            slot: p.slot,
+        }
+    }
+
+    fn keys(&self) -> Vec<*const HashSigPublicKey> {
+        self.pks.iter().map(|p| p.cast_const()).collect()
+    }
+
+    fn signatures(&self) -> Vec<*const HashSigSignature> {
+        self.sigs.iter().map(|s| s.cast_const()).collect()
+    }
+}
+
+impl Drop for Signers {
+    fn drop(&mut self) {
+        // SAFETY: handles from this library, freed once.
+        unsafe {
+            for &p in &self.pks {
+                hashsig_public_key_free(p);
+            }
+            for &s in &self.sigs {
+                hashsig_signature_free(s);
+            }
+        }
+    }
+}
+
+/// `xmss_aggregate_type_1` without children.
+///
+/// # Safety
+/// As the function: arrays of `n` live handles (or null), a 32-byte message (or null).
+#[allow(clippy::too_many_arguments)] // mirrors the C function's arguments
+unsafe fn type_1(
+    pks: *const *const HashSigPublicKey,
+    sigs: *const *const HashSigSignature,
+    n: usize,
+    msg: *const u8,
+    slot: u32,
+    rate: usize,
+    out: &mut [u8],
+    cap: usize,
+    written: &mut usize,
+) -> i32 {
+    assert!(cap <= out.len());
+    // SAFETY: forwarded caller guarantees; `out` has `cap` writable bytes.
     unsafe {
-        let pk = hashsig_public_key_from_ssz(p.pk.as_ptr(), 52);
-        let sig = hashsig_signature_from_ssz(p.sig.as_ptr(), p.sig.len());
-        let pks = [pk.cast_const()];
-        let sigs = [sig.cast_const()];
-        let mut out = vec![0u8; 512 * 1024];
-        let mut written = 7usize;
-        assert_eq!(xmss_setup_aggregation(), 0);
-        assert!(
-            xmss_aggregate(
-                pks.as_ptr(),
-                sigs.as_ptr(),
-                1,
-                0,
-                null(),
-                null(),
-                null(),
-                null(),
-                p.msg.as_ptr(),
-                p.slot,
-                2
-            )
-            .is_null()
-        );
-        assert!(!xmss_verify_aggregated(
-            pks.as_ptr(),
-            1,
-            p.msg.as_ptr(),
-            p.sig.as_ptr(),
-            p.sig.len(),
-            p.slot
-        ));
-        let r = xmss_aggregate_type_1(
-            pks.as_ptr(),
-            sigs.as_ptr(),
-            1,
+        xmss_aggregate_type_1(
+            pks,
+            sigs,
+            n,
             0,
             null(),
             null(),
             null(),
             null(),
-            p.msg.as_ptr(),
-            p.slot,
-            2,
+            msg,
+            slot,
+            rate,
             out.as_mut_ptr(),
-            out.len(),
+            cap,
+            written,
+        )
+    }
+}
+
+/// `xmss_verify_type_1` on slices.
+fn verify_1(keys: &[*const HashSigPublicKey], msg: &[u8; 32], slot: u32, proof: &[u8]) -> bool {
+    // SAFETY: live handles, a 32-byte message and a live proof buffer.
+    unsafe {
+        xmss_verify_type_1(
+            keys.as_ptr(),
+            keys.len(),
+            msg.as_ptr(),
+            slot,
+            proof.as_ptr(),
+            proof.len(),
+        )
+    }
+}
+
+/// Output buffers of the tests: large enough for any proof here.
+const BIG: usize = 4 << 20;
+/// The buffer the Zig client passes (it treats -2 as "proof too large").
+const CLIENT_CAP: usize = 512 * 1024;
+
+#[test]
+fn aggregation_both_generations_round_trip() {
+    let s = Signers::new(1);
+    let (keys, sigs) = (s.keys(), s.signatures());
+    let mut out = vec![0u8; BIG];
+    // SAFETY: live handles and buffers with the lengths passed; every aggregate is freed once.
+    unsafe {
+        assert_eq!(xmss_setup_aggregation(), 0);
+        // Generation 2: size query, too small, then the real thing.
+        let mut written = 0usize;
+        let r = type_1(
+            keys.as_ptr(),
+            sigs.as_ptr(),
+            2,
+            s.msg.as_ptr(),
+            s.slot,
+            2,
+            &mut out,
+            0,
+            &mut written,
+        );
+        assert_eq!(r, -2);
+        let len = written;
+        assert!(len > 12 && len <= out.len(), "{len}");
+        out.fill(0xee);
+        written = 0;
+        let r = type_1(
+            keys.as_ptr(),
+            sigs.as_ptr(),
+            2,
+            s.msg.as_ptr(),
+            s.slot,
+            2,
+            &mut out,
+            len - 1,
+            &mut written,
+        );
+        assert_eq!((r, written), (-2, len));
+        assert!(out.iter().all(|&b| b == 0xee), "nothing written on -2");
+        let r = type_1(
+            keys.as_ptr(),
+            sigs.as_ptr(),
+            2,
+            s.msg.as_ptr(),
+            s.slot,
+            2,
+            &mut out,
+            len,
+            &mut written,
+        );
+        assert_eq!((r, written), (0, len));
+        let proof = out[..len].to_vec();
+        assert_eq!(&proof[..4], b"XAGG");
+        // The client's call with its 512 KiB buffer: written, or -2 with the length.
+        let r = type_1(
+            keys.as_ptr(),
+            sigs.as_ptr(),
+            2,
+            s.msg.as_ptr(),
+            s.slot,
+            2,
+            &mut out,
+            CLIENT_CAP,
+            &mut written,
+        );
+        let expected = if len <= CLIENT_CAP { 0 } else { -2 };
+        assert_eq!((r, written), (expected, len));
+        if r == 0 {
+            assert_eq!(out[..len], proof[..]);
+        }
+        assert!(verify_1(&keys, &s.msg, s.slot, &proof));
+
+        // Bound to the statement: slot, message, key order, key list, bytes.
+        assert!(!verify_1(&keys, &s.msg, s.slot + 1, &proof));
+        let mut other = s.msg;
+        other[0] ^= 1;
+        assert!(!verify_1(&keys, &other, s.slot, &proof));
+        assert!(!verify_1(&[keys[1], keys[0]], &s.msg, s.slot, &proof));
+        assert!(!verify_1(&keys[..1], &s.msg, s.slot, &proof));
+        assert!(!verify_1(&[keys[0], keys[0]], &s.msg, s.slot, &proof));
+        for at in [20, len / 2, len - 1] {
+            let mut t = proof.clone();
+            t[at] ^= 0x10;
+            assert!(!verify_1(&keys, &s.msg, s.slot, &t), "byte {at}");
+        }
+        assert!(!verify_1(&keys, &s.msg, s.slot, &proof[..len - 1]));
+
+        // Generation 1: the same bytes through a handle.
+        let agg = xmss_aggregate(
+            keys.as_ptr(),
+            sigs.as_ptr(),
+            2,
+            0,
+            null(),
+            null(),
+            null(),
+            null(),
+            s.msg.as_ptr(),
+            s.slot,
+            2,
+        );
+        assert!(!agg.is_null());
+        let n = xmss_aggregate_signature_to_bytes(agg, out.as_mut_ptr(), out.len());
+        assert_eq!(n, len);
+        assert_eq!(out[..n], proof[..], "both generations give identical bytes");
+        assert_eq!(
+            xmss_aggregate_signature_to_bytes(agg, out.as_mut_ptr(), n - 1),
+            0
+        );
+        assert_eq!(
+            xmss_aggregate_signature_to_bytes(agg, null_mut(), out.len()),
+            0
+        );
+        let v = |k: &[*const HashSigPublicKey], slot: u32, b: &[u8]| {
+            xmss_verify_aggregated(
+                k.as_ptr(),
+                k.len(),
+                s.msg.as_ptr(),
+                b.as_ptr(),
+                b.len(),
+                slot,
+            )
+        };
+        assert!(v(&keys, s.slot, &proof));
+        assert!(!v(&keys, s.slot + 1, &proof));
+        assert!(!v(&[keys[1], keys[0]], s.slot, &proof));
+        let back = xmss_aggregate_signature_from_bytes(proof.as_ptr(), len);
+        assert!(!back.is_null());
+        assert_eq!(
+            xmss_aggregate_signature_to_bytes(back, out.as_mut_ptr(), out.len()),
+            len
+        );
+        assert_eq!(out[..len], proof[..]);
+        // from_bytes checks the header: too short, bad magic, test configuration.
+        assert!(xmss_aggregate_signature_from_bytes(proof.as_ptr(), 11).is_null());
+        assert!(xmss_aggregate_signature_from_bytes(null(), len).is_null());
+        let mut bad = proof.clone();
+        bad[0] = b'Y';
+        assert!(xmss_aggregate_signature_from_bytes(bad.as_ptr(), len).is_null());
+        let mut test_cfg = proof.clone();
+        test_cfg[6] = 1;
+        assert!(xmss_aggregate_signature_from_bytes(test_cfg.as_ptr(), len).is_null());
+        // A wrong-type handle is not an aggregate.
+        assert_eq!(
+            xmss_aggregate_signature_to_bytes(keys[0].cast(), out.as_mut_ptr(), out.len()),
+            0
+        );
+        xmss_free_aggregate_signature(keys[0].cast_mut().cast()); // ignored: not an aggregate
+        assert!(v(&keys, s.slot, &proof));
+        xmss_free_aggregate_signature(agg);
+        xmss_free_aggregate_signature(back);
+        xmss_free_aggregate_signature(null_mut());
+    }
+}
+
+#[test]
+fn aggregation_rejects_bad_inputs() {
+    let s = Signers::new(1);
+    let (keys, sigs) = (s.keys(), s.signatures());
+    let mut out = vec![0u8; BIG];
+    let cap = out.len();
+    // SAFETY: live handles and buffers with the lengths passed, or null pointers; the
+    // misaligned array pointer is rejected before it is read.
+    unsafe {
+        let mut written = 7usize;
+        let mut run = |pks: *const *const HashSigPublicKey,
+                       sg: *const *const HashSigSignature,
+                       n: usize,
+                       msg: *const u8,
+                       rate: usize| {
+            written = 7;
+            let r = type_1(pks, sg, n, msg, s.slot, rate, &mut out, cap, &mut written);
+            (r, written)
+        };
+        let (k, g, m) = (keys.as_ptr(), sigs.as_ptr(), s.msg.as_ptr());
+        assert_eq!(run(null(), g, 2, m, 2), (-1, 0));
+        assert_eq!(run(k, null(), 2, m, 2), (-1, 0));
+        assert_eq!(run(k, g, 2, null(), 2), (-1, 0));
+        assert_eq!(run(k, g, 0, m, 2), (-1, 0));
+        assert_eq!(run(k, g, 2, m, 0), (-1, 0));
+        assert_eq!(run(k, g, 2, m, 5), (-1, 0));
+        let with_null = [keys[0], null()];
+        assert_eq!(run(with_null.as_ptr(), g, 2, m, 2), (-1, 0));
+        let swapped: Vec<*const HashSigPublicKey> = sigs.iter().map(|p| p.cast()).collect();
+        assert_eq!(run(swapped.as_ptr(), g, 2, m, 2), (-1, 0));
+        let misaligned = k
+            .cast::<u8>()
+            .wrapping_add(1)
+            .cast::<*const HashSigPublicKey>();
+        assert_eq!(run(misaligned, g, 2, m, 2), (-1, 0));
+        assert_eq!(run(k, g, usize::MAX, m, 2), (-1, 0));
+        // An invalid signature: the vector's signature under the fixture's key.
+        let crossed = [sigs[1], sigs[0]];
+        assert_eq!(run(k, crossed.as_ptr(), 2, m, 2), (-1, 0));
+        let mut other = s.msg;
+        other[31] ^= 1;
+        assert_eq!(run(k, g, 2, other.as_ptr(), 2), (-1, 0));
+        // A NULL out_buf with out_cap > 0 is refused before proving.
+        written = 7;
+        let r = xmss_aggregate_type_1(
+            k,
+            g,
+            2,
+            0,
+            null(),
+            null(),
+            null(),
+            null(),
+            m,
+            s.slot,
+            2,
+            null_mut(),
+            100,
             &mut written,
         );
         assert_eq!((r, written), (-1, 0));
-        assert!(!xmss_verify_type_1(
-            pks.as_ptr(),
+
+        // Children need recursion: refused in both generations, child arrays never read.
+        let child_proof = [0u8; 16];
+        let child_ptrs = [child_proof.as_ptr()];
+        let child_lens = [child_proof.len()];
+        let child_counts = [1usize];
+        written = 7;
+        let r = xmss_aggregate_type_1(
+            k,
+            g,
+            2,
             1,
-            p.msg.as_ptr(),
-            p.slot,
-            out.as_ptr(),
-            1024
+            k,
+            child_counts.as_ptr(),
+            child_ptrs.as_ptr(),
+            child_lens.as_ptr(),
+            m,
+            s.slot,
+            2,
+            out.as_mut_ptr(),
+            cap,
+            &mut written,
+        );
+        assert_eq!((r, written), (-1, 0));
+        assert!(xmss_aggregate(k, g, 2, 1, null(), null(), null(), null(), m, s.slot, 2).is_null());
+        assert!(
+            xmss_aggregate(
+                null(),
+                g,
+                2,
+                0,
+                null(),
+                null(),
+                null(),
+                null(),
+                m,
+                s.slot,
+                2
+            )
+            .is_null()
+        );
+        assert!(
+            xmss_aggregate(
+                k,
+                g,
+                2,
+                0,
+                null(),
+                null(),
+                null(),
+                null(),
+                null(),
+                s.slot,
+                2
+            )
+            .is_null()
+        );
+        assert!(
+            xmss_aggregate(
+                k,
+                crossed.as_ptr(),
+                2,
+                0,
+                null(),
+                null(),
+                null(),
+                null(),
+                m,
+                s.slot,
+                2
+            )
+            .is_null()
+        );
+
+        // Verification: every malformed input is false.
+        let proof = [0u8; 64];
+        assert!(!xmss_verify_type_1(
+            null(),
+            2,
+            m,
+            s.slot,
+            proof.as_ptr(),
+            64
         ));
-        let slots = [p.slot];
-        let counts = [1usize];
+        assert!(!xmss_verify_type_1(k, 0, m, s.slot, proof.as_ptr(), 64));
+        assert!(!xmss_verify_type_1(
+            k,
+            2,
+            null(),
+            s.slot,
+            proof.as_ptr(),
+            64
+        ));
+        assert!(!xmss_verify_type_1(k, 2, m, s.slot, null(), 64));
+        assert!(!xmss_verify_type_1(k, 2, m, s.slot, proof.as_ptr(), 0));
+        assert!(!xmss_verify_type_1(
+            with_null.as_ptr(),
+            2,
+            m,
+            s.slot,
+            proof.as_ptr(),
+            64
+        ));
+        assert!(!xmss_verify_type_1(
+            k,
+            2,
+            m,
+            s.slot,
+            proof.as_ptr(),
+            usize::MAX
+        ));
+        assert!(!xmss_verify_aggregated(k, 2, m, proof.as_ptr(), 64, s.slot));
+        assert!(!xmss_verify_aggregated(
+            swapped.as_ptr(),
+            2,
+            m,
+            proof.as_ptr(),
+            64,
+            s.slot
+        ));
+
+        // Type-2 needs recursion.
+        let parts = [proof.as_ptr()];
+        let lens = [64usize];
+        let counts = [2usize];
+        written = 7;
+        assert_eq!(
+            xmss_merge_type_1_to_type_2(
+                1,
+                parts.as_ptr(),
+                lens.as_ptr(),
+                k,
+                counts.as_ptr(),
+                2,
+                out.as_mut_ptr(),
+                cap,
+                &mut written
+            ),
+            -1
+        );
+        assert_eq!(written, 0);
+        written = 7;
+        assert_eq!(
+            xmss_split_type_2_by_msg(
+                proof.as_ptr(),
+                64,
+                k,
+                counts.as_ptr(),
+                1,
+                m,
+                2,
+                out.as_mut_ptr(),
+                cap,
+                &mut written
+            ),
+            -1
+        );
+        assert_eq!(written, 0);
+        let slots = [s.slot];
         assert!(!xmss_verify_type_2(
-            out.as_ptr(),
-            1024,
-            pks.as_ptr(),
+            proof.as_ptr(),
+            64,
+            k,
             counts.as_ptr(),
             1,
-            p.msg.as_ptr(),
+            m,
             slots.as_ptr()
         ));
-        hashsig_public_key_free(pk);
-        hashsig_signature_free(sig);
     }
+}
+
+/// Raw handle pointers shared with other threads (the ABI allows concurrent read-only use).
+#[derive(Clone, Copy)]
+struct Shared(
+    *const *const HashSigPublicKey,
+    *const *const HashSigSignature,
+);
+// SAFETY: the pointed-to handles are only read, and the ABI promises that concurrent reads
+// from several threads are fine; the arrays outlive the scoped threads.
+unsafe impl Send for Shared {}
+// SAFETY: as above.
+unsafe impl Sync for Shared {}
+
+#[test]
+fn concurrent_aggregation_and_verification() {
+    let s = Signers::new(1);
+    let (keys, sigs) = (s.keys(), s.signatures());
+    let shared = Shared(keys.as_ptr(), sigs.as_ptr());
+    let (msg, slot) = (s.msg, s.slot);
+    let proofs: Vec<Vec<u8>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..3)
+            .map(|t| {
+                scope.spawn(move || {
+                    let shared = shared;
+                    let mut out = vec![0u8; BIG];
+                    let mut written = 0usize;
+                    // Thread t aggregates the first 1 or 2 signers.
+                    let n = 1 + t % 2;
+                    // SAFETY: shared live handles, a 32-byte message, `out` of the capacity
+                    // passed.
+                    let r = unsafe {
+                        type_1(
+                            shared.0,
+                            shared.1,
+                            n,
+                            msg.as_ptr(),
+                            slot,
+                            2,
+                            &mut out,
+                            BIG,
+                            &mut written,
+                        )
+                    };
+                    assert_eq!(r, 0, "thread {t}");
+                    out.truncate(written);
+                    // SAFETY: as above.
+                    let keys = unsafe { std::slice::from_raw_parts(shared.0, n) };
+                    assert!(verify_1(keys, &msg, slot, &out), "thread {t}");
+                    assert!(!verify_1(keys, &msg, slot + 1, &out), "thread {t}");
+                    out
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap()).collect()
+    });
+    // Deterministic: the same statement gives the same bytes on every thread.
+    assert_eq!(proofs[0], proofs[2]);
+    assert_ne!(proofs[0], proofs[1]);
+    assert!(verify_1(&keys[..1], &msg, slot, &proofs[0]));
+    assert!(verify_1(&keys, &msg, slot, &proofs[1]));
 }

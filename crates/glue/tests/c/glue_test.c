@@ -10,9 +10,11 @@
  * Checks: leanMultisig's prod and test vectors, key generation from a seed (deterministic),
  * SSZ round trips, signing and verification, the -2 buffer protocol, concurrent calls from
  * several threads on shared handles, bad inputs (NULL, wrong lengths, garbage, wrong handle
- * types) returning error codes, and the xmss_* functions returning their failure value
- * because aggregation is not implemented yet. Prints "N passed, N failed" and exits non-zero
- * on any failure.
+ * types) returning error codes, and aggregation: the leanMultisig vector's signature and one
+ * by the generated key on the same message and slot, aggregated through both generations
+ * (identical bytes, the -2 protocol), verified, rejected for another slot, message or key
+ * order, aggregated and verified from several threads at once, bad inputs, and recursion
+ * (children, Type-2) refused. Prints "N passed, N failed" and exits non-zero on any failure.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "multisig_glue.h"
@@ -279,6 +281,187 @@ static void same_as_saved(const char *name, const uint8_t *data, size_t len) {
     }
 }
 
+/* ---- aggregation ---- */
+
+/* Large enough for any proof here; CLIENT_CAP is the buffer the Zig client passes. */
+enum { OUT_CAP = 4 * 1024 * 1024, CLIENT_CAP = 512 * 1024 };
+
+typedef struct {
+    const HashSigPublicKey *const *pks;
+    const HashSigSignature *const *sigs;
+    size_t n;
+    const uint8_t *msg;
+    uint32_t slot;
+    const uint8_t *expected; /* the proof of (pks, sigs) made on the main thread */
+    size_t expected_len;
+    int ok;
+} AggJob;
+
+/* Aggregates and verifies on shared handles; the bytes must equal the main thread's. */
+static void *agg_worker(void *arg) {
+    AggJob *job = arg;
+    job->ok = 1;
+    uint8_t *out = malloc(OUT_CAP);
+    size_t written = 0;
+    if (!out) {
+        job->ok = 0;
+        return NULL;
+    }
+    if (xmss_aggregate_type_1(job->pks, job->sigs, job->n, 0, NULL, NULL, NULL, NULL, job->msg, job->slot, 2, out, OUT_CAP, &written) != 0) job->ok = 0;
+    if (written != job->expected_len || memcmp(out, job->expected, written) != 0) job->ok = 0;
+    if (!xmss_verify_type_1(job->pks, job->n, job->msg, job->slot, out, written)) job->ok = 0;
+    if (xmss_verify_type_1(job->pks, job->n, job->msg, job->slot + 1, out, written)) job->ok = 0;
+    if (!xmss_verify_aggregated(job->pks, job->n, job->msg, job->expected, job->expected_len, job->slot)) job->ok = 0;
+    free(out);
+    return NULL;
+}
+
+/* pk/sk: the generated key pair; s: its signature on (msg 0..31, epoch 3). */
+static void check_aggregation(const Vector *prod, const HashSigPublicKey *pk, const HashSigPrivateKey *sk, const HashSigSignature *s) {
+    /* Two signers on the vector's message and slot: the leanMultisig vector and our key. */
+    HashSigPublicKey *vpk = hashsig_public_key_from_ssz(prod->pk, 52);
+    HashSigSignature *vsig = hashsig_signature_from_ssz(prod->sig, prod->sig_len);
+    HashSigSignature *mine = hashsig_sign(sk, prod->msg, prod->slot);
+    CHECK(vpk && vsig && mine);
+    if (!vpk || !vsig || !mine) return;
+    const HashSigPublicKey *pks[2] = {vpk, pk};
+    const HashSigSignature *sigs[2] = {vsig, mine};
+    const HashSigPublicKey *reversed[2] = {pk, vpk};
+    const uint8_t *msg = prod->msg;
+    const uint32_t slot = prod->slot;
+    uint8_t *out = malloc(OUT_CAP);
+    uint8_t *out2 = malloc(OUT_CAP);
+    if (!out || !out2) exit(2);
+
+    /* Generation 2: size query (-2), too small (-2, nothing written), then written (0). */
+    size_t written = 0;
+    double t = now();
+    CHECK(xmss_aggregate_type_1(pks, sigs, 2, 0, NULL, NULL, NULL, NULL, msg, slot, 2, NULL, 0, &written) == -2);
+    printf("aggregate 2 (size query): %.3f s\n", now() - t);
+    size_t len = written;
+    CHECK(len > 13 && len <= OUT_CAP);
+    if (len <= 13 || len > OUT_CAP) goto done;
+    memset(out, 0xee, OUT_CAP);
+    written = 0;
+    CHECK(xmss_aggregate_type_1(pks, sigs, 2, 0, NULL, NULL, NULL, NULL, msg, slot, 2, out, len - 1, &written) == -2 && written == len);
+    CHECK(out[0] == 0xee && out[len - 2] == 0xee);
+    written = 0;
+    t = now();
+    CHECK(xmss_aggregate_type_1(pks, sigs, 2, 0, NULL, NULL, NULL, NULL, msg, slot, 2, out, OUT_CAP, &written) == 0 && written == len);
+    printf("aggregate 2 (type 1, %zu bytes): %.3f s\n", len, now() - t);
+    CHECK(memcmp(out, "XAGG", 4) == 0);
+    CHECK(xmss_aggregate_type_1(pks, sigs, 2, 0, NULL, NULL, NULL, NULL, msg, slot, 2, out2, OUT_CAP, NULL) == 0 && memcmp(out, out2, len) == 0);
+    /* The client's call: its 512 KiB buffer, where -2 means "proof too large". */
+    written = 0;
+    int rc = xmss_aggregate_type_1(pks, sigs, 2, 0, NULL, NULL, NULL, NULL, msg, slot, 2, out2, CLIENT_CAP, &written);
+    CHECK(written == len && rc == (len <= CLIENT_CAP ? 0 : -2));
+    printf("proof of 2 prod signatures: %zu bytes (%s the client's 512 KiB buffer)\n", len, len <= CLIENT_CAP ? "fits" : "EXCEEDS");
+    /* Identical proof bytes in every build and instruction set. */
+    same_as_saved("aggregate2.bin", out, len);
+    t = now();
+    CHECK(xmss_verify_type_1(pks, 2, msg, slot, out, len) == true);
+    printf("verify 2 (type 1): %.3f s\n", now() - t);
+    /* Bound to the statement. */
+    CHECK(xmss_verify_type_1(pks, 2, msg, slot + 1, out, len) == false);
+    uint8_t other[32];
+    memcpy(other, msg, 32);
+    other[5] ^= 1;
+    CHECK(xmss_verify_type_1(pks, 2, other, slot, out, len) == false);
+    CHECK(xmss_verify_type_1(reversed, 2, msg, slot, out, len) == false);
+    CHECK(xmss_verify_type_1(pks, 1, msg, slot, out, len) == false);
+    CHECK(xmss_verify_type_1(pks, 2, msg, slot, out, len - 1) == false);
+    memcpy(out2, out, len);
+    out2[len / 2] ^= 4;
+    CHECK(xmss_verify_type_1(pks, 2, msg, slot, out2, len) == false);
+
+    /* Generation 1: the same bytes through a handle. */
+    AggregatedXMSS *agg = xmss_aggregate(pks, sigs, 2, 0, NULL, NULL, NULL, NULL, msg, slot, 2);
+    CHECK(agg != NULL);
+    memset(out2, 0, OUT_CAP);
+    CHECK(xmss_aggregate_signature_to_bytes(agg, out2, OUT_CAP) == len && memcmp(out, out2, len) == 0);
+    CHECK(xmss_aggregate_signature_to_bytes(agg, out2, len - 1) == 0);
+    CHECK(xmss_aggregate_signature_to_bytes(agg, NULL, OUT_CAP) == 0);
+    CHECK(xmss_aggregate_signature_to_bytes((const AggregatedXMSS *)pk, out2, OUT_CAP) == 0);
+    CHECK(xmss_verify_aggregated(pks, 2, msg, out2, len, slot) == true);
+    CHECK(xmss_verify_aggregated(pks, 2, msg, out2, len, slot + 1) == false);
+    CHECK(xmss_verify_aggregated(reversed, 2, msg, out2, len, slot) == false);
+    AggregatedXMSS *back = xmss_aggregate_signature_from_bytes(out, len);
+    CHECK(back != NULL && xmss_aggregate_signature_to_bytes(back, out2, OUT_CAP) == len && memcmp(out, out2, len) == 0);
+    CHECK(xmss_aggregate_signature_from_bytes(out, 11) == NULL);
+    CHECK(xmss_aggregate_signature_from_bytes(NULL, len) == NULL);
+    CHECK(xmss_aggregate_signature_from_bytes(prod->sig, prod->sig_len) == NULL);
+    xmss_free_aggregate_signature(agg);
+    xmss_free_aggregate_signature(back);
+    xmss_free_aggregate_signature(NULL);
+    xmss_free_aggregate_signature((AggregatedXMSS *)vpk); /* not an aggregate: ignored */
+    CHECK(hashsig_verify(vpk, msg, slot, vsig) == 1);
+
+    /* Several threads aggregate and verify at once on the shared handles. */
+    {
+        enum { THREADS = 3 };
+        pthread_t th[THREADS];
+        AggJob jobs[THREADS];
+        t = now();
+        for (int i = 0; i < THREADS; i++) {
+            jobs[i] = (AggJob){pks, sigs, 2, msg, slot, out, len, 0};
+            CHECK(pthread_create(&th[i], NULL, agg_worker, &jobs[i]) == 0);
+        }
+        for (int i = 0; i < THREADS; i++) {
+            pthread_join(th[i], NULL);
+            CHECK(jobs[i].ok == 1);
+        }
+        printf("threads: %d x (aggregate 2 + verify): %.2f s\n", THREADS, now() - t);
+    }
+
+    /* Bad inputs: -1 with *out_written = 0, NULL, or false. */
+    const HashSigSignature *wrong[2] = {vsig, s}; /* s signs another message and epoch */
+    const HashSigPublicKey *with_null[2] = {vpk, NULL};
+    const HashSigPublicKey *not_keys[2] = {(const HashSigPublicKey *)vsig, pk};
+    written = 99;
+    CHECK(xmss_aggregate_type_1(pks, wrong, 2, 0, NULL, NULL, NULL, NULL, msg, slot, 2, out2, OUT_CAP, &written) == -1 && written == 0);
+    written = 99;
+    CHECK(xmss_aggregate_type_1(with_null, sigs, 2, 0, NULL, NULL, NULL, NULL, msg, slot, 2, out2, OUT_CAP, &written) == -1 && written == 0);
+    CHECK(xmss_aggregate_type_1(not_keys, sigs, 2, 0, NULL, NULL, NULL, NULL, msg, slot, 2, out2, OUT_CAP, &written) == -1);
+    CHECK(xmss_aggregate_type_1(NULL, sigs, 2, 0, NULL, NULL, NULL, NULL, msg, slot, 2, out2, OUT_CAP, &written) == -1);
+    CHECK(xmss_aggregate_type_1(pks, NULL, 2, 0, NULL, NULL, NULL, NULL, msg, slot, 2, out2, OUT_CAP, &written) == -1);
+    CHECK(xmss_aggregate_type_1(pks, sigs, 2, 0, NULL, NULL, NULL, NULL, NULL, slot, 2, out2, OUT_CAP, &written) == -1);
+    CHECK(xmss_aggregate_type_1(pks, sigs, 0, 0, NULL, NULL, NULL, NULL, msg, slot, 2, out2, OUT_CAP, &written) == -1);
+    CHECK(xmss_aggregate_type_1(pks, sigs, 2, 0, NULL, NULL, NULL, NULL, msg, slot, 0, out2, OUT_CAP, &written) == -1);
+    CHECK(xmss_aggregate_type_1(pks, sigs, 2, 0, NULL, NULL, NULL, NULL, msg, slot, 5, out2, OUT_CAP, &written) == -1);
+    CHECK(xmss_aggregate_type_1(pks, sigs, 2, 0, NULL, NULL, NULL, NULL, msg, slot + 1, 2, out2, OUT_CAP, &written) == -1);
+    CHECK(xmss_aggregate_type_1(pks, sigs, 2, 0, NULL, NULL, NULL, NULL, msg, slot, 2, NULL, 100, &written) == -1 && written == 0);
+    CHECK(xmss_aggregate(pks, wrong, 2, 0, NULL, NULL, NULL, NULL, msg, slot, 2) == NULL);
+    CHECK(xmss_aggregate(with_null, sigs, 2, 0, NULL, NULL, NULL, NULL, msg, slot, 2) == NULL);
+    CHECK(xmss_aggregate(pks, sigs, 2, 0, NULL, NULL, NULL, NULL, NULL, slot, 2) == NULL);
+    CHECK(xmss_verify_type_1(NULL, 2, msg, slot, out, len) == false);
+    CHECK(xmss_verify_type_1(with_null, 2, msg, slot, out, len) == false);
+    CHECK(xmss_verify_type_1(pks, 0, msg, slot, out, len) == false);
+    CHECK(xmss_verify_type_1(pks, 2, NULL, slot, out, len) == false);
+    CHECK(xmss_verify_type_1(pks, 2, msg, slot, NULL, len) == false);
+    CHECK(xmss_verify_aggregated(pks, 2, msg, prod->sig, prod->sig_len, slot) == false);
+
+    /* Recursion is not implemented: children and Type-2 fail, nothing is faked. */
+    const uint8_t *child_ptrs[1] = {out};
+    size_t child_lens[1] = {len};
+    size_t child_counts[1] = {2};
+    written = 99;
+    CHECK(xmss_aggregate_type_1(pks, sigs, 2, 1, pks, child_counts, child_ptrs, child_lens, msg, slot, 2, out2, OUT_CAP, &written) == -1 && written == 0);
+    CHECK(xmss_aggregate(pks, sigs, 2, 1, pks, child_counts, child_ptrs, child_lens, msg, slot, 2) == NULL);
+    written = 99;
+    CHECK(xmss_merge_type_1_to_type_2(1, child_ptrs, child_lens, pks, child_counts, 2, out2, OUT_CAP, &written) == -1 && written == 0);
+    written = 99;
+    CHECK(xmss_split_type_2_by_msg(out, len, pks, child_counts, 1, msg, 2, out2, OUT_CAP, &written) == -1 && written == 0);
+    uint32_t slots[1] = {slot};
+    CHECK(xmss_verify_type_2(out, len, pks, child_counts, 1, msg, slots) == false);
+
+done:
+    free(out);
+    free(out2);
+    hashsig_signature_free(mine);
+    hashsig_signature_free(vsig);
+    hashsig_public_key_free(vpk);
+}
+
 static void check_keys(const Vector *prod) {
     const char *seed = "multisig-glue C test seed";
     key_dir = getenv("GLUE_TEST_KEY_DIR");
@@ -388,29 +571,7 @@ static void check_keys(const Vector *prod) {
     }
     printf("threads: %d x 3 sign+verify: %.2f s\n", THREADS, now() - t);
 
-    /* Aggregation is not implemented yet: valid-looking inputs get the failure value. */
-    const HashSigPublicKey *pks[1] = {pk};
-    const HashSigSignature *sigs[1] = {s};
-    uint8_t *out = malloc(512 * 1024);
-    size_t written = 99;
-    CHECK(xmss_aggregate(pks, sigs, 1, 0, NULL, NULL, NULL, NULL, msg, 3, 2) == NULL);
-    CHECK(xmss_verify_aggregated(pks, 1, msg, sig_bytes, sizeof sig_bytes, 3) == false);
-    CHECK(xmss_aggregate_signature_to_bytes(NULL, out, 512 * 1024) == 0);
-    CHECK(xmss_aggregate_signature_from_bytes(sig_bytes, sizeof sig_bytes) == NULL);
-    xmss_free_aggregate_signature(NULL);
-    CHECK(xmss_aggregate_type_1(pks, sigs, 1, 0, NULL, NULL, NULL, NULL, msg, 3, 2, out, 512 * 1024, &written) == -1);
-    CHECK(written == 0);
-    CHECK(xmss_verify_type_1(pks, 1, msg, 3, out, 1024) == false);
-    const uint8_t *parts[1] = {out};
-    size_t part_lens[1] = {1024};
-    size_t counts[1] = {1};
-    written = 99;
-    CHECK(xmss_merge_type_1_to_type_2(1, parts, part_lens, pks, counts, 2, out, 512 * 1024, &written) == -1 && written == 0);
-    written = 99;
-    CHECK(xmss_split_type_2_by_msg(out, 1024, pks, counts, 1, msg, 2, out, 512 * 1024, &written) == -1 && written == 0);
-    uint32_t slots[1] = {3};
-    CHECK(xmss_verify_type_2(out, 1024, pks, counts, 1, msg, slots) == false);
-    free(out);
+    check_aggregation(prod, pk, sk, s);
 
     hashsig_signature_free(s);
     hashsig_keypair_free(kp);
@@ -466,6 +627,16 @@ static void check_bad_isa(const Vector *prod) {
     HashSigSignature *s = hashsig_signature_from_ssz(prod->sig, prod->sig_len);
     CHECK(pk != NULL && s != NULL); /* decoding does not hash */
     CHECK(hashsig_verify(pk, prod->msg, prod->slot, s) == -1);
+    /* Aggregation and its verification report the error too. */
+    const HashSigPublicKey *pks[1] = {pk};
+    const HashSigSignature *sigs[1] = {s};
+    uint8_t out[64];
+    size_t written = 99;
+    CHECK(xmss_aggregate(pks, sigs, 1, 0, NULL, NULL, NULL, NULL, prod->msg, prod->slot, 2) == NULL);
+    CHECK(xmss_aggregate_type_1(pks, sigs, 1, 0, NULL, NULL, NULL, NULL, prod->msg, prod->slot, 2, out, sizeof out, &written) == -1 && written == 0);
+    memset(out, 0, sizeof out);
+    memcpy(out, "XAGG\x01\x00\x00\x02\x00\x01\x00\x00\x00", 13);
+    CHECK(xmss_verify_type_1(pks, 1, prod->msg, prod->slot, out, sizeof out) == false);
     hashsig_public_key_free(pk);
     hashsig_signature_free(s);
     CHECK(hashsig_message_length() == 32);

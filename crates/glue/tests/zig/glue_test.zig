@@ -231,25 +231,105 @@ test "multisig_glue from Zig" {
     for (threads) |t| t.join();
     for (oks) |ok| try testing.expect(ok);
 
-    // Aggregation is not implemented yet: valid-looking inputs get the failure value.
-    const pks = [_]?*const HashSigPublicKey{pk};
-    const sigs = [_]?*const HashSigSignature{sig};
-    const out = try testing.allocator.alloc(u8, 512 * 1024);
+    // Aggregation: the vector's signature and one by our key on the vector's message and slot.
+    const mine = hashsig_sign(sk, &prod.msg, prod.slot) orelse return error.NullSignature;
+    defer hashsig_signature_free(mine);
+    const pks = [_]?*const HashSigPublicKey{ vpk, pk };
+    const sigs = [_]?*const HashSigSignature{ vsig, mine };
+    const reversed = [_]?*const HashSigPublicKey{ pk, vpk };
+    // 4 MiB: large enough for any proof here (the client itself passes 512 KiB).
+    const out = try testing.allocator.alloc(u8, 4 << 20);
     defer testing.allocator.free(out);
-    written = 99;
-    try testing.expect(xmss_aggregate(&pks, &sigs, 1, 0, null, null, null, null, &msg, 3, 2) == null);
-    try testing.expect(!xmss_verify_aggregated(&pks, 1, &msg, &b1, b1.len, 3));
-    try testing.expectEqual(@as(usize, 0), xmss_aggregate_signature_to_bytes(null, out.ptr, out.len));
+    const out2 = try testing.allocator.alloc(u8, 4 << 20);
+    defer testing.allocator.free(out2);
+
+    // Generation 2: size query and too-small buffer (-2 with the length), then the proof.
+    written = 0;
+    try testing.expectEqual(@as(c_int, -2), xmss_aggregate_type_1(&pks, &sigs, 2, 0, null, null, null, null, &prod.msg, prod.slot, 2, null, 0, &written));
+    const len = written;
+    try testing.expect(len > 12 and len <= out.len);
+    @memset(out, 0xee);
+    try testing.expectEqual(@as(c_int, -2), xmss_aggregate_type_1(&pks, &sigs, 2, 0, null, null, null, null, &prod.msg, prod.slot, 2, out.ptr, len - 1, &written));
+    try testing.expectEqual(len, written);
+    try testing.expectEqual(@as(u8, 0xee), out[0]);
+    try testing.expectEqual(@as(c_int, 0), xmss_aggregate_type_1(&pks, &sigs, 2, 0, null, null, null, null, &prod.msg, prod.slot, 2, out.ptr, out.len, &written));
+    try testing.expectEqual(len, written);
+    const proof = out[0..len];
+    try testing.expectEqualSlices(u8, "XAGG", proof[0..4]);
+    // The client's call: a 512 KiB buffer, -2 meaning "proof too large".
+    const client_cap: usize = 512 * 1024;
+    const rc = xmss_aggregate_type_1(&pks, &sigs, 2, 0, null, null, null, null, &prod.msg, prod.slot, 2, out2.ptr, client_cap, &written);
+    try testing.expectEqual(len, written);
+    try testing.expectEqual(@as(c_int, if (len <= client_cap) 0 else -2), rc);
+    try testing.expect(xmss_verify_type_1(&pks, 2, &prod.msg, prod.slot, proof.ptr, len));
+    try testing.expect(!xmss_verify_type_1(&pks, 2, &prod.msg, prod.slot + 1, proof.ptr, len));
+    try testing.expect(!xmss_verify_type_1(&reversed, 2, &prod.msg, prod.slot, proof.ptr, len));
+    try testing.expect(!xmss_verify_type_1(&pks, 2, &msg, prod.slot, proof.ptr, len));
+    try testing.expect(!xmss_verify_type_1(&pks, 1, &prod.msg, prod.slot, proof.ptr, len));
+
+    // Generation 1: a handle with the same bytes.
+    const agg = xmss_aggregate(&pks, &sigs, 2, 0, null, null, null, null, &prod.msg, prod.slot, 2) orelse return error.NullAggregate;
+    defer xmss_free_aggregate_signature(agg);
+    try testing.expectEqual(len, xmss_aggregate_signature_to_bytes(agg, out2.ptr, out2.len));
+    try testing.expectEqualSlices(u8, proof, out2[0..len]);
+    try testing.expectEqual(@as(usize, 0), xmss_aggregate_signature_to_bytes(agg, out2.ptr, len - 1));
+    try testing.expect(xmss_verify_aggregated(&pks, 2, &prod.msg, out2.ptr, len, prod.slot));
+    try testing.expect(!xmss_verify_aggregated(&pks, 2, &prod.msg, out2.ptr, len, prod.slot + 1));
+    const back = xmss_aggregate_signature_from_bytes(proof.ptr, len) orelse return error.NullAggregate;
+    defer xmss_free_aggregate_signature(back);
+    try testing.expectEqual(len, xmss_aggregate_signature_to_bytes(back, out2.ptr, out2.len));
+    try testing.expect(xmss_aggregate_signature_from_bytes(proof.ptr, 11) == null);
     try testing.expect(xmss_aggregate_signature_from_bytes(&b1, b1.len) == null);
     xmss_free_aggregate_signature(null);
-    try testing.expectEqual(@as(c_int, -1), xmss_aggregate_type_1(&pks, &sigs, 1, 0, null, null, null, null, &msg, 3, 2, out.ptr, out.len, &written));
+
+    // Several threads aggregate and verify at once on the shared handles.
+    const AggWorker = struct {
+        fn run(k: *const [2]?*const HashSigPublicKey, s: *const [2]?*const HashSigSignature, v: *const Vector, expected: []const u8, ok: *bool) void {
+            ok.* = false;
+            const abuf = std.heap.page_allocator.alloc(u8, 4 << 20) catch return;
+            defer std.heap.page_allocator.free(abuf);
+            var w: usize = 0;
+            if (xmss_aggregate_type_1(k, s, 2, 0, null, null, null, null, &v.msg, v.slot, 2, abuf.ptr, abuf.len, &w) != 0) return;
+            if (!std.mem.eql(u8, abuf[0..w], expected)) return;
+            if (!xmss_verify_type_1(k, 2, &v.msg, v.slot, abuf.ptr, w)) return;
+            if (xmss_verify_type_1(k, 2, &v.msg, v.slot + 1, abuf.ptr, w)) return;
+            ok.* = true;
+        }
+    };
+    var agg_oks: [3]bool = @splat(false);
+    var agg_threads: [3]std.Thread = undefined;
+    for (&agg_threads, 0..) |*t, i| {
+        t.* = try std.Thread.spawn(.{}, AggWorker.run, .{ &pks, &sigs, &prod, proof, &agg_oks[i] });
+    }
+    for (agg_threads) |t| t.join();
+    for (agg_oks) |ok| try testing.expect(ok);
+
+    // Bad inputs.
+    const wrong = [_]?*const HashSigSignature{ vsig, sig }; // `sig` signs another message and epoch
+    const with_null = [_]?*const HashSigPublicKey{ vpk, null };
+    written = 99;
+    try testing.expectEqual(@as(c_int, -1), xmss_aggregate_type_1(&pks, &wrong, 2, 0, null, null, null, null, &prod.msg, prod.slot, 2, out2.ptr, out2.len, &written));
     try testing.expectEqual(@as(usize, 0), written);
-    try testing.expect(!xmss_verify_type_1(&pks, 1, &msg, 3, out.ptr, 1024));
-    const parts = [_]?[*]const u8{out.ptr};
-    const lens = [_]usize{1024};
-    const counts = [_]usize{1};
-    try testing.expectEqual(@as(c_int, -1), xmss_merge_type_1_to_type_2(1, &parts, &lens, &pks, &counts, 2, out.ptr, out.len, &written));
-    try testing.expectEqual(@as(c_int, -1), xmss_split_type_2_by_msg(out.ptr, 1024, &pks, &counts, 1, &msg, 2, out.ptr, out.len, &written));
-    const slots = [_]u32{3};
-    try testing.expect(!xmss_verify_type_2(out.ptr, 1024, &pks, &counts, 1, &msg, &slots));
+    try testing.expectEqual(@as(c_int, -1), xmss_aggregate_type_1(&with_null, &sigs, 2, 0, null, null, null, null, &prod.msg, prod.slot, 2, out2.ptr, out2.len, &written));
+    try testing.expectEqual(@as(c_int, -1), xmss_aggregate_type_1(&pks, &sigs, 2, 0, null, null, null, null, null, prod.slot, 2, out2.ptr, out2.len, &written));
+    try testing.expectEqual(@as(c_int, -1), xmss_aggregate_type_1(&pks, &sigs, 2, 0, null, null, null, null, &prod.msg, prod.slot, 7, out2.ptr, out2.len, &written));
+    try testing.expectEqual(@as(c_int, -1), xmss_aggregate_type_1(&pks, &sigs, 2, 0, null, null, null, null, &prod.msg, prod.slot, 2, null, 100, &written));
+    try testing.expect(xmss_aggregate(&pks, &wrong, 2, 0, null, null, null, null, &prod.msg, prod.slot, 2) == null);
+    try testing.expect(xmss_aggregate(null, &sigs, 2, 0, null, null, null, null, &prod.msg, prod.slot, 2) == null);
+    try testing.expect(!xmss_verify_type_1(&with_null, 2, &prod.msg, prod.slot, proof.ptr, len));
+    try testing.expect(!xmss_verify_type_1(&pks, 0, &prod.msg, prod.slot, proof.ptr, len));
+    try testing.expect(!xmss_verify_aggregated(&pks, 2, &prod.msg, &b1, b1.len, prod.slot));
+
+    // Recursion is not implemented: children and Type-2 fail.
+    const parts = [_]?[*]const u8{proof.ptr};
+    const lens = [_]usize{len};
+    const counts = [_]usize{2};
+    written = 99;
+    try testing.expectEqual(@as(c_int, -1), xmss_aggregate_type_1(&pks, &sigs, 2, 1, &pks, &counts, &parts, &lens, &prod.msg, prod.slot, 2, out2.ptr, out2.len, &written));
+    try testing.expectEqual(@as(usize, 0), written);
+    try testing.expect(xmss_aggregate(&pks, &sigs, 2, 1, &pks, &counts, &parts, &lens, &prod.msg, prod.slot, 2) == null);
+    try testing.expectEqual(@as(c_int, -1), xmss_merge_type_1_to_type_2(1, &parts, &lens, &pks, &counts, 2, out2.ptr, out2.len, &written));
+    try testing.expectEqual(@as(c_int, -1), xmss_split_type_2_by_msg(proof.ptr, len, &pks, &counts, 1, &prod.msg, 2, out2.ptr, out2.len, &written));
+    const slots = [_]u32{prod.slot};
+    try testing.expect(!xmss_verify_type_2(proof.ptr, len, &pks, &counts, 1, &prod.msg, &slots));
 }

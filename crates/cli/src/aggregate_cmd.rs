@@ -1,0 +1,220 @@
+//! `multisig aggregate` and `multisig verify`: aggregate proofs from and to files.
+//!
+//! * `aggregate --config prod|test --message HEX --slot N --public-keys FILE --signatures FILE
+//!   [--log-inv-rate R] --out PROOF`: proves that signature `i` (line `i` of the signature
+//!   file) is valid for key `i` on the message and slot, writes the proof bytes to PROOF and
+//!   prints a summary. Exit 0 on success, 1 if a signature is invalid (its index and line are
+//!   named), 2 for malformed input or a usage error.
+//! * `verify --config prod|test --message HEX --slot N --public-keys FILE --proof PROOF`:
+//!   exit 0 if the proof is valid for exactly these keys (in this order), message, slot and
+//!   configuration; 1 if a well-formed proof is rejected; 2 for malformed input (unreadable
+//!   file, bad hex, malformed key, a proof whose header cannot be decoded, slot outside the
+//!   key lifetime) or a usage error.
+//!
+//! Key and signature files hold one SSZ value in hex per line (`0x` optional, blank lines
+//! ignored), in order. The message is hex (`0x` optional) or `@PATH`.
+
+use crate::inputs::{SecurityArg, read_message, read_public_keys, read_signatures};
+use backend::Isa;
+use rec_aggregation::{AggregateError, AggregateOptions, AggregateProof, VerifyError};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+use xmss::Config;
+
+/// Arguments of `multisig aggregate`.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Key and signature files hold one SSZ value in hex per line (0x \
+optional, blank lines ignored); signature i (counting non-blank lines from 0) must be by key \
+i. Exit status: 0 proof written; 1 a signature is invalid for its key, message and slot (its \
+index and line are named); 2 malformed input or usage: unreadable file, bad hex, malformed \
+key or signature, different counts, slot outside the key lifetime, log_inv_rate outside \
+1..=4, or a file that cannot be written."
+)]
+pub struct AggregateArgs {
+    /// Scheme configuration: prod (lifetime 2^32) or test (lifetime 2^8).
+    #[arg(long)]
+    config: Config,
+    /// The 32-byte message in hex (`0x` optional), or @PATH.
+    #[arg(long)]
+    message: String,
+    /// Slot (epoch) every signature is for.
+    #[arg(long)]
+    slot: u32,
+    /// File of SSZ public keys in hex, one per line, in the order of the signatures.
+    #[arg(long)]
+    public_keys: PathBuf,
+    /// File of SSZ signatures in hex, one per line (line i is by key i).
+    #[arg(long)]
+    signatures: PathBuf,
+    /// `log2(1 / rate)` of the proof's low-degree extension, 1 to 4 (larger: slower proving,
+    /// smaller proofs).
+    #[arg(long, default_value_t = rec_aggregation::api::DEFAULT_LOG_INV_RATE)]
+    log_inv_rate: usize,
+    /// Soundness target the number of FRI queries is chosen for (recorded in the proof).
+    #[arg(long, value_enum, default_value_t = SecurityArg::Conjectured)]
+    security: SecurityArg,
+    /// Where to write the proof bytes (binary).
+    #[arg(long)]
+    out: PathBuf,
+}
+
+/// Arguments of `multisig verify`.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Exit status: 0 valid; 1 invalid: the proof file decodes but is \
+rejected (made for another message, slot, configuration, key list or key order, or tampered \
+with); 2 malformed input or usage: unreadable file, bad hex, malformed public key, a proof \
+whose header cannot be decoded (too short, bad magic, unknown version or configuration, \
+log_inv_rate outside 1..=4, unknown security level, zero signatures), or a slot outside the key lifetime."
+)]
+pub struct VerifyArgs {
+    /// Scheme configuration: prod (lifetime 2^32) or test (lifetime 2^8).
+    #[arg(long)]
+    config: Config,
+    /// The 32-byte message in hex (`0x` optional), or @PATH.
+    #[arg(long)]
+    message: String,
+    /// Slot (epoch) the signatures were for.
+    #[arg(long)]
+    slot: u32,
+    /// File of SSZ public keys in hex, one per line, in the order used when aggregating.
+    #[arg(long)]
+    public_keys: PathBuf,
+    /// The proof file written by `multisig aggregate`.
+    #[arg(long)]
+    proof: PathBuf,
+}
+
+/// Prints `multisig <cmd>: <what>: <msg>` to stderr and returns `code`.
+fn fail(cmd: &str, what: &str, msg: impl std::fmt::Display, code: u8) -> ExitCode {
+    eprintln!("multisig {cmd}: {what}: {msg}");
+    ExitCode::from(code)
+}
+
+/// Runs `multisig aggregate`.
+pub fn run_aggregate(a: &AggregateArgs) -> ExitCode {
+    let inputs = (|| {
+        let isa = Isa::selected().map_err(|e| e.to_string())?;
+        let message = read_message(&a.message)?;
+        let (keys, _) = read_public_keys(&a.public_keys)?;
+        let (sigs, sig_lines) = read_signatures(a.config, &a.signatures)?;
+        if keys.len() != sigs.len() {
+            return Err(format!(
+                "{} public keys but {} signatures",
+                keys.len(),
+                sigs.len()
+            ));
+        }
+        Ok::<_, String>((isa, message, keys, sigs, sig_lines))
+    })();
+    let (isa, message, keys, sigs, sig_lines) = match inputs {
+        Ok(x) => x,
+        Err(e) => return fail("aggregate", "malformed input", e, 2),
+    };
+    let options = AggregateOptions {
+        config: a.config,
+        log_inv_rate: a.log_inv_rate,
+        isa,
+        security: a.security.level(),
+    };
+    let t = Instant::now();
+    let proof = match rec_aggregation::aggregate(&keys, &sigs, &message, a.slot, &options) {
+        Ok(p) => p,
+        Err(AggregateError::InvalidSignature { index, source }) => {
+            let line = sig_lines.get(index).copied().unwrap_or(0);
+            return fail(
+                "aggregate",
+                "invalid signature",
+                format!(
+                    "signature {index} (line {line} of {}) does not verify for key {index}: {source}",
+                    a.signatures.display()
+                ),
+                1,
+            );
+        }
+        Err(e @ AggregateError::Prove(_)) => return fail("aggregate", "internal error", e, 2),
+        Err(e) => return fail("aggregate", "cannot aggregate", e, 2),
+    };
+    let prove_ms = t.elapsed().as_secs_f64() * 1e3;
+    let bytes = proof.to_bytes();
+    if let Err(e) = std::fs::write(&a.out, &bytes) {
+        return fail(
+            "aggregate",
+            "cannot write the proof",
+            format!("{}: {e}", a.out.display()),
+            2,
+        );
+    }
+    println!(
+        "aggregated {} signatures ({} configuration, slot {}, log_inv_rate {}, ISA {isa})",
+        keys.len(),
+        a.config,
+        a.slot,
+        a.log_inv_rate
+    );
+    println!(
+        "proof: {} bytes written to {}",
+        bytes.len(),
+        a.out.display()
+    );
+    println!("prove: {prove_ms:.1} ms");
+    ExitCode::SUCCESS
+}
+
+/// How a [`VerifyError`] maps to an exit status: 2 when the inputs cannot be interpreted (the
+/// header does not decode, the slot is outside the lifetime, no keys), 1 when a well-formed
+/// proof does not prove this statement.
+pub fn verify_exit_code(e: &VerifyError) -> u8 {
+    match e {
+        VerifyError::Empty
+        | VerifyError::Header(_)
+        | VerifyError::BadLogInvRate(_)
+        | VerifyError::SlotOutOfRange { .. } => 2,
+        VerifyError::WrongConfig { .. }
+        | VerifyError::KeyCount { .. }
+        | VerifyError::TooMany { .. }
+        | VerifyError::Rejected(_) => 1,
+    }
+}
+
+/// Runs `multisig verify`.
+pub fn run_verify(a: &VerifyArgs) -> ExitCode {
+    let inputs = (|| {
+        Isa::selected().map_err(|e| e.to_string())?;
+        let message = read_message(&a.message)?;
+        let (keys, _) = read_public_keys(&a.public_keys)?;
+        let bytes = std::fs::read(&a.proof)
+            .map_err(|e| format!("proof: cannot read {}: {e}", a.proof.display()))?;
+        // The header is checked here so that an undecodable file is reported as malformed.
+        AggregateProof::from_bytes(&bytes).map_err(|e| format!("proof: {e}"))?;
+        Ok::<_, String>((message, keys, bytes))
+    })();
+    let (message, keys, bytes) = match inputs {
+        Ok(x) => x,
+        Err(e) => return fail("verify", "malformed input", e, 2),
+    };
+    let t = Instant::now();
+    match rec_aggregation::verify(a.config, &keys, &message, a.slot, &bytes) {
+        Ok(()) => {
+            println!(
+                "valid: {} signatures ({} configuration, slot {}), verified in {:.1} ms",
+                keys.len(),
+                a.config,
+                a.slot,
+                t.elapsed().as_secs_f64() * 1e3
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let code = verify_exit_code(&e);
+            let what = if code == 1 {
+                "invalid proof"
+            } else {
+                "malformed input"
+            };
+            fail("verify", what, e, code)
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! `multisig bench`: one timed aggregation, for benchmark runners and scripts.
+//!
+//! Generates N valid signatures on one message and slot with the deterministic benchmark
+//! fixtures (`xmss::fixtures`), aggregates them (timed), verifies the proof (timed) and prints
+//! the measurements as a table, or with `--json` as one JSON object whose field names are
+//! stable: `isa`, `config`, `signatures`, `log_inv_rate`, `slot`, `threads`, `fixture_ms`,
+//! `prove_ms`, `verify_ms`, `proof_bytes`, `signatures_per_second`, `peak_rss_bytes`,
+//! `security_level`, `num_queries`, `pow_bits`, `log_max_height`, `conjectured_security_bits`,
+//! `provable_security_bits`.
+//!
+//! The security figures are [`rec_aggregation::security`] for this configuration, N, rate and
+//! level: the parameters the prover used, evaluated on the statement's own table shape.
+
+use crate::inputs::{SecurityArg, human_bytes, peak_rss_bytes, select_isa};
+use backend::Isa;
+use rec_aggregation::AggregateOptions;
+use serde::Serialize;
+use std::process::ExitCode;
+use std::time::Instant;
+use xmss::{Config, fixtures};
+
+/// Arguments of `multisig bench`.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "The instruction set is MULTISIG_ISA (auto, scalar, avx2, avx512) unless \
+--isa is given; the thread count is rayon's (RAYON_NUM_THREADS, default one per CPU). The \
+security figures are those of the parameters the prover chose for this configuration, N, \
+rate and level, on the statement's own table shape. Exit status: 0 ok, 1 the fresh proof did \
+not verify (a bug), 2 usage or environment error."
+)]
+pub struct BenchArgs {
+    /// Scheme configuration: prod (lifetime 2^32) or test (lifetime 2^8).
+    #[arg(long, default_value = "prod")]
+    config: Config,
+    /// Number of signatures to aggregate.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    signatures: u32,
+    /// `log2(1 / rate)` of the proof's low-degree extension, 1 to 4.
+    #[arg(long, default_value_t = rec_aggregation::api::DEFAULT_LOG_INV_RATE)]
+    log_inv_rate: usize,
+    /// Slot (epoch) the signatures are for.
+    #[arg(long, default_value_t = 7)]
+    slot: u32,
+    /// Soundness target the number of FRI queries is chosen for.
+    #[arg(long, value_enum, default_value_t = SecurityArg::Conjectured)]
+    security: SecurityArg,
+    /// Instruction set to use instead of MULTISIG_ISA: auto, scalar, avx2 or avx512.
+    #[arg(long)]
+    isa: Option<String>,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+/// What `multisig bench --json` prints. Scripts read these names; keep them stable.
+#[derive(Serialize, Debug)]
+struct BenchReport {
+    isa: String,
+    config: &'static str,
+    signatures: usize,
+    log_inv_rate: usize,
+    slot: u32,
+    threads: usize,
+    fixture_ms: f64,
+    prove_ms: f64,
+    verify_ms: f64,
+    proof_bytes: usize,
+    signatures_per_second: f64,
+    peak_rss_bytes: Option<u64>,
+    security_level: &'static str,
+    num_queries: usize,
+    pow_bits: usize,
+    log_max_height: usize,
+    conjectured_security_bits: f64,
+    provable_security_bits: f64,
+}
+
+/// `log2` of the tallest table of an `n`-signature statement in `config`.
+fn log_max_height(config: Config, n: usize) -> usize {
+    rec_aggregation::statement::Dims::of(config)
+        .log_heights(n)
+        .into_iter()
+        .max()
+        .unwrap_or(0)
+}
+
+/// Runs `multisig bench`.
+pub fn run(args: &BenchArgs) -> ExitCode {
+    match bench(args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("multisig bench: error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn bench(args: &BenchArgs) -> Result<ExitCode, String> {
+    let isa: Isa = select_isa(args.isa.as_deref()).map_err(|e| e.to_string())?;
+    let n = args.signatures as usize;
+    let config = args.config;
+    let level = args.security.level();
+    let message = *b"multisig bench: one message/slot";
+
+    let t = Instant::now();
+    let pairs =
+        fixtures::generate(isa, config, 2026, n, &message, args.slot).map_err(|e| e.to_string())?;
+    let fixture_ms = t.elapsed().as_secs_f64() * 1e3;
+    let (keys, sigs): (Vec<_>, Vec<_>) = pairs.into_iter().unzip();
+
+    let options = AggregateOptions {
+        config,
+        log_inv_rate: args.log_inv_rate,
+        isa,
+        security: level,
+    };
+    let t = Instant::now();
+    let proof = rec_aggregation::aggregate(&keys, &sigs, &message, args.slot, &options)
+        .map_err(|e| e.to_string())?;
+    let prove_s = t.elapsed().as_secs_f64();
+    let bytes = proof.to_bytes();
+
+    let t = Instant::now();
+    let verified = rec_aggregation::verify(config, &keys, &message, args.slot, &bytes);
+    let verify_ms = t.elapsed().as_secs_f64() * 1e3;
+    if let Err(e) = verified {
+        eprintln!("multisig bench: the fresh proof did not verify: {e}");
+        return Ok(ExitCode::from(1));
+    }
+
+    let (params, security) = rec_aggregation::security(config, n, args.log_inv_rate, level);
+    let report = BenchReport {
+        isa: isa.to_string(),
+        config: config.name(),
+        signatures: n,
+        log_inv_rate: args.log_inv_rate,
+        slot: args.slot,
+        threads: rayon::current_num_threads(),
+        fixture_ms,
+        prove_ms: prove_s * 1e3,
+        verify_ms,
+        proof_bytes: bytes.len(),
+        signatures_per_second: n as f64 / prove_s.max(f64::MIN_POSITIVE),
+        peak_rss_bytes: peak_rss_bytes(),
+        security_level: args.security.name(),
+        num_queries: params.num_queries,
+        pow_bits: params.pow_bits,
+        log_max_height: log_max_height(config, n),
+        conjectured_security_bits: security.conjectured_bits,
+        provable_security_bits: security.provable_bits,
+    };
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string(&report).map_err(|e| e.to_string())?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows = [
+        ("isa", report.isa.clone()),
+        ("threads", report.threads.to_string()),
+        ("configuration", report.config.to_string()),
+        ("signatures", n.to_string()),
+        ("log_inv_rate", report.log_inv_rate.to_string()),
+        ("fixtures", format!("{:.1} ms", report.fixture_ms)),
+        ("prove", format!("{:.1} ms", report.prove_ms)),
+        ("verify", format!("{:.1} ms", report.verify_ms)),
+        (
+            "throughput",
+            format!("{:.1} signatures/s", report.signatures_per_second),
+        ),
+        ("proof size", format!("{} bytes", report.proof_bytes)),
+        (
+            "peak memory",
+            report.peak_rss_bytes.map_or("n/a".to_string(), human_bytes),
+        ),
+        (
+            "security",
+            format!(
+                "{:.1} bits conjectured, {:.1} bits provable ({} target: {} queries, {} grinding bits, tables up to 2^{} rows)",
+                report.conjectured_security_bits,
+                report.provable_security_bits,
+                report.security_level,
+                report.num_queries,
+                report.pow_bits,
+                report.log_max_height
+            ),
+        ),
+    ];
+    for (k, v) in rows {
+        println!("{k:<14} {v}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tallest_table() {
+        // prod: 122 width-16 permutations per signature, the tallest table.
+        assert_eq!(log_max_height(Config::Prod, 64), 13);
+        assert!(log_max_height(Config::Test, 2) >= 6);
+    }
+}

@@ -1,0 +1,126 @@
+//! `multisig bench` end to end in the test configuration: the JSON object has every documented
+//! field with sane values, the table form runs, and an invalid instruction set is exit 2.
+
+use std::process::Command;
+
+fn multisig(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_multisig"))
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .expect("the multisig binary runs")
+}
+
+#[test]
+fn bench_json_has_every_field() {
+    let out = multisig(
+        &[
+            "bench",
+            "--config",
+            "test",
+            "--signatures",
+            "2",
+            "--log-inv-rate",
+            "2",
+            "--json",
+        ],
+        &[],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        stdout.trim().lines().count(),
+        1,
+        "one JSON object: {stdout}"
+    );
+    let v: serde_json::Value = serde_json::from_str(stdout.trim()).expect("valid JSON");
+    let num = |k: &str| {
+        v[k].as_f64()
+            .unwrap_or_else(|| panic!("{k} missing or not a number in {v}"))
+    };
+    let available: Vec<String> = backend::Isa::available()
+        .iter()
+        .map(|i| i.to_string())
+        .collect();
+    assert!(
+        available.contains(&v["isa"].as_str().unwrap().to_string()),
+        "{v}"
+    );
+    assert_eq!(v["config"], "test");
+    assert_eq!(num("signatures"), 2.0);
+    assert_eq!(num("log_inv_rate"), 2.0);
+    assert!(num("threads") >= 1.0);
+    let prove_ms = num("prove_ms");
+    assert!(prove_ms > 0.0);
+    assert!(num("verify_ms") > 0.0);
+    assert!(num("fixture_ms") >= 0.0);
+    let proof_bytes = num("proof_bytes");
+    assert!(
+        proof_bytes > 12.0 && proof_bytes < 4.0 * 1024.0 * 1024.0,
+        "{v}"
+    );
+    let sps = num("signatures_per_second");
+    assert!(
+        (sps - 2.0 / (prove_ms / 1e3)).abs() <= 1e-6 * sps.max(1.0),
+        "{v}"
+    );
+    assert!(num("peak_rss_bytes") >= 1024.0 * 1024.0, "{v}");
+    // The default target: at least 124 conjectured bits; the provable figure is lower.
+    assert_eq!(v["security_level"], "conjectured");
+    assert!(num("conjectured_security_bits") >= 124.0, "{v}");
+    let provable = num("provable_security_bits");
+    assert!(
+        provable > 0.0 && provable <= num("conjectured_security_bits"),
+        "{v}"
+    );
+    assert!(num("num_queries") >= 1.0 && num("pow_bits") >= 0.0, "{v}");
+    assert!(num("log_max_height") >= 1.0, "{v}");
+}
+
+#[test]
+fn bench_table_and_isa_override() {
+    let out = multisig(
+        &[
+            "bench",
+            "--config",
+            "test",
+            "--signatures",
+            "1",
+            "--isa",
+            "scalar",
+        ],
+        &[],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for row in [
+        "isa            scalar",
+        "prove",
+        "verify",
+        "proof size",
+        "peak memory",
+        "security",
+    ] {
+        assert!(stdout.contains(row), "{row:?} missing in {stdout}");
+    }
+}
+
+#[test]
+fn bench_rejects_an_invalid_isa() {
+    let out = multisig(
+        &["bench", "--config", "test", "--signatures", "1"],
+        &[("MULTISIG_ISA", "bogus")],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown instruction set"));
+    let out = multisig(&["bench", "--config", "test", "--signatures", "0"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+}
