@@ -1,17 +1,19 @@
-//! The aggregation statement (`docs/air.md`): its six tables, their public values and the
+//! The aggregation statement (`docs/air.md`): its seven tables, their public values and the
 //! public key list, witness generation on the dispatched kernels, proving and verification.
 //!
 //! | table | rows | what a row is |
 //! |---|---|---|
-//! | `signature` | `N` (padded) | one signature: message hash, digits, sponge leaf, Merkle walk |
+//! | `signature` | `N` (padded) | one signature: message hash, digits, sponge leaf, root |
 //! | `chain` | `N V` | one hash chain, positions `0..=7` |
+//! | `merkle` | `N h` | one Merkle level of one signature |
 //! | `poseidon1_16_compress8` | `N (7V - T*)` | one chain step (`compress_16`) |
 //! | `poseidon1_24` | `N (1 + R + h)` | one width-24 permutation |
 //! | `range127`, `range64` | 128, 64 | the values `0..127` / `0..64` |
 //!
 //! The verifier's own contributions: the public values of the signature table (message,
-//! tweaks, slot bits) and of the chain table (`E0`), and the public lookup list of the keys
-//! `(j, root_j, parameter_j)`, each sent once on [`KEY_BUS`].
+//! tweaks) and of the chain table (`E0`), the public lookup list of the keys
+//! `(j, root_j, parameter_j)`, each sent once on [`KEY_BUS`], and the level list
+//! `(l, bit_l, tweak_l)` sent `N` times each on [`TREE_BUS`].
 
 use crate::poseidon_table::{
     POSEIDON1_16_COMPRESS_BUS, POSEIDON1_24_BUS, Poseidon1Table, poseidon1_16_compress_table,
@@ -36,6 +38,12 @@ pub const KEY_BUS: BusId = BusId(0x20);
 /// Bus linking a signature's chains to the chain table:
 /// `(j, i, x_i, parameter[5], end_i[8], tw1_i[7])`.
 pub const CHAIN_BUS: BusId = BusId(0x21);
+/// Merkle walk links: `(j, l, node[8], parameter[5])`, the node at level `l` of signature
+/// `j` (sent at `l = 0` and received at `l = h` by the signature row).
+pub const NODE_BUS: BusId = BusId(0x24);
+/// Level data of the Merkle walk: `(l, bit_l, tw0, tw1)`, sent by the verifier (public
+/// lookup, multiplicity `N` per level).
+pub const TREE_BUS: BusId = BusId(0x25);
 /// Range check `0..127` (message-hash remainders).
 pub const RANGE127_BUS: BusId = BusId(0x22);
 /// Range check `0..64` (pairs of unused base-8 digits).
@@ -87,11 +95,12 @@ impl Dims {
     }
 
     /// `log2` table heights for `n` signatures, in statement order.
-    pub fn log_heights(&self, n: usize) -> [usize; 6] {
+    pub fn log_heights(&self, n: usize) -> [usize; 7] {
         let lg = |rows: usize| rows.next_power_of_two().max(MIN_HEIGHT).trailing_zeros() as usize;
         [
             lg(n),
             lg(n * self.v),
+            lg(n * self.h),
             lg(n * self.p16_per_signature()),
             lg(n * self.p24_per_signature()),
             7,
@@ -124,10 +133,8 @@ pub struct SignatureColumns {
     pub ends: Vec<[Col; HASH_LEN]>,
     /// Sponge permutation outputs, one state per chunk.
     pub sponge_out: Vec<[Col; 24]>,
-    /// Merkle co-path.
-    pub siblings: Vec<[Col; HASH_LEN]>,
-    /// Merkle permutation outputs, one state per level.
-    pub tree_out: Vec<[Col; 24]>,
+    /// The Merkle root the signature leads to.
+    pub root: [Col; HASH_LEN],
     /// Number of columns.
     pub width: usize,
 }
@@ -137,8 +144,6 @@ pub struct SignatureColumns {
 struct SigPublics {
     tw_msg: usize,
     tw_leaf: usize,
-    bits: usize,
-    tw_tree: usize,
     tw1: usize,
     len: usize,
 }
@@ -147,14 +152,10 @@ impl SigPublics {
     fn of(d: &Dims) -> SigPublics {
         let tw_msg = 9;
         let tw_leaf = tw_msg + 2;
-        let bits = tw_leaf + 2;
-        let tw_tree = bits + d.h;
-        let tw1 = tw_tree + 2 * d.h;
+        let tw1 = tw_leaf + 2;
         SigPublics {
             tw_msg,
             tw_leaf,
-            bits,
-            tw_tree,
             tw1,
             len: tw1 + STEPS * d.v,
         }
@@ -186,9 +187,7 @@ impl SignatureTable {
         let sponge_out: Vec<[Col; 24]> = (0..d.sponge_chunks)
             .map(|c| cols(&b, &format!("sponge{c}_")))
             .collect();
-        let siblings: Vec<[Col; HASH_LEN]> =
-            (0..d.h).map(|l| cols(&b, &format!("sib{l}_"))).collect();
-        let tree_out: Vec<[Col; 24]> = (0..d.h).map(|l| cols(&b, &format!("tree{l}_"))).collect();
+        let root: [Col; HASH_LEN] = cols(&b, "root");
 
         // Public values, in the order of `SigPublics`.
         let pv: Vec<Expr<'_>> = (0..SigPublics::of(&d).len)
@@ -277,32 +276,28 @@ impl SignatureTable {
             b.send(POSEIDON1_24_BUS, &t, act);
         }
         let leaf_start = REPLACEMENT_SPONGE_CAPACITY;
-        let mut node: Vec<Expr<'_>> = sponge_out[d.sponge_chunks - 1]
+        let node: Vec<Expr<'_>> = sponge_out[d.sponge_chunks - 1]
             [leaf_start..leaf_start + HASH_LEN]
             .iter()
             .map(|&x| m(x))
             .collect();
 
-        // Merkle walk: the slot's bit of level l (public) orders (node, sibling).
-        for l in 0..d.h {
-            let bit = pv[lay.bits + l];
-            let sib: Vec<Expr<'_>> = siblings[l].iter().map(|&x| m(x)).collect();
-            let mut input: Vec<Expr<'_>> = p.clone();
-            input.extend(&pv[lay.tw_tree + 2 * l..lay.tw_tree + 2 * l + 2]);
-            input.extend((0..HASH_LEN).map(|k| node[k] + bit * (sib[k] - node[k])));
-            input.extend((0..HASH_LEN).map(|k| sib[k] + bit * (node[k] - sib[k])));
-            input.push(zero);
-            let mut t = input.clone();
-            t.extend(tree_out[l].iter().map(|&x| m(x)));
-            b.send(POSEIDON1_24_BUS, &t, act);
-            node = (0..HASH_LEN)
-                .map(|k| m(tree_out[l][k]) + input[k])
-                .collect();
+        // Merkle walk (the Merkle table): level 0 is the leaf, level h the root.
+        let root_e: Vec<Expr<'_>> = root.iter().map(|&x| m(x)).collect();
+        for (l, values, send) in [(0, &node, true), (d.h, &root_e, false)] {
+            let mut t = vec![m(j), b.constant(F::new(l as u32))];
+            t.extend(values);
+            t.extend(&p);
+            if send {
+                b.send(NODE_BUS, &t, act);
+            } else {
+                b.receive(NODE_BUS, &t, act);
+            }
         }
 
         // The root and parameter are key j's.
         let mut key = vec![m(j)];
-        key.extend(&node);
+        key.extend(&root_e);
         key.extend(&p);
         b.receive(KEY_BUS, &key, act);
 
@@ -322,8 +317,7 @@ impl SignatureTable {
                 digits,
                 ends,
                 sponge_out,
-                siblings,
-                tree_out,
+                root,
                 width,
             },
         }
@@ -402,8 +396,8 @@ impl ChainTable {
         for k in 1..POSITIONS {
             let f = m(step[k - 1]);
             // Without a step the value is carried over.
-            for c in 0..HASH_LEN {
-                b.assert_zero((f - F::ONE) * (m(value[k][c]) - m(value[k - 1][c])));
+            for (&now, &before) in value[k].iter().zip(&value[k - 1]) {
+                b.assert_zero((f - F::ONE) * (m(now) - m(before)));
             }
             // With a step: value_k = compress_16([value_{k-1} | P | tw0 tw1 | 0]).
             let tw0 = e0 + m(i) * F::new(1 << 16) + b.constant(F::new((k as u32) << 8));
@@ -447,6 +441,112 @@ impl ChainTable {
 
     /// The column layout.
     pub fn columns(&self) -> &ChainColumns {
+        &self.cols
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Merkle table.
+
+/// Column layout of the Merkle table.
+#[derive(Clone, Debug)]
+pub struct MerkleColumns {
+    /// 1 for a level of a signature, 0 on padding.
+    pub active: Col,
+    /// Signature index.
+    pub j: Col,
+    /// Level `l` (the node below is at level `l`, the output at `l + 1`).
+    pub level: Col,
+    /// The slot's bit at this level (1: the node is the right child).
+    pub bit: Col,
+    /// The tree tweak of the output node.
+    pub tweak: [Col; 2],
+    /// The key's parameter.
+    pub parameter: [Col; PARAMETER_LEN],
+    /// The node at level `l`.
+    pub node: [Col; HASH_LEN],
+    /// Its sibling.
+    pub sibling: [Col; HASH_LEN],
+    /// The permutation output.
+    pub out: [Col; 24],
+    /// Number of columns.
+    pub width: usize,
+}
+
+/// The Merkle table: one row per level per signature, linked through [`NODE_BUS`] (see
+/// `docs/air.md`, section 5).
+pub struct MerkleTable {
+    air: Air,
+    cols: MerkleColumns,
+}
+
+impl MerkleTable {
+    fn new() -> MerkleTable {
+        let b = AirBuilder::new("merkle");
+        let active = b.column("active");
+        let j = b.column("j");
+        let level = b.column("level");
+        let bit = b.column("bit");
+        let tweak: [Col; 2] = cols(&b, "tweak");
+        let parameter: [Col; PARAMETER_LEN] = cols(&b, "parameter");
+        let node: [Col; HASH_LEN] = cols(&b, "node");
+        let sibling: [Col; HASH_LEN] = cols(&b, "sibling");
+        let out: [Col; 24] = cols(&b, "out");
+        let m = |c: Col| b.main(c);
+        let act = m(active);
+        let bt = m(bit);
+        b.assert_zero(act * (act - F::ONE));
+        let mut level_tuple = vec![m(level), bt];
+        level_tuple.extend(tweak.iter().map(|&c| m(c)));
+        b.receive(TREE_BUS, &level_tuple, act);
+
+        let p: Vec<Expr<'_>> = parameter.iter().map(|&c| m(c)).collect();
+        let mut input: Vec<Expr<'_>> = p.clone();
+        input.extend(tweak.iter().map(|&c| m(c)));
+        input.extend((0..HASH_LEN).map(|k| m(node[k]) + bt * (m(sibling[k]) - m(node[k]))));
+        input.extend((0..HASH_LEN).map(|k| m(sibling[k]) + bt * (m(node[k]) - m(sibling[k]))));
+        input.push(b.constant(F::ZERO));
+        let mut t = input.clone();
+        t.extend(out.iter().map(|&c| m(c)));
+        b.send(POSEIDON1_24_BUS, &t, act);
+
+        let mut below = vec![m(j), m(level)];
+        below.extend(node.iter().map(|&c| m(c)));
+        below.extend(&p);
+        b.receive(NODE_BUS, &below, act);
+        let mut above = vec![m(j), m(level) + F::ONE];
+        above.extend((0..HASH_LEN).map(|k| m(out[k]) + input[k]));
+        above.extend(&p);
+        b.send(NODE_BUS, &above, act);
+
+        let air = b
+            .build(DEGREE)
+            .expect("merkle AIR within lean_prover limits");
+        let width = air.width();
+        MerkleTable {
+            air,
+            cols: MerkleColumns {
+                active,
+                j,
+                level,
+                bit,
+                tweak,
+                parameter,
+                node,
+                sibling,
+                out,
+                width,
+            },
+        }
+    }
+
+    /// The AIR.
+    pub fn air(&self) -> &Air {
+        &self.air
+    }
+
+    /// The column layout.
+    pub fn columns(&self) -> &MerkleColumns {
         &self.cols
     }
 }
@@ -497,12 +597,14 @@ impl RangeTable {
 // ---------------------------------------------------------------------------------------------
 // All tables of one configuration.
 
-/// The six tables of one configuration (built once per process).
+/// The seven tables of one configuration (built once per process).
 pub struct Tables {
     /// One row per signature.
     pub signature: SignatureTable,
     /// One row per chain.
     pub chain: ChainTable,
+    /// One row per Merkle level.
+    pub merkle: MerkleTable,
     /// Chain steps.
     pub p16: Poseidon1Table<16>,
     /// Width-24 permutations.
@@ -525,6 +627,7 @@ impl Tables {
         cell.get_or_init(|| Tables {
             signature: SignatureTable::new(config),
             chain: ChainTable::new(),
+            merkle: MerkleTable::new(),
             p16: poseidon1_16_compress_table(),
             p24: poseidon1_24_table(),
             range127: RangeTable::new("range127", RANGE127_BUS, 7, true),
@@ -533,10 +636,11 @@ impl Tables {
     }
 
     /// The AIRs in statement order.
-    pub fn airs(&self) -> [&Air; 6] {
+    pub fn airs(&self) -> [&Air; 7] {
         [
             self.signature.air(),
             self.chain.air(),
+            self.merkle.air(),
             self.p16.air(),
             self.p24.air(),
             self.range127.air(),
@@ -567,6 +671,10 @@ pub struct Statement {
     pub key_tuples: Vec<F>,
     /// Multiplicity 1 per key.
     pub key_mults: Vec<F>,
+    /// The Merkle level list `(l, bit_l, tree tweak of level l + 1)`, 4 values per level.
+    pub tree_tuples: Vec<F>,
+    /// Multiplicity `N` per level.
+    pub tree_mults: Vec<F>,
     /// The soundness target the parameters are chosen for.
     pub security: SecurityLevel,
 }
@@ -585,10 +693,14 @@ impl Statement {
         pv[..9].copy_from_slice(&message_fes);
         pv[lay.tw_msg..lay.tw_msg + 2].copy_from_slice(&message_tweak(slot));
         pv[lay.tw_leaf..lay.tw_leaf + 2].copy_from_slice(&tree_tweak(0, slot));
+        let mut tree_tuples = Vec::with_capacity(4 * d.h);
         for l in 0..d.h {
-            pv[lay.bits + l] = F::new((slot >> l) & 1);
-            let tw = tree_tweak((l + 1) as u8, ((slot as u64) >> (l + 1)) as u32);
-            pv[lay.tw_tree + 2 * l..lay.tw_tree + 2 * l + 2].copy_from_slice(&tw);
+            tree_tuples.push(F::new(l as u32));
+            tree_tuples.push(F::new((slot >> l) & 1));
+            tree_tuples.extend_from_slice(&tree_tweak(
+                (l + 1) as u8,
+                ((slot as u64) >> (l + 1)) as u32,
+            ));
         }
         for i in 0..d.v {
             for k in 1..POSITIONS {
@@ -611,24 +723,36 @@ impl Statement {
             chain_publics: vec![e0],
             key_tuples,
             key_mults: vec![F::ONE; keys.len()],
+            tree_mults: vec![F::new(keys.len() as u32); d.h],
+            tree_tuples,
             security: SecurityLevel::default(),
         }
     }
 
-    fn lookups(&self) -> [PublicLookup<'_>; 1] {
-        [PublicLookup {
-            bus: KEY_BUS,
-            direction: Direction::Send,
-            tuple_len: KEY_TUPLE_LEN,
-            values: &self.key_tuples,
-            multiplicities: &self.key_mults,
-        }]
+    fn lookups(&self) -> [PublicLookup<'_>; 2] {
+        [
+            PublicLookup {
+                bus: KEY_BUS,
+                direction: Direction::Send,
+                tuple_len: KEY_TUPLE_LEN,
+                values: &self.key_tuples,
+                multiplicities: &self.key_mults,
+            },
+            PublicLookup {
+                bus: TREE_BUS,
+                direction: Direction::Send,
+                tuple_len: 4,
+                values: &self.tree_tuples,
+                multiplicities: &self.tree_mults,
+            },
+        ]
     }
 
-    fn publics(&self) -> [&[F]; 6] {
+    fn publics(&self) -> [&[F]; 7] {
         [
             &self.signature_publics,
             &self.chain_publics,
+            &[],
             &[],
             &[],
             &[],
@@ -753,8 +877,8 @@ pub fn stark_params(
 pub fn max_signatures(config: Config, log_inv_rate: usize) -> usize {
     let d = Dims::of(config);
     let tables = Tables::get(config);
-    let per_sig = [1, d.v, d.p16_per_signature(), d.p24_per_signature()];
-    tables.airs()[..4]
+    let per_sig = [1, d.v, d.h, d.p16_per_signature(), d.p24_per_signature()];
+    tables.airs()[..5]
         .iter()
         .zip(per_sig)
         .map(|(air, rows)| {
@@ -774,7 +898,7 @@ pub fn max_signatures(config: Config, log_inv_rate: usize) -> usize {
 #[derive(Clone)]
 pub struct Witness {
     /// Row-major traces in statement order.
-    pub traces: [Vec<F>; 6],
+    pub traces: [Vec<F>; 7],
 }
 
 /// A deliberate error in one verification step of signature 0, for soundness tests: the
@@ -817,6 +941,8 @@ struct SigValues {
     ends: Vec<[F; HASH_LEN]>,
     sponge_out: Vec<[F; 24]>,
     tree_out: Vec<[F; 24]>,
+    /// Per level: the node below, and the bit and tweak the row carries.
+    tree_rows: Vec<([F; HASH_LEN], u32, [F; 2])>,
 }
 
 impl Witness {
@@ -896,6 +1022,7 @@ impl Witness {
                     ends: Vec::new(),
                     sponge_out: Vec::new(),
                     tree_out: Vec::new(),
+                    tree_rows: Vec::new(),
                 }
             })
             .collect();
@@ -1049,6 +1176,7 @@ impl Witness {
             let mut outs = ins.clone();
             poseidon1_24_batch(isa, &mut outs);
             for j in 0..n {
+                vals[j].tree_rows.push((nodes[j], (slot >> l) & 1, tw));
                 nodes[j] = core::array::from_fn(|m| outs[j][m] + ins[j][m]);
                 vals[j].tree_out.push(outs[j]);
             }
@@ -1086,12 +1214,7 @@ impl Witness {
             for (cs, s) in sc.sponge_out.iter().zip(&v.sponge_out) {
                 set(row, cs, s);
             }
-            for (cs, s) in sc.siblings.iter().zip(&sig.path) {
-                set(row, cs, s);
-            }
-            for (cs, s) in sc.tree_out.iter().zip(&v.tree_out) {
-                set(row, cs, s);
-            }
+            set(row, &sc.root, &nodes[r]);
         }
 
         // Chain table.
@@ -1124,12 +1247,37 @@ impl Witness {
                 }
             });
 
+        // Merkle table.
+        let mc = &tables.merkle.cols;
+        let merkle_height = 1usize << d.log_heights(n)[2];
+        let mut merkle_trace = vec![F::ZERO; merkle_height * mc.width];
+        merkle_trace
+            .par_chunks_exact_mut(mc.width)
+            .enumerate()
+            .for_each(|(row_index, row)| {
+                let (j, l) = (row_index / d.h, row_index % d.h);
+                let Some(v) = vals.get(j) else {
+                    return;
+                };
+                let (node, bit, tw) = v.tree_rows[l];
+                row[mc.active.0] = F::ONE;
+                row[mc.j.0] = F::new(j as u32);
+                row[mc.level.0] = F::new(l as u32);
+                row[mc.bit.0] = F::new(bit);
+                set(row, &mc.tweak, &tw);
+                set(row, &mc.parameter, &keys[j].1);
+                set(row, &mc.node, &node);
+                set(row, &mc.sibling, &signatures[j].path[l]);
+                set(row, &mc.out, &v.tree_out[l]);
+            });
+
         let p16_trace = tables.p16.trace_for_inputs(&p16_inputs);
         let p24_trace = tables.p24.trace_for_inputs(&p24_inputs);
         let witness = Witness {
             traces: [
                 sig_trace,
                 chain_trace,
+                merkle_trace,
                 p16_trace,
                 p24_trace,
                 tables.range127.trace(&range127),

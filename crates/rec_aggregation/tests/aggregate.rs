@@ -171,7 +171,7 @@ fn statement_changes_are_rejected() {
     ));
     let (other_keys, _) = fixtures(config, 99, 1, slot);
     let mut replaced = keys.clone();
-    replaced[3] = other_keys[0].clone();
+    replaced[3] = other_keys[0];
     assert!(matches!(
         rejected(&replaced, &MESSAGE, slot, "replaced key"),
         VerifyError::Rejected(_)
@@ -181,7 +181,7 @@ fn statement_changes_are_rejected() {
         VerifyError::KeyCount { .. }
     ));
     let mut added = keys.clone();
-    added.push(other_keys[0].clone());
+    added.push(other_keys[0]);
     assert!(matches!(
         rejected(&added, &MESSAGE, slot, "added key"),
         VerifyError::KeyCount { .. }
@@ -278,7 +278,7 @@ fn duplicate_keys_and_signatures_aggregate() {
     let config = Config::Test;
     let slot = slot_for(config);
     let (keys, sigs) = fixtures(config, 5, 2, slot);
-    let keys = vec![keys[0].clone(), keys[1].clone(), keys[0].clone()];
+    let keys = vec![keys[0], keys[1], keys[0]];
     let sigs = vec![sigs[0].clone(), sigs[1].clone(), sigs[0].clone()];
     let bytes = aggregate(&keys, &sigs, &MESSAGE, slot, &options(config, 2))
         .unwrap()
