@@ -30,6 +30,7 @@ use lean_prover::{
 use rayon::prelude::*;
 use std::sync::OnceLock;
 use xmss::encoding::{chain_tweak, message_hash_input, message_to_fes, message_tweak, tree_tweak};
+use xmss::hash::{chain_input, tree_node_input, write_leaf_input};
 use xmss::params::{BASE, DIGITS_PER_FE, HASH_LEN, PARAMETER_LEN, Q, RAND_LEN};
 use xmss::{Config, PublicKey, Signature};
 
@@ -48,6 +49,10 @@ pub const TREE_BUS: BusId = BusId(0x25);
 pub const RANGE127_BUS: BusId = BusId(0x22);
 /// Range check `0..64` (pairs of unused base-8 digits).
 pub const RANGE64_BUS: BusId = BusId(0x23);
+
+/// `log2` heights of the range tables (values `0..=126` and `0..=63`).
+const RANGE127_LOG_HEIGHT: usize = 7;
+const RANGE64_LOG_HEIGHT: usize = 6;
 
 /// Largest constraint degree of the statement's own tables.
 const DEGREE: usize = 3;
@@ -103,8 +108,8 @@ impl Dims {
             lg(n * self.h),
             lg(n * self.p16_per_signature()),
             lg(n * self.p24_per_signature()),
-            7,
-            6,
+            RANGE127_LOG_HEIGHT,
+            RANGE64_LOG_HEIGHT,
         ]
     }
 }
@@ -135,8 +140,6 @@ pub struct SignatureColumns {
     pub sponge_out: Vec<[Col; 24]>,
     /// The Merkle root the signature leads to.
     pub root: [Col; HASH_LEN],
-    /// Number of columns.
-    pub width: usize,
 }
 
 /// Offsets of the signature table's public values.
@@ -304,7 +307,6 @@ impl SignatureTable {
         let air = b
             .build(DEGREE)
             .expect("signature AIR within lean_prover limits");
-        let width = air.width();
         SignatureTable {
             air,
             cols: SignatureColumns {
@@ -318,7 +320,6 @@ impl SignatureTable {
                 ends,
                 sponge_out,
                 root,
-                width,
             },
         }
     }
@@ -354,8 +355,6 @@ pub struct ChainColumns {
     pub tw1: [Col; STEPS],
     /// The chain value at positions `0..=7` (positions up to `x` hold the signature's value).
     pub value: [[Col; HASH_LEN]; POSITIONS],
-    /// Number of columns.
-    pub width: usize,
 }
 
 /// The chain table: one row per hash chain (see `docs/air.md`, section 4).
@@ -418,7 +417,6 @@ impl ChainTable {
         let air = b
             .build(DEGREE)
             .expect("chain AIR within lean_prover limits");
-        let width = air.width();
         ChainTable {
             air,
             cols: ChainColumns {
@@ -429,7 +427,6 @@ impl ChainTable {
                 parameter,
                 tw1,
                 value,
-                width,
             },
         }
     }
@@ -469,8 +466,6 @@ pub struct MerkleColumns {
     pub sibling: [Col; HASH_LEN],
     /// The permutation output.
     pub out: [Col; 24],
-    /// Number of columns.
-    pub width: usize,
 }
 
 /// The Merkle table: one row per level per signature, linked through [`NODE_BUS`] (see
@@ -522,7 +517,6 @@ impl MerkleTable {
         let air = b
             .build(DEGREE)
             .expect("merkle AIR within lean_prover limits");
-        let width = air.width();
         MerkleTable {
             air,
             cols: MerkleColumns {
@@ -535,7 +529,6 @@ impl MerkleTable {
                 node,
                 sibling,
                 out,
-                width,
             },
         }
     }
@@ -630,8 +623,8 @@ impl Tables {
             merkle: MerkleTable::new(),
             p16: poseidon1_16_compress_table(),
             p24: poseidon1_24_table(),
-            range127: RangeTable::new("range127", RANGE127_BUS, 7, true),
-            range64: RangeTable::new("range64", RANGE64_BUS, 6, false),
+            range127: RangeTable::new("range127", RANGE127_BUS, RANGE127_LOG_HEIGHT, true),
+            range64: RangeTable::new("range64", RANGE64_BUS, RANGE64_LOG_HEIGHT, false),
         })
     }
 
@@ -941,8 +934,8 @@ struct SigValues {
     ends: Vec<[F; HASH_LEN]>,
     sponge_out: Vec<[F; 24]>,
     tree_out: Vec<[F; 24]>,
-    /// Per level: the node below, and the bit and tweak the row carries.
-    tree_rows: Vec<([F; HASH_LEN], u32, [F; 2])>,
+    /// Per level: the node below.
+    tree_nodes: Vec<[F; HASH_LEN]>,
 }
 
 impl Witness {
@@ -1022,7 +1015,7 @@ impl Witness {
                     ends: Vec::new(),
                     sponge_out: Vec::new(),
                     tree_out: Vec::new(),
-                    tree_rows: Vec::new(),
+                    tree_nodes: Vec::new(),
                 }
             })
             .collect();
@@ -1074,7 +1067,7 @@ impl Witness {
                             k
                         };
                         idx.push(row);
-                        inputs.push(chain_input(param, slot, i, tweak_pos, &prev));
+                        inputs.push(chain_input(param, slot, i as u8, tweak_pos as u8, &prev));
                     }
                 }
             }
@@ -1101,18 +1094,13 @@ impl Witness {
         let leaf_len = config.leaf_input_len();
         let leaf_inputs: Vec<Vec<F>> = (0..n)
             .map(|j| {
-                let mut x = Vec::with_capacity(d.sponge_chunks * REPLACEMENT_SPONGE_RATE);
-                x.extend_from_slice(&keys[j].1);
-                x.extend_from_slice(&tree_tweak(0, slot));
                 let mut ends = vals[j].ends.clone();
                 if j == 0 && forgery == Forgery::SpongeOrder {
                     ends.swap(0, 1);
                 }
-                for e in &ends {
-                    x.extend_from_slice(e);
-                }
-                debug_assert_eq!(x.len(), leaf_len);
-                x.resize(d.sponge_chunks * REPLACEMENT_SPONGE_RATE, F::ZERO);
+                // Zero-padded to whole chunks, as the sponge pads its last chunk.
+                let mut x = vec![F::ZERO; d.sponge_chunks * REPLACEMENT_SPONGE_RATE];
+                write_leaf_input(&keys[j].1, slot, &ends, &mut x[..leaf_len]);
                 x
             })
             .collect();
@@ -1148,35 +1136,31 @@ impl Witness {
             })
             .collect();
         for l in 0..d.h {
-            let odd = (slot >> l) & 1 == 1;
-            let tw = tree_tweak((l + 1) as u8, ((slot as u64) >> (l + 1)) as u32);
             let ins: Vec<[F; 24]> = (0..n)
                 .map(|j| {
                     let sib = &signatures[j].path[l];
                     let forged = j == 0 && l == 0;
-                    let odd = odd ^ (forged && forgery == Forgery::MerkleDirection);
-                    let tw = if forged && forgery == Forgery::MerkleTweak {
-                        tree_tweak(3, ((slot as u64) >> 3) as u32)
+                    let odd =
+                        ((slot >> l) & 1 == 1) ^ (forged && forgery == Forgery::MerkleDirection);
+                    // The forged tweak is level 3's (the row still carries level l + 1's).
+                    let level = if forged && forgery == Forgery::MerkleTweak {
+                        3
                     } else {
-                        tw
+                        l + 1
                     };
                     let (left, right) = if odd {
                         (sib, &nodes[j])
                     } else {
                         (&nodes[j], sib)
                     };
-                    let mut x = [F::ZERO; 24];
-                    x[..PARAMETER_LEN].copy_from_slice(&keys[j].1);
-                    x[PARAMETER_LEN..PARAMETER_LEN + 2].copy_from_slice(&tw);
-                    x[7..15].copy_from_slice(left);
-                    x[15..23].copy_from_slice(right);
-                    x
+                    let pos = ((slot as u64) >> level) as u32;
+                    tree_node_input(&keys[j].1, level as u8, pos, left, right)
                 })
                 .collect();
             let mut outs = ins.clone();
             poseidon1_24_batch(isa, &mut outs);
             for j in 0..n {
-                vals[j].tree_rows.push((nodes[j], (slot >> l) & 1, tw));
+                vals[j].tree_nodes.push(nodes[j]);
                 nodes[j] = core::array::from_fn(|m| outs[j][m] + ins[j][m]);
                 vals[j].tree_out.push(outs[j]);
             }
@@ -1185,11 +1169,12 @@ impl Witness {
 
         // Signature table.
         let sc = &tables.signature.cols;
+        let sc_width = tables.signature.air.width();
         let sig_height = 1usize << d.log_heights(n)[0];
-        let mut sig_trace = vec![F::ZERO; sig_height * sc.width];
-        let mut range127 = vec![0u32; 128];
-        let mut range64 = vec![0u32; 64];
-        for (r, row) in sig_trace.chunks_exact_mut(sc.width).enumerate() {
+        let mut sig_trace = vec![F::ZERO; sig_height * sc_width];
+        let mut range127 = vec![0u32; 1 << RANGE127_LOG_HEIGHT];
+        let mut range64 = vec![0u32; 1 << RANGE64_LOG_HEIGHT];
+        for (r, row) in sig_trace.chunks_exact_mut(sc_width).enumerate() {
             row[sc.j.0] = F::new(r as u32);
             let Some(v) = vals.get(r) else { continue };
             let sig = &signatures[r];
@@ -1199,14 +1184,17 @@ impl Witness {
             set(row, &sc.msg_out, &v.msg_out);
             for (c, &x) in sc.rem.iter().zip(&v.rem) {
                 row[c.0] = F::new(x);
-                range127[(x as usize).min(127)] += 1;
+                // (Out-of-range values only occur in forged witnesses; they count on the last row.)
+                let last = range127.len() - 1;
+                range127[(x as usize).min(last)] += 1;
             }
             for (c, &x) in sc.digits.iter().zip(&v.digits) {
                 row[c.0] = F::new(x);
             }
             for c in (d.v..DIGITS_PER_FE * d.n_a).step_by(2) {
                 let pair = (v.digits[c] + BASE as u32 * v.digits[c + 1]) as usize;
-                range64[pair.min(63)] += 1;
+                let last = range64.len() - 1;
+                range64[pair.min(last)] += 1;
             }
             for (cs, e) in sc.ends.iter().zip(&v.ends) {
                 set(row, cs, e);
@@ -1219,10 +1207,12 @@ impl Witness {
 
         // Chain table.
         let cc = &tables.chain.cols;
+        let cc_width = tables.chain.air.width();
+        let tw1_at = SigPublics::of(&d).tw1;
         let chain_height = 1usize << d.log_heights(n)[1];
-        let mut chain_trace = vec![F::ZERO; chain_height * cc.width];
+        let mut chain_trace = vec![F::ZERO; chain_height * cc_width];
         chain_trace
-            .par_chunks_exact_mut(cc.width)
+            .par_chunks_exact_mut(cc_width)
             .enumerate()
             .for_each(|(row_index, row)| {
                 let Some(vs) = values.get(row_index) else {
@@ -1235,7 +1225,7 @@ impl Witness {
                 row[cc.i.0] = F::new(i as u32);
                 for k in 1..POSITIONS {
                     row[cc.step[k - 1].0] = if k > x { F::ONE } else { F::ZERO };
-                    row[cc.tw1[k - 1].0] = chain_tweak(slot, i as u8, k as u8)[1];
+                    row[cc.tw1[k - 1].0] = st.signature_publics[tw1_at + STEPS * i + k - 1];
                 }
                 set(
                     row,
@@ -1249,24 +1239,26 @@ impl Witness {
 
         // Merkle table.
         let mc = &tables.merkle.cols;
+        let mc_width = tables.merkle.air.width();
         let merkle_height = 1usize << d.log_heights(n)[2];
-        let mut merkle_trace = vec![F::ZERO; merkle_height * mc.width];
+        let mut merkle_trace = vec![F::ZERO; merkle_height * mc_width];
         merkle_trace
-            .par_chunks_exact_mut(mc.width)
+            .par_chunks_exact_mut(mc_width)
             .enumerate()
             .for_each(|(row_index, row)| {
                 let (j, l) = (row_index / d.h, row_index % d.h);
                 let Some(v) = vals.get(j) else {
                     return;
                 };
-                let (node, bit, tw) = v.tree_rows[l];
+                // Level, bit and tweak are the verifier's `TREE` tuple of level l.
+                let level_tuple = &st.tree_tuples[4 * l..4 * l + 4];
                 row[mc.active.0] = F::ONE;
                 row[mc.j.0] = F::new(j as u32);
-                row[mc.level.0] = F::new(l as u32);
-                row[mc.bit.0] = F::new(bit);
-                set(row, &mc.tweak, &tw);
+                row[mc.level.0] = level_tuple[0];
+                row[mc.bit.0] = level_tuple[1];
+                set(row, &mc.tweak, &level_tuple[2..]);
                 set(row, &mc.parameter, &keys[j].1);
-                set(row, &mc.node, &node);
+                set(row, &mc.node, &v.tree_nodes[l]);
                 set(row, &mc.sibling, &signatures[j].path[l]);
                 set(row, &mc.out, &v.tree_out[l]);
             });
@@ -1324,19 +1316,4 @@ fn set(row: &mut [F], cols: &[Col], values: &[F]) {
     for (c, &x) in cols.iter().zip(values) {
         row[c.0] = x;
     }
-}
-
-/// Input of a chain step to position `k`: `[value | parameter | chain tweak | 0]`.
-fn chain_input(
-    parameter: &[F; PARAMETER_LEN],
-    slot: u32,
-    i: usize,
-    k: usize,
-    value: &[F; HASH_LEN],
-) -> [F; 16] {
-    let mut x = [F::ZERO; 16];
-    x[..HASH_LEN].copy_from_slice(value);
-    x[HASH_LEN..HASH_LEN + PARAMETER_LEN].copy_from_slice(parameter);
-    x[13..15].copy_from_slice(&chain_tweak(slot, i as u8, k as u8));
-    x
 }

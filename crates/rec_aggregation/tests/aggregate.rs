@@ -411,33 +411,3 @@ fn target_sum_forgery_is_rejected() {
     let bytes = witness.prove(&st, 2, Isa::best(), true).unwrap();
     assert!(st.verify(2, &bytes).is_err());
 }
-
-/// Timing printout for development (`cargo test --release -p rec_aggregation --test aggregate
-/// -- --ignored --nocapture measure`); the benchmarks are `multisig bench` and criterion.
-#[test]
-#[ignore]
-fn measure() {
-    let n: usize = std::env::var("N")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1000);
-    let rate: usize = std::env::var("RATE")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(2);
-    let config = Config::Prod;
-    let slot = slot_for(config);
-    let (keys, sigs) = fixtures(config, 1, n, slot);
-    let t = std::time::Instant::now();
-    let bytes = aggregate(&keys, &sigs, &MESSAGE, slot, &options(config, rate))
-        .unwrap()
-        .to_bytes();
-    let prove = t.elapsed();
-    let t = std::time::Instant::now();
-    verify(config, &keys, &MESSAGE, slot, &bytes).unwrap();
-    println!(
-        "N={n} rate={rate}: prove {prove:?}, verify {:?}, {} bytes",
-        t.elapsed(),
-        bytes.len()
-    );
-}

@@ -11,8 +11,15 @@ use backend::poseidon::{
     replacement_sponge_24_batch,
 };
 
-/// Input of a chain step: `[value (8) | parameter (5) | chain tweak (2) | 0]`.
-fn chain_input(parameter: &Parameter, epoch: u32, chain: u8, pos: u8, value: &Digest) -> [F; 16] {
+/// Input of a chain step to position `pos`: `[value (8) | parameter (5) | chain tweak (2) |
+/// 0]` (also used by the aggregation witness generator).
+pub fn chain_input(
+    parameter: &Parameter,
+    epoch: u32,
+    chain: u8,
+    pos: u8,
+    value: &Digest,
+) -> [F; 16] {
     let mut x = [F::ZERO; 16];
     x[..8].copy_from_slice(value);
     x[8..13].copy_from_slice(parameter);
@@ -44,7 +51,7 @@ pub fn walk_chain(
 }
 
 /// Input of a Merkle node: `[parameter (5) | tree tweak (2) | left (8) | right (8) | 0]`.
-pub(crate) fn tree_node_input(
+pub fn tree_node_input(
     parameter: &Parameter,
     level: u8,
     pos: u32,
@@ -72,7 +79,7 @@ pub fn tree_node(
 
 /// Writes the leaf-sponge input `[parameter (5) | tree tweak(0, epoch) (2) | ends...]` into
 /// `out` (length [`Config::leaf_input_len`]).
-pub(crate) fn write_leaf_input(parameter: &Parameter, epoch: u32, ends: &[Digest], out: &mut [F]) {
+pub fn write_leaf_input(parameter: &Parameter, epoch: u32, ends: &[Digest], out: &mut [F]) {
     out[..PARAMETER_LEN].copy_from_slice(parameter);
     out[PARAMETER_LEN..PARAMETER_LEN + 2].copy_from_slice(&tree_tweak(0, epoch));
     for (dst, end) in out[PARAMETER_LEN + 2..]
