@@ -81,6 +81,14 @@ pub enum OutputMode {
         /// The bus the table receives on.
         bus: BusId,
     },
+    /// The first `len` cells of `Poseidon1_t(input)` (no feed-forward), received on the
+    /// given bus: for users that read only part of the output state.
+    Prefix {
+        /// Number of output cells.
+        len: usize,
+        /// The bus the table receives on.
+        bus: BusId,
+    },
 }
 
 /// Maximum constraint degree of the permutation tables.
@@ -222,8 +230,9 @@ impl<const T: usize> Poseidon1Table<T> {
     }
 
     /// Builds the AIR of `spec` with the given output mode: in compression mode the output
-    /// columns hold `Poseidon1_t(input)[m] + input[m]` for `m < len` and the others are
-    /// neither stored nor constrained.
+    /// columns hold `Poseidon1_t(input)[m] + input[m]` for `m < len`, in prefix mode
+    /// `Poseidon1_t(input)[m]` for `m < len`; the other cells are neither stored nor
+    /// constrained.
     ///
     /// # Errors
     /// An [`AirError`] if `lean_prover` refuses the description.
@@ -236,6 +245,10 @@ impl<const T: usize> Poseidon1Table<T> {
             OutputMode::Compress { len, bus } => {
                 assert!((1..=T).contains(&len), "compression length {len}");
                 (format!("{}_compress{len}", spec.name), len, bus)
+            }
+            OutputMode::Prefix { len, bus } => {
+                assert!((1..=T).contains(&len), "prefix length {len}");
+                (format!("{}_prefix{len}", spec.name), len, bus)
             }
         };
         let feed_forward = matches!(mode, OutputMode::Compress { .. });
@@ -443,6 +456,30 @@ pub fn poseidon1_16_compress_table() -> Poseidon1Table<16> {
         },
     )
     .expect("Poseidon1-16 compression AIR")
+}
+
+/// Bus on which the width-24 prefix table receives `(input[24], output[0..17])` tuples.
+pub const POSEIDON1_24_PREFIX_BUS: BusId = BusId(0x19);
+
+/// Output cells of the width-24 permutation the aggregation statement reads: the leaf
+/// sponge's capacity (9) and leaf digest (8); the message hash and the Merkle compression
+/// read fewer.
+pub const POSEIDON1_24_PREFIX_LEN: usize = 17;
+
+/// The width-24 table of the aggregation statement: `(input[24], output[0..17])` on
+/// [`POSEIDON1_24_PREFIX_BUS`].
+///
+/// # Panics
+/// Never for the built-in parameters.
+pub fn poseidon1_24_prefix_table() -> Poseidon1Table<24> {
+    Poseidon1Table::with_output(
+        POSEIDON1_24,
+        OutputMode::Prefix {
+            len: POSEIDON1_24_PREFIX_LEN,
+            bus: POSEIDON1_24_PREFIX_BUS,
+        },
+    )
+    .expect("Poseidon1-24 prefix AIR")
 }
 
 /// The width-24 table.

@@ -1,23 +1,30 @@
-//! The aggregation statement (`docs/air.md`): its seven tables, their public values and the
-//! public key list, witness generation on the dispatched kernels, proving and verification.
+//! The aggregation statement (`docs/air.md`): its eight tables, their public values and the
+//! public lookup lists, witness generation on the dispatched kernels, proving and
+//! verification.
 //!
 //! | table | rows | what a row is |
 //! |---|---|---|
-//! | `signature` | `N` (padded) | one signature: message hash, digits, sponge leaf, root |
-//! | `chain` | `N V` | one hash chain, positions `0..=7` |
+//! | `signature` | `N` (padded) | one signature: message hash, remainders, digit groups, root |
+//! | `chain` | `N V` | one hash chain, positions `0..=7`, in digit groups of 8 chains |
+//! | `sponge` | `N C` | one permutation of the leaf sponge (`C` chunks per signature) |
 //! | `merkle` | `N h` | one Merkle level of one signature |
 //! | `poseidon1_16_compress8` | `N (7V - T*)` | one chain step (`compress_16`) |
-//! | `poseidon1_24` | `N (1 + R + h)` | one width-24 permutation |
+//! | `poseidon1_24_prefix17` | `N (1 + C + h)` | one width-24 permutation |
 //! | `range127`, `range64` | 128, 64 | the values `0..127` / `0..64` |
 //!
+//! Proof size grows with the total number of columns (every query opens one row of every
+//! table), not with the number of rows, so the statement is a few narrow tables linked by
+//! buses rather than one wide row per signature.
+//!
 //! The verifier's own contributions: the public values of the signature table (message,
-//! tweaks) and of the chain table (`E0`), the public lookup list of the keys
-//! `(j, root_j, parameter_j)`, each sent once on [`KEY_BUS`], and the level list
-//! `(l, bit_l, tweak_l)` sent `N` times each on [`TREE_BUS`].
+//! message tweak), the sponge table (leaf tweak) and the chain table (`E0`), and three public
+//! lookup lists: the keys `(j, root_j, parameter_j)` sent once each on [`KEY_BUS`], the
+//! Merkle levels `(l, bit_l, tweak_l)` sent `N` times each on [`TREE_BUS`], and the chain
+//! tweaks `(i, tw1_{i,1..=7})` sent `N` times each on [`CHAIN_TWEAK_BUS`].
 
 use crate::poseidon_table::{
-    POSEIDON1_16_COMPRESS_BUS, POSEIDON1_24_BUS, Poseidon1Table, poseidon1_16_compress_table,
-    poseidon1_24_table,
+    POSEIDON1_16_COMPRESS_BUS, POSEIDON1_24_PREFIX_BUS, POSEIDON1_24_PREFIX_LEN, Poseidon1Table,
+    poseidon1_16_compress_table, poseidon1_24_prefix_table,
 };
 use backend::poseidon::{
     REPLACEMENT_SPONGE_CAPACITY, REPLACEMENT_SPONGE_RATE, compress_16_batch, poseidon1_24_batch,
@@ -31,20 +38,27 @@ use rayon::prelude::*;
 use std::sync::OnceLock;
 use xmss::encoding::{chain_tweak, message_hash_input, message_to_fes, message_tweak, tree_tweak};
 use xmss::hash::{chain_input, tree_node_input, write_leaf_input};
-use xmss::params::{BASE, DIGITS_PER_FE, HASH_LEN, PARAMETER_LEN, Q, RAND_LEN};
+use xmss::params::{BASE, DIGITS_PER_FE, HASH_LEN, PARAMETER_LEN, Q, RAND_LEN, TWEAK_LEN};
 use xmss::{Config, PublicKey, Signature};
 
 /// Bus of the key list: `(j, root[8], parameter[5])`, sent by the verifier.
 pub const KEY_BUS: BusId = BusId(0x20);
-/// Bus linking a signature's chains to the chain table:
-/// `(j, i, x_i, parameter[5], end_i[8], tw1_i[7])`.
-pub const CHAIN_BUS: BusId = BusId(0x21);
+/// Bus of the digit groups: `(j, a, D_a, S_a, parameter[5])`, where `D_a = sum_t 8^t x_{8a+t}`
+/// and `S_a = sum_t x_{8a+t}` over the chains `8a + t` of group `a` (sent by the signature row,
+/// received by the group's last chain row).
+pub const DIGITS_BUS: BusId = BusId(0x21);
 /// Merkle walk links: `(j, l, node[8], parameter[5])`, the node at level `l` of signature
-/// `j` (sent at `l = 0` and received at `l = h` by the signature row).
+/// `j` (sent at `l = 0` by the sponge, received at `l = h` by the signature row).
 pub const NODE_BUS: BusId = BusId(0x24);
 /// Level data of the Merkle walk: `(l, bit_l, tw0, tw1)`, sent by the verifier (public
 /// lookup, multiplicity `N` per level).
 pub const TREE_BUS: BusId = BusId(0x25);
+/// Cells of the leaf sponge's input: `(j, g, value)`, cell `g` of signature `j`'s leaf input
+/// (sent by the chain rows for the chain ends, received by the sponge rows).
+pub const CELL_BUS: BusId = BusId(0x26);
+/// Chain tweaks: `(i, tw1_{i,1..=7})`, the high tweak element of every step of chain `i`
+/// (sent by the verifier, multiplicity `N` per chain).
+pub const CHAIN_TWEAK_BUS: BusId = BusId(0x27);
 /// Range check `0..127` (message-hash remainders).
 pub const RANGE127_BUS: BusId = BusId(0x22);
 /// Range check `0..64` (pairs of unused base-8 digits).
@@ -59,8 +73,12 @@ const DEGREE: usize = 3;
 /// Number of chain positions (`BASE`), and the steps `k = 1..=7`.
 const POSITIONS: usize = BASE;
 const STEPS: usize = BASE - 1;
+/// Cells of the leaf input before the chain ends: parameter and leaf tweak.
+const LEAF_PREFIX: usize = PARAMETER_LEN + TWEAK_LEN;
 /// Smallest table height.
 const MIN_HEIGHT: usize = 1 << lean_prover::layout::MIN_LOG_HEIGHT;
+/// Number of tables.
+pub const NUM_TABLES: usize = 8;
 
 /// The sizes of one configuration.
 #[derive(Copy, Clone, Debug)]
@@ -71,7 +89,7 @@ pub struct Dims {
     pub h: usize,
     /// Target sum `T*`.
     pub target_sum: usize,
-    /// Message-hash elements whose digits are used, `ceil(V / 8)`.
+    /// Message-hash elements whose digits are used, `ceil(V / 8)` (the digit groups).
     pub n_a: usize,
     /// Sponge permutations per leaf, `ceil((7 + 8V) / 15)`.
     pub sponge_chunks: usize,
@@ -99,19 +117,53 @@ impl Dims {
         1 + self.sponge_chunks + self.h
     }
 
-    /// `log2` table heights for `n` signatures, in statement order.
-    pub fn log_heights(&self, n: usize) -> [usize; 7] {
-        let lg = |rows: usize| rows.next_power_of_two().max(MIN_HEIGHT).trailing_zeros() as usize;
+    /// Chains in the last digit group, `r = V - 8 (n_A - 1)`.
+    pub fn last_group_len(&self) -> usize {
+        self.v - DIGITS_PER_FE * (self.n_a - 1)
+    }
+
+    /// Pairs of unused digits of the last message-hash element, `(8 n_A - V) / 2`.
+    pub fn unused_pairs(&self) -> usize {
+        (DIGITS_PER_FE * self.n_a - self.v) / 2
+    }
+
+    /// Rows per signature of the tables that have them, in statement order (signature,
+    /// chain, sponge, Merkle, the two permutation tables).
+    pub fn rows_per_signature(&self) -> [usize; 6] {
         [
-            lg(n),
-            lg(n * self.v),
-            lg(n * self.h),
-            lg(n * self.p16_per_signature()),
-            lg(n * self.p24_per_signature()),
+            1,
+            self.v,
+            self.sponge_chunks,
+            self.h,
+            self.p16_per_signature(),
+            self.p24_per_signature(),
+        ]
+    }
+
+    /// `log2` table heights for `n` signatures, in statement order.
+    pub fn log_heights(&self, n: usize) -> [usize; NUM_TABLES] {
+        let lg = |rows: usize| rows.next_power_of_two().max(MIN_HEIGHT).trailing_zeros() as usize;
+        let r = self.rows_per_signature();
+        [
+            lg(n * r[0]),
+            lg(n * r[1]),
+            lg(n * r[2]),
+            lg(n * r[3]),
+            lg(n * r[4]),
+            lg(n * r[5]),
             RANGE127_LOG_HEIGHT,
             RANGE64_LOG_HEIGHT,
         ]
     }
+}
+
+fn cols<const K: usize>(b: &AirBuilder, name: &str) -> [Col; K] {
+    core::array::from_fn(|i| b.column(&format!("{name}{i}")))
+}
+
+/// `x` as a field element (sizes and indices of the statement, all far below `p`).
+fn fe(x: usize) -> F {
+    F::new(x as u32)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -128,51 +180,25 @@ pub struct SignatureColumns {
     pub parameter: [Col; PARAMETER_LEN],
     /// The signature's randomness.
     pub rho: [Col; RAND_LEN],
-    /// Output of the message-hash permutation.
-    pub msg_out: [Col; 24],
+    /// The first 17 cells of the message-hash permutation's output (the first `n_A` are used).
+    pub msg_out: [Col; POSEIDON1_24_PREFIX_LEN],
     /// Remainders `A_a mod 127`.
     pub rem: Vec<Col>,
-    /// Base-8 digits, `8 n_A` of them (the first `V` are the codeword).
-    pub digits: Vec<Col>,
-    /// Chain ends (position 7), one digest per chain.
-    pub ends: Vec<[Col; HASH_LEN]>,
-    /// Sponge permutation outputs, one state per chunk.
-    pub sponge_out: Vec<[Col; 24]>,
+    /// The unused digits of the last element, in pairs `x_c + 8 x_{c+1}`.
+    pub unused: Vec<Col>,
+    /// Digit sum of each group, `S_a`.
+    pub group_sum: Vec<Col>,
     /// The Merkle root the signature leads to.
     pub root: [Col; HASH_LEN],
 }
 
-/// Offsets of the signature table's public values.
-#[derive(Copy, Clone, Debug)]
-struct SigPublics {
-    tw_msg: usize,
-    tw_leaf: usize,
-    tw1: usize,
-    len: usize,
-}
-
-impl SigPublics {
-    fn of(d: &Dims) -> SigPublics {
-        let tw_msg = 9;
-        let tw_leaf = tw_msg + 2;
-        let tw1 = tw_leaf + 2;
-        SigPublics {
-            tw_msg,
-            tw_leaf,
-            tw1,
-            len: tw1 + STEPS * d.v,
-        }
-    }
-}
+/// Public values of the signature table: the message (9) and the message tweak (2).
+const SIG_PUBLICS: usize = 9 + TWEAK_LEN;
 
 /// The signature table: one row per signature (see `docs/air.md`, section 3).
 pub struct SignatureTable {
     air: Air,
     cols: SignatureColumns,
-}
-
-fn cols<const K: usize>(b: &AirBuilder, name: &str) -> [Col; K] {
-    core::array::from_fn(|i| b.column(&format!("{name}{i}")))
 }
 
 impl SignatureTable {
@@ -183,20 +209,13 @@ impl SignatureTable {
         let j = b.column("j");
         let parameter: [Col; PARAMETER_LEN] = cols(&b, "parameter");
         let rho: [Col; RAND_LEN] = cols(&b, "rho");
-        let msg_out: [Col; 24] = cols(&b, "msg_out");
+        let msg_out: [Col; POSEIDON1_24_PREFIX_LEN] = cols(&b, "msg_out");
         let rem = b.columns("rem", d.n_a);
-        let digits = b.columns("digit", DIGITS_PER_FE * d.n_a);
-        let ends: Vec<[Col; HASH_LEN]> = (0..d.v).map(|i| cols(&b, &format!("end{i}_"))).collect();
-        let sponge_out: Vec<[Col; 24]> = (0..d.sponge_chunks)
-            .map(|c| cols(&b, &format!("sponge{c}_")))
-            .collect();
+        let unused = b.columns("unused", d.unused_pairs());
+        let group_sum = b.columns("group_sum", d.n_a);
         let root: [Col; HASH_LEN] = cols(&b, "root");
 
-        // Public values, in the order of `SigPublics`.
-        let pv: Vec<Expr<'_>> = (0..SigPublics::of(&d).len)
-            .map(|_| b.public_value())
-            .collect();
-        let lay = SigPublics::of(&d);
+        let pv: Vec<Expr<'_>> = (0..SIG_PUBLICS).map(|_| b.public_value()).collect();
         let m = |c: Col| b.main(c);
         let act = m(active);
         let zero = b.constant(F::ZERO);
@@ -211,94 +230,46 @@ impl SignatureTable {
         // Message hash: P24 on [M | P | TW_msg | rho | 0].
         let mut msg_in: Vec<Expr<'_>> = pv[..9].to_vec();
         msg_in.extend(&p);
-        msg_in.extend(&pv[lay.tw_msg..lay.tw_msg + 2]);
+        msg_in.extend(&pv[9..SIG_PUBLICS]);
         msg_in.extend(rho.iter().map(|&c| m(c)));
         msg_in.push(zero);
         let mut tuple = msg_in.clone();
         tuple.extend(msg_out.iter().map(|&c| m(c)));
-        b.send(POSEIDON1_24_BUS, &tuple, act);
+        b.send(POSEIDON1_24_PREFIX_BUS, &tuple, act);
 
-        // Abort rule and digits: A_a = y_a + in_a = r_a + 127 sum_k 8^k x_{8a+k}.
+        // Abort rule and digits: A_a = y_a + in_a = r_a + 127 D'_a with r_a < 127, and the
+        // group's chains hold the base-8 digits of D'_a (the last element's unused digits
+        // are here, range-checked in pairs).
+        let inv_q = F::new(Q).inverse_or_zero();
+        let r = d.last_group_len();
+        let mut sum = zero;
         for a in 0..d.n_a {
-            let mut digits_value = zero;
-            let mut pow = F::ONE;
-            for k in 0..DIGITS_PER_FE {
-                digits_value = digits_value + m(digits[DIGITS_PER_FE * a + k]) * pow;
-                pow *= F::new(BASE as u32);
-            }
             let a_value = m(msg_out[a]) + msg_in[a];
-            b.assert_zero(act * (a_value - m(rem[a]) - digits_value * F::new(Q)));
+            let mut digits = (a_value - m(rem[a])) * inv_q;
+            if a + 1 == d.n_a {
+                for (p_idx, &u) in unused.iter().enumerate() {
+                    let weight = F::new(BASE as u32).exp_u64((r + 2 * p_idx) as u64);
+                    digits = digits - m(u) * weight;
+                }
+            }
             b.send(RANGE127_BUS, &[m(rem[a])], act);
+            let mut t = vec![m(j), b.constant(fe(a)), digits, m(group_sum[a])];
+            t.extend(&p);
+            b.send(DIGITS_BUS, &t, act);
+            sum = sum + m(group_sum[a]);
         }
-        // Digits beyond V: range-checked in pairs (the first V are checked by the chains).
-        for c in (d.v..DIGITS_PER_FE * d.n_a).step_by(2) {
-            let pair = m(digits[c]) + m(digits[c + 1]) * F::new(BASE as u32);
-            b.send(RANGE64_BUS, &[pair], act);
+        for &u in &unused {
+            b.send(RANGE64_BUS, &[m(u)], act);
         }
         // Target sum.
-        let mut sum = zero;
-        for &x in &digits[..d.v] {
-            sum = sum + m(x);
-        }
-        b.assert_zero(act * (sum - F::new(d.target_sum as u32)));
+        b.assert_zero(act * (sum - fe(d.target_sum)));
 
-        // Chains: (j, i, x_i, P, end_i, tw1_i[1..=7]).
-        for i in 0..d.v {
-            let mut t = vec![m(j), b.constant(F::new(i as u32)), m(digits[i])];
-            t.extend(&p);
-            t.extend(ends[i].iter().map(|&c| m(c)));
-            t.extend(&pv[lay.tw1 + STEPS * i..lay.tw1 + STEPS * (i + 1)]);
-            b.send(CHAIN_BUS, &t, act);
-        }
-
-        // Leaf sponge: capacity C, rate cells [P | TW_leaf | ends | 0 ...].
-        let capacity = config.sponge_domain_separator();
-        let cell = |g: usize| -> Expr<'_> {
-            if g < PARAMETER_LEN {
-                p[g]
-            } else if g < PARAMETER_LEN + 2 {
-                pv[lay.tw_leaf + g - PARAMETER_LEN]
-            } else if g < config.leaf_input_len() {
-                let e = g - PARAMETER_LEN - 2;
-                m(ends[e / HASH_LEN][e % HASH_LEN])
-            } else {
-                zero
-            }
-        };
-        for c in 0..d.sponge_chunks {
-            let mut t: Vec<Expr<'_>> = if c == 0 {
-                capacity.iter().map(|&x| b.constant(x)).collect()
-            } else {
-                sponge_out[c - 1][..REPLACEMENT_SPONGE_CAPACITY]
-                    .iter()
-                    .map(|&x| m(x))
-                    .collect()
-            };
-            t.extend((0..REPLACEMENT_SPONGE_RATE).map(|k| cell(REPLACEMENT_SPONGE_RATE * c + k)));
-            t.extend(sponge_out[c].iter().map(|&x| m(x)));
-            b.send(POSEIDON1_24_BUS, &t, act);
-        }
-        let leaf_start = REPLACEMENT_SPONGE_CAPACITY;
-        let node: Vec<Expr<'_>> = sponge_out[d.sponge_chunks - 1]
-            [leaf_start..leaf_start + HASH_LEN]
-            .iter()
-            .map(|&x| m(x))
-            .collect();
-
-        // Merkle walk (the Merkle table): level 0 is the leaf, level h the root.
+        // The root (the Merkle walk's level h) and parameter are key j's.
         let root_e: Vec<Expr<'_>> = root.iter().map(|&x| m(x)).collect();
-        for (l, values, send) in [(0, &node, true), (d.h, &root_e, false)] {
-            let mut t = vec![m(j), b.constant(F::new(l as u32))];
-            t.extend(values);
-            t.extend(&p);
-            if send {
-                b.send(NODE_BUS, &t, act);
-            } else {
-                b.receive(NODE_BUS, &t, act);
-            }
-        }
-
-        // The root and parameter are key j's.
+        let mut t = vec![m(j), b.constant(fe(d.h))];
+        t.extend(&root_e);
+        t.extend(&p);
+        b.receive(NODE_BUS, &t, act);
         let mut key = vec![m(j)];
         key.extend(&root_e);
         key.extend(&p);
@@ -316,9 +287,8 @@ impl SignatureTable {
                 rho,
                 msg_out,
                 rem,
-                digits,
-                ends,
-                sponge_out,
+                unused,
+                group_sum,
                 root,
             },
         }
@@ -347,28 +317,51 @@ pub struct ChainColumns {
     pub j: Col,
     /// Chain index.
     pub i: Col,
+    /// Digit group `a` (chains `8a .. 8a + 8`).
+    pub group: Col,
+    /// 1 on the group's first row (`i = 8a`).
+    pub start: Col,
+    /// 1 on the group's last row, which receives the group's digits.
+    pub end: Col,
+    /// `8^t` at position `t` of the group.
+    pub weight: Col,
+    /// `8^t x`, this row's term of `D_a`.
+    pub term: Col,
+    /// `sum 8^t x` over the group's rows so far.
+    pub acc: Col,
+    /// `sum x` over the group's rows so far.
+    pub sum: Col,
     /// Thermometer flags `f_k = [k > x]`, `k = 1..=7` (so `x = 7 - sum f`).
     pub step: [Col; STEPS],
     /// The key's parameter.
     pub parameter: [Col; PARAMETER_LEN],
-    /// High tweak element of step `k` (checked against the verifier's values via the bus).
+    /// High tweak element of step `k` (checked against the verifier's list via the bus).
     pub tw1: [Col; STEPS],
     /// The chain value at positions `0..=7` (positions up to `x` hold the signature's value).
     pub value: [[Col; HASH_LEN]; POSITIONS],
 }
 
-/// The chain table: one row per hash chain (see `docs/air.md`, section 4).
+/// The chain table: one row per hash chain, rows `(j, i)` in order (see `docs/air.md`,
+/// section 4).
 pub struct ChainTable {
     air: Air,
     cols: ChainColumns,
 }
 
 impl ChainTable {
-    fn new() -> ChainTable {
-        let b = AirBuilder::new("chain");
+    fn new(config: Config) -> ChainTable {
+        let d = Dims::of(config);
+        let b = AirBuilder::new(&format!("chain_{}", config.name()));
         let active = b.column("active");
         let j = b.column("j");
         let i = b.column("i");
+        let group = b.column("group");
+        let start = b.column("start");
+        let end = b.column("end");
+        let weight = b.column("weight");
+        let term = b.column("term");
+        let acc = b.column("acc");
+        let sum = b.column("sum");
         let step: [Col; STEPS] = cols(&b, "step");
         let parameter: [Col; PARAMETER_LEN] = cols(&b, "parameter");
         let tw1: [Col; STEPS] = cols(&b, "tw1_");
@@ -378,8 +371,43 @@ impl ChainTable {
         let m = |c: Col| b.main(c);
         let act = m(active);
         let zero = b.constant(F::ZERO);
+        // The digit x = 7 - sum f at this row and the next.
+        let mut x = b.constant(fe(STEPS));
+        let mut x_next = b.constant(fe(STEPS));
+        for &f in &step {
+            x = x - m(f);
+            x_next = x_next - b.next(f);
+        }
 
-        b.assert_zero(act * (act - F::ONE));
+        for flag in [active, start, end] {
+            b.assert_zero(m(flag) * (m(flag) - F::ONE));
+        }
+        b.assert_zero(m(end) * (act - F::ONE));
+
+        // Digit groups: a group starts at chain 8a with weight 1 and runs over consecutive
+        // chains of one signature with the same parameter; its last row is chain 8a + 7 or
+        // V - 1 and receives (j, a, D_a, S_a, P) from the signature row.
+        b.when_first_row(m(start) - F::ONE);
+        b.assert_zero(m(start) * (m(weight) - F::ONE));
+        b.assert_zero(m(start) * (m(acc) - x));
+        b.assert_zero(m(start) * (m(sum) - x));
+        b.assert_zero(m(start) * (m(i) - m(group) * fe(DIGITS_PER_FE)));
+        let cont = b.constant(F::ONE) - b.next(start);
+        b.when_transition(cont * (b.next(weight) - m(weight) * fe(BASE)));
+        b.assert_zero(m(term) - m(weight) * x);
+        b.when_transition(cont * (b.next(acc) - m(acc) - b.next(term)));
+        b.when_transition(cont * (b.next(sum) - m(sum) - x_next));
+        b.when_transition(cont * (b.next(i) - m(i) - F::ONE));
+        for c in [group, j, active].into_iter().chain(parameter) {
+            b.when_transition(cont * (b.next(c) - m(c)));
+        }
+        let group_last = m(i) - m(group) * fe(DIGITS_PER_FE) - fe(DIGITS_PER_FE - 1);
+        b.assert_zero(m(end) * group_last * (m(i) - fe(d.v - 1)));
+        let mut t = vec![m(j), m(group), m(acc), m(sum)];
+        t.extend(parameter.iter().map(|&c| m(c)));
+        b.receive(DIGITS_BUS, &t, m(end));
+
+        // Thermometer flags; padding rows take no step.
         for k in 0..STEPS {
             let f = m(step[k]);
             b.assert_zero(f * (f - F::ONE));
@@ -388,18 +416,15 @@ impl ChainTable {
             }
         }
         b.assert_zero(m(step[STEPS - 1]) * (act - F::ONE));
-        let mut x = b.constant(F::new(STEPS as u32));
-        for &f in &step {
-            x = x - m(f);
-        }
+
+        // Steps: value_k = compress_16([value_{k-1} | P | tw0 tw1 | 0]) where f_k is set, the
+        // value carried over elsewhere.
         for k in 1..POSITIONS {
             let f = m(step[k - 1]);
-            // Without a step the value is carried over.
             for (&now, &before) in value[k].iter().zip(&value[k - 1]) {
                 b.assert_zero((f - F::ONE) * (m(now) - m(before)));
             }
-            // With a step: value_k = compress_16([value_{k-1} | P | tw0 tw1 | 0]).
-            let tw0 = e0 + m(i) * F::new(1 << 16) + b.constant(F::new((k as u32) << 8));
+            let tw0 = e0 + m(i) * fe(1 << 16) + b.constant(F::new((k as u32) << 8));
             let mut t: Vec<Expr<'_>> = value[k - 1].iter().map(|&c| m(c)).collect();
             t.extend(parameter.iter().map(|&c| m(c)));
             t.push(tw0);
@@ -408,11 +433,15 @@ impl ChainTable {
             t.extend(value[k].iter().map(|&c| m(c)));
             b.send(POSEIDON1_16_COMPRESS_BUS, &t, f);
         }
-        let mut t = vec![m(j), m(i), x];
-        t.extend(parameter.iter().map(|&c| m(c)));
-        t.extend(value[POSITIONS - 1].iter().map(|&c| m(c)));
+        // The high tweak elements are the verifier's for chain i (which bounds i to 0..V).
+        let mut t = vec![m(i)];
         t.extend(tw1.iter().map(|&c| m(c)));
-        b.receive(CHAIN_BUS, &t, act);
+        b.receive(CHAIN_TWEAK_BUS, &t, act);
+        // The chain end is cells 7 + 8i .. 7 + 8i + 8 of the leaf input.
+        for (k, &c) in value[POSITIONS - 1].iter().enumerate() {
+            let g = m(i) * fe(HASH_LEN) + fe(LEAF_PREFIX + k);
+            b.send(CELL_BUS, &[m(j), g, m(c)], act);
+        }
 
         let air = b
             .build(DEGREE)
@@ -423,6 +452,13 @@ impl ChainTable {
                 active,
                 j,
                 i,
+                group,
+                start,
+                end,
+                weight,
+                term,
+                acc,
+                sum,
                 step,
                 parameter,
                 tw1,
@@ -438,6 +474,148 @@ impl ChainTable {
 
     /// The column layout.
     pub fn columns(&self) -> &ChainColumns {
+        &self.cols
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sponge table.
+
+/// Column layout of the sponge table.
+#[derive(Clone, Debug)]
+pub struct SpongeColumns {
+    /// 1 for a chunk of a signature's leaf sponge, 0 on padding.
+    pub active: Col,
+    /// Signature index.
+    pub j: Col,
+    /// Chunk index `c` (`0..C`).
+    pub chunk: Col,
+    /// 1 on chunk 0.
+    pub first: Col,
+    /// 1 on chunk `C - 1`, which sends the leaf.
+    pub last: Col,
+    /// Capacity part of the permutation input.
+    pub capacity: [Col; REPLACEMENT_SPONGE_CAPACITY],
+    /// Rate part of the permutation input: leaf-input cells `15c .. 15c + 15`.
+    pub rate: [Col; REPLACEMENT_SPONGE_RATE],
+    /// The first 17 cells of the permutation output (next capacity, then the leaf).
+    pub out: [Col; POSEIDON1_24_PREFIX_LEN],
+    /// The key's parameter.
+    pub parameter: [Col; PARAMETER_LEN],
+}
+
+/// The sponge table: one row per permutation of a leaf sponge, a signature's `C` chunks in
+/// consecutive rows (see `docs/air.md`, section 5).
+pub struct SpongeTable {
+    air: Air,
+    cols: SpongeColumns,
+}
+
+impl SpongeTable {
+    fn new(config: Config) -> SpongeTable {
+        let d = Dims::of(config);
+        let chunks = d.sponge_chunks;
+        // Cells of the last chunk that hold input; the rest is zero padding.
+        let last_len = config.leaf_input_len() - REPLACEMENT_SPONGE_RATE * (chunks - 1);
+        let b = AirBuilder::new(&format!("sponge_{}", config.name()));
+        let active = b.column("active");
+        let j = b.column("j");
+        let chunk = b.column("chunk");
+        let first = b.column("first");
+        let last = b.column("last");
+        let capacity: [Col; REPLACEMENT_SPONGE_CAPACITY] = cols(&b, "capacity");
+        let rate: [Col; REPLACEMENT_SPONGE_RATE] = cols(&b, "rate");
+        let out: [Col; POSEIDON1_24_PREFIX_LEN] = cols(&b, "out");
+        let parameter: [Col; PARAMETER_LEN] = cols(&b, "parameter");
+        let tw_leaf: Vec<Expr<'_>> = (0..TWEAK_LEN).map(|_| b.public_value()).collect();
+        let m = |c: Col| b.main(c);
+        let act = m(active);
+
+        for flag in [active, first, last] {
+            b.assert_zero(m(flag) * (m(flag) - F::ONE));
+        }
+        b.assert_zero(m(last) * (act - F::ONE));
+
+        // Chunk 0: the domain separator as capacity, [P | TW_leaf] in front of the rate.
+        b.when_first_row(m(first) - F::ONE);
+        b.assert_zero(m(first) * m(chunk));
+        for (&c, &sep) in capacity.iter().zip(config.sponge_domain_separator()) {
+            b.assert_zero(m(first) * (m(c) - sep));
+        }
+        for k in 0..LEAF_PREFIX {
+            let cell = if k < PARAMETER_LEN {
+                m(parameter[k])
+            } else {
+                tw_leaf[k - PARAMETER_LEN]
+            };
+            b.assert_zero(m(first) * (m(rate[k]) - cell));
+        }
+        // The last chunk is chunk C - 1, zero-padded.
+        b.assert_zero(m(last) * (m(chunk) - fe(chunks - 1)));
+        for &c in &rate[last_len..] {
+            b.assert_zero(m(last) * m(c));
+        }
+        // Later chunks: the next chunk of the same signature, capacity carried over.
+        let cont = b.constant(F::ONE) - b.next(first);
+        b.when_transition(cont * (b.next(chunk) - m(chunk) - F::ONE));
+        for c in [j, active].into_iter().chain(parameter) {
+            b.when_transition(cont * (b.next(c) - m(c)));
+        }
+        for (&c, &o) in capacity.iter().zip(&out) {
+            b.when_transition(cont * (b.next(c) - m(o)));
+        }
+
+        // The permutation.
+        let mut t: Vec<Expr<'_>> = capacity.iter().chain(&rate).map(|&c| m(c)).collect();
+        t.extend(out.iter().map(|&c| m(c)));
+        b.send(POSEIDON1_24_PREFIX_BUS, &t, act);
+        // The rate cells are the chain ends' cells (not the prefix of chunk 0 nor the padding
+        // of the last chunk).
+        for (k, &c) in rate.iter().enumerate() {
+            // (Padding rows are chunk 0 of nothing: `act (1 - first)`, not `act - first`.)
+            let mut mult = act;
+            if k < LEAF_PREFIX {
+                mult = act * (b.constant(F::ONE) - m(first));
+            }
+            if k >= last_len {
+                mult = mult - m(last);
+            }
+            let g = m(chunk) * fe(REPLACEMENT_SPONGE_RATE) + fe(k);
+            b.receive(CELL_BUS, &[m(j), g, m(c)], mult);
+        }
+        // The leaf is level 0 of the Merkle walk.
+        let leaf = REPLACEMENT_SPONGE_CAPACITY..REPLACEMENT_SPONGE_CAPACITY + HASH_LEN;
+        let mut t = vec![m(j), b.constant(F::ZERO)];
+        t.extend(out[leaf].iter().map(|&c| m(c)));
+        t.extend(parameter.iter().map(|&c| m(c)));
+        b.send(NODE_BUS, &t, m(last));
+
+        let air = b
+            .build(DEGREE)
+            .expect("sponge AIR within lean_prover limits");
+        SpongeTable {
+            air,
+            cols: SpongeColumns {
+                active,
+                j,
+                chunk,
+                first,
+                last,
+                capacity,
+                rate,
+                out,
+                parameter,
+            },
+        }
+    }
+
+    /// The AIR.
+    pub fn air(&self) -> &Air {
+        &self.air
+    }
+
+    /// The column layout.
+    pub fn columns(&self) -> &SpongeColumns {
         &self.cols
     }
 }
@@ -464,12 +642,12 @@ pub struct MerkleColumns {
     pub node: [Col; HASH_LEN],
     /// Its sibling.
     pub sibling: [Col; HASH_LEN],
-    /// The permutation output.
-    pub out: [Col; 24],
+    /// The first 17 cells of the permutation output (the first 8 are used).
+    pub out: [Col; POSEIDON1_24_PREFIX_LEN],
 }
 
 /// The Merkle table: one row per level per signature, linked through [`NODE_BUS`] (see
-/// `docs/air.md`, section 5).
+/// `docs/air.md`, section 6).
 pub struct MerkleTable {
     air: Air,
     cols: MerkleColumns,
@@ -486,7 +664,7 @@ impl MerkleTable {
         let parameter: [Col; PARAMETER_LEN] = cols(&b, "parameter");
         let node: [Col; HASH_LEN] = cols(&b, "node");
         let sibling: [Col; HASH_LEN] = cols(&b, "sibling");
-        let out: [Col; 24] = cols(&b, "out");
+        let out: [Col; POSEIDON1_24_PREFIX_LEN] = cols(&b, "out");
         let m = |c: Col| b.main(c);
         let act = m(active);
         let bt = m(bit);
@@ -503,7 +681,7 @@ impl MerkleTable {
         input.push(b.constant(F::ZERO));
         let mut t = input.clone();
         t.extend(out.iter().map(|&c| m(c)));
-        b.send(POSEIDON1_24_BUS, &t, act);
+        b.send(POSEIDON1_24_PREFIX_BUS, &t, act);
 
         let mut below = vec![m(j), m(level)];
         below.extend(node.iter().map(|&c| m(c)));
@@ -590,12 +768,14 @@ impl RangeTable {
 // ---------------------------------------------------------------------------------------------
 // All tables of one configuration.
 
-/// The seven tables of one configuration (built once per process).
+/// The eight tables of one configuration (built once per process).
 pub struct Tables {
     /// One row per signature.
     pub signature: SignatureTable,
     /// One row per chain.
     pub chain: ChainTable,
+    /// One row per leaf-sponge permutation.
+    pub sponge: SpongeTable,
     /// One row per Merkle level.
     pub merkle: MerkleTable,
     /// Chain steps.
@@ -619,20 +799,22 @@ impl Tables {
         };
         cell.get_or_init(|| Tables {
             signature: SignatureTable::new(config),
-            chain: ChainTable::new(),
+            chain: ChainTable::new(config),
+            sponge: SpongeTable::new(config),
             merkle: MerkleTable::new(),
             p16: poseidon1_16_compress_table(),
-            p24: poseidon1_24_table(),
+            p24: poseidon1_24_prefix_table(),
             range127: RangeTable::new("range127", RANGE127_BUS, RANGE127_LOG_HEIGHT, true),
             range64: RangeTable::new("range64", RANGE64_BUS, RANGE64_LOG_HEIGHT, false),
         })
     }
 
     /// The AIRs in statement order.
-    pub fn airs(&self) -> [&Air; 7] {
+    pub fn airs(&self) -> [&Air; NUM_TABLES] {
         [
             self.signature.air(),
             self.chain.air(),
+            self.sponge.air(),
             self.merkle.air(),
             self.p16.air(),
             self.p24.air(),
@@ -656,10 +838,12 @@ pub struct Statement {
     pub n: usize,
     /// The message as 9 field elements.
     pub message_fes: [F; 9],
-    /// Public values of the signature table.
+    /// Public values of the signature table: the message and the message tweak.
     pub signature_publics: Vec<F>,
     /// Public values of the chain table (`E0 = slot * 2^24 mod p`).
     pub chain_publics: Vec<F>,
+    /// Public values of the sponge table: the leaf tweak.
+    pub sponge_publics: Vec<F>,
     /// The key list `(j, root, parameter)`, 14 values per key.
     pub key_tuples: Vec<F>,
     /// Multiplicity 1 per key.
@@ -668,61 +852,72 @@ pub struct Statement {
     pub tree_tuples: Vec<F>,
     /// Multiplicity `N` per level.
     pub tree_mults: Vec<F>,
+    /// The chain tweak list `(i, tw1_{i,1..=7})`, 8 values per chain.
+    pub chain_tweak_tuples: Vec<F>,
+    /// Multiplicity `N` per chain.
+    pub chain_tweak_mults: Vec<F>,
     /// The soundness target the parameters are chosen for.
     pub security: SecurityLevel,
 }
 
 /// Values per key tuple.
 const KEY_TUPLE_LEN: usize = 1 + HASH_LEN + PARAMETER_LEN;
+/// Values per level tuple.
+const TREE_TUPLE_LEN: usize = 2 + TWEAK_LEN;
+/// Values per chain tweak tuple.
+const CHAIN_TWEAK_TUPLE_LEN: usize = 1 + STEPS;
 
 impl Statement {
     /// The statement for `keys` signing `message` at `slot` (the slot must be below the
     /// lifetime: callers check it).
     pub fn new(config: Config, message: &[u8; 32], slot: u32, keys: &[PublicKey]) -> Statement {
         let d = Dims::of(config);
-        let lay = SigPublics::of(&d);
+        let n = keys.len();
         let message_fes = message_to_fes(message);
-        let mut pv = vec![F::ZERO; lay.len];
-        pv[..9].copy_from_slice(&message_fes);
-        pv[lay.tw_msg..lay.tw_msg + 2].copy_from_slice(&message_tweak(slot));
-        pv[lay.tw_leaf..lay.tw_leaf + 2].copy_from_slice(&tree_tweak(0, slot));
-        let mut tree_tuples = Vec::with_capacity(4 * d.h);
+        let mut signature_publics = message_fes.to_vec();
+        signature_publics.extend_from_slice(&message_tweak(slot));
+        let mut tree_tuples = Vec::with_capacity(TREE_TUPLE_LEN * d.h);
         for l in 0..d.h {
-            tree_tuples.push(F::new(l as u32));
+            tree_tuples.push(fe(l));
             tree_tuples.push(F::new((slot >> l) & 1));
             tree_tuples.extend_from_slice(&tree_tweak(
                 (l + 1) as u8,
                 ((slot as u64) >> (l + 1)) as u32,
             ));
         }
+        let mut chain_tweak_tuples = Vec::with_capacity(CHAIN_TWEAK_TUPLE_LEN * d.v);
         for i in 0..d.v {
+            chain_tweak_tuples.push(fe(i));
             for k in 1..POSITIONS {
-                pv[lay.tw1 + STEPS * i + k - 1] = chain_tweak(slot, i as u8, k as u8)[1];
+                chain_tweak_tuples.push(chain_tweak(slot, i as u8, k as u8)[1]);
             }
         }
         let e0 = F::new(((slot as u64) << 24).rem_euclid(F::ORDER as u64) as u32);
-        let mut key_tuples = Vec::with_capacity(keys.len() * KEY_TUPLE_LEN);
+        let mut key_tuples = Vec::with_capacity(n * KEY_TUPLE_LEN);
         for (j, k) in keys.iter().enumerate() {
-            key_tuples.push(F::new(j as u32));
+            key_tuples.push(fe(j));
             key_tuples.extend_from_slice(&k.root);
             key_tuples.extend_from_slice(&k.parameter);
         }
         Statement {
             config,
             slot,
-            n: keys.len(),
+            n,
             message_fes,
-            signature_publics: pv,
+            signature_publics,
             chain_publics: vec![e0],
+            sponge_publics: tree_tweak(0, slot).to_vec(),
             key_tuples,
-            key_mults: vec![F::ONE; keys.len()],
-            tree_mults: vec![F::new(keys.len() as u32); d.h],
+            key_mults: vec![F::ONE; n],
+            tree_mults: vec![fe(n); d.h],
             tree_tuples,
+            chain_tweak_mults: vec![fe(n); d.v],
+            chain_tweak_tuples,
             security: SecurityLevel::default(),
         }
     }
 
-    fn lookups(&self) -> [PublicLookup<'_>; 2] {
+    fn lookups(&self) -> [PublicLookup<'_>; 3] {
         [
             PublicLookup {
                 bus: KEY_BUS,
@@ -734,17 +929,25 @@ impl Statement {
             PublicLookup {
                 bus: TREE_BUS,
                 direction: Direction::Send,
-                tuple_len: 4,
+                tuple_len: TREE_TUPLE_LEN,
                 values: &self.tree_tuples,
                 multiplicities: &self.tree_mults,
+            },
+            PublicLookup {
+                bus: CHAIN_TWEAK_BUS,
+                direction: Direction::Send,
+                tuple_len: CHAIN_TWEAK_TUPLE_LEN,
+                values: &self.chain_tweak_tuples,
+                multiplicities: &self.chain_tweak_mults,
             },
         ]
     }
 
-    fn publics(&self) -> [&[F]; 7] {
+    fn publics(&self) -> [&[F]; NUM_TABLES] {
         [
             &self.signature_publics,
             &self.chain_publics,
+            &self.sponge_publics,
             &[],
             &[],
             &[],
@@ -870,10 +1073,10 @@ pub fn stark_params(
 pub fn max_signatures(config: Config, log_inv_rate: usize) -> usize {
     let d = Dims::of(config);
     let tables = Tables::get(config);
-    let per_sig = [1, d.v, d.h, d.p16_per_signature(), d.p24_per_signature()];
-    tables.airs()[..5]
+    tables
+        .airs()
         .iter()
-        .zip(per_sig)
+        .zip(d.rows_per_signature())
         .map(|(air, rows)| {
             let log_q = air.quotient_chunks().trailing_zeros() as usize;
             let max_log = lean_prover::layout::MAX_LOG_DOMAIN - log_inv_rate.max(log_q);
@@ -891,7 +1094,7 @@ pub fn max_signatures(config: Config, log_inv_rate: usize) -> usize {
 #[derive(Clone)]
 pub struct Witness {
     /// Row-major traces in statement order.
-    pub traces: [Vec<F>; 7],
+    pub traces: [Vec<F>; NUM_TABLES],
 }
 
 /// A deliberate error in one verification step of signature 0, for soundness tests: the
@@ -931,7 +1134,8 @@ struct SigValues {
     msg_out: [F; 24],
     rem: Vec<u32>,
     digits: Vec<u32>,
-    ends: Vec<[F; HASH_LEN]>,
+    /// Per sponge chunk: the permutation input and output.
+    sponge_in: Vec<[F; 24]>,
     sponge_out: Vec<[F; 24]>,
     tree_out: Vec<[F; 24]>,
     /// Per level: the node below.
@@ -1012,7 +1216,7 @@ impl Witness {
                     msg_out: msg_out[j],
                     rem,
                     digits,
-                    ends: Vec::new(),
+                    sponge_in: Vec::new(),
                     sponge_out: Vec::new(),
                     tree_out: Vec::new(),
                     tree_nodes: Vec::new(),
@@ -1084,17 +1288,14 @@ impl Witness {
             }
             p16_inputs.extend_from_slice(&inputs);
         }
-        for (j, v) in vals.iter_mut().enumerate() {
-            v.ends = (0..d.v)
-                .map(|i| values[j * d.v + i][POSITIONS - 1])
-                .collect();
-        }
 
         // Leaf sponges, chunk by chunk.
         let leaf_len = config.leaf_input_len();
         let leaf_inputs: Vec<Vec<F>> = (0..n)
             .map(|j| {
-                let mut ends = vals[j].ends.clone();
+                let mut ends: Vec<[F; HASH_LEN]> = (0..d.v)
+                    .map(|i| values[j * d.v + i][POSITIONS - 1])
+                    .collect();
                 if j == 0 && forgery == Forgery::SpongeOrder {
                     ends.swap(0, 1);
                 }
@@ -1120,6 +1321,9 @@ impl Witness {
                 );
             }
             p24_inputs.extend_from_slice(&states);
+            for (v, s) in vals.iter_mut().zip(&states) {
+                v.sponge_in.push(*s);
+            }
             poseidon1_24_batch(isa, &mut states);
             for (v, s) in vals.iter_mut().zip(&states) {
                 v.sponge_out.push(*s);
@@ -1167,65 +1371,81 @@ impl Witness {
             p24_inputs.extend_from_slice(&ins);
         }
 
+        let heights = d.log_heights(n).map(|l| 1usize << l);
+
         // Signature table.
         let sc = &tables.signature.cols;
         let sc_width = tables.signature.air.width();
-        let sig_height = 1usize << d.log_heights(n)[0];
-        let mut sig_trace = vec![F::ZERO; sig_height * sc_width];
+        let mut sig_trace = vec![F::ZERO; heights[0] * sc_width];
         let mut range127 = vec![0u32; 1 << RANGE127_LOG_HEIGHT];
         let mut range64 = vec![0u32; 1 << RANGE64_LOG_HEIGHT];
         for (r, row) in sig_trace.chunks_exact_mut(sc_width).enumerate() {
-            row[sc.j.0] = F::new(r as u32);
+            row[sc.j.0] = fe(r);
             let Some(v) = vals.get(r) else { continue };
-            let sig = &signatures[r];
             row[sc.active.0] = F::ONE;
             set(row, &sc.parameter, &keys[r].1);
-            set(row, &sc.rho, &sig.rho);
+            set(row, &sc.rho, &signatures[r].rho);
             set(row, &sc.msg_out, &v.msg_out);
+            // (Out-of-range values only occur in forged witnesses; they count on the last row.)
             for (c, &x) in sc.rem.iter().zip(&v.rem) {
                 row[c.0] = F::new(x);
-                // (Out-of-range values only occur in forged witnesses; they count on the last row.)
                 let last = range127.len() - 1;
                 range127[(x as usize).min(last)] += 1;
             }
-            for (c, &x) in sc.digits.iter().zip(&v.digits) {
-                row[c.0] = F::new(x);
-            }
-            for c in (d.v..DIGITS_PER_FE * d.n_a).step_by(2) {
-                let pair = (v.digits[c] + BASE as u32 * v.digits[c + 1]) as usize;
+            for (p, c) in sc.unused.iter().enumerate() {
+                let at = d.v + 2 * p;
+                let pair = v.digits[at] + BASE as u32 * v.digits[at + 1];
+                row[c.0] = F::new(pair);
                 let last = range64.len() - 1;
-                range64[pair.min(last)] += 1;
+                range64[(pair as usize).min(last)] += 1;
             }
-            for (cs, e) in sc.ends.iter().zip(&v.ends) {
-                set(row, cs, e);
-            }
-            for (cs, s) in sc.sponge_out.iter().zip(&v.sponge_out) {
-                set(row, cs, s);
+            for (a, c) in sc.group_sum.iter().enumerate() {
+                let group = DIGITS_PER_FE * a..(DIGITS_PER_FE * (a + 1)).min(d.v);
+                row[c.0] = F::new(v.digits[group].iter().sum());
             }
             set(row, &sc.root, &nodes[r]);
         }
 
-        // Chain table.
+        // Chain table: the digit x of each row is the one its steps say (`first_step - 1`).
         let cc = &tables.chain.cols;
         let cc_width = tables.chain.air.width();
-        let tw1_at = SigPublics::of(&d).tw1;
-        let chain_height = 1usize << d.log_heights(n)[1];
-        let mut chain_trace = vec![F::ZERO; chain_height * cc_width];
+        let mut chain_trace = vec![F::ZERO; heights[1] * cc_width];
         chain_trace
             .par_chunks_exact_mut(cc_width)
             .enumerate()
             .for_each(|(row_index, row)| {
                 let Some(vs) = values.get(row_index) else {
+                    // Padding: every row a group of its own with no steps (x = 7).
+                    row[cc.start.0] = F::ONE;
+                    row[cc.weight.0] = F::ONE;
+                    row[cc.term.0] = fe(STEPS);
+                    row[cc.acc.0] = fe(STEPS);
+                    row[cc.sum.0] = fe(STEPS);
                     return;
                 };
                 let (j, i) = (row_index / d.v, row_index % d.v);
+                let (group, t) = (i / DIGITS_PER_FE, i % DIGITS_PER_FE);
                 let x = first_step(j, i) - 1;
+                let (mut acc, mut sum, mut weight) = (0usize, 0usize, 1usize);
+                for t2 in 0..=t {
+                    weight = BASE.pow(t2 as u32);
+                    let x2 = first_step(j, DIGITS_PER_FE * group + t2) - 1;
+                    acc += weight * x2;
+                    sum += x2;
+                }
                 row[cc.active.0] = F::ONE;
-                row[cc.j.0] = F::new(j as u32);
-                row[cc.i.0] = F::new(i as u32);
+                row[cc.j.0] = fe(j);
+                row[cc.i.0] = fe(i);
+                row[cc.group.0] = fe(group);
+                row[cc.start.0] = fe((t == 0) as usize);
+                row[cc.end.0] = fe((t == DIGITS_PER_FE - 1 || i == d.v - 1) as usize);
+                row[cc.weight.0] = fe(weight);
+                row[cc.term.0] = fe(weight * x);
+                row[cc.acc.0] = fe(acc);
+                row[cc.sum.0] = fe(sum);
                 for k in 1..POSITIONS {
-                    row[cc.step[k - 1].0] = if k > x { F::ONE } else { F::ZERO };
-                    row[cc.tw1[k - 1].0] = st.signature_publics[tw1_at + STEPS * i + k - 1];
+                    row[cc.step[k - 1].0] = fe((k > x) as usize);
+                    row[cc.tw1[k - 1].0] = st.chain_tweak_tuples[CHAIN_TWEAK_TUPLE_LEN * i + k];
                 }
                 set(
                     row,
@@ -1237,11 +1457,39 @@ impl Witness {
                 }
             });
 
+        // Sponge table.
+        let pc = &tables.sponge.cols;
+        let pc_width = tables.sponge.air.width();
+        let chunks = d.sponge_chunks;
+        let mut sponge_trace = vec![F::ZERO; heights[2] * pc_width];
+        sponge_trace
+            .par_chunks_exact_mut(pc_width)
+            .enumerate()
+            .for_each(|(row_index, row)| {
+                let (j, c) = (row_index / chunks, row_index % chunks);
+                let Some(v) = vals.get(j) else {
+                    // Padding: every row a chunk 0 of nothing, as chunk 0 must look.
+                    row[pc.first.0] = F::ONE;
+                    set(row, &pc.capacity, config.sponge_domain_separator());
+                    set(row, &pc.rate[PARAMETER_LEN..], &st.sponge_publics);
+                    return;
+                };
+                row[pc.active.0] = F::ONE;
+                row[pc.j.0] = fe(j);
+                row[pc.chunk.0] = fe(c);
+                row[pc.first.0] = fe((c == 0) as usize);
+                row[pc.last.0] = fe((c + 1 == chunks) as usize);
+                let (capacity, rate) = v.sponge_in[c].split_at(REPLACEMENT_SPONGE_CAPACITY);
+                set(row, &pc.capacity, capacity);
+                set(row, &pc.rate, rate);
+                set(row, &pc.out, &v.sponge_out[c]);
+                set(row, &pc.parameter, &keys[j].1);
+            });
+
         // Merkle table.
         let mc = &tables.merkle.cols;
         let mc_width = tables.merkle.air.width();
-        let merkle_height = 1usize << d.log_heights(n)[2];
-        let mut merkle_trace = vec![F::ZERO; merkle_height * mc_width];
+        let mut merkle_trace = vec![F::ZERO; heights[3] * mc_width];
         merkle_trace
             .par_chunks_exact_mut(mc_width)
             .enumerate()
@@ -1251,9 +1499,9 @@ impl Witness {
                     return;
                 };
                 // Level, bit and tweak are the verifier's `TREE` tuple of level l.
-                let level_tuple = &st.tree_tuples[4 * l..4 * l + 4];
+                let level_tuple = &st.tree_tuples[TREE_TUPLE_LEN * l..TREE_TUPLE_LEN * (l + 1)];
                 row[mc.active.0] = F::ONE;
-                row[mc.j.0] = F::new(j as u32);
+                row[mc.j.0] = fe(j);
                 row[mc.level.0] = level_tuple[0];
                 row[mc.bit.0] = level_tuple[1];
                 set(row, &mc.tweak, &level_tuple[2..]);
@@ -1263,15 +1511,14 @@ impl Witness {
                 set(row, &mc.out, &v.tree_out[l]);
             });
 
-        let p16_trace = tables.p16.trace_for_inputs(&p16_inputs);
-        let p24_trace = tables.p24.trace_for_inputs(&p24_inputs);
         let witness = Witness {
             traces: [
                 sig_trace,
                 chain_trace,
+                sponge_trace,
                 merkle_trace,
-                p16_trace,
-                p24_trace,
+                tables.p16.trace_for_inputs(&p16_inputs),
+                tables.p24.trace_for_inputs(&p24_inputs),
                 tables.range127.trace(&range127),
                 tables.range64.trace(&range64),
             ],
