@@ -1113,6 +1113,9 @@ pub enum Forgery {
     RemainderRange,
     /// Chain 0 walks one step more than its digit says.
     ChainLength,
+    /// Chains 0 and 1 are walked from each other's digits (each walk correct for its
+    /// digit, the digit group's weights no longer matching the message hash).
+    DigitOrder,
     /// The output of one step of chain 0 is altered.
     ChainStep,
     /// One step of chain 0 uses the tweak of another position.
@@ -1234,7 +1237,13 @@ impl Witness {
         // Steps of chain (j, i) start after position `first_step(j, i) - 1`.
         let first_steps: Vec<usize> = (0..n * d.v)
             .map(|row| {
-                let x = vals[row / d.v].digits[row % d.v] as usize;
+                let (j, i) = (row / d.v, row % d.v);
+                let i = if j == 0 && i < 2 && forgery == Forgery::DigitOrder {
+                    1 - i
+                } else {
+                    i
+                };
+                let x = vals[j].digits[i] as usize;
                 if row == 0 && forgery == Forgery::ChainLength {
                     x.saturating_sub(1) + 1
                 } else {

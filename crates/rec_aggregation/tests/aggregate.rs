@@ -362,6 +362,7 @@ fn forged_witnesses_are_rejected_one_step_at_a_time() {
             Forgery::MessageHashInput,
             Forgery::RemainderRange,
             Forgery::ChainLength,
+            Forgery::DigitOrder,
             Forgery::ChainStep,
             Forgery::ChainTweak,
             Forgery::ChainParameter,
