@@ -160,9 +160,10 @@ void xmss_free_aggregate_signature(AggregatedXMSS *agg);
 int xmss_setup_aggregation(void);
 
 /* Configures rayon's global thread pool (0 = one thread per CPU). Always returns 0 (as the
- * client ABI specifies): counts above 1024 are clamped; if the pool is already configured or
- * already running (any earlier hashing work such as key generation starts it), the request is
- * ignored and the existing pool is kept. Call it first, before setup. */
+ * client ABI specifies): counts above 4 per available CPU (or above 1024) are clamped; if the
+ * pool is already configured or already running (any earlier hashing work such as key
+ * generation starts it), the request is ignored and the existing pool is kept. Call it first,
+ * before setup. */
 int xmss_set_rayon_threads(size_t num_threads);
 
 /* As xmss_aggregate, writing the Type-1 proof bytes with the (out_buf, out_cap, out_written)

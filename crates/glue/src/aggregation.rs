@@ -52,6 +52,20 @@ impl Tagged for AggregatedXMSS {
 /// Largest thread count `xmss_set_rayon_threads` applies (larger requests are clamped).
 pub const MAX_RAYON_THREADS: usize = 1024;
 
+/// Threads `xmss_set_rayon_threads` applies per available CPU at most: more only adds
+/// context switches (the prover's parallel loops are CPU-bound), and a request of
+/// thousands of threads on a small machine made every aggregation about 20 times slower.
+pub const MAX_RAYON_THREADS_PER_CPU: usize = 4;
+
+/// The thread count `xmss_set_rayon_threads(requested)` applies on a machine with `cpus`
+/// available CPUs: `requested` (0 = rayon's default), clamped to
+/// [`MAX_RAYON_THREADS_PER_CPU`] per CPU and to [`MAX_RAYON_THREADS`].
+pub fn applied_rayon_threads(requested: usize, cpus: usize) -> usize {
+    requested
+        .min(MAX_RAYON_THREADS_PER_CPU.saturating_mul(cpus.max(1)))
+        .min(MAX_RAYON_THREADS)
+}
+
 /// Checks the instruction set and warms the Poseidon1 tables (both widths) on it.
 fn setup() -> c_int {
     crate::ffi::guard(-1, || match Isa::selected() {
@@ -87,7 +101,8 @@ pub extern "C" fn xmss_setup_aggregation() -> c_int {
 
 /// Configures rayon's global pool with `num_threads` threads (0 = rayon's default: one per
 /// CPU, or `RAYON_NUM_THREADS`). Always returns 0, as the client's ABI specifies: a count
-/// above 1024 is clamped to 1024, and if the pool is already configured or already running
+/// above 4 per available CPU (or above 1024) is clamped ([`applied_rayon_threads`]), and if
+/// the pool is already configured or already running
 /// (the first parallel work, e.g. key generation, starts it with the default size) the request
 /// is ignored and the existing pool is kept. Call it first, before setup, to be sure it applies.
 #[unsafe(no_mangle)]
@@ -97,8 +112,9 @@ pub extern "C" fn xmss_set_rayon_threads(num_threads: usize) -> c_int {
         let mut configured = CONFIGURED.lock().unwrap_or_else(PoisonError::into_inner);
         if !*configured {
             // An error only means the global pool already exists; keeping it is the contract.
+            let cpus = std::thread::available_parallelism().map_or(1, usize::from);
             let _ = rayon::ThreadPoolBuilder::new()
-                .num_threads(num_threads.min(MAX_RAYON_THREADS))
+                .num_threads(applied_rayon_threads(num_threads, cpus))
                 .build_global();
             *configured = true;
         }
@@ -107,6 +123,7 @@ pub extern "C" fn xmss_set_rayon_threads(num_threads: usize) -> c_int {
 }
 
 /// The inputs of an aggregation call after validation.
+#[derive(PartialEq)]
 struct AggregateInputs {
     keys: Vec<PublicKey>,
     signatures: Vec<Signature>,
@@ -347,9 +364,41 @@ pub unsafe extern "C" fn xmss_free_aggregate_signature(agg: *mut AggregatedXMSS)
     })
 }
 
+/// The last Type-1 proof that did not fit its buffer (a size query, or a -2), kept with the
+/// exact inputs it proves so that the caller's retry with a larger buffer gets it without
+/// proving again. One entry: a proof is deterministic, so this only saves time, and a retry
+/// with any other input proves afresh.
+struct Undelivered(Mutex<Option<KeptProof>>);
+
+/// A kept proof: inputs, slot, `log_inv_rate`, proof bytes.
+type KeptProof = (AggregateInputs, u32, usize, Vec<u8>);
+
+static UNDELIVERED: Undelivered = Undelivered(Mutex::new(None));
+
+impl Undelivered {
+    /// Takes the kept proof if it is for exactly these inputs.
+    fn take(&self, inputs: &AggregateInputs, slot: u32, log_inv_rate: usize) -> Option<Vec<u8>> {
+        let mut kept = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        match kept.take() {
+            Some((i, s, r, proof)) if &i == inputs && s == slot && r == log_inv_rate => Some(proof),
+            other => {
+                *kept = other;
+                None
+            }
+        }
+    }
+
+    /// Keeps `proof` for `inputs` (replacing any earlier one).
+    fn keep(&self, inputs: AggregateInputs, slot: u32, log_inv_rate: usize, proof: Vec<u8>) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) =
+            Some((inputs, slot, log_inv_rate, proof));
+    }
+}
+
 /// Generation 2: aggregates as `xmss_aggregate` and writes the Type-1 proof bytes with the
 /// (out_buf, out_cap, out_written) protocol: 0 written; -2 if `out_cap` is too small (nothing
-/// written; `out_buf = NULL, out_cap = 0` asks for the size, at the cost of a whole proof);
+/// written; `out_buf = NULL, out_cap = 0` asks for the size; the proof that did not fit is
+/// kept, so a retry with the same inputs and a large enough buffer does not prove again);
 /// -1 on any error, including a NULL `out_buf` with `out_cap > 0` (checked before proving)
 /// and children (`num_children > 0`: recursion is not supported). Whenever `out_written` is
 /// non-null it receives the proof length, on -2 too, and 0 on -1.
@@ -386,16 +435,26 @@ pub unsafe extern "C" fn xmss_aggregate_type_1(
                 slot,
             )
         };
-        let proof = match inputs {
-            Some(i) if !(out_buf.is_null() && out_cap > 0) => prove(&i, slot, log_inv_rate),
-            _ => None,
-        };
-        match proof {
-            // SAFETY: forwarded caller guarantees on `out_buf` and `out_written`.
-            Some(p) => unsafe { crate::ffi::write_out(&p, out_buf, out_cap, out_written) },
+        let (inputs, proof) = match inputs {
+            Some(i) if !(out_buf.is_null() && out_cap > 0) => {
+                let proof = UNDELIVERED
+                    .take(&i, slot, log_inv_rate)
+                    .or_else(|| prove(&i, slot, log_inv_rate));
+                (i, proof)
+            }
             // SAFETY: forwarded caller guarantee on `out_written`.
-            None => unsafe { error_out(out_written) },
+            _ => return unsafe { error_out(out_written) },
+        };
+        let Some(proof) = proof else {
+            // SAFETY: forwarded caller guarantee on `out_written`.
+            return unsafe { error_out(out_written) };
+        };
+        // SAFETY: forwarded caller guarantees on `out_buf` and `out_written`.
+        let code = unsafe { crate::ffi::write_out(&proof, out_buf, out_cap, out_written) };
+        if code == crate::ffi::OUT_TOO_SMALL {
+            UNDELIVERED.keep(inputs, slot, log_inv_rate, proof);
         }
+        code
     })
 }
 
@@ -484,4 +543,18 @@ pub extern "C" fn xmss_verify_type_2(
     _message_slots: *const u32,
 ) -> bool {
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thread_requests_are_clamped_per_cpu_and_overall() {
+        assert_eq!(applied_rayon_threads(0, 2), 0);
+        assert_eq!(applied_rayon_threads(3, 2), 3);
+        assert_eq!(applied_rayon_threads(5000, 2), 8);
+        assert_eq!(applied_rayon_threads(9, 0), 4);
+        assert_eq!(applied_rayon_threads(5000, 4096), MAX_RAYON_THREADS);
+    }
 }

@@ -333,7 +333,9 @@ static void check_aggregation(const Vector *prod, const HashSigPublicKey *pk, co
     uint8_t *out2 = malloc(OUT_CAP);
     if (!out || !out2) exit(2);
 
-    /* Generation 2: size query (-2), too small (-2, nothing written), then written (0). */
+    /* Generation 2: size query (-2), too small (-2, nothing written), then written (0); the
+     * last two reuse the proof kept by the size query, the call after them proves afresh and
+     * must give the same bytes. */
     size_t written = 0;
     double t = now();
     CHECK(xmss_aggregate_type_1(pks, sigs, 2, 0, NULL, NULL, NULL, NULL, msg, slot, 2, NULL, 0, &written) == -2);
@@ -355,6 +357,8 @@ static void check_aggregation(const Vector *prod, const HashSigPublicKey *pk, co
     written = 0;
     int rc = xmss_aggregate_type_1(pks, sigs, 2, 0, NULL, NULL, NULL, NULL, msg, slot, 2, out2, CLIENT_CAP, &written);
     CHECK(written == len && rc == (len <= CLIENT_CAP ? 0 : -2));
+    /* It must fit: the client does not retry with a larger buffer. */
+    CHECK(len <= CLIENT_CAP);
     printf("proof of 2 prod signatures: %zu bytes (%s the client's 512 KiB buffer)\n", len, len <= CLIENT_CAP ? "fits" : "EXCEEDS");
     /* Identical proof bytes in every build and instruction set. */
     same_as_saved("aggregate2.bin", out, len);
@@ -604,7 +608,7 @@ static void check_advance(void) {
 static void check_setup(void) {
     CHECK(hashsig_message_length() == 32);
     /* The client ABI says this always returns 0: the first call configures the pool (5000 is
-     * clamped to 1024), later calls keep it. */
+     * clamped to 4 per CPU), later calls keep it. */
     CHECK(xmss_set_rayon_threads(5000) == 0);
     CHECK(xmss_set_rayon_threads(2) == 0);
     CHECK(xmss_set_rayon_threads(3) == 0);
