@@ -29,8 +29,15 @@
 //! (and those of the statement's public lookup lists, [`crate::lookup`]) is zero. `build`
 //! appends, for a table with `k > 0` interactions, `k + 1` auxiliary extension columns
 //! (`h_i = m_i / d_i` with `d_i = beta - c_i`, then the running sum `s`) and the
-//! constraints `h_i d_i - m_i = 0`, `is_first (s - sum_i ±h_i) = 0`,
-//! `is_transition (s' - s - sum_i ±h_i') = 0` and `is_last (s - claimed_sum) = 0`.
+//! constraints `h_i d_i - m_i = 0` and `s' - s + claimed_sum / n - sum_i ±h_i = 0`, the
+//! latter on every row, cyclically (`n` the table height; the prover takes `s = 0` on the
+//! first row). Summing it over the `n` rows of the cycle telescopes the `s` terms away and
+//! leaves `claimed_sum = sum over rows and i of ±h_i`, so no selector is needed and the
+//! running sum is the only auxiliary column read at the next row.
+//!
+//! # Next-row openings
+//! [`Air::main_next_columns`] and [`Air::aux_next_columns`] list the columns that some
+//! constraint (LogUp ones included) reads at the next row; only those are opened at `z w`.
 
 use backend::KoalaBear;
 use backend::field::Ext5;
@@ -58,8 +65,8 @@ pub(crate) enum Challenge {
     BusAlpha,
     /// The LogUp offset `beta`.
     BusBeta,
-    /// The table's claimed LogUp sum (sent in the proof).
-    ClaimedSum,
+    /// The table's claimed LogUp sum (sent in the proof) divided by the table's height.
+    ClaimedSumPerRow,
 }
 
 /// One arena node. Children always have smaller indices than their parent.
@@ -479,6 +486,8 @@ impl AirBuilder {
         let k = interactions.len();
         let num_aux = if k == 0 { 0 } else { k + 1 };
         if k > 0 {
+            // Running sum s (column k): s' - s + claimed / n - sum_i ±h_i = 0 on every row
+            // (cyclically), so only s is read at the next row.
             let s = arena.push(Node::Aux {
                 col: k as u32,
                 next: false,
@@ -488,46 +497,28 @@ impl AirBuilder {
                 next: true,
             });
             let mut sum_cur = None;
-            let mut sum_next = None;
             for (i, it) in interactions.iter().enumerate() {
                 let h = arena.push(Node::Aux {
                     col: i as u32,
                     next: false,
                 });
-                let h_next = arena.push(Node::Aux {
-                    col: i as u32,
-                    next: true,
-                });
                 // h_i d_i - m_i = 0.
                 let hd = arena.push(Node::Mul(h, it.denominator));
                 constraints.push(arena.push(Node::Sub(hd, it.multiplicity)));
-                let signed = |arena: &mut Arena, x: u32| match it.direction {
-                    Direction::Send => x,
-                    Direction::Receive => arena.push(Node::Neg(x)),
+                let sc = match it.direction {
+                    Direction::Send => h,
+                    Direction::Receive => arena.push(Node::Neg(h)),
                 };
-                let sc = signed(&mut arena, h);
-                let sn = signed(&mut arena, h_next);
                 sum_cur = Some(match sum_cur {
                     None => sc,
                     Some(a) => arena.push(Node::Add(a, sc)),
                 });
-                sum_next = Some(match sum_next {
-                    None => sn,
-                    Some(a) => arena.push(Node::Add(a, sn)),
-                });
             }
-            let (sum_cur, sum_next) = (sum_cur.unwrap_or_default(), sum_next.unwrap_or_default());
-            let first = arena.push(Node::IsFirst);
-            let last = arena.push(Node::IsLast);
-            let trans = arena.push(Node::IsTransition);
-            let d0 = arena.push(Node::Sub(s, sum_cur));
-            constraints.push(arena.push(Node::Mul(first, d0)));
+            let sum_cur = sum_cur.unwrap_or_default();
+            let per_row = arena.push(Node::Challenge(Challenge::ClaimedSumPerRow));
             let step = arena.push(Node::Sub(s_next, s));
-            let d1 = arena.push(Node::Sub(step, sum_next));
-            constraints.push(arena.push(Node::Mul(trans, d1)));
-            let claimed = arena.push(Node::Challenge(Challenge::ClaimedSum));
-            let d2 = arena.push(Node::Sub(s, claimed));
-            constraints.push(arena.push(Node::Mul(last, d2)));
+            let step = arena.push(Node::Add(step, per_row));
+            constraints.push(arena.push(Node::Sub(step, sum_cur)));
         }
         if arena.nodes.len() > MAX_NODES {
             return Err(AirError::TooLarge("nodes"));
@@ -588,6 +579,31 @@ impl AirBuilder {
             .saturating_sub(1)
             .max(1)
             .next_power_of_two();
+        // Columns some constraint reads at the next row (only those are opened at `z w`).
+        let mut reachable = vec![false; arena.nodes.len()];
+        for &c in &constraints {
+            reachable[c as usize] = true;
+        }
+        let mut main_next = Vec::new();
+        let mut aux_next = Vec::new();
+        for i in (0..arena.nodes.len()).rev() {
+            if !reachable[i] {
+                continue;
+            }
+            match arena.nodes[i] {
+                Node::Main { col, next: true } => main_next.push(col as usize),
+                Node::Aux { col, next: true } => aux_next.push(col as usize),
+                n => {
+                    for ch in n.children().into_iter().flatten() {
+                        reachable[ch as usize] = true;
+                    }
+                }
+            }
+        }
+        main_next.sort_unstable();
+        main_next.dedup();
+        aux_next.sort_unstable();
+        aux_next.dedup();
         let digest = air_digest(
             &arena.nodes,
             &constraints,
@@ -609,6 +625,8 @@ impl AirBuilder {
             constraint_degree,
             quotient_chunks,
             max_tuple_len,
+            main_next,
+            aux_next,
             digest,
         })
     }
@@ -666,6 +684,8 @@ pub struct Air {
     constraint_degree: usize,
     quotient_chunks: usize,
     max_tuple_len: usize,
+    main_next: Vec<usize>,
+    aux_next: Vec<usize>,
     pub(crate) digest: backend::merkle::Digest,
 }
 
@@ -727,6 +747,16 @@ impl Air {
     pub fn num_nodes(&self) -> usize {
         self.nodes.len()
     }
+    /// The main columns some constraint reads at the next row, in increasing order: exactly
+    /// the main columns opened at `z w` (see the crate docs, step 5).
+    pub fn main_next_columns(&self) -> &[usize] {
+        &self.main_next
+    }
+    /// The auxiliary (extension) columns some constraint reads at the next row, in
+    /// increasing order (the LogUp running sum, when the table has interactions).
+    pub fn aux_next_columns(&self) -> &[usize] {
+        &self.aux_next
+    }
 }
 
 macro_rules! binop {
@@ -777,7 +807,8 @@ impl<'a> Neg for Expr<'a> {
 pub(crate) struct Challenges {
     pub(crate) bus_alpha: Ext5,
     pub(crate) bus_beta: Ext5,
-    pub(crate) claimed_sum: Ext5,
+    /// The table's claimed sum times `1 / n` (`n` its height).
+    pub(crate) claimed_sum_per_row: Ext5,
 }
 
 impl Challenges {
@@ -785,7 +816,7 @@ impl Challenges {
         match c {
             Challenge::BusAlpha => self.bus_alpha,
             Challenge::BusBeta => self.bus_beta,
-            Challenge::ClaimedSum => self.claimed_sum,
+            Challenge::ClaimedSumPerRow => self.claimed_sum_per_row,
         }
     }
 }

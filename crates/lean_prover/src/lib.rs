@@ -34,8 +34,8 @@
 //!    the root;
 //! 3. if any table has bus interactions: sample `alpha_bus, beta_bus` (extension), build the
 //!    LogUp auxiliary trace of each such table (extension columns `h_i = m_i / (beta - c_i)`
-//!    and the running sum `s`, each stored as 5 base columns), commit them in one tree,
-//!    observe the root and every table's claimed sum (`s` on the last row). (With only
+//!    and the running sum `s`, each stored as 5 base columns; see [`air`]), commit them in
+//!    one tree, observe the root and every table's claimed sum (the sum of all its `±h_i`). (With only
 //!    public interactions or public lookup lists, `alpha_bus, beta_bus` are sampled all the
 //!    same, and there is no auxiliary tree.) The verifier checks
 //!    `sum of claimed sums + sum of public contributions = 0`, computing the public
@@ -51,8 +51,10 @@
 //!    `Z_H(x) = x^n - 1`, interpolate, and split `q = sum_j x^(j n) q_j` into `Q_t` chunks of
 //!    degree `< n` (5 base columns each); commit all chunks' LDEs in one tree;
 //! 5. sample the out-of-domain point `z` (rejected if it lies in `F_p`); send, per table, every
-//!    main and auxiliary column at `z` and `z w_t`, and every quotient chunk at `z`; observe
-//!    them. The verifier evaluates the AIR's expressions at `z` in the extension and checks
+//!    main and auxiliary column at `z`, at `z w_t` only the columns some constraint reads at
+//!    the next row ([`Air::main_next_columns`], [`Air::aux_next_columns`]: for the LogUp
+//!    columns, the running sum alone), and every quotient chunk at `z`; observe them. The
+//!    verifier evaluates the AIR's expressions at `z` in the extension and checks
 //!    `C(z) = Z_H(z) sum_j z^(j n) q_j(z)`;
 //! 6. DEEP: sample one independent coefficient `gamma_k` per (polynomial, point) term; for every
 //!    LDE height `N` the FRI input is

@@ -4,8 +4,8 @@ use crate::air::{Air, Challenges, Direction};
 use crate::eval::{self, Domain, Val};
 use crate::fri::{self, Folder};
 use crate::layout::{
-    DeepCoeffs, Layout, StatementError, TableInstance, TableLayout, TableWitness, recombine,
-    start_transcript,
+    DeepCoeffs, Layout, StatementError, TableInstance, TableLayout, TableWitness, dot_cols,
+    ext_base_cols, recombine, start_transcript,
 };
 use crate::lookup::{self, PublicLookup};
 use crate::params::StarkParams;
@@ -156,6 +156,20 @@ fn combine_rows(isa: Isa, weights: &[Ext5], matrix: &[KoalaBear], width: usize) 
     out
 }
 
+/// The columns `cols` of a row-major matrix of width `width`, as a row-major matrix.
+fn select_columns(matrix: &[KoalaBear], width: usize, cols: &[usize]) -> Vec<KoalaBear> {
+    if cols.is_empty() {
+        return Vec::new();
+    }
+    if cols.len() == width {
+        return matrix.to_vec();
+    }
+    matrix
+        .chunks_exact(width)
+        .flat_map(|row| cols.iter().map(move |&c| row[c]))
+        .collect()
+}
+
 /// Evaluates the columns of a trace given on `H` (natural order) at `zeta` (barycentric).
 fn eval_trace_at(
     isa: Isa,
@@ -164,6 +178,9 @@ fn eval_trace_at(
     log_n: usize,
     zeta: Ext5,
 ) -> Vec<Ext5> {
+    if width == 0 {
+        return Vec::new();
+    }
     let n = 1usize << log_n;
     let w = KoalaBear::two_adic_generator(log_n);
     let pts = w.powers(n);
@@ -210,6 +227,13 @@ struct AuxTrace {
     /// `n x 5 (k + 1)` row-major.
     trace: Vec<KoalaBear>,
     total: Ext5,
+}
+
+/// `1 / 2^log_n` in the field.
+pub(crate) fn inv_height(log_n: usize) -> KoalaBear {
+    KoalaBear::new(1u32 << log_n)
+        .try_inverse()
+        .unwrap_or(KoalaBear::ONE)
 }
 
 /// Builds the LogUp auxiliary trace of one table.
@@ -279,15 +303,15 @@ fn aux_trace(
             }
         }
     }
+    // s_0 = 0, s_(r+1) = s_r + (row sum)_r - total / n: the cyclic running-sum constraint.
+    let total: Ext5 = running.iter().copied().sum();
+    let per_row = total * inv_height(log_n);
     let mut s = Ext5::ZERO;
     for (r, d) in running.iter().enumerate() {
-        s += *d;
         out[r * w + 5 * k..r * w + 5 * k + 5].copy_from_slice(s.coeffs());
+        s += *d - per_row;
     }
-    Ok(AuxTrace {
-        trace: out,
-        total: s,
-    })
+    Ok(AuxTrace { trace: out, total })
 }
 
 /// The verifier-computed contributions of an AIR's public interactions.
@@ -467,8 +491,36 @@ fn bit_reversed_points(log_h: usize, log_max: usize) -> Vec<KoalaBear> {
     xs
 }
 
+/// The DEEP coefficients at `z w` of one committed matrix.
+enum NextCoeffs<'a> {
+    /// No column is opened at `z w`.
+    None,
+    /// One coefficient per column (zero for the columns not opened at `z w`).
+    Dense(Vec<Ext5>),
+    /// Coefficients of a few columns.
+    Sparse(&'a [Ext5], &'a [usize]),
+}
+
+impl<'a> NextCoeffs<'a> {
+    /// Coefficients `coeffs[k]` of the columns `cols[k]` of a matrix of width `width`: dense
+    /// (one SIMD dot product per row) when at least a quarter of the columns are opened.
+    fn new(coeffs: &'a [Ext5], cols: &'a [usize], width: usize) -> NextCoeffs<'a> {
+        if cols.is_empty() {
+            NextCoeffs::None
+        } else if 4 * cols.len() >= width {
+            let mut dense = vec![Ext5::ZERO; width];
+            for (c, &j) in coeffs.iter().zip(cols) {
+                dense[j] = *c;
+            }
+            NextCoeffs::Dense(dense)
+        } else {
+            NextCoeffs::Sparse(coeffs, cols)
+        }
+    }
+}
+
 /// A committed matrix with its DEEP coefficients at `z` and `z w`.
-type DeepMatrix<'a> = (&'a [KoalaBear], usize, &'a [Ext5], &'a [Ext5]);
+type DeepMatrix<'a> = (&'a [KoalaBear], usize, &'a [Ext5], NextCoeffs<'a>);
 
 /// Proves the tables: see the crate documentation for the protocol. Same as
 /// [`prove_with_lookups`] without public lookup lists.
@@ -628,7 +680,7 @@ pub fn prove_with_lookups(
         };
         let mut tc = challenges;
         if let Some(a) = &aux_traces[t] {
-            tc.claimed_sum = a.total;
+            tc.claimed_sum_per_row = a.total * inv_height(tl.log_height);
         }
         let (coeffs, lde) = quotient(
             isa,
@@ -658,12 +710,15 @@ pub fn prove_with_lookups(
         let w = KoalaBear::two_adic_generator(tl.log_height);
         let zn = z * w;
         let main = eval_trace_at(isa, tw.trace, tl.width, tl.log_height, z);
-        let main_next = eval_trace_at(isa, tw.trace, tl.width, tl.log_height, zn);
+        let next_trace = select_columns(tw.trace, tl.width, &tl.main_next);
+        let main_next = eval_trace_at(isa, &next_trace, tl.main_next.len(), tl.log_height, zn);
         let (aux, aux_next) = match &aux_traces[t] {
             Some(a) => {
                 let w5 = 5 * tl.num_aux;
                 let az = eval_trace_at(isa, &a.trace, w5, tl.log_height, z);
-                let an = eval_trace_at(isa, &a.trace, w5, tl.log_height, zn);
+                let next_cols = ext_base_cols(&tl.aux_next);
+                let next_aux = select_columns(&a.trace, w5, &next_cols);
+                let an = eval_trace_at(isa, &next_aux, next_cols.len(), tl.log_height, zn);
                 (
                     az.chunks(5).map(recombine).collect(),
                     an.chunks(5).map(recombine).collect(),
@@ -715,20 +770,26 @@ pub fn prove_with_lookups(
             let (a, b) = dc.claimed(&openings[t]);
             v_z += a;
             v_n += b;
+            let aux_next_cols = ext_base_cols(&tl.aux_next);
             let mut mats: Vec<DeepMatrix<'_>> = vec![(
                 main_tree.matrices()[t].values(),
                 tl.width,
                 &dc.main_z,
-                &dc.main_next,
+                NextCoeffs::new(&dc.main_next, &tl.main_next, tl.width),
             )];
             if let (Some(ai), Some(m)) = (tl.aux_index, aux_matrices) {
-                mats.push((m[ai].values(), 5 * tl.num_aux, &dc.aux_z, &dc.aux_next));
+                mats.push((
+                    m[ai].values(),
+                    5 * tl.num_aux,
+                    &dc.aux_z,
+                    NextCoeffs::new(&dc.aux_next, &aux_next_cols, 5 * tl.num_aux),
+                ));
             }
             mats.push((
                 quotient_tree.matrices()[t].values(),
                 5 * tl.chunks,
                 &dc.quot_z,
-                &[],
+                NextCoeffs::None,
             ));
             for (m, width, cz, cn) in mats {
                 s_z.par_iter_mut()
@@ -736,8 +797,10 @@ pub fn prove_with_lookups(
                     .zip(m.par_chunks(width))
                     .for_each(|((a, b), row)| {
                         *a += ext::dot_base(isa, cz, row);
-                        if !cn.is_empty() {
-                            *b += ext::dot_base(isa, cn, row);
+                        match &cn {
+                            NextCoeffs::None => {}
+                            NextCoeffs::Dense(c) => *b += ext::dot_base(isa, c, row),
+                            NextCoeffs::Sparse(c, cols) => *b += dot_cols(c, cols, row),
                         }
                     });
             }

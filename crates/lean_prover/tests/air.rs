@@ -19,8 +19,8 @@ fn degrees_and_chunks() {
     let perm = permutation_air();
     assert_eq!(perm.num_interactions(), 2);
     assert_eq!(perm.num_aux_columns(), 3);
-    // 1 user constraint + 2 (h d - m) + first/transition/last.
-    assert_eq!(perm.num_constraints(), 6);
+    // 1 user constraint + 2 (h d - m) + the cyclic running-sum step.
+    assert_eq!(perm.num_constraints(), 4);
     assert_eq!(perm.constraint_degree(), 3);
     assert_eq!(perm.quotient_chunks(), 2);
 
@@ -106,4 +106,32 @@ fn shared_subexpressions_are_one_node() {
     let air = b.build(3).unwrap();
     // x, x*x, x*x - x*x, plus the two LogUp challenge nodes build() always adds.
     assert_eq!(air.num_nodes(), 5);
+}
+
+#[test]
+fn next_row_columns_are_the_ones_constraints_read() {
+    // Fibonacci reads both columns at the next row; no aux columns.
+    let fib = fibonacci_air();
+    assert_eq!(fib.main_next_columns(), [0, 1]);
+    assert!(fib.aux_next_columns().is_empty());
+    // Range: only `value` at the next row; of the aux columns (h, s) only the running sum.
+    let range = range_air();
+    assert_eq!(range.main_next_columns(), [0]);
+    assert_eq!(range.num_aux_columns(), 2);
+    assert_eq!(range.aux_next_columns(), [1]);
+    // No transition constraint: nothing of the main trace at the next row.
+    let perm = permutation_air();
+    assert!(perm.main_next_columns().is_empty());
+    assert_eq!(perm.aux_next_columns(), [perm.num_aux_columns() - 1]);
+
+    // A next-row expression that no constraint uses is not opened.
+    let b = AirBuilder::new("unused");
+    let x = b.column("x");
+    let y = b.column("y");
+    let z = b.column("z");
+    let _unused = b.next(x);
+    b.when_transition(b.next(z) - b.main(y));
+    b.assert_zero(b.main(x) - b.main(y));
+    let air = b.build(3).unwrap();
+    assert_eq!(air.main_next_columns(), [2]);
 }

@@ -2,9 +2,10 @@
 //! skipped the verifier rejects the resulting proof; tampered proofs and statements fail.
 
 mod common;
+use backend::field::Ext5;
 use common::*;
 use lean_prover::{
-    ProveError, ProverOptions, StarkParams, VerifyError, prove, prove_with, verify_bytes,
+    ProveError, ProverOptions, StarkParams, VerifyError, prove, prove_with, verify, verify_bytes,
 };
 
 fn unchecked() -> ProverOptions {
@@ -274,4 +275,55 @@ fn public_only_interactions_must_balance() {
         ProveError::BusUnbalanced
     );
     assert_eq!(verdict(&params, &t), Err(VerifyError::BusUnbalanced));
+}
+
+/// Only the columns read at the next row are opened at `z w`: one opening more or less (as
+/// a proof of the old, every-column shape would have) is a decoding error, and a changed
+/// next-row value is caught by the out-of-domain check.
+#[test]
+fn next_row_openings_have_exactly_the_statement_shape() {
+    let params = test_params(2);
+    let t = all_examples();
+    let inst = instances(&t);
+    let proof = prove(&params, &witnesses(&t)).unwrap();
+    verify(&params, &inst, &proof).unwrap();
+    for (o, table) in proof.openings.iter().zip(&t) {
+        assert_eq!(o.main_next.len(), table.air.main_next_columns().len());
+        assert_eq!(o.aux_next.len(), table.air.aux_next_columns().len());
+    }
+    // The permutation table reads nothing of its main trace at the next row.
+    assert!(proof.openings[3].main_next.is_empty());
+    for (table, tt) in t.iter().enumerate() {
+        let mut extra = proof.clone();
+        let v = extra.openings[table].main[0];
+        extra.openings[table].main_next.push(v);
+        assert!(matches!(
+            verify(&params, &inst, &extra),
+            Err(VerifyError::Decode(_))
+        ));
+        let mut full = proof.clone();
+        full.openings[table].aux_next = full.openings[table].aux.clone();
+        if tt.air.num_aux_columns() > 1 {
+            assert!(matches!(
+                verify(&params, &inst, &full),
+                Err(VerifyError::Decode(_))
+            ));
+        }
+        if let Some(v) = proof.openings[table].main_next.first() {
+            let mut changed = proof.clone();
+            changed.openings[table].main_next[0] = *v + Ext5::ONE;
+            assert_eq!(
+                verify(&params, &inst, &changed),
+                Err(VerifyError::OodMismatch(table))
+            );
+        }
+        if let Some(v) = proof.openings[table].aux_next.first() {
+            let mut changed = proof.clone();
+            changed.openings[table].aux_next[0] = *v + Ext5::ONE;
+            assert_eq!(
+                verify(&params, &inst, &changed),
+                Err(VerifyError::OodMismatch(table))
+            );
+        }
+    }
 }
