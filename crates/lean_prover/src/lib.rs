@@ -33,9 +33,11 @@
 //! 2. commit all main-trace LDEs in one mixed-height Merkle tree (`backend::merkle`), observe
 //!    the root;
 //! 3. if any table has bus interactions: sample `alpha_bus, beta_bus` (extension), build the
-//!    LogUp auxiliary trace of each such table (extension columns `h_i = m_i / (beta - c_i)`
-//!    and the running sum `s`, each stored as 5 base columns; see [`air`]), commit them in
-//!    one tree, observe the root and every table's claimed sum (the sum of all its `±h_i`). (With only
+//!    LogUp auxiliary trace of each such table (one extension column per group of
+//!    interactions, holding the group's sum of fractions `±m_i / (beta - c_i)`, the last one
+//!    being the running sum `s`; each stored as 5 base columns; the grouping respects the
+//!    table's degree bound, see [`air`]), commit them in one tree, observe the root and
+//!    every table's claimed sum (the sum of all its fractions). (With only
 //!    public interactions or public lookup lists, `alpha_bus, beta_bus` are sampled all the
 //!    same, and there is no auxiliary tree.) The verifier checks
 //!    `sum of claimed sums + sum of public contributions = 0`, computing the public
@@ -92,7 +94,8 @@
 //!   D (n + 1) + n - 1 [DEEP], N + sum_i (a_i - 1) N_i [batching and folding],
 //!   R (T + 1) [LogUp: the cleared-denominator identity has total degree <= R (T + 1) in
 //!   (alpha_bus, beta_bus), Schwartz-Zippel; Haböck 2022, "Multivariate lookups based on
-//!   logarithmic derivatives"])`.
+//!   logarithmic derivatives"])`. `R` counts fractions (interactions times rows), however
+//!   many of them share an auxiliary column; `D` and `C` include the LogUp constraints.
 //! * **Provable** (Johnson-bound regime; Ben-Sasson, Carmon, Ishai, Kopparty, Saraf 2020,
 //!   "Proximity gaps for Reed-Solomon codes", Thm 1.5 (correlated agreement up to the Johnson
 //!   bound); Haböck 2022, "A summary on the FRI low-degree test", ePrint 2022/1216, Thm 3 and

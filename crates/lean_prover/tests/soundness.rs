@@ -327,3 +327,72 @@ fn next_row_openings_have_exactly_the_statement_shape() {
         }
     }
 }
+
+/// A table that range-checks four columns (four sends on [`RANGE_BUS`], two per auxiliary
+/// column) and the 5-bit range table receiving them.
+fn four_sends(values: &[[u32; 4]], range_bits: usize) -> Vec<Table> {
+    let b = lean_prover::AirBuilder::new("four");
+    let xs = b.columns("x", 4);
+    for &x in &xs {
+        b.send(RANGE_BUS, &[b.main(x)], b.constant(f(1)));
+    }
+    let air = b.build(3).unwrap();
+    assert_eq!(air.interaction_groups(), [vec![0, 1], vec![2, 3]]);
+    let n_range = 1usize << range_bits;
+    let mut mult = vec![0u32; n_range];
+    for &v in values.iter().flatten() {
+        if (v as usize) < n_range {
+            mult[v as usize] += 1;
+        }
+    }
+    let range = (0..n_range)
+        .flat_map(|v| [f(v as u32), f(mult[v])])
+        .collect();
+    vec![
+        Table {
+            air: range_air(),
+            trace: range,
+            publics: vec![],
+        },
+        Table {
+            air,
+            trace: values.iter().flatten().map(|&v| f(v)).collect(),
+            publics: vec![],
+        },
+    ]
+}
+
+#[test]
+fn batched_interactions_balance_and_forgeries_fail() {
+    let params = test_params(2);
+    let rows: Vec<[u32; 4]> = (0..8u32).map(|i| [i, 3 * i % 32, 31 - i, 7]).collect();
+    let t = four_sends(&rows, 5);
+    let bytes = prove(&params, &witnesses(&t)).unwrap().to_bytes();
+    verify_bytes(&params, &instances(&t), &bytes).unwrap();
+
+    // One forged multiplicity in the receiving table, or one value out of range in either
+    // column of either pair: unbalanced, refused and rejected.
+    let mut forged = four_sends(&rows, 5);
+    forged[0].trace[2 * 7 + 1] += f(1);
+    assert!(matches!(
+        prove(&params, &witnesses(&forged)),
+        Err(ProveError::BusUnbalanced)
+    ));
+    assert_eq!(verdict(&params, &forged), Err(VerifyError::BusUnbalanced));
+    for col in 0..4 {
+        let mut bad = rows.clone();
+        bad[5][col] = 32 + col as u32;
+        let forged = four_sends(&bad, 5);
+        assert_eq!(verdict(&params, &forged), Err(VerifyError::BusUnbalanced));
+    }
+    // Two values swapped between the columns of a pair (same multiset): still balanced.
+    let mut swapped = rows.clone();
+    swapped[2].swap(0, 1);
+    let t = four_sends(&swapped, 5);
+    verify_bytes(
+        &params,
+        &instances(&t),
+        &prove(&params, &witnesses(&t)).unwrap().to_bytes(),
+    )
+    .unwrap();
+}
