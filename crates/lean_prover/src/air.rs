@@ -26,11 +26,40 @@
 //! extension challenges drawn after the main trace is committed. [`AirBuilder::send_public`] /
 //! [`AirBuilder::receive_public`] declare contributions that the verifier computes itself from
 //! the public values. The proof is accepted only if every table's sum plus those contributions
-//! (and those of the statement's public lookup lists, [`crate::lookup`]) is zero. `build`
-//! appends, for a table with `k > 0` interactions, `k + 1` auxiliary extension columns
-//! (`h_i = m_i / d_i` with `d_i = beta - c_i`, then the running sum `s`) and the
-//! constraints `h_i d_i - m_i = 0`, `is_first (s - sum_i ±h_i) = 0`,
-//! `is_transition (s' - s - sum_i ±h_i') = 0` and `is_last (s - claimed_sum) = 0`.
+//! (and those of the statement's public lookup lists, [`crate::lookup`]) is zero.
+//!
+//! `build` splits a table's `k > 0` private interactions into groups
+//! ([`Air::interaction_groups`]) and appends one auxiliary extension column per group. With
+//! `d_i = beta - c_i` and `N_G = sum_(i in G) ±m_i prod_(l in G, l != i) d_l` (`+` for a send,
+//! `-` for a receive), so that `N_G / prod_(i in G) d_i = sum_(i in G) ±m_i / d_i`:
+//!
+//! * every group `G_j` but the last has a column `h_j` with the constraint
+//!   `h_j prod_(i in G_j) d_i - N_(G_j) = 0`: `h_j` is the group's sum of fractions;
+//! * the last column is the running sum `s`, with, for the last group `G`, the constraint
+//!   `(s' - s + claimed_sum / n - sum_j h_j) prod_(i in G) d_i - N_G = 0` on every row,
+//!   cyclically (`n` the table height; the prover starts `s` at 0 on the first row), so
+//!   `s' - s + claimed_sum / n` is the row's sum of all fractions. Summed over the `n` rows of
+//!   the cycle the `s` terms telescope away, leaving
+//!   `claimed_sum = sum over rows of sum_i ±m_i / d_i`; no selector is needed, and `s` is the
+//!   only auxiliary column read at the next row.
+//!
+//! When every denominator is non-zero on the trace domain, these constraints fix every
+//! column to the sum of its fractions, exactly as one column per fraction would, so grouping
+//! does not change what is proved nor the LogUp soundness term (which counts fractions, see
+//! [`crate::params`]). A group's constraint has degree
+//! `max(1 + sum_i deg d_i, max_i (deg m_i + sum_(l != i) deg d_l))`: with linear tuples
+//! and multiplicities of degree at most 1, a pair has degree 3 and a group of `g` degree
+//! `g + 1`. Groups are formed first-fit in declaration order under a degree limit that never
+//! exceeds the table's `max_constraint_degree`; among the limits allowed, `build` takes the
+//! one that minimises the extension columns opened per query (groups plus quotient chunks),
+//! the lowest on ties. So a table declared with degree 2 keeps one interaction per column,
+//! a degree-3 table pairs its linear interactions, and an interaction whose own constraint
+//! already has the table's degree (a quadratic tuple in a degree-3 table) keeps a column of
+//! its own.
+//!
+//! # Next-row openings
+//! [`Air::main_next_columns`] and [`Air::aux_next_columns`] list the columns that some
+//! constraint (LogUp ones included) reads at the next row; only those are opened at `z w`.
 
 use backend::KoalaBear;
 use backend::field::Ext5;
@@ -58,8 +87,8 @@ pub(crate) enum Challenge {
     BusAlpha,
     /// The LogUp offset `beta`.
     BusBeta,
-    /// The table's claimed LogUp sum (sent in the proof).
-    ClaimedSum,
+    /// The table's claimed LogUp sum (sent in the proof) divided by the table's height.
+    ClaimedSumPerRow,
 }
 
 /// One arena node. Children always have smaller indices than their parent.
@@ -476,86 +505,65 @@ impl AirBuilder {
                 denominator,
             });
         }
-        let k = interactions.len();
-        let num_aux = if k == 0 { 0 } else { k + 1 };
-        if k > 0 {
+        // LogUp columns: the interactions are split into groups, one auxiliary column each
+        // (the last group's column is the running sum s), see the module docs.
+        let (pre_degrees, _) = symbolic(&arena.nodes);
+        let user_degree = constraints
+            .iter()
+            .map(|&c| pre_degrees[c as usize])
+            .max()
+            .unwrap_or(0);
+        let shapes: Vec<(usize, usize)> = interactions
+            .iter()
+            .map(|it| {
+                (
+                    pre_degrees[it.denominator as usize],
+                    pre_degrees[it.multiplicity as usize],
+                )
+            })
+            .collect();
+        let groups = logup_groups(&shapes, user_degree, max_constraint_degree);
+        let num_aux = groups.len();
+        if let Some((last, firsts)) = groups.split_last() {
+            let s_col = (num_aux - 1) as u32;
+            let mut hs = Vec::with_capacity(firsts.len());
+            for (j, group) in firsts.iter().enumerate() {
+                let h = arena.push(Node::Aux {
+                    col: j as u32,
+                    next: false,
+                });
+                hs.push(h);
+                // h_j prod_i d_i - sum_i ±m_i prod_(l != i) d_l = 0.
+                let (den, num) = group_fraction(&mut arena, &interactions, group);
+                let hd = arena.push(Node::Mul(h, den));
+                constraints.push(arena.push(Node::Sub(hd, num)));
+            }
+            // (s' - s + claimed / n - sum_j h_j) prod_i d_i - sum_i ±m_i prod_(l != i) d_l = 0
+            // for the last group, on every row (cyclically).
             let s = arena.push(Node::Aux {
-                col: k as u32,
+                col: s_col,
                 next: false,
             });
             let s_next = arena.push(Node::Aux {
-                col: k as u32,
+                col: s_col,
                 next: true,
             });
-            let mut sum_cur = None;
-            let mut sum_next = None;
-            for (i, it) in interactions.iter().enumerate() {
-                let h = arena.push(Node::Aux {
-                    col: i as u32,
-                    next: false,
-                });
-                let h_next = arena.push(Node::Aux {
-                    col: i as u32,
-                    next: true,
-                });
-                // h_i d_i - m_i = 0.
-                let hd = arena.push(Node::Mul(h, it.denominator));
-                constraints.push(arena.push(Node::Sub(hd, it.multiplicity)));
-                let signed = |arena: &mut Arena, x: u32| match it.direction {
-                    Direction::Send => x,
-                    Direction::Receive => arena.push(Node::Neg(x)),
-                };
-                let sc = signed(&mut arena, h);
-                let sn = signed(&mut arena, h_next);
-                sum_cur = Some(match sum_cur {
-                    None => sc,
-                    Some(a) => arena.push(Node::Add(a, sc)),
-                });
-                sum_next = Some(match sum_next {
-                    None => sn,
-                    Some(a) => arena.push(Node::Add(a, sn)),
-                });
-            }
-            let (sum_cur, sum_next) = (sum_cur.unwrap_or_default(), sum_next.unwrap_or_default());
-            let first = arena.push(Node::IsFirst);
-            let last = arena.push(Node::IsLast);
-            let trans = arena.push(Node::IsTransition);
-            let d0 = arena.push(Node::Sub(s, sum_cur));
-            constraints.push(arena.push(Node::Mul(first, d0)));
+            let per_row = arena.push(Node::Challenge(Challenge::ClaimedSumPerRow));
             let step = arena.push(Node::Sub(s_next, s));
-            let d1 = arena.push(Node::Sub(step, sum_next));
-            constraints.push(arena.push(Node::Mul(trans, d1)));
-            let claimed = arena.push(Node::Challenge(Challenge::ClaimedSum));
-            let d2 = arena.push(Node::Sub(s, claimed));
-            constraints.push(arena.push(Node::Mul(last, d2)));
+            let mut step = arena.push(Node::Add(step, per_row));
+            for h in hs {
+                step = arena.push(Node::Sub(step, h));
+            }
+            let (den, num) = group_fraction(&mut arena, &interactions, last);
+            let sd = arena.push(Node::Mul(step, den));
+            constraints.push(arena.push(Node::Sub(sd, num)));
         }
         if arena.nodes.len() > MAX_NODES {
             return Err(AirError::TooLarge("nodes"));
         }
 
         // Symbolic analysis: degrees and "uses only constants and public values".
-        let mut degrees: Vec<usize> = Vec::with_capacity(arena.nodes.len());
-        let mut public_only = Vec::with_capacity(arena.nodes.len());
-        for n in &arena.nodes {
-            let (d, p) = match *n {
-                Node::Const(_) => (0, true),
-                Node::Public(_) => (0, true),
-                Node::Challenge(_) => (0, false),
-                Node::Main { .. } | Node::Aux { .. } => (1, false),
-                Node::IsFirst | Node::IsLast | Node::IsTransition => (1, false),
-                Node::Add(a, b) | Node::Sub(a, b) => (
-                    degrees[a as usize].max(degrees[b as usize]),
-                    public_only[a as usize] && public_only[b as usize],
-                ),
-                Node::Mul(a, b) => (
-                    degrees[a as usize] + degrees[b as usize],
-                    public_only[a as usize] && public_only[b as usize],
-                ),
-                Node::Neg(a) => (degrees[a as usize], public_only[a as usize]),
-            };
-            degrees.push(d);
-            public_only.push(p);
-        }
+        let (degrees, public_only) = symbolic(&arena.nodes);
         for (i, p) in pending_public.iter().enumerate() {
             let ok = p
                 .values
@@ -588,6 +596,31 @@ impl AirBuilder {
             .saturating_sub(1)
             .max(1)
             .next_power_of_two();
+        // Columns some constraint reads at the next row (only those are opened at `z w`).
+        let mut reachable = vec![false; arena.nodes.len()];
+        for &c in &constraints {
+            reachable[c as usize] = true;
+        }
+        let mut main_next = Vec::new();
+        let mut aux_next = Vec::new();
+        for i in (0..arena.nodes.len()).rev() {
+            if !reachable[i] {
+                continue;
+            }
+            match arena.nodes[i] {
+                Node::Main { col, next: true } => main_next.push(col as usize),
+                Node::Aux { col, next: true } => aux_next.push(col as usize),
+                n => {
+                    for ch in n.children().into_iter().flatten() {
+                        reachable[ch as usize] = true;
+                    }
+                }
+            }
+        }
+        main_next.sort_unstable();
+        main_next.dedup();
+        aux_next.sort_unstable();
+        aux_next.dedup();
         let digest = air_digest(
             &arena.nodes,
             &constraints,
@@ -609,9 +642,129 @@ impl AirBuilder {
             constraint_degree,
             quotient_chunks,
             max_tuple_len,
+            groups,
+            main_next,
+            aux_next,
             digest,
         })
     }
+}
+
+/// Degree of every node, and whether it uses only constants and public values.
+fn symbolic(nodes: &[Node]) -> (Vec<usize>, Vec<bool>) {
+    let mut degrees: Vec<usize> = Vec::with_capacity(nodes.len());
+    let mut public_only = Vec::with_capacity(nodes.len());
+    for n in nodes {
+        let (d, p) = match *n {
+            Node::Const(_) => (0, true),
+            Node::Public(_) => (0, true),
+            Node::Challenge(_) => (0, false),
+            Node::Main { .. } | Node::Aux { .. } => (1, false),
+            Node::IsFirst | Node::IsLast | Node::IsTransition => (1, false),
+            Node::Add(a, b) | Node::Sub(a, b) => (
+                degrees[a as usize].max(degrees[b as usize]),
+                public_only[a as usize] && public_only[b as usize],
+            ),
+            Node::Mul(a, b) => (
+                degrees[a as usize] + degrees[b as usize],
+                public_only[a as usize] && public_only[b as usize],
+            ),
+            Node::Neg(a) => (degrees[a as usize], public_only[a as usize]),
+        };
+        degrees.push(d);
+        public_only.push(p);
+    }
+    (degrees, public_only)
+}
+
+/// Degree of the LogUp constraint of a group of interactions with the given
+/// `(denominator degree, multiplicity degree)`: `col * prod d_i - sum_i m_i prod_(l != i) d_l`
+/// with `col` of degree 1.
+fn group_degree(shapes: &[(usize, usize)], group: &[usize]) -> usize {
+    let dens: usize = group.iter().map(|&i| shapes[i].0).sum();
+    group
+        .iter()
+        .map(|&i| shapes[i].1 + dens - shapes[i].0)
+        .fold(1 + dens, usize::max)
+}
+
+/// Splits the interactions (given as `(denominator degree, multiplicity degree)`) into the
+/// groups that share an auxiliary column.
+///
+/// For a degree limit `L`, first fit in declaration order: each interaction joins the first
+/// group whose constraint stays within degree `L`, or opens a new group. `L` runs from the
+/// smallest possible (one interaction per group) to `max_degree`; the chosen `L` minimises
+/// the number of extension columns the proof opens per query, groups plus quotient chunks
+/// (`next_pow2(max(D - 1, 1))` for the resulting table degree `D`), the smallest `L` on ties.
+/// So a pair of interactions with linear tuples and multiplicities shares a column when the
+/// table allows degree 3, and a grouping that would need more quotient chunks is taken only
+/// if it saves more columns than the chunks it adds.
+fn logup_groups(
+    shapes: &[(usize, usize)],
+    user_degree: usize,
+    max_degree: usize,
+) -> Vec<Vec<usize>> {
+    let singles: Vec<Vec<usize>> = (0..shapes.len()).map(|i| vec![i]).collect();
+    if shapes.is_empty() {
+        return singles;
+    }
+    let floor = singles
+        .iter()
+        .map(|g| group_degree(shapes, g))
+        .max()
+        .unwrap_or(1);
+    let chunks = |d: usize| d.saturating_sub(1).max(1).next_power_of_two();
+    let mut best = (usize::MAX, singles);
+    for limit in floor..=max_degree {
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        for i in 0..shapes.len() {
+            let slot = groups.iter().position(|g| {
+                let mut t = g.clone();
+                t.push(i);
+                group_degree(shapes, &t) <= limit
+            });
+            match slot {
+                Some(j) => groups[j].push(i),
+                None => groups.push(vec![i]),
+            }
+        }
+        let degree = groups
+            .iter()
+            .map(|g| group_degree(shapes, g))
+            .fold(user_degree, usize::max);
+        let cost = groups.len() + chunks(degree);
+        if cost < best.0 {
+            best = (cost, groups);
+        }
+    }
+    best.1
+}
+
+/// The fraction of a group of interactions as arena nodes `(prod_i d_i,
+/// sum_i ±m_i prod_(l != i) d_l)`, `+` for a send and `-` for a receive.
+fn group_fraction(arena: &mut Arena, interactions: &[Interaction], group: &[usize]) -> (u32, u32) {
+    let mut den = None;
+    let mut num = None;
+    for (a, &i) in group.iter().enumerate() {
+        let it = &interactions[i];
+        den = Some(match den {
+            None => it.denominator,
+            Some(d) => arena.push(Node::Mul(d, it.denominator)),
+        });
+        let mut term = it.multiplicity;
+        for (b, &l) in group.iter().enumerate() {
+            if a != b {
+                term = arena.push(Node::Mul(term, interactions[l].denominator));
+            }
+        }
+        num = Some(match (num, it.direction) {
+            (None, Direction::Send) => term,
+            (None, Direction::Receive) => arena.push(Node::Neg(term)),
+            (Some(acc), Direction::Send) => arena.push(Node::Add(acc, term)),
+            (Some(acc), Direction::Receive) => arena.push(Node::Sub(acc, term)),
+        });
+    }
+    (den.unwrap_or_default(), num.unwrap_or_default())
 }
 
 /// A fingerprint of the AIR's structure, observed by the Fiat-Shamir transcript.
@@ -666,6 +819,10 @@ pub struct Air {
     constraint_degree: usize,
     quotient_chunks: usize,
     max_tuple_len: usize,
+    /// Interaction indices per auxiliary column (the last one is the running sum's).
+    groups: Vec<Vec<usize>>,
+    main_next: Vec<usize>,
+    aux_next: Vec<usize>,
     pub(crate) digest: backend::merkle::Digest,
 }
 
@@ -702,9 +859,16 @@ impl Air {
     pub fn num_public_interactions(&self) -> usize {
         self.public_interactions.len()
     }
-    /// Number of auxiliary extension columns (0, or interactions + 1).
+    /// Number of auxiliary extension columns: 0 without private interactions, otherwise one
+    /// per group of [`Air::interaction_groups`] (the last one is the LogUp running sum).
     pub fn num_aux_columns(&self) -> usize {
         self.num_aux
+    }
+    /// How the private interactions (indices in declaration order) share the auxiliary
+    /// columns: group `j` is the column `j`, the last group is the running sum's (see the
+    /// module docs, "Buses").
+    pub fn interaction_groups(&self) -> &[Vec<usize>] {
+        &self.groups
     }
     /// The configured maximum constraint degree.
     pub fn max_constraint_degree(&self) -> usize {
@@ -726,6 +890,16 @@ impl Air {
     /// Number of arena nodes.
     pub fn num_nodes(&self) -> usize {
         self.nodes.len()
+    }
+    /// The main columns some constraint reads at the next row, in increasing order: exactly
+    /// the main columns opened at `z w` (see the crate docs, step 5).
+    pub fn main_next_columns(&self) -> &[usize] {
+        &self.main_next
+    }
+    /// The auxiliary (extension) columns some constraint reads at the next row, in
+    /// increasing order (the LogUp running sum, when the table has interactions).
+    pub fn aux_next_columns(&self) -> &[usize] {
+        &self.aux_next
     }
 }
 
@@ -777,7 +951,8 @@ impl<'a> Neg for Expr<'a> {
 pub(crate) struct Challenges {
     pub(crate) bus_alpha: Ext5,
     pub(crate) bus_beta: Ext5,
-    pub(crate) claimed_sum: Ext5,
+    /// The table's claimed sum times `1 / n` (`n` its height).
+    pub(crate) claimed_sum_per_row: Ext5,
 }
 
 impl Challenges {
@@ -785,7 +960,7 @@ impl Challenges {
         match c {
             Challenge::BusAlpha => self.bus_alpha,
             Challenge::BusBeta => self.bus_beta,
-            Challenge::ClaimedSum => self.claimed_sum,
+            Challenge::ClaimedSumPerRow => self.claimed_sum_per_row,
         }
     }
 }

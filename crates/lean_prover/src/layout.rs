@@ -172,6 +172,10 @@ pub(crate) struct TableLayout {
     pub(crate) width: usize,
     pub(crate) num_aux: usize,
     pub(crate) chunks: usize,
+    /// Main columns opened at `z w` ([`Air::main_next_columns`]).
+    pub(crate) main_next: Vec<usize>,
+    /// Auxiliary columns opened at `z w` ([`Air::aux_next_columns`]).
+    pub(crate) aux_next: Vec<usize>,
     /// Position among the tables with an auxiliary trace.
     pub(crate) aux_index: Option<usize>,
     /// First DEEP batching power of the table.
@@ -183,7 +187,7 @@ impl TableLayout {
         fri::shift_for(self.log_lde, log_max)
     }
     pub(crate) fn terms(&self) -> usize {
-        2 * self.width + 2 * self.num_aux + self.chunks
+        self.width + self.main_next.len() + self.num_aux + self.aux_next.len() + self.chunks
     }
 }
 
@@ -266,6 +270,8 @@ impl Layout {
                 width: air.width(),
                 num_aux: air.num_aux_columns(),
                 chunks: air.quotient_chunks(),
+                main_next: air.main_next_columns().to_vec(),
+                aux_next: air.aux_next_columns().to_vec(),
                 aux_index,
                 gamma_offset,
             };
@@ -346,6 +352,11 @@ impl Layout {
                 .iter()
                 .map(|t| (t.width, t.num_aux, t.chunks))
                 .collect(),
+            next_counts: self
+                .tables
+                .iter()
+                .map(|t| (t.main_next.len(), t.aux_next.len()))
+                .collect(),
             main_dims: self.main_dims(),
             aux_dims: self.aux_dims(),
             quotient_dims: self.quotient_dims(),
@@ -357,8 +368,8 @@ impl Layout {
     }
 }
 
-/// Domain separator observed first: "lean_prover/v1" packed 3 bytes per element.
-const DOMAIN_SEPARATOR: &[u8] = b"lean_prover/v1";
+/// Domain separator observed first: "lean_prover/v2" packed 3 bytes per element.
+const DOMAIN_SEPARATOR: &[u8] = b"lean_prover/v2";
 
 /// A fresh transcript bound to the parameters and the statement (the public lookup lists
 /// last, see [`lookup`]: nothing is observed for them when there are none).
@@ -405,17 +416,20 @@ pub(crate) fn recombine(coords: &[Ext5]) -> Ext5 {
 }
 
 /// The DEEP coefficient vectors of one table: for the main, aux and quotient matrices, the
-/// coefficient of each base column at `z` and (main, aux) at `z w`.
+/// coefficient of each base column at `z`, and of each column opened at `z w`
+/// ([`TableLayout::main_next`], [`TableLayout::aux_next`]).
 pub(crate) struct DeepCoeffs {
     pub(crate) main_z: Vec<Ext5>,
+    /// One coefficient per entry of [`TableLayout::main_next`].
     pub(crate) main_next: Vec<Ext5>,
     pub(crate) aux_z: Vec<Ext5>,
+    /// Five (one per base coordinate) per entry of [`TableLayout::aux_next`].
     pub(crate) aux_next: Vec<Ext5>,
     pub(crate) quot_z: Vec<Ext5>,
 }
 
 impl DeepCoeffs {
-    /// Coefficients from the powers of `gamma` (`pows[k] = gamma^k`, enough of them).
+    /// Coefficients from the sampled DEEP challenges (`pows[k] = gamma_k`, enough of them).
     pub(crate) fn new(t: &TableLayout, pows: &[Ext5]) -> DeepCoeffs {
         let mut k = t.gamma_offset;
         let mut take = |n: usize| {
@@ -429,9 +443,9 @@ impl DeepCoeffs {
                 .collect()
         };
         let main_z = take(t.width);
-        let main_next = take(t.width);
+        let main_next = take(t.main_next.len());
         let aux_z = expand(take(t.num_aux));
-        let aux_next = expand(take(t.num_aux));
+        let aux_next = expand(take(t.aux_next.len()));
         let quot_z = expand(take(t.chunks));
         DeepCoeffs {
             main_z,
@@ -457,4 +471,21 @@ impl DeepCoeffs {
         let vn = dot(&self.main_next, &o.main_next) + ext_dot(&self.aux_next, &o.aux_next);
         (vz, vn)
     }
+}
+
+/// `sum_k coeffs[k] * row[cols[k]]`: a combination of the columns `cols` of a base row.
+pub(crate) fn dot_cols(coeffs: &[Ext5], cols: &[usize], row: &[KoalaBear]) -> Ext5 {
+    coeffs
+        .iter()
+        .zip(cols)
+        .map(|(c, &j)| *c * row.get(j).copied().unwrap_or_default())
+        .sum()
+}
+
+/// The base columns of the extension columns `ext_cols` (5 consecutive ones each).
+pub(crate) fn ext_base_cols(ext_cols: &[usize]) -> Vec<usize> {
+    ext_cols
+        .iter()
+        .flat_map(|&c| (5 * c..5 * c + 5).collect::<Vec<_>>())
+        .collect()
 }

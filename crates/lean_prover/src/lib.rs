@@ -33,9 +33,11 @@
 //! 2. commit all main-trace LDEs in one mixed-height Merkle tree (`backend::merkle`), observe
 //!    the root;
 //! 3. if any table has bus interactions: sample `alpha_bus, beta_bus` (extension), build the
-//!    LogUp auxiliary trace of each such table (extension columns `h_i = m_i / (beta - c_i)`
-//!    and the running sum `s`, each stored as 5 base columns), commit them in one tree,
-//!    observe the root and every table's claimed sum (`s` on the last row). (With only
+//!    LogUp auxiliary trace of each such table (one extension column per group of
+//!    interactions, holding the group's sum of fractions `±m_i / (beta - c_i)`, the last one
+//!    being the running sum `s`; each stored as 5 base columns; the grouping respects the
+//!    table's degree bound, see [`air`]), commit them in one tree, observe the root and
+//!    every table's claimed sum (the sum of all its fractions). (With only
 //!    public interactions or public lookup lists, `alpha_bus, beta_bus` are sampled all the
 //!    same, and there is no auxiliary tree.) The verifier checks
 //!    `sum of claimed sums + sum of public contributions = 0`, computing the public
@@ -51,8 +53,10 @@
 //!    `Z_H(x) = x^n - 1`, interpolate, and split `q = sum_j x^(j n) q_j` into `Q_t` chunks of
 //!    degree `< n` (5 base columns each); commit all chunks' LDEs in one tree;
 //! 5. sample the out-of-domain point `z` (rejected if it lies in `F_p`); send, per table, every
-//!    main and auxiliary column at `z` and `z w_t`, and every quotient chunk at `z`; observe
-//!    them. The verifier evaluates the AIR's expressions at `z` in the extension and checks
+//!    main and auxiliary column at `z`, at `z w_t` only the columns some constraint reads at
+//!    the next row ([`Air::main_next_columns`], [`Air::aux_next_columns`]: for the LogUp
+//!    columns, the running sum alone), and every quotient chunk at `z`; observe them. The
+//!    verifier evaluates the AIR's expressions at `z` in the extension and checks
 //!    `C(z) = Z_H(z) sum_j z^(j n) q_j(z)`;
 //! 6. DEEP: sample one independent coefficient `gamma_k` per (polynomial, point) term; for every
 //!    LDE height `N` the FRI input is
@@ -90,7 +94,8 @@
 //!   D (n + 1) + n - 1 [DEEP], N + sum_i (a_i - 1) N_i [batching and folding],
 //!   R (T + 1) [LogUp: the cleared-denominator identity has total degree <= R (T + 1) in
 //!   (alpha_bus, beta_bus), Schwartz-Zippel; Haböck 2022, "Multivariate lookups based on
-//!   logarithmic derivatives"])`.
+//!   logarithmic derivatives"])`. `R` counts fractions (interactions times rows), however
+//!   many of them share an auxiliary column; `D` and `C` include the LogUp constraints.
 //! * **Provable** (Johnson-bound regime; Ben-Sasson, Carmon, Ishai, Kopparty, Saraf 2020,
 //!   "Proximity gaps for Reed-Solomon codes", Thm 1.5 (correlated agreement up to the Johnson
 //!   bound); Haböck 2022, "A summary on the FRI low-degree test", ePrint 2022/1216, Thm 3 and

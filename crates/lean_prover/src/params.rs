@@ -93,7 +93,10 @@ pub struct SecurityShape {
     /// Largest number of constraints of one table (folded with powers of one challenge).
     pub max_constraints: usize,
     /// Total bus interaction rows (sum over tables of height times interactions, plus the
-    /// public ones and the tuples of the public lookup lists).
+    /// public ones and the tuples of the public lookup lists): the number of fractions in
+    /// the LogUp identity. Interactions that share an auxiliary column
+    /// ([`Air::interaction_groups`]) still count one each: the grouped constraints fix each
+    /// column to the sum of its fractions, so the identity and its degree are unchanged.
     pub interaction_rows: u64,
     /// Longest interaction tuple.
     pub max_tuple_len: usize,
@@ -130,6 +133,8 @@ impl SecurityShape {
             max_tuple_len: 0,
         };
         for &(air, log_h) in tables {
+            // The degree and constraint count include the LogUp constraints of the grouped
+            // interactions; the LogUp term counts interactions, not auxiliary columns.
             s.log_max_height = s.log_max_height.max(log_h);
             s.max_constraint_degree = s.max_constraint_degree.max(air.constraint_degree());
             s.max_constraints = s.max_constraints.max(air.num_constraints());

@@ -1,6 +1,6 @@
 //! The proof object and its canonical, bounded byte encoding.
 //!
-//! # Encoding (version 1)
+//! # Encoding (version 2)
 //! All integers are little-endian `u32`; a field element is its canonical value (`< p`,
 //! anything else is rejected); an extension element is its 5 coefficients, constant first; a
 //! digest is 8 field elements.
@@ -9,11 +9,17 @@
 //! magic "LNPF" | version u32 = 1
 //! main_root | [aux_root if any table has interactions]
 //! claimed_sum (ext) per table with interactions | quotient_root
-//! per table: main(z)[width] main(z w)[width] aux(z)[aux] aux(z w)[aux] quotient(z)[chunks]
+//! per table: main(z)[width] main(z w)[main_next] aux(z)[aux] aux(z w)[aux_next]
+//!            quotient(z)[chunks]
 //! fri layer roots [one per layer] | final polynomial [final_len ext] | pow nonce
 //! multi-opening of the main tree | [of the aux tree] | of the quotient tree
 //! multi-opening of each FRI layer tree
 //! ```
+//! `main_next` and `aux_next` count the columns some constraint reads at the next row
+//! ([`crate::Air::main_next_columns`], [`crate::Air::aux_next_columns`]; for a table with bus
+//! interactions `aux_next` is 1, the LogUp running sum); their values come in increasing
+//! column order. No other column is opened at `z w` (version 1 opened every column there).
+//!
 //! A multi-opening is `leaves u32` (1 to the number of queries), then per leaf the row of every
 //! matrix (widths known from the statement), then `siblings u32` (at most queries * depth) and
 //! the sibling digests. Every fixed length comes from the statement and parameters (the
@@ -27,18 +33,19 @@ use backend::merkle::{DIGEST_LEN, Digest, Dimensions, MultiOpening};
 /// Magic bytes at the start of every proof.
 pub const MAGIC: [u8; 4] = *b"LNPF";
 /// Encoding version.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// Values opened at the out-of-domain point `z` and at `z w` for one table.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct TableOpenings {
     /// Main columns at `z`.
     pub main: Vec<Ext5>,
-    /// Main columns at `z w`.
+    /// At `z w`, the main columns listed by [`crate::Air::main_next_columns`], in that order.
     pub main_next: Vec<Ext5>,
     /// Auxiliary (extension) columns at `z`.
     pub aux: Vec<Ext5>,
-    /// Auxiliary columns at `z w`.
+    /// At `z w`, the auxiliary columns listed by [`crate::Air::aux_next_columns`], in that
+    /// order.
     pub aux_next: Vec<Ext5>,
     /// Quotient chunks at `z`.
     pub quotient: Vec<Ext5>,
@@ -78,6 +85,8 @@ pub struct Proof {
 pub struct ProofShape {
     /// Per table: (main width, aux extension columns, quotient chunks).
     pub tables: Vec<(usize, usize, usize)>,
+    /// Per table: (main columns opened at `z w`, aux columns opened at `z w`).
+    pub next_counts: Vec<(usize, usize)>,
     /// Dimensions of the main tree's matrices.
     pub main_dims: Vec<Dimensions>,
     /// Dimensions of the aux tree's matrices (empty if no interactions).
@@ -297,12 +306,21 @@ impl Proof {
         let claimed_sums = r.exts(shape.aux_dims.len())?;
         let quotient_root = r.digest()?;
         let mut openings = Vec::with_capacity(shape.tables.len());
-        for &(width, aux, chunks) in &shape.tables {
+        if shape.next_counts.len() != shape.tables.len() {
+            return Err(DecodeError::BadLength {
+                what: "next-row opening counts",
+                got: u32::try_from(shape.next_counts.len()).unwrap_or(u32::MAX),
+                max: shape.tables.len(),
+            });
+        }
+        for (&(width, aux, chunks), &(main_next, aux_next)) in
+            shape.tables.iter().zip(&shape.next_counts)
+        {
             openings.push(TableOpenings {
                 main: r.exts(width)?,
-                main_next: r.exts(width)?,
+                main_next: r.exts(main_next)?,
                 aux: r.exts(aux)?,
-                aux_next: r.exts(aux)?,
+                aux_next: r.exts(aux_next)?,
                 quotient: r.exts(chunks)?,
             });
         }

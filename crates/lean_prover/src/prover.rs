@@ -4,8 +4,8 @@ use crate::air::{Air, Challenges, Direction};
 use crate::eval::{self, Domain, Val};
 use crate::fri::{self, Folder};
 use crate::layout::{
-    DeepCoeffs, Layout, StatementError, TableInstance, TableLayout, TableWitness, recombine,
-    start_transcript,
+    DeepCoeffs, Layout, StatementError, TableInstance, TableLayout, TableWitness, dot_cols,
+    ext_base_cols, recombine, start_transcript,
 };
 use crate::lookup::{self, PublicLookup};
 use crate::params::StarkParams;
@@ -156,6 +156,20 @@ fn combine_rows(isa: Isa, weights: &[Ext5], matrix: &[KoalaBear], width: usize) 
     out
 }
 
+/// The columns `cols` of a row-major matrix of width `width`, as a row-major matrix.
+fn select_columns(matrix: &[KoalaBear], width: usize, cols: &[usize]) -> Vec<KoalaBear> {
+    if cols.is_empty() {
+        return Vec::new();
+    }
+    if cols.len() == width {
+        return matrix.to_vec();
+    }
+    matrix
+        .chunks_exact(width)
+        .flat_map(|row| cols.iter().map(move |&c| row[c]))
+        .collect()
+}
+
 /// Evaluates the columns of a trace given on `H` (natural order) at `zeta` (barycentric).
 fn eval_trace_at(
     isa: Isa,
@@ -164,6 +178,9 @@ fn eval_trace_at(
     log_n: usize,
     zeta: Ext5,
 ) -> Vec<Ext5> {
+    if width == 0 {
+        return Vec::new();
+    }
     let n = 1usize << log_n;
     let w = KoalaBear::two_adic_generator(log_n);
     let pts = w.powers(n);
@@ -207,9 +224,16 @@ fn on_quotient_domain(
 }
 
 struct AuxTrace {
-    /// `n x 5 (k + 1)` row-major.
+    /// `n x 5 num_aux` row-major.
     trace: Vec<KoalaBear>,
     total: Ext5,
+}
+
+/// `1 / 2^log_n` in the field.
+pub(crate) fn inv_height(log_n: usize) -> KoalaBear {
+    KoalaBear::new(1u32 << log_n)
+        .try_inverse()
+        .unwrap_or(KoalaBear::ONE)
 }
 
 /// Builds the LogUp auxiliary trace of one table.
@@ -237,7 +261,6 @@ fn aux_trace(
         publics,
         challenges,
     };
-    let k = air.interactions.len();
     let roots: Vec<u32> = air
         .interactions
         .iter()
@@ -253,41 +276,53 @@ fn aux_trace(
             })
             .collect::<Vec<_>>()
     });
-    let w = 5 * (k + 1);
+    let groups = air.interaction_groups();
+    let num_aux = groups.len();
+    let w = 5 * num_aux;
     let mut out = vec![KoalaBear::ZERO; n * w];
+    // Column j < num_aux - 1 holds the sum of its group's fractions; `running` the row sum
+    // of every fraction.
+    let mut columns = vec![vec![Ext5::ZERO; n]; num_aux - 1];
     let mut running = vec![Ext5::ZERO; n];
-    for (i, it) in air.interactions.iter().enumerate() {
-        let den: Vec<Ext5> = chunks
-            .iter()
-            .flat_map(|c| c[2 * i].iter().copied())
-            .collect();
-        let mult: Vec<Ext5> = chunks
-            .iter()
-            .flat_map(|c| c[2 * i + 1].iter().copied())
-            .collect();
-        if den.contains(&Ext5::ZERO) {
-            return Err(ProveError::ZeroDenominator(table));
-        }
-        let inv = ext::batch_inverse_vec(isa, &den);
-        let mut h = vec![Ext5::ZERO; n];
-        ext::mul(isa, &mut h, &inv, &mult);
-        for (r, hv) in h.iter().enumerate() {
-            out[r * w + 5 * i..r * w + 5 * i + 5].copy_from_slice(hv.coeffs());
-            match it.direction {
-                Direction::Send => running[r] += *hv,
-                Direction::Receive => running[r] -= *hv,
+    for (j, group) in groups.iter().enumerate() {
+        for &i in group {
+            let den: Vec<Ext5> = chunks
+                .iter()
+                .flat_map(|c| c[2 * i].iter().copied())
+                .collect();
+            let mult: Vec<Ext5> = chunks
+                .iter()
+                .flat_map(|c| c[2 * i + 1].iter().copied())
+                .collect();
+            if den.contains(&Ext5::ZERO) {
+                return Err(ProveError::ZeroDenominator(table));
             }
+            let inv = ext::batch_inverse_vec(isa, &den);
+            let mut h = vec![Ext5::ZERO; n];
+            ext::mul(isa, &mut h, &inv, &mult);
+            if air.interactions[i].direction == Direction::Receive {
+                h.iter_mut().for_each(|x| *x = -*x);
+            }
+            if let Some(col) = columns.get_mut(j) {
+                col.iter_mut().zip(&h).for_each(|(c, x)| *c += *x);
+            }
+            running.iter_mut().zip(&h).for_each(|(c, x)| *c += *x);
         }
     }
+    for (j, col) in columns.iter().enumerate() {
+        for (r, v) in col.iter().enumerate() {
+            out[r * w + 5 * j..r * w + 5 * j + 5].copy_from_slice(v.coeffs());
+        }
+    }
+    // s_0 = 0, s_(r+1) = s_r + (row sum)_r - total / n: the cyclic running-sum constraint.
+    let total: Ext5 = running.iter().copied().sum();
+    let per_row = total * inv_height(log_n);
     let mut s = Ext5::ZERO;
     for (r, d) in running.iter().enumerate() {
-        s += *d;
-        out[r * w + 5 * k..r * w + 5 * k + 5].copy_from_slice(s.coeffs());
+        out[r * w + w - 5..r * w + w].copy_from_slice(s.coeffs());
+        s += *d - per_row;
     }
-    Ok(AuxTrace {
-        trace: out,
-        total: s,
-    })
+    Ok(AuxTrace { trace: out, total })
 }
 
 /// The verifier-computed contributions of an AIR's public interactions.
@@ -467,8 +502,36 @@ fn bit_reversed_points(log_h: usize, log_max: usize) -> Vec<KoalaBear> {
     xs
 }
 
+/// The DEEP coefficients at `z w` of one committed matrix.
+enum NextCoeffs<'a> {
+    /// No column is opened at `z w`.
+    None,
+    /// One coefficient per column (zero for the columns not opened at `z w`).
+    Dense(Vec<Ext5>),
+    /// Coefficients of a few columns.
+    Sparse(&'a [Ext5], &'a [usize]),
+}
+
+impl<'a> NextCoeffs<'a> {
+    /// Coefficients `coeffs[k]` of the columns `cols[k]` of a matrix of width `width`: dense
+    /// (one SIMD dot product per row) when at least a quarter of the columns are opened.
+    fn new(coeffs: &'a [Ext5], cols: &'a [usize], width: usize) -> NextCoeffs<'a> {
+        if cols.is_empty() {
+            NextCoeffs::None
+        } else if 4 * cols.len() >= width {
+            let mut dense = vec![Ext5::ZERO; width];
+            for (c, &j) in coeffs.iter().zip(cols) {
+                dense[j] = *c;
+            }
+            NextCoeffs::Dense(dense)
+        } else {
+            NextCoeffs::Sparse(coeffs, cols)
+        }
+    }
+}
+
 /// A committed matrix with its DEEP coefficients at `z` and `z w`.
-type DeepMatrix<'a> = (&'a [KoalaBear], usize, &'a [Ext5], &'a [Ext5]);
+type DeepMatrix<'a> = (&'a [KoalaBear], usize, &'a [Ext5], NextCoeffs<'a>);
 
 /// Proves the tables: see the crate documentation for the protocol. Same as
 /// [`prove_with_lookups`] without public lookup lists.
@@ -628,7 +691,7 @@ pub fn prove_with_lookups(
         };
         let mut tc = challenges;
         if let Some(a) = &aux_traces[t] {
-            tc.claimed_sum = a.total;
+            tc.claimed_sum_per_row = a.total * inv_height(tl.log_height);
         }
         let (coeffs, lde) = quotient(
             isa,
@@ -658,12 +721,15 @@ pub fn prove_with_lookups(
         let w = KoalaBear::two_adic_generator(tl.log_height);
         let zn = z * w;
         let main = eval_trace_at(isa, tw.trace, tl.width, tl.log_height, z);
-        let main_next = eval_trace_at(isa, tw.trace, tl.width, tl.log_height, zn);
+        let next_trace = select_columns(tw.trace, tl.width, &tl.main_next);
+        let main_next = eval_trace_at(isa, &next_trace, tl.main_next.len(), tl.log_height, zn);
         let (aux, aux_next) = match &aux_traces[t] {
             Some(a) => {
                 let w5 = 5 * tl.num_aux;
                 let az = eval_trace_at(isa, &a.trace, w5, tl.log_height, z);
-                let an = eval_trace_at(isa, &a.trace, w5, tl.log_height, zn);
+                let next_cols = ext_base_cols(&tl.aux_next);
+                let next_aux = select_columns(&a.trace, w5, &next_cols);
+                let an = eval_trace_at(isa, &next_aux, next_cols.len(), tl.log_height, zn);
                 (
                     az.chunks(5).map(recombine).collect(),
                     an.chunks(5).map(recombine).collect(),
@@ -715,20 +781,26 @@ pub fn prove_with_lookups(
             let (a, b) = dc.claimed(&openings[t]);
             v_z += a;
             v_n += b;
+            let aux_next_cols = ext_base_cols(&tl.aux_next);
             let mut mats: Vec<DeepMatrix<'_>> = vec![(
                 main_tree.matrices()[t].values(),
                 tl.width,
                 &dc.main_z,
-                &dc.main_next,
+                NextCoeffs::new(&dc.main_next, &tl.main_next, tl.width),
             )];
             if let (Some(ai), Some(m)) = (tl.aux_index, aux_matrices) {
-                mats.push((m[ai].values(), 5 * tl.num_aux, &dc.aux_z, &dc.aux_next));
+                mats.push((
+                    m[ai].values(),
+                    5 * tl.num_aux,
+                    &dc.aux_z,
+                    NextCoeffs::new(&dc.aux_next, &aux_next_cols, 5 * tl.num_aux),
+                ));
             }
             mats.push((
                 quotient_tree.matrices()[t].values(),
                 5 * tl.chunks,
                 &dc.quot_z,
-                &[],
+                NextCoeffs::None,
             ));
             for (m, width, cz, cn) in mats {
                 s_z.par_iter_mut()
@@ -736,8 +808,10 @@ pub fn prove_with_lookups(
                     .zip(m.par_chunks(width))
                     .for_each(|((a, b), row)| {
                         *a += ext::dot_base(isa, cz, row);
-                        if !cn.is_empty() {
-                            *b += ext::dot_base(isa, cn, row);
+                        match &cn {
+                            NextCoeffs::None => {}
+                            NextCoeffs::Dense(c) => *b += ext::dot_base(isa, c, row),
+                            NextCoeffs::Sparse(c, cols) => *b += dot_cols(c, cols, row),
                         }
                     });
             }
@@ -845,4 +919,112 @@ pub fn prove_with_lookups(
         quotient_opening,
         fri_openings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::air::{AirBuilder, BusId};
+
+    /// Every constraint (LogUp ones included) on every row of the trace domain: the indices
+    /// of the constraints that fail somewhere.
+    fn failing(
+        air: &Air,
+        trace: &[KoalaBear],
+        aux: &[KoalaBear],
+        log_n: usize,
+        c: Challenges,
+    ) -> Vec<usize> {
+        let [first, last, trans] = trace_selectors(log_n);
+        let dom = Domain {
+            main: trace,
+            width: air.width(),
+            aux,
+            num_aux: air.num_aux_columns(),
+            height: 1 << log_n,
+            next_step: 1,
+            is_first: &first,
+            is_last: &last,
+            is_transition: &trans,
+            publics: &[],
+            challenges: c,
+        };
+        let per_chunk = eval::eval_domain(Isa::scalar(), air, &dom, &air.constraints, |_, _, v| {
+            v.iter().map(|x| !eval::is_zero(x)).collect::<Vec<_>>()
+        });
+        (0..air.constraints.len())
+            .filter(|&i| per_chunk.iter().any(|c| c[i]))
+            .collect()
+    }
+
+    #[test]
+    fn batched_logup_columns_satisfy_and_enforce_their_constraints() {
+        // Five sends and one receive of linear tuples: three pairs, the last one in the
+        // running sum's constraint.
+        let b = AirBuilder::new("bus");
+        let xs = b.columns("x", 6);
+        let m = b.column("m");
+        for &x in &xs[..5] {
+            b.send(BusId(1), &[b.main(x), b.main(m)], b.main(m));
+        }
+        b.receive(
+            BusId(2),
+            &[b.main(xs[5]), b.main(m)],
+            b.main(m) + KoalaBear::ONE,
+        );
+        let air = b.build(3).unwrap();
+        assert_eq!(air.num_aux_columns(), 3);
+        let log_n = 4;
+        let n = 1usize << log_n;
+        let trace: Vec<KoalaBear> = (0..n * 7)
+            .map(|i| KoalaBear::new((i * i % 97) as u32))
+            .collect();
+        let mut c = Challenges {
+            bus_alpha: Ext5::new([3, 1, 4, 1, 5].map(KoalaBear::new)),
+            bus_beta: Ext5::new([9, 2, 6, 5, 3].map(KoalaBear::new)),
+            ..Challenges::default()
+        };
+        let a = aux_trace(Isa::scalar(), &air, 0, &trace, log_n, &[], c).unwrap();
+        c.claimed_sum_per_row = a.total * inv_height(log_n);
+        assert!(failing(&air, &trace, &a.trace, log_n, c).is_empty());
+
+        // The total is the sum of every fraction.
+        let mut expect = Ext5::ZERO;
+        for row in trace.chunks(7) {
+            let d = |x: KoalaBear, bus: u32| {
+                c.bus_beta
+                    - (Ext5::from_base(KoalaBear::new(bus))
+                        + c.bus_alpha * x
+                        + c.bus_alpha * c.bus_alpha * row[6])
+            };
+            for &x in &row[..5] {
+                expect += Ext5::from_base(row[6]) * d(x, 1).try_inverse().unwrap();
+            }
+            expect -=
+                Ext5::from_base(row[6] + KoalaBear::ONE) * d(row[5], 2).try_inverse().unwrap();
+        }
+        assert_eq!(a.total, expect);
+
+        let w = 5 * air.num_aux_columns();
+        let first_group = air.num_user_constraints();
+        // Moving value from column 0 to column 1 keeps the row sum but breaks both pairs.
+        let mut moved = a.trace.clone();
+        moved[3 * w] += KoalaBear::ONE;
+        moved[3 * w + 5] -= KoalaBear::ONE;
+        assert_eq!(
+            failing(&air, &trace, &moved, log_n, c),
+            [first_group, first_group + 1]
+        );
+        // A running sum that skips a fraction breaks the last constraint.
+        let mut skipped = a.trace.clone();
+        skipped[7 * w + w - 5] += KoalaBear::ONE;
+        assert_eq!(failing(&air, &trace, &skipped, log_n, c), [first_group + 2]);
+        // A claimed sum that is not the total breaks it too.
+        let mut wrong = c;
+        wrong.claimed_sum_per_row += Ext5::ONE;
+        assert_eq!(
+            failing(&air, &trace, &a.trace, log_n, wrong),
+            [first_group + 2]
+        );
+    }
 }

@@ -6,11 +6,13 @@
 use crate::air::Challenges;
 use crate::eval::{self, PointValues};
 use crate::fri::{self, Folder};
-use crate::layout::{DeepCoeffs, Layout, StatementError, TableInstance, start_transcript};
+use crate::layout::{
+    DeepCoeffs, Layout, StatementError, TableInstance, dot_cols, ext_base_cols, start_transcript,
+};
 use crate::lookup::{self, PublicLookup};
 use crate::params::StarkParams;
 use crate::proof::{DecodeError, Proof};
-use crate::prover::public_contribution;
+use crate::prover::{inv_height, public_contribution};
 use backend::field::Ext5;
 use backend::merkle::{self, MerkleError};
 use backend::{Isa, KoalaBear};
@@ -114,6 +116,17 @@ fn ext_row(row: &[KoalaBear]) -> Vec<Ext5> {
         .collect()
 }
 
+/// A vector of `len` values, `values[k]` at position `cols[k]`, zero elsewhere.
+fn scatter(values: &[Ext5], cols: &[usize], len: usize) -> Vec<Ext5> {
+    let mut out = vec![Ext5::ZERO; len];
+    for (v, &c) in values.iter().zip(cols) {
+        if let Some(o) = out.get_mut(c) {
+            *o = *v;
+        }
+    }
+    out
+}
+
 fn dot(coeffs: &[Ext5], row: &[KoalaBear]) -> Ext5 {
     coeffs.iter().zip(row).map(|(c, x)| *c * *x).sum()
 }
@@ -180,15 +193,19 @@ fn verify_decoded(
         let is_last = zh * inv(trans)?;
         let mut tc = challenges;
         if let Some(ai) = tl.aux_index {
-            tc.claimed_sum = proof.claimed_sums.get(ai).copied().unwrap_or_default();
+            tc.claimed_sum_per_row =
+                proof.claimed_sums.get(ai).copied().unwrap_or_default() * inv_height(tl.log_height);
         }
+        // The next-row values by column (the columns no constraint reads there stay zero).
+        let main_next = scatter(&o.main_next, &tl.main_next, tl.width);
+        let aux_next = scatter(&o.aux_next, &tl.aux_next, tl.num_aux);
         let vals = eval::eval_point(
             inst.air,
             &PointValues {
                 main: &o.main,
-                main_next: &o.main_next,
+                main_next: &main_next,
                 aux: &o.aux,
-                aux_next: &o.aux_next,
+                aux_next: &aux_next,
                 publics: inst.public_values,
                 challenges: tc,
                 is_first,
@@ -288,6 +305,11 @@ fn verify_decoded(
         .iter()
         .map(|tl| DeepCoeffs::new(tl, &gamma_pows))
         .collect();
+    let aux_next_cols: Vec<Vec<usize>> = layout
+        .tables
+        .iter()
+        .map(|tl| ext_base_cols(&tl.aux_next))
+        .collect();
     let mut claims: Vec<(usize, Ext5, Ext5, Ext5)> = Vec::new(); // (log_h, V_z, V_n, z w)
     for &log_h in &layout.input_logs {
         let (mut vz, mut vn, mut zn) = (Ext5::ZERO, Ext5::ZERO, z);
@@ -321,7 +343,7 @@ fn verify_decoded(
                 let c = &coeffs[t];
                 let main = main_rows[qi].get(t).map(Vec::as_slice).unwrap_or_default();
                 sz += dot(&c.main_z, main);
-                sn += dot(&c.main_next, main);
+                sn += dot_cols(&c.main_next, &tl.main_next, main);
                 if let Some(ai) = tl.aux_index {
                     let aux = aux_rows
                         .get(qi)
@@ -329,7 +351,7 @@ fn verify_decoded(
                         .map(Vec::as_slice)
                         .unwrap_or_default();
                     sz += dot(&c.aux_z, aux);
-                    sn += dot(&c.aux_next, aux);
+                    sn += dot_cols(&c.aux_next, &aux_next_cols[t], aux);
                 }
                 let quot = quot_rows[qi].get(t).map(Vec::as_slice).unwrap_or_default();
                 sz += dot(&c.quot_z, quot);

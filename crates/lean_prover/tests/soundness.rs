@@ -2,9 +2,10 @@
 //! skipped the verifier rejects the resulting proof; tampered proofs and statements fail.
 
 mod common;
+use backend::field::Ext5;
 use common::*;
 use lean_prover::{
-    ProveError, ProverOptions, StarkParams, VerifyError, prove, prove_with, verify_bytes,
+    ProveError, ProverOptions, StarkParams, VerifyError, prove, prove_with, verify, verify_bytes,
 };
 
 fn unchecked() -> ProverOptions {
@@ -274,4 +275,124 @@ fn public_only_interactions_must_balance() {
         ProveError::BusUnbalanced
     );
     assert_eq!(verdict(&params, &t), Err(VerifyError::BusUnbalanced));
+}
+
+/// Only the columns read at the next row are opened at `z w`: one opening more or less (as
+/// a proof of the old, every-column shape would have) is a decoding error, and a changed
+/// next-row value is caught by the out-of-domain check.
+#[test]
+fn next_row_openings_have_exactly_the_statement_shape() {
+    let params = test_params(2);
+    let t = all_examples();
+    let inst = instances(&t);
+    let proof = prove(&params, &witnesses(&t)).unwrap();
+    verify(&params, &inst, &proof).unwrap();
+    for (o, table) in proof.openings.iter().zip(&t) {
+        assert_eq!(o.main_next.len(), table.air.main_next_columns().len());
+        assert_eq!(o.aux_next.len(), table.air.aux_next_columns().len());
+    }
+    // The permutation table reads nothing of its main trace at the next row.
+    assert!(proof.openings[3].main_next.is_empty());
+    for (table, tt) in t.iter().enumerate() {
+        let mut extra = proof.clone();
+        let v = extra.openings[table].main[0];
+        extra.openings[table].main_next.push(v);
+        assert!(matches!(
+            verify(&params, &inst, &extra),
+            Err(VerifyError::Decode(_))
+        ));
+        let mut full = proof.clone();
+        full.openings[table].aux_next = full.openings[table].aux.clone();
+        if tt.air.num_aux_columns() > 1 {
+            assert!(matches!(
+                verify(&params, &inst, &full),
+                Err(VerifyError::Decode(_))
+            ));
+        }
+        if let Some(v) = proof.openings[table].main_next.first() {
+            let mut changed = proof.clone();
+            changed.openings[table].main_next[0] = *v + Ext5::ONE;
+            assert_eq!(
+                verify(&params, &inst, &changed),
+                Err(VerifyError::OodMismatch(table))
+            );
+        }
+        if let Some(v) = proof.openings[table].aux_next.first() {
+            let mut changed = proof.clone();
+            changed.openings[table].aux_next[0] = *v + Ext5::ONE;
+            assert_eq!(
+                verify(&params, &inst, &changed),
+                Err(VerifyError::OodMismatch(table))
+            );
+        }
+    }
+}
+
+/// A table that range-checks four columns (four sends on [`RANGE_BUS`], two per auxiliary
+/// column) and the 5-bit range table receiving them.
+fn four_sends(values: &[[u32; 4]], range_bits: usize) -> Vec<Table> {
+    let b = lean_prover::AirBuilder::new("four");
+    let xs = b.columns("x", 4);
+    for &x in &xs {
+        b.send(RANGE_BUS, &[b.main(x)], b.constant(f(1)));
+    }
+    let air = b.build(3).unwrap();
+    assert_eq!(air.interaction_groups(), [vec![0, 1], vec![2, 3]]);
+    let n_range = 1usize << range_bits;
+    let mut mult = vec![0u32; n_range];
+    for &v in values.iter().flatten() {
+        if (v as usize) < n_range {
+            mult[v as usize] += 1;
+        }
+    }
+    let range = (0..n_range)
+        .flat_map(|v| [f(v as u32), f(mult[v])])
+        .collect();
+    vec![
+        Table {
+            air: range_air(),
+            trace: range,
+            publics: vec![],
+        },
+        Table {
+            air,
+            trace: values.iter().flatten().map(|&v| f(v)).collect(),
+            publics: vec![],
+        },
+    ]
+}
+
+#[test]
+fn batched_interactions_balance_and_forgeries_fail() {
+    let params = test_params(2);
+    let rows: Vec<[u32; 4]> = (0..8u32).map(|i| [i, 3 * i % 32, 31 - i, 7]).collect();
+    let t = four_sends(&rows, 5);
+    let bytes = prove(&params, &witnesses(&t)).unwrap().to_bytes();
+    verify_bytes(&params, &instances(&t), &bytes).unwrap();
+
+    // One forged multiplicity in the receiving table, or one value out of range in either
+    // column of either pair: unbalanced, refused and rejected.
+    let mut forged = four_sends(&rows, 5);
+    forged[0].trace[2 * 7 + 1] += f(1);
+    assert!(matches!(
+        prove(&params, &witnesses(&forged)),
+        Err(ProveError::BusUnbalanced)
+    ));
+    assert_eq!(verdict(&params, &forged), Err(VerifyError::BusUnbalanced));
+    for col in 0..4 {
+        let mut bad = rows.clone();
+        bad[5][col] = 32 + col as u32;
+        let forged = four_sends(&bad, 5);
+        assert_eq!(verdict(&params, &forged), Err(VerifyError::BusUnbalanced));
+    }
+    // Two values swapped between the columns of a pair (same multiset): still balanced.
+    let mut swapped = rows.clone();
+    swapped[2].swap(0, 1);
+    let t = four_sends(&swapped, 5);
+    verify_bytes(
+        &params,
+        &instances(&t),
+        &prove(&params, &witnesses(&t)).unwrap().to_bytes(),
+    )
+    .unwrap();
 }
