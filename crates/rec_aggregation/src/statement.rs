@@ -10,7 +10,7 @@
 //! | `merkle` | `N h` | one Merkle level of one signature |
 //! | `poseidon1_16_compress8` | `N (7V - T*)` | one chain step (`compress_16`) |
 //! | `poseidon1_24_prefix17` | `N (1 + C + h)` | one width-24 permutation |
-//! | `range127`, `range64` | 128, 64 | the values `0..127` / `0..64` |
+//! | `range127` | 128 | the values `0..127` |
 //!
 //! Proof size grows with the total number of columns (every query opens one row of every
 //! table), not with the number of rows, so the statement is a few narrow tables linked by
@@ -61,12 +61,12 @@ pub const CELL_BUS: BusId = BusId(0x26);
 pub const CHAIN_TWEAK_BUS: BusId = BusId(0x27);
 /// Range check `0..127` (message-hash remainders).
 pub const RANGE127_BUS: BusId = BusId(0x22);
-/// Range check `0..64` (pairs of unused base-8 digits).
-pub const RANGE64_BUS: BusId = BusId(0x23);
 
-/// `log2` heights of the range tables (values `0..=126` and `0..=63`).
+/// `log2` height of the range table (values `0..=126`).
 const RANGE127_LOG_HEIGHT: usize = 7;
-const RANGE64_LOG_HEIGHT: usize = 6;
+/// Largest pair of unused digits, `7 + 8 * 7`: a pair `u` is in range when `u` and `63 - u`
+/// are both in `0..127` (with `u > 63`, `63 - u` wraps to `p - (u - 63)`).
+const MAX_DIGIT_PAIR: u32 = 63;
 
 /// Largest constraint degree of the statement's own tables.
 const DEGREE: usize = 3;
@@ -78,7 +78,7 @@ const LEAF_PREFIX: usize = PARAMETER_LEN + TWEAK_LEN;
 /// Smallest table height.
 const MIN_HEIGHT: usize = 1 << lean_prover::layout::MIN_LOG_HEIGHT;
 /// Number of tables.
-pub const NUM_TABLES: usize = 8;
+pub const NUM_TABLES: usize = 7;
 
 /// The sizes of one configuration.
 #[derive(Copy, Clone, Debug)]
@@ -152,7 +152,6 @@ impl Dims {
             lg(n * r[4]),
             lg(n * r[5]),
             RANGE127_LOG_HEIGHT,
-            RANGE64_LOG_HEIGHT,
         ]
     }
 }
@@ -259,7 +258,12 @@ impl SignatureTable {
             sum = sum + m(group_sum[a]);
         }
         for &u in &unused {
-            b.send(RANGE64_BUS, &[m(u)], act);
+            b.send(RANGE127_BUS, &[m(u)], act);
+            b.send(
+                RANGE127_BUS,
+                &[b.constant(F::new(MAX_DIGIT_PAIR)) - m(u)],
+                act,
+            );
         }
         // Target sum.
         b.assert_zero(act * (sum - fe(d.target_sum)));
@@ -784,8 +788,6 @@ pub struct Tables {
     pub p24: Poseidon1Table<24>,
     /// `0..127`.
     pub range127: RangeTable,
-    /// `0..64`.
-    pub range64: RangeTable,
 }
 
 impl Tables {
@@ -805,7 +807,6 @@ impl Tables {
             p16: poseidon1_16_compress_table(),
             p24: poseidon1_24_prefix_table(),
             range127: RangeTable::new("range127", RANGE127_BUS, RANGE127_LOG_HEIGHT, true),
-            range64: RangeTable::new("range64", RANGE64_BUS, RANGE64_LOG_HEIGHT, false),
         })
     }
 
@@ -819,7 +820,6 @@ impl Tables {
             self.p16.air(),
             self.p24.air(),
             self.range127.air(),
-            self.range64.air(),
         ]
     }
 }
@@ -948,7 +948,6 @@ impl Statement {
             &self.signature_publics,
             &self.chain_publics,
             &self.sponge_publics,
-            &[],
             &[],
             &[],
             &[],
@@ -1387,7 +1386,6 @@ impl Witness {
         let sc_width = tables.signature.air.width();
         let mut sig_trace = vec![F::ZERO; heights[0] * sc_width];
         let mut range127 = vec![0u32; 1 << RANGE127_LOG_HEIGHT];
-        let mut range64 = vec![0u32; 1 << RANGE64_LOG_HEIGHT];
         for (r, row) in sig_trace.chunks_exact_mut(sc_width).enumerate() {
             row[sc.j.0] = fe(r);
             let Some(v) = vals.get(r) else { continue };
@@ -1405,8 +1403,10 @@ impl Witness {
                 let at = d.v + 2 * p;
                 let pair = v.digits[at] + BASE as u32 * v.digits[at + 1];
                 row[c.0] = F::new(pair);
-                let last = range64.len() - 1;
-                range64[(pair as usize).min(last)] += 1;
+                let last = range127.len() - 1;
+                range127[(pair as usize).min(last)] += 1;
+                let mirror = (MAX_DIGIT_PAIR as usize).checked_sub(pair as usize);
+                range127[mirror.unwrap_or(last).min(last)] += 1;
             }
             for (a, c) in sc.group_sum.iter().enumerate() {
                 let group = DIGITS_PER_FE * a..(DIGITS_PER_FE * (a + 1)).min(d.v);
@@ -1529,7 +1529,6 @@ impl Witness {
                 tables.p16.trace_for_inputs(&p16_inputs),
                 tables.p24.trace_for_inputs(&p24_inputs),
                 tables.range127.trace(&range127),
-                tables.range64.trace(&range64),
             ],
         };
         (witness, nodes)
