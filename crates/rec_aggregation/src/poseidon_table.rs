@@ -82,12 +82,17 @@ pub enum OutputMode {
         bus: BusId,
     },
     /// The first `len` cells of `Poseidon1_t(input)` (no feed-forward), received on the
-    /// given bus: for users that read only part of the output state.
+    /// given bus: for users that read only part of the output state. With `short`, every
+    /// row also receives `(input, output[0..short.0])` on `short.1`, with its own
+    /// multiplicity column, for users that read even fewer cells (each row serves one of
+    /// the two).
     Prefix {
         /// Number of output cells.
         len: usize,
         /// The bus the table receives on.
         bus: BusId,
+        /// The shorter prefix `(length, bus)`, if any.
+        short: Option<(usize, BusId)>,
     },
 }
 
@@ -174,6 +179,8 @@ pub struct Poseidon1Columns<const T: usize> {
     pub output: Vec<Col>,
     /// Multiplicity of the bus receive.
     pub mult: Col,
+    /// Multiplicity of the shorter prefix's receive (prefix mode with `short` only).
+    pub short_mult: Option<Col>,
     /// Number of columns.
     pub width: usize,
 }
@@ -246,9 +253,16 @@ impl<const T: usize> Poseidon1Table<T> {
                 assert!((1..=T).contains(&len), "compression length {len}");
                 (format!("{}_compress{len}", spec.name), len, bus)
             }
-            OutputMode::Prefix { len, bus } => {
+            OutputMode::Prefix { len, bus, short } => {
                 assert!((1..=T).contains(&len), "prefix length {len}");
-                (format!("{}_prefix{len}", spec.name), len, bus)
+                let name = match short {
+                    Some((s, _)) => {
+                        assert!((1..=len).contains(&s), "short prefix length {s}");
+                        format!("{}_prefix{len}_{s}", spec.name)
+                    }
+                    None => format!("{}_prefix{len}", spec.name),
+                };
+                (name, len, bus)
             }
         };
         let feed_forward = matches!(mode, OutputMode::Compress { .. });
@@ -267,6 +281,13 @@ impl<const T: usize> Poseidon1Table<T> {
             .collect();
         let output: Vec<Col> = (0..out_len).map(|i| b.column(&format!("out{i}"))).collect();
         let mult = b.column("mult");
+        let short = match mode {
+            OutputMode::Prefix {
+                short: Some((len, bus)),
+                ..
+            } => Some((len, bus, b.column("short_mult"))),
+            _ => None,
+        };
 
         // State: affine combinations of `terms`.
         let mut terms: Vec<Expr<'_>> = input.iter().map(|&c| b.main(c)).collect();
@@ -323,8 +344,15 @@ impl<const T: usize> Poseidon1Table<T> {
         }
         let tuple: Vec<Expr<'_>> = input.iter().chain(&output).map(|&c| b.main(c)).collect();
         b.receive(bus, &tuple, b.main(mult));
+        if let Some((len, bus, m)) = short {
+            b.receive(bus, &tuple[..T + len], b.main(m));
+        }
 
-        let width = T + out_len + 1 + sbox.iter().map(Vec::len).sum::<usize>();
+        let width = T
+            + out_len
+            + 1
+            + usize::from(short.is_some())
+            + sbox.iter().map(Vec::len).sum::<usize>();
         let air = b.build(POSEIDON_TABLE_DEGREE)?;
         debug_assert_eq!(air.width(), width);
         Ok(Poseidon1Table {
@@ -336,6 +364,7 @@ impl<const T: usize> Poseidon1Table<T> {
                 sbox,
                 output,
                 mult,
+                short_mult: short.map(|s| s.2),
                 width,
             },
         })
@@ -361,7 +390,7 @@ impl<const T: usize> Poseidon1Table<T> {
         self.cols.width
     }
 
-    /// Fills one row for `input` with multiplicity `mult`.
+    /// Fills one row for `input` with multiplicity `mult` (and 0 for a shorter prefix).
     pub fn fill_row(&self, input: &[KoalaBear; T], mult: KoalaBear, row: &mut [KoalaBear]) {
         assert_eq!(row.len(), self.cols.width, "row length");
         let mut state = *input;
@@ -423,6 +452,36 @@ impl<const T: usize> Poseidon1Table<T> {
         self.trace(&requests)
     }
 
+    /// The trace for `long` inputs (multiplicity 1 on the full prefix) followed by `short`
+    /// inputs (multiplicity 1 on the shorter prefix), padded as [`Self::trace`].
+    ///
+    /// # Panics
+    /// If the table has no shorter prefix and `short` is not empty.
+    pub fn trace_for_split_inputs(
+        &self,
+        long: &[[KoalaBear; T]],
+        short: &[[KoalaBear; T]],
+    ) -> Vec<KoalaBear> {
+        let short_mult = self.cols.short_mult;
+        assert!(
+            short.is_empty() || short_mult.is_some(),
+            "no shorter prefix"
+        );
+        let mut trace = self.trace_for_inputs(&[long, short].concat());
+        let w = self.cols.width;
+        if let Some(c) = short_mult {
+            trace
+                .par_chunks_exact_mut(w)
+                .skip(long.len())
+                .take(short.len())
+                .for_each(|row| {
+                    row[c.0] = row[self.cols.mult.0];
+                    row[self.cols.mult.0] = KoalaBear::ZERO;
+                });
+        }
+        trace
+    }
+
     /// The output cells stored in `row` (the state, or the compression output).
     pub fn row_output(&self, row: &[KoalaBear]) -> Vec<KoalaBear> {
         self.cols.output.iter().map(|c| row[c.0]).collect()
@@ -466,8 +525,15 @@ pub const POSEIDON1_24_PREFIX_BUS: BusId = BusId(0x19);
 /// read fewer.
 pub const POSEIDON1_24_PREFIX_LEN: usize = 17;
 
+/// Bus on which the width-24 prefix table receives `(input[24], output[0..8])` tuples.
+pub const POSEIDON1_24_SHORT_BUS: BusId = BusId(0x1a);
+
+/// Output cells the message hash (at most 8 used elements) and the Merkle compression read.
+pub const POSEIDON1_24_SHORT_LEN: usize = 8;
+
 /// The width-24 table of the aggregation statement: `(input[24], output[0..17])` on
-/// [`POSEIDON1_24_PREFIX_BUS`].
+/// [`POSEIDON1_24_PREFIX_BUS`] (the leaf sponge) and `(input[24], output[0..8])` on
+/// [`POSEIDON1_24_SHORT_BUS`] (message hash, Merkle nodes).
 ///
 /// # Panics
 /// Never for the built-in parameters.
@@ -477,6 +543,7 @@ pub fn poseidon1_24_prefix_table() -> Poseidon1Table<24> {
         OutputMode::Prefix {
             len: POSEIDON1_24_PREFIX_LEN,
             bus: POSEIDON1_24_PREFIX_BUS,
+            short: Some((POSEIDON1_24_SHORT_LEN, POSEIDON1_24_SHORT_BUS)),
         },
     )
     .expect("Poseidon1-24 prefix AIR")

@@ -23,8 +23,9 @@
 //! tweaks `(i, tw1_{i,1..=7})` sent `N` times each on [`CHAIN_TWEAK_BUS`].
 
 use crate::poseidon_table::{
-    POSEIDON1_16_COMPRESS_BUS, POSEIDON1_24_PREFIX_BUS, POSEIDON1_24_PREFIX_LEN, Poseidon1Table,
-    poseidon1_16_compress_table, poseidon1_24_prefix_table,
+    POSEIDON1_16_COMPRESS_BUS, POSEIDON1_24_PREFIX_BUS, POSEIDON1_24_PREFIX_LEN,
+    POSEIDON1_24_SHORT_BUS, POSEIDON1_24_SHORT_LEN, Poseidon1Table, poseidon1_16_compress_table,
+    poseidon1_24_prefix_table,
 };
 use backend::poseidon::{
     REPLACEMENT_SPONGE_CAPACITY, REPLACEMENT_SPONGE_RATE, compress_16_batch, poseidon1_24_batch,
@@ -179,8 +180,8 @@ pub struct SignatureColumns {
     pub parameter: [Col; PARAMETER_LEN],
     /// The signature's randomness.
     pub rho: [Col; RAND_LEN],
-    /// The first 17 cells of the message-hash permutation's output (the first `n_A` are used).
-    pub msg_out: [Col; POSEIDON1_24_PREFIX_LEN],
+    /// The first 8 cells of the message-hash permutation's output (the first `n_A` are used).
+    pub msg_out: [Col; POSEIDON1_24_SHORT_LEN],
     /// Remainders `A_a mod 127`.
     pub rem: Vec<Col>,
     /// The unused digits of the last element, in pairs `x_c + 8 x_{c+1}`.
@@ -208,7 +209,11 @@ impl SignatureTable {
         let j = b.column("j");
         let parameter: [Col; PARAMETER_LEN] = cols(&b, "parameter");
         let rho: [Col; RAND_LEN] = cols(&b, "rho");
-        let msg_out: [Col; POSEIDON1_24_PREFIX_LEN] = cols(&b, "msg_out");
+        assert!(
+            d.n_a <= POSEIDON1_24_SHORT_LEN,
+            "message-hash elements within the prefix"
+        );
+        let msg_out: [Col; POSEIDON1_24_SHORT_LEN] = cols(&b, "msg_out");
         let rem = b.columns("rem", d.n_a);
         let unused = b.columns("unused", d.unused_pairs());
         let group_sum = b.columns("group_sum", d.n_a);
@@ -234,7 +239,7 @@ impl SignatureTable {
         msg_in.push(zero);
         let mut tuple = msg_in.clone();
         tuple.extend(msg_out.iter().map(|&c| m(c)));
-        b.send(POSEIDON1_24_PREFIX_BUS, &tuple, act);
+        b.send(POSEIDON1_24_SHORT_BUS, &tuple, act);
 
         // Abort rule and digits: A_a = y_a + in_a = r_a + 127 D'_a with r_a < 127, and the
         // group's chains hold the base-8 digits of D'_a (the last element's unused digits
@@ -646,8 +651,8 @@ pub struct MerkleColumns {
     pub node: [Col; HASH_LEN],
     /// Its sibling.
     pub sibling: [Col; HASH_LEN],
-    /// The first 17 cells of the permutation output (the first 8 are used).
-    pub out: [Col; POSEIDON1_24_PREFIX_LEN],
+    /// The first 8 cells of the permutation output.
+    pub out: [Col; POSEIDON1_24_SHORT_LEN],
 }
 
 /// The Merkle table: one row per level per signature, linked through [`NODE_BUS`] (see
@@ -668,7 +673,7 @@ impl MerkleTable {
         let parameter: [Col; PARAMETER_LEN] = cols(&b, "parameter");
         let node: [Col; HASH_LEN] = cols(&b, "node");
         let sibling: [Col; HASH_LEN] = cols(&b, "sibling");
-        let out: [Col; POSEIDON1_24_PREFIX_LEN] = cols(&b, "out");
+        let out: [Col; POSEIDON1_24_SHORT_LEN] = cols(&b, "out");
         let m = |c: Col| b.main(c);
         let act = m(active);
         let bt = m(bit);
@@ -685,7 +690,7 @@ impl MerkleTable {
         input.push(b.constant(F::ZERO));
         let mut t = input.clone();
         t.extend(out.iter().map(|&c| m(c)));
-        b.send(POSEIDON1_24_PREFIX_BUS, &t, act);
+        b.send(POSEIDON1_24_SHORT_BUS, &t, act);
 
         let mut below = vec![m(j), m(level)];
         below.extend(node.iter().map(|&c| m(c)));
@@ -1313,8 +1318,10 @@ impl Witness {
                 x
             })
             .collect();
-        let mut p24_inputs: Vec<[F; 24]> = Vec::with_capacity(n * d.p24_per_signature());
-        p24_inputs.extend_from_slice(&msg_in);
+        // Width-24 requests: the sponge's read 17 output cells, the others 8.
+        let mut p24_long: Vec<[F; 24]> = Vec::with_capacity(n * d.sponge_chunks);
+        let mut p24_short: Vec<[F; 24]> = Vec::with_capacity(n * (1 + d.h));
+        p24_short.extend_from_slice(&msg_in);
         let mut states: Vec<[F; 24]> = vec![[F::ZERO; 24]; n];
         for s in states.iter_mut() {
             s[..REPLACEMENT_SPONGE_CAPACITY].copy_from_slice(config.sponge_domain_separator());
@@ -1328,7 +1335,7 @@ impl Witness {
                     &x[REPLACEMENT_SPONGE_RATE * c..REPLACEMENT_SPONGE_RATE * (c + 1)],
                 );
             }
-            p24_inputs.extend_from_slice(&states);
+            p24_long.extend_from_slice(&states);
             for (v, s) in vals.iter_mut().zip(&states) {
                 v.sponge_in.push(*s);
             }
@@ -1376,7 +1383,7 @@ impl Witness {
                 nodes[j] = core::array::from_fn(|m| outs[j][m] + ins[j][m]);
                 vals[j].tree_out.push(outs[j]);
             }
-            p24_inputs.extend_from_slice(&ins);
+            p24_short.extend_from_slice(&ins);
         }
 
         let heights = d.log_heights(n).map(|l| 1usize << l);
@@ -1527,7 +1534,7 @@ impl Witness {
                 sponge_trace,
                 merkle_trace,
                 tables.p16.trace_for_inputs(&p16_inputs),
-                tables.p24.trace_for_inputs(&p24_inputs),
+                tables.p24.trace_for_split_inputs(&p24_long, &p24_short),
                 tables.range127.trace(&range127),
             ],
         };
