@@ -592,10 +592,7 @@ impl AirBuilder {
             .map(|i| i.values.len())
             .max()
             .unwrap_or(0);
-        let quotient_chunks = constraint_degree
-            .saturating_sub(1)
-            .max(1)
-            .next_power_of_two();
+        let quotient_chunks = constraint_degree.saturating_sub(1).max(1);
         // Columns some constraint reads at the next row (only those are opened at `z w`).
         let mut reachable = vec![false; arena.nodes.len()];
         for &c in &constraints {
@@ -713,7 +710,7 @@ fn logup_groups(
         .map(|g| group_degree(shapes, g))
         .max()
         .unwrap_or(1);
-    let chunks = |d: usize| d.saturating_sub(1).max(1).next_power_of_two();
+    let chunks = |d: usize| d.saturating_sub(1).max(1);
     let mut best = (usize::MAX, singles);
     for limit in floor..=max_degree {
         let mut groups: Vec<Vec<usize>> = Vec::new();
@@ -878,10 +875,16 @@ impl Air {
     pub fn constraint_degree(&self) -> usize {
         self.constraint_degree
     }
-    /// Number of quotient chunks (`next_power_of_two(max(degree - 1, 1))`), each of degree
-    /// below the trace height.
+    /// Number of quotient chunks (`max(degree - 1, 1)`), each of degree below the trace
+    /// height.
     pub fn quotient_chunks(&self) -> usize {
         self.quotient_chunks
+    }
+    /// `log2` of the quotient domain's size over the trace height: the quotient is computed
+    /// on `next_power_of_two(chunks)` times the trace height (its chunks beyond
+    /// [`Air::quotient_chunks`] vanish for a satisfied AIR and are not committed).
+    pub fn log_quotient_domain(&self) -> usize {
+        self.quotient_chunks.next_power_of_two().trailing_zeros() as usize
     }
     /// The longest interaction tuple (0 without interactions).
     pub fn max_tuple_len(&self) -> usize {

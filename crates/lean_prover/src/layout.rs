@@ -243,7 +243,7 @@ impl Layout {
         let mut gamma_offset = 0;
         for (t, inst) in instances.iter().enumerate() {
             let air = inst.air;
-            let log_q = air.quotient_chunks().trailing_zeros() as usize;
+            let log_q = air.log_quotient_domain();
             let max = MAX_LOG_DOMAIN - params.log_inv_rate.max(log_q);
             if inst.log_height < MIN_LOG_HEIGHT || inst.log_height > max {
                 return Err(StatementError::Height {

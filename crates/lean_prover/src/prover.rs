@@ -426,8 +426,10 @@ fn quotient(
     alpha: Ext5,
 ) -> (Vec<KoalaBear>, Vec<KoalaBear>) {
     let log_n = tl.log_height;
+    // The quotient has degree below `chunks * n` (for a satisfied AIR) and is computed on a
+    // power-of-two multiple of `n`; only the first `chunks` chunks are kept.
     let q = tl.chunks;
-    let log_q = q.trailing_zeros() as usize;
+    let log_q = q.next_power_of_two().trailing_zeros() as usize;
     let shift = tl.shift(log_max);
     let qd = quotient_domain(isa, log_n, log_q, shift);
     let size = 1usize << (log_n + log_q);
@@ -437,7 +439,7 @@ fn quotient(
         aux: aux_q,
         num_aux: tl.num_aux,
         height: size,
-        next_step: q,
+        next_step: 1 << log_q,
         is_first: &qd.first,
         is_last: &qd.last,
         is_transition: &qd.trans,
@@ -664,7 +666,7 @@ pub fn prove_with_lookups(
     let mut quotient_ldes = Vec::with_capacity(tables.len());
     let aux_matrices = aux_tree.as_ref().map(|t| t.matrices());
     for (t, (tw, tl)) in tables.iter().zip(&layout.tables).enumerate() {
-        let log_q = tl.chunks.trailing_zeros() as usize;
+        let log_q = tl.chunks.next_power_of_two().trailing_zeros() as usize;
         let shift = tl.shift(log_max);
         let main_q = on_quotient_domain(
             isa,

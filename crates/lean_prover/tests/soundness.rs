@@ -396,3 +396,43 @@ fn batched_interactions_balance_and_forgeries_fail() {
     )
     .unwrap();
 }
+
+/// A degree-4 AIR (`d = a^4`): three quotient chunks on a quotient domain of four times the
+/// height, of which the fourth chunk is not committed.
+fn fourth_power(log_n: usize) -> Table {
+    let b = lean_prover::AirBuilder::new("fourth_power");
+    let a = b.column("a");
+    let d = b.column("d");
+    b.assert_zero(b.main(d) - b.main(a) * b.main(a) * b.main(a) * b.main(a));
+    let air = b.build(4).expect("degree-4 AIR");
+    assert_eq!(air.quotient_chunks(), 3);
+    assert_eq!(air.log_quotient_domain(), 2);
+    let trace = (0..1u32 << log_n)
+        .flat_map(|i| {
+            let x = f(3 * i + 1);
+            [x, x * x * x * x]
+        })
+        .collect();
+    Table {
+        air,
+        trace,
+        publics: vec![],
+    }
+}
+
+#[test]
+fn three_quotient_chunks_prove_and_a_broken_degree_four_constraint_is_rejected() {
+    for r in 1..=3 {
+        let params = test_params(r);
+        let t = [fourth_power(5)];
+        let proof = prove(&params, &witnesses(&t)).expect("honest degree-4 proof");
+        verify(&params, &instances(&t), &proof).expect("honest degree-4 proof verifies");
+        let mut bad = [fourth_power(5)];
+        bad[0].trace[2 * 9 + 1] += f(1); // d != a^4 on row 9
+        assert!(matches!(
+            prove(&params, &witnesses(&bad)),
+            Err(ProveError::ConstraintFailed { row: 9, .. })
+        ));
+        assert!(verdict(&params, &bad).is_err(), "rate {r}");
+    }
+}

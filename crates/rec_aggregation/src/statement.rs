@@ -70,7 +70,7 @@ const RANGE127_LOG_HEIGHT: usize = 7;
 const MAX_DIGIT_PAIR: u32 = 63;
 
 /// Largest constraint degree of the statement's own tables.
-const DEGREE: usize = 3;
+const DEGREE: usize = 4;
 /// Number of chain positions (`BASE`), and the steps `k = 1..=7`.
 const POSITIONS: usize = BASE;
 const STEPS: usize = BASE - 1;
@@ -1082,7 +1082,7 @@ pub fn max_signatures(config: Config, log_inv_rate: usize) -> usize {
         .iter()
         .zip(d.rows_per_signature())
         .map(|(air, rows)| {
-            let log_q = air.quotient_chunks().trailing_zeros() as usize;
+            let log_q = air.log_quotient_domain();
             let max_log = lean_prover::layout::MAX_LOG_DOMAIN - log_inv_rate.max(log_q);
             (1usize << max_log) / rows
         })
