@@ -4,8 +4,9 @@
 
 mod common;
 
-use backend::challenger::{Challenger, MAX_BITS, RATE};
+use backend::challenger::{BULK_CHUNK, BULK_SAMPLE_TAG, Challenger, MAX_BITS, RATE};
 use backend::field::Ext5;
+use backend::merkle::hash_row;
 use backend::poseidon::poseidon2_permute_16;
 use backend::{Isa, KoalaBear};
 use rand::rngs::StdRng;
@@ -258,6 +259,91 @@ fn grind_is_identical_on_every_isa_and_thread_count() {
                 let got = pool.install(|| c.grind(isa, bits));
                 assert_eq!(got, want, "{isa}, {} threads", pool.current_num_threads());
             }
+        }
+    }
+}
+
+/// `observe_bulk` is its definition: the length, then the row-hash digest of each chunk of
+/// `BULK_CHUNK` elements (scalar reference sponge), on every ISA; and it depends on every
+/// value and on where the block ends.
+#[test]
+fn bulk_observation_follows_its_definition() {
+    let mut rng = StdRng::seed_from_u64(41);
+    for len in [
+        0,
+        1,
+        15,
+        16,
+        17,
+        BULK_CHUNK - 1,
+        BULK_CHUNK,
+        BULK_CHUNK + 1,
+        3 * BULK_CHUNK + 77,
+    ] {
+        let xs: Vec<KoalaBear> = (0..len).map(|_| KoalaBear::new(rng.random())).collect();
+        let start = with_pending(len % 8, 5);
+        let mut want = start.clone();
+        want.observe(KoalaBear::new(len as u32));
+        for chunk in xs.chunks(BULK_CHUNK) {
+            want.observe_digest(&hash_row(chunk));
+        }
+        let want_out = want.sample_ext();
+        for isa in Isa::available() {
+            let mut c = start.clone();
+            c.observe_bulk(isa, &xs);
+            assert_eq!(c.sample_ext(), want_out, "{isa}, {len} elements");
+        }
+        if len > 0 {
+            let mut changed = xs.clone();
+            changed[len / 2] += KoalaBear::ONE;
+            let mut c = start.clone();
+            c.observe_bulk(Isa::current(), &changed);
+            assert_ne!(c.sample_ext(), want_out);
+            // The same elements observed as one block or as two blocks differ.
+            let mut c = start.clone();
+            c.observe_bulk(Isa::current(), &xs[..len / 2]);
+            c.observe_bulk(Isa::current(), &xs[len / 2..]);
+            assert_ne!(c.sample_ext(), want_out);
+        }
+    }
+}
+
+/// `sample_ext_batch` is its definition: 8 seed samples, then element `k` from the reference
+/// permutation of `[seed, k, tag, 0...]`, on every ISA; the transcript moves on by the seed
+/// samples only.
+#[test]
+fn bulk_samples_follow_their_definition() {
+    for count in [0usize, 1, 7, 200] {
+        let start = with_pending(count % 8, 6);
+        let mut model = start.clone();
+        let seed: Vec<KoalaBear> = (0..RATE).map(|_| model.sample()).collect();
+        let want: Vec<Ext5> = (0..count)
+            .map(|k| {
+                let mut s = [KoalaBear::ZERO; 16];
+                s[..8].copy_from_slice(&seed);
+                s[8] = KoalaBear::new(k as u32);
+                s[9] = KoalaBear::new(BULK_SAMPLE_TAG);
+                poseidon2_permute_16(&mut s);
+                Ext5::new([s[0], s[1], s[2], s[3], s[4]])
+            })
+            .collect();
+        let next = model.sample_ext();
+        for isa in Isa::available() {
+            let mut c = start.clone();
+            assert_eq!(c.sample_ext_batch(isa, count), want, "{isa}");
+            assert_eq!(c.sample_ext(), next, "{isa}");
+        }
+        // Distinct elements, and a different transcript gives different ones.
+        let mut sorted: Vec<[u32; 5]> = want
+            .iter()
+            .map(|e| e.coeffs().map(|c| c.as_canonical_u32()))
+            .collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), count);
+        if count > 0 {
+            let other = with_pending(count % 8, 7).sample_ext_batch(Isa::current(), count);
+            assert_ne!(other[0], want[0]);
         }
     }
 }

@@ -364,7 +364,13 @@ pub(crate) fn eval_point(air: &Air, p: &PointValues<'_>) -> Vec<Ext5> {
             Node::IsTransition => p.is_transition,
             Node::Add(a, b) => vals[a as usize] + vals[b as usize],
             Node::Sub(a, b) => vals[a as usize] - vals[b as usize],
-            Node::Mul(a, b) => vals[a as usize] * vals[b as usize],
+            // A product with a constant (most of an affine combination) scales by a base
+            // element: the same value as the extension product, a fifth of the work.
+            Node::Mul(a, b) => match (air.nodes[a as usize], air.nodes[b as usize]) {
+                (Node::Const(c), _) => vals[b as usize] * c,
+                (_, Node::Const(c)) => vals[a as usize] * c,
+                _ => vals[a as usize] * vals[b as usize],
+            },
             Node::Neg(a) => -vals[a as usize],
         };
         vals.push(v);

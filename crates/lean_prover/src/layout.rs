@@ -403,6 +403,29 @@ pub(crate) fn start_transcript(
     ch
 }
 
+/// Observes the out-of-domain openings of every table in one bulk observation
+/// ([`Challenger::observe_bulk`]): per table, in order, main at `z`, main at `z w`, aux at
+/// `z`, aux at `z w`, quotient chunks at `z`, each extension value as its 5 coefficients.
+pub(crate) fn observe_openings(
+    ch: &mut Challenger,
+    isa: backend::Isa,
+    openings: &[crate::proof::TableOpenings],
+) {
+    let values: Vec<KoalaBear> = openings
+        .iter()
+        .flat_map(|o| {
+            o.main
+                .iter()
+                .chain(&o.main_next)
+                .chain(&o.aux)
+                .chain(&o.aux_next)
+                .chain(&o.quotient)
+        })
+        .flat_map(|v| *v.coeffs())
+        .collect();
+    ch.observe_bulk(isa, &values);
+}
+
 /// `X^c`, the `c`-th basis element of the extension.
 pub(crate) fn basis(c: usize) -> Ext5 {
     let mut e = [KoalaBear::ZERO; 5];

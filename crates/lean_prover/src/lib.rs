@@ -55,11 +55,16 @@
 //! 5. sample the out-of-domain point `z` (rejected if it lies in `F_p`); send, per table, every
 //!    main and auxiliary column at `z`, at `z w_t` only the columns some constraint reads at
 //!    the next row ([`Air::main_next_columns`], [`Air::aux_next_columns`]: for the LogUp
-//!    columns, the running sum alone), and every quotient chunk at `z`; observe them. The
-//!    verifier evaluates the AIR's expressions at `z` in the extension and checks
+//!    columns, the running sum alone), and every quotient chunk at `z`; observe them all as
+//!    one block with [`backend::challenger::Challenger::observe_bulk`] (its length, then
+//!    the row-hash digest of every 512-element chunk: binding by collision resistance, as the
+//!    Merkle commitments, and hashed with the batched kernels). The verifier evaluates the
+//!    AIR's expressions at `z` in the extension and checks
 //!    `C(z) = Z_H(z) sum_j z^(j n) q_j(z)`;
-//! 6. DEEP: sample one independent coefficient `gamma_k` per (polynomial, point) term; for every
-//!    LDE height `N` the FRI input is
+//! 6. DEEP: sample one independent coefficient `gamma_k` per (polynomial, point) term, all at
+//!    once with [`backend::challenger::Challenger::sample_ext_batch`] (a seed from the
+//!    transcript expanded by the permutation in counter mode); for every LDE height `N` the
+//!    FRI input is
 //!    `f_N(x) = sum_k gamma_k (p_k(x) - v_k) / (x - zeta_k)` over the tables of that height
 //!    (an extension column's coefficient `gamma` multiplies its 5 base columns by `gamma X^c`);
 //! 7. FRI: starting from the largest input, commit the current layer with each Merkle leaf
@@ -125,7 +130,11 @@
 //! Every kernel is dispatched through the [`backend::Isa`] in [`ProverOptions`]; all
 //! arithmetic is exact, rayon splits only independent work (chunks of rows, rows of a
 //! Merkle layer), and the proof-of-work nonce is the smallest valid one, so the proof bytes do
-//! not depend on the ISA or the thread count (tested).
+//! not depend on the ISA or the thread count (tested). The verifier dispatches its batched
+//! work (Merkle openings through `backend::merkle::verify_multi_with`, the bulk transcript
+//! operations, the DEEP denominators inverted together, dot products) on the process-wide
+//! [`backend::Isa::selected`] choice, the best available if `MULTISIG_ISA` is invalid; its
+//! verdict does not depend on it either.
 //!
 //! # Robustness
 //! [`verify_bytes`] decodes with the shape the statement implies ([`proof`]): versioned header,

@@ -234,20 +234,35 @@ impl StarkParams {
             log_final_poly_len: 3,
         };
         p.validate()?;
-        for q in 1..=MAX_QUERIES {
-            p.num_queries = q;
+        let meets = |q: usize| {
+            let r = StarkParams {
+                num_queries: q,
+                ..p
+            }
+            .security(shape);
+            r.conjectured_bits >= target.conjectured_bits && r.provable_bits >= target.provable_bits
+        };
+        if !meets(MAX_QUERIES) {
+            p.num_queries = MAX_QUERIES;
             let r = p.security(shape);
-            if r.conjectured_bits >= target.conjectured_bits
-                && r.provable_bits >= target.provable_bits
-            {
-                return Ok(p);
+            return Err(ParamsError::Unreachable {
+                conjectured: r.conjectured_bits,
+                provable: r.provable_bits,
+            });
+        }
+        // Both bounds never decrease with the number of queries (only the query terms
+        // depend on it), so the smallest sufficient number is found by bisection.
+        let (mut lo, mut hi) = (1, MAX_QUERIES);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if meets(mid) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
             }
         }
-        let r = p.security(shape);
-        Err(ParamsError::Unreachable {
-            conjectured: r.conjectured_bits,
-            provable: r.provable_bits,
-        })
+        p.num_queries = hi;
+        Ok(p)
     }
 
     /// The FRI folding rounds for a single height `2^log_lde` (arities, largest layer first).

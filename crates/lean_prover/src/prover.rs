@@ -5,7 +5,7 @@ use crate::eval::{self, Domain, Val};
 use crate::fri::{self, Folder};
 use crate::layout::{
     DeepCoeffs, Layout, StatementError, TableInstance, TableLayout, TableWitness, dot_cols,
-    ext_base_cols, recombine, start_transcript,
+    ext_base_cols, observe_openings, recombine, start_transcript,
 };
 use crate::lookup::{self, PublicLookup};
 use crate::params::StarkParams;
@@ -751,22 +751,11 @@ pub fn prove_with_lookups(
             quotient,
         });
     }
-    for o in &openings {
-        for v in o
-            .main
-            .iter()
-            .chain(&o.main_next)
-            .chain(&o.aux)
-            .chain(&o.aux_next)
-            .chain(&o.quotient)
-        {
-            ch.observe_ext(*v);
-        }
-    }
+    observe_openings(&mut ch, isa, &openings);
 
     // 5. DEEP batching into one FRI input per LDE height.
     // One independent coefficient per (polynomial, point) term.
-    let gamma_pows: Vec<Ext5> = (0..layout.total_terms).map(|_| ch.sample_ext()).collect();
+    let gamma_pows = ch.sample_ext_batch(isa, layout.total_terms);
     let mut inputs: Vec<(usize, Vec<Ext5>)> = Vec::new();
     for &log_h in &layout.input_logs {
         let size = 1usize << log_h;

@@ -7,13 +7,15 @@ use crate::air::Challenges;
 use crate::eval::{self, PointValues};
 use crate::fri::{self, Folder};
 use crate::layout::{
-    DeepCoeffs, Layout, StatementError, TableInstance, dot_cols, ext_base_cols, start_transcript,
+    DeepCoeffs, Layout, StatementError, TableInstance, dot_cols, ext_base_cols, observe_openings,
+    start_transcript,
 };
 use crate::lookup::{self, PublicLookup};
 use crate::params::StarkParams;
 use crate::proof::{DecodeError, Proof};
 use crate::prover::{inv_height, public_contribution};
 use backend::field::Ext5;
+use backend::kernels::ext;
 use backend::merkle::{self, MerkleError};
 use backend::{Isa, KoalaBear};
 
@@ -127,8 +129,14 @@ fn scatter(values: &[Ext5], cols: &[usize], len: usize) -> Vec<Ext5> {
     out
 }
 
-fn dot(coeffs: &[Ext5], row: &[KoalaBear]) -> Ext5 {
-    coeffs.iter().zip(row).map(|(c, x)| *c * *x).sum()
+/// `sum_k coeffs[k] row[k]` (the dispatched kernel when the lengths agree, as they do once
+/// the Merkle openings are checked).
+fn dot(isa: Isa, coeffs: &[Ext5], row: &[KoalaBear]) -> Ext5 {
+    if coeffs.len() == row.len() {
+        ext::dot_base(isa, coeffs, row)
+    } else {
+        coeffs.iter().zip(row).map(|(c, x)| *c * *x).sum()
+    }
 }
 
 fn verify_decoded(
@@ -139,6 +147,9 @@ fn verify_decoded(
     proof: &Proof,
 ) -> Result<(), VerifyError> {
     let log_max = layout.log_max;
+    // The results do not depend on the instruction set (the kernels are bit-identical), so
+    // the process-wide choice is used, the best available if `MULTISIG_ISA` is invalid.
+    let isa = Isa::selected().unwrap_or_else(|_| Isa::best());
     let mut ch = start_transcript(params, instances, lookups);
     ch.observe_digest(&proof.main_root);
 
@@ -157,14 +168,8 @@ fn verify_decoded(
         challenges.bus_beta = ch.sample_ext();
     }
     let mut total: Ext5 = proof.claimed_sums.iter().copied().sum();
-    // The result does not depend on the instruction set: the best one is only faster.
-    total += lookup::contribution(
-        Isa::best(),
-        lookups,
-        challenges.bus_alpha,
-        challenges.bus_beta,
-    )
-    .ok_or(VerifyError::ZeroDenominator)?;
+    total += lookup::contribution(isa, lookups, challenges.bus_alpha, challenges.bus_beta)
+        .ok_or(VerifyError::ZeroDenominator)?;
     for inst in instances {
         total += public_contribution(inst.air, inst.public_values, challenges)
             .ok_or(VerifyError::ZeroDenominator)?;
@@ -230,20 +235,9 @@ fn verify_decoded(
             return Err(VerifyError::OodMismatch(t));
         }
     }
-    for o in &proof.openings {
-        for v in o
-            .main
-            .iter()
-            .chain(&o.main_next)
-            .chain(&o.aux)
-            .chain(&o.aux_next)
-            .chain(&o.quotient)
-        {
-            ch.observe_ext(*v);
-        }
-    }
+    observe_openings(&mut ch, isa, &proof.openings);
     // One independent coefficient per (polynomial, point) term.
-    let gamma_pows: Vec<Ext5> = (0..layout.total_terms).map(|_| ch.sample_ext()).collect();
+    let gamma_pows = ch.sample_ext_batch(isa, layout.total_terms);
 
     // FRI commit phase transcript.
     let mut betas = Vec::with_capacity(layout.fri_layers.len());
@@ -260,7 +254,8 @@ fn verify_decoded(
     let indices = ch.sample_indices(log_max, params.num_queries);
 
     // Merkle openings.
-    let main_rows = merkle::verify_multi(
+    let main_rows = merkle::verify_multi_with(
+        isa,
         &proof.main_root,
         &layout.main_dims(),
         &indices,
@@ -270,11 +265,13 @@ fn verify_decoded(
     let aux_rows = match (&proof.aux_root, &proof.aux_opening, layout.aux_log_max) {
         (Some(root), Some(op), Some(aux_log)) => {
             let idx: Vec<usize> = indices.iter().map(|i| i >> (log_max - aux_log)).collect();
-            merkle::verify_multi(root, &layout.aux_dims(), &idx, op).map_err(merkle_err("aux"))?
+            merkle::verify_multi_with(isa, root, &layout.aux_dims(), &idx, op)
+                .map_err(merkle_err("aux"))?
         }
         _ => Vec::new(),
     };
-    let quot_rows = merkle::verify_multi(
+    let quot_rows = merkle::verify_multi_with(
+        isa,
         &proof.quotient_root,
         &layout.quotient_dims(),
         &indices,
@@ -296,7 +293,9 @@ fn verify_decoded(
             width: 5 << log_a,
             height: 1 << (log_h - log_a),
         }];
-        fri_rows.push(merkle::verify_multi(root, &dims, &idx, op).map_err(merkle_err("fri"))?);
+        fri_rows.push(
+            merkle::verify_multi_with(isa, root, &dims, &idx, op).map_err(merkle_err("fri"))?,
+        );
     }
 
     // DEEP claims per height.
@@ -329,12 +328,28 @@ fn verify_decoded(
         .map(|&(_, log_a)| Folder::new(log_a))
         .collect();
 
+    // The DEEP denominators `x - z` and `x - z w` of every query and input height, inverted
+    // together (`x` is in the base field and `z`, `z w` are not, so none vanishes).
+    let dens: Vec<Ext5> = indices
+        .iter()
+        .flat_map(|&idx| {
+            claims.iter().flat_map(move |&(log_h, _, _, zn)| {
+                let x = Ext5::from_base(fri::point(idx >> (log_max - log_h), log_h, log_max));
+                [x - z, x - zn]
+            })
+        })
+        .collect();
+    if dens.contains(&Ext5::ZERO) {
+        return Err(VerifyError::DegenerateChallenge);
+    }
+    let inv_dens = ext::batch_inverse_vec(isa, &dens);
     for (qi, &idx) in indices.iter().enumerate() {
         // The DEEP value of the input of height 2^log_h at this query.
         let input = |log_h: usize| -> Result<Option<Ext5>, VerifyError> {
-            let Some(&(_, vz, vn, zn)) = claims.iter().find(|c| c.0 == log_h) else {
+            let Some(ci) = claims.iter().position(|c| c.0 == log_h) else {
                 return Ok(None);
             };
+            let (_, vz, vn, _) = claims[ci];
             let (mut sz, mut sn) = (Ext5::ZERO, Ext5::ZERO);
             for (t, tl) in layout.tables.iter().enumerate() {
                 if tl.log_lde != log_h {
@@ -342,7 +357,7 @@ fn verify_decoded(
                 }
                 let c = &coeffs[t];
                 let main = main_rows[qi].get(t).map(Vec::as_slice).unwrap_or_default();
-                sz += dot(&c.main_z, main);
+                sz += dot(isa, &c.main_z, main);
                 sn += dot_cols(&c.main_next, &tl.main_next, main);
                 if let Some(ai) = tl.aux_index {
                     let aux = aux_rows
@@ -350,19 +365,14 @@ fn verify_decoded(
                         .and_then(|r| r.get(ai))
                         .map(Vec::as_slice)
                         .unwrap_or_default();
-                    sz += dot(&c.aux_z, aux);
+                    sz += dot(isa, &c.aux_z, aux);
                     sn += dot_cols(&c.aux_next, &aux_next_cols[t], aux);
                 }
                 let quot = quot_rows[qi].get(t).map(Vec::as_slice).unwrap_or_default();
-                sz += dot(&c.quot_z, quot);
+                sz += dot(isa, &c.quot_z, quot);
             }
-            let x = Ext5::from_base(fri::point(idx >> (log_max - log_h), log_h, log_max));
-            let iz = (x - z)
-                .try_inverse()
-                .ok_or(VerifyError::DegenerateChallenge)?;
-            let inn = (x - zn)
-                .try_inverse()
-                .ok_or(VerifyError::DegenerateChallenge)?;
+            let k = 2 * (qi * claims.len() + ci);
+            let (iz, inn) = (inv_dens[k], inv_dens[k + 1]);
             Ok(Some((sz - vz) * iz + (sn - vn) * inn))
         };
         let mut value = input(log_max)?.unwrap_or_default();

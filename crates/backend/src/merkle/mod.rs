@@ -30,13 +30,15 @@
 //! Results are identical on every instruction set and rayon thread count: each digest is
 //! computed independently from the same inputs by bit-identical kernels.
 //!
-//! Verification ([`verify`], [`verify_multi`]) uses the scalar reference permutations, returns
-//! a [`MerkleError`] naming the first problem it finds and never panics on malformed openings.
+//! Verification ([`verify`], [`verify_multi`]) uses the scalar reference permutations;
+//! [`verify_multi_with`] gives the same answers with the batched, dispatched kernels (all
+//! rows and nodes of a layer in one call each). All return a [`MerkleError`] naming the first
+//! problem found and never panic on malformed openings.
 //! Matrices of width 0 are rejected (their height would be undefined for a row-major slice).
 
 mod verify;
 
-pub use verify::{verify, verify_multi};
+pub use verify::{verify, verify_multi, verify_multi_with};
 
 use crate::field::KoalaBear;
 use crate::isa::Isa;
