@@ -13,6 +13,12 @@
 //! | `mult` | 1 |
 //! | **total** | **165 / 240** |
 //!
+//! That is the full-permutation mode ([`OutputMode::Permutation`]). The output columns can
+//! also be the first `len` cells of the compression `Poseidon1_t(in) + in`
+//! ([`OutputMode::Compress`]: the chain steps, 157 columns) or of the permutation
+//! ([`OutputMode::Prefix`]: the aggregation statement's width-24 table, 17 cells, plus a
+//! second multiplicity `short_mult` for an 8-cell prefix on another bus: 234 columns).
+//!
 //! The first round's S-box input `in + RC[0]` is affine in the input and is not stored.
 //!
 //! # Constraints (all of degree 3)
@@ -35,7 +41,8 @@
 //!
 //! # Bus
 //! Every row *receives* the tuple `(in[0..t], out[0..t])` with multiplicity `mult` on
-//! [`POSEIDON1_16_BUS`] / [`POSEIDON1_24_BUS`]. Any other table obtains a permutation by
+//! [`POSEIDON1_16_BUS`] / [`POSEIDON1_24_BUS`] (in the other modes `(in, out[0..len])` on
+//! the mode's bus, and with a shorter prefix also `(in, out[0..short])` with `short_mult`). Any other table obtains a permutation by
 //! *sending* the same tuple with multiplicity 1 (or a boolean flag); LogUp balance then means
 //! that every requested pair is a row of the table. `mult` is not constrained: whatever its
 //! value, only rows that satisfy the permutation constraints can absorb requests. (The usual

@@ -1,10 +1,10 @@
-//! The aggregation statement (`docs/air.md`): its eight tables, their public values and the
+//! The aggregation statement (`docs/air.md`): its seven tables, their public values and the
 //! public lookup lists, witness generation on the dispatched kernels, proving and
 //! verification.
 //!
 //! | table | rows | what a row is |
 //! |---|---|---|
-//! | `signature` | `N` (padded) | one signature: message hash, remainders, digit groups, root |
+//! | `signature` | `N` (padded) | one signature: message hash, remainders, digit groups |
 //! | `chain` | `N V` | one hash chain, positions `0..=7`, in digit groups of 8 chains |
 //! | `sponge` | `N C` | one permutation of the leaf sponge (`C` chunks per signature) |
 //! | `merkle` | `N h` | one Merkle level of one signature |
@@ -18,7 +18,8 @@
 //!
 //! The verifier's own contributions: the public values of the signature table (message,
 //! message tweak), the sponge table (leaf tweak) and the chain table (`E0`), and three public
-//! lookup lists: the keys `(j, root_j, parameter_j)` sent once each on [`KEY_BUS`], the
+//! lookup lists: the keys as level-`h` nodes `(j, h, root_j, parameter_j)`, received once
+//! each on [`NODE_BUS`] (where the Merkle walks end), the
 //! Merkle levels `(l, bit_l, tweak_l)` sent `N` times each on [`TREE_BUS`], and the chain
 //! tweaks `(i, tw1_{i,1..=7})` sent `N` times each on [`CHAIN_TWEAK_BUS`].
 
@@ -42,14 +43,16 @@ use xmss::hash::{chain_input, tree_node_input, write_leaf_input};
 use xmss::params::{BASE, DIGITS_PER_FE, HASH_LEN, PARAMETER_LEN, Q, RAND_LEN, TWEAK_LEN};
 use xmss::{Config, PublicKey, Signature};
 
-/// Bus of the key list: `(j, root[8], parameter[5])`, sent by the verifier.
-pub const KEY_BUS: BusId = BusId(0x20);
+/// Bus binding a signature row's parameter to its leaf sponge: `(j, parameter[5])`, sent by
+/// the signature row, received by the sponge's chunk 0.
+pub const PARAMETER_BUS: BusId = BusId(0x20);
 /// Bus of the digit groups: `(j, a, D_a, S_a, parameter[5])`, where `D_a = sum_t 8^t x_{8a+t}`
 /// and `S_a = sum_t x_{8a+t}` over the chains `8a + t` of group `a` (sent by the signature row,
 /// received by the group's last chain row).
 pub const DIGITS_BUS: BusId = BusId(0x21);
 /// Merkle walk links: `(j, l, node[8], parameter[5])`, the node at level `l` of signature
-/// `j` (sent at `l = 0` by the sponge, received at `l = h` by the signature row).
+/// `j` (sent at `l = 0` by the sponge; at `l = h` received by the verifier's key list,
+/// `(j, h, root_j, parameter_j)` once per key).
 pub const NODE_BUS: BusId = BusId(0x24);
 /// Level data of the Merkle walk: `(l, bit_l, tw0, tw1)`, sent by the verifier (public
 /// lookup, multiplicity `N` per level).
@@ -188,8 +191,6 @@ pub struct SignatureColumns {
     pub unused: Vec<Col>,
     /// Digit sum of each group, `S_a`.
     pub group_sum: Vec<Col>,
-    /// The Merkle root the signature leads to.
-    pub root: [Col; HASH_LEN],
 }
 
 /// Public values of the signature table: the message (9) and the message tweak (2).
@@ -217,7 +218,6 @@ impl SignatureTable {
         let rem = b.columns("rem", d.n_a);
         let unused = b.columns("unused", d.unused_pairs());
         let group_sum = b.columns("group_sum", d.n_a);
-        let root: [Col; HASH_LEN] = cols(&b, "root");
 
         let pv: Vec<Expr<'_>> = (0..SIG_PUBLICS).map(|_| b.public_value()).collect();
         let m = |c: Col| b.main(c);
@@ -273,16 +273,11 @@ impl SignatureTable {
         // Target sum.
         b.assert_zero(act * (sum - fe(d.target_sum)));
 
-        // The root (the Merkle walk's level h) and parameter are key j's.
-        let root_e: Vec<Expr<'_>> = root.iter().map(|&x| m(x)).collect();
-        let mut t = vec![m(j), b.constant(fe(d.h))];
-        t.extend(&root_e);
+        // The parameter is the one of signature j's sponge, hence of its Merkle walk, which
+        // ends at key j's root and parameter.
+        let mut t = vec![m(j)];
         t.extend(&p);
-        b.receive(NODE_BUS, &t, act);
-        let mut key = vec![m(j)];
-        key.extend(&root_e);
-        key.extend(&p);
-        b.receive(KEY_BUS, &key, act);
+        b.send(PARAMETER_BUS, &t, act);
 
         let air = b
             .build(DEGREE)
@@ -298,7 +293,6 @@ impl SignatureTable {
                 rem,
                 unused,
                 group_sum,
-                root,
             },
         }
     }
@@ -592,6 +586,10 @@ impl SpongeTable {
             let g = m(chunk) * fe(REPLACEMENT_SPONGE_RATE) + fe(k);
             b.receive(CELL_BUS, &[m(j), g, m(c)], mult);
         }
+        // Chunk 0's parameter is signature j's.
+        let mut t = vec![m(j)];
+        t.extend(parameter.iter().map(|&c| m(c)));
+        b.receive(PARAMETER_BUS, &t, act * m(first));
         // The leaf is level 0 of the Merkle walk.
         let leaf = REPLACEMENT_SPONGE_CAPACITY..REPLACEMENT_SPONGE_CAPACITY + HASH_LEN;
         let mut t = vec![m(j), b.constant(F::ZERO)];
@@ -777,7 +775,7 @@ impl RangeTable {
 // ---------------------------------------------------------------------------------------------
 // All tables of one configuration.
 
-/// The eight tables of one configuration (built once per process).
+/// The seven tables of one configuration (built once per process).
 pub struct Tables {
     /// One row per signature.
     pub signature: SignatureTable,
@@ -849,7 +847,7 @@ pub struct Statement {
     pub chain_publics: Vec<F>,
     /// Public values of the sponge table: the leaf tweak.
     pub sponge_publics: Vec<F>,
-    /// The key list `(j, root, parameter)`, 14 values per key.
+    /// The key list as level-`h` nodes `(j, h, root, parameter)`, 15 values per key.
     pub key_tuples: Vec<F>,
     /// Multiplicity 1 per key.
     pub key_mults: Vec<F>,
@@ -866,7 +864,7 @@ pub struct Statement {
 }
 
 /// Values per key tuple.
-const KEY_TUPLE_LEN: usize = 1 + HASH_LEN + PARAMETER_LEN;
+const KEY_TUPLE_LEN: usize = 2 + HASH_LEN + PARAMETER_LEN;
 /// Values per level tuple.
 const TREE_TUPLE_LEN: usize = 2 + TWEAK_LEN;
 /// Values per chain tweak tuple.
@@ -901,6 +899,7 @@ impl Statement {
         let mut key_tuples = Vec::with_capacity(n * KEY_TUPLE_LEN);
         for (j, k) in keys.iter().enumerate() {
             key_tuples.push(fe(j));
+            key_tuples.push(fe(d.h));
             key_tuples.extend_from_slice(&k.root);
             key_tuples.extend_from_slice(&k.parameter);
         }
@@ -925,8 +924,8 @@ impl Statement {
     fn lookups(&self) -> [PublicLookup<'_>; 3] {
         [
             PublicLookup {
-                bus: KEY_BUS,
-                direction: Direction::Send,
+                bus: NODE_BUS,
+                direction: Direction::Receive,
                 tuple_len: KEY_TUPLE_LEN,
                 values: &self.key_tuples,
                 multiplicities: &self.key_mults,
@@ -1130,6 +1129,8 @@ pub enum Forgery {
     SpongeOrder,
     /// The leaf sponge starts from a wrong capacity.
     SpongeCapacity,
+    /// The leaf sponge absorbs a different public parameter (its rows carry it too).
+    LeafParameter,
     /// Merkle level 0 swaps left and right.
     MerkleDirection,
     /// Merkle level 0 uses the tweak of level 2.
@@ -1181,8 +1182,8 @@ impl Witness {
             .chunks_exact(KEY_TUPLE_LEN)
             .map(|t| {
                 (
-                    t[1..1 + HASH_LEN].try_into().unwrap(),
-                    t[1 + HASH_LEN..].try_into().unwrap(),
+                    t[2..2 + HASH_LEN].try_into().unwrap(),
+                    t[2 + HASH_LEN..].try_into().unwrap(),
                 )
             })
             .collect();
@@ -1303,6 +1304,10 @@ impl Witness {
         }
 
         // Leaf sponges, chunk by chunk.
+        let mut leaf_params: Vec<[F; PARAMETER_LEN]> = keys.iter().map(|k| k.1).collect();
+        if forgery == Forgery::LeafParameter {
+            leaf_params[0][0] += F::ONE;
+        }
         let leaf_len = config.leaf_input_len();
         let leaf_inputs: Vec<Vec<F>> = (0..n)
             .map(|j| {
@@ -1314,7 +1319,7 @@ impl Witness {
                 }
                 // Zero-padded to whole chunks, as the sponge pads its last chunk.
                 let mut x = vec![F::ZERO; d.sponge_chunks * REPLACEMENT_SPONGE_RATE];
-                write_leaf_input(&keys[j].1, slot, &ends, &mut x[..leaf_len]);
+                write_leaf_input(&leaf_params[j], slot, &ends, &mut x[..leaf_len]);
                 x
             })
             .collect();
@@ -1419,7 +1424,6 @@ impl Witness {
                 let group = DIGITS_PER_FE * a..(DIGITS_PER_FE * (a + 1)).min(d.v);
                 row[c.0] = F::new(v.digits[group].iter().sum());
             }
-            set(row, &sc.root, &nodes[r]);
         }
 
         // Chain table: the digit x of each row is the one its steps say (`first_step - 1`).
@@ -1499,7 +1503,7 @@ impl Witness {
                 set(row, &pc.capacity, capacity);
                 set(row, &pc.rate, rate);
                 set(row, &pc.out, &v.sponge_out[c]);
-                set(row, &pc.parameter, &keys[j].1);
+                set(row, &pc.parameter, &leaf_params[j]);
             });
 
         // Merkle table.

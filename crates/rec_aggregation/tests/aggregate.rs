@@ -368,6 +368,7 @@ fn forged_witnesses_are_rejected_one_step_at_a_time() {
             Forgery::ChainParameter,
             Forgery::SpongeOrder,
             Forgery::SpongeCapacity,
+            Forgery::LeafParameter,
             Forgery::MerkleDirection,
             Forgery::MerkleTweak,
         ] {
