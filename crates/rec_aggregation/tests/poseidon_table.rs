@@ -4,9 +4,14 @@
 
 use backend::KoalaBear;
 use backend::poseidon::{compress_16, poseidon1_permute_16, poseidon1_permute_24};
+use lean_prover::BusId;
 use lean_prover::{
     Air, AirBuilder, ProveError, ProverOptions, StarkParams, TableInstance, TableWitness,
     VerifyError, prove, prove_with, verify_bytes,
+};
+use rec_aggregation::poseidon_table::{
+    POSEIDON1_24_PREFIX_BUS, POSEIDON1_24_PREFIX_LEN, POSEIDON1_24_SHORT_BUS,
+    POSEIDON1_24_SHORT_LEN, poseidon1_24_prefix_table,
 };
 use rec_aggregation::{POSEIDON1_16_BUS, Poseidon1Table, poseidon1_16_table, poseidon1_24_table};
 
@@ -401,44 +406,88 @@ fn changed_public_value_fails() {
     assert!(verify_bytes(&params, &inst, &proof).is_err());
 }
 
-/// Proving time for 2^10 and 2^12 width-16 permutations (default parameters), each all
-/// requested by nothing (multiplicity 0): `cargo test --release -p rec_aggregation --test
-/// poseidon_table -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn measure_proving_time() {
-    for (name, width) in [("poseidon1_16", 16usize), ("poseidon1_24", 24)] {
-        for log_n in [10usize, 12] {
-            let n = 1usize << log_n;
-            let mut rng = Rng(log_n as u64);
-            let (air, trace) = if width == 16 {
-                let p = poseidon1_16_table();
-                let r: Vec<([KoalaBear; 16], u32)> = (0..n).map(|_| (rng.state(), 0)).collect();
-                (p.air().clone(), p.trace(&r))
-            } else {
-                let p = poseidon1_24_table();
-                let r: Vec<([KoalaBear; 24], u32)> = (0..n).map(|_| (rng.state(), 0)).collect();
-                (p.air().clone(), p.trace(&r))
-            };
-            let params = StarkParams::default();
-            let w = [TableWitness {
-                air: &air,
-                trace: &trace,
-                public_values: &[],
-            }];
-            let start = std::time::Instant::now();
-            let proof = prove(&params, &w).expect("prove");
-            let prove_time = start.elapsed();
-            let bytes = proof.to_bytes();
-            let start = std::time::Instant::now();
-            verify_bytes(&params, &[w[0].instance().unwrap()], &bytes).expect("verify");
-            println!(
-                "{name}: 2^{log_n} permutations, {} columns: prove {:.3} s, verify {:.1} ms, proof {} KiB",
-                air.width(),
-                prove_time.as_secs_f64(),
-                start.elapsed().as_secs_f64() * 1e3,
-                bytes.len() / 1024
-            );
-        }
+/// A table requesting `(x[24], Poseidon1_24(x)[0..len])` on `bus` for each of its rows (all
+/// active): columns `x[24]`, `y[len]`.
+fn prefix_requester(bus: BusId, len: usize, inputs: &[[KoalaBear; 24]]) -> Table {
+    let b = AirBuilder::new(&format!("prefix{len}_requests"));
+    let x = b.columns("x", 24);
+    let y = b.columns("y", len);
+    let tuple: Vec<_> = x.iter().chain(&y).map(|&c| b.main(c)).collect();
+    b.send(bus, &tuple, b.constant(f(1)));
+    let air = b.build(3).expect("prefix requester AIR");
+    let mut trace = Vec::with_capacity(inputs.len() * (24 + len));
+    for x in inputs {
+        let mut out = *x;
+        poseidon1_permute_24(&mut out);
+        trace.extend_from_slice(x);
+        trace.extend_from_slice(&out[..len]);
     }
+    Table {
+        air,
+        trace,
+        publics: vec![],
+    }
+}
+
+/// The statement's width-24 table serves 17-cell requests through `mult` and 8-cell requests
+/// through `short_mult`; a short request answered by a row that only serves long ones (or the
+/// other way round) is refused and rejected.
+#[test]
+fn split_prefix_table_serves_each_request_on_its_own_bus() {
+    let table = poseidon1_24_prefix_table();
+    assert_eq!(table.width(), 234);
+    let mut rng = Rng(7);
+    let long: Vec<[KoalaBear; 24]> = (0..4).map(|_| rng.state()).collect();
+    let short: Vec<[KoalaBear; 24]> = (0..4).map(|_| rng.state()).collect();
+    let requesters = || {
+        [
+            prefix_requester(POSEIDON1_24_PREFIX_BUS, POSEIDON1_24_PREFIX_LEN, &long),
+            prefix_requester(POSEIDON1_24_SHORT_BUS, POSEIDON1_24_SHORT_LEN, &short),
+        ]
+    };
+    let [rl, rs] = requesters();
+    let honest = [
+        Table {
+            air: table.air().clone(),
+            trace: table.trace_for_split_inputs(&long, &short),
+            publics: vec![],
+        },
+        rl,
+        rs,
+    ];
+    prove_and_verify(&honest, &ProverOptions::default()).expect("honest split table");
+
+    // Every row serves long requests only: the short requests find no row.
+    let [rl, rs] = requesters();
+    let all_long = [
+        Table {
+            air: table.air().clone(),
+            trace: table.trace_for_split_inputs(&[long.clone(), short.clone()].concat(), &[]),
+            publics: vec![],
+        },
+        rl,
+        rs,
+    ];
+    assert!(matches!(
+        prover_verdict(&all_long),
+        Err(ProveError::BusUnbalanced)
+    ));
+    assert!(prove_and_verify(&all_long, &unchecked()).is_err());
+
+    // Every row serves short requests only: the long requests find no row.
+    let [rl, rs] = requesters();
+    let all_short = [
+        Table {
+            air: table.air().clone(),
+            trace: table.trace_for_split_inputs(&[], &[long.clone(), short.clone()].concat()),
+            publics: vec![],
+        },
+        rl,
+        rs,
+    ];
+    assert!(matches!(
+        prover_verdict(&all_short),
+        Err(ProveError::BusUnbalanced)
+    ));
+    assert!(prove_and_verify(&all_short, &unchecked()).is_err());
 }
