@@ -4,7 +4,7 @@
 //! instruction set and the thread count.
 
 use backend::Isa;
-use rec_aggregation::statement::{Forgery, Statement, Witness};
+use rec_aggregation::statement::{Forgery, Statement, Tables, Witness};
 use rec_aggregation::{
     AggregateError, AggregateOptions, SecurityLevel, VerifyError, aggregate,
     aggregate_with_children, verify,
@@ -412,4 +412,59 @@ fn target_sum_forgery_is_rejected() {
     assert!(witness.prove(&st, 2, Isa::best(), false).is_err());
     let bytes = witness.prove(&st, 2, Isa::best(), true).unwrap();
     assert!(st.verify(2, &bytes).is_err());
+}
+
+/// The row structure the chain and sponge tables rely on (docs/air.md sections 4 and 5):
+/// tampering with it in an honest witness is refused by the prover and, with its checks
+/// skipped, rejected by the verifier.
+#[test]
+fn tampered_row_structure_is_rejected() {
+    let config = Config::Prod;
+    let slot = slot_for(config);
+    let (keys, sigs) = fixtures(config, 3, 2, slot);
+    let st = Statement::new(config, &MESSAGE, slot, &keys);
+    let honest = Witness::generate(&st, Isa::scalar(), &sigs);
+    let tables = Tables::get(config);
+    let chain = tables.chain.columns();
+    let cw = tables.chain.air().width();
+    let sponge = tables.sponge.columns();
+    let sw = tables.sponge.air().width();
+    let n_chain_rows = 2 * config.num_chains();
+    let n_sponge_rows = honest.traces[2].len() / sw;
+    let mut cases: Vec<(&str, Witness)> = Vec::new();
+
+    // Chains 1 and 2 of signature 0 trade rows (each row is still a correct walk).
+    let mut w = honest.clone();
+    let (a, b) = w.traces[1].split_at_mut(2 * cw);
+    a[cw..].swap_with_slice(&mut b[..cw]);
+    cases.push(("chain rows out of order", w));
+    // Chain 3 of signature 0 claims to end its digit group.
+    let mut w = honest.clone();
+    w.traces[1][3 * cw + chain.end.0] = backend::KoalaBear::ONE;
+    cases.push(("digit group ended early", w));
+    // The first padding row of the chain table claims to be active.
+    let mut w = honest.clone();
+    w.traces[1][n_chain_rows * cw + chain.active.0] = backend::KoalaBear::ONE;
+    cases.push(("padding chain row active", w));
+    // A padding row of the sponge table claims to be the last chunk.
+    let mut w = honest.clone();
+    assert!(
+        n_sponge_rows > 2 * 25,
+        "the prod sponge table has padding rows at N = 2"
+    );
+    w.traces[2][(n_sponge_rows - 1) * sw + sponge.last.0] = backend::KoalaBear::ONE;
+    cases.push(("padding sponge row last", w));
+    // Chunk 1 of signature 0 restarts as a chunk 0.
+    let mut w = honest.clone();
+    w.traces[2][sw + sponge.first.0] = backend::KoalaBear::ONE;
+    cases.push(("sponge restarted mid-leaf", w));
+
+    for (what, w) in cases {
+        assert!(
+            w.prove(&st, 2, Isa::best(), false).is_err(),
+            "{what}: prover accepted"
+        );
+        let bytes = w.prove(&st, 2, Isa::best(), true).expect("unchecked prove");
+        assert!(st.verify(2, &bytes).is_err(), "{what}: verifier accepted");
+    }
 }
