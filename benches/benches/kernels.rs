@@ -18,8 +18,6 @@ fn base_kernels(c: &mut Criterion) {
         let mut out = vec![KoalaBear::ZERO; n];
         let mut group = c.benchmark_group(format!("kernels/2^{log_n}"));
         group.throughput(Throughput::Elements(n as u64));
-        group.warm_up_time(Duration::from_millis(500));
-        group.measurement_time(Duration::from_secs(2));
         for isa in isas_to_bench() {
             group.bench_function(BenchmarkId::new("mul", isa), |bench| {
                 bench.iter(|| kernels::mul(isa, &mut out, black_box(&a), black_box(&b)))
@@ -41,5 +39,12 @@ fn base_kernels(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, base_kernels);
+criterion_group! {
+    name = benches;
+    // Defaults in the group config, so `--warm-up-time` / `--measurement-time` override them.
+    config = Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    targets = base_kernels
+}
 criterion_main!(benches);

@@ -18,10 +18,6 @@ const SHAPES: [(usize, usize); 4] = [(16, 1), (16, 64), (20, 1), (20, 64)];
 fn run(c: &mut Criterion, pool: &rayon::ThreadPool, threads: &str) {
     let isas = isas_to_bench();
     let mut group = c.benchmark_group(format!("ntt/forward/{threads}"));
-    group
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2));
     for (log_n, width) in SHAPES {
         let mut data = random_elements(width << log_n, 1);
         group.throughput(Throughput::Elements((width << log_n) as u64));
@@ -35,10 +31,6 @@ fn run(c: &mut Criterion, pool: &rayon::ThreadPool, threads: &str) {
     group.finish();
 
     let mut group = c.benchmark_group(format!("ntt/lde-blowup2/{threads}"));
-    group
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2));
     for (log_n, width) in SHAPES {
         let data = random_elements(width << log_n, 2);
         group.throughput(Throughput::Elements((width << log_n) as u64));
@@ -60,5 +52,14 @@ fn benches(c: &mut Criterion) {
     }
 }
 
-criterion_group!(ntt_benches, benches);
+criterion_group! {
+    name = ntt_benches;
+    // Defaults in the group config, so `--warm-up-time` / `--measurement-time` /
+    // `--sample-size` override them.
+    config = Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    targets = benches
+}
 criterion_main!(ntt_benches);

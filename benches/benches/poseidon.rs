@@ -30,9 +30,6 @@ fn permutations(c: &mut Criterion) {
         let mut states = input.clone();
         let mut group = c.benchmark_group(format!("poseidon/{}", name(perm)));
         group.throughput(Throughput::Elements(n as u64));
-        group.warm_up_time(Duration::from_millis(500));
-        group.measurement_time(Duration::from_secs(2));
-        group.sample_size(20);
         for isa in isas_to_bench() {
             group.bench_function(BenchmarkId::new("batch", isa), |bench| {
                 bench.iter(|| perm.permute_batch(isa, black_box(&mut states)))
@@ -52,5 +49,14 @@ fn permutations(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, permutations);
+criterion_group! {
+    name = benches;
+    // Defaults in the group config, so `--warm-up-time` / `--measurement-time` /
+    // `--sample-size` override them.
+    config = Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+        .sample_size(20);
+    targets = permutations
+}
 criterion_main!(benches);

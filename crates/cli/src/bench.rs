@@ -6,7 +6,9 @@
 //! stable: `isa`, `config`, `signatures`, `log_inv_rate`, `slot`, `threads`, `fixture_ms`,
 //! `prove_ms`, `verify_ms`, `proof_bytes`, `signatures_per_second`, `peak_rss_bytes`,
 //! `security_level`, `num_queries`, `pow_bits`, `log_max_height`, `conjectured_security_bits`,
-//! `provable_security_bits`.
+//! `provable_security_bits`. `--proof-out PATH` also writes the proof bytes (binary), so that
+//! scripts can check that two builds (profiles, instruction sets, thread counts) produce the
+//! same proof.
 //!
 //! The security figures are [`rec_aggregation::security`] for this configuration, N, rate and
 //! level: the parameters the prover used, evaluated on the statement's own table shape.
@@ -15,6 +17,7 @@ use crate::inputs::{SecurityArg, human_bytes, peak_rss_bytes, select_isa};
 use backend::Isa;
 use rec_aggregation::AggregateOptions;
 use serde::Serialize;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 use xmss::{Config, fixtures};
@@ -50,6 +53,9 @@ pub struct BenchArgs {
     /// Print one JSON object instead of a table.
     #[arg(long)]
     json: bool,
+    /// Also write the proof bytes (binary) to this file, e.g. to compare builds.
+    #[arg(long)]
+    proof_out: Option<PathBuf>,
 }
 
 /// What `multisig bench --json` prints. Scripts read these names; keep them stable.
@@ -126,6 +132,10 @@ fn bench(args: &BenchArgs) -> Result<ExitCode, String> {
     if let Err(e) = verified {
         eprintln!("multisig bench: the fresh proof did not verify: {e}");
         return Ok(ExitCode::from(1));
+    }
+    if let Some(path) = &args.proof_out {
+        std::fs::write(path, &bytes)
+            .map_err(|e| format!("cannot write the proof to {}: {e}", path.display()))?;
     }
 
     let (params, security) = rec_aggregation::security(config, n, args.log_inv_rate, level);

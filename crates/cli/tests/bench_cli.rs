@@ -1,5 +1,6 @@
 //! `multisig bench` end to end in the test configuration: the JSON object has every documented
-//! field with sane values, the table form runs, and an invalid instruction set is exit 2.
+//! field with sane values, the table form runs, `--proof-out` writes the proof (the same bytes
+//! on every instruction set), and an invalid instruction set is exit 2.
 
 use std::process::Command;
 
@@ -123,4 +124,56 @@ fn bench_rejects_an_invalid_isa() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown instruction set"));
     let out = multisig(&["bench", "--config", "test", "--signatures", "0"], &[]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn bench_proof_out_is_the_same_on_every_isa() {
+    let dir = std::env::temp_dir().join(format!("multisig-bench-proof-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut proofs = Vec::new();
+    for isa in backend::Isa::available() {
+        let path = dir.join(format!("{isa}.proof"));
+        let out = multisig(
+            &[
+                "bench",
+                "--config",
+                "test",
+                "--signatures",
+                "2",
+                "--json",
+                "--isa",
+                &isa.to_string(),
+                "--proof-out",
+                path.to_str().expect("utf-8 temp path"),
+            ],
+            &[],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value =
+            serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).expect("JSON");
+        let bytes = std::fs::read(&path).expect("the proof file was written");
+        assert_eq!(Some(bytes.len() as u64), v["proof_bytes"].as_u64(), "{v}");
+        proofs.push((isa, bytes));
+    }
+    for (isa, bytes) in &proofs[1..] {
+        assert!(bytes == &proofs[0].1, "{isa} and {} differ", proofs[0].0);
+    }
+    let bad = multisig(
+        &[
+            "bench",
+            "--config",
+            "test",
+            "--signatures",
+            "1",
+            "--proof-out",
+            dir.join("missing-dir/x.proof").to_str().expect("utf-8"),
+        ],
+        &[],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
 }

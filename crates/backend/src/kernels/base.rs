@@ -6,8 +6,8 @@
 //! from field-element slices. Tails shorter than a vector use the scalar operations.
 
 use crate::field::{KoalaBear, P};
-use crate::simd::Packed;
 use crate::simd::scalar;
+use crate::simd::{Packed, step_loop};
 
 const ONE: u32 = KoalaBear::ONE.to_monty();
 
@@ -38,37 +38,38 @@ bin_op!(AddOp, add);
 bin_op!(SubOp, sub);
 bin_op!(MulOp, mul);
 
-/// `out[i] = op(a[i], b[i])`. All slices have the same length (checked by the caller).
+/// `out[i] = op(a[i], b[i])`. All slices have the same length (checked by the caller, and
+/// again here so that the loop's bounds checks fold away).
+///
+/// The loops in this file are `while` loops over indices with [`Packed::load_at`]: no
+/// iterator adapters or sub-slices, which are out-of-line calls at opt-level `"z"`.
 #[inline(always)]
 pub(crate) fn binary<K: Packed, O: BinOp>(k: K, out: &mut [u32], a: &[u32], b: &[u32]) {
-    let split = out.len() - out.len() % K::LANES;
-    let (out_v, out_t) = out.split_at_mut(split);
-    for ((o, x), y) in out_v
-        .chunks_exact_mut(K::LANES)
-        .zip(a.chunks_exact(K::LANES))
-        .zip(b.chunks_exact(K::LANES))
-    {
-        k.store(o, O::packed(k, k.load(x), k.load(y)));
-    }
-    for ((o, x), y) in out_t.iter_mut().zip(&a[split..]).zip(&b[split..]) {
-        *o = O::scalar(*x, *y);
+    let n = out.len();
+    assert!(a.len() == n && b.len() == n);
+    let mut i = 0;
+    step_loop!(i, K::LANES, n, {
+        k.store_at(out, i, O::packed(k, k.load_at(a, i), k.load_at(b, i)));
+    });
+    while i < n {
+        out[i] = O::scalar(a[i], b[i]);
+        i += 1;
     }
 }
 
 /// `acc[i] = op(acc[i], a[i])`.
 #[inline(always)]
 pub(crate) fn binary_assign<K: Packed, O: BinOp>(k: K, acc: &mut [u32], a: &[u32]) {
-    let split = acc.len() - acc.len() % K::LANES;
-    let (acc_v, acc_t) = acc.split_at_mut(split);
-    for (o, x) in acc_v
-        .chunks_exact_mut(K::LANES)
-        .zip(a.chunks_exact(K::LANES))
-    {
-        let r = O::packed(k, k.load(o), k.load(x));
-        k.store(o, r);
-    }
-    for (o, x) in acc_t.iter_mut().zip(&a[split..]) {
-        *o = O::scalar(*o, *x);
+    let n = acc.len();
+    assert!(a.len() == n);
+    let mut i = 0;
+    step_loop!(i, K::LANES, n, {
+        let r = O::packed(k, k.load_at(acc, i), k.load_at(a, i));
+        k.store_at(acc, i, r);
+    });
+    while i < n {
+        acc[i] = O::scalar(acc[i], a[i]);
+        i += 1;
     }
 }
 
@@ -106,94 +107,96 @@ pub(crate) fn mul_assign<K: Packed>(k: K, acc: &mut [u32], a: &[u32]) {
 /// `out = a * b + c`.
 #[inline(always)]
 pub(crate) fn mul_add<K: Packed>(k: K, out: &mut [u32], a: &[u32], b: &[u32], c: &[u32]) {
-    let split = out.len() - out.len() % K::LANES;
-    let (out_v, out_t) = out.split_at_mut(split);
-    for (((o, x), y), z) in out_v
-        .chunks_exact_mut(K::LANES)
-        .zip(a.chunks_exact(K::LANES))
-        .zip(b.chunks_exact(K::LANES))
-        .zip(c.chunks_exact(K::LANES))
-    {
-        k.store(o, k.add(k.mul(k.load(x), k.load(y)), k.load(z)));
-    }
-    for (((o, x), y), z) in out_t
-        .iter_mut()
-        .zip(&a[split..])
-        .zip(&b[split..])
-        .zip(&c[split..])
-    {
-        *o = scalar::add(scalar::mul(*x, *y), *z);
+    let n = out.len();
+    assert!(a.len() == n && b.len() == n && c.len() == n);
+    let mut i = 0;
+    step_loop!(i, K::LANES, n, {
+        let r = k.add(k.mul(k.load_at(a, i), k.load_at(b, i)), k.load_at(c, i));
+        k.store_at(out, i, r);
+    });
+    while i < n {
+        out[i] = scalar::add(scalar::mul(a[i], b[i]), c[i]);
+        i += 1;
     }
 }
 
 /// `acc += s * x` (scalar `s`).
 #[inline(always)]
 pub(crate) fn axpy<K: Packed>(k: K, acc: &mut [u32], s: u32, x: &[u32]) {
-    let split = acc.len() - acc.len() % K::LANES;
+    let n = acc.len();
+    assert!(x.len() == n);
     let sv = k.splat(s);
-    let (acc_v, acc_t) = acc.split_at_mut(split);
-    for (o, xs) in acc_v
-        .chunks_exact_mut(K::LANES)
-        .zip(x.chunks_exact(K::LANES))
-    {
-        let r = k.add(k.load(o), k.mul(sv, k.load(xs)));
-        k.store(o, r);
-    }
-    for (o, xs) in acc_t.iter_mut().zip(&x[split..]) {
-        *o = scalar::add(*o, scalar::mul(s, *xs));
+    let mut i = 0;
+    step_loop!(i, K::LANES, n, {
+        let r = k.add(k.load_at(acc, i), k.mul(sv, k.load_at(x, i)));
+        k.store_at(acc, i, r);
+    });
+    while i < n {
+        acc[i] = scalar::add(acc[i], scalar::mul(s, x[i]));
+        i += 1;
     }
 }
 
 /// `out = s * a` (scalar `s`).
 #[inline(always)]
 pub(crate) fn scale<K: Packed>(k: K, out: &mut [u32], a: &[u32], s: u32) {
-    let split = out.len() - out.len() % K::LANES;
+    let n = out.len();
+    assert!(a.len() == n);
     let sv = k.splat(s);
-    let (out_v, out_t) = out.split_at_mut(split);
-    for (o, x) in out_v
-        .chunks_exact_mut(K::LANES)
-        .zip(a.chunks_exact(K::LANES))
-    {
-        k.store(o, k.mul(sv, k.load(x)));
-    }
-    for (o, x) in out_t.iter_mut().zip(&a[split..]) {
-        *o = scalar::mul(s, *x);
+    let mut i = 0;
+    step_loop!(i, K::LANES, n, {
+        k.store_at(out, i, k.mul(sv, k.load_at(a, i)));
+    });
+    while i < n {
+        out[i] = scalar::mul(s, a[i]);
+        i += 1;
     }
 }
 
 /// `acc *= s` in place (scalar `s`).
 #[inline(always)]
 pub(crate) fn scale_assign<K: Packed>(k: K, acc: &mut [u32], s: u32) {
-    let split = acc.len() - acc.len() % K::LANES;
+    let n = acc.len();
     let sv = k.splat(s);
-    let (acc_v, acc_t) = acc.split_at_mut(split);
-    for o in acc_v.chunks_exact_mut(K::LANES) {
-        let r = k.mul(sv, k.load(o));
-        k.store(o, r);
+    let mut i = 0;
+    step_loop!(i, K::LANES, n, {
+        let r = k.mul(sv, k.load_at(acc, i));
+        k.store_at(acc, i, r);
+    });
+    while i < n {
+        acc[i] = scalar::mul(s, acc[i]);
+        i += 1;
     }
-    for o in acc_t.iter_mut() {
-        *o = scalar::mul(s, *o);
+}
+
+/// Sum of the lanes of `v` (scalar adds, any order: the arithmetic is exact).
+#[inline(always)]
+pub(crate) fn horizontal_sum<K: Packed>(k: K, v: K::V) -> u32 {
+    let lanes = k.to_lanes(v);
+    let l = lanes.as_ref();
+    let mut total = 0;
+    let mut j = 0;
+    while j < l.len() {
+        total = scalar::add(total, l[j]);
+        j += 1;
     }
+    total
 }
 
 /// `sum(a[i] * b[i])`.
 #[inline(always)]
 pub(crate) fn dot<K: Packed>(k: K, a: &[u32], b: &[u32]) -> u32 {
-    let split = a.len() - a.len() % K::LANES;
+    let n = a.len();
+    assert!(b.len() == n);
     let mut acc = k.splat(0);
-    for (x, y) in a[..split]
-        .chunks_exact(K::LANES)
-        .zip(b[..split].chunks_exact(K::LANES))
-    {
-        acc = k.add(acc, k.mul(k.load(x), k.load(y)));
-    }
-    let mut total = k
-        .to_lanes(acc)
-        .as_ref()
-        .iter()
-        .fold(0, |s, &v| scalar::add(s, v));
-    for (x, y) in a[split..].iter().zip(&b[split..]) {
-        total = scalar::add(total, scalar::mul(*x, *y));
+    let mut i = 0;
+    step_loop!(i, K::LANES, n, {
+        acc = k.add(acc, k.mul(k.load_at(a, i), k.load_at(b, i)));
+    });
+    let mut total = horizontal_sum(k, acc);
+    while i < n {
+        total = scalar::add(total, scalar::mul(a[i], b[i]));
+        i += 1;
     }
     total
 }
@@ -203,7 +206,9 @@ pub(crate) fn dot<K: Packed>(k: K, a: &[u32], b: &[u32]) -> u32 {
 pub(crate) fn pow_inverse<K: Packed>(k: K, x: K::V) -> K::V {
     let e = P - 2;
     let mut acc = k.splat(ONE);
-    for bit in (0..32 - e.leading_zeros()).rev() {
+    let mut bit = 32 - e.leading_zeros();
+    while bit > 0 {
+        bit -= 1;
         acc = k.mul(acc, acc);
         if (e >> bit) & 1 == 1 {
             acc = k.mul(acc, x);
@@ -218,28 +223,26 @@ pub(crate) fn pow_inverse<K: Packed>(k: K, x: K::V) -> K::V {
 /// products are kept in `out`, so no scratch memory is needed.
 #[inline(always)]
 pub(crate) fn batch_inverse<K: Packed>(k: K, out: &mut [u32], a: &[u32]) {
-    let split = a.len() - a.len() % K::LANES;
+    let n = a.len();
+    assert!(out.len() == n);
+    let split = n - n % K::LANES;
     let one = k.splat(ONE);
     let zero = k.splat(0);
     let mut acc = one;
-    for (o, x) in out[..split]
-        .chunks_exact_mut(K::LANES)
-        .zip(a[..split].chunks_exact(K::LANES))
-    {
-        k.store(o, acc);
-        let xv = k.load(x);
+    let mut i = 0;
+    while i < split {
+        k.store_at(out, i, acc);
+        let xv = k.load_at(a, i);
         acc = k.mul(acc, k.select_zero(xv, one, xv));
+        i += K::LANES;
     }
     let mut inv = pow_inverse(k, acc);
-    for (o, x) in out[..split]
-        .chunks_exact_mut(K::LANES)
-        .zip(a[..split].chunks_exact(K::LANES))
-        .rev()
-    {
-        let xv = k.load(x);
-        let r = k.mul(inv, k.load(o));
+    while i > 0 {
+        i -= K::LANES;
+        let xv = k.load_at(a, i);
+        let r = k.mul(inv, k.load_at(out, i));
         inv = k.mul(inv, k.select_zero(xv, one, xv));
-        k.store(o, k.select_zero(xv, zero, r));
+        k.store_at(out, i, k.select_zero(xv, zero, r));
     }
     batch_inverse_tail(&mut out[split..], &a[split..]);
 }
@@ -247,20 +250,25 @@ pub(crate) fn batch_inverse<K: Packed>(k: K, out: &mut [u32], a: &[u32]) {
 /// Scalar Montgomery trick for short tails.
 #[inline(always)]
 fn batch_inverse_tail(out: &mut [u32], a: &[u32]) {
+    let n = a.len();
+    assert!(out.len() == n);
     let mut acc = ONE;
-    for (o, &x) in out.iter_mut().zip(a) {
-        *o = acc;
-        if x != 0 {
-            acc = scalar::mul(acc, x);
+    let mut i = 0;
+    while i < n {
+        out[i] = acc;
+        if a[i] != 0 {
+            acc = scalar::mul(acc, a[i]);
         }
+        i += 1;
     }
     let mut inv = pow_inverse(scalar::Scalar, acc);
-    for (o, &x) in out.iter_mut().zip(a).rev() {
-        if x == 0 {
-            *o = 0;
+    while i > 0 {
+        i -= 1;
+        if a[i] == 0 {
+            out[i] = 0;
         } else {
-            *o = scalar::mul(inv, *o);
-            inv = scalar::mul(inv, x);
+            out[i] = scalar::mul(inv, out[i]);
+            inv = scalar::mul(inv, a[i]);
         }
     }
 }

@@ -158,8 +158,8 @@ pub(crate) mod packed {
     //! per element. Lengths are checked by the public wrappers.
 
     use crate::field::{Ext5, KoalaBear, as_raw};
-    use crate::simd::Packed;
     use crate::simd::scalar::Scalar;
+    use crate::simd::{Packed, step_loop};
 
     /// Packed extension elements: five coordinate vectors, constant coefficient first.
     pub(crate) type ExtV<K> = [<K as Packed>::V; 5];
@@ -224,46 +224,87 @@ pub(crate) mod packed {
         };
     }
 
+    /// Runs the statement `e` for `i = 0, 1, 2, 3, 4`, written out (see [`arr5`]).
+    macro_rules! unroll5 {
+        (|$i:ident| $e:expr) => {{
+            {
+                let $i = 0;
+                $e;
+            }
+            {
+                let $i = 1;
+                $e;
+            }
+            {
+                let $i = 2;
+                $e;
+            }
+            {
+                let $i = 3;
+                $e;
+            }
+            {
+                let $i = 4;
+                $e;
+            }
+        }};
+    }
+
     /// Operations a kernel set needs beyond [`Packed`] for extension arithmetic.
     ///
     /// Every method has a portable default written with [`Packed`] operations; SIMD kernel
     /// sets override them (in their ISA modules) with shuffles and delayed reductions.
+    ///
+    /// Loops over the five coordinates are written out ([`arr5`], [`arr4`]) rather than left
+    /// to the optimiser: at opt-level `"z"` LLVM unrolls nothing, and a loop over an array of
+    /// vectors keeps the array on the stack.
     pub(crate) trait ExtPacked: Packed {
-        /// Loads `LANES` extension elements from the first `5 * LANES` words of `s`
-        /// (array of structures) into five coordinate vectors. Panics if `s` is shorter.
+        /// Loads `LANES` extension elements from words `i .. i + 5 * LANES` of `s` (array of
+        /// structures) into five coordinate vectors. Panics unless those words are in bounds.
         #[inline(always)]
-        fn load_ext(self, s: &[u32]) -> ExtV<Self> {
-            let s = &s[..5 * Self::LANES];
+        fn load_ext_at(self, s: &[u32], i: usize) -> ExtV<Self> {
+            assert!(s.len() >= 5 * Self::LANES && i <= s.len() - 5 * Self::LANES);
             arr5!(|c| {
                 let mut l = self.zero_lanes();
-                for (i, x) in l.as_mut().iter_mut().enumerate() {
-                    *x = s[5 * i + c];
+                let lanes = l.as_mut();
+                let mut j = 0;
+                while j < lanes.len() {
+                    lanes[j] = s[i + 5 * j + c];
+                    j += 1;
                 }
                 self.load_lanes(&l)
             })
         }
 
-        /// Stores five coordinate vectors as `LANES` extension elements into the first
-        /// `5 * LANES` words of `s`. Panics if `s` is shorter.
+        /// Stores five coordinate vectors as `LANES` extension elements into words
+        /// `i .. i + 5 * LANES` of `s`. Panics unless those words are in bounds.
         #[inline(always)]
-        fn store_ext(self, s: &mut [u32], v: ExtV<Self>) {
-            let s = &mut s[..5 * Self::LANES];
-            for (c, vc) in v.into_iter().enumerate() {
-                let l = self.to_lanes(vc);
-                for (i, x) in l.as_ref().iter().enumerate() {
-                    s[5 * i + c] = *x;
+        fn store_ext_at(self, s: &mut [u32], i: usize, v: ExtV<Self>) {
+            assert!(s.len() >= 5 * Self::LANES && i <= s.len() - 5 * Self::LANES);
+            arr5!(|c| {
+                let l = self.to_lanes(v[c]);
+                let lanes = l.as_ref();
+                let mut j = 0;
+                while j < lanes.len() {
+                    s[i + 5 * j + c] = lanes[j];
+                    j += 1;
                 }
-            }
+            });
         }
 
-        /// Lane-wise `sum_i a[i] * b[i] mod p`, fully reduced.
+        /// Lane-wise `sum_i a[i] * b[i] mod p` over four pairs, fully reduced.
         #[inline(always)]
-        fn sum_of_products<const N: usize>(self, a: [Self::V; N], b: [Self::V; N]) -> Self::V {
-            let mut acc = self.splat(0);
-            for i in 0..N {
-                acc = self.add(acc, self.mul(a[i], b[i]));
-            }
-            acc
+        fn sum_of_products4(self, a: [Self::V; 4], b: [Self::V; 4]) -> Self::V {
+            let s01 = self.add(self.mul(a[0], b[0]), self.mul(a[1], b[1]));
+            let s23 = self.add(self.mul(a[2], b[2]), self.mul(a[3], b[3]));
+            self.add(s01, s23)
+        }
+
+        /// Lane-wise `sum_i a[i] * b[i] mod p` over five pairs, fully reduced.
+        #[inline(always)]
+        fn sum_of_products5(self, a: [Self::V; 5], b: [Self::V; 5]) -> Self::V {
+            let s4 = self.sum_of_products4([a[0], a[1], a[2], a[3]], [b[0], b[1], b[2], b[3]]);
+            self.add(s4, self.mul(a[4], b[4]))
         }
     }
 
@@ -393,7 +434,7 @@ pub(crate) mod packed {
     /// `a * b` where `m = mul_matrix(b)`.
     #[inline(always)]
     pub(crate) fn mul_by_matrix<K: ExtPacked>(k: K, a: ExtV<K>, m: &[ExtV<K>; 5]) -> ExtV<K> {
-        arr5!(|row| k.sum_of_products(a, m[row]))
+        arr5!(|row| k.sum_of_products5(a, m[row]))
     }
 
     /// Lane-wise extension product.
@@ -418,12 +459,7 @@ pub(crate) mod packed {
     /// the field arithmetic is exact).
     #[inline(always)]
     fn horizontal_sum<K: ExtPacked>(k: K, v: ExtV<K>) -> [u32; 5] {
-        arr5!(|c| {
-            k.to_lanes(v[c])
-                .as_ref()
-                .iter()
-                .fold(0, |s, &x| crate::simd::scalar::add(s, x))
-        })
+        arr5!(|c| crate::kernels::base::horizontal_sum(k, v[c]))
     }
 
     /// Elements handled by whole vectors, as a word offset into an extension slice.
@@ -434,16 +470,17 @@ pub(crate) mod packed {
     }
 
     /// `out = a * b` on whole vectors only (slices are a multiple of `5 * LANES` words).
+    ///
+    /// The `*_chunks` loops index with `load_ext_at` in `while` loops: iterator adapters and
+    /// sub-slices are out-of-line calls at opt-level `"z"` (see [`Packed::load_at`]).
     #[inline(always)]
     fn mul_chunks<K: ExtPacked>(k: K, out: &mut [u32], a: &[u32], b: &[u32]) {
-        let w = 5 * K::LANES;
-        for ((o, x), y) in out
-            .chunks_exact_mut(w)
-            .zip(a.chunks_exact(w))
-            .zip(b.chunks_exact(w))
-        {
-            k.store_ext(o, mul_ext(k, k.load_ext(x), k.load_ext(y)));
-        }
+        let (n, w) = (out.len(), 5 * K::LANES);
+        assert!(a.len() == n && b.len() == n);
+        let mut i = 0;
+        step_loop!(i, w, n, {
+            k.store_ext_at(out, i, mul_ext(k, k.load_ext_at(a, i), k.load_ext_at(b, i)));
+        });
     }
 
     /// `out = a * b` (extension times extension).
@@ -457,14 +494,13 @@ pub(crate) mod packed {
 
     #[inline(always)]
     fn mul_base_chunks<K: ExtPacked>(k: K, out: &mut [u32], a: &[u32], b: &[u32]) {
-        let w = K::LANES;
-        for ((o, x), y) in out
-            .chunks_exact_mut(5 * w)
-            .zip(a.chunks_exact(5 * w))
-            .zip(b.chunks_exact(w))
-        {
-            k.store_ext(o, mul_ext_base(k, k.load_ext(x), k.load(y)));
-        }
+        let (n, w) = (b.len(), K::LANES);
+        assert!(a.len() == 5 * n && out.len() == 5 * n);
+        let mut i = 0;
+        step_loop!(i, w, n, {
+            let r = mul_ext_base(k, k.load_ext_at(a, 5 * i), k.load_at(b, i));
+            k.store_ext_at(out, 5 * i, r);
+        });
     }
 
     /// `out = a * b` (extension times base).
@@ -478,11 +514,13 @@ pub(crate) mod packed {
 
     #[inline(always)]
     fn scale_chunks<K: ExtPacked>(k: K, out: &mut [u32], a: &[u32], s: [u32; 5]) {
-        let w = 5 * K::LANES;
+        let (n, w) = (out.len(), 5 * K::LANES);
+        assert!(a.len() == n);
         let m = mul_matrix(k, splat_ext(k, s));
-        for (o, x) in out.chunks_exact_mut(w).zip(a.chunks_exact(w)) {
-            k.store_ext(o, mul_by_matrix(k, k.load_ext(x), &m));
-        }
+        let mut i = 0;
+        step_loop!(i, w, n, {
+            k.store_ext_at(out, i, mul_by_matrix(k, k.load_ext_at(a, i), &m));
+        });
     }
 
     /// `out = s * a` (extension slice, extension scalar).
@@ -496,11 +534,13 @@ pub(crate) mod packed {
 
     #[inline(always)]
     fn scale_base_chunks<K: ExtPacked>(k: K, out: &mut [u32], a: &[u32], s: [u32; 5]) {
-        let w = K::LANES;
+        let (n, w) = (a.len(), K::LANES);
+        assert!(out.len() == 5 * n);
         let sv = splat_ext(k, s);
-        for (o, x) in out.chunks_exact_mut(5 * w).zip(a.chunks_exact(w)) {
-            k.store_ext(o, mul_ext_base(k, sv, k.load(x)));
-        }
+        let mut i = 0;
+        step_loop!(i, w, n, {
+            k.store_ext_at(out, 5 * i, mul_ext_base(k, sv, k.load_at(a, i)));
+        });
     }
 
     /// `out = s * a` (base slice, extension scalar).
@@ -514,12 +554,18 @@ pub(crate) mod packed {
 
     #[inline(always)]
     fn axpy_chunks<K: ExtPacked>(k: K, acc: &mut [u32], s: [u32; 5], x: &[u32]) {
-        let w = 5 * K::LANES;
+        let (n, w) = (acc.len(), 5 * K::LANES);
+        assert!(x.len() == n);
         let m = mul_matrix(k, splat_ext(k, s));
-        for (o, xs) in acc.chunks_exact_mut(w).zip(x.chunks_exact(w)) {
-            let r = add_ext(k, k.load_ext(o), mul_by_matrix(k, k.load_ext(xs), &m));
-            k.store_ext(o, r);
-        }
+        let mut i = 0;
+        step_loop!(i, w, n, {
+            let r = add_ext(
+                k,
+                k.load_ext_at(acc, i),
+                mul_by_matrix(k, k.load_ext_at(x, i), &m),
+            );
+            k.store_ext_at(acc, i, r);
+        });
     }
 
     /// `acc += s * x` (all extension).
@@ -533,12 +579,18 @@ pub(crate) mod packed {
 
     #[inline(always)]
     fn axpy_base_chunks<K: ExtPacked>(k: K, acc: &mut [u32], s: [u32; 5], x: &[u32]) {
-        let w = K::LANES;
+        let (n, w) = (x.len(), K::LANES);
+        assert!(acc.len() == 5 * n);
         let sv = splat_ext(k, s);
-        for (o, xs) in acc.chunks_exact_mut(5 * w).zip(x.chunks_exact(w)) {
-            let r = add_ext(k, k.load_ext(o), mul_ext_base(k, sv, k.load(xs)));
-            k.store_ext(o, r);
-        }
+        let mut i = 0;
+        step_loop!(i, w, n, {
+            let r = add_ext(
+                k,
+                k.load_ext_at(acc, 5 * i),
+                mul_ext_base(k, sv, k.load_at(x, i)),
+            );
+            k.store_ext_at(acc, 5 * i, r);
+        });
     }
 
     /// `acc += s * x` (extension accumulator and scalar, base `x`).
@@ -578,38 +630,44 @@ pub(crate) mod packed {
             // `rows` and `LC_TILE` are multiples of `w`, hence so is `tn`.
             let tn = (rows - t0).min(LC_TILE);
             let (r0, r1) = (row0 + t0, row0 + t0 + tn);
-            for a in acc.iter_mut() {
-                a[..tn].fill(0);
-            }
-            for g in 0..groups {
+            unroll5!(|c| acc[c][..tn].fill(0));
+            let mut g = 0;
+            while g < groups {
                 let cols = arr4!(|j| &as_raw(columns[4 * g + j])[r0..r1]);
                 let cs = &coeffs[20 * g..20 * g + 20];
                 let ss = arr5!(|c| arr4!(|j| k.splat(cs[5 * j + c])));
-                for i in (0..tn).step_by(w) {
-                    let xs = arr4!(|j| k.load(&cols[j][i..]));
-                    for (a, sc) in acc.iter_mut().zip(&ss) {
-                        let r = k.add(k.load(&a[i..]), k.sum_of_products(xs, *sc));
-                        k.store(&mut a[i..], r);
-                    }
+                let mut i = 0;
+                while i < tn {
+                    let xs = arr4!(|j| k.load_at(cols[j], i));
+                    unroll5!(|c| {
+                        let r = k.add(k.load_at(&acc[c], i), k.sum_of_products4(xs, ss[c]));
+                        k.store_at(&mut acc[c], i, r);
+                    });
+                    i += w;
                 }
+                g += 1;
             }
-            for (col, cs) in columns[4 * groups..]
-                .iter()
-                .zip(coeffs[20 * groups..].chunks_exact(5))
-            {
-                let col = &as_raw(col)[r0..r1];
+            let mut col_i = 4 * groups;
+            while col_i < columns.len() {
+                let col = &as_raw(columns[col_i])[r0..r1];
+                let cs = &coeffs[5 * col_i..5 * col_i + 5];
                 let ss = arr5!(|c| k.splat(cs[c]));
-                for i in (0..tn).step_by(w) {
-                    let x = k.load(&col[i..]);
-                    for (a, sc) in acc.iter_mut().zip(&ss) {
-                        let r = k.add(k.load(&a[i..]), k.mul(x, *sc));
-                        k.store(&mut a[i..], r);
-                    }
+                let mut i = 0;
+                while i < tn {
+                    let x = k.load_at(col, i);
+                    unroll5!(|c| {
+                        let r = k.add(k.load_at(&acc[c], i), k.mul(x, ss[c]));
+                        k.store_at(&mut acc[c], i, r);
+                    });
+                    i += w;
                 }
+                col_i += 1;
             }
-            for i in (0..tn).step_by(w) {
-                let v = arr5!(|c| k.load(&acc[c][i..]));
-                k.store_ext(&mut out[5 * (t0 + i)..], v);
+            let mut i = 0;
+            while i < tn {
+                let v = arr5!(|c| k.load_at(&acc[c], i));
+                k.store_ext_at(out, 5 * (t0 + i), v);
+                i += w;
             }
             t0 += tn;
         }
@@ -631,11 +689,13 @@ pub(crate) mod packed {
 
     #[inline(always)]
     fn dot_chunks<K: ExtPacked>(k: K, a: &[u32], b: &[u32]) -> [u32; 5] {
-        let w = 5 * K::LANES;
+        let (n, w) = (a.len(), 5 * K::LANES);
+        assert!(b.len() == n);
         let mut acc = splat_ext(k, [0; 5]);
-        for (x, y) in a.chunks_exact(w).zip(b.chunks_exact(w)) {
-            acc = add_ext(k, acc, mul_ext(k, k.load_ext(x), k.load_ext(y)));
-        }
+        let mut i = 0;
+        step_loop!(i, w, n, {
+            acc = add_ext(k, acc, mul_ext(k, k.load_ext_at(a, i), k.load_ext_at(b, i)));
+        });
         horizontal_sum(k, acc)
     }
 
@@ -650,11 +710,14 @@ pub(crate) mod packed {
 
     #[inline(always)]
     fn dot_base_chunks<K: ExtPacked>(k: K, a: &[u32], b: &[u32]) -> [u32; 5] {
-        let w = K::LANES;
+        let (n, w) = (b.len(), K::LANES);
+        assert!(a.len() == 5 * n);
         let mut acc = splat_ext(k, [0; 5]);
-        for (x, y) in a.chunks_exact(5 * w).zip(b.chunks_exact(w)) {
-            acc = add_ext(k, acc, mul_ext_base(k, k.load_ext(x), k.load(y)));
-        }
+        let mut i = 0;
+        step_loop!(i, w, n, {
+            let p = mul_ext_base(k, k.load_ext_at(a, 5 * i), k.load_at(b, i));
+            acc = add_ext(k, acc, p);
+        });
         horizontal_sum(k, acc)
     }
 
@@ -706,12 +769,12 @@ pub(crate) mod packed {
     #[inline(always)]
     fn mask_zero<K: ExtPacked>(k: K, x: ExtV<K>) -> (K::V, ExtV<K>) {
         let one = k.splat(ONE);
-        let mut m = k.splat(0);
-        for c in x {
-            m = k.select_zero(c, m, one);
-        }
-        let mut y = x;
-        y[0] = k.select_zero(m, one, x[0]);
+        let m = k.select_zero(x[0], k.splat(0), one);
+        let m = k.select_zero(x[1], m, one);
+        let m = k.select_zero(x[2], m, one);
+        let m = k.select_zero(x[3], m, one);
+        let m = k.select_zero(x[4], m, one);
+        let y = [k.select_zero(m, one, x[0]), x[1], x[2], x[3], x[4]];
         (m, y)
     }
 
@@ -719,23 +782,27 @@ pub(crate) mod packed {
     /// products are kept in `out`.
     #[inline(always)]
     fn batch_inverse_chunks<K: ExtPacked>(k: K, out: &mut [u32], a: &[u32]) {
-        let w = 5 * K::LANES;
-        if a.is_empty() {
+        let (n, w) = (a.len(), 5 * K::LANES);
+        assert!(out.len() == n && n % w == 0);
+        if n == 0 {
             return;
         }
         let zero = k.splat(0);
         let mut acc = splat_ext(k, [ONE, 0, 0, 0, 0]);
-        for (o, x) in out.chunks_exact_mut(w).zip(a.chunks_exact(w)) {
-            k.store_ext(o, acc);
-            let (_, xv) = mask_zero(k, k.load_ext(x));
+        let mut i = 0;
+        while i < n {
+            k.store_ext_at(out, i, acc);
+            let (_, xv) = mask_zero(k, k.load_ext_at(a, i));
             acc = mul_ext(k, acc, xv);
+            i += w;
         }
         let mut inv = invert_lanes(k, acc);
-        for (o, x) in out.chunks_exact_mut(w).zip(a.chunks_exact(w)).rev() {
-            let (m, xv) = mask_zero(k, k.load_ext(x));
-            let r = mul_ext(k, inv, k.load_ext(o));
+        while i > 0 {
+            i -= w;
+            let (m, xv) = mask_zero(k, k.load_ext_at(a, i));
+            let r = mul_ext(k, inv, k.load_ext_at(out, i));
             inv = mul_ext(k, inv, xv);
-            k.store_ext(o, arr5!(|c| k.select_zero(m, zero, r[c])));
+            k.store_ext_at(out, i, arr5!(|c| k.select_zero(m, zero, r[c])));
         }
     }
 

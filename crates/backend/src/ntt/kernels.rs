@@ -19,8 +19,8 @@
 //! output) maps `(a, b) -> (a + t b, a - t b)`.
 
 use crate::field::MONTY_MU;
-use crate::simd::Packed;
 use crate::simd::scalar;
+use crate::simd::{Packed, step_loop};
 
 /// A twiddle vector with its Montgomery companion ([`Packed::twiddle_mu`]).
 type Tw<K> = (<K as Packed>::V, <K as Packed>::V);
@@ -31,10 +31,10 @@ fn splat_tw<K: Packed>(k: K, t: u32) -> Tw<K> {
     (k.splat(t), k.splat(t.wrapping_mul(MONTY_MU)))
 }
 
-/// Loads `LANES` twiddles and computes their companions.
+/// Loads the `LANES` twiddles `t[i ..]` and computes their companions.
 #[inline(always)]
-fn load_tw<K: Packed>(k: K, t: &[u32]) -> Tw<K> {
-    let v = k.load(t);
+fn load_tw<K: Packed>(k: K, t: &[u32], i: usize) -> Tw<K> {
+    let v = k.load_at(t, i);
     (v, k.twiddle_mu(v))
 }
 
@@ -79,57 +79,66 @@ impl Butterfly for Dit {
     }
 }
 
-/// Butterfly between two rows `lo` and `hi` (each `width` words), twiddle `t` for every column.
+/// Butterfly between the rows of `width` words at `lo[at ..]` and `hi[at ..]`, twiddle `t`
+/// for every column.
+///
+/// The loops in this file index with [`Packed::load_at`] in `while` loops: iterator adapters
+/// (`chunks_exact_mut`, `zip`) and sub-slices are out-of-line calls at opt-level `"z"`, which
+/// cost more than the butterflies when a row holds only a few vectors.
 #[inline(always)]
-fn row_pair<K: Packed, B: Butterfly>(k: K, lo: &mut [u32], hi: &mut [u32], t: u32) {
-    let width = lo.len();
-    let split = width - width % K::LANES;
+fn row_pair<K: Packed, B: Butterfly>(
+    k: K,
+    lo: &mut [u32],
+    hi: &mut [u32],
+    at: usize,
+    width: usize,
+    t: u32,
+) {
+    let end = at + width;
     let tv = splat_tw(k, t);
-    for (l, h) in lo[..split]
-        .chunks_exact_mut(K::LANES)
-        .zip(hi[..split].chunks_exact_mut(K::LANES))
-    {
-        let (x, y) = B::packed(k, k.load(l), k.load(h), tv);
-        k.store(l, x);
-        k.store(h, y);
-    }
-    for (l, h) in lo[split..].iter_mut().zip(&mut hi[split..]) {
-        (*l, *h) = B::scalar(*l, *h, t);
+    let mut c = at;
+    step_loop!(c, K::LANES, end, {
+        let (x, y) = B::packed(k, k.load_at(lo, c), k.load_at(hi, c), tv);
+        k.store_at(lo, c, x);
+        k.store_at(hi, c, y);
+    });
+    while c < end {
+        (lo[c], hi[c]) = B::scalar(lo[c], hi[c], t);
+        c += 1;
     }
 }
 
-/// One radix-2 layer on row pairs: row `i` of `lo` with row `i` of `hi`, twiddle `tw[i]`.
-/// `lo` and `hi` hold the same number of rows of `width` words; `tw` has one entry per row.
+/// One radix-2 layer on row pairs: row `i` of `lo` with row `i` of `hi`, twiddle
+/// `tw[tw_at + i]`. `lo` and `hi` hold the same number of rows of `width` words.
 #[inline(always)]
-fn layer<K: Packed, B: Butterfly>(k: K, lo: &mut [u32], hi: &mut [u32], tw: &[u32], width: usize) {
+fn layer<K: Packed, B: Butterfly>(
+    k: K,
+    lo: &mut [u32],
+    hi: &mut [u32],
+    tw: &[u32],
+    tw_at: usize,
+    width: usize,
+) {
     assert_eq!(lo.len(), hi.len());
     let rows = lo.len() / width;
-    assert!(tw.len() >= rows);
+    assert!(tw_at <= tw.len() && tw.len() - tw_at >= rows);
     if width == 1 {
-        let split = rows - rows % K::LANES;
-        for ((l, h), t) in lo[..split]
-            .chunks_exact_mut(K::LANES)
-            .zip(hi[..split].chunks_exact_mut(K::LANES))
-            .zip(tw[..split].chunks_exact(K::LANES))
-        {
-            let (x, y) = B::packed(k, k.load(l), k.load(h), load_tw(k, t));
-            k.store(l, x);
-            k.store(h, y);
-        }
-        for ((l, h), &t) in lo[split..]
-            .iter_mut()
-            .zip(&mut hi[split..])
-            .zip(&tw[split..rows])
-        {
-            (*l, *h) = B::scalar(*l, *h, t);
+        let mut j = 0;
+        step_loop!(j, K::LANES, rows, {
+            let t = load_tw(k, tw, tw_at + j);
+            let (x, y) = B::packed(k, k.load_at(lo, j), k.load_at(hi, j), t);
+            k.store_at(lo, j, x);
+            k.store_at(hi, j, y);
+        });
+        while j < rows {
+            (lo[j], hi[j]) = B::scalar(lo[j], hi[j], tw[tw_at + j]);
+            j += 1;
         }
     } else {
-        for ((l, h), &t) in lo
-            .chunks_exact_mut(width)
-            .zip(hi.chunks_exact_mut(width))
-            .zip(tw)
-        {
-            row_pair::<K, B>(k, l, h, t);
+        let mut r = 0;
+        while r < rows {
+            row_pair::<K, B>(k, lo, hi, r * width, width, tw[tw_at + r]);
+            r += 1;
         }
     }
 }
@@ -185,30 +194,27 @@ fn layer2<K: Packed, B: Butterfly>(
     // The scalar kernel set runs the same code for the tails.
     let s = scalar::Scalar;
     if width == 1 {
-        let split = rows - rows % K::LANES;
         let mut j = 0;
-        while j < split {
-            let r = j..j + K::LANES;
+        step_loop!(j, K::LANES, rows, {
             let v = [
-                k.load(&q0[r.clone()]),
-                k.load(&q1[r.clone()]),
-                k.load(&q2[r.clone()]),
-                k.load(&q3[r.clone()]),
+                k.load_at(q0, j),
+                k.load_at(q1, j),
+                k.load_at(q2, j),
+                k.load_at(q3, j),
             ];
             let [a0, a1, a2, a3] = quad::<K, B>(
                 k,
                 v,
-                load_tw(k, &t0[r.clone()]),
-                load_tw(k, &t1[r.clone()]),
-                load_tw(k, &ti[r.clone()]),
+                load_tw(k, t0, j),
+                load_tw(k, t1, j),
+                load_tw(k, ti, j),
             );
-            k.store(&mut q0[r.clone()], a0);
-            k.store(&mut q1[r.clone()], a1);
-            k.store(&mut q2[r.clone()], a2);
-            k.store(&mut q3[r], a3);
-            j += K::LANES;
-        }
-        for j in split..rows {
+            k.store_at(q0, j, a0);
+            k.store_at(q1, j, a1);
+            k.store_at(q2, j, a2);
+            k.store_at(q3, j, a3);
+        });
+        while j < rows {
             let [a0, a1, a2, a3] = quad::<_, B>(
                 s,
                 [q0[j], q1[j], q2[j], q3[j]],
@@ -217,29 +223,28 @@ fn layer2<K: Packed, B: Butterfly>(
                 splat_tw(s, ti[j]),
             );
             (q0[j], q1[j], q2[j], q3[j]) = (a0, a1, a2, a3);
+            j += 1;
         }
     } else {
-        let split = width - width % K::LANES;
-        for j in 0..rows {
-            let base = j * width;
+        let mut j = 0;
+        while j < rows {
+            let (base, end) = (j * width, (j + 1) * width);
             let (tv0, tv1, tvi) = (splat_tw(k, t0[j]), splat_tw(k, t1[j]), splat_tw(k, ti[j]));
             let mut c = base;
-            while c < base + split {
-                let r = c..c + K::LANES;
+            step_loop!(c, K::LANES, end, {
                 let v = [
-                    k.load(&q0[r.clone()]),
-                    k.load(&q1[r.clone()]),
-                    k.load(&q2[r.clone()]),
-                    k.load(&q3[r.clone()]),
+                    k.load_at(q0, c),
+                    k.load_at(q1, c),
+                    k.load_at(q2, c),
+                    k.load_at(q3, c),
                 ];
                 let [a0, a1, a2, a3] = quad::<K, B>(k, v, tv0, tv1, tvi);
-                k.store(&mut q0[r.clone()], a0);
-                k.store(&mut q1[r.clone()], a1);
-                k.store(&mut q2[r.clone()], a2);
-                k.store(&mut q3[r], a3);
-                c += K::LANES;
-            }
-            for c in base + split..base + width {
+                k.store_at(q0, c, a0);
+                k.store_at(q1, c, a1);
+                k.store_at(q2, c, a2);
+                k.store_at(q3, c, a3);
+            });
+            while c < end {
                 let [a0, a1, a2, a3] = quad::<_, B>(
                     s,
                     [q0[c], q1[c], q2[c], q3[c]],
@@ -248,27 +253,56 @@ fn layer2<K: Packed, B: Butterfly>(
                     splat_tw(s, ti[j]),
                 );
                 (q0[c], q1[c], q2[c], q3[c]) = (a0, a1, a2, a3);
+                c += 1;
             }
+            j += 1;
         }
     }
 }
 
-/// Layers with half-sizes `2^lh` for `lh` in `lhs` (in that order) on every sub-block of a
-/// block, scheme chosen by width; no in-register part.
+/// `(s[at .. at + len], s[at + len .. at + 2 len])`, always inlined: `chunks_exact_mut` and
+/// `split_at_mut` are out-of-line calls at opt-level `"z"`, made once per sub-block here.
+#[inline(always)]
+fn halves_mut(s: &mut [u32], at: usize, len: usize) -> (&mut [u32], &mut [u32]) {
+    assert!(at <= s.len() && (s.len() - at) / 2 >= len);
+    let p = s.as_mut_ptr();
+    // SAFETY: `at + 2 len <= s.len()` (checked), so `at .. at + len` and
+    // `at + len .. at + 2 len` are disjoint in-bounds ranges of the exclusively borrowed `s`;
+    // the two returned borrows split that borrow and live no longer than it.
+    unsafe {
+        (
+            core::slice::from_raw_parts_mut(p.add(at), len),
+            core::slice::from_raw_parts_mut(p.add(at + len), len),
+        )
+    }
+}
+
+/// Layers with half-sizes `2^lh` for `lo_lh <= lh < hi_lh` (DIF: descending, DIT: ascending)
+/// on every sub-block of a block, scheme chosen by width; no in-register part.
 #[inline(always)]
 fn block_layers<K: Packed, B: Butterfly>(
     k: K,
     block: &mut [u32],
     width: usize,
     tw: &[u32],
-    lhs: impl Iterator<Item = usize>,
+    lo_lh: usize,
+    hi_lh: usize,
 ) {
-    for lh in lhs {
+    let mut step = 0;
+    while step < hi_lh.saturating_sub(lo_lh) {
+        let lh = if B::DIF {
+            hi_lh - 1 - step
+        } else {
+            lo_lh + step
+        };
         let h = 1usize << lh;
-        for sub in block.chunks_exact_mut(2 * h * width) {
-            let (lo, hi) = sub.split_at_mut(h * width);
-            layer::<K, B>(k, lo, hi, &tw[h..2 * h], width);
-        }
+        let sub = 2 * h * width;
+        let mut at = 0;
+        step_loop!(at, sub, block.len(), {
+            let (lo, hi) = halves_mut(block, at, h * width);
+            layer::<K, B>(k, lo, hi, tw, h, width);
+        });
+        step += 1;
     }
 }
 
@@ -283,48 +317,74 @@ const fn log_lanes<K: Packed>() -> usize {
 #[inline(always)]
 fn small_twiddles<K: Packed>(k: K, tw: &[u32]) -> [Tw<K>; 4] {
     let mut out = [(k.splat(0), k.splat(0)); 4];
-    for (lh, o) in out.iter_mut().enumerate().take(log_lanes::<K>()) {
+    let mut lh = 0;
+    while lh < log_lanes::<K>() {
         let h = 1usize << lh;
         let mut lanes = k.zero_lanes();
-        for (i, l) in lanes.as_mut().iter_mut().enumerate() {
-            *l = tw[h + i % h];
+        let l = lanes.as_mut();
+        let mut i = 0;
+        while i < l.len() {
+            l[i] = tw[h + i % h];
+            i += 1;
         }
         let v = k.load_lanes(&lanes);
-        *o = (v, k.twiddle_mu(v));
+        out[lh] = (v, k.twiddle_mu(v));
+        lh += 1;
     }
     out
 }
 
+/// One in-register layer with half-size `2^lh < LANES` on the pair of vectors `(x, y)`.
+#[inline(always)]
+fn small_layer<K: Packed, B: Butterfly>(
+    k: K,
+    x: K::V,
+    y: K::V,
+    lh: usize,
+    ts: &[Tw<K>; 4],
+) -> (K::V, K::V) {
+    let h = 1usize << lh;
+    let (a, b) = k.interleave(x, y, h);
+    let (a, b) = B::packed(k, a, b, ts[lh]);
+    k.interleave(a, b, h)
+}
+
 /// Applies the in-register layers with half-sizes `2^lh`, `lh in lo_lh..=log2(LANES)`, to
 /// every chunk of `2 * LANES` words (DIF: descending, DIT: ascending). Width 1 only.
+///
+/// The layers are written out (half-sizes 8, 4, 2, 1; those not below `LANES` are dropped at
+/// compile time) so that every `interleave` has a constant block size at every opt-level.
 #[inline(always)]
 fn register_layers<K: Packed, B: Butterfly>(k: K, block: &mut [u32], tw: &[u32], lo_lh: usize) {
     let ll = log_lanes::<K>();
-    let tl = load_tw(k, &tw[K::LANES..2 * K::LANES]);
+    let tl = load_tw(k, tw, K::LANES);
     let ts = small_twiddles(k, tw);
-    let small = |x: K::V, y: K::V, lh: usize| {
-        let h = 1usize << lh;
-        let (a, b) = k.interleave(x, y, h);
-        let (a, b) = B::packed(k, a, b, ts[lh]);
-        k.interleave(a, b, h)
-    };
-    for c in block.chunks_exact_mut(2 * K::LANES) {
-        let (cx, cy) = c.split_at_mut(K::LANES);
-        let (mut x, mut y) = (k.load(cx), k.load(cy));
+    let mut c = 0;
+    step_loop!(c, 2 * K::LANES, block.len(), {
+        let (mut x, mut y) = (k.load_at(block, c), k.load_at(block, c + K::LANES));
+        macro_rules! small {
+            ($lh:literal) => {
+                if $lh < ll && $lh >= lo_lh {
+                    (x, y) = small_layer::<K, B>(k, x, y, $lh, &ts);
+                }
+            };
+        }
         if B::DIF {
             (x, y) = B::packed(k, x, y, tl);
-            for lh in (lo_lh..ll).rev() {
-                (x, y) = small(x, y, lh);
-            }
+            small!(3);
+            small!(2);
+            small!(1);
+            small!(0);
         } else {
-            for lh in lo_lh..ll {
-                (x, y) = small(x, y, lh);
-            }
+            small!(0);
+            small!(1);
+            small!(2);
+            small!(3);
             (x, y) = B::packed(k, x, y, tl);
         }
-        k.store(cx, x);
-        k.store(cy, y);
-    }
+        k.store_at(block, c, x);
+        k.store_at(block, c + K::LANES, y);
+    });
 }
 
 /// All DIF layers with half-size below the block's row count, on one block (a contiguous run
@@ -336,10 +396,10 @@ pub(crate) fn dif_block<K: Packed>(k: K, block: &mut [u32], width: usize, tw: &[
     let log_rows = rows.trailing_zeros() as usize;
     let ll = log_lanes::<K>();
     if width == 1 && K::LANES > 1 && rows >= 2 * K::LANES {
-        block_layers::<K, Dif>(k, block, 1, tw, (ll + 1..log_rows).rev());
+        block_layers::<K, Dif>(k, block, 1, tw, ll + 1, log_rows);
         register_layers::<K, Dif>(k, block, tw, 0);
     } else {
-        block_layers::<K, Dif>(k, block, width, tw, (0..log_rows).rev());
+        block_layers::<K, Dif>(k, block, width, tw, 0, log_rows);
     }
 }
 
@@ -359,22 +419,22 @@ pub(crate) fn dit_block<K: Packed>(
     let ll = log_lanes::<K>();
     if width == 1 && K::LANES > 1 && rows >= 2 * K::LANES && start_lh <= ll {
         register_layers::<K, Dit>(k, block, tw, start_lh);
-        block_layers::<K, Dit>(k, block, 1, tw, ll + 1..log_rows);
+        block_layers::<K, Dit>(k, block, 1, tw, ll + 1, log_rows);
     } else {
-        block_layers::<K, Dit>(k, block, width, tw, start_lh..log_rows);
+        block_layers::<K, Dit>(k, block, width, tw, start_lh, log_rows);
     }
 }
 
 /// One DIF layer on a chunk of row pairs (see [`layer`]).
 #[inline(always)]
 pub(crate) fn dif_layer<K: Packed>(k: K, lo: &mut [u32], hi: &mut [u32], tw: &[u32], width: usize) {
-    layer::<K, Dif>(k, lo, hi, tw, width)
+    layer::<K, Dif>(k, lo, hi, tw, 0, width)
 }
 
 /// One DIT layer on a chunk of row pairs (see [`layer`]).
 #[inline(always)]
 pub(crate) fn dit_layer<K: Packed>(k: K, lo: &mut [u32], hi: &mut [u32], tw: &[u32], width: usize) {
-    layer::<K, Dit>(k, lo, hi, tw, width)
+    layer::<K, Dit>(k, lo, hi, tw, 0, width)
 }
 
 /// Two fused DIF layers on a chunk of row quadruples (see [`layer2`]).
@@ -417,28 +477,30 @@ pub(crate) fn scale_rows<K: Packed>(k: K, data: &mut [u32], width: usize, factor
     let rows = data.len() / width;
     assert!(factors.len() >= rows);
     if width == 1 {
-        let split = rows - rows % K::LANES;
-        for (d, f) in data[..split]
-            .chunks_exact_mut(K::LANES)
-            .zip(factors.chunks_exact(K::LANES))
-        {
-            let r = k.mul(k.load(d), k.load(f));
-            k.store(d, r);
-        }
-        for (d, &f) in data[split..].iter_mut().zip(&factors[split..rows]) {
-            *d = scalar::mul(*d, f);
+        let mut i = 0;
+        step_loop!(i, K::LANES, rows, {
+            let r = k.mul(k.load_at(data, i), k.load_at(factors, i));
+            k.store_at(data, i, r);
+        });
+        while i < rows {
+            data[i] = scalar::mul(data[i], factors[i]);
+            i += 1;
         }
     } else {
-        let split = width - width % K::LANES;
-        for (row, &f) in data.chunks_exact_mut(width).zip(factors) {
+        let mut r = 0;
+        while r < rows {
+            let (f, end) = (factors[r], (r + 1) * width);
             let fv = k.splat(f);
-            for d in row[..split].chunks_exact_mut(K::LANES) {
-                let r = k.mul(k.load(d), fv);
-                k.store(d, r);
+            let mut c = r * width;
+            step_loop!(c, K::LANES, end, {
+                let v = k.mul(k.load_at(data, c), fv);
+                k.store_at(data, c, v);
+            });
+            while c < end {
+                data[c] = scalar::mul(data[c], f);
+                c += 1;
             }
-            for d in &mut row[split..] {
-                *d = scalar::mul(*d, f);
-            }
+            r += 1;
         }
     }
 }

@@ -40,6 +40,27 @@ pub(crate) trait PackedPermutation<const T: usize> {
 /// Largest `T * LANES` of any permutation and kernel set (width 24, 16 lanes).
 const MAX_GROUP_WORDS: usize = 24 * 16;
 
+/// Runs `$body` with `$i` bound to each constant in `0..24` below the width `$t` (a const
+/// generic), written out.
+///
+/// Loops over the cells of a state are written this way rather than as `for i in 0..T`: at
+/// opt-level `"z"` LLVM unrolls nothing, and a loop that indexes the state with a run-time
+/// index keeps the whole state in memory (every round loads and stores all cells), where
+/// constant indices let the state live in registers. The `if` is resolved at compile time.
+macro_rules! unroll_cells {
+    ($t:expr, |$i:ident| $body:expr) => {
+        unroll_cells!(@ $t, $i, $body; 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23)
+    };
+    (@ $t:expr, $i:ident, $body:expr; $($n:literal)*) => {
+        $(
+            if $n < $t {
+                let $i: usize = $n;
+                $body;
+            }
+        )*
+    };
+}
+
 /// Applies `perm` to every state of `states` (`T` words each, `states.len() % T == 0`).
 #[inline(always)]
 pub(crate) fn batch<K: PoseidonPacked, P: PackedPermutation<T>, const T: usize>(
@@ -48,42 +69,58 @@ pub(crate) fn batch<K: PoseidonPacked, P: PackedPermutation<T>, const T: usize>(
     states: &mut [u32],
 ) {
     debug_assert_eq!(states.len() % T, 0);
-    let mut groups = states.chunks_exact_mut(T * K::LANES);
-    for g in &mut groups {
-        group(k, perm, g);
+    let gw = T * K::LANES;
+    let n = states.len();
+    let full = n - n % gw;
+    // The final partial group is zero-padded in `buf`. One call site for both kinds of
+    // group, so that the (large) permutation is inlined once.
+    let mut buf = [0u32; MAX_GROUP_WORDS];
+    buf[..n - full].copy_from_slice(&states[full..]);
+    let end = if full < n { full + gw } else { full };
+    let mut at = 0;
+    while at < end {
+        let (g, g_at): (&mut [u32], usize) = if at < full {
+            (&mut *states, at)
+        } else {
+            (&mut buf[..], 0)
+        };
+        group(k, perm, g, g_at);
+        at += gw;
     }
-    let rest = groups.into_remainder();
-    if !rest.is_empty() {
-        let mut buf = [0u32; MAX_GROUP_WORDS];
-        let buf = &mut buf[..T * K::LANES];
-        buf[..rest.len()].copy_from_slice(rest);
-        group(k, perm, buf);
-        rest.copy_from_slice(&buf[..rest.len()]);
-    }
+    states[full..].copy_from_slice(&buf[..n - full]);
 }
 
-/// Transposes one full group into registers, permutes, transposes back.
+/// Transposes the full group `g[at .. at + T * LANES]` into registers, permutes, transposes
+/// back.
 #[inline(always)]
 fn group<K: PoseidonPacked, P: PackedPermutation<T>, const T: usize>(
     k: K,
     perm: &P,
     g: &mut [u32],
+    at: usize,
 ) {
+    assert!(at <= g.len() && g.len() - at >= T * K::LANES);
     let mut s = [k.splat(0); T];
-    let mut lanes = k.zero_lanes();
-    for (c, cell) in s.iter_mut().enumerate() {
-        for (j, l) in lanes.as_mut().iter_mut().enumerate() {
-            *l = g[j * T + c];
+    unroll_cells!(T, |c| {
+        let mut lanes = k.zero_lanes();
+        let l = lanes.as_mut();
+        let mut j = 0;
+        while j < l.len() {
+            l[j] = g[at + j * T + c];
+            j += 1;
         }
-        *cell = k.load_lanes(&lanes);
-    }
+        s[c] = k.load_lanes(&lanes);
+    });
     perm.permute(k, &mut s);
-    for (c, cell) in s.iter().enumerate() {
-        let lanes = k.to_lanes(*cell);
-        for (j, l) in lanes.as_ref().iter().enumerate() {
-            g[j * T + c] = *l;
+    unroll_cells!(T, |c| {
+        let lanes = k.to_lanes(s[c]);
+        let l = lanes.as_ref();
+        let mut j = 0;
+        while j < l.len() {
+            g[at + j * T + c] = l[j];
+            j += 1;
         }
-    }
+    });
 }
 
 /// `x^3`.
@@ -94,11 +131,8 @@ fn cube<K: Packed>(k: K, x: K::V) -> K::V {
 
 /// Full-round S-box layer: `s[i] = (s[i] + rc[i])^3`.
 #[inline(always)]
-#[allow(clippy::needless_range_loop)] // index loop: see `dense_split`
 fn add_rc_cube_all<K: Packed, const T: usize>(k: K, s: &mut [K::V; T], rc: &[u32; T]) {
-    for i in 0..T {
-        s[i] = cube(k, k.add(s[i], k.splat(rc[i])));
-    }
+    unroll_cells!(T, |i| s[i] = cube(k, k.add(s[i], k.splat(rc[i]))));
 }
 
 /// Dense matrix-vector product with delayed reduction. Every Montgomery-form entry is split as
@@ -106,27 +140,29 @@ fn add_rc_cube_all<K: Packed, const T: usize>(k: K, s: &mut [K::V; T], rc: &[u32
 /// `s0 = sum lo * x` and `s1 = sum hi * x` (below `24 * 2^47` and `24 * 2^46`) in 64-bit lanes
 /// and needs one Montgomery reduction of `s0 + 2^16 s1` instead of one per product.
 ///
-/// Index loops over the constant width, not iterator adapters: at opt-level `z` the adapters
-/// (`zip`, `skip`) over arrays of vectors are not inlined, so the vectors went through memory
-/// behind pointers kept in iterator structs (slow, and unprovable for the ISA audit's
-/// aligned-move check). Constant-bound index loops are unrolled at every opt-level.
+/// No iterator adapters: at opt-level `z` the adapters (`zip`, `skip`) over arrays of vectors
+/// are not inlined, so the vectors went through memory behind pointers kept in iterator
+/// structs (slow, and unprovable for the ISA audit's aligned-move check). The products of one
+/// row are written out ([`unroll_cells`]); the rows are a loop whose outputs go to a separate
+/// array, so that the inputs stay constant-indexed.
 #[inline(always)]
-#[allow(clippy::needless_range_loop)]
 fn dense_split<K: PoseidonPacked, const T: usize>(k: K, s: &mut [K::V; T], m: &SplitMatrix<T>) {
     let mut w = [k.widen(s[0]); T];
-    for j in 1..T {
-        w[j] = k.widen(s[j]);
-    }
-    for i in 0..T {
+    unroll_cells!(T, |j| w[j] = k.widen(s[j]));
+    let mut out = *s;
+    let mut i = 0;
+    while i < T {
         let (lo, hi) = (&m.lo[i], &m.hi[i]);
         let mut s0 = k.wide_mul_small(w[0], lo[0]);
         let mut s1 = k.wide_mul_small(w[0], hi[0]);
-        for j in 1..T {
+        unroll_cells!(T, |j| if j > 0 {
             s0 = k.wide_add(s0, k.wide_mul_small(w[j], lo[j]));
             s1 = k.wide_add(s1, k.wide_mul_small(w[j], hi[j]));
-        }
-        s[i] = k.wide_monty_reduce_split(s0, s1);
+        });
+        out[i] = k.wide_monty_reduce_split(s0, s1);
+        i += 1;
     }
+    *s = out;
 }
 
 /// The width-16 circulant MDS with delayed reduction: the first row is small (sum 371), so
@@ -198,23 +234,37 @@ where
 {
     #[inline(always)]
     fn permute<K: PoseidonPacked>(&self, k: K, s: &mut [K::V; T]) {
-        for rc in &self.full_rc[..HALF_FULL - 1] {
-            add_rc_cube_all(k, s, rc);
-            <Self as FullMds<T>>::apply(self, k, s);
+        // The 8 full rounds are one loop (the partial rounds run before the fifth), so that
+        // the written-out round body exists once in the code, not twice.
+        let mut r = 0;
+        while r < 2 * HALF_FULL {
+            if r == HALF_FULL {
+                self.partial_rounds(k, s);
+            }
+            add_rc_cube_all(k, s, &self.full_rc[r]);
+            if r == HALF_FULL - 1 {
+                // Last initial full round: matrix D M, then D c'_0 (see `tables`).
+                dense_split(k, s, &self.pre_split);
+                unroll_cells!(T, |i| s[i] = k.add(s[i], k.splat(self.pre_rc[i])));
+            } else {
+                <Self as FullMds<T>>::apply(self, k, s);
+            }
+            r += 1;
         }
-        // Last initial full round: matrix D M, then D c'_0 (see `tables`).
-        add_rc_cube_all(k, s, &self.full_rc[HALF_FULL - 1]);
-        dense_split(k, s, &self.pre_split);
-        for (x, &c) in s.iter_mut().zip(&self.pre_rc) {
-            *x = k.add(*x, k.splat(c));
-        }
+    }
+}
+
+impl<const T: usize> Poseidon1Tables<T> {
+    /// The partial rounds in the sparse form (see `tables`).
+    #[inline(always)]
+    fn partial_rounds<K: PoseidonPacked>(&self, k: K, s: &mut [K::V; T]) {
         let one = crate::field::KoalaBear::ONE.to_monty();
-        for ((&rc, row), col) in self
-            .partial_rc
-            .iter()
-            .zip(&self.sparse_row)
-            .zip(&self.sparse_col)
-        {
+        let (partial_rc, rows, cols): (&[u32], &[[u32; T]], &[[u32; T]]) =
+            (&self.partial_rc, &self.sparse_row, &self.sparse_col);
+        assert!(rows.len() == partial_rc.len() && cols.len() == partial_rc.len());
+        let mut p = 0;
+        while p < partial_rc.len() {
+            let (rc, row, col) = (partial_rc[p], &rows[p], &cols[p]);
             let mut x0 = cube(k, s[0]);
             if rc != 0 {
                 x0 = k.add(x0, k.splat(rc));
@@ -224,73 +274,74 @@ where
             } else {
                 k.mul(x0, k.splat(self.m00))
             };
-            for j in 1..T {
+            unroll_cells!(T, |j| if j > 0 {
                 acc = k.add(acc, k.mul(s[j], k.splat(row[j])));
                 s[j] = k.add(s[j], k.mul(x0, k.splat(col[j])));
-            }
+            });
             s[0] = acc;
-        }
-        for rc in &self.full_rc[HALF_FULL..] {
-            add_rc_cube_all(k, s, rc);
-            <Self as FullMds<T>>::apply(self, k, s);
+            p += 1;
         }
     }
 }
 
-/// `M4 = [[2,3,1,1],[1,2,3,1],[1,1,2,3],[3,1,1,2]]` on one block, with additions only.
+/// `M4 = [[2,3,1,1],[1,2,3,1],[1,1,2,3],[3,1,1,2]]` on cells `b .. b + 4`, additions only.
 #[inline(always)]
-fn mat4<K: Packed>(k: K, x: &mut [K::V]) {
-    let t01 = k.add(x[0], x[1]);
-    let t23 = k.add(x[2], x[3]);
+fn mat4<K: Packed, const T: usize>(k: K, x: &mut [K::V; T], b: usize) {
+    let t01 = k.add(x[b], x[b + 1]);
+    let t23 = k.add(x[b + 2], x[b + 3]);
     let t0123 = k.add(t01, t23);
-    let t01123 = k.add(t0123, x[1]);
-    let t01233 = k.add(t0123, x[3]);
-    let x0d = k.add(x[0], x[0]);
-    let x2d = k.add(x[2], x[2]);
-    x[3] = k.add(t01233, x0d);
-    x[1] = k.add(t01123, x2d);
-    x[0] = k.add(t01123, t01);
-    x[2] = k.add(t01233, t23);
+    let t01123 = k.add(t0123, x[b + 1]);
+    let t01233 = k.add(t0123, x[b + 3]);
+    let x0d = k.add(x[b], x[b]);
+    let x2d = k.add(x[b + 2], x[b + 2]);
+    x[b + 3] = k.add(t01233, x0d);
+    x[b + 1] = k.add(t01123, x2d);
+    x[b] = k.add(t01123, t01);
+    x[b + 2] = k.add(t01233, t23);
 }
 
 /// The Poseidon2 external linear layer `circ(2 M4, M4, ..., M4)`.
 #[inline(always)]
 fn external<K: Packed, const T: usize>(k: K, s: &mut [K::V; T]) {
-    for b in s.chunks_exact_mut(4) {
-        mat4(k, b);
-    }
+    unroll_cells!(T, |i| if i.is_multiple_of(4) {
+        mat4(k, s, i)
+    });
     let mut sums = [s[0], s[1], s[2], s[3]];
-    for b in 1..T / 4 {
-        for (c, sum) in sums.iter_mut().enumerate() {
-            *sum = k.add(*sum, s[4 * b + c]);
-        }
-    }
-    for (i, x) in s.iter_mut().enumerate() {
-        *x = k.add(*x, sums[i % 4]);
-    }
+    unroll_cells!(T, |i| if i >= 4 {
+        sums[i % 4] = k.add(sums[i % 4], s[i])
+    });
+    unroll_cells!(T, |i| s[i] = k.add(s[i], sums[i % 4]));
 }
 
 impl<const T: usize> PackedPermutation<T> for Poseidon2Tables<T> {
     #[inline(always)]
     fn permute<K: PoseidonPacked>(&self, k: K, s: &mut [K::V; T]) {
         external(k, s);
-        for rc in &self.initial {
+        // The 8 external rounds are one loop (the internal rounds run before the fifth), so
+        // that the written-out round body exists once in the code, not twice.
+        let mut r = 0;
+        while r < 2 * HALF_FULL {
+            if r == HALF_FULL {
+                let internal: &[u32] = &self.internal;
+                let mut i_r = 0;
+                while i_r < internal.len() {
+                    s[0] = cube(k, k.add(s[0], k.splat(internal[i_r])));
+                    let mut sum = s[0];
+                    unroll_cells!(T, |i| if i > 0 {
+                        sum = k.add(sum, s[i])
+                    });
+                    unroll_cells!(T, |i| s[i] = k.add(sum, k.mul(s[i], k.splat(self.diag[i]))));
+                    i_r += 1;
+                }
+            }
+            let rc = if r < HALF_FULL {
+                &self.initial[r]
+            } else {
+                &self.terminal[r - HALF_FULL]
+            };
             add_rc_cube_all(k, s, rc);
             external(k, s);
-        }
-        for &rc in &self.internal {
-            s[0] = cube(k, k.add(s[0], k.splat(rc)));
-            let mut sum = s[0];
-            for x in &s[1..] {
-                sum = k.add(sum, *x);
-            }
-            for (x, &d) in s.iter_mut().zip(&self.diag) {
-                *x = k.add(sum, k.mul(*x, k.splat(d)));
-            }
-        }
-        for rc in &self.terminal {
-            add_rc_cube_all(k, s, rc);
-            external(k, s);
+            r += 1;
         }
     }
 }

@@ -372,8 +372,11 @@ pub fn sponge_batch(
         for c in 0..chunks {
             let (lo, hi) = ((c * r).min(input_len), ((c + 1) * r).min(input_len));
             for (i, s) in buf.chunks_exact_mut(t).enumerate() {
-                s[..r].fill(KoalaBear::ZERO);
                 s[..hi - lo].copy_from_slice(&ins[i * input_len + lo..i * input_len + hi]);
+                if hi - lo < r {
+                    // Only the last, partial chunk needs the rest of the rate zeroed.
+                    s[hi - lo..r].fill(KoalaBear::ZERO);
+                }
             }
             perm.permute_batch(isa, buf);
         }

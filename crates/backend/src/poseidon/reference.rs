@@ -2,9 +2,12 @@
 //!
 //! These are deliberately unoptimised (dense MDS in every round, no sparse factorisation, no
 //! delayed reduction) so that they can be read against the spec; the batched kernels in
-//! [`super::kernels`] are tested against them.
+//! [`super::kernels`] are tested against them, and they against Plonky3. The Poseidon2 pair
+//! also serves production (the challenger, Merkle paths), so it takes its constants, already
+//! in Montgomery form, from `tables` and avoids iterator chains (calls at opt-level `"z"`).
 
 use super::constants::*;
+use super::tables::Poseidon2Tables;
 use crate::field::KoalaBear;
 
 /// `x^3`, the S-box of both permutations.
@@ -57,21 +60,38 @@ pub fn poseidon1_permute_24(state: &mut [KoalaBear; 24]) {
 /// The Poseidon2 external linear layer: `M4 = [[2,3,1,1],[1,2,3,1],[1,1,2,3],[3,1,1,2]]` on
 /// each block of four cells, then every cell adds the sum of the cells congruent to it mod 4
 /// (the matrix `circ(2 M4, M4, ..., M4)`).
+///
+/// Index loops rather than iterator chains: this function also runs in production (the
+/// Fiat-Shamir challenger, Merkle paths), and at opt-level `"z"` every adapter is a call.
 pub(crate) fn poseidon2_external_matrix<const T: usize>(state: &mut [KoalaBear; T]) {
-    const M4: [[u32; 4]; 4] = [[2, 3, 1, 1], [1, 2, 3, 1], [1, 1, 2, 3], [3, 1, 1, 2]];
-    for block in state.chunks_exact_mut(4) {
-        let x = [block[0], block[1], block[2], block[3]];
-        for (o, row) in block.iter_mut().zip(&M4) {
-            *o = row
-                .iter()
-                .zip(&x)
-                .map(|(&m, &v)| KoalaBear::new(m) * v)
-                .sum();
-        }
+    const fn fe(x: u32) -> KoalaBear {
+        KoalaBear::new(x)
     }
-    let sums: [KoalaBear; 4] = core::array::from_fn(|k| (k..T).step_by(4).map(|j| state[j]).sum());
-    for (i, s) in state.iter_mut().enumerate() {
-        *s += sums[i % 4];
+    // Field elements at compile time (`KoalaBear::new` per entry and call cost a reduction).
+    const M4: [[KoalaBear; 4]; 4] = [
+        [fe(2), fe(3), fe(1), fe(1)],
+        [fe(1), fe(2), fe(3), fe(1)],
+        [fe(1), fe(1), fe(2), fe(3)],
+        [fe(3), fe(1), fe(1), fe(2)],
+    ];
+    let mut b = 0;
+    while b + 4 <= T {
+        let x = [state[b], state[b + 1], state[b + 2], state[b + 3]];
+        for (r, row) in M4.iter().enumerate() {
+            let mut acc = KoalaBear::ZERO;
+            for c in 0..4 {
+                acc += row[c] * x[c];
+            }
+            state[b + r] = acc;
+        }
+        b += 4;
+    }
+    let mut sums = [KoalaBear::ZERO; 4];
+    for i in 0..T {
+        sums[i % 4] += state[i];
+    }
+    for i in 0..T {
+        state[i] += sums[i % 4];
     }
 }
 
@@ -98,51 +118,49 @@ pub(crate) fn diag_value((num, log_den): (i32, u32)) -> KoalaBear {
     n * KoalaBear::TWO.exp_u64(log_den as u64).inverse_or_zero()
 }
 
-/// Poseidon2: initial external matrix, 4 external rounds, `rp` internal rounds, 4 external.
-fn poseidon2<const T: usize>(
-    state: &mut [KoalaBear; T],
-    initial: &[[u32; T]; 4],
-    internal: &[u32],
-    terminal: &[[u32; T]; 4],
-    diag: &[(i32, u32); T],
-) {
-    let external_round = |state: &mut [KoalaBear; T], rc: &[u32; T]| {
-        for (s, &c) in state.iter_mut().zip(rc) {
-            *s = cube(*s + KoalaBear::new(c));
-        }
-        poseidon2_external_matrix(state);
-    };
+/// One Poseidon2 external round: add `rc` (Montgomery words), S-box on every cell, external
+/// matrix.
+fn poseidon2_external_round<const T: usize>(state: &mut [KoalaBear; T], rc: &[u32; T]) {
+    for i in 0..T {
+        state[i] = cube(state[i] + KoalaBear::from_monty(rc[i]));
+    }
     poseidon2_external_matrix(state);
-    initial.iter().for_each(|rc| external_round(state, rc));
-    let diag: [KoalaBear; T] = core::array::from_fn(|i| diag_value(diag[i]));
-    for &c in internal {
-        state[0] = cube(state[0] + KoalaBear::new(c));
-        let sum: KoalaBear = state.iter().copied().sum();
-        for (s, d) in state.iter_mut().zip(&diag) {
-            *s = sum + *d * *s;
+}
+
+/// Poseidon2: initial external matrix, 4 external rounds, `rp` internal rounds, 4 external.
+///
+/// The constants come from `tables` (the spec's round constants and the internal diagonal
+/// [`diag_value`] of the `POSEIDON2_DIAG_*` pairs, as Montgomery words, derived once per
+/// process): deriving the diagonal here took two exponentiations per cell on every call,
+/// more than the permutation itself. These functions also run in production (the
+/// Fiat-Shamir challenger, Merkle paths), so they are kept cheap at every opt-level.
+#[allow(clippy::needless_range_loop)] // index loops: iterator adapters are calls at "z"
+fn poseidon2<const T: usize>(state: &mut [KoalaBear; T], tab: &Poseidon2Tables<T>) {
+    poseidon2_external_matrix(state);
+    for rc in &tab.initial {
+        poseidon2_external_round(state, rc);
+    }
+    for &c in &tab.internal {
+        state[0] = cube(state[0] + KoalaBear::from_monty(c));
+        let mut sum = KoalaBear::ZERO;
+        for &x in state.iter() {
+            sum += x;
+        }
+        for i in 0..T {
+            state[i] = sum + KoalaBear::from_monty(tab.diag[i]) * state[i];
         }
     }
-    terminal.iter().for_each(|rc| external_round(state, rc));
+    for rc in &tab.terminal {
+        poseidon2_external_round(state, rc);
+    }
 }
 
 /// Poseidon2 width 16 with Plonky3's default KoalaBear constants (spec Appendix A).
 pub fn poseidon2_permute_16(state: &mut [KoalaBear; 16]) {
-    poseidon2(
-        state,
-        &POSEIDON2_RC_16_EXTERNAL_INITIAL,
-        &POSEIDON2_RC_16_INTERNAL,
-        &POSEIDON2_RC_16_EXTERNAL_FINAL,
-        &POSEIDON2_DIAG_16,
-    );
+    poseidon2(state, super::tables::poseidon2_16());
 }
 
 /// Poseidon2 width 24 with Plonky3's default KoalaBear constants (spec Appendix A).
 pub fn poseidon2_permute_24(state: &mut [KoalaBear; 24]) {
-    poseidon2(
-        state,
-        &POSEIDON2_RC_24_EXTERNAL_INITIAL,
-        &POSEIDON2_RC_24_INTERNAL,
-        &POSEIDON2_RC_24_EXTERNAL_FINAL,
-        &POSEIDON2_DIAG_24,
-    );
+    poseidon2(state, super::tables::poseidon2_24());
 }

@@ -48,6 +48,22 @@ impl Packed for Avx2 {
     }
 
     #[inline(always)]
+    fn load_at(self, s: &[u32], i: usize) -> __m256i {
+        assert!(s.len() >= 8 && i <= s.len() - 8);
+        // SAFETY: the token proves AVX2; words `i .. i + 8` of `s` are in bounds (checked
+        // above, so the offset pointer stays inside the slice) and the load is unaligned.
+        unsafe { _mm256_loadu_si256(s.as_ptr().add(i).cast()) }
+    }
+
+    #[inline(always)]
+    fn store_at(self, s: &mut [u32], i: usize, v: __m256i) {
+        assert!(s.len() >= 8 && i <= s.len() - 8);
+        // SAFETY: the token proves AVX2; words `i .. i + 8` of `s` are in bounds (checked
+        // above) and writable through the exclusive borrow; unaligned store.
+        unsafe { _mm256_storeu_si256(s.as_mut_ptr().add(i).cast(), v) }
+    }
+
+    #[inline(always)]
     fn splat(self, x: u32) -> __m256i {
         // SAFETY: the token proves AVX2 (AVX for this one).
         unsafe { _mm256_set1_epi32(x as i32) }
@@ -220,8 +236,25 @@ pub(crate) mod ext {
     }
 
     impl Avx2 {
-        /// Lane-wise `sum_{start <= i < end} a[i] * b[i] mod p` for `1 <= end - start <= 4`, with one
-        /// Montgomery reduction for the whole sum.
+        /// The 64-bit products of the even and of the odd 32-bit lanes of `x` and `y`.
+        #[inline(always)]
+        fn wide_product(self, x: __m256i, y: __m256i) -> (__m256i, __m256i) {
+            // SAFETY: the token proves AVX2.
+            unsafe {
+                let (xo, yo) = (_mm256_srli_epi64::<32>(x), _mm256_srli_epi64::<32>(y));
+                (_mm256_mul_epu32(x, y), _mm256_mul_epu32(xo, yo))
+            }
+        }
+
+        /// Sum of two [`Avx2::wide_product`] sums.
+        #[inline(always)]
+        fn wide_sum(self, a: (__m256i, __m256i), b: (__m256i, __m256i)) -> (__m256i, __m256i) {
+            // SAFETY: the token proves AVX2.
+            unsafe { (_mm256_add_epi64(a.0, b.0), _mm256_add_epi64(a.1, b.1)) }
+        }
+
+        /// Lane-wise `S * 2^-32 mod p`, fully reduced, for a sum `S` of at most four
+        /// [`Avx2::wide_product`]s: one Montgomery reduction for the whole sum.
         ///
         /// Bounds: each product is at most `(p-1)^2`, so the 64-bit sum `S` of at most four is
         /// below `4 p^2 < 2^64` (as `2p < 2^32`): no overflow. With `q = S * p^-1 mod 2^32`,
@@ -230,28 +263,12 @@ pub(crate) mod ext {
         /// conditional subtraction brings `hi(S)` below `p` and a modular subtraction gives
         /// the canonical `S * 2^-32 mod p`.
         #[inline(always)]
-        fn dot_wide<const N: usize>(
-            self,
-            a: &[__m256i; N],
-            b: &[__m256i; N],
-            start: usize,
-            end: usize,
-        ) -> __m256i {
-            debug_assert!(start < end && end - start <= 4 && end <= N);
+        fn wide_reduce_products(self, s: (__m256i, __m256i)) -> __m256i {
+            let (evn, odd) = s;
             // SAFETY: the token proves AVX2.
             unsafe {
                 let p = self.splat(P);
                 let mu = self.splat(MONTY_MU);
-                let mut evn = _mm256_setzero_si256();
-                let mut odd = _mm256_setzero_si256();
-                // Element indexing, not sub-slices of the arrays: at opt-level `z` slicing an
-                // array of vectors becomes an out-of-line `Index` call returning a pointer.
-                for j in start..end {
-                    let (x, y) = (a[j], b[j]);
-                    evn = _mm256_add_epi64(evn, _mm256_mul_epu32(x, y));
-                    let (xo, yo) = (_mm256_srli_epi64::<32>(x), _mm256_srli_epi64::<32>(y));
-                    odd = _mm256_add_epi64(odd, _mm256_mul_epu32(xo, yo));
-                }
                 // Opaque multiplies: see `mul_epu32_opaque`.
                 let qp_evn = super::mul_epu32_opaque(super::mul_epu32_opaque(evn, mu), p);
                 let qp_odd = super::mul_epu32_opaque(super::mul_epu32_opaque(odd, mu), p);
@@ -266,9 +283,11 @@ pub(crate) mod ext {
 
     impl ExtPacked for Avx2 {
         #[inline(always)]
-        fn load_ext(self, s: &[u32]) -> ExtV<Self> {
-            let s = &s[..40];
-            let v = arr5!(|j| self.load(&s[8 * j..]));
+        fn load_ext_at(self, s: &[u32], i: usize) -> ExtV<Self> {
+            assert!(s.len() >= 40 && i <= s.len() - 40);
+            // SAFETY: the token proves AVX2; words `i .. i + 40` are in bounds (checked
+            // above) and each load reads 8 of them, unaligned.
+            let v = arr5!(|j| unsafe { _mm256_loadu_si256(s.as_ptr().add(i + 8 * j).cast()) });
             let b = [
                 blend5!(v, LOAD_MASK, 0),
                 blend5!(v, LOAD_MASK, 1),
@@ -284,30 +303,37 @@ pub(crate) mod ext {
         }
 
         #[inline(always)]
-        fn store_ext(self, s: &mut [u32], v: ExtV<Self>) {
-            let s = &mut s[..40];
+        fn store_ext_at(self, s: &mut [u32], i: usize, v: ExtV<Self>) {
+            assert!(s.len() >= 40 && i <= s.len() - 40);
             let y = arr5!(|c| {
                 let idx = self.load(&Shuf::STORE_PERM[c]);
                 // SAFETY: the token proves AVX2.
                 unsafe { _mm256_permutevar8x32_epi32(v[c], idx) }
             });
-            self.store(&mut s[0..], blend5!(y, STORE_MASK, 0));
-            self.store(&mut s[8..], blend5!(y, STORE_MASK, 1));
-            self.store(&mut s[16..], blend5!(y, STORE_MASK, 2));
-            self.store(&mut s[24..], blend5!(y, STORE_MASK, 3));
-            self.store(&mut s[32..], blend5!(y, STORE_MASK, 4));
+            let out = [
+                blend5!(y, STORE_MASK, 0),
+                blend5!(y, STORE_MASK, 1),
+                blend5!(y, STORE_MASK, 2),
+                blend5!(y, STORE_MASK, 3),
+                blend5!(y, STORE_MASK, 4),
+            ];
+            let p = s.as_mut_ptr();
+            // SAFETY: the token proves AVX2; words `i .. i + 40` are in bounds (checked
+            // above) and each store writes 8 of them, unaligned.
+            arr5!(|j| unsafe { _mm256_storeu_si256(p.add(i + 8 * j).cast(), out[j]) });
         }
 
         #[inline(always)]
-        fn sum_of_products<const N: usize>(self, a: [__m256i; N], b: [__m256i; N]) -> __m256i {
-            let mut total = self.dot_wide(&a, &b, 0, N.min(4));
-            let mut i = 4;
-            while i < N {
-                let e = (i + 4).min(N);
-                total = self.add(total, self.dot_wide(&a, &b, i, e));
-                i = e;
-            }
-            total
+        fn sum_of_products4(self, a: [__m256i; 4], b: [__m256i; 4]) -> __m256i {
+            let s01 = self.wide_sum(self.wide_product(a[0], b[0]), self.wide_product(a[1], b[1]));
+            let s23 = self.wide_sum(self.wide_product(a[2], b[2]), self.wide_product(a[3], b[3]));
+            self.wide_reduce_products(self.wide_sum(s01, s23))
+        }
+
+        #[inline(always)]
+        fn sum_of_products5(self, a: [__m256i; 5], b: [__m256i; 5]) -> __m256i {
+            let s4 = self.sum_of_products4([a[0], a[1], a[2], a[3]], [b[0], b[1], b[2], b[3]]);
+            self.add(s4, self.mul(a[4], b[4]))
         }
     }
 

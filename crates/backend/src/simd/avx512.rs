@@ -50,6 +50,22 @@ impl Packed for Avx512 {
     }
 
     #[inline(always)]
+    fn load_at(self, s: &[u32], i: usize) -> __m512i {
+        assert!(s.len() >= 16 && i <= s.len() - 16);
+        // SAFETY: the token proves AVX-512F; words `i .. i + 16` of `s` are in bounds (checked
+        // above, so the offset pointer stays inside the slice) and the load is unaligned.
+        unsafe { _mm512_loadu_si512(s.as_ptr().add(i).cast()) }
+    }
+
+    #[inline(always)]
+    fn store_at(self, s: &mut [u32], i: usize, v: __m512i) {
+        assert!(s.len() >= 16 && i <= s.len() - 16);
+        // SAFETY: the token proves AVX-512F; words `i .. i + 16` of `s` are in bounds (checked
+        // above) and writable through the exclusive borrow; unaligned store.
+        unsafe { _mm512_storeu_si512(s.as_mut_ptr().add(i).cast(), v) }
+    }
+
+    #[inline(always)]
     fn splat(self, x: u32) -> __m512i {
         // SAFETY: the token proves AVX-512F.
         unsafe { _mm512_set1_epi32(x as i32) }
@@ -209,9 +225,42 @@ pub(crate) mod ext {
 
     type Shuf = ExtShuffle<16>;
 
+    /// Blends five vectors into one: starts from `v[0]` and takes `v[i]` in the lanes whose
+    /// bits of the constant `Shuf::$masks[$row][i]` are set (`i = 1..5`). Written out, so
+    /// that every mask is an immediate at every opt-level.
+    macro_rules! blend5 {
+        ($v:expr, $masks:ident, $row:literal) => {{
+            let v = $v;
+            // SAFETY: only expanded inside `Avx512` methods, whose token proves AVX-512F.
+            unsafe {
+                let b = _mm512_mask_blend_epi32(Shuf::$masks[$row][1] as u16, v[0], v[1]);
+                let b = _mm512_mask_blend_epi32(Shuf::$masks[$row][2] as u16, b, v[2]);
+                let b = _mm512_mask_blend_epi32(Shuf::$masks[$row][3] as u16, b, v[3]);
+                _mm512_mask_blend_epi32(Shuf::$masks[$row][4] as u16, b, v[4])
+            }
+        }};
+    }
+
     impl Avx512 {
-        /// Lane-wise `sum_{start <= i < end} a[i] * b[i] mod p` for `1 <= end - start <= 4`, with one
-        /// Montgomery reduction for the whole sum.
+        /// The 64-bit products of the even and of the odd 32-bit lanes of `x` and `y`.
+        #[inline(always)]
+        fn wide_product(self, x: __m512i, y: __m512i) -> (__m512i, __m512i) {
+            // SAFETY: the token proves AVX-512F.
+            unsafe {
+                let (xo, yo) = (_mm512_srli_epi64::<32>(x), _mm512_srli_epi64::<32>(y));
+                (_mm512_mul_epu32(x, y), _mm512_mul_epu32(xo, yo))
+            }
+        }
+
+        /// Sum of two [`Avx512::wide_product`] sums.
+        #[inline(always)]
+        fn wide_sum(self, a: (__m512i, __m512i), b: (__m512i, __m512i)) -> (__m512i, __m512i) {
+            // SAFETY: the token proves AVX-512F.
+            unsafe { (_mm512_add_epi64(a.0, b.0), _mm512_add_epi64(a.1, b.1)) }
+        }
+
+        /// Lane-wise `S * 2^-32 mod p`, fully reduced, for a sum `S` of at most four
+        /// [`Avx512::wide_product`]s: one Montgomery reduction for the whole sum.
         ///
         /// Bounds: each product is at most `(p-1)^2`, so the 64-bit sum `S` of at most four is
         /// below `4 p^2 < 2^64` (as `2p < 2^32`): no overflow. With `q = S * p^-1 mod 2^32`,
@@ -220,28 +269,12 @@ pub(crate) mod ext {
         /// conditional subtraction brings `hi(S)` below `p` and a modular subtraction gives
         /// the canonical `S * 2^-32 mod p`.
         #[inline(always)]
-        fn dot_wide<const N: usize>(
-            self,
-            a: &[__m512i; N],
-            b: &[__m512i; N],
-            start: usize,
-            end: usize,
-        ) -> __m512i {
-            debug_assert!(start < end && end - start <= 4 && end <= N);
+        fn wide_reduce_products(self, s: (__m512i, __m512i)) -> __m512i {
+            let (evn, odd) = s;
             // SAFETY: the token proves AVX-512F.
             unsafe {
                 let p = self.splat(P);
                 let mu = self.splat(MONTY_MU);
-                let mut evn = _mm512_setzero_si512();
-                let mut odd = _mm512_setzero_si512();
-                // Element indexing, not sub-slices of the arrays: at opt-level `z` slicing an
-                // array of vectors becomes an out-of-line `Index` call returning a pointer.
-                for j in start..end {
-                    let (x, y) = (a[j], b[j]);
-                    evn = _mm512_add_epi64(evn, _mm512_mul_epu32(x, y));
-                    let (xo, yo) = (_mm512_srli_epi64::<32>(x), _mm512_srli_epi64::<32>(y));
-                    odd = _mm512_add_epi64(odd, _mm512_mul_epu32(xo, yo));
-                }
                 // Opaque multiplies: see `mul_epu32_opaque`.
                 let qp_evn = super::mul_epu32_opaque(super::mul_epu32_opaque(evn, mu), p);
                 let qp_odd = super::mul_epu32_opaque(super::mul_epu32_opaque(odd, mu), p);
@@ -257,51 +290,57 @@ pub(crate) mod ext {
 
     impl ExtPacked for Avx512 {
         #[inline(always)]
-        fn load_ext(self, s: &[u32]) -> ExtV<Self> {
-            let s = &s[..80];
-            let v = arr5!(|j| self.load(&s[16 * j..]));
+        fn load_ext_at(self, s: &[u32], i: usize) -> ExtV<Self> {
+            assert!(s.len() >= 80 && i <= s.len() - 80);
+            // SAFETY: the token proves AVX-512F; words `i .. i + 80` are in bounds (checked
+            // above) and each load reads 16 of them, unaligned.
+            let v = arr5!(|j| unsafe { _mm512_loadu_si512(s.as_ptr().add(i + 16 * j).cast()) });
+            let b = [
+                blend5!(v, LOAD_MASK, 0),
+                blend5!(v, LOAD_MASK, 1),
+                blend5!(v, LOAD_MASK, 2),
+                blend5!(v, LOAD_MASK, 3),
+                blend5!(v, LOAD_MASK, 4),
+            ];
             arr5!(|c| {
-                let mut b = v[0];
-                for (j, vj) in v.iter().enumerate().skip(1) {
-                    let m = Shuf::LOAD_MASK[c][j] as u16;
-                    // SAFETY: the token proves AVX-512F.
-                    b = unsafe { _mm512_mask_blend_epi32(m, b, *vj) };
-                }
                 let idx = self.load(&Shuf::LOAD_PERM[c]);
                 // SAFETY: the token proves AVX-512F.
-                unsafe { _mm512_permutexvar_epi32(idx, b) }
+                unsafe { _mm512_permutexvar_epi32(idx, b[c]) }
             })
         }
 
         #[inline(always)]
-        fn store_ext(self, s: &mut [u32], v: ExtV<Self>) {
-            let s = &mut s[..80];
+        fn store_ext_at(self, s: &mut [u32], i: usize, v: ExtV<Self>) {
+            assert!(s.len() >= 80 && i <= s.len() - 80);
             let y = arr5!(|c| {
                 let idx = self.load(&Shuf::STORE_PERM[c]);
                 // SAFETY: the token proves AVX-512F.
                 unsafe { _mm512_permutexvar_epi32(idx, v[c]) }
             });
-            for (j, out) in s.chunks_exact_mut(16).enumerate() {
-                let mut b = y[0];
-                for (c, yc) in y.iter().enumerate().skip(1) {
-                    let m = Shuf::STORE_MASK[j][c] as u16;
-                    // SAFETY: the token proves AVX-512F.
-                    b = unsafe { _mm512_mask_blend_epi32(m, b, *yc) };
-                }
-                self.store(out, b);
-            }
+            let out = [
+                blend5!(y, STORE_MASK, 0),
+                blend5!(y, STORE_MASK, 1),
+                blend5!(y, STORE_MASK, 2),
+                blend5!(y, STORE_MASK, 3),
+                blend5!(y, STORE_MASK, 4),
+            ];
+            let p = s.as_mut_ptr();
+            // SAFETY: the token proves AVX-512F; words `i .. i + 80` are in bounds (checked
+            // above) and each store writes 16 of them, unaligned.
+            arr5!(|j| unsafe { _mm512_storeu_si512(p.add(i + 16 * j).cast(), out[j]) });
         }
 
         #[inline(always)]
-        fn sum_of_products<const N: usize>(self, a: [__m512i; N], b: [__m512i; N]) -> __m512i {
-            let mut total = self.dot_wide(&a, &b, 0, N.min(4));
-            let mut i = 4;
-            while i < N {
-                let e = (i + 4).min(N);
-                total = self.add(total, self.dot_wide(&a, &b, i, e));
-                i = e;
-            }
-            total
+        fn sum_of_products4(self, a: [__m512i; 4], b: [__m512i; 4]) -> __m512i {
+            let s01 = self.wide_sum(self.wide_product(a[0], b[0]), self.wide_product(a[1], b[1]));
+            let s23 = self.wide_sum(self.wide_product(a[2], b[2]), self.wide_product(a[3], b[3]));
+            self.wide_reduce_products(self.wide_sum(s01, s23))
+        }
+
+        #[inline(always)]
+        fn sum_of_products5(self, a: [__m512i; 5], b: [__m512i; 5]) -> __m512i {
+            let s4 = self.sum_of_products4([a[0], a[1], a[2], a[3]], [b[0], b[1], b[2], b[3]]);
+            self.add(s4, self.mul(a[4], b[4]))
         }
     }
 

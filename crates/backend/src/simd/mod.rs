@@ -38,6 +38,17 @@ pub(crate) trait Packed: Copy {
     fn load(self, s: &[u32]) -> Self::V;
     /// Stores into the first `LANES` words of `s` (unaligned). Panics if `s` is shorter.
     fn store(self, s: &mut [u32], v: Self::V);
+    /// Loads words `i .. i + LANES` of `s` (unaligned). Panics unless they are in bounds.
+    ///
+    /// Hot loops index with this rather than `load(&s[i..])`: at opt-level `"z"` a sub-slice
+    /// is an out-of-line `SliceIndex::index` call per vector, and iterator adapters
+    /// (`chunks_exact`, `zip`) are out-of-line calls too. The check is written
+    /// `s.len() >= LANES && i <= s.len() - LANES`, the form [`step_loop`] tests, so that in
+    /// such a loop it folds away at opt-level 3 (which then still unrolls the loop).
+    fn load_at(self, s: &[u32], i: usize) -> Self::V;
+    /// Stores into words `i .. i + LANES` of `s` (unaligned). Panics unless they are in
+    /// bounds. See [`Packed::load_at`].
+    fn store_at(self, s: &mut [u32], i: usize, v: Self::V);
     /// Every lane set to `x`.
     fn splat(self, x: u32) -> Self::V;
     /// Lane-wise `a + b mod p`.
@@ -78,6 +89,28 @@ pub(crate) trait Packed: Copy {
         l
     }
 }
+
+/// `while $i + $step <= $n { $body; $i += $step }`, written as
+/// `if $n >= $step { while $i <= $n - $step { .. } }`.
+///
+/// The two forms are equivalent, but the second states the loop bound the way
+/// [`Packed::load_at`] and [`Packed::store_at`] check theirs (no addition that could wrap), so
+/// at opt-level 3 the optimiser proves the checks of loads at `$i` true and drops them, and
+/// unrolls the loop as it did the iterator version; at `"z"` the loop is a plain counted loop
+/// with no calls. The body must not `continue` (the step is at its end).
+macro_rules! step_loop {
+    ($i:ident, $step:expr, $n:expr, $body:block) => {{
+        let (step, n): (usize, usize) = ($step, $n);
+        if n >= step {
+            let last = n - step;
+            while $i <= last {
+                $body
+                $i += step;
+            }
+        }
+    }};
+}
+pub(crate) use step_loop;
 
 /// Generates thin entry points for one kernel family on one instruction set.
 ///

@@ -28,6 +28,14 @@ impl Packed for Scalar {
         s[0] = v;
     }
     #[inline(always)]
+    fn load_at(self, s: &[u32], i: usize) -> u32 {
+        s[i]
+    }
+    #[inline(always)]
+    fn store_at(self, s: &mut [u32], i: usize, v: u32) {
+        s[i] = v;
+    }
+    #[inline(always)]
     fn splat(self, x: u32) -> u32 {
         x
     }
