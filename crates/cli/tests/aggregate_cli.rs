@@ -128,7 +128,7 @@ fn verify(config: &str, msg: &str, slot: u32, keys: &str, proof: &str) -> Output
 /// `stark`.
 fn header(config: u8, rate: u8, n: u32, stark: &[u8]) -> Vec<u8> {
     let mut v = b"XAGG".to_vec();
-    v.extend_from_slice(&1u16.to_le_bytes());
+    v.extend_from_slice(&rec_aggregation::api::PROOF_VERSION.to_le_bytes());
     v.push(config);
     v.push(rate);
     v.push(0);
@@ -339,7 +339,7 @@ fn malformed_inputs_exit_2() {
         ("magic", [b"XAGH".as_slice(), &good_header[4..]].concat()),
         ("version", {
             let mut h = good_header.clone();
-            h[4] = 2;
+            h[4] = h[4].wrapping_add(1);
             h
         }),
         ("config", header(7, 2, 2, &[0u8; 64])),

@@ -639,7 +639,7 @@ static void check_bad_isa(const Vector *prod) {
     CHECK(xmss_aggregate(pks, sigs, 1, 0, NULL, NULL, NULL, NULL, prod->msg, prod->slot, 2) == NULL);
     CHECK(xmss_aggregate_type_1(pks, sigs, 1, 0, NULL, NULL, NULL, NULL, prod->msg, prod->slot, 2, out, sizeof out, &written) == -1 && written == 0);
     memset(out, 0, sizeof out);
-    memcpy(out, "XAGG\x01\x00\x00\x02\x00\x01\x00\x00\x00", 13);
+    memcpy(out, "XAGG\x02\x00\x00\x02\x00\x01\x00\x00\x00", 13);
     CHECK(xmss_verify_type_1(pks, 1, prod->msg, prod->slot, out, sizeof out) == false);
     hashsig_public_key_free(pk);
     hashsig_signature_free(s);
