@@ -4,9 +4,10 @@
 # Builds, per profile, the command-line tool (`-p multisig`, binary `multisig`) and the C-ABI
 # staticlib (`-p multisig-glue`, `libmultisig_glue.a`) with codegen-units 1, LTO off and
 # panic = "abort", each profile in its own target directory (target/profile-<name>), then:
-#   * sizes: the stripped `multisig` binary, `libmultisig_glue.a` as built and with its debug
-#     sections stripped (`strip -g`, still linkable), and a C program linked against it the way
-#     the client links it (crates/glue/tests/c/glue_test.c), stripped: what an executable pays;
+#   * sizes: the stripped `multisig` binary and its `.text` (machine code), a C program linked
+#     against `libmultisig_glue.a` the way the client links it (crates/glue/tests/c/glue_test.c),
+#     stripped, and its `.text`: what an executable pays; and the archive as built and with its
+#     debug sections stripped (`strip -g`, still linkable);
 #   * aggregation: `multisig bench --config prod --signatures N --log-inv-rate 2 --json` for
 #     N = 64 and N = 1000, the profiles interleaved (rep 1 of every profile, then rep 2, ...),
 #     median prove / verify time per profile; the proof bytes (`--proof-out`) must be identical
@@ -32,6 +33,8 @@
 #   --reps-1000 N      repetitions of the N = 1000 run
 #   --no-kernels       skip the criterion kernel benchmarks
 #   --no-build         reuse the existing builds in target/profile-<name>
+#   --report-only      no builds or runs: measure the sizes again and rewrite the report from
+#                      the runs and criterion results already in target/
 #   --out FILE         also write the report here (default target/profile-sizes/report.md)
 # Environment: JOBS (cargo -j, default 1), NICE (nice level of the builds, default 19),
 #   RAYON_NUM_THREADS and MULTISIG_ISA are passed to the runs as usual.
@@ -45,6 +48,7 @@ reps=3
 reps_1000=1
 kernels=1
 build=1
+report_only=0
 out_dir=target/profile-sizes
 report=$out_dir/report.md
 hot_crates="backend lean_prover rec_aggregation"
@@ -57,6 +61,7 @@ while (($#)); do
     --reps-1000) reps_1000=$2; shift ;;
     --no-kernels) kernels=0 ;;
     --no-build) build=0 ;;
+    --report-only) build=0; report_only=1 ;;
     --out) report=$2; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "profile-sizes: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -70,7 +75,12 @@ nice_level=${NICE:-19}
 unset RUSTFLAGS CARGO_ENCODED_RUSTFLAGS CARGO_BUILD_RUSTFLAGS CARGO_TARGET_DIR
 mkdir -p "$out_dir"
 raw=$out_dir/raw
-rm -rf "$raw"
+if ((report_only)); then
+  [[ -f $raw/proofs.txt ]] || { echo "profile-sizes: --report-only needs an earlier run's $raw" >&2; exit 1; }
+  rm -f "$raw/sizes.txt"
+else
+  rm -rf "$raw"
+fi
 mkdir -p "$raw"
 
 step() { printf '\n==== profile-sizes: %s ====\n' "$*" >&2; }
@@ -136,16 +146,23 @@ for p in $profiles; do
   gcc -std=c11 -O1 -I crates/glue/include crates/glue/tests/c/glue_test.c "$dir/libmultisig_glue.a" \
     -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc -o "$raw/glue_test-$p"
   strip "$raw/glue_test-$p"
-  printf '%s %s %s %s %s\n' "$p" "$(stat -c %s "$raw/multisig-$p")" \
+  text() { size -A "$1" | awk '$1 == ".text" {print $2}'; }
+  printf '%s %s %s %s %s %s %s\n' "$p" "$(stat -c %s "$raw/multisig-$p")" \
+    "$(text "$raw/multisig-$p")" "$(stat -c %s "$raw/glue_test-$p")" "$(text "$raw/glue_test-$p")" \
     "$(stat -c %s "$dir/libmultisig_glue.a")" "$(stat -c %s "$raw/libmultisig_glue-$p.a")" \
-    "$(stat -c %s "$raw/glue_test-$p")" >>"$raw/sizes.txt"
+    >>"$raw/sizes.txt"
 done
 
 # ---- aggregation ----
 isa=$(target/profile-"$baseline"/release/multisig info --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["isa"])')
 sizes_n="64"
 ((quick)) || sizes_n="64 1000"
+if ((report_only)); then
+  sizes_n=$(for n in 64 1000; do [[ -f $raw/bench-$baseline-$n.jsonl ]] && echo "$n"; done | xargs)
+  kernels=$(ls -d target/profile-"$baseline"/criterion >/dev/null 2>&1 && echo 1 || echo 0)
+fi
 for n in $sizes_n; do
+  ((report_only)) && break
   r=$reps
   [[ $n == 1000 ]] && r=$reps_1000
   for ((i = 1; i <= r; i++)); do
@@ -170,7 +187,7 @@ done
 # ---- kernels ----
 # Key kernels, best ISA, one thread; ids as the benches name them.
 kernel_filter='^(kernels/2\^12/(mul|add)/|ext_(mul|dot_base|axpy_base)/[a-z0-9]+/4096$|ntt/forward/1-thread/[a-z0-9]+/2\^16x(1|64)$|ntt/lde-blowup2/1-thread/[a-z0-9]+/2\^16x64$|poseidon/poseidon(1_16|1_24|2_16|2_24)/batch/)'
-if ((kernels)); then
+if ((kernels && !report_only)); then
   for p in $profiles; do
     step "kernel benchmarks, profile $p (MULTISIG_ISA=$isa)"
     rm -rf "target/profile-$p/criterion"
@@ -182,10 +199,17 @@ fi
 
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 t_end=$(date +%s)
+secs=$((t_end - t_start))
+# The conditions of the measured run, kept for --report-only.
+if ((report_only)); then
+  IFS='|' read -r load_start load_end secs quick <"$raw/meta.txt"
+else
+  printf '%s|%s|%s|%s\n' "$load_start" "$load_end" "$secs" "$quick" >"$raw/meta.txt"
+fi
 
 # ---- report ----
 python3 - "$raw" "$profiles" "$sizes_n" "$kernels" "$isa" "$load_start" "$load_end" \
-  "$((t_end - t_start))" "$quick" "$hot_crates" >"$report" <<'EOF'
+  "$secs" "$quick" "$hot_crates" >"$report" <<'EOF'
 import json, pathlib, statistics, subprocess, sys, platform
 
 raw = pathlib.Path(sys.argv[1])
@@ -198,8 +222,8 @@ base = profiles[0]
 def label(p):
     return {"3": "`3`", "s": "`s`", "z": "`z`", "z-hot": "`z`, hot crates at `3`"}[p]
 
-def mib(b):
-    return f"{int(b) / 2**20:.2f} MiB"
+def kib(b):
+    return f"{int(b) / 1024:,.0f} KiB"
 
 def ratio(x, b):
     return f"{x / b:.2f}x" if b else "n/a"
@@ -219,16 +243,20 @@ print(f"`scripts/profile-sizes.sh{' --quick' if quick == '1' else ''}`: {cpu}, "
       f"at opt-level 3 by per-package overrides, everything else at `z`.")
 print()
 
-print("| profile | `multisig` (stripped) | `libmultisig_glue.a` | `.a`, `strip -g` | C client linked + stripped |")
-print("|---|---:|---:|---:|---:|")
+print("Sizes: the stripped `multisig` binary and the C client (crates/glue/tests/c, linked "
+      "against `libmultisig_glue.a`, stripped), each with its `.text` (machine code; the rest "
+      "is mostly unwind tables, relocations and read-only data); the archive as built and "
+      "`strip -g` (it bundles the standard library, always built at 3).")
+print()
+print("| profile | `multisig` | its `.text` | C client | its `.text` | `libmultisig_glue.a` | `.a`, `strip -g` |")
+print("|---|---:|---:|---:|---:|---:|---:|")
 sizes = {}
 for line in (raw / "sizes.txt").read_text().split("\n"):
     if line.strip():
         p, *v = line.split()
         sizes[p] = [int(x) for x in v]
 for p in profiles:
-    cli, lib, lib_g, client = sizes[p]
-    print(f"| {label(p)} | {mib(cli)} | {mib(lib)} | {mib(lib_g)} | {mib(client)} |")
+    print(f"| {label(p)} | " + " | ".join(kib(x) for x in sizes[p]) + " |")
 print()
 
 hashes = {}

@@ -170,16 +170,21 @@ pub(crate) fn scale_assign<K: Packed>(k: K, acc: &mut [u32], s: u32) {
 }
 
 /// Sum of the lanes of `v` (scalar adds, any order: the arithmetic is exact).
+///
+/// Written out for up to 16 lanes (the `if` folds at compile time): a loop over the lanes is
+/// not unrolled at opt-level `"z"`, and the short kernels called once per row (the prover's
+/// DEEP reduction) pay this sum on every call.
 #[inline(always)]
 pub(crate) fn horizontal_sum<K: Packed>(k: K, v: K::V) -> u32 {
     let lanes = k.to_lanes(v);
     let l = lanes.as_ref();
     let mut total = 0;
-    let mut j = 0;
-    while j < l.len() {
-        total = scalar::add(total, l[j]);
-        j += 1;
+    macro_rules! lane {
+        ($($j:literal)*) => {
+            $( if $j < K::LANES { total = scalar::add(total, l[$j]); } )*
+        };
     }
+    lane!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15);
     total
 }
 

@@ -469,95 +469,117 @@ pub(crate) mod packed {
         (n - n % K::LANES) * 5
     }
 
-    /// `out = a * b` on whole vectors only (slices are a multiple of `5 * LANES` words).
+    /// `out = a * b` on the whole vectors from word `from` on; returns where they end. The
+    /// public kernels call each `*_chunks` twice on the same slices: with the kernel set,
+    /// then with [`Scalar`] for the tail from the returned index.
     ///
     /// The `*_chunks` loops index with `load_ext_at` in `while` loops: iterator adapters and
     /// sub-slices are out-of-line calls at opt-level `"z"` (see [`Packed::load_at`]).
     #[inline(always)]
-    fn mul_chunks<K: ExtPacked>(k: K, out: &mut [u32], a: &[u32], b: &[u32]) {
+    fn mul_chunks<K: ExtPacked>(k: K, out: &mut [u32], a: &[u32], b: &[u32], from: usize) -> usize {
         let (n, w) = (out.len(), 5 * K::LANES);
         assert!(a.len() == n && b.len() == n);
-        let mut i = 0;
+        let mut i = from;
         step_loop!(i, w, n, {
             k.store_ext_at(out, i, mul_ext(k, k.load_ext_at(a, i), k.load_ext_at(b, i)));
         });
+        i
     }
 
     /// `out = a * b` (extension times extension).
     #[inline(always)]
     pub(crate) fn mul<K: ExtPacked>(k: K, out: &mut [u32], a: &[u32], b: &[u32]) {
-        let s = ext_split::<K>(out.len());
-        let (ov, ot) = out.split_at_mut(s);
-        mul_chunks(k, ov, &a[..s], &b[..s]);
-        mul_chunks(Scalar, ot, &a[s..], &b[s..]);
+        let i = mul_chunks(k, out, a, b, 0);
+        mul_chunks(Scalar, out, a, b, i);
     }
 
     #[inline(always)]
-    fn mul_base_chunks<K: ExtPacked>(k: K, out: &mut [u32], a: &[u32], b: &[u32]) {
+    fn mul_base_chunks<K: ExtPacked>(
+        k: K,
+        out: &mut [u32],
+        a: &[u32],
+        b: &[u32],
+        from: usize,
+    ) -> usize {
         let (n, w) = (b.len(), K::LANES);
         assert!(a.len() == 5 * n && out.len() == 5 * n);
-        let mut i = 0;
+        let mut i = from;
         step_loop!(i, w, n, {
             let r = mul_ext_base(k, k.load_ext_at(a, 5 * i), k.load_at(b, i));
             k.store_ext_at(out, 5 * i, r);
         });
+        i
     }
 
     /// `out = a * b` (extension times base).
     #[inline(always)]
     pub(crate) fn mul_base<K: ExtPacked>(k: K, out: &mut [u32], a: &[u32], b: &[u32]) {
-        let s = ext_split::<K>(out.len());
-        let (ov, ot) = out.split_at_mut(s);
-        mul_base_chunks(k, ov, &a[..s], &b[..s / 5]);
-        mul_base_chunks(Scalar, ot, &a[s..], &b[s / 5..]);
+        let i = mul_base_chunks(k, out, a, b, 0);
+        mul_base_chunks(Scalar, out, a, b, i);
     }
 
     #[inline(always)]
-    fn scale_chunks<K: ExtPacked>(k: K, out: &mut [u32], a: &[u32], s: [u32; 5]) {
+    fn scale_chunks<K: ExtPacked>(
+        k: K,
+        out: &mut [u32],
+        a: &[u32],
+        s: [u32; 5],
+        from: usize,
+    ) -> usize {
         let (n, w) = (out.len(), 5 * K::LANES);
         assert!(a.len() == n);
         let m = mul_matrix(k, splat_ext(k, s));
-        let mut i = 0;
+        let mut i = from;
         step_loop!(i, w, n, {
             k.store_ext_at(out, i, mul_by_matrix(k, k.load_ext_at(a, i), &m));
         });
+        i
     }
 
     /// `out = s * a` (extension slice, extension scalar).
     #[inline(always)]
     pub(crate) fn scale<K: ExtPacked>(k: K, out: &mut [u32], a: &[u32], s: [u32; 5]) {
-        let sp = ext_split::<K>(out.len());
-        let (ov, ot) = out.split_at_mut(sp);
-        scale_chunks(k, ov, &a[..sp], s);
-        scale_chunks(Scalar, ot, &a[sp..], s);
+        let i = scale_chunks(k, out, a, s, 0);
+        scale_chunks(Scalar, out, a, s, i);
     }
 
     #[inline(always)]
-    fn scale_base_chunks<K: ExtPacked>(k: K, out: &mut [u32], a: &[u32], s: [u32; 5]) {
+    fn scale_base_chunks<K: ExtPacked>(
+        k: K,
+        out: &mut [u32],
+        a: &[u32],
+        s: [u32; 5],
+        from: usize,
+    ) -> usize {
         let (n, w) = (a.len(), K::LANES);
         assert!(out.len() == 5 * n);
         let sv = splat_ext(k, s);
-        let mut i = 0;
+        let mut i = from;
         step_loop!(i, w, n, {
             k.store_ext_at(out, 5 * i, mul_ext_base(k, sv, k.load_at(a, i)));
         });
+        i
     }
 
     /// `out = s * a` (base slice, extension scalar).
     #[inline(always)]
     pub(crate) fn scale_base<K: ExtPacked>(k: K, out: &mut [u32], a: &[u32], s: [u32; 5]) {
-        let sp = ext_split::<K>(out.len());
-        let (ov, ot) = out.split_at_mut(sp);
-        scale_base_chunks(k, ov, &a[..sp / 5], s);
-        scale_base_chunks(Scalar, ot, &a[sp / 5..], s);
+        let i = scale_base_chunks(k, out, a, s, 0);
+        scale_base_chunks(Scalar, out, a, s, i);
     }
 
     #[inline(always)]
-    fn axpy_chunks<K: ExtPacked>(k: K, acc: &mut [u32], s: [u32; 5], x: &[u32]) {
+    fn axpy_chunks<K: ExtPacked>(
+        k: K,
+        acc: &mut [u32],
+        s: [u32; 5],
+        x: &[u32],
+        from: usize,
+    ) -> usize {
         let (n, w) = (acc.len(), 5 * K::LANES);
         assert!(x.len() == n);
         let m = mul_matrix(k, splat_ext(k, s));
-        let mut i = 0;
+        let mut i = from;
         step_loop!(i, w, n, {
             let r = add_ext(
                 k,
@@ -566,23 +588,28 @@ pub(crate) mod packed {
             );
             k.store_ext_at(acc, i, r);
         });
+        i
     }
 
     /// `acc += s * x` (all extension).
     #[inline(always)]
     pub(crate) fn axpy<K: ExtPacked>(k: K, acc: &mut [u32], s: [u32; 5], x: &[u32]) {
-        let sp = ext_split::<K>(acc.len());
-        let (av, at) = acc.split_at_mut(sp);
-        axpy_chunks(k, av, s, &x[..sp]);
-        axpy_chunks(Scalar, at, s, &x[sp..]);
+        let i = axpy_chunks(k, acc, s, x, 0);
+        axpy_chunks(Scalar, acc, s, x, i);
     }
 
     #[inline(always)]
-    fn axpy_base_chunks<K: ExtPacked>(k: K, acc: &mut [u32], s: [u32; 5], x: &[u32]) {
+    fn axpy_base_chunks<K: ExtPacked>(
+        k: K,
+        acc: &mut [u32],
+        s: [u32; 5],
+        x: &[u32],
+        from: usize,
+    ) -> usize {
         let (n, w) = (x.len(), K::LANES);
         assert!(acc.len() == 5 * n);
         let sv = splat_ext(k, s);
-        let mut i = 0;
+        let mut i = from;
         step_loop!(i, w, n, {
             let r = add_ext(
                 k,
@@ -591,15 +618,14 @@ pub(crate) mod packed {
             );
             k.store_ext_at(acc, 5 * i, r);
         });
+        i
     }
 
     /// `acc += s * x` (extension accumulator and scalar, base `x`).
     #[inline(always)]
     pub(crate) fn axpy_base<K: ExtPacked>(k: K, acc: &mut [u32], s: [u32; 5], x: &[u32]) {
-        let sp = ext_split::<K>(acc.len());
-        let (av, at) = acc.split_at_mut(sp);
-        axpy_base_chunks(k, av, s, &x[..sp / 5]);
-        axpy_base_chunks(Scalar, at, s, &x[sp / 5..]);
+        let i = axpy_base_chunks(k, acc, s, x, 0);
+        axpy_base_chunks(Scalar, acc, s, x, i);
     }
 
     /// Rows per tile of [`linear_combination`]: the tile's accumulators (`5 * 512` words,
@@ -688,45 +714,43 @@ pub(crate) mod packed {
     }
 
     #[inline(always)]
-    fn dot_chunks<K: ExtPacked>(k: K, a: &[u32], b: &[u32]) -> [u32; 5] {
+    fn dot_chunks<K: ExtPacked>(k: K, a: &[u32], b: &[u32], from: usize) -> ([u32; 5], usize) {
         let (n, w) = (a.len(), 5 * K::LANES);
         assert!(b.len() == n);
         let mut acc = splat_ext(k, [0; 5]);
-        let mut i = 0;
+        let mut i = from;
         step_loop!(i, w, n, {
             acc = add_ext(k, acc, mul_ext(k, k.load_ext_at(a, i), k.load_ext_at(b, i)));
         });
-        horizontal_sum(k, acc)
+        (horizontal_sum(k, acc), i)
     }
 
     /// `sum_i a[i] * b[i]` (both extension).
     #[inline(always)]
     pub(crate) fn dot<K: ExtPacked>(k: K, a: &[u32], b: &[u32]) -> [u32; 5] {
-        let sp = ext_split::<K>(a.len());
-        let v = dot_chunks(k, &a[..sp], &b[..sp]);
-        let t = dot_chunks(Scalar, &a[sp..], &b[sp..]);
+        let (v, i) = dot_chunks(k, a, b, 0);
+        let (t, _) = dot_chunks(Scalar, a, b, i);
         add_ext(Scalar, v, t)
     }
 
     #[inline(always)]
-    fn dot_base_chunks<K: ExtPacked>(k: K, a: &[u32], b: &[u32]) -> [u32; 5] {
+    fn dot_base_chunks<K: ExtPacked>(k: K, a: &[u32], b: &[u32], from: usize) -> ([u32; 5], usize) {
         let (n, w) = (b.len(), K::LANES);
         assert!(a.len() == 5 * n);
         let mut acc = splat_ext(k, [0; 5]);
-        let mut i = 0;
+        let mut i = from;
         step_loop!(i, w, n, {
             let p = mul_ext_base(k, k.load_ext_at(a, 5 * i), k.load_at(b, i));
             acc = add_ext(k, acc, p);
         });
-        horizontal_sum(k, acc)
+        (horizontal_sum(k, acc), i)
     }
 
     /// `sum_i a[i] * b[i]` (extension `a`, base `b`).
     #[inline(always)]
     pub(crate) fn dot_base<K: ExtPacked>(k: K, a: &[u32], b: &[u32]) -> [u32; 5] {
-        let sp = ext_split::<K>(a.len());
-        let v = dot_base_chunks(k, &a[..sp], &b[..sp / 5]);
-        let t = dot_base_chunks(Scalar, &a[sp..], &b[sp / 5..]);
+        let (v, i) = dot_base_chunks(k, a, b, 0);
+        let (t, _) = dot_base_chunks(Scalar, a, b, i);
         add_ext(Scalar, v, t)
     }
 

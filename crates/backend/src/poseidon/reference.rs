@@ -64,26 +64,20 @@ pub fn poseidon1_permute_24(state: &mut [KoalaBear; 24]) {
 /// Index loops rather than iterator chains: this function also runs in production (the
 /// Fiat-Shamir challenger, Merkle paths), and at opt-level `"z"` every adapter is a call.
 pub(crate) fn poseidon2_external_matrix<const T: usize>(state: &mut [KoalaBear; T]) {
-    const fn fe(x: u32) -> KoalaBear {
-        KoalaBear::new(x)
-    }
-    // Field elements at compile time (`KoalaBear::new` per entry and call cost a reduction).
-    const M4: [[KoalaBear; 4]; 4] = [
-        [fe(2), fe(3), fe(1), fe(1)],
-        [fe(1), fe(2), fe(3), fe(1)],
-        [fe(1), fe(1), fe(2), fe(3)],
-        [fe(3), fe(1), fe(1), fe(2)],
-    ];
     let mut b = 0;
     while b + 4 <= T {
-        let x = [state[b], state[b + 1], state[b + 2], state[b + 3]];
-        for (r, row) in M4.iter().enumerate() {
-            let mut acc = KoalaBear::ZERO;
-            for c in 0..4 {
-                acc += row[c] * x[c];
-            }
-            state[b + r] = acc;
-        }
+        // M4 times (x0, x1, x2, x3) with additions only (the rows of M4 above; doublings
+        // for the 2s, t01 + t23 + x1 + 2 x2 = x0 + 2 x1 + 3 x2 + x3 and so on).
+        let [x0, x1, x2, x3] = [state[b], state[b + 1], state[b + 2], state[b + 3]];
+        let t01 = x0 + x1;
+        let t23 = x2 + x3;
+        let t0123 = t01 + t23;
+        let t01123 = t0123 + x1;
+        let t01233 = t0123 + x3;
+        state[b] = t01123 + t01; // 2 x0 + 3 x1 + x2 + x3
+        state[b + 1] = t01123 + x2.double(); // x0 + 2 x1 + 3 x2 + x3
+        state[b + 2] = t01233 + t23; // x0 + x1 + 2 x2 + 3 x3
+        state[b + 3] = t01233 + x0.double(); // 3 x0 + x1 + x2 + 2 x3
         b += 4;
     }
     let mut sums = [KoalaBear::ZERO; 4];
