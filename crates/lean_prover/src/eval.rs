@@ -52,7 +52,7 @@ fn to_ext(isa: Isa, v: &Val, len: usize) -> Vec<Ext5> {
         Val::BaseC(c) => splat_ext(len, Ext5::from_base(*c)),
         Val::ExtC(c) => splat_ext(len, *c),
         Val::Base(b) => {
-            let mut out = vec![Ext5::ZERO; len];
+            let mut out = Ext5::zero_vec(len);
             ext::scale_base(isa, &mut out, b, Ext5::ONE);
             out
         }
@@ -118,22 +118,22 @@ fn binop(isa: Isa, op: Op, a: &Val, b: &Val, len: usize) -> Val {
         if !std::ptr::eq(vec, c) {
             match (vec, c) {
                 (Val::Base(v), Val::BaseC(s)) => {
-                    let mut out = vec![KoalaBear::ZERO; len];
+                    let mut out = KoalaBear::zero_vec(len);
                     kernels::scale(isa, &mut out, v, *s);
                     return Val::Base(out);
                 }
                 (Val::Base(v), Val::ExtC(s)) => {
-                    let mut out = vec![Ext5::ZERO; len];
+                    let mut out = Ext5::zero_vec(len);
                     ext::scale_base(isa, &mut out, v, *s);
                     return Val::Ext(out);
                 }
                 (Val::Ext(v), Val::BaseC(s)) => {
-                    let mut out = vec![Ext5::ZERO; len];
+                    let mut out = Ext5::zero_vec(len);
                     ext::scale(isa, &mut out, v, Ext5::from_base(*s));
                     return Val::Ext(out);
                 }
                 (Val::Ext(v), Val::ExtC(s)) => {
-                    let mut out = vec![Ext5::ZERO; len];
+                    let mut out = Ext5::zero_vec(len);
                     ext::scale(isa, &mut out, v, *s);
                     return Val::Ext(out);
                 }
@@ -143,7 +143,7 @@ fn binop(isa: Isa, op: Op, a: &Val, b: &Val, len: usize) -> Val {
         // Extension times base vector.
         match (a, b) {
             (Val::Ext(x), Val::Base(y)) | (Val::Base(y), Val::Ext(x)) => {
-                let mut out = vec![Ext5::ZERO; len];
+                let mut out = Ext5::zero_vec(len);
                 ext::mul_base(isa, &mut out, x, y);
                 return Val::Ext(out);
             }
@@ -153,7 +153,7 @@ fn binop(isa: Isa, op: Op, a: &Val, b: &Val, len: usize) -> Val {
     if !is_ext(a) && !is_ext(b) {
         let x = to_base(a, len);
         let y = to_base(b, len);
-        let mut out = vec![KoalaBear::ZERO; len];
+        let mut out = KoalaBear::zero_vec(len);
         match op {
             Op::Add => kernels::add(isa, &mut out, &x, &y),
             Op::Sub => kernels::sub(isa, &mut out, &x, &y),
@@ -163,7 +163,7 @@ fn binop(isa: Isa, op: Op, a: &Val, b: &Val, len: usize) -> Val {
     }
     let x = to_ext(isa, a, len);
     let y = to_ext(isa, b, len);
-    let mut out = vec![Ext5::ZERO; len];
+    let mut out = Ext5::zero_vec(len);
     match op {
         Op::Add => ext::add(isa, &mut out, &x, &y),
         Op::Sub => ext::sub(isa, &mut out, &x, &y),

@@ -167,11 +167,6 @@ impl<const T: usize> Poseidon1Spec<T> {
     fn mds(&self, i: usize, j: usize) -> KoalaBear {
         KoalaBear::new(self.mds_row[(j + T - i) % T])
     }
-
-    /// `M x`.
-    fn apply_mds(&self, x: &[KoalaBear; T]) -> [KoalaBear; T] {
-        core::array::from_fn(|i| (0..T).map(|j| self.mds(i, j) * x[j]).sum())
-    }
 }
 
 /// Column indices of one permutation table.
@@ -229,6 +224,10 @@ impl Affine {
 pub struct Poseidon1Table<const T: usize> {
     spec: Poseidon1Spec<T>,
     mode: OutputMode,
+    /// The round constants as field elements (the witness generator's per-row work).
+    round_constants: Vec<[KoalaBear; T]>,
+    /// The MDS matrix as field elements, row by row.
+    mds: Vec<[KoalaBear; T]>,
     air: Air,
     cols: Poseidon1Columns<T>,
 }
@@ -363,6 +362,14 @@ impl<const T: usize> Poseidon1Table<T> {
         let air = b.build(POSEIDON_TABLE_DEGREE)?;
         debug_assert_eq!(air.width(), width);
         Ok(Poseidon1Table {
+            round_constants: spec
+                .round_constants
+                .iter()
+                .map(|rc| rc.map(KoalaBear::new))
+                .collect(),
+            mds: (0..T)
+                .map(|i| core::array::from_fn(|j| spec.mds(i, j)))
+                .collect(),
             spec,
             mode,
             air,
@@ -404,9 +411,9 @@ impl<const T: usize> Poseidon1Table<T> {
         for (col, &x) in self.cols.input.iter().zip(input) {
             row[col.0] = x;
         }
-        for (r, rc) in self.spec.round_constants.iter().enumerate() {
+        for (r, rc) in self.round_constants.iter().enumerate() {
             for (s, &c) in state.iter_mut().zip(rc) {
-                *s += KoalaBear::new(c);
+                *s += c;
             }
             if self.spec.is_full(r) {
                 for (col, &x) in self.cols.sbox[r].iter().zip(&state) {
@@ -417,7 +424,10 @@ impl<const T: usize> Poseidon1Table<T> {
                 row[self.cols.sbox[r][0].0] = state[0];
                 state[0] = state[0] * state[0] * state[0];
             }
-            state = self.spec.apply_mds(&state);
+            state = core::array::from_fn(|i| {
+                let m = &self.mds[i];
+                (0..T).map(|j| m[j] * state[j]).sum()
+            });
         }
         if cfg!(debug_assertions) {
             let mut reference = *input;
