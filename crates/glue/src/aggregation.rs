@@ -102,9 +102,9 @@ pub extern "C" fn xmss_setup_aggregation() -> c_int {
 /// Configures rayon's global pool with `num_threads` threads (0 = rayon's default: one per
 /// CPU, or `RAYON_NUM_THREADS`). Always returns 0, as the client's ABI specifies: a count
 /// above 4 per available CPU (or above 1024) is clamped ([`applied_rayon_threads`]), and if
-/// the pool is already configured or already running
-/// (the first parallel work, e.g. key generation, starts it with the default size) the request
-/// is ignored and the existing pool is kept. Call it first, before setup, to be sure it applies.
+/// the pool is already configured or already running (the first parallel work, e.g. key
+/// generation, starts it with the default size) the request is ignored and the existing pool
+/// is kept. Call it first, before setup, to be sure it applies.
 #[unsafe(no_mangle)]
 pub extern "C" fn xmss_set_rayon_threads(num_threads: usize) -> c_int {
     static CONFIGURED: Mutex<bool> = Mutex::new(false);
