@@ -12,27 +12,30 @@ fn multisig(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
         .expect("the multisig binary runs")
 }
 
-#[test]
-fn bench_json_has_every_field() {
-    let out = multisig(
-        &[
-            "bench",
-            "--config",
-            "test",
-            "--signatures",
-            "2",
-            "--log-inv-rate",
-            "2",
-            "--json",
-        ],
-        &[],
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
+/// Runs `multisig` with `args`, asserts that it succeeds and returns its stdout.
+fn multisig_ok(args: &[&str]) -> String {
+    let out = multisig(args, &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),
         "{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    stdout
+}
+
+#[test]
+fn bench_json_has_every_field() {
+    let stdout = multisig_ok(&[
+        "bench",
+        "--config",
+        "test",
+        "--signatures",
+        "2",
+        "--log-inv-rate",
+        "2",
+        "--json",
+    ]);
     assert_eq!(
         stdout.trim().lines().count(),
         1,
@@ -84,24 +87,15 @@ fn bench_json_has_every_field() {
 
 #[test]
 fn bench_table_and_isa_override() {
-    let out = multisig(
-        &[
-            "bench",
-            "--config",
-            "test",
-            "--signatures",
-            "1",
-            "--isa",
-            "scalar",
-        ],
-        &[],
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = multisig_ok(&[
+        "bench",
+        "--config",
+        "test",
+        "--signatures",
+        "1",
+        "--isa",
+        "scalar",
+    ]);
     for row in [
         "isa            scalar",
         "prove",
@@ -133,28 +127,19 @@ fn bench_proof_out_is_the_same_on_every_isa() {
     let mut proofs = Vec::new();
     for isa in backend::Isa::available() {
         let path = dir.join(format!("{isa}.proof"));
-        let out = multisig(
-            &[
-                "bench",
-                "--config",
-                "test",
-                "--signatures",
-                "2",
-                "--json",
-                "--isa",
-                &isa.to_string(),
-                "--proof-out",
-                path.to_str().expect("utf-8 temp path"),
-            ],
-            &[],
-        );
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let v: serde_json::Value =
-            serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).expect("JSON");
+        let stdout = multisig_ok(&[
+            "bench",
+            "--config",
+            "test",
+            "--signatures",
+            "2",
+            "--json",
+            "--isa",
+            &isa.to_string(),
+            "--proof-out",
+            path.to_str().expect("utf-8 temp path"),
+        ]);
+        let v: serde_json::Value = serde_json::from_str(stdout.trim()).expect("JSON");
         let bytes = std::fs::read(&path).expect("the proof file was written");
         assert_eq!(Some(bytes.len() as u64), v["proof_bytes"].as_u64(), "{v}");
         proofs.push((isa, bytes));
