@@ -1005,7 +1005,8 @@ impl Statement {
 
 /// Proof-of-work bits of an aggregate proof: 18, two more than `lean_prover`'s default, saves
 /// one query at rate 1/4 (53 instead of 54 for 124 conjectured bits: about 5 KB of proof) for
-/// about 2^18 batched Poseidon2 permutations of grinding (~14 ms on two AVX-512 cores).
+/// about 2^18 batched Poseidon2 permutations of grinding (~14 ms on two AVX-512 cores,
+/// extrapolated from the 16-bit grinding benchmark in `BENCHMARKS.md`).
 pub const POW_BITS: usize = 18;
 
 /// Which soundness figure the query count is chosen for.
