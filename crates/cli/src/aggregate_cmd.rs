@@ -16,7 +16,9 @@
 
 use crate::inputs::{SecurityArg, read_message, read_public_keys, read_signatures};
 use backend::Isa;
-use rec_aggregation::{AggregateError, AggregateOptions, AggregateProof, VerifyError};
+use rec_aggregation::{
+    AggregateError, AggregateOptions, AggregateProof, SecurityPolicy, VerifyError,
+};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -53,7 +55,7 @@ pub struct AggregateArgs {
     #[arg(long, default_value_t = rec_aggregation::api::DEFAULT_LOG_INV_RATE)]
     log_inv_rate: usize,
     /// Soundness target the number of FRI queries is chosen for (recorded in the proof).
-    #[arg(long, value_enum, default_value_t = SecurityArg::Conjectured)]
+    #[arg(long, value_enum, default_value_t = SecurityArg::Provable)]
     security: SecurityArg,
     /// Where to write the proof bytes (binary).
     #[arg(long)]
@@ -67,7 +69,7 @@ pub struct AggregateArgs {
 rejected (made for another message, slot, configuration, key list or key order, or tampered \
 with); 2 malformed input or usage: unreadable file, bad hex, malformed public key, a proof \
 whose header cannot be decoded (too short, bad magic, unknown version or configuration, \
-log_inv_rate outside 1..=4, unknown security level, zero signatures), or a slot outside the key lifetime."
+log_inv_rate outside 1..=4, unknown security level, zero signatures), or a slot outside the key lifetime. The security of the proof's parameters is recomputed here (never read from the proof) and a proof below the policy (--min-provable-bits, default 100, Johnson-bound regime under the BCHKS25 bound; --min-conjectured-bits, default 124) is invalid (exit 1): proofs made with `aggregate --security conjectured` are refused unless the policy is lowered explicitly."
 )]
 pub struct VerifyArgs {
     /// Scheme configuration: prod (lifetime 2^32) or test (lifetime 2^8).
@@ -85,6 +87,24 @@ pub struct VerifyArgs {
     /// The proof file written by `multisig aggregate`.
     #[arg(long)]
     proof: PathBuf,
+    /// The fewest provable (Johnson-bound, BCHKS25) bits to accept; lowering it below 100
+    /// accepts weaker proofs.
+    #[arg(long, default_value_t = SecurityPolicy::DEFAULT.min_provable_bits)]
+    min_provable_bits: f64,
+    /// The fewest conjectured bits to accept.
+    #[arg(long, default_value_t = SecurityPolicy::DEFAULT.min_conjectured_bits)]
+    min_conjectured_bits: f64,
+}
+
+impl VerifyArgs {
+    /// The verifier policy the flags ask for.
+    fn policy(&self) -> SecurityPolicy {
+        SecurityPolicy {
+            min_provable_bits: self.min_provable_bits,
+            min_conjectured_bits: self.min_conjectured_bits,
+            ..SecurityPolicy::DEFAULT
+        }
+    }
 }
 
 /// Prints `multisig <cmd>: <what>: <msg>` to stderr and returns `code`.
@@ -175,6 +195,8 @@ pub fn verify_exit_code(e: &VerifyError) -> u8 {
         VerifyError::WrongConfig { .. }
         | VerifyError::KeyCount { .. }
         | VerifyError::TooMany { .. }
+        | VerifyError::Security(_)
+        | VerifyError::Policy(_)
         | VerifyError::Rejected(_) => 1,
     }
 }
@@ -196,7 +218,7 @@ pub fn run_verify(a: &VerifyArgs) -> ExitCode {
         Err(e) => return fail("verify", "malformed input", e, 2),
     };
     let t = Instant::now();
-    match rec_aggregation::verify(a.config, &keys, &message, a.slot, &bytes) {
+    match rec_aggregation::verify(a.config, &keys, &message, a.slot, &bytes, &a.policy()) {
         Ok(()) => {
             println!(
                 "valid: {} signatures ({} configuration, slot {}), verified in {:.1} ms",

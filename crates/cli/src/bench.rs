@@ -15,7 +15,7 @@
 
 use crate::inputs::{SecurityArg, human_bytes, peak_rss_bytes, select_isa};
 use backend::Isa;
-use rec_aggregation::AggregateOptions;
+use rec_aggregation::{AggregateOptions, SecurityPolicy};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -45,7 +45,7 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 7)]
     slot: u32,
     /// Soundness target the number of FRI queries is chosen for.
-    #[arg(long, value_enum, default_value_t = SecurityArg::Conjectured)]
+    #[arg(long, value_enum, default_value_t = SecurityArg::Provable)]
     security: SecurityArg,
     /// Instruction set to use instead of MULTISIG_ISA: auto, scalar, avx2 or avx512.
     #[arg(long)]
@@ -126,8 +126,17 @@ fn bench(args: &BenchArgs) -> Result<ExitCode, String> {
     let prove_s = t.elapsed().as_secs_f64();
     let bytes = proof.to_bytes();
 
+    // Verified under the default policy, or (for a proof made at the lowered conjectured
+    // level) under a policy lowered to that level.
+    let policy = match level {
+        rec_aggregation::SecurityLevel::Provable => SecurityPolicy::DEFAULT,
+        rec_aggregation::SecurityLevel::Conjectured => SecurityPolicy {
+            min_provable_bits: 0.0,
+            ..SecurityPolicy::DEFAULT
+        },
+    };
     let t = Instant::now();
-    let verified = rec_aggregation::verify(config, &keys, &message, args.slot, &bytes);
+    let verified = rec_aggregation::verify(config, &keys, &message, args.slot, &bytes, &policy);
     let verify_ms = t.elapsed().as_secs_f64() * 1e3;
     if let Err(e) = verified {
         eprintln!("multisig bench: the fresh proof did not verify: {e}");
@@ -138,7 +147,8 @@ fn bench(args: &BenchArgs) -> Result<ExitCode, String> {
             .map_err(|e| format!("cannot write the proof to {}: {e}", path.display()))?;
     }
 
-    let (params, security) = rec_aggregation::security(config, n, args.log_inv_rate, level);
+    let (params, security) = rec_aggregation::security(config, n, args.log_inv_rate, level)
+        .map_err(|e| e.to_string())?;
     let report = BenchReport {
         isa: isa.to_string(),
         config: config.name(),

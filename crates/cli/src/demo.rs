@@ -187,9 +187,22 @@ pub fn run(args: &DemoArgs) -> Result<(), DemoError> {
         human_bytes(bytes.len() as u64)
     );
 
+    if let Ok((params, sec)) =
+        rec_aggregation::security(config, n, args.log_inv_rate, options.security)
+    {
+        println!(
+            "security: {:.1} provable bits (Johnson-bound regime, {} bound), {:.1} conjectured; {} FRI queries, {} grinding bits",
+            sec.provable_bits,
+            sec.assumption.name(),
+            sec.conjectured_bits,
+            params.num_queries,
+            params.pow_bits
+        );
+    }
     let pb = spinner("verifying");
     let t = Instant::now();
-    let verified = rec_aggregation::verify(config, &keys, &message, args.slot, &bytes);
+    let policy = rec_aggregation::SecurityPolicy::default();
+    let verified = rec_aggregation::verify(config, &keys, &message, args.slot, &bytes, &policy);
     let verify_s = t.elapsed().as_secs_f64();
     pb.finish_and_clear();
     verified.map_err(DemoError::Verify)?;
@@ -197,7 +210,7 @@ pub fn run(args: &DemoArgs) -> Result<(), DemoError> {
 
     // The proof is bound to its slot: the same bytes must be rejected for another one.
     let other = if args.slot == 0 { 1 } else { args.slot - 1 };
-    match rec_aggregation::verify(config, &keys, &message, other, &bytes) {
+    match rec_aggregation::verify(config, &keys, &message, other, &bytes, &policy) {
         Ok(()) => return Err(DemoError::NotBound(other)),
         Err(e) => println!("the same proof for slot {other}: rejected ({e})"),
     }

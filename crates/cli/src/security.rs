@@ -1,93 +1,178 @@
-//! `multisig security`: the proof system's parameters and the security they give.
+//! `multisig security`: the security of an aggregate's proof parameters, without proving.
 //!
-//! Derives the number of FRI queries for a rate and a target (the prover's defaults: 124
-//! conjectured and 100 provable bits, 16 bits of grinding) on the design shape of a
-//! 16-signature aggregate, or evaluates explicitly given parameters, and prints both the
-//! conjectured and the provable (Johnson-bound) security levels with their breakdown. The
-//! formulas and references are in the `lean_prover` crate documentation ("Security").
+//! For a configuration, a number of signatures N, a rate and a level, derives the parameters
+//! the prover would choose ([`rec_aggregation::security`]) on the statement's own table shape
+//! and prints the conjectured and provable (Johnson-bound) figures term by term, with the
+//! theorem each term comes from and the one that binds. `--queries` / `--pow-bits` evaluate
+//! other parameters on the same shape instead. The formulas are in the `lean_prover` crate
+//! documentation ("Security").
 
-use lean_prover::{SecurityShape, SecurityTarget, StarkParams};
+use crate::inputs::SecurityArg;
+use lean_prover::{JohnsonBound, SecurityReport, StarkParams};
 use serde::Serialize;
+use xmss::Config;
+
+/// Which Johnson-regime bound to compute the provable figure with.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum AssumptionArg {
+    /// BCHKS25 (ePrint 2025/2055), linear in the domain size (the default).
+    Bchks25,
+    /// BCIKS20 (ePrint 2020/654), quadratic in the domain size.
+    Bciks20,
+}
+
+impl AssumptionArg {
+    fn bound(self) -> JohnsonBound {
+        match self {
+            AssumptionArg::Bchks25 => JohnsonBound::Bchks25,
+            AssumptionArg::Bciks20 => JohnsonBound::Bciks20,
+        }
+    }
+}
 
 /// Arguments of `multisig security`.
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "JSON fields: config, signatures, log_inv_rate, security_level, assumption, \
+num_queries, pow_bits, folding_arity, log_max_height, provable_security_bits, \
+conjectured_security_bits, digest_collision_bits, johnson_m, list_size, binding_provable, \
+binding_conjectured, provable_terms and conjectured_terms (lists of {name, bits, source}). \
+Exit status: 0 ok, 2 usage error or a level that cannot be reached (the message names N, the \
+rate and the best figures reachable)."
+)]
 pub struct SecurityArgs {
+    /// Scheme configuration: prod (lifetime 2^32) or test (lifetime 2^8).
+    #[arg(long, default_value = "prod")]
+    config: Config,
+    /// Number of signatures of the aggregate.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..))]
+    signatures: u32,
     /// `log2(1 / rate)` of the low-degree extension, 1 to 4.
-    #[arg(long, default_value_t = lean_prover::params::DEFAULT_LOG_INV_RATE)]
+    #[arg(long, default_value_t = rec_aggregation::api::DEFAULT_LOG_INV_RATE)]
     log_inv_rate: usize,
-    /// Number of FRI queries; derived from the targets when omitted.
+    /// The level the prover derives the number of queries for.
+    #[arg(long, value_enum, default_value_t = SecurityArg::Provable)]
+    security: SecurityArg,
+    /// Evaluate this number of FRI queries instead of the derived one.
     #[arg(long)]
     queries: Option<usize>,
-    /// Proof-of-work (grinding) bits.
-    #[arg(long, default_value_t = 16)]
-    pow_bits: usize,
-    /// `log2` of the tallest table (the design point of a 16-signature aggregate is 16).
-    #[arg(long, default_value_t = SecurityShape::AGGREGATE_16.log_max_height)]
-    log_height: usize,
+    /// Evaluate this many grinding bits instead of the derived ones.
+    #[arg(long)]
+    pow_bits: Option<usize>,
+    /// The bound the provable figure is computed with.
+    #[arg(long, value_enum, default_value_t = AssumptionArg::Bchks25)]
+    assumption: AssumptionArg,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
 }
 
+/// One term as printed.
+#[derive(Serialize, Debug)]
+struct TermOut {
+    name: String,
+    bits: f64,
+    source: &'static str,
+}
+
 /// What `multisig security --json` prints.
 #[derive(Serialize, Debug)]
 struct Report {
+    config: String,
+    signatures: u32,
     log_inv_rate: usize,
+    security_level: &'static str,
+    assumption: &'static str,
     num_queries: usize,
     pow_bits: usize,
     folding_arity: usize,
     log_max_height: usize,
-    conjectured_security_bits: f64,
     provable_security_bits: f64,
-    conjectured_fri_bits: f64,
-    conjectured_field_bits: f64,
-    provable_query_bits: f64,
-    provable_commit_bits: f64,
-    provable_ali_deep_logup_bits: f64,
+    conjectured_security_bits: f64,
+    digest_collision_bits: f64,
     johnson_m: usize,
+    list_size: f64,
+    binding_provable: String,
+    binding_conjectured: String,
+    provable_terms: Vec<TermOut>,
+    conjectured_terms: Vec<TermOut>,
+}
+
+fn terms(t: &[lean_prover::security::Term]) -> Vec<TermOut> {
+    t.iter()
+        .map(|t| TermOut {
+            name: t.name.clone(),
+            bits: t.bits,
+            source: t.source,
+        })
+        .collect()
+}
+
+fn binding(t: Option<&lean_prover::security::Term>) -> String {
+    t.map_or_else(String::new, |t| t.name.clone())
 }
 
 /// Runs `multisig security`.
+///
+/// # Errors
+/// A message for invalid parameters or an unreachable level.
 pub fn run(args: &SecurityArgs) -> Result<(), String> {
-    let shape = SecurityShape {
-        log_max_height: args.log_height,
-        ..SecurityShape::AGGREGATE_16
+    let n = args.signatures as usize;
+    let max = rec_aggregation::max_signatures(args.config, args.log_inv_rate);
+    if !lean_prover::params::LOG_INV_RATE_RANGE.contains(&args.log_inv_rate) {
+        return Err(format!(
+            "log_inv_rate {} is outside 1..=4",
+            args.log_inv_rate
+        ));
+    }
+    if n > max {
+        return Err(format!(
+            "{n} signatures exceed the maximum of {max} for log_inv_rate {}",
+            args.log_inv_rate
+        ));
+    }
+    let level = args.security.level();
+    let shape = rec_aggregation::api::security_shape(args.config, n);
+    let params = match rec_aggregation::security(args.config, n, args.log_inv_rate, level) {
+        Ok((p, _)) => p,
+        Err(e) if args.queries.is_none() => return Err(e.to_string()),
+        Err(_) => StarkParams {
+            log_inv_rate: args.log_inv_rate,
+            pow_bits: rec_aggregation::POW_BITS,
+            bus_pow_bits: rec_aggregation::BUS_POW_BITS,
+            ..StarkParams::default()
+        },
     };
-    let params = match args.queries {
-        Some(q) => {
-            let p = StarkParams {
-                log_inv_rate: args.log_inv_rate,
-                num_queries: q,
-                pow_bits: args.pow_bits,
-                ..StarkParams::default()
-            };
-            p.validate().map_err(|e| e.to_string())?;
-            p
-        }
-        None => {
-            let target = SecurityTarget {
-                pow_bits: args.pow_bits,
-                ..SecurityTarget::default()
-            };
-            StarkParams::for_security(args.log_inv_rate, target, &shape)
-                .map_err(|e| e.to_string())?
-        }
+    let params = StarkParams {
+        num_queries: args.queries.unwrap_or(params.num_queries),
+        pow_bits: args.pow_bits.unwrap_or(params.pow_bits),
+        ..params
     };
-    let r = params.security(&shape);
+    params.validate().map_err(|e| e.to_string())?;
+    let r: SecurityReport = params.security_with(&shape, args.assumption.bound());
     let report = Report {
+        config: args.config.to_string(),
+        signatures: args.signatures,
         log_inv_rate: params.log_inv_rate,
+        security_level: if args.queries.is_some() || args.pow_bits.is_some() {
+            "explicit"
+        } else {
+            level.name()
+        },
+        assumption: r.assumption.name(),
         num_queries: params.num_queries,
         pow_bits: params.pow_bits,
         folding_arity: 1 << params.log_folding_arity,
         log_max_height: shape.log_max_height,
-        conjectured_security_bits: r.conjectured_bits,
         provable_security_bits: r.provable_bits,
-        conjectured_fri_bits: r.conjectured_fri_bits,
-        conjectured_field_bits: r.conjectured_field_bits,
-        provable_query_bits: r.provable_query_bits,
-        provable_commit_bits: r.provable_commit_bits,
-        provable_ali_deep_logup_bits: r.provable_ali_deep_logup_bits,
+        conjectured_security_bits: r.conjectured_bits,
+        digest_collision_bits: r.digest_collision_bits,
         johnson_m: r.johnson_m,
+        list_size: r.list_size,
+        binding_provable: binding(r.binding_provable()),
+        binding_conjectured: binding(r.binding_conjectured()),
+        provable_terms: terms(&r.provable_terms),
+        conjectured_terms: terms(&r.conjectured_terms),
     };
     if args.json {
         println!(
@@ -96,27 +181,38 @@ pub fn run(args: &SecurityArgs) -> Result<(), String> {
         );
         return Ok(());
     }
-    println!(
-        "parameters: rate 1/{}, {} queries, {} grinding bits, FRI arity {}, tables up to 2^{} rows",
-        1 << report.log_inv_rate,
-        report.num_queries,
-        report.pow_bits,
-        report.folding_arity,
-        report.log_max_height
-    );
-    println!(
-        "conjectured security: {:.1} bits (FRI {:.1}, field-size terms {:.1})",
-        report.conjectured_security_bits,
-        report.conjectured_fri_bits,
-        report.conjectured_field_bits
-    );
-    println!(
-        "provable security:    {:.1} bits (Johnson regime, m = {}: queries {:.1}, commit phase {:.1}, ALI/DEEP/LogUp {:.1})",
-        report.provable_security_bits,
-        report.johnson_m,
-        report.provable_query_bits,
-        report.provable_commit_bits,
-        report.provable_ali_deep_logup_bits
-    );
+    print_text(&report);
     Ok(())
+}
+
+fn print_text(r: &Report) {
+    println!(
+        "{} aggregate of {} signatures, level {}: rate 1/{}, {} queries, {} grinding bits, FRI arity {}, tables up to 2^{} rows",
+        r.config,
+        r.signatures,
+        r.security_level,
+        1 << r.log_inv_rate,
+        r.num_queries,
+        r.pow_bits,
+        r.folding_arity,
+        r.log_max_height
+    );
+    println!(
+        "provable security:    {:.1} bits (Johnson regime, {} bound, m = {}, list size {:.1}; the sum of every term's error; binding: {})",
+        r.provable_security_bits, r.assumption, r.johnson_m, r.list_size, r.binding_provable
+    );
+    for t in &r.provable_terms {
+        println!("  {:<26} {:>7.1} bits   {}", t.name, t.bits, t.source);
+    }
+    println!(
+        "conjectured security: {:.1} bits (the weakest term; binding: {})",
+        r.conjectured_security_bits, r.binding_conjectured
+    );
+    for t in &r.conjectured_terms {
+        println!("  {:<26} {:>7.1} bits   {}", t.name, t.bits, t.source);
+    }
+    println!(
+        "cap: the 8-element Poseidon2 digests give {:.2} bits of collision resistance, so the argument as a whole gives at most min(figure, {:.2}) bits",
+        r.digest_collision_bits, r.digest_collision_bits
+    );
 }

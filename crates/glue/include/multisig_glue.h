@@ -183,6 +183,15 @@ int xmss_aggregate_type_1(
 bool xmss_verify_type_1(const HashSigPublicKey *const *public_keys, size_t num_keys,
     const uint8_t *message_hash32, uint32_t slot, const uint8_t *type_1_bytes, size_t type_1_len);
 
+/* Ours, not in the client's ABI: xmss_verify_type_1 under an explicit verifier policy. The
+ * security of the proof's parameters is recomputed (never read from the proof) and must be at
+ * least min_provable_bits (Johnson-bound regime, BCHKS25 bound) and min_conjectured_bits.
+ * xmss_verify_type_1 and xmss_verify_aggregated use 100 and 124; lower them only to accept
+ * weaker proofs on purpose. */
+bool xmss_verify_type_1_with_policy(const HashSigPublicKey *const *public_keys, size_t num_keys,
+    const uint8_t *message_hash32, uint32_t slot, const uint8_t *type_1_bytes, size_t type_1_len,
+    uint32_t min_provable_bits, uint32_t min_conjectured_bits);
+
 /* Not implemented yet (needs recursion): always -1, *out_written = 0. */
 int xmss_merge_type_1_to_type_2(size_t num_parts,
     const uint8_t *const *type_1_proof_ptrs, const size_t *type_1_proof_lens,

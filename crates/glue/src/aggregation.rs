@@ -29,7 +29,7 @@ use std::sync::{Mutex, PoisonError};
 
 use backend::poseidon::{poseidon1_16_batch, poseidon1_24_batch};
 use backend::{Isa, KoalaBear};
-use rec_aggregation::{AggregateOptions, AggregateProof, SecurityLevel};
+use rec_aggregation::{AggregateOptions, AggregateProof, SecurityLevel, SecurityPolicy};
 use xmss::{PublicKey, Signature};
 
 use crate::ffi::{OUT_ERROR, Tagged, bytes, copy_to_bytes, guard, handle, handles, message, take};
@@ -173,7 +173,8 @@ unsafe fn aggregate_inputs(
 
 /// Aggregates validated inputs into proof bytes; `None` on any error (invalid signature,
 /// `log_inv_rate` outside 1..=4, too many signatures, invalid `MULTISIG_ISA`). The proof is
-/// made for `rec_aggregation`'s default security level (at least 124 conjectured bits).
+/// made at `rec_aggregation`'s default security level (at least 100 provable bits in the
+/// Johnson-bound regime, BCHKS25 bound, and 124 conjectured bits).
 fn prove(inputs: &AggregateInputs, slot: u32, log_inv_rate: usize) -> Option<Vec<u8>> {
     let options = AggregateOptions {
         config: CONFIG,
@@ -192,7 +193,9 @@ fn prove(inputs: &AggregateInputs, slot: u32, log_inv_rate: usize) -> Option<Vec
     .map(|p| p.to_bytes())
 }
 
-/// Verifies proof bytes for the key handles, message and slot: `true` only if valid.
+/// Verifies proof bytes for the key handles, message and slot under `policy`: `true` only
+/// if valid and at least as secure as the policy asks (the security is recomputed from the
+/// parameters, never read from the proof).
 ///
 /// # Safety
 /// As [`handles`] for `public_keys` (`num_keys` entries); `message_hash32` NULL or 32
@@ -204,6 +207,7 @@ unsafe fn verify_proof(
     slot: u32,
     proof: *const u8,
     proof_len: usize,
+    policy: &SecurityPolicy,
 ) -> bool {
     // SAFETY: forwarded caller guarantees.
     let inputs = unsafe {
@@ -220,7 +224,7 @@ unsafe fn verify_proof(
         return false;
     }
     let keys: Vec<PublicKey> = keys.iter().map(|k| *k.key()).collect();
-    rec_aggregation::verify(CONFIG, &keys, msg, slot, proof).is_ok()
+    rec_aggregation::verify(CONFIG, &keys, msg, slot, proof, policy).is_ok()
 }
 
 /// Generation 1: aggregates `num_raw` prod signatures (`raw_signatures[i]` by
@@ -298,6 +302,7 @@ pub unsafe extern "C" fn xmss_verify_aggregated(
                 slot,
                 agg_sig_bytes,
                 agg_sig_len,
+                &SecurityPolicy::DEFAULT,
             )
         }
     })
@@ -483,6 +488,47 @@ pub unsafe extern "C" fn xmss_verify_type_1(
                 slot,
                 type_1_bytes,
                 type_1_len,
+                &SecurityPolicy::DEFAULT,
+            )
+        }
+    })
+}
+
+/// Generation 2 (ours, not in the client's ABI): [`xmss_verify_type_1`] under an explicit
+/// verifier policy: the proof's parameters must give at least `min_provable_bits`
+/// (Johnson-bound regime, BCHKS25 bound) and `min_conjectured_bits`. The defaults of
+/// `xmss_verify_type_1` are 100 and 124; lower them only to accept weaker proofs on purpose
+/// (for example proofs made at the conjectured level, about 70 provable bits).
+///
+/// # Safety
+/// As `xmss_verify_aggregated`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xmss_verify_type_1_with_policy(
+    public_keys: *const *const HashSigPublicKey,
+    num_keys: usize,
+    message_hash32: *const u8,
+    slot: u32,
+    type_1_bytes: *const u8,
+    type_1_len: usize,
+    min_provable_bits: u32,
+    min_conjectured_bits: u32,
+) -> bool {
+    guard(false, || {
+        let policy = SecurityPolicy {
+            min_provable_bits: min_provable_bits as f64,
+            min_conjectured_bits: min_conjectured_bits as f64,
+            ..SecurityPolicy::DEFAULT
+        };
+        // SAFETY: forwarded caller guarantees.
+        unsafe {
+            verify_proof(
+                public_keys,
+                num_keys,
+                message_hash32,
+                slot,
+                type_1_bytes,
+                type_1_len,
+                &policy,
             )
         }
     })

@@ -369,7 +369,7 @@ impl Layout {
 }
 
 /// Domain separator observed first: "lean_prover/v2" packed 3 bytes per element.
-const DOMAIN_SEPARATOR: &[u8] = b"lean_prover/v2";
+const DOMAIN_SEPARATOR: &[u8] = b"lean_prover/v3";
 
 /// A fresh transcript bound to the parameters and the statement (the public lookup lists
 /// last, see [`lookup`]: nothing is observed for them when there are none).
@@ -387,6 +387,7 @@ pub(crate) fn start_transcript(
         params.log_inv_rate,
         params.num_queries,
         params.pow_bits,
+        params.bus_pow_bits,
         params.log_folding_arity,
         params.log_final_poly_len,
         instances.len(),

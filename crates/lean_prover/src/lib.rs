@@ -149,12 +149,16 @@ pub mod lookup;
 pub mod params;
 pub mod proof;
 pub mod prover;
+pub mod security;
 pub mod verifier;
 
 pub use air::{Air, AirBuilder, AirError, BusId, Col, Direction, Expr};
 pub use layout::{StatementError, TableInstance, TableWitness};
 pub use lookup::PublicLookup;
-pub use params::{SecurityReport, SecurityShape, SecurityTarget, StarkParams};
+pub use params::StarkParams;
 pub use proof::{DecodeError, Proof, ProofShape, TableOpenings};
 pub use prover::{ProveError, ProverOptions, prove, prove_with, prove_with_lookups};
+pub use security::{
+    JohnsonBound, PolicyError, SecurityPolicy, SecurityReport, SecurityShape, SecurityTarget,
+};
 pub use verifier::{VerifyError, verify, verify_bytes, verify_bytes_with_lookups};

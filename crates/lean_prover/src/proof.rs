@@ -1,13 +1,14 @@
 //! The proof object and its canonical, bounded byte encoding.
 //!
-//! # Encoding (version 2)
+//! # Encoding (version 3)
 //! All integers are little-endian `u32`; a field element is its canonical value (`< p`,
 //! anything else is rejected); an extension element is its 5 coefficients, constant first; a
 //! digest is 8 field elements.
 //!
 //! ```text
-//! magic "LNPF" | version u32 = 1
-//! main_root | [aux_root if any table has interactions]
+//! magic "LNPF" | version u32 = 3
+//! main_root | bus pow nonce (0 when no bus challenge is drawn)
+//! [aux_root if any table has interactions]
 //! claimed_sum (ext) per table with interactions | quotient_root
 //! per table: main(z)[width] main(z w)[main_next] aux(z)[aux] aux(z w)[aux_next]
 //!            quotient(z)[chunks]
@@ -33,7 +34,7 @@ use backend::merkle::{DIGEST_LEN, Digest, Dimensions, MultiOpening};
 /// Magic bytes at the start of every proof.
 pub const MAGIC: [u8; 4] = *b"LNPF";
 /// Encoding version.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// Values opened at the out-of-domain point `z` and at `z w` for one table.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -68,8 +69,10 @@ pub struct Proof {
     pub fri_roots: Vec<Digest>,
     /// Coefficients of the final FRI polynomial.
     pub final_poly: Vec<Ext5>,
-    /// Proof-of-work nonce.
+    /// Proof-of-work nonce ground before the queries.
     pub pow_nonce: KoalaBear,
+    /// Proof-of-work nonce ground before the bus challenges (zero when none is drawn).
+    pub bus_pow_nonce: KoalaBear,
     /// Query openings of the main tree.
     pub main_opening: MultiOpening,
     /// Query openings of the aux tree.
@@ -261,6 +264,7 @@ impl Proof {
         w.0.extend_from_slice(&MAGIC);
         w.u32(VERSION);
         w.digest(&self.main_root);
+        w.felt(self.bus_pow_nonce);
         if let Some(r) = &self.aux_root {
             w.digest(r);
         }
@@ -302,6 +306,7 @@ impl Proof {
         }
         let has_aux = !shape.aux_dims.is_empty();
         let main_root = r.digest()?;
+        let bus_pow_nonce = r.felt()?;
         let aux_root = if has_aux { Some(r.digest()?) } else { None };
         let claimed_sums = r.exts(shape.aux_dims.len())?;
         let quotient_root = r.digest()?;
@@ -359,6 +364,7 @@ impl Proof {
             fri_roots,
             final_poly,
             pow_nonce,
+            bus_pow_nonce,
             main_opening,
             aux_opening,
             quotient_opening,

@@ -599,6 +599,12 @@ pub fn prove_with_lookups(
 
     // 2. LogUp auxiliary traces.
     let any_aux = layout.aux_log_max.is_some();
+    // Grinding before the bus challenges (nothing when no bus challenge is drawn).
+    let bus_pow_nonce = if layout.bus_challenges {
+        ch.grind(isa, params.bus_pow_bits)
+    } else {
+        KoalaBear::ZERO
+    };
     let mut challenges = Challenges::default();
     let mut aux_traces: Vec<Option<AuxTrace>> = Vec::with_capacity(tables.len());
     let mut aux_tree = None;
@@ -905,6 +911,7 @@ pub fn prove_with_lookups(
         fri_roots,
         final_poly,
         pow_nonce,
+        bus_pow_nonce,
         main_opening,
         aux_opening,
         quotient_opening,

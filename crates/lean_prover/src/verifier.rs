@@ -153,6 +153,15 @@ fn verify_decoded(
     let mut ch = start_transcript(params, instances, lookups);
     ch.observe_digest(&proof.main_root);
 
+    // Grinding before the bus challenges (the nonce is zero when none is drawn).
+    if layout.bus_challenges {
+        if !ch.check_pow(params.bus_pow_bits, proof.bus_pow_nonce) {
+            return Err(VerifyError::ProofOfWork);
+        }
+    } else if proof.bus_pow_nonce != KoalaBear::ZERO {
+        return Err(VerifyError::ProofOfWork);
+    }
+
     // LogUp challenges and bus balance.
     let mut challenges = Challenges::default();
     if let Some(root) = &proof.aux_root {

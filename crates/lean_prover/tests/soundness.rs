@@ -140,6 +140,10 @@ fn wrong_parameters_or_heights_fail() {
             ..params
         },
         StarkParams {
+            bus_pow_bits: 3,
+            ..params
+        },
+        StarkParams {
             log_inv_rate: 3,
             ..params
         },

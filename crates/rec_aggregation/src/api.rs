@@ -11,6 +11,8 @@
 
 use crate::statement::{self, SecurityLevel, Statement};
 use backend::Isa;
+use lean_prover::params::ParamsError;
+use lean_prover::{PolicyError, SecurityPolicy, SecurityReport, StarkParams};
 use xmss::{Config, PublicKey, Signature};
 
 /// Magic bytes at the start of every aggregate proof.
@@ -37,7 +39,7 @@ pub struct AggregateOptions {
 }
 
 impl AggregateOptions {
-    /// `config`, rate 1/4, conjectured security, the process-wide instruction set (`MULTISIG_ISA` or the
+    /// `config`, rate 1/4, the default (provable) security level, the process-wide instruction set (`MULTISIG_ISA` or the
     /// best available; scalar if that variable is invalid).
     pub fn new(config: Config) -> Self {
         AggregateOptions {
@@ -92,6 +94,9 @@ pub enum AggregateError {
         /// What the native verifier found.
         source: xmss::VerifyError,
     },
+    /// The security level cannot be reached for this `N` and rate.
+    #[error(transparent)]
+    Security(#[from] SecurityUnreachable),
     /// Children (recursive) proofs are not supported yet.
     #[error("aggregating children proofs is not supported yet ({0} given)")]
     ChildrenNotSupported(usize),
@@ -144,6 +149,14 @@ pub enum VerifyError {
         /// Largest supported.
         max: usize,
     },
+    /// The parameters named by the header cannot reach the level it names for this `N`
+    /// (no honest prover makes such a proof).
+    #[error(transparent)]
+    Security(#[from] SecurityUnreachable),
+    /// The proof's parameters give less security than the verifier's policy asks for (the
+    /// figures are recomputed from the parameters, never read from the proof).
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
     /// The STARK proof is invalid for this statement.
     #[error("proof rejected: {0}")]
     Rejected(#[from] lean_prover::VerifyError),
@@ -244,15 +257,74 @@ pub fn max_signatures(config: Config, log_inv_rate: usize) -> usize {
     statement::max_signatures(config, log_inv_rate)
 }
 
+/// A security level that no number of FRI queries reaches for an aggregate of `n` signatures
+/// at `log_inv_rate`, with the best figures reachable (at the largest number of queries).
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error(
+    "the {} security level is unreachable for N = {n} signatures at log_inv_rate {log_inv_rate}: the best reachable is {best_provable_bits:.1} provable / {best_conjectured_bits:.1} conjectured bits",
+    level.name()
+)]
+pub struct SecurityUnreachable {
+    /// Number of signatures.
+    pub n: usize,
+    /// The rate asked for.
+    pub log_inv_rate: usize,
+    /// The level asked for.
+    pub level: SecurityLevel,
+    /// Provable bits at the largest number of queries.
+    pub best_provable_bits: f64,
+    /// Conjectured bits at the largest number of queries.
+    pub best_conjectured_bits: f64,
+}
+
+/// The parameters of a statement at a rate and level, or the typed error.
+fn params_for(st: &Statement, log_inv_rate: usize) -> Result<StarkParams, SecurityUnreachable> {
+    st.params(log_inv_rate).map_err(|e| {
+        let (best_provable_bits, best_conjectured_bits) = match e {
+            ParamsError::Unreachable {
+                provable,
+                conjectured,
+                ..
+            } => (provable, conjectured),
+            ParamsError::OutOfRange { .. } => (0.0, 0.0),
+        };
+        SecurityUnreachable {
+            n: st.n,
+            log_inv_rate,
+            level: st.security,
+            best_provable_bits,
+            best_conjectured_bits,
+        }
+    })
+}
+
 /// The STARK parameters and the conjectured and provable security of an aggregate of `n`
 /// signatures (the parameters depend only on the configuration, `n`, the rate and the
-/// level, never on the keys or the message).
+/// level, never on the keys or the message): what the prover would use, without proving.
+///
+/// # Errors
+/// [`SecurityUnreachable`] when no number of queries reaches `level`.
 pub fn security(
     config: Config,
     n: usize,
     log_inv_rate: usize,
     level: SecurityLevel,
-) -> (lean_prover::StarkParams, lean_prover::SecurityReport) {
+) -> Result<(StarkParams, SecurityReport), SecurityUnreachable> {
+    let st = shape_statement(config, n, level);
+    let params = params_for(&st, log_inv_rate)?;
+    let report = params.security(&st.security_shape());
+    Ok((params, report))
+}
+
+/// The security shape of every aggregate of `n` signatures in `config` (table heights,
+/// constraints, bus fractions): what [`security`] evaluates the parameters on.
+pub fn security_shape(config: Config, n: usize) -> lean_prover::SecurityShape {
+    shape_statement(config, n, SecurityLevel::default()).security_shape()
+}
+
+/// A statement of `n` placeholder keys: the shape (and so the parameters) of every aggregate
+/// of `n` signatures.
+fn shape_statement(config: Config, n: usize, level: SecurityLevel) -> Statement {
     let keys = vec![
         PublicKey {
             root: [xmss::F::ZERO; 8],
@@ -262,9 +334,7 @@ pub fn security(
     ];
     let mut st = Statement::new(config, &[0; 32], 0, &keys);
     st.security = level;
-    let params = st.params(log_inv_rate);
-    let report = params.security(&st.security_shape());
-    (params, report)
+    st
 }
 
 /// Aggregates `signatures[i]` by `public_keys[i]` on `message` and `slot`.
@@ -339,8 +409,9 @@ pub fn aggregate_with_children(
     }
     let mut st = Statement::new(config, message, slot, public_keys);
     st.security = options.security;
+    let params = params_for(&st, options.log_inv_rate)?;
     let witness = statement::Witness::generate(&st, options.isa, signatures);
-    let stark = witness.prove(&st, options.log_inv_rate, options.isa, false)?;
+    let stark = witness.prove(&st, &params, options.isa, false)?;
     Ok(AggregateProof {
         config,
         log_inv_rate: options.log_inv_rate,
@@ -351,7 +422,13 @@ pub fn aggregate_with_children(
 }
 
 /// Verifies aggregate proof `bytes` for `public_keys` (in order), `message` and `slot`
-/// in `config`.
+/// in `config`, accepting only proofs whose parameters meet `policy`.
+///
+/// The header names the rate and the level the parameters were derived for; the verifier
+/// derives the same parameters, computes their security itself with the calculator (under
+/// the policy's assumption) and rejects a proof below the policy before checking the STARK.
+/// [`SecurityPolicy::default`] (100 provable and 124 conjectured bits) refuses proofs made
+/// at [`SecurityLevel::Conjectured`].
 ///
 /// # Errors
 /// See [`VerifyError`]; every malformed input is an error, never a panic.
@@ -361,6 +438,7 @@ pub fn verify(
     message: &[u8; 32],
     slot: u32,
     bytes: &[u8],
+    policy: &SecurityPolicy,
 ) -> Result<(), VerifyError> {
     if public_keys.is_empty() {
         return Err(VerifyError::Empty);
@@ -393,6 +471,8 @@ pub fn verify(
     }
     let mut st = Statement::new(config, message, slot, public_keys);
     st.security = proof.security;
-    st.verify(proof.log_inv_rate, &proof.stark)?;
+    let params = params_for(&st, proof.log_inv_rate)?;
+    policy.check(&params.security_with(&st.security_shape(), policy.assumption))?;
+    st.verify(&params, &proof.stark)?;
     Ok(())
 }

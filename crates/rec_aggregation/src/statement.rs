@@ -985,41 +985,58 @@ impl Statement {
     }
 
     /// The STARK parameters of this statement at `log_inv_rate` ([`stark_params`]).
-    pub fn params(&self, log_inv_rate: usize) -> StarkParams {
+    ///
+    /// # Errors
+    /// [`ParamsError::Unreachable`](lean_prover::params::ParamsError) when the level cannot be
+    /// reached for this `N` and rate.
+    pub fn params(
+        &self,
+        log_inv_rate: usize,
+    ) -> Result<StarkParams, lean_prover::params::ParamsError> {
         stark_params(log_inv_rate, self.security, &self.security_shape())
     }
 
-    /// Verifies `stark` proof bytes for this statement.
+    /// Verifies `stark` proof bytes for this statement under `params` (from
+    /// [`Statement::params`]; the caller checks their security).
     ///
     /// # Errors
     /// The `lean_prover` verification error.
     pub fn verify(
         &self,
-        log_inv_rate: usize,
+        params: &StarkParams,
         stark: &[u8],
     ) -> Result<(), lean_prover::VerifyError> {
-        let params = self.params(log_inv_rate);
-        lean_prover::verify_bytes_with_lookups(&params, &self.instances(), &self.lookups(), stark)
+        lean_prover::verify_bytes_with_lookups(params, &self.instances(), &self.lookups(), stark)
     }
 }
 
-/// Proof-of-work bits of an aggregate proof: 18, two more than `lean_prover`'s default, saves
-/// one query at rate 1/4 (53 instead of 54 for 124 conjectured bits: about 5 KB of proof) for
-/// about 2^18 batched Poseidon2 permutations of grinding (~14 ms on two AVX-512 cores,
-/// extrapolated from the 16-bit grinding benchmark in `BENCHMARKS.md`).
+/// Proof-of-work bits of an aggregate proof, ground before the FRI queries: each bit of
+/// grinding is worth about one query at rate 1/4 (a row of every committed column and its
+/// Merkle paths, about 4 KB of proof) and doubles the grinding time (2^18 batched Poseidon2
+/// permutations take about 14 ms on two AVX-512 cores, extrapolated from the 16-bit grinding
+/// benchmark in `BENCHMARKS.md`).
 pub const POW_BITS: usize = 18;
 
-/// Which soundness figure the query count is chosen for.
+/// Proof-of-work bits ground before the bus challenges: the LogUp term (tens of millions of
+/// fractions of up to 17 values at the largest N) is what binds the conjectured figure of
+/// large aggregates (123.5 bits at N = 32,768 without grinding); 8 bits cost 2^8
+/// permutations (well under a millisecond) and add 8 bits to that term.
+pub const BUS_POW_BITS: usize = 8;
+
+/// Which soundness figure the number of FRI queries is chosen for. Either level is met or the
+/// parameters are refused with an error ([`stark_params`]); a proof never carries a label
+/// its parameters do not give.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Default)]
 pub enum SecurityLevel {
-    /// At least 124 conjectured bits (ethSTARK-style conjecture, 16 bits of grinding): the
-    /// usual choice of hash-based aggregators, about half the queries of `Provable`.
+    /// The default: at least 100 provable bits in the Johnson-bound regime under
+    /// [`JohnsonBound::Bchks25`](lean_prover::JohnsonBound) and at least 124 conjectured bits.
     #[default]
-    Conjectured,
-    /// Also at least 100 provable bits (Johnson-bound regime) where reachable for the
-    /// statement's size (larger tables cap the provable figure below 100 bits; see
-    /// [`stark_params`]).
     Provable,
+    /// At least 124 conjectured bits only (ethSTARK-style conjecture): about 60% of the
+    /// queries of `Provable` and about 70 provable bits. The conjectures of that family were
+    /// refuted near capacity in 2025 (Crites and Stewart, ePrint 2025/2046), so verifiers
+    /// refuse it under their default policy; an explicitly lowered choice only.
+    Conjectured,
 }
 
 impl SecurityLevel {
@@ -1039,47 +1056,44 @@ impl SecurityLevel {
             _ => None,
         }
     }
+
+    /// Lower-case name (`"provable"`, `"conjectured"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            SecurityLevel::Conjectured => "conjectured",
+            SecurityLevel::Provable => "provable",
+        }
+    }
+
+    /// The target the number of queries is derived for, with [`POW_BITS`] of grinding.
+    pub fn target(self) -> SecurityTarget {
+        let provable_bits = match self {
+            SecurityLevel::Provable => 100.0,
+            SecurityLevel::Conjectured => 0.0,
+        };
+        SecurityTarget {
+            conjectured_bits: 124.0,
+            provable_bits,
+            pow_bits: POW_BITS,
+            bus_pow_bits: BUS_POW_BITS,
+            assumption: lean_prover::JohnsonBound::Bchks25,
+        }
+    }
 }
 
-/// The STARK parameters for a statement of `shape` at `log_inv_rate`.
+/// The STARK parameters for a statement of `shape` at `log_inv_rate`: the fewest FRI queries
+/// meeting [`SecurityLevel::target`].
 ///
-/// `Conjectured`: the fewest queries reaching 124 conjectured bits. `Provable`: the fewest
-/// reaching [`SecurityTarget::default`] (124 conjectured and 100 provable bits); if 100
-/// provable bits are out of reach (the commit-phase terms of large statements cap them), the
-/// conjectured target alone. If even 124 conjectured bits are out of reach (the LogUp term
-/// caps them for very large statements) the target is lowered in steps of 4 bits. The bits
-/// actually reached are reported by [`StarkParams::security`] (`multisig bench` prints them).
-/// Grinding is [`POW_BITS`] bits.
+/// # Errors
+/// [`ParamsError::Unreachable`](lean_prover::params::ParamsError) with the best figures
+/// reachable, when no number of queries meets the level (never a weaker fallback), or
+/// `OutOfRange` for a bad rate.
 pub fn stark_params(
     log_inv_rate: usize,
     level: SecurityLevel,
     shape: &SecurityShape,
-) -> StarkParams {
-    let default = SecurityTarget {
-        pow_bits: POW_BITS,
-        ..SecurityTarget::default()
-    };
-    let mut targets = Vec::new();
-    if level == SecurityLevel::Provable {
-        targets.push(default);
-    }
-    let mut conj = default.conjectured_bits;
-    while conj >= 80.0 {
-        targets.push(SecurityTarget {
-            conjectured_bits: conj,
-            provable_bits: 0.0,
-            ..default
-        });
-        conj -= 4.0;
-    }
-    targets
-        .into_iter()
-        .find_map(|t| StarkParams::for_security(log_inv_rate, t, shape).ok())
-        .unwrap_or(StarkParams {
-            log_inv_rate,
-            num_queries: lean_prover::params::MAX_QUERIES,
-            ..StarkParams::default()
-        })
+) -> Result<StarkParams, lean_prover::params::ParamsError> {
+    StarkParams::for_security(log_inv_rate, level.target(), shape)
 }
 
 /// The largest `N` at `log_inv_rate`: every table must fit `lean_prover`'s largest domain.
@@ -1555,19 +1569,19 @@ impl Witness {
         (witness, nodes)
     }
 
-    /// Proves `st` with this witness; `skip_witness_checks` is for soundness tests only.
+    /// Proves `st` with this witness under `params` (from [`Statement::params`]);
+    /// `skip_witness_checks` is for soundness tests only.
     ///
     /// # Errors
     /// The `lean_prover` error (a constraint or bus failure means the witness is invalid).
     pub fn prove(
         &self,
         st: &Statement,
-        log_inv_rate: usize,
+        params: &StarkParams,
         isa: Isa,
         skip_witness_checks: bool,
     ) -> Result<Vec<u8>, lean_prover::ProveError> {
         let tables = Tables::get(st.config);
-        let params = st.params(log_inv_rate);
         let witnesses: Vec<TableWitness<'_>> = tables
             .airs()
             .into_iter()
@@ -1583,7 +1597,7 @@ impl Witness {
             isa,
             skip_witness_checks,
         };
-        let proof = lean_prover::prove_with_lookups(&params, &witnesses, &st.lookups(), &options)?;
+        let proof = lean_prover::prove_with_lookups(params, &witnesses, &st.lookups(), &options)?;
         Ok(proof.to_bytes())
     }
 }

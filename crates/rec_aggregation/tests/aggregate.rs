@@ -6,12 +6,23 @@
 use backend::Isa;
 use rec_aggregation::statement::{Forgery, Statement, Tables, Witness};
 use rec_aggregation::{
-    AggregateError, AggregateOptions, SecurityLevel, VerifyError, aggregate,
-    aggregate_with_children, verify,
+    AggregateError, AggregateOptions, SecurityLevel, SecurityPolicy, VerifyError, aggregate,
+    aggregate_with_children,
 };
 use xmss::{Config, PublicKey, Signature};
 
 const MESSAGE: [u8; 32] = [0x5a; 32];
+
+/// `rec_aggregation::verify` under the default policy.
+fn verify(
+    config: Config,
+    keys: &[PublicKey],
+    message: &[u8; 32],
+    slot: u32,
+    bytes: &[u8],
+) -> Result<(), VerifyError> {
+    rec_aggregation::verify(config, keys, message, slot, bytes, &SecurityPolicy::DEFAULT)
+}
 
 fn fixtures(config: Config, seed: u64, n: usize, slot: u32) -> (Vec<PublicKey>, Vec<Signature>) {
     xmss::fixtures::generate(Isa::scalar(), config, seed, n, &MESSAGE, slot)
@@ -57,27 +68,141 @@ fn test_config_round_trips() {
 }
 
 #[test]
-fn provable_security_level_round_trip_and_binding() {
+fn security_levels_and_the_verifier_policy() {
     let config = Config::Test;
     let slot = slot_for(config);
     let (keys, sigs) = fixtures(config, 4, 3, slot);
+    // The default level is the proven regime, and the default policy accepts it.
+    let provable = aggregate(&keys, &sigs, &MESSAGE, slot, &options(config, 2)).unwrap();
+    assert_eq!(provable.security(), SecurityLevel::Provable);
+    let provable = provable.to_bytes();
+    verify(config, &keys, &MESSAGE, slot, &provable).unwrap();
+    let (params, report) =
+        rec_aggregation::security(config, 3, 2, SecurityLevel::Provable).unwrap();
+    assert!(
+        report.provable_bits >= 100.0 && report.conjectured_bits >= 124.0,
+        "{report:?}"
+    );
+
+    // A conjectured-level proof is valid but refused by the default policy, with an error
+    // that names the policy and the recomputed figures.
     let opts = AggregateOptions {
-        security: SecurityLevel::Provable,
+        security: SecurityLevel::Conjectured,
         ..options(config, 2)
     };
-    let proof = aggregate(&keys, &sigs, &MESSAGE, slot, &opts).unwrap();
-    assert_eq!(proof.security(), SecurityLevel::Provable);
-    let bytes = proof.to_bytes();
-    verify(config, &keys, &MESSAGE, slot, &bytes).unwrap();
-    let (params, report) = rec_aggregation::security(config, 3, 2, SecurityLevel::Provable);
-    assert!(report.provable_bits >= 100.0, "{report:?}");
-    let (cparams, creport) = rec_aggregation::security(config, 3, 2, SecurityLevel::Conjectured);
-    assert!(creport.conjectured_bits >= 124.0, "{creport:?}");
+    let conjectured = aggregate(&keys, &sigs, &MESSAGE, slot, &opts)
+        .unwrap()
+        .to_bytes();
+    let (cparams, creport) =
+        rec_aggregation::security(config, 3, 2, SecurityLevel::Conjectured).unwrap();
+    assert!(
+        creport.conjectured_bits >= 124.0 && creport.provable_bits < 100.0,
+        "{creport:?}"
+    );
     assert!(cparams.num_queries < params.num_queries);
-    // The header's level decides the parameters: relabelling the proof breaks it.
-    let mut relabelled = bytes.clone();
-    relabelled[8] = SecurityLevel::Conjectured.tag();
-    assert!(verify(config, &keys, &MESSAGE, slot, &relabelled).is_err());
+    match verify(config, &keys, &MESSAGE, slot, &conjectured) {
+        Err(VerifyError::Policy(e)) => {
+            assert_eq!(e.provable_bits, creport.provable_bits);
+            assert!(e.to_string().contains("policy"), "{e}");
+        }
+        other => panic!("conjectured proof under the default policy: {other:?}"),
+    }
+    // Accepted once the caller lowers the policy, and still bound to its statement.
+    let lowered = SecurityPolicy {
+        min_provable_bits: 60.0,
+        ..SecurityPolicy::DEFAULT
+    };
+    let verify_lowered = |slot: u32, bytes: &[u8]| {
+        rec_aggregation::verify(config, &keys, &MESSAGE, slot, bytes, &lowered)
+    };
+    verify_lowered(slot, &conjectured).unwrap();
+    assert!(matches!(
+        verify_lowered(slot ^ 1, &conjectured),
+        Err(VerifyError::Rejected(_))
+    ));
+    // A policy above what the parameters give refuses even the default proof.
+    let strict = SecurityPolicy {
+        min_provable_bits: report.provable_bits + 0.01,
+        ..SecurityPolicy::DEFAULT
+    };
+    assert!(matches!(
+        rec_aggregation::verify(config, &keys, &MESSAGE, slot, &provable, &strict),
+        Err(VerifyError::Policy(_))
+    ));
+
+    // The header's level decides the parameters: relabelling a proof either way breaks it,
+    // whatever the policy (the verifier never takes the label as the security figure).
+    let mut as_conjectured = provable.clone();
+    as_conjectured[8] = SecurityLevel::Conjectured.tag();
+    assert!(matches!(
+        verify_lowered(slot, &as_conjectured),
+        Err(VerifyError::Rejected(_))
+    ));
+    let mut as_provable = conjectured.clone();
+    as_provable[8] = SecurityLevel::Provable.tag();
+    assert!(matches!(
+        verify_lowered(slot, &as_provable),
+        Err(VerifyError::Rejected(_))
+    ));
+    assert!(verify(config, &keys, &MESSAGE, slot, &as_provable).is_err());
+}
+
+#[test]
+fn every_level_meets_its_label_or_is_refused() {
+    // The parameters are derived from (configuration, N, rate, level) alone: sweep them. A
+    // level either delivers at least its target or is a typed error naming N, the rate and
+    // the best figures, which are indeed below the target.
+    let mut ns: Vec<usize> = (0..=15).map(|k| 1usize << k).collect();
+    ns.extend([3, 5, 17, 100, 1000, 1075, 5000]);
+    for config in Config::ALL {
+        for log_inv_rate in 1..=4 {
+            let max = rec_aggregation::max_signatures(config, log_inv_rate);
+            for &n in ns.iter().filter(|&&n| n <= max).chain([&max]) {
+                for level in [SecurityLevel::Provable, SecurityLevel::Conjectured] {
+                    let target = level.target();
+                    match rec_aggregation::security(config, n, log_inv_rate, level) {
+                        Ok((params, r)) => {
+                            assert!(
+                                r.provable_bits >= target.provable_bits
+                                    && r.conjectured_bits >= target.conjectured_bits,
+                                "{config} N={n} rate {log_inv_rate} {level:?}: {r:?}"
+                            );
+                            assert_eq!(params.pow_bits, rec_aggregation::POW_BITS);
+                        }
+                        Err(e) => {
+                            assert_eq!((e.n, e.log_inv_rate, e.level), (n, log_inv_rate, level));
+                            assert!(
+                                e.best_provable_bits < target.provable_bits
+                                    || e.best_conjectured_bits < target.conjectured_bits,
+                                "{e}"
+                            );
+                            let msg = e.to_string();
+                            assert!(msg.contains(&format!("N = {n}")), "{msg}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_default_reaches_100_provable_and_124_conjectured_bits_up_to_32768() {
+    // The acceptance points of the security issue, at rates 1/2 and 1/4 in prod.
+    for n in [1, 2, 8, 16, 64, 1000, 4096, 32768] {
+        for log_inv_rate in [1, 2] {
+            let (p, r) =
+                rec_aggregation::security(Config::Prod, n, log_inv_rate, SecurityLevel::default())
+                    .unwrap_or_else(|e| panic!("{e}"));
+            assert!(r.provable_bits >= 100.0, "N={n} rate {log_inv_rate}: {r:?}");
+            assert!(
+                r.conjectured_bits >= 124.0,
+                "N={n} rate {log_inv_rate}: {r:?}"
+            );
+            assert_eq!(r.assumption, rec_aggregation::JohnsonBound::Bchks25);
+            assert_eq!(p.log_inv_rate, log_inv_rate);
+        }
+    }
 }
 
 #[test]
@@ -344,14 +469,17 @@ fn forged(config: Config, seed: u64, forgery: Forgery) -> Result<(), String> {
     let isa = Isa::best();
     if forgery != Forgery::None {
         assert!(
-            witness.prove(&st, 2, isa, false).is_err(),
+            witness
+                .prove(&st, &st.params(2).unwrap(), isa, false)
+                .is_err(),
             "{forgery:?}: the prover's own checks accepted a forged witness"
         );
     }
     let bytes = witness
-        .prove(&st, 2, isa, true)
+        .prove(&st, &st.params(2).unwrap(), isa, true)
         .map_err(|e| e.to_string())?;
-    st.verify(2, &bytes).map_err(|e| e.to_string())
+    st.verify(&st.params(2).unwrap(), &bytes)
+        .map_err(|e| e.to_string())
 }
 
 #[test]
@@ -409,9 +537,15 @@ fn target_sum_forgery_is_rejected() {
         parameter: keys[0].parameter,
     }];
     let st = Statement::new(config, &MESSAGE, slot, &forged_keys);
-    assert!(witness.prove(&st, 2, Isa::best(), false).is_err());
-    let bytes = witness.prove(&st, 2, Isa::best(), true).unwrap();
-    assert!(st.verify(2, &bytes).is_err());
+    assert!(
+        witness
+            .prove(&st, &st.params(2).unwrap(), Isa::best(), false)
+            .is_err()
+    );
+    let bytes = witness
+        .prove(&st, &st.params(2).unwrap(), Isa::best(), true)
+        .unwrap();
+    assert!(st.verify(&st.params(2).unwrap(), &bytes).is_err());
 }
 
 /// The row structure the chain and sponge tables rely on (docs/air.md sections 4 and 5):
@@ -461,10 +595,16 @@ fn tampered_row_structure_is_rejected() {
 
     for (what, w) in cases {
         assert!(
-            w.prove(&st, 2, Isa::best(), false).is_err(),
+            w.prove(&st, &st.params(2).unwrap(), Isa::best(), false)
+                .is_err(),
             "{what}: prover accepted"
         );
-        let bytes = w.prove(&st, 2, Isa::best(), true).expect("unchecked prove");
-        assert!(st.verify(2, &bytes).is_err(), "{what}: verifier accepted");
+        let bytes = w
+            .prove(&st, &st.params(2).unwrap(), Isa::best(), true)
+            .expect("unchecked prove");
+        assert!(
+            st.verify(&st.params(2).unwrap(), &bytes).is_err(),
+            "{what}: verifier accepted"
+        );
     }
 }

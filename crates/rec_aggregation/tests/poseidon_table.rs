@@ -45,6 +45,7 @@ fn test_params() -> StarkParams {
         log_inv_rate: 1,
         num_queries: 16,
         pow_bits: 3,
+        bus_pow_bits: 2,
         log_folding_arity: 2,
         log_final_poly_len: 1,
     }

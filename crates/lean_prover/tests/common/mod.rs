@@ -15,6 +15,7 @@ pub fn test_params(log_inv_rate: usize) -> StarkParams {
         log_inv_rate,
         num_queries: 12,
         pow_bits: 3,
+        bus_pow_bits: 2,
         log_folding_arity: 2,
         log_final_poly_len: 1,
     }
