@@ -124,7 +124,7 @@ fn verify(config: &str, msg: &str, slot: u32, keys: &str, proof: &str) -> Output
     ])
 }
 
-/// A proof header (magic, version 1, configuration, rate, security level 0, N) followed by
+/// A proof header (magic, version, configuration, rate, security level 0, N) followed by
 /// `stark`.
 fn header(config: u8, rate: u8, n: u32, stark: &[u8]) -> Vec<u8> {
     let mut v = b"XAGG".to_vec();
@@ -200,6 +200,64 @@ fn round_trip_and_rejections() {
     // A truncated proof body still has a valid header: rejected, not malformed.
     let cut = d.write("cut.bin", &bytes[..bytes.len() - 100]);
     assert_eq!(code(&verify("test", &msg, SLOT, &keys_file, &cut)), 1);
+}
+
+#[test]
+fn a_conjectured_proof_needs_an_explicitly_lowered_policy() {
+    let d = Dir::new("agg-policy");
+    let (keys, sigs) = signers();
+    let keys_file = d.write("keys.hex", key_lines(&keys));
+    let sigs_file = d.write("sigs.hex", sig_lines(&sigs));
+    let proof = d.path("proof.bin").display().to_string();
+    let msg = msg_hex();
+    let slot = SLOT.to_string();
+    let o = multisig(&[
+        "aggregate",
+        "--config",
+        "test",
+        "--message",
+        &msg,
+        "--slot",
+        &slot,
+        "--public-keys",
+        &keys_file,
+        "--signatures",
+        &sigs_file,
+        "--security",
+        "conjectured",
+        "--out",
+        &proof,
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // Refused under the default policy: exit 1, and the message names the policy.
+    let o = verify("test", &msg, SLOT, &keys_file, &proof);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("invalid proof") && e.contains("policy"), "{e}");
+    assert!(e.contains("provable bits (policy minimum 100"), "{e}");
+    // Accepted once the caller lowers the provable minimum explicitly.
+    let lowered = |slot: u32, min: &str| {
+        multisig(&[
+            "verify",
+            "--config",
+            "test",
+            "--message",
+            &msg,
+            "--slot",
+            &slot.to_string(),
+            "--public-keys",
+            &keys_file,
+            "--proof",
+            &proof,
+            "--min-provable-bits",
+            min,
+        ])
+    };
+    let o = lowered(SLOT, "60");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // Still bound to its statement, and a policy between the two levels still refuses it.
+    assert_eq!(code(&lowered(SLOT + 1, "60")), 1);
+    assert_eq!(code(&lowered(SLOT, "90")), 1);
 }
 
 #[test]

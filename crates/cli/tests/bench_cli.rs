@@ -73,15 +73,31 @@ fn bench_json_has_every_field() {
         "{v}"
     );
     assert!(num("peak_rss_bytes") >= 1024.0 * 1024.0, "{v}");
-    // The default target: at least 124 conjectured bits; the provable figure is lower.
-    assert_eq!(v["security_level"], "conjectured");
+    // The default level: at least 100 provable and 124 conjectured bits, the same figures
+    // and parameters `multisig security` derives for this configuration, N and rate.
+    assert_eq!(v["security_level"], "provable");
     assert!(num("conjectured_security_bits") >= 124.0, "{v}");
-    let provable = num("provable_security_bits");
-    assert!(
-        provable > 0.0 && provable <= num("conjectured_security_bits"),
-        "{v}"
-    );
-    assert!(num("num_queries") >= 1.0 && num("pow_bits") >= 0.0, "{v}");
+    assert!(num("provable_security_bits") >= 100.0, "{v}");
+    let sec = multisig_ok(&[
+        "security",
+        "--json",
+        "--config",
+        "test",
+        "--signatures",
+        "2",
+        "--log-inv-rate",
+        "2",
+    ]);
+    let sec: serde_json::Value = serde_json::from_str(sec.trim()).expect("valid JSON");
+    for k in [
+        "num_queries",
+        "pow_bits",
+        "provable_security_bits",
+        "conjectured_security_bits",
+        "log_max_height",
+    ] {
+        assert_eq!(v[k], sec[k], "{k}: bench {v} security {sec}");
+    }
     assert!(num("log_max_height") >= 1.0, "{v}");
 }
 

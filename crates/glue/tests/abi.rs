@@ -170,6 +170,8 @@ fn handles_round_trip_and_reject_bad_inputs() {
 
 /// Owned public key and signature handles for aggregation tests, freed on drop.
 struct Signers {
+    /// The SSZ (public key, signature) pairs behind the handles.
+    pairs: Vec<(Vec<u8>, Vec<u8>)>,
     pks: Vec<*mut HashSigPublicKey>,
     sigs: Vec<*mut HashSigSignature>,
     msg: [u8; 32],
@@ -206,6 +208,7 @@ impl Signers {
             .unzip::<_, _, Vec<_>, Vec<_>>();
         assert!(pks.iter().all(|p| !p.is_null()) && sigs.iter().all(|s| !s.is_null()));
         Signers {
+            pairs,
             pks,
             sigs,
             msg,
@@ -447,6 +450,92 @@ fn aggregation_both_generations_round_trip() {
         xmss_free_aggregate_signature(back);
         xmss_free_aggregate_signature(null_mut());
     }
+}
+
+#[test]
+fn verifiers_enforce_the_default_policy_in_both_generations() {
+    // A valid prod proof made at the conjectured level (about 70 provable bits), made through
+    // the Rust API since the C ABI only proves at the default level.
+    let s = Signers::new(1);
+    let keys = s.keys();
+    let rust_keys: Vec<xmss::PublicKey> = s
+        .pairs
+        .iter()
+        .map(|(pk, _)| xmss::PublicKey::from_ssz(pk).unwrap())
+        .collect();
+    let rust_sigs: Vec<xmss::Signature> = s
+        .pairs
+        .iter()
+        .map(|(_, sig)| xmss::Signature::from_ssz(xmss::Config::Prod, sig).unwrap())
+        .collect();
+    let options = rec_aggregation::AggregateOptions {
+        security: rec_aggregation::SecurityLevel::Conjectured,
+        ..rec_aggregation::AggregateOptions::new(xmss::Config::Prod)
+    };
+    let proof = rec_aggregation::aggregate(&rust_keys, &rust_sigs, &s.msg, s.slot, &options)
+        .unwrap()
+        .to_bytes();
+    let with_policy = |slot: u32, min_provable: u32, min_conjectured: u32| {
+        // SAFETY: live handles, a 32-byte message and a live proof buffer.
+        unsafe {
+            xmss_verify_type_1_with_policy(
+                keys.as_ptr(),
+                keys.len(),
+                s.msg.as_ptr(),
+                slot,
+                proof.as_ptr(),
+                proof.len(),
+                min_provable,
+                min_conjectured,
+            )
+        }
+    };
+    // SAFETY: live handles, message and buffers; the aggregate is freed once.
+    unsafe {
+        assert_eq!(xmss_setup_aggregation(), 0);
+        // Generation 2: refused under the defaults, accepted once the caller lowers them.
+        assert!(!verify_1(&keys, &s.msg, s.slot, &proof));
+        assert!(!with_policy(s.slot, 100, 124));
+        assert!(with_policy(s.slot, 60, 124));
+        assert!(!with_policy(s.slot + 1, 60, 124));
+        assert!(!with_policy(s.slot, 60, 200));
+        // Generation 1: the handle decodes (the header is well formed) but does not verify.
+        let agg = xmss_aggregate_signature_from_bytes(proof.as_ptr(), proof.len());
+        assert!(!agg.is_null());
+        assert!(!xmss_verify_aggregated(
+            keys.as_ptr(),
+            keys.len(),
+            s.msg.as_ptr(),
+            proof.as_ptr(),
+            proof.len(),
+            s.slot,
+        ));
+        xmss_free_aggregate_signature(agg);
+    }
+    // A default-level proof passes both the default and an explicit default policy.
+    let default = rec_aggregation::aggregate(
+        &rust_keys,
+        &rust_sigs,
+        &s.msg,
+        s.slot,
+        &rec_aggregation::AggregateOptions::new(xmss::Config::Prod),
+    )
+    .unwrap()
+    .to_bytes();
+    assert!(verify_1(&keys, &s.msg, s.slot, &default));
+    // SAFETY: as above.
+    assert!(unsafe {
+        xmss_verify_type_1_with_policy(
+            keys.as_ptr(),
+            keys.len(),
+            s.msg.as_ptr(),
+            s.slot,
+            default.as_ptr(),
+            default.len(),
+            100,
+            124,
+        )
+    });
 }
 
 #[test]
