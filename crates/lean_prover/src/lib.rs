@@ -15,8 +15,8 @@
 //!   public keys an AIR table `receive`s row by row). Prove with [`prove_with_lookups`],
 //!   verify with [`verify_bytes_with_lookups`]; the functions above are these with no lists.
 //! * [`StarkParams::security`] reports conjectured and provable bits for a
-//!   [`SecurityShape`]; [`StarkParams::for_security`] derives the number of queries from a
-//!   [`SecurityTarget`].
+//!   [`SecurityShape`] ([`security`]); [`StarkParams::for_security`] derives the number of
+//!   queries from a [`SecurityTarget`]; verifiers check a [`SecurityPolicy`].
 //!
 //! # Protocol
 //! Every table `t` has height `n_t = 2^k_t`, trace domain `H_t = <w_t>`, and is extended with
@@ -32,7 +32,9 @@
 //!    number of tuples, all values and all multiplicities (nothing when there are none);
 //! 2. commit all main-trace LDEs in one mixed-height Merkle tree (`backend::merkle`), observe
 //!    the root;
-//! 3. if any table has bus interactions: sample `alpha_bus, beta_bus` (extension), build the
+//! 3. if any table has bus interactions (or there are public interactions or lookup lists):
+//!    grind `bus_pow_bits` of proof of work (the nonce is sent; it is zero, and must be, when
+//!    no bus challenge is drawn), then sample `alpha_bus, beta_bus` (extension), build the
 //!    LogUp auxiliary trace of each such table (one extension column per group of
 //!    interactions, holding the group's sum of fractions `±m_i / (beta - c_i)`, the last one
 //!    being the running sum `s`; each stored as 5 base columns; the grouping respects the
@@ -89,42 +91,64 @@
 //! degrees and the LogUp construction.
 //!
 //! # Security
-//! Both numbers come from [`StarkParams::security`], with `rho = 2^-log_inv_rate`,
-//! `n = 2^log_max_height`, `N = n / rho`, `D` the constraint degree, `C` the largest number of
-//! constraints, `R` the interaction rows, `T` the longest tuple, `q` queries, `pow` grinding
-//! bits and `a_i` the FRI arities at heights `N_i`:
+//! [`StarkParams::security`] ([`security`]) computes both figures from the parameters and the
+//! statement's [`SecurityShape`], term by term ([`SecurityReport::provable_terms`],
+//! [`SecurityReport::conjectured_terms`], each with the theorem it comes from); nothing is
+//! hard-coded. Notation: `rho = 2^-log_inv_rate`, `K = F_p^5` (`log2 |K| = 154.9`), `n` the
+//! tallest table, `N = n / rho` its LDE, `n_t, D_t, C_t` height, constraint degree and number
+//! of constraints of table `t` (LogUp constraints included), `R` the bus fractions (interaction
+//! rows plus public-list tuples; grouped interactions count one each), `T` the longest tuple,
+//! `q` queries, `pow` / `pow_bus` the grinding bits before the queries and before the bus
+//! challenges. The FRI terms follow the prover's own folding schedule: per input height
+//! `N_h` one batching term, per committed layer one fold of `f_i` words (its arity, plus one
+//! when a shorter input joins) into a domain of `M_i` points.
 //!
-//! * **Conjectured** (ethSTARK documentation, Starkware 2021, Conjecture 2.3 style; list size
-//!   1): `min(q log_inv_rate + pow, log|K| - log2 of each of C [ALI],
-//!   D (n + 1) + n - 1 [DEEP], N + sum_i (a_i - 1) N_i [batching and folding],
-//!   R (T + 1) [LogUp: the cleared-denominator identity has total degree <= R (T + 1) in
-//!   (alpha_bus, beta_bus), Schwartz-Zippel; Haböck 2022, "Multivariate lookups based on
-//!   logarithmic derivatives"])`. `R` counts fractions (interactions times rows), however
-//!   many of them share an auxiliary column; `D` and `C` include the LogUp constraints.
-//! * **Provable** (Johnson-bound regime; Ben-Sasson, Carmon, Ishai, Kopparty, Saraf 2020,
-//!   "Proximity gaps for Reed-Solomon codes", Thm 1.5 (correlated agreement up to the Johnson
-//!   bound); Haböck 2022, "A summary on the FRI low-degree test", ePrint 2022/1216, Thm 3 and
-//!   its batched form). For `m >= 3` (optimised over `3..=64`), `alpha_J = sqrt(rho)(1 + 1/2m)`
-//!   and list size `L = (m + 1/2)/sqrt(rho)`, the error is the sum of
-//!   - batching (independent coefficients, an affine space):
-//!     `(m + 1/2)^7 / (3 rho^(3/2)) N^2 / |K|`;
-//!   - each fold of arity `a_i` (a curve of degree `a_i - 1`):
-//!     `(a_i - 1) (m + 1/2)^7 / (3 rho^(3/2)) N_i^2 / |K| + (2m + 1)(N_i + 1) a_i / (sqrt(rho) |K|)`;
-//!   - queries: `alpha_J^q 2^-pow`;
-//!   - ALI, DEEP and LogUp, each multiplied by the list size `L`: `L C / |K|`,
-//!     `L (D (n + 1) + n - 1) / (|K| - N)`, `L R (T + 1) / |K|`.
+//! * **Provable** (Johnson-bound regime; the default figure). For a multiplicity `m`
+//!   (searched over [`security::JOHNSON_M_RANGE`], the best kept), `eta = sqrt(rho) / (2m)`,
+//!   proximity `gamma = 1 - sqrt(rho) - eta`, list size `L = 1 / (2 eta sqrt(rho)) = m / rho`,
+//!   and `eps(M)` the proximity-gap error of one line on `M` points under the named
+//!   [`JohnsonBound`]:
+//!   - [`JohnsonBound::Bchks25`] (default; ePrint 2025/2055, Thm 1.5 / 4.2, linear in `M`):
+//!     `eps(M) = ((2 (m+1/2)^5 + 3 (m+1/2) gamma rho) M / (3 rho^(3/2)) + (m+1/2)/sqrt(rho)) / |K|`.
+//!     **Assumption:** applied to FRI's batching and folds as BCIKS20 Section 8 applies the
+//!     2020 bound (as soundcalc and whir-p3 do); see [`JohnsonBound`].
+//!   - [`JohnsonBound::Bciks20`] (ePrint 2020/654, Thm 1.5 / 1.6, quadratic):
+//!     `eps(M) = (m+1/2)^7 M^2 / (3 rho^(3/2) |K|)`, plus `(2m+1)(M+1) / (sqrt(rho) |K|)` per
+//!     folded word (Haböck, ePrint 2022/1216).
 //!
-//!   The provable bits are `-log2` of the sum. Merkle (Poseidon2, 248-bit digests) and
-//!   Fiat-Shamir hash security are not included.
+//!   The error is the SUM (a union bound) of: batching `sum_h eps(N_h)` (independent DEEP
+//!   coefficients: an affine combination, one line error whatever the number of words);
+//!   each fold `(f_i - 1) eps(M_i)` (powers of one challenge: a curve of degree `f_i - 1`);
+//!   queries `(sqrt(rho) + eta)^q 2^-pow` (BCIKS20 Section 8); ALI `L sum_t C_t / |K|` and
+//!   DEEP `L sum_t (D_t (n_t + 1) + n_t - 1) / (|K| - n - N)` (Haböck 2022/1216, Thm 8, every
+//!   table counted); LogUp `L R (T + 1) / |K| 2^-pow_bus` (Haböck 2022/1530; clearing the
+//!   denominators gives a non-zero polynomial of total degree at most `R (T + 1)` in
+//!   `(alpha_bus, beta_bus)` unless the multisets match: Schwartz-Zippel). The provable bits
+//!   are `-log2` of the sum. Tests reproduce soundcalc's published per-term figures for
+//!   Pico's KoalaBear circuits with these term functions ([`security::terms`]).
+//! * **Conjectured** (ethSTARK documentation, StarkWare 2021, Conjecture 2.3 style; list size
+//!   1): the minimum of `q log_inv_rate + pow` and `log2 |K| - log2` of each of
+//!   `sum_t C_t` (ALI), `sum_t (D_t (n_t + 1) + n_t - 1)` (DEEP), `sum_h N_h + sum_i (f_i - 1)
+//!   M_i` (batching and folding) and `R (T + 1) 2^-pow_bus` (LogUp). Conjectures of this kind
+//!   (proximity gaps up to capacity) were refuted in 2025 (Crites and Stewart, ePrint
+//!   2025/2046): the figure is reported, never the default target.
+//! * **Cap**: the argument as a whole is no stronger than its hashes. Merkle digests are 8
+//!   KoalaBear elements, `8 log2(p) = 247.9` bits, so collision resistance is 123.95 bits
+//!   ([`security::digest_collision_bits`], reported beside the figures). Fiat-Shamir is
+//!   analysed round by round (grinding multiplies the error of the round it precedes).
 //!
-//! Defaults ([`StarkParams::default`]): rate 1/4, arity 4, final polynomial of 8
-//! coefficients, 16 bits of grinding and the smallest number of queries giving >= 124
-//! conjectured and >= 100 provable bits for [`SecurityShape::AGGREGATE_16`] (tables up to
-//! `2^16` rows): **105 queries, 100.1 provable bits, 128.9 conjectured bits** (the conjectured
-//! number is capped by the LogUp field term; the FRI term alone is 226 bits). Shortfalls: at
-//! rates 1/8 and 1/16 the `N^2` commit-phase terms keep the provable bound below 100 bits
-//! for `2^16`-row tables (about 99.3 and 95.8 bits at best), so [`StarkParams::for_security`]
-//! refuses those rates with the default target; rate 1/2 needs 231 queries.
+//! A verifier states the minimum it accepts with a [`SecurityPolicy`] (default: 100 provable
+//! bits under BCHKS25 and 124 conjectured bits) and checks the report of the parameters it
+//! verifies with, never a figure from the proof.
+//!
+//! Defaults ([`StarkParams::default`], [`SecurityTarget::default`]): rate 1/4, arity 4, final
+//! polynomial of 8 coefficients, 16 bits of grinding before the queries and none before the
+//! bus challenges, and the fewest queries giving >= 100 provable (BCHKS25) and >= 124
+//! conjectured bits for [`SecurityShape::AGGREGATE_16`]: **86 queries, 100.8 provable
+//! bits (m = 61), 128.9 conjectured bits** (105 queries under the 2020 bound before).
+//! [`StarkParams::for_security`] returns [`params::ParamsError::Unreachable`] with the best
+//! figures when no number of queries reaches a target (for example the BCIKS20 bound at rate
+//! 1/16 on `2^16`-row tables); nothing falls back to weaker parameters.
 //!
 //! # Determinism
 //! Every kernel is dispatched through the [`backend::Isa`] in [`ProverOptions`]; all

@@ -419,6 +419,9 @@ const SRC_ALI: &str = "Haböck 2022/1216 Thm 8 (ALI), x list size, summed over t
 const SRC_DEEP: &str = "Haböck 2022/1216 Thm 8 (DEEP), x list size, summed over tables";
 const SRC_LOGUP: &str = "Haböck 2022/1530 + Schwartz-Zippel, x list size, / 2^bus_pow_bits";
 
+/// Per-term errors (probabilities) with their names and sources, before conversion to bits.
+type NamedErrors = Vec<(String, f64, &'static str)>;
+
 /// One FRI step the calculator charges for: the LDE height of the words combined (`log2`)
 /// and how many words are combined with powers of one challenge.
 struct FoldStep {
@@ -512,7 +515,7 @@ impl StarkParams {
             .fold(f64::INFINITY, f64::min);
 
         // Provable (Johnson regime), the best multiplicity m.
-        let mut best: Option<(f64, usize, f64, Vec<(String, f64, &'static str)>)> = None;
+        let mut best: Option<(f64, usize, f64, NamedErrors)> = None;
         for m in JOHNSON_M_RANGE {
             let j = terms::Johnson::from_m(rho, m);
             let (list, linear, batch_src, fold_src): (f64, &dyn Fn(f64) -> f64, _, _) =
@@ -530,7 +533,7 @@ impl StarkParams {
                         SRC_FOLD_20,
                     ),
                 };
-            let mut errs: Vec<(String, f64, &'static str)> = Vec::new();
+            let mut errs: NamedErrors = Vec::new();
             let batching: f64 = inputs.iter().map(|&d| linear(d)).sum();
             errs.push(("FRI batching".into(), batching, batch_src));
             for (i, f) in folds.iter().enumerate() {

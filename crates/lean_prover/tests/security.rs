@@ -117,6 +117,10 @@ fn defaults_meet_the_targets() {
     p.validate().unwrap();
     assert_eq!(p.log_inv_rate, 2);
     let s = p.security(&SHAPE);
+    println!(
+        "default: {} queries, {:.1} provable / {:.1} conjectured bits, m = {}",
+        p.num_queries, s.provable_bits, s.conjectured_bits, s.johnson_m
+    );
     assert!(s.provable_bits >= 100.0, "{s:?}");
     assert!(s.conjectured_bits >= 124.0, "{s:?}");
     assert_eq!(s.assumption, JohnsonBound::Bchks25);
