@@ -192,6 +192,7 @@ pub fn sample_proof(shape: &ProofShape) -> Proof {
         fri_roots: vec![digest; shape.fri_layers.len()],
         final_poly: vec![zero; shape.final_len],
         pow_nonce: KoalaBear::ZERO,
+        bus_pow_nonce: KoalaBear::ZERO,
         main_opening: opening(&shape.main_dims),
         aux_opening: has_aux.then(|| opening(&shape.aux_dims)),
         quotient_opening: opening(&shape.quotient_dims),

@@ -48,8 +48,8 @@ impl FixedStatement {
     }
 }
 
-/// The only call of `rec_aggregation::verify` in this crate (keep it that way: when the
-/// verifier gains an argument, such as a security policy, this is the one line to change).
+/// The only call of `rec_aggregation::verify` in this crate, under the default verifier policy
+/// (the seeds are made at the default level).
 ///
 /// # Errors
 /// The verifier's error.
@@ -60,7 +60,14 @@ pub fn verify_aggregate(
     slot: u32,
     bytes: &[u8],
 ) -> Result<(), rec_aggregation::VerifyError> {
-    rec_aggregation::verify(config, keys, message, slot, bytes)
+    rec_aggregation::verify(
+        config,
+        keys,
+        message,
+        slot,
+        bytes,
+        &rec_aggregation::SecurityPolicy::DEFAULT,
+    )
 }
 
 /// Decodes a hex string of exactly `2 N` digits at compile time.
@@ -118,7 +125,7 @@ pub const PROD_STATEMENT: FixedStatement = FixedStatement {
 };
 
 /// The header of the valid test-statement proof (`rec_aggregation`'s wire format: magic,
-/// version, configuration 1 = test, `log_inv_rate` 2, security level 0 = conjectured,
+/// version, configuration 1 = test, `log_inv_rate` 2, the default security level,
 /// one signature), which [`crate::stark_proof`] puts in front of its input.
 pub fn test_statement_header() -> [u8; rec_aggregation::api::HEADER_LEN] {
     let mut h = [0u8; rec_aggregation::api::HEADER_LEN];
@@ -126,7 +133,7 @@ pub fn test_statement_header() -> [u8; rec_aggregation::api::HEADER_LEN] {
     h[4..6].copy_from_slice(&rec_aggregation::api::PROOF_VERSION.to_le_bytes());
     h[6] = 1;
     h[7] = rec_aggregation::api::DEFAULT_LOG_INV_RATE as u8;
-    h[8] = rec_aggregation::SecurityLevel::Conjectured.tag();
+    h[8] = rec_aggregation::SecurityLevel::default().tag();
     h[9..13].copy_from_slice(&(TEST_STATEMENT.keys.len() as u32).to_le_bytes());
     h
 }

@@ -17,9 +17,9 @@ use xmss::{Config, PublicKey, Signature};
 
 /// Magic bytes at the start of every aggregate proof.
 pub const PROOF_MAGIC: [u8; 4] = *b"XAGG";
-/// Format version written by this library (2: the seven-table statement on `lean_prover`
-/// encoding 2; version 1 proofs are refused).
-pub const PROOF_VERSION: u16 = 2;
+/// Format version written by this library (3: `lean_prover` encoding 3, with grinding before
+/// the bus challenges; earlier versions are refused).
+pub const PROOF_VERSION: u16 = 3;
 /// Length of the header before the `lean_prover` proof.
 pub const HEADER_LEN: usize = 4 + 2 + 1 + 1 + 1 + 4;
 /// Default `log2` of the inverse FRI rate (rate 1/4).
