@@ -514,54 +514,69 @@ impl StarkParams {
             .map(|t| t.bits)
             .fold(f64::INFINITY, f64::min);
 
-        // Provable (Johnson regime), the best multiplicity m.
-        let mut best: Option<(f64, usize, f64, NamedErrors)> = None;
-        for m in JOHNSON_M_RANGE {
+        // Provable (Johnson regime): the sum of the errors for multiplicity m, and the list
+        // size; the named terms only when asked for (the search over m allocates nothing).
+        let eval = |m: usize, mut named: Option<&mut NamedErrors>| -> (f64, f64) {
             let j = terms::Johnson::from_m(rho, m);
-            let (list, linear, batch_src, fold_src): (f64, &dyn Fn(f64) -> f64, _, _) =
-                match assumption {
-                    JohnsonBound::Bchks25 => (
-                        j.list_size(),
-                        &|d| terms::bchks25_linear(&j, d, log_k),
-                        SRC_BATCH_25,
-                        SRC_FOLD_25,
-                    ),
-                    JohnsonBound::Bciks20 => (
-                        j.list_size_bciks20(),
-                        &|d| terms::bciks20_linear(&j, d, log_k),
-                        SRC_BATCH_20,
-                        SRC_FOLD_20,
-                    ),
-                };
-            let mut errs: NamedErrors = Vec::new();
+            let (list, batch_src, fold_src) = match assumption {
+                JohnsonBound::Bchks25 => (j.list_size(), SRC_BATCH_25, SRC_FOLD_25),
+                JohnsonBound::Bciks20 => (j.list_size_bciks20(), SRC_BATCH_20, SRC_FOLD_20),
+            };
+            let linear = |d: f64| match assumption {
+                JohnsonBound::Bchks25 => terms::bchks25_linear(&j, d, log_k),
+                JohnsonBound::Bciks20 => terms::bciks20_linear(&j, d, log_k),
+            };
+            let mut total = 0.0;
+            let mut push = |name: &dyn Fn() -> String, e: f64, src: &'static str| {
+                total += e;
+                if let Some(v) = named.as_deref_mut() {
+                    v.push((name(), e, src));
+                }
+            };
             let batching: f64 = inputs.iter().map(|&d| linear(d)).sum();
-            errs.push(("FRI batching".into(), batching, batch_src));
+            push(&|| "FRI batching".into(), batching, batch_src);
             for (i, f) in folds.iter().enumerate() {
                 let d = 2f64.powi(f.log_domain as i32);
                 let mut e = terms::powers(linear(d), f.functions);
                 if assumption == JohnsonBound::Bciks20 {
                     e += f.functions as f64 * terms::bciks20_weighted(&j, d, log_k);
                 }
-                errs.push((format!("FRI fold {}", i + 1), e, fold_src));
+                push(&|| format!("FRI fold {}", i + 1), e, fold_src);
             }
-            errs.push((
-                "FRI queries".into(),
+            push(
+                &|| "FRI queries".into(),
                 terms::query(&j, self.num_queries, self.pow_bits),
                 SRC_QUERY,
-            ));
-            errs.push(("ALI".into(), terms::ali(list, constraints, log_k), SRC_ALI));
-            errs.push(("DEEP".into(), list * deep_num / (k - n - big_n), SRC_DEEP));
-            errs.push((
-                "LogUp".into(),
+            );
+            push(
+                &|| "ALI".into(),
+                terms::ali(list, constraints, log_k),
+                SRC_ALI,
+            );
+            push(
+                &|| "DEEP".into(),
+                list * deep_num / (k - n - big_n),
+                SRC_DEEP,
+            );
+            push(
+                &|| "LogUp".into(),
                 terms::logup(list, fractions, tuple, log_k) * bus_grind,
                 SRC_LOGUP,
-            ));
-            let total = bits(errs.iter().map(|e| e.1).sum());
-            if best.as_ref().is_none_or(|b| total > b.0) {
-                best = Some((total, m, list, errs));
+            );
+            (total, list)
+        };
+        let mut johnson_m = *JOHNSON_M_RANGE.start();
+        let mut best_err = f64::INFINITY;
+        for m in JOHNSON_M_RANGE {
+            let (e, _) = eval(m, None);
+            if e < best_err {
+                best_err = e;
+                johnson_m = m;
             }
         }
-        let (provable_bits, johnson_m, list_size, errs) = best.unwrap_or((0.0, 3, 0.0, Vec::new()));
+        let mut errs = NamedErrors::new();
+        let (total, list_size) = eval(johnson_m, Some(&mut errs));
+        let provable_bits = bits(total);
         SecurityReport {
             assumption,
             conjectured_bits,
