@@ -2,8 +2,8 @@
 //!
 //! Subcommands: `info` (CPU features and the instruction set chosen at run time), `demo`
 //! (the main job), `aggregate` and `verify` (aggregate proofs from and to files), `bench`
-//! (one timed aggregation, text or JSON), `security` (the proof system's security levels) and
-//! `xmss` (verify, keygen, sign). Exit status 0 on success, 2 on usage or environment errors;
+//! (one timed aggregation, text or JSON), `security` (the security of an aggregate's
+//! parameters, term by term) and `xmss` (verify, keygen, sign). Exit status 0 on success, 2 on usage or environment errors;
 //! `aggregate` (an invalid signature), `verify` and `xmss verify` (an invalid proof or
 //! signature) and `bench` (a proof that does not verify) use 1.
 
@@ -40,7 +40,7 @@ enum Command {
     Verify(aggregate_cmd::VerifyArgs),
     /// Time one aggregation of N fixture signatures and its verification (table or JSON).
     Bench(bench::BenchArgs),
-    /// Print the proof system's parameters and their conjectured and provable security.
+    /// The security of an aggregate's proof parameters, term by term (without proving).
     Security(security::SecurityArgs),
     /// Devnet4 XMSS: verify (exit 0 valid, 1 invalid, 2 malformed), keygen, sign.
     Xmss(xmss_cmd::XmssArgs),

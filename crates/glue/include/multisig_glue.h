@@ -34,8 +34,11 @@
  *    proofs are the same bytes: a 13-byte header ("XAGG", version, configuration, log_inv_rate,
  *    security level, number of signatures) and the STARK proof, bound to the message, the
  *    slot and the ORDERED list of public keys. Verification returns true only for exactly
- *    that statement. Proofs are made for rec_aggregation's default security level (at least
- *    124 conjectured bits).
+ *    that statement. Proofs are made at rec_aggregation's default security level: at least
+ *    100 provable bits (Johnson-bound regime, BCHKS25 bound) and 124 conjectured bits. The
+ *    verifiers recompute the security of a proof's parameters (never reading it from the
+ *    proof) and reject proofs below that default policy (xmss_verify_type_1_with_policy takes
+ *    explicit minimums).
  *  - RECURSION IS NOT IMPLEMENTED YET: children proofs (num_children > 0) make aggregation
  *    fail (NULL / -1), and xmss_merge_type_1_to_type_2, xmss_split_type_2_by_msg and
  *    xmss_verify_type_2 always return -1 / false. Nothing fakes a proof.
@@ -136,8 +139,9 @@ AggregatedXMSS *xmss_aggregate(
     const uint8_t *message_hash32, uint32_t slot, size_t log_inv_rate);
 
 /* true if agg_sig_bytes is a valid aggregate for exactly these public keys (same order),
- * message and slot (the slot is the LAST argument); false if invalid and on any error (NULL
- * pointer or entry, num_keys = 0, malformed bytes, invalid MULTISIG_ISA). */
+ * message and slot (the slot is the LAST argument) and at least as secure as the default
+ * policy (100 provable, 124 conjectured bits); false if invalid, below the policy and on any
+ * error (NULL pointer or entry, num_keys = 0, malformed bytes, invalid MULTISIG_ISA). */
 bool xmss_verify_aggregated(const HashSigPublicKey *const *public_keys, size_t num_keys,
     const uint8_t *message_hash32, const uint8_t *agg_sig_bytes, size_t agg_sig_len, uint32_t slot);
 

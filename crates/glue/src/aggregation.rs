@@ -276,8 +276,10 @@ pub unsafe extern "C" fn xmss_aggregate(
 
 /// Generation 1: verifies aggregate proof bytes for `public_keys` (in the order used when
 /// aggregating), the 32-byte message and `slot` (the LAST argument). `true` only if the proof
-/// is valid for exactly this statement; `false` for an invalid proof and for any error (NULL
-/// pointer or entry, no keys, malformed bytes, invalid `MULTISIG_ISA`).
+/// is valid for exactly this statement and meets the default verifier policy (100 provable,
+/// 124 conjectured bits, recomputed from the proof's parameters); `false` for an invalid or
+/// weaker proof and for any error (NULL pointer or entry, no keys, malformed bytes, invalid
+/// `MULTISIG_ISA`).
 ///
 /// # Safety
 /// `public_keys` must be NULL or point to `num_keys` pointers, each NULL or a live public key
@@ -465,7 +467,8 @@ pub unsafe extern "C" fn xmss_aggregate_type_1(
 
 /// Generation 2: verifies Type-1 proof bytes for `public_keys` (in order), the 32-byte message
 /// and `slot`. `true` only if the proof is valid for exactly this statement (a valid proof
-/// for another message, slot or key list is rejected); `false` for any error.
+/// for another message, slot or key list is rejected) and meets the default verifier policy
+/// (100 provable, 124 conjectured bits); `false` for any error.
 ///
 /// # Safety
 /// As `xmss_verify_aggregated`.
