@@ -51,7 +51,9 @@ zigpy=$out/zig-py
 if [[ "$(PYTHONPATH=$zigpy python3 -m ziglang version 2>/dev/null || true)" != "$zig_version" ]]; then
   if ! python3 -m pip --version >/dev/null 2>&1; then
     echo "pip is missing: installing Debian's python3-pip"
-    if [[ $(id -u) -eq 0 ]]; then apt-get install -y -q python3-pip; else sudo apt-get install -y -q python3-pip; fi
+    sudo_=(); [[ $(id -u) -eq 0 ]] || sudo_=(sudo)
+    "${sudo_[@]}" apt-get update -q
+    "${sudo_[@]}" apt-get install -y -q python3-pip
   fi
   rm -rf "$zigpy"
   python3 -m pip install --quiet --disable-pip-version-check --target "$zigpy" "ziglang==$zig_version"
