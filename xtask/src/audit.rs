@@ -26,7 +26,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::classify::{self, ALLOW_LIST, Policy, Summary, Violation};
-use crate::json;
+use serde_json::Value;
 
 /// Which artifact to build and disassemble.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -426,15 +426,20 @@ fn workspace_policy(root: &Path) -> Result<Policy, String> {
     if !out.status.success() {
         return Err("cargo metadata failed".to_string());
     }
-    let meta = json::parse(&String::from_utf8_lossy(&out.stdout))?;
+    let meta = serde_json::from_slice::<Value>(&out.stdout)
+        .map_err(|e| format!("cargo metadata printed invalid JSON: {e}"))?;
     let mut crates = BTreeSet::new();
     for pkg in meta
         .get("packages")
-        .map(json::Value::as_array)
-        .unwrap_or(&[])
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice)
     {
-        for target in pkg.get("targets").map(json::Value::as_array).unwrap_or(&[]) {
-            if let Some(name) = target.get("name").and_then(json::Value::as_str) {
+        for target in pkg
+            .get("targets")
+            .and_then(Value::as_array)
+            .map_or(&[][..], Vec::as_slice)
+        {
+            if let Some(name) = target.get("name").and_then(Value::as_str) {
                 crates.insert(name.replace('-', "_"));
             }
         }
@@ -507,29 +512,27 @@ fn build(
         if !line.starts_with('{') {
             continue;
         }
-        let msg = json::parse(line)?;
-        if msg.get("reason").and_then(json::Value::as_str) != Some("compiler-artifact") {
+        let msg = serde_json::from_str::<Value>(line)
+            .map_err(|e| format!("cargo printed invalid JSON: {e}"))?;
+        if msg.get("reason").and_then(Value::as_str) != Some("compiler-artifact") {
             continue;
         }
         let target = msg.get("target");
-        let name = target
-            .and_then(|t| t.get("name"))
-            .and_then(json::Value::as_str);
+        let name = target.and_then(|t| t.get("name")).and_then(Value::as_str);
         match opts.artifact {
             Artifact::BackendTests => {
                 let is_test = msg
                     .get("profile")
                     .and_then(|p| p.get("test"))
-                    .is_some_and(json::Value::is_true);
-                let manifest = msg.get("manifest_path").and_then(json::Value::as_str);
+                    .and_then(Value::as_bool)
+                    == Some(true);
+                let manifest = msg.get("manifest_path").and_then(Value::as_str);
                 let ours = manifest.is_some_and(|m| {
                     Path::new(m) == root.join("crates").join("backend").join("Cargo.toml")
                 });
-                if let (true, true, Some(exe)) = (
-                    is_test,
-                    ours,
-                    msg.get("executable").and_then(json::Value::as_str),
-                ) {
+                if let (true, true, Some(exe)) =
+                    (is_test, ours, msg.get("executable").and_then(Value::as_str))
+                {
                     files.push(PathBuf::from(exe));
                 }
             }
@@ -537,12 +540,12 @@ fn build(
                 if name == Some("multisig_glue") {
                     let names = msg
                         .get("filenames")
-                        .map(json::Value::as_array)
-                        .unwrap_or(&[]);
+                        .and_then(Value::as_array)
+                        .map_or(&[][..], Vec::as_slice);
                     files.extend(
                         names
                             .iter()
-                            .filter_map(json::Value::as_str)
+                            .filter_map(Value::as_str)
                             .filter(|f| f.ends_with(".a"))
                             .map(PathBuf::from),
                     );

@@ -9,7 +9,6 @@
 
 mod audit;
 mod classify;
-mod json;
 
 use audit::{Artifact, Options, Profile};
 
