@@ -1,5 +1,7 @@
 //! Shared helpers for the criterion benchmarks in this directory (`cargo bench` at the root).
 
+#![forbid(unsafe_code)]
+
 use backend::{Isa, KoalaBear};
 
 /// Deterministic pseudo-random field elements (splitmix64), so every run measures the same data.

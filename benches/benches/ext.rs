@@ -6,6 +6,9 @@
 //! Run with `cargo bench -p multisig-benches --bench ext` (set `MULTISIG_ISA` to bench one
 //! instruction set only).
 
+// `criterion_group!` defines an undocumented `pub fn` per group.
+#![allow(missing_docs)]
+
 use backend::KoalaBear;
 use backend::field::Ext5;
 use backend::kernels::ext;

@@ -3,6 +3,9 @@
 //!
 //! Run: `cargo bench -p multisig-benches --bench kernels` (set `MULTISIG_ISA` to bench one ISA).
 
+// `criterion_group!` defines an undocumented `pub fn` per group.
+#![allow(missing_docs)]
+
 use backend::{KoalaBear, kernels};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use multisig_benches::{isas_to_bench, random_elements};

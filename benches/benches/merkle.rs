@@ -8,6 +8,9 @@
 //!
 //! Run: `cargo bench -p multisig-benches --bench merkle` (set `MULTISIG_ISA` to bench one ISA).
 
+// `criterion_group!` defines an undocumented `pub fn` per group.
+#![allow(missing_docs)]
+
 use backend::KoalaBear;
 use backend::challenger::Challenger;
 use backend::merkle::MerkleTree;

@@ -6,6 +6,9 @@
 //! `1-thread` runs inside a one-thread rayon pool; `all-threads` uses the global pool.
 //! Set `MULTISIG_ISA` to benchmark only one instruction set.
 
+// `criterion_group!` defines an undocumented `pub fn` per group.
+#![allow(missing_docs)]
+
 use std::time::Duration;
 
 use backend::KoalaBear;

@@ -9,6 +9,9 @@
 //! For a fair comparison Plonky3 must be compiled for this CPU: run
 //! `scripts/bench-ntt-vs-p3.sh` (a separate, measurement-only `target-cpu=native` build).
 
+// `criterion_group!` defines an undocumented `pub fn` per group.
+#![allow(missing_docs)]
+
 use std::time::Duration;
 
 use backend::Isa;

@@ -4,6 +4,9 @@
 //!
 //! Run: `cargo bench -p multisig-benches --bench poseidon` (set `MULTISIG_ISA` to bench one ISA).
 
+// `criterion_group!` defines an undocumented `pub fn` per group.
+#![allow(missing_docs)]
+
 use backend::KoalaBear;
 use backend::poseidon::Permutation;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};

@@ -8,6 +8,9 @@
 //!
 //! Run: `cargo bench -p multisig-benches --bench prover` (set `MULTISIG_ISA` for one ISA).
 
+// `criterion_group!` defines an undocumented `pub fn` per group.
+#![allow(missing_docs)]
+
 use backend::KoalaBear;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use lean_prover::{

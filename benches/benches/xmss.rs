@@ -6,6 +6,9 @@
 //! `-- verify/prod`; set `MULTISIG_ISA` to bench one ISA). `keygen/prod_min_window` takes
 //! about 15 s per iteration on a 2-core machine and runs 10 iterations.
 
+// `criterion_group!` defines an undocumented `pub fn` per group.
+#![allow(missing_docs)]
+
 use backend::Isa;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use multisig_benches::isas_to_bench;

@@ -7,6 +7,8 @@
 //!
 //! Plain `std` only, so that `cargo xtask` compiles in seconds.
 
+#![forbid(unsafe_code)]
+
 mod audit;
 mod classify;
 

@@ -7,6 +7,8 @@
 //! `aggregate` (an invalid signature), `verify` and `xmss verify` (an invalid proof or
 //! signature) and `bench` (a proof that does not verify) use 1.
 
+#![forbid(unsafe_code)]
+
 mod aggregate_cmd;
 mod bench;
 mod demo;

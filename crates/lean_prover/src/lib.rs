@@ -165,6 +165,8 @@
 //! canonical field elements, bounded lengths, no trailing bytes; the verifier indexes nothing
 //! it has not checked and returns a [`VerifyError`] for every failure.
 
+#![forbid(unsafe_code)]
+
 pub mod air;
 mod eval;
 mod fri;

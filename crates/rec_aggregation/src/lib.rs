@@ -6,6 +6,8 @@
 //!
 //! The constraint specification of the whole statement is `docs/air.md` in this crate.
 
+#![forbid(unsafe_code)]
+
 pub mod api;
 pub mod poseidon_table;
 pub mod statement;

@@ -14,6 +14,8 @@
 //!
 //! All hashing goes through `backend::poseidon`; this crate has no SIMD code of its own.
 
+#![forbid(unsafe_code)]
+
 pub mod encoding;
 pub mod fixtures;
 pub mod hash;
