@@ -89,14 +89,28 @@ fn sig_lines(sigs: &[Signature]) -> String {
 }
 
 fn aggregate(config: &str, msg: &str, slot: u32, keys: &str, sigs: &str, out: &str) -> Output {
-    multisig(&[
+    aggregate_with(config, msg, slot, keys, sigs, out, &[])
+}
+
+/// `multisig aggregate` with `extra` arguments after the usual ones.
+fn aggregate_with(
+    config: &str,
+    msg: &str,
+    slot: u32,
+    keys: &str,
+    sigs: &str,
+    out: &str,
+    extra: &[&str],
+) -> Output {
+    let slot = slot.to_string();
+    let mut args = vec![
         "aggregate",
         "--config",
         config,
         "--message",
         msg,
         "--slot",
-        &slot.to_string(),
+        &slot,
         "--public-keys",
         keys,
         "--signatures",
@@ -105,7 +119,9 @@ fn aggregate(config: &str, msg: &str, slot: u32, keys: &str, sigs: &str, out: &s
         "2",
         "--out",
         out,
-    ])
+    ];
+    args.extend_from_slice(extra);
+    multisig(&args)
 }
 
 fn verify(config: &str, msg: &str, slot: u32, keys: &str, proof: &str) -> Output {
@@ -210,24 +226,15 @@ fn a_conjectured_proof_needs_an_explicitly_lowered_policy() {
     let sigs_file = d.write("sigs.hex", sig_lines(&sigs));
     let proof = d.path("proof.bin").display().to_string();
     let msg = msg_hex();
-    let slot = SLOT.to_string();
-    let o = multisig(&[
-        "aggregate",
-        "--config",
+    let o = aggregate_with(
         "test",
-        "--message",
         &msg,
-        "--slot",
-        &slot,
-        "--public-keys",
+        SLOT,
         &keys_file,
-        "--signatures",
         &sigs_file,
-        "--security",
-        "conjectured",
-        "--out",
         &proof,
-    ]);
+        &["--security", "conjectured"],
+    );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     // Refused under the default policy: exit 1, and the message names the policy.
     let o = verify("test", &msg, SLOT, &keys_file, &proof);
