@@ -6,6 +6,8 @@
 //! per-term functions in [`terms`] are public so that tests can check them against figures
 //! published by others (the Ethereum Foundation's soundcalc reports).
 
+pub mod whir;
+
 use crate::air::Air;
 use crate::lookup::PublicLookup;
 use crate::params::StarkParams;
