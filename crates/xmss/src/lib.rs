@@ -21,6 +21,7 @@ pub mod keys;
 pub mod params;
 pub mod prf;
 pub mod ssz;
+mod tree;
 pub mod verify;
 
 pub use backend::KoalaBear as F;

@@ -1,12 +1,11 @@
 //! The two devnet4 configurations (spec section 2) and the constants they share.
 //!
 //! Both configurations run through the same code; a [`Config`] value selects the Merkle depth,
-//! the number of chains and the target sum.
+//! the number of chains and the target sum. This module depends on nothing else in the crate:
+//! [`Config::sponge_domain_separator`], which hashes, is defined with the leaf sponge in
+//! [`crate::hash`].
 
-use crate::F;
-use backend::poseidon::compress_24;
 use std::fmt;
-use std::sync::OnceLock;
 
 /// Digest length in field elements (`HASH_LEN`).
 pub const HASH_LEN: usize = 8;
@@ -105,26 +104,6 @@ impl Config {
             Config::Prod => "prod",
             Config::Test => "test",
         }
-    }
-
-    /// The capacity value of the leaf sponge (spec section 4, mode 3): `compress_24` of the
-    /// base-p digits of `[PARAMETER_LEN, TWEAK_LEN, V, HASH_LEN]` packed big-endian into 128
-    /// bits, truncated to 9 elements. Computed once per configuration.
-    pub fn sponge_domain_separator(self) -> &'static [F; 9] {
-        static PROD: OnceLock<[F; 9]> = OnceLock::new();
-        static TEST: OnceLock<[F; 9]> = OnceLock::new();
-        let cell = match self {
-            Config::Prod => &PROD,
-            Config::Test => &TEST,
-        };
-        cell.get_or_init(|| {
-            let a: u128 = ((PARAMETER_LEN as u128) << 96)
-                | ((TWEAK_LEN as u128) << 64)
-                | ((self.num_chains() as u128) << 32)
-                | HASH_LEN as u128;
-            let digits = crate::encoding::base_p::<24>(a);
-            compress_24::<9>(&digits)
-        })
     }
 }
 
