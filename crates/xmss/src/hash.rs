@@ -3,9 +3,9 @@
 //! runs on the dispatched kernels of `backend::poseidon`.
 
 use crate::encoding::{base_p, chain_tweak, tree_tweak};
-use crate::params::{BASE, Config, HASH_LEN, PARAMETER_LEN, TWEAK_LEN};
-use crate::{Digest, F, Parameter};
+use crate::params::{BASE, Config, Digest, HASH_LEN, PARAMETER_LEN, Parameter, TWEAK_LEN};
 use backend::Isa;
+use backend::KoalaBear as F;
 use backend::poseidon::{
     compress_16, compress_16_batch, compress_24, compress_24_batch, replacement_sponge_24,
     replacement_sponge_24_batch,

@@ -10,12 +10,12 @@
 
 use crate::encoding::{codeword_from_hash, message_hash_input, message_to_fes};
 use crate::hash::{ChainJob, walk_chains_batch};
-use crate::params::{Config, HASH_LEN, MAX_TRIES, PARAMETER_LEN};
+use crate::params::{Config, HASH_LEN, MAX_TRIES, PARAMETER_LEN, Parameter, PrfKey, Rho};
 use crate::prf::{chain_start, randomness, seed_to_key_material};
 use crate::ssz::{DecodeError, PublicKey, Reader, Signature, put_fes, put_offset, read_parameter};
 use crate::tree::top_tree;
-use crate::{F, Parameter, PrfKey, Rho};
 use backend::Isa;
+use backend::KoalaBear as F;
 use backend::poseidon::compress_24_batch;
 use std::ops::Range;
 

@@ -26,15 +26,6 @@ pub mod verify;
 
 pub use backend::KoalaBear as F;
 pub use keys::{KeyError, SecretKey, SignError, keypair_from_prf_key, keypair_generate};
-pub use params::Config;
+pub use params::{Config, Digest, Parameter, PrfKey, Rho};
 pub use ssz::{DecodeError, PublicKey, Signature};
 pub use verify::{VerifyError, verify, verify_batch, verify_reference};
-
-/// A digest: 8 field elements.
-pub type Digest = [F; params::HASH_LEN];
-/// The public parameter: 5 field elements.
-pub type Parameter = [F; params::PARAMETER_LEN];
-/// The signing randomness `rho`: 7 field elements.
-pub type Rho = [F; params::RAND_LEN];
-/// A PRF key: 32 bytes.
-pub type PrfKey = [u8; 32];

@@ -1,10 +1,12 @@
 //! The two devnet4 configurations (spec section 2) and the constants they share.
 //!
 //! Both configurations run through the same code; a [`Config`] value selects the Merkle depth,
-//! the number of chains and the target sum. This module depends on nothing else in the crate:
-//! [`Config::sponge_domain_separator`], which hashes, is defined with the leaf sponge in
-//! [`crate::hash`].
+//! the number of chains and the target sum. The array types the crate passes around
+//! ([`Digest`], [`Parameter`], [`Rho`], [`PrfKey`]) are defined here too. This module depends
+//! on nothing else in the crate: [`Config::sponge_domain_separator`], which hashes, is defined
+//! with the leaf sponge in [`crate::hash`].
 
+use backend::KoalaBear as F;
 use std::fmt;
 
 /// Digest length in field elements (`HASH_LEN`).
@@ -29,6 +31,15 @@ pub const MAX_TRIES: u64 = 100_000;
 pub const PUBLIC_KEY_BYTES: usize = 4 * (HASH_LEN + PARAMETER_LEN);
 /// Size of a 32-byte message.
 pub const MESSAGE_BYTES: usize = 32;
+
+/// A digest: 8 field elements.
+pub type Digest = [F; HASH_LEN];
+/// The public parameter: 5 field elements.
+pub type Parameter = [F; PARAMETER_LEN];
+/// The signing randomness `rho`: 7 field elements.
+pub type Rho = [F; RAND_LEN];
+/// A PRF key: 32 bytes.
+pub type PrfKey = [u8; 32];
 
 /// Which devnet4 scheme instance: production or the small test instance.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]

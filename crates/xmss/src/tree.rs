@@ -6,11 +6,11 @@ use crate::hash::{
     ChainJob, leaf_hash_batch, tree_node_batch, tree_node_input, walk_chains_batch,
     write_leaf_input,
 };
-use crate::params::{BASE, Config, HASH_LEN};
+use crate::params::{BASE, Config, Digest, HASH_LEN, Parameter, PrfKey};
 use crate::prf::{chain_start, padding_node};
 use crate::ssz::{DecodeError, Reader, put_fes, put_offset};
-use crate::{Digest, F, Parameter, PrfKey};
 use backend::Isa;
+use backend::KoalaBear as F;
 use rayon::prelude::*;
 use std::ops::Range;
 

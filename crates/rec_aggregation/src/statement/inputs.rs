@@ -1,6 +1,6 @@
 //! What every table's witness generation reads: the instruction set, the configuration, the
 //! slot, the keys' parameters and the signatures (and, in soundness tests only, the
-//! [`Forgery`] to commit).
+//! `Forgery` to commit, with the `forgery` feature).
 
 use super::dims::Dims;
 #[cfg(feature = "forgery")]
