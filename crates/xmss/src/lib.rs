@@ -6,7 +6,7 @@
 //! * [`PublicKey`], [`Signature`], [`SecretKey`]: SSZ encodings of spec 6.5 with strict
 //!   decoders ([`DecodeError`] says what is wrong and where; decoding never panics).
 //! * [`verify_batch`] (many signatures on one message and epoch, in lockstep on the run-time
-//!   dispatched Poseidon1 kernels), [`verify`] (one signature, same kernels) and
+//!   dispatched Poseidon1 kernels), [`verify`](fn@verify) (one signature, same kernels) and
 //!   [`verify_reference`] (textbook scalar Poseidon1, for cross-checks), with [`VerifyError`].
 //! * [`keypair_generate`] (from a seed phrase), [`keypair_from_prf_key`], [`SecretKey::sign`]
 //!   and [`SecretKey::advance_preparation`] (spec section 6).
