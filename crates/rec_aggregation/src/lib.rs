@@ -3,6 +3,9 @@
 //! * [`aggregate`] / [`verify`]: the API ([`api`]), with the proof wire format.
 //! * [`statement`]: the tables of the statement, witness generation, proving, verification.
 //! * [`poseidon_table`]: the Poseidon1 permutation tables (widths 16 and 24).
+//! * Cargo feature `forgery` (off by default, turned on only by this crate's own tests):
+//!   `statement::Forgery` and `statement::Witness::generate_forged`, deliberately wrong
+//!   witnesses for the soundness tests.
 //!
 //! The constraint specification of the whole statement is `docs/air.md` in this crate.
 

@@ -1,8 +1,10 @@
 //! Encodings into field elements (spec section 3) and the message hash with its target-sum
 //! codeword (spec section 5).
 
-use crate::params::{BASE, Config, DIGITS_PER_FE, HASH_LEN, MSG_LEN_FE, Q, TWEAK_LEN};
-use crate::{F, Parameter, Rho};
+use crate::params::{
+    BASE, Config, DIGITS_PER_FE, HASH_LEN, MSG_LEN_FE, Parameter, Q, Rho, TWEAK_LEN,
+};
+use backend::KoalaBear as F;
 use backend::poseidon::compress_24;
 
 /// The KoalaBear modulus as a `u64`.

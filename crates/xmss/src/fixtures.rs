@@ -13,11 +13,11 @@ use crate::hash::{
     write_leaf_input,
 };
 use crate::keys::grind;
-use crate::params::{BASE, Config, HASH_LEN};
+use crate::params::{BASE, Config, Digest, HASH_LEN, Parameter};
 use crate::prf::XofStream;
 use crate::ssz::{PublicKey, Signature};
-use crate::{Digest, F, Parameter};
 use backend::Isa;
+use backend::KoalaBear as F;
 use rayon::prelude::*;
 
 /// Why fixtures could not be generated.

@@ -2,14 +2,15 @@
 //! Merkle nodes and the leaf sponge, each in a one-input scalar form and a batched form that
 //! runs on the dispatched kernels of `backend::poseidon`.
 
-use crate::encoding::{chain_tweak, tree_tweak};
-use crate::params::{BASE, Config, HASH_LEN, PARAMETER_LEN};
-use crate::{Digest, F, Parameter};
+use crate::encoding::{base_p, chain_tweak, tree_tweak};
+use crate::params::{BASE, Config, Digest, HASH_LEN, PARAMETER_LEN, Parameter, TWEAK_LEN};
 use backend::Isa;
+use backend::KoalaBear as F;
 use backend::poseidon::{
     compress_16, compress_16_batch, compress_24, compress_24_batch, replacement_sponge_24,
     replacement_sponge_24_batch,
 };
+use std::sync::OnceLock;
 
 /// Input of a chain step to position `pos`: `[value (8) | parameter (5) | chain tweak (2) |
 /// 0]` (also used by the aggregation witness generator).
@@ -75,6 +76,28 @@ pub fn tree_node(
     right: &Digest,
 ) -> Digest {
     compress_24::<HASH_LEN>(&tree_node_input(parameter, level, pos, left, right))
+}
+
+impl Config {
+    /// The capacity value of the leaf sponge (spec section 4, mode 3): `compress_24` of the
+    /// base-p digits of `[PARAMETER_LEN, TWEAK_LEN, V, HASH_LEN]` packed big-endian into 128
+    /// bits, truncated to 9 elements. Computed once per configuration.
+    pub fn sponge_domain_separator(self) -> &'static [F; 9] {
+        static PROD: OnceLock<[F; 9]> = OnceLock::new();
+        static TEST: OnceLock<[F; 9]> = OnceLock::new();
+        let cell = match self {
+            Config::Prod => &PROD,
+            Config::Test => &TEST,
+        };
+        cell.get_or_init(|| {
+            let a: u128 = ((PARAMETER_LEN as u128) << 96)
+                | ((TWEAK_LEN as u128) << 64)
+                | ((self.num_chains() as u128) << 32)
+                | HASH_LEN as u128;
+            let digits = base_p::<24>(a);
+            compress_24::<9>(&digits)
+        })
+    }
 }
 
 /// Writes the leaf-sponge input `[parameter (5) | tree tweak(0, epoch) (2) | ends...]` into

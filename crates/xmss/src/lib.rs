@@ -6,7 +6,7 @@
 //! * [`PublicKey`], [`Signature`], [`SecretKey`]: SSZ encodings of spec 6.5 with strict
 //!   decoders ([`DecodeError`] says what is wrong and where; decoding never panics).
 //! * [`verify_batch`] (many signatures on one message and epoch, in lockstep on the run-time
-//!   dispatched Poseidon1 kernels), [`verify`] (one signature, same kernels) and
+//!   dispatched Poseidon1 kernels), [`verify`](fn@verify) (one signature, same kernels) and
 //!   [`verify_reference`] (textbook scalar Poseidon1, for cross-checks), with [`VerifyError`].
 //! * [`keypair_generate`] (from a seed phrase), [`keypair_from_prf_key`], [`SecretKey::sign`]
 //!   and [`SecretKey::advance_preparation`] (spec section 6).
@@ -23,19 +23,11 @@ pub mod keys;
 pub mod params;
 pub mod prf;
 pub mod ssz;
+mod tree;
 pub mod verify;
 
 pub use backend::KoalaBear as F;
 pub use keys::{KeyError, SecretKey, SignError, keypair_from_prf_key, keypair_generate};
-pub use params::Config;
+pub use params::{Config, Digest, Parameter, PrfKey, Rho};
 pub use ssz::{DecodeError, PublicKey, Signature};
 pub use verify::{VerifyError, verify, verify_batch, verify_reference};
-
-/// A digest: 8 field elements.
-pub type Digest = [F; params::HASH_LEN];
-/// The public parameter: 5 field elements.
-pub type Parameter = [F; params::PARAMETER_LEN];
-/// The signing randomness `rho`: 7 field elements.
-pub type Rho = [F; params::RAND_LEN];
-/// A PRF key: 32 bytes.
-pub type PrfKey = [u8; 32];

@@ -1,12 +1,13 @@
 //! The two devnet4 configurations (spec section 2) and the constants they share.
 //!
 //! Both configurations run through the same code; a [`Config`] value selects the Merkle depth,
-//! the number of chains and the target sum.
+//! the number of chains and the target sum. The array types the crate passes around
+//! ([`Digest`], [`Parameter`], [`Rho`], [`PrfKey`]) are defined here too. This module depends
+//! on nothing else in the crate: [`Config::sponge_domain_separator`], which hashes, is defined
+//! with the leaf sponge in [`crate::hash`].
 
-use crate::F;
-use backend::poseidon::compress_24;
+use backend::KoalaBear as F;
 use std::fmt;
-use std::sync::OnceLock;
 
 /// Digest length in field elements (`HASH_LEN`).
 pub const HASH_LEN: usize = 8;
@@ -30,6 +31,15 @@ pub const MAX_TRIES: u64 = 100_000;
 pub const PUBLIC_KEY_BYTES: usize = 4 * (HASH_LEN + PARAMETER_LEN);
 /// Size of a 32-byte message.
 pub const MESSAGE_BYTES: usize = 32;
+
+/// A digest: 8 field elements.
+pub type Digest = [F; HASH_LEN];
+/// The public parameter: 5 field elements.
+pub type Parameter = [F; PARAMETER_LEN];
+/// The signing randomness `rho`: 7 field elements.
+pub type Rho = [F; RAND_LEN];
+/// A PRF key: 32 bytes.
+pub type PrfKey = [u8; 32];
 
 /// Which devnet4 scheme instance: production or the small test instance.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
@@ -105,26 +115,6 @@ impl Config {
             Config::Prod => "prod",
             Config::Test => "test",
         }
-    }
-
-    /// The capacity value of the leaf sponge (spec section 4, mode 3): `compress_24` of the
-    /// base-p digits of `[PARAMETER_LEN, TWEAK_LEN, V, HASH_LEN]` packed big-endian into 128
-    /// bits, truncated to 9 elements. Computed once per configuration.
-    pub fn sponge_domain_separator(self) -> &'static [F; 9] {
-        static PROD: OnceLock<[F; 9]> = OnceLock::new();
-        static TEST: OnceLock<[F; 9]> = OnceLock::new();
-        let cell = match self {
-            Config::Prod => &PROD,
-            Config::Test => &TEST,
-        };
-        cell.get_or_init(|| {
-            let a: u128 = ((PARAMETER_LEN as u128) << 96)
-                | ((TWEAK_LEN as u128) << 64)
-                | ((self.num_chains() as u128) << 32)
-                | HASH_LEN as u128;
-            let digits = crate::encoding::base_p::<24>(a);
-            compress_24::<9>(&digits)
-        })
     }
 }
 

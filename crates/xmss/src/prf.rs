@@ -5,8 +5,8 @@
 //! Field elements are read from the XOF as 16-byte big-endian integers reduced mod p, as the
 //! leanSig PRF does.
 
-use crate::params::{HASH_LEN, RAND_LEN};
-use crate::{Digest, F, Parameter, PrfKey, Rho};
+use crate::params::{Digest, HASH_LEN, Parameter, PrfKey, RAND_LEN, Rho};
+use backend::KoalaBear as F;
 use sha3::Shake128;
 use sha3::digest::{ExtendableOutput, Update, XofReader};
 

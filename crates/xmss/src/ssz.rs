@@ -3,9 +3,10 @@
 //! panic; every error names the field and the byte position.
 
 use crate::params::{
-    Config, HASH_LEN, PARAMETER_LEN, PUBLIC_KEY_BYTES, RAND_LEN, SIGNATURE_FIXED_PART,
+    Config, Digest, HASH_LEN, PARAMETER_LEN, PUBLIC_KEY_BYTES, Parameter, RAND_LEN, Rho,
+    SIGNATURE_FIXED_PART,
 };
-use crate::{Digest, F, Parameter, Rho};
+use backend::KoalaBear as F;
 
 /// Why a byte string is not a valid SSZ encoding.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -9,10 +9,10 @@ use crate::hash::{
     ChainJob, leaf_hash, leaf_hash_batch, tree_node, tree_node_batch, tree_node_input, walk_chain,
     walk_chains_batch, write_leaf_input,
 };
-use crate::params::{BASE, Config, HASH_LEN};
+use crate::params::{BASE, Config, Digest, HASH_LEN};
 use crate::ssz::{PublicKey, Signature};
-use crate::{Digest, F};
 use backend::Isa;
+use backend::KoalaBear as F;
 use backend::poseidon::compress_24_batch;
 
 /// Why a signature is rejected.
@@ -99,7 +99,7 @@ fn check_shape(config: Config, epoch: u32, sig: &Signature) -> Result<(), Verify
 
 /// Merkle walk from `leaf` at index `epoch` with the co-path (spec 7.6), scalar.
 pub(crate) fn merkle_root_from_path(
-    pk_parameter: &crate::Parameter,
+    pk_parameter: &crate::params::Parameter,
     epoch: u32,
     leaf: &Digest,
     path: &[Digest],
