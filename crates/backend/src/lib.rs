@@ -20,6 +20,7 @@
 
 pub mod challenger;
 pub mod field;
+mod generic;
 pub mod isa;
 pub mod kernels;
 pub mod merkle;

@@ -29,16 +29,13 @@
 //! On a bad shape (see [`NttError`]): width zero, length not a multiple of the width, height
 //! not a power of two, or a height above `2^24`.
 
-pub(crate) mod kernels;
 mod twiddles;
-
-pub(crate) use kernels::entry_points_for;
 
 use rayon::prelude::*;
 
 use crate::field::{KoalaBear, as_raw, as_raw_mut};
 use crate::isa::Isa;
-use crate::simd::dispatch;
+use crate::simd::dispatch::dispatch;
 
 /// Largest supported `log2` of a height (input or LDE output): KoalaBear's two-adicity.
 pub const MAX_LOG_HEIGHT: usize = twiddles::MAX_LOG;

@@ -19,7 +19,6 @@
 //! * [`sponge_batch`]: a general sponge for hashing long rows (Merkle leaves); see its docs.
 
 pub mod constants;
-pub(crate) mod kernels;
 mod reference;
 pub(crate) mod tables;
 
@@ -29,7 +28,7 @@ pub use reference::{
 
 use crate::field::{KoalaBear, as_raw_mut};
 use crate::isa::Isa;
-use crate::simd::dispatch;
+use crate::simd::dispatch::dispatch;
 
 /// Poseidon1 width 16 on every state, one state per SIMD lane.
 pub fn poseidon1_16_batch(isa: Isa, states: &mut [[KoalaBear; 16]]) {

@@ -2,7 +2,7 @@
 //!
 //! These are deliberately unoptimised (dense MDS in every round, no sparse factorisation, no
 //! delayed reduction) so that they can be read against the spec; the batched kernels in
-//! [`super::kernels`] are tested against them, and they against Plonky3. The Poseidon2 pair
+//! [`crate::generic::poseidon`] are tested against them, and they against Plonky3. The Poseidon2 pair
 //! also serves production (the challenger, Merkle paths), so it takes its constants, already
 //! in Montgomery form, from `tables` and avoids iterator chains (calls at opt-level `"z"`).
 
