@@ -19,10 +19,10 @@
 //! * [`sponge_batch`]: a general sponge for hashing long rows (Merkle leaves); see its docs.
 
 pub mod constants;
-mod reference;
+mod scalar;
 pub(crate) mod tables;
 
-pub use reference::{
+pub use scalar::{
     poseidon1_permute_16, poseidon1_permute_24, poseidon2_permute_16, poseidon2_permute_24,
 };
 
