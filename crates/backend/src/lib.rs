@@ -14,12 +14,17 @@
 //! * [`challenger`]: the Fiat-Shamir duplex sponge (Poseidon2 width 16) with proof-of-work
 //!   grinding.
 //!
+//! Internally, the generic kernel bodies (`generic`, written once over a kernel set) are
+//! instantiated per instruction set by the ISA modules of `simd` and reached from the public
+//! functions through one `dispatch!` per call; `docs/dispatch.md` lists the file layering.
+//!
 //! The dispatch rules are in `docs/dispatch.md`: SIMD code lives only in `#[target_feature]`
 //! functions inside the ISA-named modules of `simd`, is reached only through an [`Isa`] value
 //! produced by detection, and never assumes more alignment than a `u32` has.
 
 pub mod challenger;
 pub mod field;
+mod generic;
 pub mod isa;
 pub mod kernels;
 pub mod merkle;

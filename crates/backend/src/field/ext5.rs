@@ -4,7 +4,7 @@
 //! KoalaBear, so an `Ext5` has the same bits as Plonky3's element for the same value. The
 //! challenge space has about `2^155` elements.
 
-use super::KoalaBear;
+use super::koala_bear::KoalaBear;
 use core::fmt;
 use core::iter::{Product, Sum};
 use core::ops::{Add, AddAssign, Mul, MulAssign, Neg, Sub, SubAssign};

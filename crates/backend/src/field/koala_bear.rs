@@ -1,6 +1,6 @@
 //! The scalar KoalaBear field element, in Montgomery form.
 
-use super::{P, monty_reduce};
+use super::monty::{P, monty_reduce};
 use core::fmt;
 use core::iter::{Product, Sum};
 use core::ops::{Add, AddAssign, Mul, MulAssign, Neg, Sub, SubAssign};
@@ -221,7 +221,7 @@ mod tests {
 
     #[test]
     fn constants_are_consistent() {
-        assert_eq!((P as u64 * super::super::MONTY_MU as u64) as u32, 1);
+        assert_eq!((P as u64 * super::super::monty::MONTY_MU as u64) as u32, 1);
         assert_eq!(KoalaBear::ONE.as_canonical_u32(), 1);
         assert_eq!((KoalaBear::NEG_ONE + KoalaBear::ONE), KoalaBear::ZERO);
         let g = KoalaBear::two_adic_generator(24);

@@ -6,25 +6,11 @@
 
 mod ext5;
 mod koala_bear;
+pub(crate) mod monty;
 
 pub use ext5::Ext5;
 pub use koala_bear::KoalaBear;
-
-/// The modulus `p = 2^31 - 2^24 + 1 = 0x7f000001`.
-pub const P: u32 = 0x7f00_0001;
-
-/// `p^-1 mod 2^32`: the Montgomery constant (Plonky3 calls it `MONTY_MU`).
-pub const MONTY_MU: u32 = 0x8100_0001;
-
-/// Montgomery reduction: for `x < p * 2^32`, returns `x * 2^-32 mod p`, fully reduced.
-#[inline(always)]
-pub const fn monty_reduce(x: u64) -> u32 {
-    let t = x.wrapping_mul(MONTY_MU as u64) & 0xffff_ffff;
-    let u = t * P as u64;
-    let (x_sub_u, borrow) = x.overflowing_sub(u);
-    let hi = (x_sub_u >> 32) as u32;
-    if borrow { hi.wrapping_add(P) } else { hi }
-}
+pub use monty::{MONTY_MU, P, monty_reduce};
 
 impl KoalaBear {
     /// `vec![KoalaBear::ZERO; n]`, allocated zeroed (`calloc`).

@@ -7,12 +7,11 @@
 //! Like `copy_from_slice`, every kernel panics if its slices do not have the lengths it
 //! documents; lengths are programmer invariants here, not untrusted input.
 
-pub(crate) mod base;
 pub mod ext;
 
 use crate::field::{KoalaBear, as_raw, as_raw_mut};
 use crate::isa::Isa;
-use crate::simd::dispatch;
+use crate::simd::dispatch::dispatch;
 
 #[track_caller]
 fn check_len(what: &str, expected: usize, got: usize) {

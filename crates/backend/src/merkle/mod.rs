@@ -36,264 +36,29 @@
 //! problem found and never panic on malformed openings.
 //! Matrices of width 0 are rejected (their height would be undefined for a row-major slice).
 
+mod error;
+mod hash;
+mod shape;
 mod verify;
 
+pub use error::MerkleError;
+pub use hash::{
+    COMPRESS_PERMUTATION, DIGEST_LEN, Digest, ROW_HASH_PERMUTATION, compress, hash_row,
+};
+pub use shape::{Dimensions, Matrix, MultiOpening, Opening};
 pub use verify::{verify, verify_multi, verify_multi_with};
 
 use crate::field::KoalaBear;
 use crate::isa::Isa;
-use crate::poseidon::{self, Permutation, poseidon2_16_batch, poseidon2_permute_16};
+use crate::poseidon;
+use hash::compress_batch;
 use rayon::prelude::*;
-
-/// A Merkle digest: eight field elements (about 248 bits).
-pub type Digest = [KoalaBear; DIGEST_LEN];
-
-/// Number of field elements in a [`Digest`].
-pub const DIGEST_LEN: usize = 8;
-
-/// The permutation of the row hash (Poseidon2 width 24, sponge rate 16).
-pub const ROW_HASH_PERMUTATION: Permutation = Permutation::Poseidon2W24;
-
-/// The permutation of the 2-to-1 compression (Poseidon2 width 16).
-pub const COMPRESS_PERMUTATION: Permutation = Permutation::Poseidon2W16;
+use shape::layout;
 
 /// Digests per rayon task in the leaf layer and in injections.
 const ROW_CHUNK: usize = 256;
 /// Nodes per rayon task in the inner layers.
 const NODE_CHUNK: usize = 1024;
-/// States per batched permutation call (stays in L1).
-const BLOCK: usize = 128;
-
-/// Errors of tree construction, opening and verification. Each names the offending input.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum MerkleError {
-    /// A commitment needs at least one matrix.
-    #[error("no matrices to commit to")]
-    NoMatrices,
-    /// Matrix `matrix` has width 0.
-    #[error("matrix {matrix} has width 0")]
-    ZeroWidth {
-        /// Index of the matrix.
-        matrix: usize,
-    },
-    /// Matrix `matrix` has `len` values, not a multiple of its width.
-    #[error("matrix {matrix}: {len} values is not a whole number of rows of width {width}")]
-    RaggedMatrix {
-        /// Index of the matrix.
-        matrix: usize,
-        /// Number of values.
-        len: usize,
-        /// Row width.
-        width: usize,
-    },
-    /// Matrix `matrix` has a height that is zero or not a power of two.
-    #[error("matrix {matrix} has height {height}, not a power of two")]
-    HeightNotPowerOfTwo {
-        /// Index of the matrix.
-        matrix: usize,
-        /// Its height.
-        height: usize,
-    },
-    /// The rows hashed together at one height are too long for the sponge (`>= p` elements).
-    #[error("rows of the matrices of height {height} have {len} elements in total, too many")]
-    RowTooLong {
-        /// The height of the matrices concerned.
-        height: usize,
-        /// Total row length.
-        len: usize,
-    },
-    /// A multi-opening was asked for, or checked against, no index at all.
-    #[error("no indices to open")]
-    NoIndices,
-    /// A leaf index is not below the number of leaves.
-    #[error("index {index} out of range for a tree of {leaves} leaves")]
-    IndexOutOfRange {
-        /// The index.
-        index: usize,
-        /// Number of leaves (the largest matrix height).
-        leaves: usize,
-    },
-    /// A single-path opening has the wrong number of siblings.
-    #[error("path of {got} siblings, expected {expected}")]
-    WrongPathLength {
-        /// The tree depth.
-        expected: usize,
-        /// Siblings in the opening.
-        got: usize,
-    },
-    /// A multi-opening has the wrong number of opened leaves (one per distinct index).
-    #[error("{got} opened leaves, expected {expected} (one per distinct index)")]
-    WrongOpeningCount {
-        /// Number of distinct indices.
-        expected: usize,
-        /// Opened leaves in the opening.
-        got: usize,
-    },
-    /// An opened leaf has the wrong number of rows (one per matrix).
-    #[error("opened leaf {leaf} has {got} rows, expected {expected} (one per matrix)")]
-    WrongRowCount {
-        /// Index of the leaf.
-        leaf: usize,
-        /// Number of matrices.
-        expected: usize,
-        /// Rows in the opening.
-        got: usize,
-    },
-    /// An opened row has the wrong width.
-    #[error("opened leaf {leaf}, matrix {matrix}: row of {got} elements, expected {expected}")]
-    WrongRowWidth {
-        /// Index of the leaf.
-        leaf: usize,
-        /// Index of the matrix.
-        matrix: usize,
-        /// The matrix width.
-        expected: usize,
-        /// Elements in the opened row.
-        got: usize,
-    },
-    /// Two opened leaves share a row of a shorter matrix but disagree on its values.
-    #[error("matrix {matrix}, row {row}: opened twice with different values")]
-    InconsistentRows {
-        /// Index of the matrix.
-        matrix: usize,
-        /// Row index in that matrix.
-        row: usize,
-    },
-    /// A multi-opening ran out of sibling digests.
-    #[error("too few sibling digests: ran out at layer {layer}")]
-    TooFewSiblings {
-        /// The layer (0 = leaves) whose sibling was missing.
-        layer: usize,
-    },
-    /// A multi-opening has sibling digests left over.
-    #[error("{extra} sibling digests left over")]
-    TooManySiblings {
-        /// Number of unused siblings.
-        extra: usize,
-    },
-    /// The recomputed root differs from the commitment.
-    #[error("recomputed root does not match the commitment")]
-    RootMismatch,
-}
-
-/// Width and height of a committed matrix (what a verifier knows about it).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Dimensions {
-    /// Row length.
-    pub width: usize,
-    /// Number of rows (a power of two).
-    pub height: usize,
-}
-
-/// A row-major matrix: `values` holds the rows one after the other, `width` elements each.
-///
-/// `V` is the storage: `Vec<KoalaBear>` for an owned matrix, `&[KoalaBear]` for a borrowed one.
-/// The shape is validated by [`MerkleTree::new`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Matrix<V = Vec<KoalaBear>> {
-    values: V,
-    width: usize,
-}
-
-impl<V: AsRef<[KoalaBear]>> Matrix<V> {
-    /// A matrix of rows of `width` elements stored in `values`.
-    pub fn new(values: V, width: usize) -> Self {
-        Self { values, width }
-    }
-
-    /// Row length.
-    pub fn width(&self) -> usize {
-        self.width
-    }
-
-    /// Number of rows (0 if the width is 0).
-    pub fn height(&self) -> usize {
-        self.values
-            .as_ref()
-            .len()
-            .checked_div(self.width)
-            .unwrap_or(0)
-    }
-
-    /// All values, row-major.
-    pub fn values(&self) -> &[KoalaBear] {
-        self.values.as_ref()
-    }
-
-    /// Row `i`.
-    ///
-    /// # Panics
-    /// If `i >= self.height()`.
-    pub fn row(&self, i: usize) -> &[KoalaBear] {
-        &self.values.as_ref()[i * self.width..(i + 1) * self.width]
-    }
-
-    /// Width and height.
-    pub fn dimensions(&self) -> Dimensions {
-        Dimensions {
-            width: self.width,
-            height: self.height(),
-        }
-    }
-}
-
-/// An opening of one leaf index: the opened row of every matrix (in commitment order) and the
-/// `depth` sibling digests from the leaves up.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Opening {
-    /// `rows[k]` is the opened row of matrix `k`.
-    pub rows: Vec<Vec<KoalaBear>>,
-    /// Sibling digests, leaf layer first.
-    pub siblings: Vec<Digest>,
-}
-
-/// An opening of several leaf indices at once, each needed sibling sent once.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MultiOpening {
-    /// For each distinct index in increasing order, the opened row of every matrix.
-    pub rows: Vec<Vec<Vec<KoalaBear>>>,
-    /// Sibling digests in verification order: layer by layer from the leaves up, within a
-    /// layer by increasing node index; a sibling that the verifier can compute is not sent.
-    pub siblings: Vec<Digest>,
-}
-
-/// The row hash: [`crate::poseidon::sponge`] with Poseidon2 width 24 (scalar reference).
-pub fn hash_row(row: &[KoalaBear]) -> Digest {
-    poseidon::sponge(ROW_HASH_PERMUTATION, row)
-}
-
-/// The 2-to-1 compression: `(P(l || r) + (l || r))[0..8]` with `P` Poseidon2 width 16
-/// (scalar reference).
-pub fn compress(left: &Digest, right: &Digest) -> Digest {
-    let mut input = [KoalaBear::ZERO; 16];
-    input[..DIGEST_LEN].copy_from_slice(left);
-    input[DIGEST_LEN..].copy_from_slice(right);
-    let mut s = input;
-    poseidon2_permute_16(&mut s);
-    core::array::from_fn(|i| s[i] + input[i])
-}
-
-/// Batched [`compress`]: `out[i] = compress(left(i), right(i))`, `BLOCK` states per dispatched
-/// call.
-fn compress_batch(isa: Isa, pair: impl Fn(usize) -> (Digest, Digest), out: &mut [Digest]) {
-    let mut inputs = [[KoalaBear::ZERO; 16]; BLOCK];
-    let mut buf = [[KoalaBear::ZERO; 16]; BLOCK];
-    for (b, outs) in out.chunks_mut(BLOCK).enumerate() {
-        let inputs = &mut inputs[..outs.len()];
-        for (i, s) in inputs.iter_mut().enumerate() {
-            let (l, r) = pair(b * BLOCK + i);
-            s[..DIGEST_LEN].copy_from_slice(&l);
-            s[DIGEST_LEN..].copy_from_slice(&r);
-        }
-        let buf = &mut buf[..outs.len()];
-        buf.copy_from_slice(inputs);
-        poseidon2_16_batch(isa, buf);
-        for ((o, s), x) in outs.iter_mut().zip(buf.iter()).zip(inputs.iter()) {
-            *o = core::array::from_fn(|i| s[i] + x[i]);
-        }
-    }
-}
-
 /// Hashes rows `start..start + out.len()` of the matrices `group` (all of one height; each row
 /// the concatenation of their rows in order) into `out`, batched.
 fn hash_rows<V: AsRef<[KoalaBear]>>(
@@ -324,43 +89,6 @@ fn hash_rows<V: AsRef<[KoalaBear]>>(
         }
     }
     poseidon::sponge_batch(isa, ROW_HASH_PERMUTATION, &buf, total, out);
-}
-
-/// Checks the shapes of a commitment; returns `log2` of the largest height and, for each layer
-/// `l` in `0..=depth`, the indices of the matrices of height `H >> l`.
-pub(crate) fn layout(dims: &[Dimensions]) -> Result<(usize, Vec<Vec<usize>>), MerkleError> {
-    if dims.is_empty() {
-        return Err(MerkleError::NoMatrices);
-    }
-    for (k, d) in dims.iter().enumerate() {
-        if d.width == 0 {
-            return Err(MerkleError::ZeroWidth { matrix: k });
-        }
-        if !d.height.is_power_of_two() {
-            return Err(MerkleError::HeightNotPowerOfTwo {
-                matrix: k,
-                height: d.height,
-            });
-        }
-    }
-    let max = dims.iter().map(|d| d.height).max().unwrap_or(1);
-    let depth = max.trailing_zeros() as usize;
-    let mut groups = vec![Vec::new(); depth + 1];
-    for (k, d) in dims.iter().enumerate() {
-        groups[depth - d.height.trailing_zeros() as usize].push(k);
-    }
-    for (l, g) in groups.iter().enumerate() {
-        let len = g
-            .iter()
-            .fold(0usize, |acc, &k| acc.saturating_add(dims[k].width));
-        if len >= KoalaBear::ORDER as usize {
-            return Err(MerkleError::RowTooLong {
-                height: max >> l,
-                len,
-            });
-        }
-    }
-    Ok((depth, groups))
 }
 
 /// A Merkle tree over one or several matrices, keeping every layer for openings.

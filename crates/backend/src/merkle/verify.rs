@@ -9,10 +9,9 @@
 //! bit-identical with the scalar reference on every instruction set, so only the speed
 //! differs.
 
-use super::{
-    Digest, Dimensions, MerkleError, MultiOpening, Opening, ROW_HASH_PERMUTATION, compress,
-    compress_batch, hash_row, layout,
-};
+use super::error::MerkleError;
+use super::hash::{DIGEST_LEN, Digest, ROW_HASH_PERMUTATION, compress, compress_batch, hash_row};
+use super::shape::{Dimensions, MultiOpening, Opening, layout};
 use crate::field::KoalaBear;
 use crate::isa::Isa;
 use crate::poseidon;
@@ -112,7 +111,7 @@ fn hash_groups_batched(
     positions: &[usize],
     group: &[usize],
 ) -> Vec<Digest> {
-    let mut out = vec![[KoalaBear::ZERO; super::DIGEST_LEN]; positions.len()];
+    let mut out = vec![[KoalaBear::ZERO; DIGEST_LEN]; positions.len()];
     let Some(&(_, first)) = leaves.first() else {
         return out;
     };
@@ -164,7 +163,7 @@ fn recompute_batched(
                 j += 1;
             }
         }
-        let mut nodes = vec![[KoalaBear::ZERO; super::DIGEST_LEN]; pairs.len()];
+        let mut nodes = vec![[KoalaBear::ZERO; DIGEST_LEN]; pairs.len()];
         compress_batch(isa, |k| pairs[k], &mut nodes);
         if !group.is_empty() {
             let injected = hash_groups_batched(isa, leaves, &next_pos, group);

@@ -29,16 +29,16 @@
 //! On a bad shape (see [`NttError`]): width zero, length not a multiple of the width, height
 //! not a power of two, or a height above `2^24`.
 
-pub(crate) mod kernels;
+mod error;
 mod twiddles;
 
-pub(crate) use kernels::entry_points_for;
+pub use error::NttError;
 
 use rayon::prelude::*;
 
 use crate::field::{KoalaBear, as_raw, as_raw_mut};
 use crate::isa::Isa;
-use crate::simd::dispatch;
+use crate::simd::dispatch::dispatch;
 
 /// Largest supported `log2` of a height (input or LDE output): KoalaBear's two-adicity.
 pub const MAX_LOG_HEIGHT: usize = twiddles::MAX_LOG;
@@ -51,36 +51,6 @@ pub enum Order {
     /// Row `i` holds the evaluation at `shift * w^bitrev(i)` (bit reversal over `log2 height`
     /// bits).
     BitReversed,
-}
-
-/// Why a matrix cannot be transformed.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum NttError {
-    /// The width is zero.
-    #[error("NTT matrix width must be at least 1")]
-    ZeroWidth,
-    /// The slice length is not a multiple of the width.
-    #[error("NTT matrix length {len} is not a multiple of its width {width}")]
-    RaggedLength {
-        /// Slice length.
-        len: usize,
-        /// Width.
-        width: usize,
-    },
-    /// The height is not a power of two (zero included).
-    #[error("NTT matrix height {height} is not a power of two")]
-    HeightNotPowerOfTwo {
-        /// Height (`len / width`).
-        height: usize,
-    },
-    /// The height (of the input, or of the LDE output) exceeds `2^24`.
-    #[error("NTT height 2^{log_height} exceeds the largest KoalaBear subgroup, 2^{max}")]
-    HeightTooLarge {
-        /// `log2` of the offending height.
-        log_height: usize,
-        /// [`MAX_LOG_HEIGHT`].
-        max: usize,
-    },
 }
 
 /// Checks a matrix shape and returns `log2(height)`.

@@ -19,17 +19,16 @@
 //! * [`sponge_batch`]: a general sponge for hashing long rows (Merkle leaves); see its docs.
 
 pub mod constants;
-pub(crate) mod kernels;
-mod reference;
+mod scalar;
 pub(crate) mod tables;
 
-pub use reference::{
+pub use scalar::{
     poseidon1_permute_16, poseidon1_permute_24, poseidon2_permute_16, poseidon2_permute_24,
 };
 
 use crate::field::{KoalaBear, as_raw_mut};
 use crate::isa::Isa;
-use crate::simd::dispatch;
+use crate::simd::dispatch::dispatch;
 
 /// Poseidon1 width 16 on every state, one state per SIMD lane.
 pub fn poseidon1_16_batch(isa: Isa, states: &mut [[KoalaBear; 16]]) {

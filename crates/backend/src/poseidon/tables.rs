@@ -1,5 +1,6 @@
-//! Derived tables, in Montgomery form, for the batched kernels: the Poseidon1 sparse
-//! partial-round factorisation and the Poseidon2 constants.
+//! Derived tables, in Montgomery form, for the batched kernels and the scalar Poseidon2: the
+//! Poseidon1 sparse partial-round factorisation and the Poseidon2 constants (round constants
+//! and the internal diagonal).
 //!
 //! # Poseidon1 partial rounds
 //!
@@ -30,7 +31,6 @@
 use std::sync::LazyLock;
 
 use super::constants::*;
-use super::reference::{POSEIDON2_DIAG_16, POSEIDON2_DIAG_24, diag_value};
 use crate::field::KoalaBear;
 
 /// Number of full rounds on each side of the partial rounds (both permutations, both widths).
@@ -209,6 +209,32 @@ pub(crate) struct Poseidon2Tables<const T: usize> {
     pub(crate) internal: Vec<u32>,
     /// The internal diagonal `V` (internal matrix `1 + Diag(V)`).
     pub(crate) diag: [u32; T],
+}
+
+/// The Poseidon2 internal diagonal `V` (the internal matrix is `1 + Diag(V)`, where `1` is the
+/// all-ones matrix), as `(numerator, log2 denominator)` pairs: `V[i] = num / 2^log_den`.
+///
+/// Hand-written spec data (Plonky3's KoalaBear internal layer), kept here beside the other
+/// Poseidon2 constants rather than in the generated `constants.rs`, which its script rewrites.
+#[rustfmt::skip]
+pub(crate) const POSEIDON2_DIAG_16: [(i32, u32); 16] = [
+    (-2, 0), (1, 0), (2, 0), (1, 1), (3, 0), (4, 0), (-1, 1), (-3, 0),
+    (-4, 0), (1, 8), (1, 3), (1, 24), (-1, 8), (-1, 3), (-1, 4), (-1, 24),
+];
+
+/// See [`POSEIDON2_DIAG_16`].
+#[rustfmt::skip]
+pub(crate) const POSEIDON2_DIAG_24: [(i32, u32); 24] = [
+    (-2, 0), (1, 0), (2, 0), (1, 1), (3, 0), (4, 0), (-1, 1), (-3, 0),
+    (-4, 0), (1, 8), (1, 2), (1, 3), (1, 4), (1, 5), (1, 6), (1, 24),
+    (-1, 8), (-1, 3), (-1, 4), (-1, 5), (-1, 6), (-1, 7), (-1, 9), (-1, 24),
+];
+
+/// The field element `num / 2^log_den`.
+pub(crate) fn diag_value((num, log_den): (i32, u32)) -> KoalaBear {
+    let n = KoalaBear::new(num.unsigned_abs());
+    let n = if num < 0 { -n } else { n };
+    n * KoalaBear::TWO.exp_u64(log_den as u64).inverse_or_zero()
 }
 
 impl<const T: usize> Poseidon2Tables<T> {

@@ -6,7 +6,7 @@
 use core::arch::asm;
 use core::arch::x86_64::*;
 
-use super::Packed;
+use super::packed::Packed;
 use crate::field::{MONTY_MU, P};
 
 /// Token for the AVX2 kernel set. Only constructible where AVX2 is known to be enabled.
@@ -14,10 +14,14 @@ use crate::field::{MONTY_MU, P};
 pub(crate) struct Avx2(());
 
 impl Avx2 {
+    /// Private to this module: only the entry points generated in its child modules (each
+    /// a `#[target_feature]` function, reached through `dispatch!` with a detected
+    /// [`crate::Isa`]) create the token.
+    ///
     /// # Safety
     /// The CPU must support AVX2 (callers are `#[target_feature(enable = "avx2")]` functions).
     #[inline(always)]
-    pub(crate) unsafe fn new_unchecked() -> Self {
+    unsafe fn new_unchecked() -> Self {
         Avx2(())
     }
 }
@@ -202,7 +206,7 @@ fn movehdup(x: __m256i) -> __m256i {
 pub(crate) mod base {
     //! AVX2 entry points of the base-field slice kernels.
     use super::Avx2;
-    crate::kernels::base::entry_points_for!(
+    crate::generic::base::entry_points_for!(
         attr: target_feature(enable = "avx2"),
         token: Avx2::new_unchecked()
     );
@@ -215,8 +219,8 @@ pub(crate) mod ext {
 
     use super::Avx2;
     use crate::field::{MONTY_MU, P};
-    use crate::kernels::ext::packed::{ExtPacked, ExtShuffle, ExtV, arr5};
-    use crate::simd::Packed;
+    use crate::generic::ext_packed::{ExtPacked, ExtShuffle, ExtV, arr5};
+    use crate::simd::packed::Packed;
 
     type Shuf = ExtShuffle<8>;
 
@@ -337,7 +341,7 @@ pub(crate) mod ext {
         }
     }
 
-    crate::kernels::ext::entry_points_for!(
+    crate::generic::ext::entry_points_for!(
         attr: target_feature(enable = "avx2"),
         token: Avx2::new_unchecked()
     );
@@ -347,7 +351,7 @@ pub(crate) mod ext {
 pub(crate) mod ntt {
     //! AVX2 entry points of the NTT kernels.
     use super::Avx2;
-    crate::ntt::entry_points_for!(
+    crate::generic::ntt::entry_points_for!(
         attr: target_feature(enable = "avx2"),
         token: Avx2::new_unchecked()
     );
@@ -359,7 +363,7 @@ pub(crate) mod poseidon {
     use super::Avx2;
     use super::Packed;
     use crate::field::{MONTY_MU, P};
-    use crate::poseidon::kernels::PoseidonPacked;
+    use crate::generic::poseidon::PoseidonPacked;
     use core::arch::x86_64::*;
 
     /// `x mod 2^31 + (x >> 31) * (2^24 - 1)`, congruent to `x` since `2^31 = 2^24 - 1 (mod p)`.
@@ -455,7 +459,7 @@ pub(crate) mod poseidon {
         }
     }
 
-    crate::poseidon::kernels::entry_points_for!(
+    crate::generic::poseidon::entry_points_for!(
         attr: target_feature(enable = "avx2"),
         token: Avx2::new_unchecked()
     );

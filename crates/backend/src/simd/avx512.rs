@@ -7,7 +7,7 @@
 use core::arch::asm;
 use core::arch::x86_64::*;
 
-use super::Packed;
+use super::packed::Packed;
 use crate::field::{MONTY_MU, P};
 
 /// Token for the AVX-512 kernel set. Only constructible where AVX-512F is known to be enabled.
@@ -15,11 +15,15 @@ use crate::field::{MONTY_MU, P};
 pub(crate) struct Avx512(());
 
 impl Avx512 {
+    /// Private to this module: only the entry points generated in its child modules (each
+    /// a `#[target_feature]` function, reached through `dispatch!` with a detected
+    /// [`crate::Isa`]) create the token.
+    ///
     /// # Safety
     /// The CPU must support AVX-512F and AVX2 (callers are `#[target_feature]` functions
     /// enabling both).
     #[inline(always)]
-    pub(crate) unsafe fn new_unchecked() -> Self {
+    unsafe fn new_unchecked() -> Self {
         Avx512(())
     }
 }
@@ -207,7 +211,7 @@ fn movehdup(x: __m512i) -> __m512i {
 pub(crate) mod base {
     //! AVX-512 entry points of the base-field slice kernels.
     use super::Avx512;
-    crate::kernels::base::entry_points_for!(
+    crate::generic::base::entry_points_for!(
         attr: target_feature(enable = "avx512f,avx2"),
         token: Avx512::new_unchecked()
     );
@@ -220,8 +224,8 @@ pub(crate) mod ext {
 
     use super::Avx512;
     use crate::field::{MONTY_MU, P};
-    use crate::kernels::ext::packed::{ExtPacked, ExtShuffle, ExtV, arr5};
-    use crate::simd::Packed;
+    use crate::generic::ext_packed::{ExtPacked, ExtShuffle, ExtV, arr5};
+    use crate::simd::packed::Packed;
 
     type Shuf = ExtShuffle<16>;
 
@@ -344,7 +348,7 @@ pub(crate) mod ext {
         }
     }
 
-    crate::kernels::ext::entry_points_for!(
+    crate::generic::ext::entry_points_for!(
         attr: target_feature(enable = "avx512f,avx2"),
         token: Avx512::new_unchecked()
     );
@@ -354,7 +358,7 @@ pub(crate) mod ext {
 pub(crate) mod ntt {
     //! AVX-512 entry points of the NTT kernels.
     use super::Avx512;
-    crate::ntt::entry_points_for!(
+    crate::generic::ntt::entry_points_for!(
         attr: target_feature(enable = "avx512f,avx2"),
         token: Avx512::new_unchecked()
     );
@@ -367,7 +371,7 @@ pub(crate) mod poseidon {
     use super::Avx512;
     use super::Packed;
     use crate::field::{MONTY_MU, P};
-    use crate::poseidon::kernels::PoseidonPacked;
+    use crate::generic::poseidon::PoseidonPacked;
     use core::arch::x86_64::*;
 
     /// `x mod 2^31 + (x >> 31) * (2^24 - 1)`, congruent to `x` since `2^31 = 2^24 - 1 (mod p)`.
@@ -471,7 +475,7 @@ pub(crate) mod poseidon {
         }
     }
 
-    crate::poseidon::kernels::entry_points_for!(
+    crate::generic::poseidon::entry_points_for!(
         attr: target_feature(enable = "avx512f,avx2"),
         token: Avx512::new_unchecked()
     );

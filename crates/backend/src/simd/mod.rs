@@ -1,171 +1,36 @@
-//! Kernel sets: the packed operations each instruction set provides, and the rules that keep
-//! them sound.
+//! Kernel sets: the packed operations each instruction set provides, their entry points, the
+//! dispatcher, and the rules that keep them sound.
 //!
-//! A kernel set is a zero-sized *token* type ([`scalar::Scalar`], `avx2::Avx2`,
-//! `avx512::Avx512`) implementing [`Packed`]. Generic kernels (in [`crate::kernels`] and
-//! [`crate::ntt`]) are written once over `K: Packed` and marked `#[inline(always)]`; each ISA
-//! module instantiates them inside thin `#[target_feature(enable = ...)]` entry points (see
-//! [`entry_points`]), so the whole kernel is compiled with that instruction set and no vector
-//! value ever crosses a call that is not inlined.
+//! The files, in layering order (each uses only the ones before it, and the field):
+//! * [`packed`]: the [`packed::Packed`] trait and the `step_loop!` macro;
+//! * [`one_lane`]: the portable one-lane kernel set [`one_lane::Scalar`] (also used by the
+//!   generic kernels for tails shorter than a vector);
+//! * [`entry_points`]: the macro that generates thin `#[target_feature]` entry points;
+//! * (the generic kernel bodies live in [`crate::generic`], over `K: Packed`);
+//! * the ISA modules [`scalar`], `avx2`, `avx512`: the SIMD tokens, their `Packed`
+//!   implementations, and the entry points of every generic kernel for that ISA;
+//! * [`dispatch`]: the one `match` per call that the public API uses to reach them.
 //!
-//! Soundness: the SIMD tokens can only be created inside those `#[target_feature]` entry points,
-//! which the dispatcher calls only with an [`crate::Isa`] produced by detection. Every packed
-//! method therefore runs on a CPU that has the instructions it uses. Loads and stores are
-//! unaligned and take `u32` slices whose length is checked, so nothing assumes more alignment
-//! than a `u32` has.
+//! A kernel set is a zero-sized *token* type (`Scalar`, `avx2::Avx2`, `avx512::Avx512`)
+//! implementing `Packed`. Generic kernels are written once over `K: Packed` and marked
+//! `#[inline(always)]`; each ISA module instantiates them inside thin
+//! `#[target_feature(enable = ...)]` entry points, so the whole kernel is compiled with that
+//! instruction set and no vector value ever crosses a call that is not inlined.
+//!
+//! Soundness: the SIMD tokens have private constructors, called only inside those
+//! `#[target_feature]` entry points (child modules of the token's ISA module), which the
+//! dispatcher calls only with an [`crate::Isa`] produced by detection. Every packed method
+//! therefore runs on a CPU that has the instructions it uses. Loads and stores are unaligned
+//! and take `u32` slices whose length is checked, so nothing assumes more alignment than a
+//! `u32` has.
 
+pub(crate) mod dispatch;
+pub(crate) mod entry_points;
+pub(crate) mod one_lane;
+pub(crate) mod packed;
 pub(crate) mod scalar;
 
 #[cfg(target_arch = "x86_64")]
 pub(crate) mod avx2;
 #[cfg(target_arch = "x86_64")]
 pub(crate) mod avx512;
-
-/// The packed operations of one instruction set, over `LANES` KoalaBear elements in
-/// Montgomery form. All outputs are fully reduced (`< p`), so results are bit-identical on
-/// every instruction set.
-pub(crate) trait Packed: Copy {
-    /// Number of 32-bit lanes in one packed value.
-    const LANES: usize;
-    /// The in-register packed value. Only ever a local inside an inlined kernel.
-    type V: Copy;
-    /// `[u32; LANES]`, for moving lanes through memory with `u32` alignment.
-    type Lanes: Copy + AsRef<[u32]> + AsMut<[u32]>;
-
-    /// An all-zero lane array.
-    fn zero_lanes(self) -> Self::Lanes;
-    /// Loads the first `LANES` words of `s` (unaligned). Panics if `s` is shorter.
-    fn load(self, s: &[u32]) -> Self::V;
-    /// Stores into the first `LANES` words of `s` (unaligned). Panics if `s` is shorter.
-    fn store(self, s: &mut [u32], v: Self::V);
-    /// Loads words `i .. i + LANES` of `s` (unaligned). Panics unless they are in bounds.
-    ///
-    /// Hot loops index with this rather than `load(&s[i..])`: at opt-level `"z"` a sub-slice
-    /// is an out-of-line `SliceIndex::index` call per vector, and iterator adapters
-    /// (`chunks_exact`, `zip`) are out-of-line calls too. The check is written
-    /// `s.len() >= LANES && i <= s.len() - LANES`, the form [`step_loop`] tests, so that in
-    /// such a loop it folds away at opt-level 3 (which then still unrolls the loop).
-    fn load_at(self, s: &[u32], i: usize) -> Self::V;
-    /// Stores into words `i .. i + LANES` of `s` (unaligned). Panics unless they are in
-    /// bounds. See [`Packed::load_at`].
-    fn store_at(self, s: &mut [u32], i: usize, v: Self::V);
-    /// Every lane set to `x`.
-    fn splat(self, x: u32) -> Self::V;
-    /// Lane-wise `a + b mod p`.
-    fn add(self, a: Self::V, b: Self::V) -> Self::V;
-    /// Lane-wise `a - b mod p`.
-    fn sub(self, a: Self::V, b: Self::V) -> Self::V;
-    /// Lane-wise Montgomery product `a * b mod p`.
-    fn mul(self, a: Self::V, b: Self::V) -> Self::V;
-    /// Lane-wise `if x == 0 { if_zero } else { otherwise }`.
-    fn select_zero(self, x: Self::V, if_zero: Self::V, otherwise: Self::V) -> Self::V;
-    /// Block interleave of two vectors, used by the NTT for butterflies between lanes.
-    ///
-    /// Splitting both inputs into blocks of `h` lanes, `x = [X0, X1, X2, X3, ..]` and
-    /// `y = [Y0, Y1, Y2, Y3, ..]`, returns `([X0, Y0, X2, Y2, ..], [X1, Y1, X3, Y3, ..])`:
-    /// the two halves of every `2h`-lane block of `x` (and of `y`) end up in the same lanes of
-    /// the two outputs. The operation is an involution: applying it again restores `(x, y)`.
-    ///
-    /// # Panics
-    /// Unless `h` is a power of two smaller than `LANES` (so the scalar set never accepts it).
-    fn interleave(self, x: Self::V, y: Self::V, h: usize) -> (Self::V, Self::V);
-    /// Lane-wise `t * MONTY_MU mod 2^32`: the companion [`Packed::mul_twiddle`] needs for a
-    /// factor `t` that is reused (an NTT twiddle).
-    fn twiddle_mu(self, t: Self::V) -> Self::V;
-    /// Lane-wise Montgomery product `a * t mod p`, given `t_mu = twiddle_mu(t)`. Same result
-    /// as [`Packed::mul`], with one multiplication fewer.
-    fn mul_twiddle(self, a: Self::V, t: Self::V, t_mu: Self::V) -> Self::V;
-
-    /// Loads a lane array.
-    #[inline(always)]
-    fn load_lanes(self, l: &Self::Lanes) -> Self::V {
-        self.load(l.as_ref())
-    }
-    /// Stores into a lane array.
-    #[inline(always)]
-    fn to_lanes(self, v: Self::V) -> Self::Lanes {
-        let mut l = self.zero_lanes();
-        self.store(l.as_mut(), v);
-        l
-    }
-}
-
-/// `while $i + $step <= $n { $body; $i += $step }`, written as
-/// `if $n >= $step { while $i <= $n - $step { .. } }`.
-///
-/// The two forms are equivalent, but the second states the loop bound the way
-/// [`Packed::load_at`] and [`Packed::store_at`] check theirs (no addition that could wrap), so
-/// at opt-level 3 the optimiser proves the checks of loads at `$i` true and drops them, and
-/// unrolls the loop as it did the iterator version; at `"z"` the loop is a plain counted loop
-/// with no calls. The body must not `continue` (the step is at its end).
-macro_rules! step_loop {
-    ($i:ident, $step:expr, $n:expr, $body:block) => {{
-        let (step, n): (usize, usize) = ($step, $n);
-        if n >= step {
-            let last = n - step;
-            while $i <= last {
-                $body
-                $i += step;
-            }
-        }
-    }};
-}
-pub(crate) use step_loop;
-
-/// Generates thin entry points for one kernel family on one instruction set.
-///
-/// ```ignore
-/// entry_points! {
-///     attr: target_feature(enable = "avx2"),
-///     token: Avx2::new_unchecked(),
-///     fn mul(out: &mut [u32], a: &[u32], b: &[u32]) => crate::kernels::base::mul;
-/// }
-/// ```
-/// expands to `fn mul(..) { crate::kernels::base::mul(token, out, a, b) }` carrying the
-/// attribute (`inline` for the scalar set). The token expression is evaluated inside the entry point, where the target
-/// features are enabled (for SIMD tokens it is an `unsafe` constructor, justified by that).
-macro_rules! entry_points {
-    (
-        attr: $attr:meta,
-        token: $tok:expr,
-        $( fn $name:ident ( $($arg:ident : $ty:ty),* $(,)? ) $(-> $ret:ty)? => $generic:path; )*
-    ) => {
-        $(
-            #[$attr]
-            pub(crate) fn $name($($arg: $ty),*) $(-> $ret)? {
-                #[allow(unused_unsafe)]
-                // SAFETY: entry points are generated only inside an ISA module whose attributes
-                // enable that ISA's features; callers outside such code must use `unsafe` and
-                // justify it with a detected `Isa` (see `dispatch!`).
-                let token = unsafe { $tok };
-                $generic(token, $($arg),*)
-            }
-        )*
-    };
-}
-pub(crate) use entry_points;
-
-/// Calls the entry point `$family::$name` of the ISA that `$isa` names.
-///
-/// This is the only place the SIMD entry points are called from baseline code.
-macro_rules! dispatch {
-    ($isa:expr, $family:ident :: $name:ident ( $($arg:expr),* $(,)? )) => {{
-        match $crate::isa::Isa::name($isa) {
-            $crate::isa::IsaName::Scalar => $crate::simd::scalar::$family::$name($($arg),*),
-            #[cfg(target_arch = "x86_64")]
-            $crate::isa::IsaName::Avx2 => {
-                // SAFETY: an `Isa` naming AVX2 is only produced by detection that found AVX2.
-                unsafe { $crate::simd::avx2::$family::$name($($arg),*) }
-            }
-            #[cfg(target_arch = "x86_64")]
-            $crate::isa::IsaName::Avx512 => {
-                // SAFETY: an `Isa` naming AVX-512 is only produced by detection that found
-                // AVX-512F and AVX2.
-                unsafe { $crate::simd::avx512::$family::$name($($arg),*) }
-            }
-            #[cfg(not(target_arch = "x86_64"))]
-            _ => unreachable!("only the scalar ISA is detected on this architecture"),
-        }
-    }};
-}
-pub(crate) use dispatch;

@@ -19,8 +19,9 @@
 //! output) maps `(a, b) -> (a + t b, a - t b)`.
 
 use crate::field::MONTY_MU;
-use crate::simd::scalar;
-use crate::simd::{Packed, step_loop};
+use crate::field::monty;
+use crate::simd::one_lane::Scalar;
+use crate::simd::packed::{Packed, step_loop};
 
 /// A twiddle vector with its Montgomery companion ([`Packed::twiddle_mu`]).
 type Tw<K> = (<K as Packed>::V, <K as Packed>::V);
@@ -61,7 +62,7 @@ impl Butterfly for Dif {
     }
     #[inline(always)]
     fn scalar(a: u32, b: u32, t: u32) -> (u32, u32) {
-        (scalar::add(a, b), scalar::mul(scalar::sub(a, b), t))
+        (monty::add(a, b), monty::mul(monty::sub(a, b), t))
     }
 }
 
@@ -74,8 +75,8 @@ impl Butterfly for Dit {
     }
     #[inline(always)]
     fn scalar(a: u32, b: u32, t: u32) -> (u32, u32) {
-        let bt = scalar::mul(b, t);
-        (scalar::add(a, bt), scalar::sub(a, bt))
+        let bt = monty::mul(b, t);
+        (monty::add(a, bt), monty::sub(a, bt))
     }
 }
 
@@ -192,7 +193,7 @@ fn layer2<K: Packed, B: Butterfly>(
     }
 
     // The scalar kernel set runs the same code for the tails.
-    let s = scalar::Scalar;
+    let s = Scalar;
     if width == 1 {
         let mut j = 0;
         step_loop!(j, K::LANES, rows, {
@@ -483,7 +484,7 @@ pub(crate) fn scale_rows<K: Packed>(k: K, data: &mut [u32], width: usize, factor
             k.store_at(data, i, r);
         });
         while i < rows {
-            data[i] = scalar::mul(data[i], factors[i]);
+            data[i] = monty::mul(data[i], factors[i]);
             i += 1;
         }
     } else {
@@ -497,7 +498,7 @@ pub(crate) fn scale_rows<K: Packed>(k: K, data: &mut [u32], width: usize, factor
                 k.store_at(data, c, v);
             });
             while c < end {
-                data[c] = scalar::mul(data[c], f);
+                data[c] = monty::mul(data[c], f);
                 c += 1;
             }
             r += 1;
@@ -508,16 +509,16 @@ pub(crate) fn scale_rows<K: Packed>(k: K, data: &mut [u32], width: usize, factor
 /// Generates the entry points of the NTT kernels for one kernel set.
 macro_rules! entry_points_for {
     (attr: $attr:meta, token: $tok:expr) => {
-        $crate::simd::entry_points! {
+        $crate::simd::entry_points::entry_points! {
             attr: $attr,
             token: $tok,
-            fn dif_layer(lo: &mut [u32], hi: &mut [u32], tw: &[u32], width: usize) => $crate::ntt::kernels::dif_layer;
-            fn dit_layer(lo: &mut [u32], hi: &mut [u32], tw: &[u32], width: usize) => $crate::ntt::kernels::dit_layer;
-            fn dif_layer2(q0: &mut [u32], q1: &mut [u32], q2: &mut [u32], q3: &mut [u32], t0: &[u32], t1: &[u32], ti: &[u32], width: usize) => $crate::ntt::kernels::dif_layer2;
-            fn dit_layer2(q0: &mut [u32], q1: &mut [u32], q2: &mut [u32], q3: &mut [u32], t0: &[u32], t1: &[u32], ti: &[u32], width: usize) => $crate::ntt::kernels::dit_layer2;
-            fn dif_block(block: &mut [u32], width: usize, tw: &[u32]) => $crate::ntt::kernels::dif_block;
-            fn dit_block(block: &mut [u32], width: usize, tw: &[u32], start_lh: usize) => $crate::ntt::kernels::dit_block;
-            fn scale_rows(data: &mut [u32], width: usize, factors: &[u32]) => $crate::ntt::kernels::scale_rows;
+            fn dif_layer(lo: &mut [u32], hi: &mut [u32], tw: &[u32], width: usize) => $crate::generic::ntt::dif_layer;
+            fn dit_layer(lo: &mut [u32], hi: &mut [u32], tw: &[u32], width: usize) => $crate::generic::ntt::dit_layer;
+            fn dif_layer2(q0: &mut [u32], q1: &mut [u32], q2: &mut [u32], q3: &mut [u32], t0: &[u32], t1: &[u32], ti: &[u32], width: usize) => $crate::generic::ntt::dif_layer2;
+            fn dit_layer2(q0: &mut [u32], q1: &mut [u32], q2: &mut [u32], q3: &mut [u32], t0: &[u32], t1: &[u32], ti: &[u32], width: usize) => $crate::generic::ntt::dit_layer2;
+            fn dif_block(block: &mut [u32], width: usize, tw: &[u32]) => $crate::generic::ntt::dif_block;
+            fn dit_block(block: &mut [u32], width: usize, tw: &[u32], start_lh: usize) => $crate::generic::ntt::dit_block;
+            fn scale_rows(data: &mut [u32], width: usize, factors: &[u32]) => $crate::generic::ntt::scale_rows;
         }
     };
 }

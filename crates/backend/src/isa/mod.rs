@@ -1,7 +1,8 @@
 //! Run-time instruction-set detection and selection.
 //!
 //! An [`Isa`] is a token: holding one proves that the CPU running this process supports the
-//! instruction set it names. Only this module can create one (by detection), so code outside
+//! instruction set it names. Only this file can create one, and only for a name that the
+//! detection module (`detect`, the one place the CPU is queried) reported, so code outside
 //! the crate cannot conjure an `Avx512` token on a machine without AVX-512. Every dispatched
 //! kernel takes an `Isa` and picks its implementation with one `match`.
 //!
@@ -9,84 +10,19 @@
 //! (`auto`, `scalar`, `avx2`, `avx512`); asking for an instruction set the CPU lacks is an
 //! error, never undefined behaviour.
 
+mod detect;
+mod error;
+mod name;
+
+pub use detect::cpu_features;
+pub use error::IsaError;
+pub use name::IsaName;
+
 use std::fmt;
 use std::sync::OnceLock;
 
 /// Name of the environment variable that forces an instruction set.
 pub const ISA_ENV_VAR: &str = "MULTISIG_ISA";
-
-/// The instruction sets the kernels are written for, as plain names.
-///
-/// A name carries no permission to run anything; use [`Isa::from_name`] to turn it into an
-/// [`Isa`] token, which checks the CPU.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum IsaName {
-    /// Portable code, no SIMD beyond what the baseline target allows.
-    Scalar,
-    /// x86-64 AVX2: 8 lanes of 32 bits.
-    Avx2,
-    /// x86-64 AVX-512F: 16 lanes of 32 bits.
-    Avx512,
-}
-
-impl IsaName {
-    /// All names, from least to most capable.
-    pub const ALL: [IsaName; 3] = [IsaName::Scalar, IsaName::Avx2, IsaName::Avx512];
-
-    /// The lower-case name used by `MULTISIG_ISA` and the command-line tool.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            IsaName::Scalar => "scalar",
-            IsaName::Avx2 => "avx2",
-            IsaName::Avx512 => "avx512",
-        }
-    }
-
-    /// Number of 32-bit lanes one packed value holds on this instruction set.
-    pub const fn lanes(self) -> usize {
-        match self {
-            IsaName::Scalar => 1,
-            IsaName::Avx2 => 8,
-            IsaName::Avx512 => 16,
-        }
-    }
-}
-
-impl fmt::Display for IsaName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for IsaName {
-    type Err = IsaError;
-    fn from_str(s: &str) -> Result<Self, IsaError> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "scalar" => Ok(IsaName::Scalar),
-            "avx2" => Ok(IsaName::Avx2),
-            "avx512" => Ok(IsaName::Avx512),
-            _ => Err(IsaError::UnknownName(s.to_string())),
-        }
-    }
-}
-
-/// Why an instruction set could not be selected.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum IsaError {
-    /// The name is not one of `auto`, `scalar`, `avx2`, `avx512`.
-    #[error("unknown instruction set {0:?}: expected one of auto, scalar, avx2, avx512")]
-    UnknownName(String),
-    /// The CPU (or the operating system) does not support the requested instruction set.
-    #[error(
-        "instruction set {requested} was requested but this CPU does not support it (available: {available})"
-    )]
-    Unavailable {
-        /// What was asked for.
-        requested: IsaName,
-        /// What this CPU offers, comma-separated.
-        available: String,
-    },
-}
 
 /// A proof that the running CPU supports an instruction set.
 ///
@@ -95,30 +31,6 @@ pub enum IsaError {
 /// not detected.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Isa(IsaName);
-
-#[cfg(target_arch = "x86_64")]
-cpufeatures::new!(cpuid_avx2, "avx2");
-#[cfg(target_arch = "x86_64")]
-cpufeatures::new!(cpuid_avx512, "avx512f", "avx2");
-
-/// Detection results, computed once per process.
-fn detected() -> &'static [Isa] {
-    static DETECTED: OnceLock<Vec<Isa>> = OnceLock::new();
-    DETECTED.get_or_init(|| {
-        #[allow(unused_mut)]
-        let mut isas = vec![Isa(IsaName::Scalar)];
-        #[cfg(target_arch = "x86_64")]
-        {
-            if cpuid_avx2::get() {
-                isas.push(Isa(IsaName::Avx2));
-            }
-            if cpuid_avx512::get() {
-                isas.push(Isa(IsaName::Avx512));
-            }
-        }
-        isas
-    })
-}
 
 impl Isa {
     /// The portable path; always available.
@@ -129,20 +41,23 @@ impl Isa {
     /// Every instruction set this CPU supports, from least to most capable (always starts
     /// with `Scalar`). Tests iterate over this to compare each SIMD path with the scalar one.
     pub fn available() -> Vec<Isa> {
-        detected().to_vec()
+        detect::detected().iter().map(|&name| Isa(name)).collect()
     }
 
     /// The most capable instruction set this CPU supports.
     pub fn best() -> Isa {
-        *detected().last().expect("scalar is always detected")
+        Isa(*detect::detected()
+            .last()
+            .expect("scalar is always detected"))
     }
 
     /// Turns a name into a token if the CPU supports it.
     pub fn from_name(name: IsaName) -> Result<Isa, IsaError> {
-        detected()
+        detect::detected()
             .iter()
             .copied()
-            .find(|isa| isa.0 == name)
+            .find(|&detected| detected == name)
+            .map(Isa)
             .ok_or_else(|| IsaError::Unavailable {
                 requested: name,
                 available: Self::available_names(),
@@ -194,9 +109,9 @@ impl Isa {
     }
 
     fn available_names() -> String {
-        detected()
+        detect::detected()
             .iter()
-            .map(|i| i.0.as_str())
+            .map(|name| name.as_str())
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -208,31 +123,15 @@ impl fmt::Display for Isa {
     }
 }
 
-/// CPU features relevant to the kernels, as detected at run time (for `multisig info`).
-/// Returns `(feature name, present)` pairs.
-pub fn cpu_features() -> Vec<(&'static str, bool)> {
-    #[cfg(target_arch = "x86_64")]
-    {
-        vec![
-            ("sse2", std::arch::is_x86_feature_detected!("sse2")),
-            ("sse4.1", std::arch::is_x86_feature_detected!("sse4.1")),
-            ("avx", std::arch::is_x86_feature_detected!("avx")),
-            ("avx2", std::arch::is_x86_feature_detected!("avx2")),
-            ("fma", std::arch::is_x86_feature_detected!("fma")),
-            ("bmi2", std::arch::is_x86_feature_detected!("bmi2")),
-            ("avx512f", std::arch::is_x86_feature_detected!("avx512f")),
-            ("avx512bw", std::arch::is_x86_feature_detected!("avx512bw")),
-            ("avx512dq", std::arch::is_x86_feature_detected!("avx512dq")),
-            ("avx512vl", std::arch::is_x86_feature_detected!("avx512vl")),
-            (
-                "avx512ifma",
-                std::arch::is_x86_feature_detected!("avx512ifma"),
-            ),
-        ]
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        Vec::new()
+impl std::str::FromStr for IsaName {
+    type Err = IsaError;
+    fn from_str(s: &str) -> Result<Self, IsaError> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "scalar" => Ok(IsaName::Scalar),
+            "avx2" => Ok(IsaName::Avx2),
+            "avx512" => Ok(IsaName::Avx512),
+            _ => Err(IsaError::UnknownName(s.to_string())),
+        }
     }
 }
 
@@ -276,20 +175,48 @@ mod tests {
         }
     }
 
+    /// Detection uses cpufeatures only; std's detection is an independent cross-check here.
     #[test]
+    #[cfg(all(target_arch = "x86_64", not(miri)))]
     fn detection_agrees_with_std() {
-        #[cfg(target_arch = "x86_64")]
-        {
-            let has = |n| Isa::available().iter().any(|i| i.name() == n);
-            assert_eq!(
-                has(IsaName::Avx2),
-                std::arch::is_x86_feature_detected!("avx2")
-            );
-            assert_eq!(
-                has(IsaName::Avx512),
-                std::arch::is_x86_feature_detected!("avx512f")
-            );
+        let has = |n| Isa::available().iter().any(|i| i.name() == n);
+        assert_eq!(
+            has(IsaName::Avx2),
+            std::arch::is_x86_feature_detected!("avx2")
+        );
+        assert_eq!(
+            has(IsaName::Avx512),
+            std::arch::is_x86_feature_detected!("avx512f")
+        );
+        let reported: std::collections::BTreeMap<_, _> = cpu_features().into_iter().collect();
+        let std_has = [
+            ("sse2", std::arch::is_x86_feature_detected!("sse2")),
+            ("sse4.1", std::arch::is_x86_feature_detected!("sse4.1")),
+            ("avx", std::arch::is_x86_feature_detected!("avx")),
+            ("avx2", std::arch::is_x86_feature_detected!("avx2")),
+            ("fma", std::arch::is_x86_feature_detected!("fma")),
+            ("bmi2", std::arch::is_x86_feature_detected!("bmi2")),
+            ("avx512f", std::arch::is_x86_feature_detected!("avx512f")),
+            ("avx512bw", std::arch::is_x86_feature_detected!("avx512bw")),
+            ("avx512dq", std::arch::is_x86_feature_detected!("avx512dq")),
+            ("avx512vl", std::arch::is_x86_feature_detected!("avx512vl")),
+            (
+                "avx512ifma",
+                std::arch::is_x86_feature_detected!("avx512ifma"),
+            ),
+        ];
+        assert_eq!(reported.len(), std_has.len());
+        for (name, present) in std_has {
+            assert_eq!(reported[name], present, "feature {name}");
         }
+    }
+
+    /// Miri has no target features: only the scalar path may be selected.
+    #[test]
+    #[cfg(miri)]
+    fn miri_detects_no_simd() {
+        assert_eq!(Isa::available(), vec![Isa::scalar()]);
+        assert!(cpu_features().iter().all(|&(_, present)| !present));
     }
 
     #[test]

@@ -3,11 +3,13 @@
 //! Every function here is `#[inline(always)]` so that it is compiled inside the
 //! `#[target_feature]` entry point that instantiates it (see [`entry_points_for`]). Slices are
 //! raw Montgomery words; the public wrappers in [`crate::kernels`] check lengths and convert
-//! from field-element slices. Tails shorter than a vector use the scalar operations.
+//! from field-element slices. Tails shorter than a vector use the one-word Montgomery
+//! operations of [`crate::field::monty`].
 
+use crate::field::monty;
 use crate::field::{KoalaBear, P};
-use crate::simd::scalar;
-use crate::simd::{Packed, step_loop};
+use crate::simd::one_lane::Scalar;
+use crate::simd::packed::{Packed, step_loop};
 
 const ONE: u32 = KoalaBear::ONE.to_monty();
 
@@ -29,7 +31,7 @@ macro_rules! bin_op {
             }
             #[inline(always)]
             fn scalar(a: u32, b: u32) -> u32 {
-                scalar::$method(a, b)
+                monty::$method(a, b)
             }
         }
     };
@@ -115,7 +117,7 @@ pub(crate) fn mul_add<K: Packed>(k: K, out: &mut [u32], a: &[u32], b: &[u32], c:
         k.store_at(out, i, r);
     });
     while i < n {
-        out[i] = scalar::add(scalar::mul(a[i], b[i]), c[i]);
+        out[i] = monty::add(monty::mul(a[i], b[i]), c[i]);
         i += 1;
     }
 }
@@ -132,7 +134,7 @@ pub(crate) fn axpy<K: Packed>(k: K, acc: &mut [u32], s: u32, x: &[u32]) {
         k.store_at(acc, i, r);
     });
     while i < n {
-        acc[i] = scalar::add(acc[i], scalar::mul(s, x[i]));
+        acc[i] = monty::add(acc[i], monty::mul(s, x[i]));
         i += 1;
     }
 }
@@ -148,7 +150,7 @@ pub(crate) fn scale<K: Packed>(k: K, out: &mut [u32], a: &[u32], s: u32) {
         k.store_at(out, i, k.mul(sv, k.load_at(a, i)));
     });
     while i < n {
-        out[i] = scalar::mul(s, a[i]);
+        out[i] = monty::mul(s, a[i]);
         i += 1;
     }
 }
@@ -164,7 +166,7 @@ pub(crate) fn scale_assign<K: Packed>(k: K, acc: &mut [u32], s: u32) {
         k.store_at(acc, i, r);
     });
     while i < n {
-        acc[i] = scalar::mul(s, acc[i]);
+        acc[i] = monty::mul(s, acc[i]);
         i += 1;
     }
 }
@@ -181,7 +183,7 @@ pub(crate) fn horizontal_sum<K: Packed>(k: K, v: K::V) -> u32 {
     let mut total = 0;
     macro_rules! lane {
         ($($j:literal)*) => {
-            $( if $j < K::LANES { total = scalar::add(total, l[$j]); } )*
+            $( if $j < K::LANES { total = monty::add(total, l[$j]); } )*
         };
     }
     lane!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15);
@@ -200,7 +202,7 @@ pub(crate) fn dot<K: Packed>(k: K, a: &[u32], b: &[u32]) -> u32 {
     });
     let mut total = horizontal_sum(k, acc);
     while i < n {
-        total = scalar::add(total, scalar::mul(a[i], b[i]));
+        total = monty::add(total, monty::mul(a[i], b[i]));
         i += 1;
     }
     total
@@ -262,18 +264,18 @@ fn batch_inverse_tail(out: &mut [u32], a: &[u32]) {
     while i < n {
         out[i] = acc;
         if a[i] != 0 {
-            acc = scalar::mul(acc, a[i]);
+            acc = monty::mul(acc, a[i]);
         }
         i += 1;
     }
-    let mut inv = pow_inverse(scalar::Scalar, acc);
+    let mut inv = pow_inverse(Scalar, acc);
     while i > 0 {
         i -= 1;
         if a[i] == 0 {
             out[i] = 0;
         } else {
-            out[i] = scalar::mul(inv, out[i]);
-            inv = scalar::mul(inv, a[i]);
+            out[i] = monty::mul(inv, out[i]);
+            inv = monty::mul(inv, a[i]);
         }
     }
 }
@@ -281,21 +283,21 @@ fn batch_inverse_tail(out: &mut [u32], a: &[u32]) {
 /// Generates the entry points of every kernel in this file for one kernel set.
 macro_rules! entry_points_for {
     (attr: $attr:meta, token: $tok:expr) => {
-        $crate::simd::entry_points! {
+        $crate::simd::entry_points::entry_points! {
             attr: $attr,
             token: $tok,
-            fn add(out: &mut [u32], a: &[u32], b: &[u32]) => $crate::kernels::base::add;
-            fn sub(out: &mut [u32], a: &[u32], b: &[u32]) => $crate::kernels::base::sub;
-            fn mul(out: &mut [u32], a: &[u32], b: &[u32]) => $crate::kernels::base::mul;
-            fn add_assign(acc: &mut [u32], a: &[u32]) => $crate::kernels::base::add_assign;
-            fn sub_assign(acc: &mut [u32], a: &[u32]) => $crate::kernels::base::sub_assign;
-            fn mul_assign(acc: &mut [u32], a: &[u32]) => $crate::kernels::base::mul_assign;
-            fn mul_add(out: &mut [u32], a: &[u32], b: &[u32], c: &[u32]) => $crate::kernels::base::mul_add;
-            fn axpy(acc: &mut [u32], s: u32, x: &[u32]) => $crate::kernels::base::axpy;
-            fn scale(out: &mut [u32], a: &[u32], s: u32) => $crate::kernels::base::scale;
-            fn scale_assign(acc: &mut [u32], s: u32) => $crate::kernels::base::scale_assign;
-            fn dot(a: &[u32], b: &[u32]) -> u32 => $crate::kernels::base::dot;
-            fn batch_inverse(out: &mut [u32], a: &[u32]) => $crate::kernels::base::batch_inverse;
+            fn add(out: &mut [u32], a: &[u32], b: &[u32]) => $crate::generic::base::add;
+            fn sub(out: &mut [u32], a: &[u32], b: &[u32]) => $crate::generic::base::sub;
+            fn mul(out: &mut [u32], a: &[u32], b: &[u32]) => $crate::generic::base::mul;
+            fn add_assign(acc: &mut [u32], a: &[u32]) => $crate::generic::base::add_assign;
+            fn sub_assign(acc: &mut [u32], a: &[u32]) => $crate::generic::base::sub_assign;
+            fn mul_assign(acc: &mut [u32], a: &[u32]) => $crate::generic::base::mul_assign;
+            fn mul_add(out: &mut [u32], a: &[u32], b: &[u32], c: &[u32]) => $crate::generic::base::mul_add;
+            fn axpy(acc: &mut [u32], s: u32, x: &[u32]) => $crate::generic::base::axpy;
+            fn scale(out: &mut [u32], a: &[u32], s: u32) => $crate::generic::base::scale;
+            fn scale_assign(acc: &mut [u32], s: u32) => $crate::generic::base::scale_assign;
+            fn dot(a: &[u32], b: &[u32]) -> u32 => $crate::generic::base::dot;
+            fn batch_inverse(out: &mut [u32], a: &[u32]) => $crate::generic::base::batch_inverse;
         }
     };
 }

@@ -1,10 +1,15 @@
-//! Textbook scalar permutations: the specification written out directly, one state at a time.
+//! The one-state scalar permutations: production code and the readable reference.
 //!
-//! These are deliberately unoptimised (dense MDS in every round, no sparse factorisation, no
-//! delayed reduction) so that they can be read against the spec; the batched kernels in
-//! [`super::kernels`] are tested against them, and they against Plonky3. The Poseidon2 pair
-//! also serves production (the challenger, Merkle paths), so it takes its constants, already
-//! in Montgomery form, from `tables` and avoids iterator chains (calls at opt-level `"z"`).
+//! The library uses all four in production: the one-input hashing modes (`compress_*`,
+//! `replacement_sponge_24`, `sponge`, via [`super::Permutation::permute`]), Merkle paths and
+//! verification, and other crates (the statement's Poseidon tables). They are also the
+//! reference the batched kernels in [`crate::generic::poseidon`] are tested against, and they
+//! are tested against Plonky3 (`tests/poseidon.rs`).
+//!
+//! Poseidon1 is the specification written out directly (dense MDS in every round, no sparse
+//! factorisation, no delayed reduction) so that it can be read against the spec. Poseidon2
+//! takes its constants, already in Montgomery form, from `tables` and avoids iterator chains
+//! (calls at opt-level `"z"`), because the challenger and Merkle paths run it often.
 
 use super::constants::*;
 use super::tables::Poseidon2Tables;
@@ -89,29 +94,6 @@ pub(crate) fn poseidon2_external_matrix<const T: usize>(state: &mut [KoalaBear; 
     }
 }
 
-/// The Poseidon2 internal diagonal `V` (the internal matrix is `1 + Diag(V)`, where `1` is the
-/// all-ones matrix), as `(numerator, log2 denominator)` pairs: `V[i] = num / 2^log_den`.
-#[rustfmt::skip]
-pub(crate) const POSEIDON2_DIAG_16: [(i32, u32); 16] = [
-    (-2, 0), (1, 0), (2, 0), (1, 1), (3, 0), (4, 0), (-1, 1), (-3, 0),
-    (-4, 0), (1, 8), (1, 3), (1, 24), (-1, 8), (-1, 3), (-1, 4), (-1, 24),
-];
-
-/// See [`POSEIDON2_DIAG_16`].
-#[rustfmt::skip]
-pub(crate) const POSEIDON2_DIAG_24: [(i32, u32); 24] = [
-    (-2, 0), (1, 0), (2, 0), (1, 1), (3, 0), (4, 0), (-1, 1), (-3, 0),
-    (-4, 0), (1, 8), (1, 2), (1, 3), (1, 4), (1, 5), (1, 6), (1, 24),
-    (-1, 8), (-1, 3), (-1, 4), (-1, 5), (-1, 6), (-1, 7), (-1, 9), (-1, 24),
-];
-
-/// The field element `num / 2^log_den`.
-pub(crate) fn diag_value((num, log_den): (i32, u32)) -> KoalaBear {
-    let n = KoalaBear::new(num.unsigned_abs());
-    let n = if num < 0 { -n } else { n };
-    n * KoalaBear::TWO.exp_u64(log_den as u64).inverse_or_zero()
-}
-
 /// One Poseidon2 external round: add `rc` (Montgomery words), S-box on every cell, external
 /// matrix.
 fn poseidon2_external_round<const T: usize>(state: &mut [KoalaBear; T], rc: &[u32; T]) {
@@ -124,7 +106,7 @@ fn poseidon2_external_round<const T: usize>(state: &mut [KoalaBear; T], rc: &[u3
 /// Poseidon2: initial external matrix, 4 external rounds, `rp` internal rounds, 4 external.
 ///
 /// The constants come from `tables` (the spec's round constants and the internal diagonal
-/// [`diag_value`] of the `POSEIDON2_DIAG_*` pairs, as Montgomery words, derived once per
+/// `tables::diag_value` of the `POSEIDON2_DIAG_*` pairs, as Montgomery words, derived once per
 /// process): deriving the diagonal here took two exponentiations per cell on every call,
 /// more than the permutation itself. These functions also run in production (the
 /// Fiat-Shamir challenger, Merkle paths), so they are kept cheap at every opt-level.
