@@ -1,7 +1,5 @@
-//! Protocol parameters: their ranges, and the fewest queries that meet a security target
-//! (the calculator itself is in [`crate::security`]).
-
-pub use crate::security::{SecurityReport, SecurityShape, SecurityTarget, log2_ext_field_size};
+//! Protocol parameters and their ranges. The security they give, and the fewest queries that
+//! meet a target ([`StarkParams::for_security`]), are in [`crate::security`].
 
 /// Smallest and largest `log2` of the inverse code rate.
 pub const LOG_INV_RATE_RANGE: std::ops::RangeInclusive<usize> = 1..=4;
@@ -101,80 +99,6 @@ impl StarkParams {
             self.log_final_poly_len,
             self.log_final_poly_len <= MAX_LOG_FINAL_POLY_LEN,
         )
-    }
-
-    /// The smallest number of queries that meets `target` for `shape` at this rate (arity 4,
-    /// final polynomial of 8 coefficients).
-    ///
-    /// # Errors
-    /// [`ParamsError::OutOfRange`] for a bad rate or grinding, [`ParamsError::Unreachable`] if
-    /// even [`MAX_QUERIES`] queries fall short.
-    pub fn for_security(
-        log_inv_rate: usize,
-        target: SecurityTarget,
-        shape: &SecurityShape,
-    ) -> Result<StarkParams, ParamsError> {
-        let mut p = StarkParams {
-            log_inv_rate,
-            num_queries: 1,
-            pow_bits: target.pow_bits,
-            bus_pow_bits: target.bus_pow_bits,
-            log_folding_arity: 2,
-            log_final_poly_len: 3,
-        };
-        p.validate()?;
-        let meets = |q: usize| {
-            let r = StarkParams {
-                num_queries: q,
-                ..p
-            }
-            .security_with(shape, target.assumption);
-            r.conjectured_bits >= target.conjectured_bits && r.provable_bits >= target.provable_bits
-        };
-        if !meets(MAX_QUERIES) {
-            p.num_queries = MAX_QUERIES;
-            let r = p.security_with(shape, target.assumption);
-            return Err(ParamsError::Unreachable {
-                log_inv_rate,
-                target_conjectured: target.conjectured_bits,
-                target_provable: target.provable_bits,
-                conjectured: r.conjectured_bits,
-                provable: r.provable_bits,
-            });
-        }
-        // Both bounds never decrease with the number of queries (only the query terms
-        // depend on it), so the smallest sufficient number is found by bisection.
-        let (mut lo, mut hi) = (1, MAX_QUERIES);
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            if meets(mid) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        p.num_queries = hi;
-        Ok(p)
-    }
-}
-
-impl Default for StarkParams {
-    /// `log_inv_rate = 2` with the queries [`StarkParams::for_security`] derives for
-    /// [`SecurityTarget::default`] and [`SecurityShape::AGGREGATE_16`].
-    fn default() -> Self {
-        Self::for_security(
-            DEFAULT_LOG_INV_RATE,
-            SecurityTarget::default(),
-            &SecurityShape::AGGREGATE_16,
-        )
-        .unwrap_or(StarkParams {
-            log_inv_rate: DEFAULT_LOG_INV_RATE,
-            num_queries: MAX_QUERIES,
-            pow_bits: 16,
-            bus_pow_bits: 0,
-            log_folding_arity: 2,
-            log_final_poly_len: 3,
-        })
     }
 }
 

@@ -6,7 +6,7 @@ mod common;
 use backend::{Isa, KoalaBear};
 use common::*;
 use lean_prover::lookup::MAX_PUBLIC_LOOKUP_TUPLES;
-use lean_prover::params::SecurityShape;
+use lean_prover::security::SecurityShape;
 use lean_prover::{
     Air, AirBuilder, BusId, Direction, ProveError, ProverOptions, PublicLookup, StatementError,
     TableWitness, VerifyError, prove_with, prove_with_lookups, verify_bytes,

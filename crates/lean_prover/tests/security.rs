@@ -4,8 +4,9 @@
 //! Johnson-regime bounds are ordered as their theorems say, and the verifier policy refuses
 //! what falls short.
 
-use lean_prover::params::{ParamsError, SecurityShape, SecurityTarget};
+use lean_prover::params::ParamsError;
 use lean_prover::security::terms::{self, Johnson, bits};
+use lean_prover::security::{SecurityShape, SecurityTarget};
 use lean_prover::{JohnsonBound, SecurityPolicy, StarkParams};
 
 const SHAPE: SecurityShape = SecurityShape::AGGREGATE_16;

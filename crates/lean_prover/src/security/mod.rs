@@ -10,7 +10,7 @@ pub mod whir;
 
 use crate::air::Air;
 use crate::lookup::PublicLookup;
-use crate::params::StarkParams;
+use crate::params::{DEFAULT_LOG_INV_RATE, MAX_QUERIES, ParamsError, StarkParams};
 
 /// `log2 p` for KoalaBear, `p = 2^31 - 2^24 + 1`.
 pub fn log2_base_field_size() -> f64 {
@@ -668,4 +668,80 @@ pub struct PolicyError {
     pub conjectured_bits: f64,
     /// The policy that refused it.
     pub policy: SecurityPolicy,
+}
+
+impl StarkParams {
+    /// The smallest number of queries that meets `target` for `shape` at this rate (arity 4,
+    /// final polynomial of 8 coefficients).
+    ///
+    /// # Errors
+    /// [`ParamsError::OutOfRange`] for a bad rate or grinding, [`ParamsError::Unreachable`] if
+    /// even [`MAX_QUERIES`] queries fall short.
+    pub fn for_security(
+        log_inv_rate: usize,
+        target: SecurityTarget,
+        shape: &SecurityShape,
+    ) -> Result<StarkParams, ParamsError> {
+        let mut p = StarkParams {
+            log_inv_rate,
+            num_queries: 1,
+            pow_bits: target.pow_bits,
+            bus_pow_bits: target.bus_pow_bits,
+            log_folding_arity: 2,
+            log_final_poly_len: 3,
+        };
+        p.validate()?;
+        let meets = |q: usize| {
+            let r = StarkParams {
+                num_queries: q,
+                ..p
+            }
+            .security_with(shape, target.assumption);
+            r.conjectured_bits >= target.conjectured_bits && r.provable_bits >= target.provable_bits
+        };
+        if !meets(MAX_QUERIES) {
+            p.num_queries = MAX_QUERIES;
+            let r = p.security_with(shape, target.assumption);
+            return Err(ParamsError::Unreachable {
+                log_inv_rate,
+                target_conjectured: target.conjectured_bits,
+                target_provable: target.provable_bits,
+                conjectured: r.conjectured_bits,
+                provable: r.provable_bits,
+            });
+        }
+        // Both bounds never decrease with the number of queries (only the query terms
+        // depend on it), so the smallest sufficient number is found by bisection.
+        let (mut lo, mut hi) = (1, MAX_QUERIES);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if meets(mid) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        p.num_queries = hi;
+        Ok(p)
+    }
+}
+
+impl Default for StarkParams {
+    /// `log_inv_rate = 2` with the queries [`StarkParams::for_security`] derives for
+    /// [`SecurityTarget::default`] and [`SecurityShape::AGGREGATE_16`].
+    fn default() -> Self {
+        Self::for_security(
+            DEFAULT_LOG_INV_RATE,
+            SecurityTarget::default(),
+            &SecurityShape::AGGREGATE_16,
+        )
+        .unwrap_or(StarkParams {
+            log_inv_rate: DEFAULT_LOG_INV_RATE,
+            num_queries: MAX_QUERIES,
+            pow_bits: 16,
+            bus_pow_bits: 0,
+            log_folding_arity: 2,
+            log_final_poly_len: 3,
+        })
+    }
 }
