@@ -176,6 +176,7 @@ pub mod params;
 pub mod proof;
 pub mod prover;
 pub mod security;
+pub mod v2;
 pub mod verifier;
 
 pub use air::{Air, AirBuilder, AirError, BusId, Col, Direction, Expr};

@@ -1,0 +1,50 @@
+//! Proof system v2: a multilinear proof system over KoalaBear, built additively next to the
+//! v1 STARK (nothing in the v1 prover or verifier depends on this module).
+//!
+//! The direction and the published facts it rests on are in `shared/design/PROOF-V2.md`:
+//! commit all columns of all tables as one stacked multilinear polynomial and open it with
+//! WHIR, prove the AIR constraints with a zerocheck sumcheck and the buses with a GKR-style
+//! LogUp fractional sumcheck.
+//!
+//! # What exists
+//! * [`mle`]: multilinear polynomials by their values on the boolean hypercube (variable
+//!   `x_0` = most significant index bit): eq tables in `O(2^n)`, evaluation at an extension
+//!   point (eq table and the dispatched `dot` / `dot_base` kernels), folding the first
+//!   variable (extension or base-field input, in place or not).
+//! * [`sumcheck`]: prover and verifier for `sum_x prod_{j<k} f_j(x) = S` with
+//!   `1 <= k <= 16` multilinear factors, on the [`backend::challenger::Challenger`]
+//!   transcript; `k` extension elements per round (`g(0), g(2), ..., g(k)`; `g(1)` is
+//!   derived from the claim). The verifier returns the point `r` and the final claim, which
+//!   the caller checks against `prod_j f_j(r)`.
+//!
+//! **Soundness of the sumcheck:** for `n` rounds of degree `k` over `K = F_p^5`
+//! (`|K| = p^5 ~ 2^154.9`), a false claim is accepted with probability at most
+//!
+//! `eps_sumcheck = k n / |K|`
+//!
+//! (each round: two distinct polynomials of degree `<= k` agree on at most `k` points,
+//! Schwartz-Zippel; union over the rounds, Lund, Fortnow, Karloff, Nisan, JACM 1992). For
+//! `k = 4`, `n = 26`: `2^-148.2`. With Fiat-Shamir this is the round-by-round error of the
+//! interactive protocol; the final check against `f_j(r)` is the caller's (here it is not
+//! yet bound to a commitment).
+//!
+//! # Still to come (PROOF-V2.md, section 2)
+//! * zerocheck: the AIR constraints of every table as one sumcheck against `eq(r, x)`, tables
+//!   batched, degree max constraint degree + 1;
+//! * GKR LogUp: the buses as a fractional-sum GKR (Papini and Haböck, ePrint 2023/1284), its
+//!   output point reused as the zerocheck's eq point;
+//! * stacking: all columns of all tables as one multilinear (tallest first, selected by the
+//!   top variables), evaluation claims (including next-row ones) batched with powers of one
+//!   challenge;
+//! * WHIR (ePrint 2024/1586) as the polynomial commitment, with its Johnson-regime error
+//!   terms accounted round by round (PROOF-V2.md, section 3), the correlated-agreement
+//!   assumption named;
+//! * proof encoding, a v2 prover / verifier entry point, and its security report.
+
+pub mod mle;
+pub mod sumcheck;
+
+pub use mle::MleError;
+pub use sumcheck::{
+    ProverOutput, SumcheckError, SumcheckOutcome, SumcheckProof, prove_product, verify_product,
+};
