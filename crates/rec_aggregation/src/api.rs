@@ -411,7 +411,7 @@ pub fn aggregate_with_children(
     st.security = options.security;
     let params = params_for(&st, options.log_inv_rate)?;
     let witness = statement::Witness::generate(&st, options.isa, signatures);
-    let stark = witness.prove(&st, &params, options.isa, false)?;
+    let stark = witness.prove(&st, &params, options.isa)?;
     Ok(AggregateProof {
         config,
         log_inv_rate: options.log_inv_rate,

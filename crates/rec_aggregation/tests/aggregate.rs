@@ -469,14 +469,12 @@ fn forged(config: Config, seed: u64, forgery: Forgery) -> Result<(), String> {
     let isa = Isa::best();
     if forgery != Forgery::None {
         assert!(
-            witness
-                .prove(&st, &st.params(2).unwrap(), isa, false)
-                .is_err(),
+            witness.prove(&st, &st.params(2).unwrap(), isa).is_err(),
             "{forgery:?}: the prover's own checks accepted a forged witness"
         );
     }
     let bytes = witness
-        .prove(&st, &st.params(2).unwrap(), isa, true)
+        .prove_unchecked(&st, &st.params(2).unwrap(), isa)
         .map_err(|e| e.to_string())?;
     st.verify(&st.params(2).unwrap(), &bytes)
         .map_err(|e| e.to_string())
@@ -539,11 +537,11 @@ fn target_sum_forgery_is_rejected() {
     let st = Statement::new(config, &MESSAGE, slot, &forged_keys);
     assert!(
         witness
-            .prove(&st, &st.params(2).unwrap(), Isa::best(), false)
+            .prove(&st, &st.params(2).unwrap(), Isa::best())
             .is_err()
     );
     let bytes = witness
-        .prove(&st, &st.params(2).unwrap(), Isa::best(), true)
+        .prove_unchecked(&st, &st.params(2).unwrap(), Isa::best())
         .unwrap();
     assert!(st.verify(&st.params(2).unwrap(), &bytes).is_err());
 }
@@ -595,12 +593,11 @@ fn tampered_row_structure_is_rejected() {
 
     for (what, w) in cases {
         assert!(
-            w.prove(&st, &st.params(2).unwrap(), Isa::best(), false)
-                .is_err(),
+            w.prove(&st, &st.params(2).unwrap(), Isa::best()).is_err(),
             "{what}: prover accepted"
         );
         let bytes = w
-            .prove(&st, &st.params(2).unwrap(), Isa::best(), true)
+            .prove_unchecked(&st, &st.params(2).unwrap(), Isa::best())
             .expect("unchecked prove");
         assert!(
             st.verify(&st.params(2).unwrap(), &bytes).is_err(),

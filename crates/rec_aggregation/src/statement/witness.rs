@@ -109,12 +109,36 @@ impl Witness {
         (witness, merkle.roots)
     }
 
-    /// Proves `st` with this witness under `params` (from [`Statement::params`]);
-    /// `skip_witness_checks` is for soundness tests only.
+    /// Proves `st` with this witness under `params` (from [`Statement::params`]); the prover
+    /// first checks every constraint and bus on the witness.
     ///
     /// # Errors
     /// The `lean_prover` error (a constraint or bus failure means the witness is invalid).
     pub fn prove(
+        &self,
+        st: &Statement,
+        params: &StarkParams,
+        isa: Isa,
+    ) -> Result<Vec<u8>, lean_prover::ProveError> {
+        self.prove_with(st, params, isa, false)
+    }
+
+    /// [`Witness::prove`] without the prover's own witness checks, so that soundness tests can
+    /// hand a forged witness to the verifier (feature `forgery`, tests only).
+    ///
+    /// # Errors
+    /// The `lean_prover` error.
+    #[cfg(feature = "forgery")]
+    pub fn prove_unchecked(
+        &self,
+        st: &Statement,
+        params: &StarkParams,
+        isa: Isa,
+    ) -> Result<Vec<u8>, lean_prover::ProveError> {
+        self.prove_with(st, params, isa, true)
+    }
+
+    fn prove_with(
         &self,
         st: &Statement,
         params: &StarkParams,
