@@ -118,13 +118,13 @@ fn binding(t: Option<&lean_prover::security::Term>) -> String {
 /// A message for invalid parameters or an unreachable level.
 pub fn run(args: &SecurityArgs) -> Result<(), String> {
     let n = args.signatures as usize;
-    let max = rec_aggregation::max_signatures(args.config, args.log_inv_rate);
     if !lean_prover::params::LOG_INV_RATE_RANGE.contains(&args.log_inv_rate) {
         return Err(format!(
             "log_inv_rate {} is outside 1..=4",
             args.log_inv_rate
         ));
     }
+    let max = rec_aggregation::max_signatures(args.config, args.log_inv_rate);
     if n > max {
         return Err(format!(
             "{n} signatures exceed the maximum of {max} for log_inv_rate {}",

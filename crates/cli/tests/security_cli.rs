@@ -118,6 +118,7 @@ fn the_conjectured_level_is_about_70_provable_bits() {
 fn bad_input_is_a_usage_error() {
     for args in [
         &["security", "--log-inv-rate", "5"][..],
+        &["security", "--log-inv-rate", "100"],
         &["security", "--signatures", "100000000"],
         &["security", "--signatures", "0"],
         &["security", "--queries", "0"],

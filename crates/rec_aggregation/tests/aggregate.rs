@@ -187,6 +187,14 @@ fn every_level_meets_its_label_or_is_refused() {
 }
 
 #[test]
+fn max_signatures_is_zero_for_impossible_rates() {
+    for config in Config::ALL {
+        assert!(rec_aggregation::max_signatures(config, 4) > 0);
+        assert_eq!(rec_aggregation::max_signatures(config, 100), 0);
+    }
+}
+
+#[test]
 fn the_default_reaches_100_provable_and_124_conjectured_bits_up_to_32768() {
     // The acceptance points of the security issue, at rates 1/2 and 1/4 in prod.
     for n in [1, 2, 8, 16, 64, 1000, 4096, 32768] {

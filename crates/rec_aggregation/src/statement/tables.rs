@@ -67,7 +67,8 @@ impl Tables {
     }
 }
 
-/// The largest `N` at `log_inv_rate`: every table must fit `lean_prover`'s largest domain.
+/// The largest `N` at `log_inv_rate`: every table must fit `lean_prover`'s largest domain
+/// (0 for a rate too large for any table).
 pub fn max_signatures(config: Config, log_inv_rate: usize) -> usize {
     let d = Dims::of(config);
     let tables = Tables::get(config);
@@ -77,8 +78,9 @@ pub fn max_signatures(config: Config, log_inv_rate: usize) -> usize {
         .zip(d.rows_per_signature())
         .map(|(air, rows)| {
             let log_q = air.log_quotient_domain();
-            let max_log = lean_prover::layout::MAX_LOG_DOMAIN - log_inv_rate.max(log_q);
-            (1usize << max_log) / rows
+            lean_prover::layout::MAX_LOG_DOMAIN
+                .checked_sub(log_inv_rate.max(log_q))
+                .map_or(0, |max_log| (1usize << max_log) / rows)
         })
         .min()
         .unwrap_or(0)
