@@ -26,8 +26,10 @@
 //!
 //! The multiplicity of each oracle is the smallest `m` in `3..=100` among those that give the
 //! fewest queries while every fold of that oracle reaches `lambda` with `pow_bits` of grinding;
-//! if no `m` does, `m = 3` and the folds grind the bits they lack (at most
-//! [`crate::params::MAX_POW_BITS`]). These choices reproduce the worked examples of
+//! if no `m` does, `m = 3`. Either way each fold grinds only the bits it lacks to reach
+//! `lambda` (at most `pow_bits` in the first case, at most [`crate::params::MAX_POW_BITS`]
+//! in the second): grinding costs `2^bits` permutations per folding challenge, and upstream's
+//! fixed 16 bits per fold would be most of a small proof's time. These choices reproduce the worked examples of
 //! `PROOF-V2.md` (recomputed there from upstream leanMultisig's formulas), which the tests
 //! check. Zerocheck, GKR and the LogUp identity are the statement's terms, added by the
 //! caller.
@@ -43,7 +45,8 @@ pub struct WhirConfig {
     pub log_inv_rate: usize,
     /// The target `lambda`, in bits, of every round.
     pub security_bits: f64,
-    /// Grinding bits before each folding challenge and before each round's queries.
+    /// Grinding bits before each round's queries, and the most a fold may grind when a
+    /// multiplicity lets it reach the target (folds grind only what they lack).
     pub pow_bits: usize,
     /// Variables folded in the first round.
     pub first_folding_factor: usize,
@@ -88,7 +91,8 @@ pub struct WhirRound {
     pub ood_samples: usize,
     /// Queries to this oracle.
     pub num_queries: usize,
-    /// Grinding bits before each of this round's folding challenges.
+    /// Grinding bits before each of this round's folding challenges (the bits its folds lack
+    /// to reach the target, possibly 0).
     pub fold_pow_bits: usize,
     /// Bits of each fold (grinding included).
     pub fold_bits: f64,
@@ -193,13 +197,20 @@ impl WhirSchedule {
                         (queries_for(&j, lambda, config.pow_bits), m)
                     })
                     .min();
+                // Each fold grinds only the bits it lacks (at most `pow_bits` when an `m`
+                // was found, at most `MAX_POW_BITS` otherwise).
+                let lack = |j: &Johnson| {
+                    let l = (lambda - bits(fold_error(j, v, r, log_k))).ceil().max(0.0);
+                    (l as usize).min(crate::params::MAX_POW_BITS)
+                };
                 match best {
-                    Some((t, m)) => (Johnson::from_m(rho, m), config.pow_bits, t),
+                    Some((t, m)) => {
+                        let j = Johnson::from_m(rho, m);
+                        (j, lack(&j), t)
+                    }
                     None => {
                         let j = Johnson::from_m(rho, *WHIR_M_RANGE.start());
-                        let lack = (lambda - bits(fold_error(&j, v, r, log_k))).ceil().max(0.0);
-                        let pow = (lack as usize).min(crate::params::MAX_POW_BITS);
-                        (j, pow, queries_for(&j, lambda, config.pow_bits))
+                        (j, lack(&j), queries_for(&j, lambda, config.pow_bits))
                     }
                 }
             })
@@ -277,7 +288,12 @@ mod tests {
             vec![2, 4, 8]
         );
         assert!((s.weakest_bits - 124.04).abs() < 0.01, "{s:?}");
-        assert!(s.rounds.iter().all(|r| r.fold_pow_bits == 16));
+        // Folds grind only what they lack, never more than the 16 bits upstream grinds.
+        assert!(
+            s.rounds
+                .iter()
+                .all(|r| r.fold_pow_bits <= 16 && r.fold_bits >= 124.0)
+        );
     }
 
     /// `PROOF-V2.md` section 5: queries 112 / 55 for 20 variables and 118 / 56 / 28 / 19 for

@@ -43,6 +43,7 @@
 
 pub mod mle;
 pub mod sumcheck;
+pub mod whir;
 
 pub use mle::MleError;
 pub use sumcheck::{

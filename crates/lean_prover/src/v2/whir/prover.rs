@@ -1,0 +1,455 @@
+//! The WHIR prover: [`commit`] to a base-field multilinear table, then [`open`] it against
+//! linear claims. The protocol, message by message, is in the [module docs](super).
+//!
+//! Memory: the initial table is never lifted to the extension nor folded variable by variable.
+//! Its first `k_0` sumcheck rounds run on `2^k_0`-entry tables per claim (each claim's weight
+//! splits as `head(a) tail(b)`, and `u[a] = sum_b tail(b) f(a, b)` is one `dot_base` per block),
+//! and the folded table is one [`linear_combination`](kx::linear_combination) of the blocks.
+//! Later oracles (at most `2^(v - k_0)` values) are folded in place.
+
+use super::encode::{self, domain_point, leaf_values};
+use super::error::WhirError;
+use super::params::WhirParams;
+use super::proof::{OracleCommitment, RoundProof, WhirCommitment, WhirProof};
+use super::weight::{Claim, Weight};
+use crate::v2::mle;
+use backend::Isa;
+use backend::challenger::Challenger;
+use backend::field::{Ext5, KoalaBear};
+use backend::kernels::ext as kx;
+use backend::merkle::MerkleTree;
+use rayon::prelude::*;
+
+/// Elements per task in the round-message loops.
+const CHUNK: usize = 1 << 12;
+
+/// What the prover keeps between [`commit`] and [`open`].
+#[derive(Debug)]
+pub struct WhirWitness {
+    params: WhirParams,
+    table: Vec<KoalaBear>,
+    tree: MerkleTree,
+    ood_claims: Vec<Claim>,
+}
+
+impl WhirWitness {
+    /// The committed table.
+    pub fn table(&self) -> &[KoalaBear] {
+        &self.table
+    }
+}
+
+/// Observes the parameters that fix the shape (bounded far below `p`).
+pub(super) fn observe_shape(ch: &mut Challenger, params: &WhirParams) {
+    ch.observe(KoalaBear::new(params.num_variables() as u32));
+    ch.observe(KoalaBear::new(params.rounds[0].log_inv_rate as u32));
+}
+
+/// Commits to `table` (`2^v` base-field values, `x_0` the most significant index bit): encodes
+/// it ([`encode`](super::encode)), builds the Merkle tree, observes the shape and the root,
+/// draws the initial out-of-domain points and observes their answers.
+///
+/// # Errors
+/// [`WhirError::PolynomialLength`] if `table` does not have `2^v` values.
+pub fn commit(
+    isa: Isa,
+    params: &WhirParams,
+    table: Vec<KoalaBear>,
+    ch: &mut Challenger,
+) -> Result<(WhirCommitment, WhirWitness), WhirError> {
+    let r0 = &params.rounds[0];
+    let v = r0.num_variables;
+    if table.len() != 1usize << v {
+        return Err(WhirError::PolynomialLength {
+            num_variables: v,
+            got: table.len(),
+        });
+    }
+    let width = 1usize << r0.folding_factor;
+    let codeword = encode::encode(isa, &table, 1, v, r0.folding_factor, r0.log_inv_rate);
+    let tree = MerkleTree::from_rows(isa, codeword, width)
+        .map_err(|source| WhirError::Opening { round: 0, source })?;
+    observe_shape(ch, params);
+    let root = tree.root();
+    ch.observe_digest(&root);
+    let ood_claims: Vec<Claim> = (0..r0.ood_samples)
+        .map(|_| {
+            let z = ch.sample_ext();
+            let weight = Weight::power(z, v);
+            let value = weighted_sum_base(isa, &table, &weight);
+            ch.observe_ext(value);
+            Claim { weight, value }
+        })
+        .collect();
+    let commitment = WhirCommitment {
+        root,
+        ood_answers: ood_claims.iter().map(|c| c.value).collect(),
+    };
+    Ok((
+        commitment,
+        WhirWitness {
+            params: params.clone(),
+            table,
+            tree,
+            ood_claims,
+        },
+    ))
+}
+
+/// `sum_x w(x) f(x)` for a base-field table, through the weight's head/tail split (no table
+/// of `2^v` extension elements).
+fn weighted_sum_base(isa: Isa, table: &[KoalaBear], weight: &Weight) -> Ext5 {
+    let k = weight.num_variables().min(8);
+    let (head, tail) = weight.split(k);
+    let u = partial_sums(isa, table, k, &tail);
+    let (off, h) = head.table(isa);
+    kx::dot(isa, &h, &u[off..off + h.len()])
+}
+
+/// `u[a] = sum_b tail(b) f[a 2^n + b]` for the `2^k` blocks of a base-field table.
+fn partial_sums(isa: Isa, table: &[KoalaBear], k: usize, tail: &Weight) -> Vec<Ext5> {
+    let n = table.len().trailing_zeros() as usize - k;
+    let (off, t) = tail.table(isa);
+    (0..1usize << k)
+        .into_par_iter()
+        .map(|a| {
+            let start = (a << n) + off;
+            kx::dot_base(isa, &t, &table[start..start + t.len()])
+        })
+        .collect()
+}
+
+/// One claim term of the first round: `coef * sum_a head(a) u(a)`.
+struct Term {
+    coef: Ext5,
+    head: Vec<Ext5>,
+    u: Vec<Ext5>,
+    tail: Weight,
+}
+
+/// `[g(0), g(2)]` of `sum_x w(x) f(x)` in the current variable (the first), for two tables
+/// of equal length `2 h`.
+fn round_message(isa: Isa, w: &[Ext5], f: &[Ext5]) -> [Ext5; 2] {
+    let half = w.len() / 2;
+    let (w_lo, w_hi) = w.split_at(half);
+    let (f_lo, f_hi) = f.split_at(half);
+    (0..half.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|c| {
+            let range = c * CHUNK..((c + 1) * CHUNK).min(half);
+            let g0 = kx::dot(isa, &w_lo[range.clone()], &f_lo[range.clone()]);
+            let twice = |lo: &[Ext5], hi: &[Ext5]| {
+                let mut d = Ext5::zero_vec(lo.len());
+                kx::sub(isa, &mut d, hi, lo);
+                let mut out = Ext5::zero_vec(lo.len());
+                kx::add(isa, &mut out, hi, &d);
+                out
+            };
+            let w2 = twice(&w_lo[range.clone()], &w_hi[range.clone()]);
+            let f2 = twice(&f_lo[range.clone()], &f_hi[range]);
+            [g0, kx::dot(isa, &w2, &f2)]
+        })
+        .reduce(|| [Ext5::ZERO; 2], |a, b| [a[0] + b[0], a[1] + b[1]])
+}
+
+/// Sends a round message, grinds, draws the folding challenge.
+fn fold_challenge(
+    isa: Isa,
+    ch: &mut Challenger,
+    msg: [Ext5; 2],
+    pow_bits: usize,
+    sumcheck: &mut Vec<[Ext5; 2]>,
+    nonces: &mut Vec<KoalaBear>,
+) -> Ext5 {
+    ch.observe_ext(msg[0]);
+    ch.observe_ext(msg[1]);
+    nonces.push(ch.grind(isa, pow_bits));
+    sumcheck.push(msg);
+    ch.sample_ext()
+}
+
+/// The first round's `k_0` sumcheck rounds on the per-claim `2^k_0` tables.
+fn first_sumcheck(
+    isa: Isa,
+    terms: &mut [Term],
+    k: usize,
+    pow_bits: usize,
+    ch: &mut Challenger,
+) -> (Vec<[Ext5; 2]>, Vec<KoalaBear>, Vec<Ext5>) {
+    let mut sumcheck = Vec::with_capacity(k);
+    let mut nonces = Vec::with_capacity(k);
+    let mut alphas = Vec::with_capacity(k);
+    let mut scratch = Vec::new();
+    for _ in 0..k {
+        let mut msg = [Ext5::ZERO; 2];
+        for t in terms.iter() {
+            let [g0, g2] = round_message(isa, &t.head, &t.u);
+            msg[0] += t.coef * g0;
+            msg[1] += t.coef * g2;
+        }
+        let alpha = fold_challenge(isa, ch, msg, pow_bits, &mut sumcheck, &mut nonces);
+        for t in terms.iter_mut() {
+            fold(isa, &mut t.head, alpha, &mut scratch);
+            fold(isa, &mut t.u, alpha, &mut scratch);
+        }
+        alphas.push(alpha);
+    }
+    (sumcheck, nonces, alphas)
+}
+
+fn fold(isa: Isa, table: &mut Vec<Ext5>, r: Ext5, scratch: &mut Vec<Ext5>) {
+    // The tables here always have at least one variable left (`k <= v`).
+    if let Err(e) = mle::fold_first_in_place(isa, table, r, scratch) {
+        unreachable!("fold of a table with a variable left: {e}");
+    }
+}
+
+/// The folded value at each opened leaf: `sum_a eq(alpha, a) P_a(y_q)`.
+pub(super) fn fold_values(
+    isa: Isa,
+    rows: &[Vec<Vec<KoalaBear>>],
+    limbs: usize,
+    alphas: &[Ext5],
+) -> Vec<Ext5> {
+    let eq = match mle::eq_table(isa, alphas) {
+        Ok(t) => t,
+        Err(e) => unreachable!("folding factor within MAX_VARS: {e}"),
+    };
+    rows.iter()
+        .map(|leaf| kx::dot(isa, &eq, &leaf_values(&leaf[0], limbs)))
+        .collect()
+}
+
+/// Distinct query indices in increasing order.
+pub(super) fn distinct(mut indices: Vec<usize>) -> Vec<usize> {
+    indices.sort_unstable();
+    indices.dedup();
+    indices
+}
+
+/// Adds `coef * y^x` to `w[x]` for a base-field `y` (powers built in the base field).
+fn accumulate_power_base(isa: Isa, w: &mut [Ext5], coef: Ext5, y: KoalaBear) {
+    const BLOCK: usize = 1 << 10;
+    let step = y.exp_u64(BLOCK.min(w.len()) as u64);
+    w.par_chunks_mut(BLOCK).enumerate().for_each(|(c, out)| {
+        let start = step.exp_u64(c as u64);
+        let mut powers = Vec::with_capacity(out.len());
+        let mut p = start;
+        for _ in 0..out.len() {
+            powers.push(p);
+            p *= y;
+        }
+        kx::axpy_base(isa, out, coef, &powers);
+    });
+}
+
+/// Opens the commitment of `witness` against `claims` (each a product weight over the
+/// table's `v` variables and its value), on the transcript `commit` used, and returns the
+/// proof. The caller must have fixed the claims' weights before (from the transcript or the
+/// statement); their values are observed here.
+///
+/// # Errors
+/// [`WhirError::ClaimDimension`] for a claim over the wrong number of variables.
+pub fn open(
+    isa: Isa,
+    witness: WhirWitness,
+    claims: &[Claim],
+    ch: &mut Challenger,
+) -> Result<WhirProof, WhirError> {
+    let WhirWitness {
+        params,
+        table,
+        tree,
+        ood_claims,
+    } = witness;
+    let v = params.num_variables();
+    for (index, c) in claims.iter().enumerate() {
+        if c.weight.num_variables() != v {
+            return Err(WhirError::ClaimDimension {
+                index,
+                expected: v,
+                got: c.weight.num_variables(),
+            });
+        }
+    }
+    for c in claims {
+        ch.observe_ext(c.value);
+    }
+    let gamma = ch.sample_ext();
+
+    // Round 0's sumcheck on the per-claim tables.
+    let r0 = &params.rounds[0];
+    let k0 = r0.folding_factor;
+    let mut coef = Ext5::ONE;
+    let mut terms: Vec<Term> = ood_claims
+        .iter()
+        .chain(claims)
+        .map(|c| {
+            let (head, tail) = c.weight.split(k0);
+            let (off, h) = head.table(isa);
+            let mut full = Ext5::zero_vec(1 << k0);
+            full[off..off + h.len()].copy_from_slice(&h);
+            let t = Term {
+                coef,
+                head: full,
+                u: partial_sums(isa, &table, k0, &tail),
+                tail,
+            };
+            coef *= gamma;
+            t
+        })
+        .collect();
+    let (sumcheck, fold_nonces, alphas) = first_sumcheck(isa, &mut terms, k0, r0.fold_pow_bits, ch);
+
+    // The folded table and the combined weight, both over `v - k_0` variables.
+    let n = v - k0;
+    let eq = mle::eq_table(isa, &alphas).map_err(|_| WhirError::Params {
+        what: "folding_factor",
+        value: k0,
+    })?;
+    let mut f = Ext5::zero_vec(1 << n);
+    {
+        let blocks: Vec<&[KoalaBear]> = table.chunks_exact(1 << n).collect();
+        f.par_chunks_mut(CHUNK).enumerate().for_each(|(c, out)| {
+            let cols: Vec<&[KoalaBear]> = blocks
+                .iter()
+                .map(|b| &b[c * CHUNK..c * CHUNK + out.len()])
+                .collect();
+            kx::linear_combination(isa, out, &eq, &cols);
+        });
+    }
+    drop(table);
+    let mut w = Ext5::zero_vec(1 << n);
+    for t in &terms {
+        t.tail.accumulate(isa, t.coef * t.head[0], &mut w);
+    }
+    drop(terms);
+
+    let mut rounds = Vec::with_capacity(params.rounds.len());
+    let mut current_tree = tree;
+    let mut pending = Some((sumcheck, fold_nonces, alphas));
+    let mut scratch = Vec::new();
+    for (i, round) in params.rounds.iter().enumerate() {
+        // The sumcheck folding this oracle (round 0's is done above).
+        let (sumcheck, fold_nonces, _alphas) = match pending.take() {
+            Some(done) => done,
+            None => {
+                let mut sumcheck = Vec::with_capacity(round.folding_factor);
+                let mut nonces = Vec::with_capacity(round.folding_factor);
+                let mut alphas = Vec::with_capacity(round.folding_factor);
+                for _ in 0..round.folding_factor {
+                    let msg = round_message(isa, &w, &f);
+                    let alpha = fold_challenge(
+                        isa,
+                        ch,
+                        msg,
+                        round.fold_pow_bits,
+                        &mut sumcheck,
+                        &mut nonces,
+                    );
+                    fold(isa, &mut w, alpha, &mut scratch);
+                    fold(isa, &mut f, alpha, &mut scratch);
+                    alphas.push(alpha);
+                }
+                (sumcheck, nonces, alphas)
+            }
+        };
+        let folded_vars = round.folded_variables();
+        let last = i + 1 == params.rounds.len();
+
+        // Commit the next oracle, or send the final polynomial.
+        let mut next_tree = None;
+        let mut next = None;
+        let mut next_ood = Vec::new();
+        if last {
+            for &x in &f {
+                ch.observe_ext(x);
+            }
+        } else {
+            let nr = &params.rounds[i + 1];
+            let codeword = encode::encode(
+                isa,
+                &encode::flatten(&f),
+                5,
+                folded_vars,
+                nr.folding_factor,
+                nr.log_inv_rate,
+            );
+            let t =
+                MerkleTree::from_rows(isa, codeword, 5 << nr.folding_factor).map_err(|source| {
+                    WhirError::Opening {
+                        round: i + 1,
+                        source,
+                    }
+                })?;
+            let root = t.root();
+            ch.observe_digest(&root);
+            let mut answers = Vec::with_capacity(nr.ood_samples);
+            for _ in 0..nr.ood_samples {
+                let z = ch.sample_ext();
+                let weight = Weight::power(z, folded_vars);
+                let (off, tab) = weight.table(isa);
+                let value = kx::dot(isa, &tab, &f[off..off + tab.len()]);
+                ch.observe_ext(value);
+                answers.push(value);
+                next_ood.push(Claim { weight, value });
+            }
+            next = Some(OracleCommitment {
+                root,
+                ood_answers: answers,
+            });
+            next_tree = Some(t);
+        }
+
+        // Query the current oracle.
+        let query_nonce = ch.grind(isa, round.query_pow_bits);
+        let log_leaves = round.log_leaves();
+        let indices = distinct(ch.sample_indices(log_leaves, round.num_queries));
+        let queries = current_tree
+            .open_multi(&indices)
+            .map_err(|source| WhirError::Opening { round: i, source })?;
+
+        if !last {
+            // Combine the next oracle's claims into the weight (their values, the fold values
+            // of the opened leaves, are the verifier's to compute).
+            let gamma = ch.sample_ext();
+            let mut coef = gamma;
+            for c in &next_ood {
+                c.weight.accumulate(isa, coef, &mut w);
+                coef *= gamma;
+            }
+            for &q in &indices {
+                accumulate_power_base(isa, &mut w, coef, domain_point(log_leaves, q));
+                coef *= gamma;
+            }
+        }
+        rounds.push(RoundProof {
+            sumcheck,
+            fold_nonces,
+            next,
+            query_nonce,
+            queries,
+        });
+        if let Some(t) = next_tree {
+            current_tree = t;
+        }
+    }
+
+    // The final sumcheck over the final polynomial's variables.
+    let final_polynomial = f.clone();
+    let mut final_sumcheck = Vec::with_capacity(params.final_variables);
+    for _ in 0..params.final_variables {
+        let msg = round_message(isa, &w, &f);
+        ch.observe_ext(msg[0]);
+        ch.observe_ext(msg[1]);
+        final_sumcheck.push(msg);
+        let r = ch.sample_ext();
+        fold(isa, &mut w, r, &mut scratch);
+        fold(isa, &mut f, r, &mut scratch);
+    }
+    Ok(WhirProof {
+        rounds,
+        final_polynomial,
+        final_sumcheck,
+    })
+}

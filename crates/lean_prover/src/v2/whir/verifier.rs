@@ -1,0 +1,281 @@
+//! The WHIR verifier: [`receive_commitment`] replays the commitment's transcript, [`verify`]
+//! checks an opening against linear claims (the protocol is in the [module docs](super)).
+//! Every check returns a [`WhirError`] naming the round; nothing panics on any proof.
+
+use super::encode::domain_point;
+use super::error::WhirError;
+use super::params::WhirParams;
+use super::proof::{WhirCommitment, WhirProof};
+use super::prover::{distinct, fold_values, observe_shape};
+use super::weight::{Claim, Weight, horner};
+use crate::v2::mle;
+use crate::v2::sumcheck::interpolate_at;
+use backend::Isa;
+use backend::challenger::Challenger;
+use backend::field::Ext5;
+use backend::merkle::{Digest, Dimensions, verify_multi_with};
+
+/// The initial oracle as the verifier holds it after [`receive_commitment`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReceivedCommitment {
+    /// The Merkle root.
+    pub root: Digest,
+    /// The out-of-domain claims: `P(z_j) = answer_j`.
+    pub ood_claims: Vec<Claim>,
+}
+
+/// Observes the commitment as [`super::commit`] did and draws the same out-of-domain points.
+///
+/// # Errors
+/// [`WhirError::Shape`] if the number of answers is not the parameters' count.
+pub fn receive_commitment(
+    params: &WhirParams,
+    commitment: &WhirCommitment,
+    ch: &mut Challenger,
+) -> Result<ReceivedCommitment, WhirError> {
+    let r0 = &params.rounds[0];
+    expect(
+        "ood answers",
+        0,
+        r0.ood_samples,
+        commitment.ood_answers.len(),
+    )?;
+    observe_shape(ch, params);
+    ch.observe_digest(&commitment.root);
+    let ood_claims = commitment
+        .ood_answers
+        .iter()
+        .map(|&value| {
+            let z = ch.sample_ext();
+            ch.observe_ext(value);
+            Claim {
+                weight: Weight::power(z, r0.num_variables),
+                value,
+            }
+        })
+        .collect();
+    Ok(ReceivedCommitment {
+        root: commitment.root,
+        ood_claims,
+    })
+}
+
+fn expect(what: &'static str, round: usize, expected: usize, got: usize) -> Result<(), WhirError> {
+    if expected == got {
+        Ok(())
+    } else {
+        Err(WhirError::Shape {
+            what,
+            round,
+            expected,
+            got,
+        })
+    }
+}
+
+/// A weight term of the final check: `coef * w(r[offset..])`.
+struct Term {
+    coef: Ext5,
+    offset: usize,
+    weight: Weight,
+}
+
+/// One sumcheck round: derives `g(1) = claim - g(0)`, observes the message, and returns the
+/// claim `g(r)` at the challenge drawn by `challenge` (which may check a nonce first).
+fn sumcheck_round(
+    ch: &mut Challenger,
+    claim: Ext5,
+    msg: [Ext5; 2],
+    challenge: impl FnOnce(&mut Challenger) -> Result<Ext5, WhirError>,
+) -> Result<(Ext5, Ext5), WhirError> {
+    let [g0, g2] = msg;
+    let g1 = claim - g0;
+    ch.observe_ext(g0);
+    ch.observe_ext(g2);
+    let r = challenge(ch)?;
+    Ok((interpolate_at(&[g0, g1, g2], r), r))
+}
+
+/// Verifies `proof` for the commitment `received` against `claims` (each over the table's `v`
+/// variables), on the transcript [`receive_commitment`] used.
+///
+/// # Errors
+/// A [`WhirError`] naming the first failed check: the proof's shape, a claim's dimension, a
+/// grinding nonce, a Merkle opening, a query of the last round against the final polynomial,
+/// or the final claim.
+pub fn verify(
+    isa: Isa,
+    params: &WhirParams,
+    received: &ReceivedCommitment,
+    claims: &[Claim],
+    proof: &WhirProof,
+    ch: &mut Challenger,
+) -> Result<(), WhirError> {
+    let v = params.num_variables();
+    for (index, c) in claims.iter().enumerate() {
+        if c.weight.num_variables() != v {
+            return Err(WhirError::ClaimDimension {
+                index,
+                expected: v,
+                got: c.weight.num_variables(),
+            });
+        }
+    }
+    let rounds = params.rounds.len();
+    expect("rounds", 0, rounds, proof.rounds.len())?;
+    expect(
+        "final polynomial",
+        rounds,
+        1 << params.final_variables,
+        proof.final_polynomial.len(),
+    )?;
+    expect(
+        "final sumcheck",
+        rounds,
+        params.final_variables,
+        proof.final_sumcheck.len(),
+    )?;
+
+    for c in claims {
+        ch.observe_ext(c.value);
+    }
+    let gamma = ch.sample_ext();
+    let mut terms = Vec::new();
+    let mut claim = Ext5::ZERO;
+    let mut coef = Ext5::ONE;
+    for c in received.ood_claims.iter().chain(claims) {
+        claim += coef * c.value;
+        terms.push(Term {
+            coef,
+            offset: 0,
+            weight: c.weight.clone(),
+        });
+        coef *= gamma;
+    }
+
+    let mut challenges: Vec<Ext5> = Vec::with_capacity(v);
+    let mut root = received.root;
+    for (i, (round, rp)) in params.rounds.iter().zip(&proof.rounds).enumerate() {
+        let last = i + 1 == rounds;
+        let k = round.folding_factor;
+        expect("sumcheck messages", i, k, rp.sumcheck.len())?;
+        expect("fold nonces", i, k, rp.fold_nonces.len())?;
+        expect(
+            "next oracle",
+            i,
+            usize::from(!last),
+            usize::from(rp.next.is_some()),
+        )?;
+
+        let mut alphas = Vec::with_capacity(k);
+        for (&msg, &nonce) in rp.sumcheck.iter().zip(&rp.fold_nonces) {
+            let (c, alpha) = sumcheck_round(ch, claim, msg, |ch| {
+                if ch.check_pow(round.fold_pow_bits, nonce) {
+                    Ok(ch.sample_ext())
+                } else {
+                    Err(WhirError::ProofOfWork {
+                        round: i,
+                        what: "fold",
+                    })
+                }
+            })?;
+            claim = c;
+            alphas.push(alpha);
+        }
+        challenges.extend_from_slice(&alphas);
+        let folded_vars = round.folded_variables();
+
+        // The next oracle's commitment and out-of-domain claims, or the final polynomial.
+        let mut next_ood = Vec::new();
+        match &rp.next {
+            Some(next) => {
+                let nr = &params.rounds[i + 1];
+                expect("ood answers", i + 1, nr.ood_samples, next.ood_answers.len())?;
+                ch.observe_digest(&next.root);
+                for &value in &next.ood_answers {
+                    let z = ch.sample_ext();
+                    ch.observe_ext(value);
+                    next_ood.push(Claim {
+                        weight: Weight::power(z, folded_vars),
+                        value,
+                    });
+                }
+            }
+            None => {
+                for &x in &proof.final_polynomial {
+                    ch.observe_ext(x);
+                }
+            }
+        }
+
+        // The queries to the current oracle.
+        if !ch.check_pow(round.query_pow_bits, rp.query_nonce) {
+            return Err(WhirError::ProofOfWork {
+                round: i,
+                what: "queries",
+            });
+        }
+        let log_leaves = round.log_leaves();
+        let indices = distinct(ch.sample_indices(log_leaves, round.num_queries));
+        let limbs = if i == 0 { 1 } else { 5 };
+        let dims = [Dimensions {
+            width: limbs << k,
+            height: 1 << log_leaves,
+        }];
+        verify_multi_with(isa, &root, &dims, &indices, &rp.queries)
+            .map_err(|source| WhirError::Opening { round: i, source })?;
+        let values = fold_values(isa, &rp.queries.rows, limbs, &alphas);
+
+        match &rp.next {
+            Some(next) => {
+                let gamma = ch.sample_ext();
+                let mut coef = gamma;
+                let offset = challenges.len();
+                let query_claims = indices.iter().zip(&values).map(|(&q, &value)| Claim {
+                    weight: Weight::power(
+                        Ext5::from_base(domain_point(log_leaves, q)),
+                        folded_vars,
+                    ),
+                    value,
+                });
+                for c in next_ood.into_iter().chain(query_claims) {
+                    claim += coef * c.value;
+                    terms.push(Term {
+                        coef,
+                        offset,
+                        weight: c.weight,
+                    });
+                    coef *= gamma;
+                }
+                root = next.root;
+            }
+            None => {
+                for (query, (&q, &value)) in indices.iter().zip(&values).enumerate() {
+                    if horner(&proof.final_polynomial, domain_point(log_leaves, q)) != value {
+                        return Err(WhirError::FinalQuery { round: i, query });
+                    }
+                }
+            }
+        }
+    }
+
+    // The final sumcheck, then `claim = W(r) f_final(r_final)`.
+    let mut final_point = Vec::with_capacity(params.final_variables);
+    for &msg in &proof.final_sumcheck {
+        let (c, r) = sumcheck_round(ch, claim, msg, |ch| Ok(ch.sample_ext()))?;
+        claim = c;
+        final_point.push(r);
+    }
+    challenges.extend_from_slice(&final_point);
+    let weight: Ext5 = terms
+        .iter()
+        .map(|t| t.coef * t.weight.evaluate(&challenges[t.offset..]))
+        .sum();
+    let f_final = mle::evaluate(isa, &proof.final_polynomial, &final_point)
+        .map_err(|_| WhirError::FinalClaim)?;
+    if claim == weight * f_final {
+        Ok(())
+    } else {
+        Err(WhirError::FinalClaim)
+    }
+}

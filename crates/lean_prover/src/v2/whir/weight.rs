@@ -1,0 +1,223 @@
+//! Linear claims on a committed multilinear polynomial: `sum_x w(x) f(x) = value` with a
+//! product weight `w(x) = prod_t w_t(x_t)`.
+//!
+//! Both kinds of claim a WHIR opening handles have this form:
+//! * an evaluation `f(z) = sum_x eq(z, x) f(x)`: `w_t = (1 - z_t, z_t)` ([`Weight::eq`]);
+//! * a value of the committed codeword's polynomial at a field point `y` (out-of-domain samples
+//!   and queries): `f^(y) = sum_x y^x f(x)` with `x` read as an integer (variable `x_0` the
+//!   most significant bit), so `w_t = (1, y^(2^(v-1-t)))` ([`Weight::power`]).
+//!
+//! A factor is stored by its two values `(w_t(0), w_t(1))`; the weight's multilinear
+//! extension at `r` is `prod_t (w_t(0) + (w_t(1) - w_t(0)) r_t)`, `O(v)` for the verifier.
+//! Leading factors with a zero value (a boolean coordinate of an eq point) make the table
+//! zero outside one block, which [`Weight::table`] exploits.
+
+use backend::Isa;
+use backend::field::{Ext5, KoalaBear};
+use backend::kernels::ext as kx;
+
+/// A product weight over `v` variables: `factors[t] = (w_t(0), w_t(1))`, `t = 0` for the
+/// most significant index bit (the order of [`crate::v2::mle`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Weight {
+    factors: Vec<[Ext5; 2]>,
+}
+
+/// A claim `sum_x w(x) f(x) = value` on the committed polynomial.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Claim {
+    /// The weight.
+    pub weight: Weight,
+    /// The claimed value.
+    pub value: Ext5,
+}
+
+impl Claim {
+    /// The evaluation claim `f(point) = value`.
+    pub fn evaluation(point: &[Ext5], value: Ext5) -> Claim {
+        Claim {
+            weight: Weight::eq(point),
+            value,
+        }
+    }
+}
+
+impl Weight {
+    /// `eq(point, x)`.
+    pub fn eq(point: &[Ext5]) -> Weight {
+        Weight {
+            factors: point.iter().map(|&z| [Ext5::ONE - z, z]).collect(),
+        }
+    }
+
+    /// `y^x` over `num_variables` variables (`x` read as an integer, `x_0` its most
+    /// significant bit): the weight of the codeword polynomial's value at `y`.
+    pub fn power(y: Ext5, num_variables: usize) -> Weight {
+        let mut factors = vec![[Ext5::ONE, Ext5::ONE]; num_variables];
+        let mut p = y;
+        for f in factors.iter_mut().rev() {
+            f[1] = p;
+            p = p.square();
+        }
+        Weight { factors }
+    }
+
+    /// A weight from its factors `(w_t(0), w_t(1))`.
+    pub fn from_factors(factors: Vec<[Ext5; 2]>) -> Weight {
+        Weight { factors }
+    }
+
+    /// The factors.
+    pub fn factors(&self) -> &[[Ext5; 2]] {
+        &self.factors
+    }
+
+    /// Variables of the weight.
+    pub fn num_variables(&self) -> usize {
+        self.factors.len()
+    }
+
+    /// The weight's multilinear extension at `point` (`point.len()` must equal
+    /// [`Weight::num_variables`]; extra or missing coordinates are ignored or treated as
+    /// absent by the zip, so callers check the length first).
+    pub fn evaluate(&self, point: &[Ext5]) -> Ext5 {
+        self.factors
+            .iter()
+            .zip(point)
+            .map(|(&[a, b], &r)| a + (b - a) * r)
+            .product()
+    }
+
+    /// The weight of the first `k` factors and that of the rest:
+    /// `w(a, b) = head(a) tail(b)`.
+    pub fn split(&self, k: usize) -> (Weight, Weight) {
+        let (h, t) = self.factors.split_at(k.min(self.factors.len()));
+        (
+            Weight {
+                factors: h.to_vec(),
+            },
+            Weight {
+                factors: t.to_vec(),
+            },
+        )
+    }
+
+    /// The weight after its first `r.len()` variables are fixed to `r`: the scalar
+    /// `head(r)` and the remaining factors.
+    pub fn fix_prefix(&self, r: &[Ext5]) -> (Ext5, Weight) {
+        let (head, tail) = self.split(r.len());
+        (head.evaluate(r), tail)
+    }
+
+    /// The hypercube table of the weight, as `(offset, values)`: `w(x) = values[x - offset]`
+    /// for `offset <= x < offset + values.len()` and zero elsewhere. Leading factors with a
+    /// zero value fix the block; the rest is built like an eq table, one variable per
+    /// doubling (`O(len)` extension products).
+    pub fn table(&self, isa: Isa) -> (usize, Vec<Ext5>) {
+        let v = self.factors.len();
+        let mut offset = 0usize;
+        let mut scale = Ext5::ONE;
+        let mut lead = 0;
+        for (t, &[a, b]) in self.factors.iter().enumerate() {
+            if b == Ext5::ZERO {
+                scale *= a;
+            } else if a == Ext5::ZERO {
+                scale *= b;
+                offset |= 1 << (v - 1 - t);
+            } else {
+                break;
+            }
+            lead += 1;
+        }
+        let rest = &self.factors[lead..];
+        let size = 1usize << rest.len();
+        let mut table = Ext5::zero_vec(size);
+        table[0] = scale;
+        let mut scratch = Ext5::zero_vec(size / 2);
+        let mut m = 1;
+        for &[a, b] in rest.iter().rev() {
+            let (lo, hi) = table.split_at_mut(m);
+            let hi = &mut hi[..m];
+            let old = &mut scratch[..m];
+            old.copy_from_slice(lo);
+            kx::scale(isa, hi, old, b);
+            kx::scale(isa, lo, old, a);
+            m *= 2;
+        }
+        (offset, table)
+    }
+
+    /// Adds `scale * w(x)` to `out[x]` for every `x` (`out` of length `2^v`).
+    pub fn accumulate(&self, isa: Isa, scale: Ext5, out: &mut [Ext5]) {
+        let (offset, table) = self.table(isa);
+        kx::axpy(isa, &mut out[offset..offset + table.len()], scale, &table);
+    }
+}
+
+/// `sum_i values[i] y^i` by Horner's rule: the codeword polynomial of a table `values`
+/// (its hypercube values read as coefficients) at `y`.
+pub fn horner(values: &[Ext5], y: KoalaBear) -> Ext5 {
+    values.iter().rev().fold(Ext5::ZERO, |acc, &c| acc * y + c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::v2::mle;
+
+    fn ext(seed: u64) -> Ext5 {
+        Ext5::new(core::array::from_fn(|i| {
+            KoalaBear::from_u64(seed.wrapping_mul(0x9e37_79b9) ^ (i as u64 * 7919))
+        }))
+    }
+
+    #[test]
+    fn eq_weight_table_is_the_eq_table_and_its_extension_is_eq() {
+        let isa = Isa::scalar();
+        let z: Vec<Ext5> = (0..5).map(ext).collect();
+        let w = Weight::eq(&z);
+        let (off, t) = w.table(isa);
+        assert_eq!(off, 0);
+        assert_eq!(t, mle::eq_table(isa, &z).unwrap());
+        let r: Vec<Ext5> = (10..15).map(ext).collect();
+        assert_eq!(w.evaluate(&r), mle::eq_eval(&z, &r).unwrap());
+    }
+
+    #[test]
+    fn boolean_leading_coordinates_give_a_sparse_block() {
+        let isa = Isa::scalar();
+        let mut z: Vec<Ext5> = (0..6).map(ext).collect();
+        z[0] = Ext5::ONE;
+        z[1] = Ext5::ZERO;
+        z[2] = Ext5::ONE;
+        let (off, t) = Weight::eq(&z).table(isa);
+        assert_eq!((off, t.len()), (0b101 << 3, 8));
+        let full = mle::eq_table(isa, &z).unwrap();
+        for (x, &v) in full.iter().enumerate() {
+            let got = if (off..off + 8).contains(&x) {
+                t[x - off]
+            } else {
+                Ext5::ZERO
+            };
+            assert_eq!(got, v, "x = {x}");
+        }
+    }
+
+    #[test]
+    fn power_weight_sums_to_the_codeword_polynomial() {
+        let isa = Isa::scalar();
+        let f: Vec<Ext5> = (0..16).map(|i| ext(100 + i)).collect();
+        let y = KoalaBear::new(123_457);
+        let (off, t) = Weight::power(Ext5::from_base(y), 4).table(isa);
+        assert_eq!(off, 0);
+        assert_eq!(kx::dot(isa, &t, &f), horner(&f, y));
+    }
+
+    #[test]
+    fn fix_prefix_factors_the_extension() {
+        let w = Weight::power(ext(3), 6);
+        let r: Vec<Ext5> = (20..26).map(ext).collect();
+        let (s, tail) = w.fix_prefix(&r[..2]);
+        assert_eq!(s * tail.evaluate(&r[2..]), w.evaluate(&r));
+    }
+}
