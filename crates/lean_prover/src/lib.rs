@@ -164,10 +164,26 @@
 //! [`verify_bytes`] decodes with the shape the statement implies ([`proof`]): versioned header,
 //! canonical field elements, bounded lengths, no trailing bytes; the verifier indexes nothing
 //! it has not checked and returns a [`VerifyError`] for every failure.
+//!
+//! # Modules
+//! Imports between the files of the crate go one way, from each layer to the ones above it:
+//! 1. [`params`], [`proof`], `fri` (FRI schedule, points and folding) and [`air`] use no
+//!    other module;
+//! 2. `eval` (evaluation of an AIR's expressions) and [`lookup`] use [`air`];
+//! 3. `statement` (tables, [`StatementError`], the bus checks) and `balance` (the bus total
+//!    with the verifier-computed contributions) use the layers above;
+//! 4. [`layout`] (derived from the statement) and `transcript` (its start and the bulk
+//!    observation of the openings) use the layers above, `deep` (the DEEP coefficients)
+//!    [`layout`] and [`proof`];
+//! 5. [`prover`] and [`verifier`], one file per protocol step each, use everything above
+//!    and not each other; [`security`] uses [`air`], [`lookup`], [`params`] and `fri`, and
+//!    [`v2`] only [`security`].
 
 #![forbid(unsafe_code)]
 
 pub mod air;
+mod balance;
+mod deep;
 mod eval;
 mod fri;
 pub mod layout;
@@ -176,6 +192,8 @@ pub mod params;
 pub mod proof;
 pub mod prover;
 pub mod security;
+mod statement;
+mod transcript;
 pub mod v2;
 pub mod verifier;
 

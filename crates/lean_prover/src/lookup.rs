@@ -11,16 +11,15 @@
 //! (order included), so a proof is only valid for the list it was made with.
 //!
 //! The lists enter [`crate::prove_with_lookups`] and [`crate::verify_bytes_with_lookups`];
-//! their validation ([`StatementError`]) happens with the rest of the statement.
+//! their validation ([`StatementError`](crate::layout::StatementError)) happens with the rest
+//! of the statement.
 
-use crate::air::{BusId, Direction, MAX_TUPLE_LEN};
-use crate::layout::StatementError;
+use crate::air::{BusId, Direction};
 use backend::challenger::Challenger;
 use backend::field::Ext5;
 use backend::kernels::ext;
 use backend::{Isa, KoalaBear};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
 
 /// Largest number of public lookup lists in one statement.
 pub const MAX_PUBLIC_LOOKUPS: usize = 1 << 16;
@@ -29,15 +28,15 @@ pub const MAX_PUBLIC_LOOKUP_TUPLES: usize = 1 << 22;
 
 /// Tuples the verifier adds to a bus itself: `direction` Send adds `+m_k / (beta - c_k)`,
 /// Receive adds `-m_k / (beta - c_k)` for each tuple k, with c_k = bus + sum_j alpha^(j+1) v_kj
-/// exactly as for AIR interactions (see air.rs, the compression used for every interaction).
+/// exactly as for AIR interactions (see `air/logup.rs`, the compression used for every interaction).
 #[derive(Copy, Clone, Debug)]
 pub struct PublicLookup<'a> {
     /// The bus the tuples go on.
     pub bus: BusId,
     /// [`Direction::Send`] adds the tuples, [`Direction::Receive`] removes them.
     pub direction: Direction,
-    /// Number of values per tuple, `1..=`[`MAX_TUPLE_LEN`]; must match every other
-    /// interaction on the same bus.
+    /// Number of values per tuple, `1..=`[`MAX_TUPLE_LEN`](crate::air::MAX_TUPLE_LEN); must
+    /// match every other interaction on the same bus.
     pub tuple_len: usize,
     /// `count * tuple_len` values, tuple after tuple.
     pub values: &'a [KoalaBear],
@@ -56,52 +55,6 @@ impl PublicLookup<'_> {
 /// mod `p`), so that ids which compress identically are one bus.
 pub(crate) fn bus_key(bus: BusId) -> u32 {
     KoalaBear::new(bus.0).as_canonical_u32()
-}
-
-/// Checks the lists' shapes and sizes, and that every bus keeps one tuple length
-/// (`bus_tuple_len` holds the lengths the tables' interactions use, keyed by [`bus_key`]).
-pub(crate) fn validate(
-    lookups: &[PublicLookup<'_>],
-    bus_tuple_len: &mut BTreeMap<u32, usize>,
-) -> Result<(), StatementError> {
-    if lookups.len() > MAX_PUBLIC_LOOKUPS {
-        return Err(StatementError::LookupCount(lookups.len()));
-    }
-    let mut total: usize = 0;
-    for (k, l) in lookups.iter().enumerate() {
-        if l.tuple_len == 0 || l.tuple_len > MAX_TUPLE_LEN {
-            return Err(StatementError::LookupTupleLen {
-                lookup: k,
-                len: l.tuple_len,
-            });
-        }
-        total = total.saturating_add(l.count());
-        if total > MAX_PUBLIC_LOOKUP_TUPLES {
-            return Err(StatementError::LookupTuples {
-                lookup: k,
-                max: MAX_PUBLIC_LOOKUP_TUPLES,
-            });
-        }
-        // count <= 2^22 and tuple_len <= 64: no overflow.
-        if l.values.len() != l.count() * l.tuple_len {
-            return Err(StatementError::LookupShape {
-                lookup: k,
-                values: l.values.len(),
-                count: l.count(),
-                tuple_len: l.tuple_len,
-            });
-        }
-        let expected = *bus_tuple_len.entry(bus_key(l.bus)).or_insert(l.tuple_len);
-        if expected != l.tuple_len {
-            return Err(StatementError::LookupBusTupleLength {
-                bus: l.bus.0,
-                lookup: k,
-                len: l.tuple_len,
-                expected,
-            });
-        }
-    }
-    Ok(())
 }
 
 /// Binds the lists to the transcript: their number, then per list the bus id, the direction
@@ -130,7 +83,8 @@ pub(crate) fn observe(ch: &mut Challenger, lookups: &[PublicLookup<'_>]) {
 const CHUNK: usize = 4096;
 
 /// The lists' total contribution `sum ±m_k / (beta - c_k)` to the bus balance, or `None` if
-/// a denominator vanishes (or a list is malformed; [`validate`] refuses those first).
+/// a denominator vanishes (or a list is malformed; the statement's validation refuses those
+/// first).
 ///
 /// All arithmetic is exact and the batch-inversion kernels give canonical results on every
 /// instruction set, so the value does not depend on `isa` or on the thread count.

@@ -1,0 +1,65 @@
+//! The LogUp bus balance, shared by prover and verifier: the contributions the verifier
+//! computes itself (an AIR's public interactions, from its public values; the public lookup
+//! lists, [`crate::lookup`]) added to the tables' claimed sums, and `1 / n`, which turns a
+//! table's claimed sum into the per-row value its running-sum constraint reads.
+
+use crate::air::{Air, Challenges, Direction};
+use crate::eval::{self, PointValues};
+use crate::lookup::{self, PublicLookup};
+use backend::field::Ext5;
+use backend::{Isa, KoalaBear};
+
+/// `1 / 2^log_n` in the field.
+pub(crate) fn inv_height(log_n: usize) -> KoalaBear {
+    KoalaBear::new(1u32 << log_n)
+        .try_inverse()
+        .unwrap_or(KoalaBear::ONE)
+}
+
+/// The verifier-computed contributions of an AIR's public interactions.
+fn public_contribution(air: &Air, publics: &[KoalaBear], challenges: Challenges) -> Option<Ext5> {
+    if air.public_interactions.is_empty() {
+        return Some(Ext5::ZERO);
+    }
+    let p = PointValues {
+        main: &[],
+        main_next: &[],
+        aux: &[],
+        aux_next: &[],
+        publics,
+        challenges,
+        is_first: Ext5::ZERO,
+        is_last: Ext5::ZERO,
+        is_transition: Ext5::ZERO,
+    };
+    let vals = eval::eval_point(air, &p);
+    let mut sum = Ext5::ZERO;
+    for it in &air.public_interactions {
+        let d = *vals.get(it.denominator as usize)?;
+        let m = *vals.get(it.multiplicity as usize)?;
+        let term = m * d.try_inverse()?;
+        match it.direction {
+            Direction::Send => sum += term,
+            Direction::Receive => sum -= term,
+        }
+    }
+    Some(sum)
+}
+
+/// The bus total: the tables' claimed sums, plus the contribution of the public lookup
+/// lists, plus every table's public interactions (`tables` gives each table's AIR and public
+/// values). A valid statement balances to zero. `None` if a public denominator vanishes.
+pub(crate) fn bus_total<'a>(
+    isa: Isa,
+    claimed_sums: &[Ext5],
+    tables: impl IntoIterator<Item = (&'a Air, &'a [KoalaBear])>,
+    lookups: &[PublicLookup<'_>],
+    challenges: Challenges,
+) -> Option<Ext5> {
+    let mut total: Ext5 = claimed_sums.iter().copied().sum();
+    total += lookup::contribution(isa, lookups, challenges.bus_alpha, challenges.bus_beta)?;
+    for (air, publics) in tables {
+        total += public_contribution(air, publics, challenges)?;
+    }
+    Some(total)
+}

@@ -1,0 +1,57 @@
+//! The prover's switches ([`ProverOptions`]) and why it produces no proof ([`ProveError`]).
+
+use crate::statement::StatementError;
+use backend::Isa;
+use backend::merkle::MerkleError;
+
+/// Prover switches.
+#[derive(Copy, Clone, Debug)]
+pub struct ProverOptions {
+    /// The instruction set for every kernel (the proof bytes do not depend on it).
+    pub isa: Isa,
+    /// Skip the prover's own witness checks (constraints on the trace, bus balance). Only
+    /// for soundness tests: the resulting proof must then be rejected by the verifier.
+    #[doc(hidden)]
+    pub skip_witness_checks: bool,
+}
+
+impl Default for ProverOptions {
+    fn default() -> Self {
+        Self {
+            isa: Isa::current(),
+            skip_witness_checks: false,
+        }
+    }
+}
+
+/// Why no proof was produced.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ProveError {
+    /// The statement or parameters are invalid.
+    #[error(transparent)]
+    Statement(#[from] StatementError),
+    /// A constraint fails on a row of the witness.
+    #[error("table {table}: constraint {constraint} fails on row {row}")]
+    ConstraintFailed {
+        /// Table index.
+        table: usize,
+        /// Constraint index.
+        constraint: usize,
+        /// First failing row.
+        row: usize,
+    },
+    /// The buses do not balance: the LogUp sums plus the public contributions (public
+    /// interactions and public lookup lists) are not zero, or one of the public denominators
+    /// vanished.
+    #[error("bus interactions do not balance")]
+    BusUnbalanced,
+    /// A LogUp denominator vanished (probability about rows / 2^155).
+    #[error("LogUp denominator is zero in table {0}")]
+    ZeroDenominator(usize),
+    /// The out-of-domain point fell in the base field (probability about 2^-124).
+    #[error("out-of-domain point in the base field")]
+    DegenerateChallenge,
+    /// A commitment failed (an internal error).
+    #[error("commitment: {0}")]
+    Merkle(#[from] MerkleError),
+}
