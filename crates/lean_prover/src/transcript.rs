@@ -9,7 +9,7 @@ use crate::statement::TableInstance;
 use backend::KoalaBear;
 use backend::challenger::Challenger;
 
-/// Domain separator observed first: "lean_prover/v2" packed 3 bytes per element.
+/// Domain separator observed first: "lean_prover/v3" packed 3 bytes per element.
 const DOMAIN_SEPARATOR: &[u8] = b"lean_prover/v3";
 
 /// A fresh transcript bound to the parameters and the statement (the public lookup lists
