@@ -81,8 +81,16 @@ fn bench(c: &mut Criterion) {
             eprintln!(
                 "whir/2^{v}/{isa}: queries {:?}, fold grinding {:?} bits, {:.2} bits; \
                  proof {} bytes ({:.1} KiB); one run: commit {:.1} ms, open {:.1} ms, verify {:.2} ms",
-                params.rounds.iter().map(|r| r.num_queries).collect::<Vec<_>>(),
-                params.rounds.iter().map(|r| r.fold_pow_bits).collect::<Vec<_>>(),
+                params
+                    .rounds
+                    .iter()
+                    .map(|r| r.num_queries)
+                    .collect::<Vec<_>>(),
+                params
+                    .rounds
+                    .iter()
+                    .map(|r| r.fold_pow_bits)
+                    .collect::<Vec<_>>(),
                 params.security_bits(),
                 proof.byte_size(),
                 proof.byte_size() as f64 / 1024.0,

@@ -382,3 +382,32 @@ fn full_security_schedule_round_trips() {
     let (commitment, proof) = prove(isa, &c);
     check(isa, &c.params, &c.claims, &commitment, &proof).unwrap();
 }
+
+/// A prover that commits a folded oracle other than the fold (consistent Merkle tree and
+/// sumcheck messages of the changed table), or sends a changed final polynomial and goes on
+/// honestly with it, is caught: by the queries or by the final claim.
+#[test]
+fn forged_folded_oracles_and_final_polynomials_are_rejected() {
+    use lean_prover::v2::whir::{Forgery, open_forged};
+    let mut rng = StdRng::seed_from_u64(0x7);
+    for &(v, r, k0, k, fin, dense) in SHAPES {
+        let c = case(&mut rng, config(v, r, k0, k, fin), dense);
+        let isa = Isa::current();
+        let rounds = c.params.rounds.len();
+        let final_len = 1usize << c.params.final_variables;
+        let mut forgeries: Vec<Forgery> = (1..rounds)
+            .flat_map(|round| [0, 5, 1 << 20].map(|index| Forgery::FoldedTable { round, index }))
+            .collect();
+        forgeries.extend((0..final_len).map(|index| Forgery::FinalPolynomial { index }));
+        assert!(!forgeries.is_empty());
+        for forgery in forgeries {
+            let mut ch = transcript();
+            let (commitment, witness) = commit(isa, &c.params, c.table.clone(), &mut ch).unwrap();
+            let proof = open_forged(isa, witness, &c.claims, &mut ch, forgery).unwrap();
+            assert!(
+                check(isa, &c.params, &c.claims, &commitment, &proof).is_err(),
+                "shape {v} {r} {k0} {k}: {forgery:?} accepted"
+            );
+        }
+    }
+}

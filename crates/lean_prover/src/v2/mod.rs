@@ -28,6 +28,12 @@
 //! interactive protocol; the final check against `f_j(r)` is the caller's (here it is not
 //! yet bound to a commitment).
 //!
+//! * [`whir`]: the polynomial commitment. One base-field table committed as `2^k`
+//!   interleaved Reed-Solomon codewords (its values read as coefficients), opened against
+//!   product-weight claims (evaluations, out-of-domain samples, queries) with the calculator's
+//!   Johnson-regime schedule; the protocol, message by message, and its soundness terms are in
+//!   its module docs.
+//!
 //! # Still to come (PROOF-V2.md, section 2)
 //! * zerocheck: the AIR constraints of every table as one sumcheck against `eq(r, x)`, tables
 //!   batched, degree max constraint degree + 1;
@@ -36,9 +42,6 @@
 //! * stacking: all columns of all tables as one multilinear (tallest first, selected by the
 //!   top variables), evaluation claims (including next-row ones) batched with powers of one
 //!   challenge;
-//! * WHIR (ePrint 2024/1586) as the polynomial commitment, with its Johnson-regime error
-//!   terms accounted round by round (PROOF-V2.md, section 3), the correlated-agreement
-//!   assumption named;
 //! * proof encoding, a v2 prover / verifier entry point, and its security report.
 
 pub mod mle;

@@ -77,6 +77,8 @@ mod weight;
 pub use error::WhirError;
 pub use params::{RoundParams, WhirParams};
 pub use proof::{OracleCommitment, RoundProof, WhirCommitment, WhirProof};
+#[cfg(feature = "forgery")]
+pub use prover::{Forgery, open_forged};
 pub use prover::{WhirWitness, commit, open};
 pub use verifier::{ReceivedCommitment, receive_commitment, verify};
 pub use weight::{Claim, Weight, horner};

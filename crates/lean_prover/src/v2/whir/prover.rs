@@ -256,6 +256,59 @@ pub fn open(
     claims: &[Claim],
     ch: &mut Challenger,
 ) -> Result<WhirProof, WhirError> {
+    open_impl(
+        isa,
+        witness,
+        claims,
+        ch,
+        #[cfg(feature = "forgery")]
+        None,
+    )
+}
+
+/// How a forged opening cheats (test-only, `forgery` feature).
+#[cfg(feature = "forgery")]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Forgery {
+    /// Commits oracle `round` (`>= 1`) to its honest folded table with one value changed,
+    /// then continues honestly on the changed table (consistent Merkle openings, sumcheck
+    /// messages of the changed table).
+    FoldedTable {
+        /// The oracle to forge.
+        round: usize,
+        /// The value changed.
+        index: usize,
+    },
+    /// Sends the final polynomial with one value changed and continues honestly on it.
+    FinalPolynomial {
+        /// The value changed.
+        index: usize,
+    },
+}
+
+/// [`open`] with a cheat (test-only, `forgery` feature): the proof it returns must be
+/// rejected.
+///
+/// # Errors
+/// As [`open`].
+#[cfg(feature = "forgery")]
+pub fn open_forged(
+    isa: Isa,
+    witness: WhirWitness,
+    claims: &[Claim],
+    ch: &mut Challenger,
+    forgery: Forgery,
+) -> Result<WhirProof, WhirError> {
+    open_impl(isa, witness, claims, ch, Some(forgery))
+}
+
+fn open_impl(
+    isa: Isa,
+    witness: WhirWitness,
+    claims: &[Claim],
+    ch: &mut Challenger,
+    #[cfg(feature = "forgery")] forgery: Option<Forgery>,
+) -> Result<WhirProof, WhirError> {
     let WhirWitness {
         params,
         table,
@@ -356,6 +409,18 @@ pub fn open(
         };
         let folded_vars = round.folded_variables();
         let last = i + 1 == params.rounds.len();
+        #[cfg(feature = "forgery")]
+        match forgery {
+            Some(Forgery::FoldedTable { round, index }) if round == i + 1 && !last => {
+                let at = index % f.len();
+                f[at] += Ext5::ONE;
+            }
+            Some(Forgery::FinalPolynomial { index }) if last => {
+                let at = index % f.len();
+                f[at] += Ext5::ONE;
+            }
+            _ => {}
+        }
 
         // Commit the next oracle, or send the final polynomial.
         let mut next_tree = None;
