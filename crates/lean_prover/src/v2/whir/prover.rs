@@ -11,7 +11,7 @@ use super::encode::{self, domain_point, leaf_values};
 use super::error::WhirError;
 use super::params::WhirParams;
 use super::proof::{OracleCommitment, RoundProof, WhirCommitment, WhirProof};
-use super::weight::{Claim, Weight};
+use super::weight::{Claim, Weight, check_claims};
 use crate::v2::mle;
 use backend::Isa;
 use backend::challenger::Challenger;
@@ -316,15 +316,7 @@ fn open_impl(
         ood_claims,
     } = witness;
     let v = params.num_variables();
-    for (index, c) in claims.iter().enumerate() {
-        if c.weight.num_variables() != v {
-            return Err(WhirError::ClaimDimension {
-                index,
-                expected: v,
-                got: c.weight.num_variables(),
-            });
-        }
-    }
+    check_claims(claims, v)?;
     for c in claims {
         ch.observe_ext(c.value);
     }

@@ -7,7 +7,7 @@ use super::error::WhirError;
 use super::params::WhirParams;
 use super::proof::{WhirCommitment, WhirProof};
 use super::prover::{distinct, fold_values, observe_shape};
-use super::weight::{Claim, Weight, horner};
+use super::weight::{Claim, Weight, check_claims, horner};
 use crate::v2::mle;
 use crate::v2::sumcheck::interpolate_at;
 use backend::Isa;
@@ -112,15 +112,7 @@ pub fn verify(
     ch: &mut Challenger,
 ) -> Result<(), WhirError> {
     let v = params.num_variables();
-    for (index, c) in claims.iter().enumerate() {
-        if c.weight.num_variables() != v {
-            return Err(WhirError::ClaimDimension {
-                index,
-                expected: v,
-                got: c.weight.num_variables(),
-            });
-        }
-    }
+    check_claims(claims, v)?;
     let rounds = params.rounds.len();
     expect("rounds", 0, rounds, proof.rounds.len())?;
     expect(

@@ -12,6 +12,7 @@
 //! Leading factors with a zero value (a boolean coordinate of an eq point) make the table
 //! zero outside one block, which [`Weight::table`] exploits.
 
+use super::error::WhirError;
 use backend::Isa;
 use backend::field::{Ext5, KoalaBear};
 use backend::kernels::ext as kx;
@@ -151,6 +152,24 @@ impl Weight {
     pub fn accumulate(&self, isa: Isa, scale: Ext5, out: &mut [Ext5]) {
         let (offset, table) = self.table(isa);
         kx::axpy(isa, &mut out[offset..offset + table.len()], scale, &table);
+    }
+}
+
+/// Checks that every claim's weight has `num_variables` variables.
+///
+/// # Errors
+/// [`WhirError::ClaimDimension`] naming the first claim that does not.
+pub(super) fn check_claims(claims: &[Claim], num_variables: usize) -> Result<(), WhirError> {
+    match claims
+        .iter()
+        .position(|c| c.weight.num_variables() != num_variables)
+    {
+        Some(index) => Err(WhirError::ClaimDimension {
+            index,
+            expected: num_variables,
+            got: claims[index].weight.num_variables(),
+        }),
+        None => Ok(()),
     }
 }
 
