@@ -87,26 +87,39 @@ pub fn eq_eval(a: &[Ext5], b: &[Ext5]) -> Result<Ext5, MleError> {
 }
 
 /// The eq table of `point`: `out[x] = eq(point, x)` for every `x` of the hypercube, in the
-/// index order of the module docs. `2^n` values, built in `O(2^n)` extension products (one
-/// [`scale`](kx::scale) and one [`sub`](kx::sub) per doubling: `hi = t r`, `lo = t - t r`).
+/// index order of the module docs. `2^n` values, built in `O(2^n)` extension products
+/// ([`product_table`] with the factors `(1 - r, r)`).
 pub fn eq_table(isa: Isa, point: &[Ext5]) -> Result<Vec<Ext5>, MleError> {
-    let n = point.len();
+    let factors: Vec<[Ext5; 2]> = point.iter().map(|&r| [Ext5::ONE - r, r]).collect();
+    product_table(isa, Ext5::ONE, &factors)
+}
+
+/// The table of a product weight: `out[x] = scale * prod_t factors[t][x_t]` for every `x` of
+/// the hypercube (`x_0`, the most significant bit, takes `factors[0]`). One doubling per
+/// factor, last factor first: `hi = t b`, and `lo = t - hi` when `a = 1 - b` (an eq factor:
+/// one product per element), `lo = t a` otherwise.
+pub fn product_table(isa: Isa, scale: Ext5, factors: &[[Ext5; 2]]) -> Result<Vec<Ext5>, MleError> {
+    let n = factors.len();
     if n > MAX_VARS {
         return Err(MleError::TooManyVariables { num_vars: n });
     }
     let size = 1usize << n;
     let mut table = Ext5::zero_vec(size);
-    table[0] = Ext5::ONE;
+    table[0] = scale;
     let mut scratch = Ext5::zero_vec(size / 2);
     let mut m = 1;
-    // The last coordinate enters first; each new one becomes the most significant bit.
-    for &r in point.iter().rev() {
+    // The last factor enters first; each new one becomes the most significant bit.
+    for &[a, b] in factors.iter().rev() {
         let (lo, rest) = table.split_at_mut(m);
         let hi = &mut rest[..m];
         let old = &mut scratch[..m];
         old.copy_from_slice(lo);
-        kx::scale(isa, hi, old, r);
-        kx::sub(isa, lo, old, hi);
+        kx::scale(isa, hi, old, b);
+        if a + b == Ext5::ONE {
+            kx::sub(isa, lo, old, hi);
+        } else {
+            kx::scale(isa, lo, old, a);
+        }
         m *= 2;
     }
     Ok(table)

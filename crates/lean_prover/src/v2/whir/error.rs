@@ -32,6 +32,23 @@ pub enum WhirError {
         /// Variables of the claim's weight.
         got: usize,
     },
+    /// A point given to a weight does not have one coordinate per variable.
+    #[error("point has {got} coordinates, the weight has {expected} variables")]
+    PointDimension {
+        /// Variables of the weight.
+        expected: usize,
+        /// Coordinates of the point.
+        got: usize,
+    },
+    /// Building an oracle's Merkle tree failed (the codeword's shape does not fit the
+    /// leaves the parameters fix).
+    #[error("round {round}: building the oracle's Merkle tree failed: {source}")]
+    Tree {
+        /// The round whose oracle was being committed.
+        round: usize,
+        /// The Merkle error.
+        source: MerkleError,
+    },
     /// The proof does not have the shape the parameters fix.
     #[error("malformed proof: {what} (round {round}): expected {expected}, got {got}")]
     Shape {

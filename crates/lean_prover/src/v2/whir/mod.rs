@@ -71,6 +71,7 @@ mod error;
 pub mod params;
 mod proof;
 mod prover;
+mod queries;
 mod verifier;
 mod weight;
 

@@ -4,7 +4,8 @@
 
 use super::error::WhirError;
 use crate::security::whir::{WhirConfig, WhirSchedule};
-use backend::challenger::MAX_BITS;
+use backend::KoalaBear;
+use backend::challenger::{Challenger, MAX_BITS};
 use backend::ntt::MAX_LOG_HEIGHT;
 
 /// Largest number of variables a WHIR opening accepts (the first oracle's leaves must fit
@@ -56,6 +57,13 @@ pub struct WhirParams {
 }
 
 impl WhirParams {
+    /// Observes the parameters that fix the shape (the variables and the first rate, both
+    /// far below `p`): the first transcript step of a commitment, on both sides.
+    pub(super) fn observe(&self, ch: &mut Challenger) {
+        ch.observe(KoalaBear::new(self.num_variables() as u32));
+        ch.observe(KoalaBear::new(self.rounds[0].log_inv_rate as u32));
+    }
+
     /// Derives the parameters of `config` with the calculator
     /// ([`WhirSchedule::derive`]) and checks that they can be run.
     ///

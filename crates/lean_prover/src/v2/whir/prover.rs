@@ -7,10 +7,11 @@
 //! and the folded table is one [`linear_combination`](kx::linear_combination) of the blocks.
 //! Later oracles (at most `2^(v - k_0)` values) are folded in place.
 
-use super::encode::{self, domain_point, leaf_values};
+use super::encode::{self, domain_point};
 use super::error::WhirError;
 use super::params::WhirParams;
 use super::proof::{OracleCommitment, RoundProof, WhirCommitment, WhirProof};
+use super::queries::sample_queries;
 use super::weight::{Claim, Weight, check_claims};
 use crate::v2::mle;
 use backend::Isa;
@@ -29,7 +30,17 @@ pub struct WhirWitness {
     params: WhirParams,
     table: Vec<KoalaBear>,
     tree: MerkleTree,
-    ood_claims: Vec<Claim>,
+    ood: Vec<OodClaim>,
+}
+
+/// An initial out-of-domain claim with the first round's pieces `open` needs, computed once
+/// by `commit`: the head weight's table over the first `k_0` variables and the partial sums
+/// `u[a] = sum_b tail(b) f[a 2^(v - k_0) + b]`.
+#[derive(Clone, Debug)]
+struct OodClaim {
+    claim: Claim,
+    head: Vec<Ext5>,
+    sums: Vec<Ext5>,
 }
 
 impl WhirWitness {
@@ -37,12 +48,6 @@ impl WhirWitness {
     pub fn table(&self) -> &[KoalaBear] {
         &self.table
     }
-}
-
-/// Observes the parameters that fix the shape (bounded far below `p`).
-pub(super) fn observe_shape(ch: &mut Challenger, params: &WhirParams) {
-    ch.observe(KoalaBear::new(params.num_variables() as u32));
-    ch.observe(KoalaBear::new(params.rounds[0].log_inv_rate as u32));
 }
 
 /// Commits to `table` (`2^v` base-field values, `x_0` the most significant index bit): encodes
@@ -68,22 +73,30 @@ pub fn commit(
     let width = 1usize << r0.folding_factor;
     let codeword = encode::encode(isa, &table, 1, v, r0.folding_factor, r0.log_inv_rate);
     let tree = MerkleTree::from_rows(isa, codeword, width)
-        .map_err(|source| WhirError::Opening { round: 0, source })?;
-    observe_shape(ch, params);
+        .map_err(|source| WhirError::Tree { round: 0, source })?;
+    params.observe(ch);
     let root = tree.root();
     ch.observe_digest(&root);
-    let ood_claims: Vec<Claim> = (0..r0.ood_samples)
+    let k0 = r0.folding_factor;
+    let ood: Vec<OodClaim> = (0..r0.ood_samples)
         .map(|_| {
             let z = ch.sample_ext();
             let weight = Weight::power(z, v);
-            let value = weighted_sum_base(isa, &table, &weight);
+            let (head, tail) = weight.split(k0);
+            let head = full_head(isa, &head, k0);
+            let sums = partial_sums(isa, &table, k0, &tail);
+            let value = kx::dot(isa, &head, &sums);
             ch.observe_ext(value);
-            Claim { weight, value }
+            OodClaim {
+                claim: Claim { weight, value },
+                head,
+                sums,
+            }
         })
         .collect();
     let commitment = WhirCommitment {
         root,
-        ood_answers: ood_claims.iter().map(|c| c.value).collect(),
+        ood_answers: ood.iter().map(|o| o.claim.value).collect(),
     };
     Ok((
         commitment,
@@ -91,19 +104,17 @@ pub fn commit(
             params: params.clone(),
             table,
             tree,
-            ood_claims,
+            ood,
         },
     ))
 }
 
-/// `sum_x w(x) f(x)` for a base-field table, through the weight's head/tail split (no table
-/// of `2^v` extension elements).
-fn weighted_sum_base(isa: Isa, table: &[KoalaBear], weight: &Weight) -> Ext5 {
-    let k = weight.num_variables().min(8);
-    let (head, tail) = weight.split(k);
-    let u = partial_sums(isa, table, k, &tail);
+/// The head weight's table over all `2^k` points (zero outside its block).
+fn full_head(isa: Isa, head: &Weight, k: usize) -> Vec<Ext5> {
     let (off, h) = head.table(isa);
-    kx::dot(isa, &h, &u[off..off + h.len()])
+    let mut full = Ext5::zero_vec(1 << k);
+    full[off..off + h.len()].copy_from_slice(&h);
+    full
 }
 
 /// `u[a] = sum_b tail(b) f[a 2^n + b]` for the `2^k` blocks of a base-field table.
@@ -204,29 +215,6 @@ fn fold(isa: Isa, table: &mut Vec<Ext5>, r: Ext5, scratch: &mut Vec<Ext5>) {
     }
 }
 
-/// The folded value at each opened leaf: `sum_a eq(alpha, a) P_a(y_q)`.
-pub(super) fn fold_values(
-    isa: Isa,
-    rows: &[Vec<Vec<KoalaBear>>],
-    limbs: usize,
-    alphas: &[Ext5],
-) -> Vec<Ext5> {
-    let eq = match mle::eq_table(isa, alphas) {
-        Ok(t) => t,
-        Err(e) => unreachable!("folding factor within MAX_VARS: {e}"),
-    };
-    rows.iter()
-        .map(|leaf| kx::dot(isa, &eq, &leaf_values(&leaf[0], limbs)))
-        .collect()
-}
-
-/// Distinct query indices in increasing order.
-pub(super) fn distinct(mut indices: Vec<usize>) -> Vec<usize> {
-    indices.sort_unstable();
-    indices.dedup();
-    indices
-}
-
 /// Adds `coef * y^x` to `w[x]` for a base-field `y` (powers built in the base field).
 fn accumulate_power_base(isa: Isa, w: &mut [Ext5], coef: Ext5, y: KoalaBear) {
     const BLOCK: usize = 1 << 10;
@@ -313,7 +301,7 @@ fn open_impl(
         params,
         table,
         tree,
-        ood_claims,
+        ood,
     } = witness;
     let v = params.num_variables();
     check_claims(claims, v)?;
@@ -326,24 +314,27 @@ fn open_impl(
     let r0 = &params.rounds[0];
     let k0 = r0.folding_factor;
     let mut coef = Ext5::ONE;
-    let mut terms: Vec<Term> = ood_claims
-        .iter()
-        .chain(claims)
-        .map(|c| {
-            let (head, tail) = c.weight.split(k0);
-            let (off, h) = head.table(isa);
-            let mut full = Ext5::zero_vec(1 << k0);
-            full[off..off + h.len()].copy_from_slice(&h);
-            let t = Term {
-                coef,
-                head: full,
-                u: partial_sums(isa, &table, k0, &tail),
-                tail,
-            };
-            coef *= gamma;
-            t
-        })
-        .collect();
+    let mut terms: Vec<Term> = Vec::with_capacity(ood.len() + claims.len());
+    for o in ood {
+        let (_, tail) = o.claim.weight.split(k0);
+        terms.push(Term {
+            coef,
+            head: o.head,
+            u: o.sums,
+            tail,
+        });
+        coef *= gamma;
+    }
+    for c in claims {
+        let (head, tail) = c.weight.split(k0);
+        terms.push(Term {
+            coef,
+            head: full_head(isa, &head, k0),
+            u: partial_sums(isa, &table, k0, &tail),
+            tail,
+        });
+        coef *= gamma;
+    }
     let (sumcheck, fold_nonces, alphas) = first_sumcheck(isa, &mut terms, k0, r0.fold_pow_bits, ch);
 
     // The folded table and the combined weight, both over `v - k_0` variables.
@@ -434,7 +425,7 @@ fn open_impl(
             );
             let t =
                 MerkleTree::from_rows(isa, codeword, 5 << nr.folding_factor).map_err(|source| {
-                    WhirError::Opening {
+                    WhirError::Tree {
                         round: i + 1,
                         source,
                     }
@@ -461,7 +452,7 @@ fn open_impl(
         // Query the current oracle.
         let query_nonce = ch.grind(isa, round.query_pow_bits);
         let log_leaves = round.log_leaves();
-        let indices = distinct(ch.sample_indices(log_leaves, round.num_queries));
+        let indices = sample_queries(ch, round);
         let queries = current_tree
             .open_multi(&indices)
             .map_err(|source| WhirError::Opening { round: i, source })?;

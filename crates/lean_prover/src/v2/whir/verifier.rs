@@ -6,7 +6,7 @@ use super::encode::domain_point;
 use super::error::WhirError;
 use super::params::WhirParams;
 use super::proof::{WhirCommitment, WhirProof};
-use super::prover::{distinct, fold_values, observe_shape};
+use super::queries::{fold_values, sample_queries};
 use super::weight::{Claim, Weight, check_claims, horner};
 use crate::v2::mle;
 use crate::v2::sumcheck::interpolate_at;
@@ -40,7 +40,7 @@ pub fn receive_commitment(
         r0.ood_samples,
         commitment.ood_answers.len(),
     )?;
-    observe_shape(ch, params);
+    params.observe(ch);
     ch.observe_digest(&commitment.root);
     let ood_claims = commitment
         .ood_answers
@@ -208,7 +208,7 @@ pub fn verify(
             });
         }
         let log_leaves = round.log_leaves();
-        let indices = distinct(ch.sample_indices(log_leaves, round.num_queries));
+        let indices = sample_queries(ch, round);
         let limbs = if i == 0 { 1 } else { 5 };
         let dims = [Dimensions {
             width: limbs << k,
@@ -261,8 +261,8 @@ pub fn verify(
     challenges.extend_from_slice(&final_point);
     let weight: Ext5 = terms
         .iter()
-        .map(|t| t.coef * t.weight.evaluate(&challenges[t.offset..]))
-        .sum();
+        .map(|t| Ok(t.coef * t.weight.evaluate(&challenges[t.offset..])?))
+        .sum::<Result<Ext5, WhirError>>()?;
     let f_final = mle::evaluate(isa, &proof.final_polynomial, &final_point)
         .map_err(|_| WhirError::FinalClaim)?;
     if claim == weight * f_final {

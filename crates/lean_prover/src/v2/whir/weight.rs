@@ -13,6 +13,7 @@
 //! zero outside one block, which [`Weight::table`] exploits.
 
 use super::error::WhirError;
+use crate::v2::mle;
 use backend::Isa;
 use backend::field::{Ext5, KoalaBear};
 use backend::kernels::ext as kx;
@@ -78,15 +79,23 @@ impl Weight {
         self.factors.len()
     }
 
-    /// The weight's multilinear extension at `point` (`point.len()` must equal
-    /// [`Weight::num_variables`]; extra or missing coordinates are ignored or treated as
-    /// absent by the zip, so callers check the length first).
-    pub fn evaluate(&self, point: &[Ext5]) -> Ext5 {
-        self.factors
+    /// The weight's multilinear extension at `point`.
+    ///
+    /// # Errors
+    /// [`WhirError::PointDimension`] if `point` does not have one coordinate per variable.
+    pub fn evaluate(&self, point: &[Ext5]) -> Result<Ext5, WhirError> {
+        if point.len() != self.factors.len() {
+            return Err(WhirError::PointDimension {
+                expected: self.factors.len(),
+                got: point.len(),
+            });
+        }
+        Ok(self
+            .factors
             .iter()
             .zip(point)
             .map(|(&[a, b], &r)| a + (b - a) * r)
-            .product()
+            .product())
     }
 
     /// The weight of the first `k` factors and that of the rest:
@@ -105,15 +114,18 @@ impl Weight {
 
     /// The weight after its first `r.len()` variables are fixed to `r`: the scalar
     /// `head(r)` and the remaining factors.
-    pub fn fix_prefix(&self, r: &[Ext5]) -> (Ext5, Weight) {
+    ///
+    /// # Errors
+    /// [`WhirError::PointDimension`] if `r` is longer than the weight.
+    pub fn fix_prefix(&self, r: &[Ext5]) -> Result<(Ext5, Weight), WhirError> {
         let (head, tail) = self.split(r.len());
-        (head.evaluate(r), tail)
+        Ok((head.evaluate(r)?, tail))
     }
 
     /// The hypercube table of the weight, as `(offset, values)`: `w(x) = values[x - offset]`
     /// for `offset <= x < offset + values.len()` and zero elsewhere. Leading factors with a
-    /// zero value fix the block; the rest is built like an eq table, one variable per
-    /// doubling (`O(len)` extension products).
+    /// zero value fix the block; the rest is a [`mle::product_table`] (`O(len)` extension
+    /// products).
     pub fn table(&self, isa: Isa) -> (usize, Vec<Ext5>) {
         let v = self.factors.len();
         let mut offset = 0usize;
@@ -130,22 +142,12 @@ impl Weight {
             }
             lead += 1;
         }
-        let rest = &self.factors[lead..];
-        let size = 1usize << rest.len();
-        let mut table = Ext5::zero_vec(size);
-        table[0] = scale;
-        let mut scratch = Ext5::zero_vec(size / 2);
-        let mut m = 1;
-        for &[a, b] in rest.iter().rev() {
-            let (lo, hi) = table.split_at_mut(m);
-            let hi = &mut hi[..m];
-            let old = &mut scratch[..m];
-            old.copy_from_slice(lo);
-            kx::scale(isa, hi, old, b);
-            kx::scale(isa, lo, old, a);
-            m *= 2;
+        match mle::product_table(isa, scale, &self.factors[lead..]) {
+            Ok(table) => (offset, table),
+            // Every weight the WHIR code builds has at most `MAX_VARIABLES <= MAX_VARS`
+            // variables (checked against the parameters before any table is built).
+            Err(e) => unreachable!("weight over at most MAX_VARS variables: {e}"),
         }
-        (offset, table)
     }
 
     /// Adds `scale * w(x)` to `out[x]` for every `x` (`out` of length `2^v`).
@@ -182,7 +184,6 @@ pub fn horner(values: &[Ext5], y: KoalaBear) -> Ext5 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::v2::mle;
 
     fn ext(seed: u64) -> Ext5 {
         Ext5::new(core::array::from_fn(|i| {
@@ -199,7 +200,8 @@ mod tests {
         assert_eq!(off, 0);
         assert_eq!(t, mle::eq_table(isa, &z).unwrap());
         let r: Vec<Ext5> = (10..15).map(ext).collect();
-        assert_eq!(w.evaluate(&r), mle::eq_eval(&z, &r).unwrap());
+        assert_eq!(w.evaluate(&r).unwrap(), mle::eq_eval(&z, &r).unwrap());
+        assert!(w.evaluate(&r[1..]).is_err());
     }
 
     #[test]
@@ -236,7 +238,7 @@ mod tests {
     fn fix_prefix_factors_the_extension() {
         let w = Weight::power(ext(3), 6);
         let r: Vec<Ext5> = (20..26).map(ext).collect();
-        let (s, tail) = w.fix_prefix(&r[..2]);
-        assert_eq!(s * tail.evaluate(&r[2..]), w.evaluate(&r));
+        let (s, tail) = w.fix_prefix(&r[..2]).unwrap();
+        assert_eq!(s * tail.evaluate(&r[2..]).unwrap(), w.evaluate(&r).unwrap());
     }
 }
