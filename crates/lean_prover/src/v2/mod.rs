@@ -28,6 +28,10 @@
 //! interactive protocol; the final check against `f_j(r)` is the caller's (here it is not
 //! yet bound to a commitment).
 //!
+//! * [`gkr`]: LogUp's fractional sum `sum_x n(x) / d(x)` by a layered GKR (Papini and
+//!   Haböck, ePrint 2023/1284): the root fraction and one claim on each input multilinear at
+//!   a random point; every layer's sumcheck splits its eq factor off ([`eq_round`]), two
+//!   extension elements per round. Protocol and soundness term in its module docs.
 //! * [`whir`]: the polynomial commitment. One base-field table committed as `2^k`
 //!   interleaved Reed-Solomon codewords (its values read as coefficients), opened against
 //!   product-weight claims (evaluations, out-of-domain samples, queries) with the calculator's
@@ -37,13 +41,15 @@
 //! # Still to come (PROOF-V2.md, section 2)
 //! * zerocheck: the AIR constraints of every table as one sumcheck against `eq(r, x)`, tables
 //!   batched, degree max constraint degree + 1;
-//! * GKR LogUp: the buses as a fractional-sum GKR (Papini and Haböck, ePrint 2023/1284), its
-//!   output point reused as the zerocheck's eq point;
+//! * LogUp over [`gkr`]: the fractions of every bus interaction of every table stacked into
+//!   one GKR, its output point reused as the zerocheck's eq point;
 //! * stacking: all columns of all tables as one multilinear (tallest first, selected by the
 //!   top variables), evaluation claims (including next-row ones) batched with powers of one
 //!   challenge;
 //! * proof encoding, a v2 prover / verifier entry point, and its security report.
 
+pub mod eq_round;
+pub mod gkr;
 pub mod mle;
 pub mod sumcheck;
 pub mod whir;
