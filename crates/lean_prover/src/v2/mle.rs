@@ -208,6 +208,40 @@ pub fn fold_first_in_place(
     Ok(())
 }
 
+/// The multilinear extension of the cyclic "next row" relation on `n = a.len()` variables:
+/// `shift(a, b) = sum_y eq(a, y) eq(b, y + 1 mod 2^n)`, so that for a table `f` and its
+/// rotation `g[y] = f[(y + 1) mod 2^n]`, `g(a) = sum_x shift(a, x) f(x)`.
+///
+/// `O(n)`: `y + 1` flips the lowest zero bit `j` of `y` to one and the ones below it to zero,
+/// so the relation is the sum over `j` of `prod_(l above j) eq(a_l, b_l) (1 - a_j) b_j
+/// prod_(l below j) a_l (1 - b_l)`, plus the wrap-around `prod_l a_l (1 - b_l)` (`y` all
+/// ones). Coordinates are in the order of the module docs (`a_0` most significant).
+///
+/// # Errors
+/// [`MleError::PointDimension`] if the points differ in length.
+pub fn shift_eval(a: &[Ext5], b: &[Ext5]) -> Result<Ext5, MleError> {
+    if a.len() != b.len() {
+        return Err(MleError::PointDimension {
+            expected: a.len(),
+            got: b.len(),
+        });
+    }
+    let n = a.len();
+    // below[l] = prod_(m >= l) a_m (1 - b_m): the bits less significant than l - 1, all
+    // ones in y and zeros in y + 1.
+    let mut below = vec![Ext5::ONE; n + 1];
+    for l in (0..n).rev() {
+        below[l] = below[l + 1] * a[l] * (Ext5::ONE - b[l]);
+    }
+    let mut above = Ext5::ONE;
+    let mut acc = below[0];
+    for j in 0..n {
+        acc += above * (Ext5::ONE - a[j]) * b[j] * below[j + 1];
+        above *= (Ext5::ONE - a[j]) * (Ext5::ONE - b[j]) + a[j] * b[j];
+    }
+    Ok(acc)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -369,5 +403,26 @@ mod tests {
             })
         );
         assert!(eq_eval(&[Ext5::ONE], &[]).is_err());
+    }
+
+    #[test]
+    fn shift_eval_rotates_tables() {
+        let mut rng = StdRng::seed_from_u64(9);
+        let isa = Isa::scalar();
+        for n in 0..=5 {
+            let f: Vec<Ext5> = (0..1usize << n).map(|_| rand_ext(&mut rng)).collect();
+            let g: Vec<Ext5> = (0..1usize << n).map(|y| f[(y + 1) % (1 << n)]).collect();
+            let a: Vec<Ext5> = (0..n).map(|_| rand_ext(&mut rng)).collect();
+            // g(a) = sum_x shift(a, x) f(x), over boolean x.
+            let mut acc = Ext5::ZERO;
+            for (x, &fx) in f.iter().enumerate() {
+                let bits: Vec<Ext5> = (0..n)
+                    .map(|i| Ext5::from_base(KoalaBear::new(((x >> (n - 1 - i)) & 1) as u32)))
+                    .collect();
+                acc += shift_eval(&a, &bits).unwrap() * fx;
+            }
+            assert_eq!(acc, evaluate(isa, &g, &a).unwrap(), "n = {n}");
+        }
+        assert!(shift_eval(&[Ext5::ONE], &[]).is_err());
     }
 }

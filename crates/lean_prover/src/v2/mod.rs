@@ -51,6 +51,7 @@
 pub mod eq_round;
 pub mod gkr;
 pub mod mle;
+pub mod stack;
 pub mod sumcheck;
 pub mod whir;
 

@@ -1,0 +1,175 @@
+//! Stacking: many multilinear blocks of power-of-two sizes laid out in one multilinear
+//! polynomial. The committed polynomial stacks every main column of every table; the GKR
+//! input stacks the fractions of every (table, interaction) pair.
+//!
+//! # Layout
+//! Blocks are placed by decreasing size, ties in the order given, one after another from
+//! index 0; the total is padded to `2^V` (`V` at least the caller's minimum). Since every
+//! size is a power of two no larger than those before it, every block's offset is a multiple
+//! of its size: a block of `2^k` values at offset `o` is `f(b, y) = block(y)` for the top
+//! `V - k` index bits `b = o / 2^k` (boolean) and the low `k` bits `y`. So a claim
+//! `block(r) = v` is the claim `f(b, r) = v` on the stacked polynomial (an eq weight whose
+//! leading coordinates are boolean), and the eq weight of a point `rho` on a block is the
+//! scalar `eq(rho_top, b)` times `eq(rho_low, y)`.
+
+use backend::field::Ext5;
+
+/// Where one block lies in the stacked polynomial.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Block {
+    /// `log2` of the block's size.
+    pub log_size: usize,
+    /// Its first index.
+    pub offset: usize,
+}
+
+impl Block {
+    /// The block's top `num_variables - log_size` coordinates as a boolean point
+    /// (`0` or `1` per coordinate, the most significant first).
+    pub fn selector(&self, num_variables: usize) -> Vec<Ext5> {
+        let top = num_variables - self.log_size;
+        let b = self.offset >> self.log_size;
+        (0..top)
+            .map(|i| {
+                if (b >> (top - 1 - i)) & 1 == 1 {
+                    Ext5::ONE
+                } else {
+                    Ext5::ZERO
+                }
+            })
+            .collect()
+    }
+
+    /// `eq(rho_top, b)` for a point `rho` of `num_variables` coordinates: the weight of the
+    /// whole block in `eq(rho, x)`, the rest being `eq(rho_low, y)`.
+    pub fn selector_weight(&self, rho: &[Ext5]) -> Ext5 {
+        let top = rho.len() - self.log_size;
+        let b = self.offset >> self.log_size;
+        rho[..top]
+            .iter()
+            .enumerate()
+            .map(|(i, &r)| {
+                if (b >> (top - 1 - i)) & 1 == 1 {
+                    r
+                } else {
+                    Ext5::ONE - r
+                }
+            })
+            .product()
+    }
+}
+
+/// A stacking of blocks (see the module docs).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StackLayout {
+    /// Per block, in the order given, where it lies.
+    pub blocks: Vec<Block>,
+    /// Values used by the blocks (the rest up to `2^V` is padding).
+    pub used: usize,
+    /// `V`: variables of the stacked polynomial.
+    pub num_variables: usize,
+}
+
+impl StackLayout {
+    /// Lays out blocks of sizes `2^log_sizes[i]` (see the module docs), padding to at least
+    /// `2^min_variables` values. `None` if the total overflows `usize` (impossible for the
+    /// statements' limits).
+    pub fn new(log_sizes: &[usize], min_variables: usize) -> Option<StackLayout> {
+        let mut order: Vec<usize> = (0..log_sizes.len()).collect();
+        // Stable: equal sizes keep the order given.
+        order.sort_by_key(|&i| std::cmp::Reverse(log_sizes[i]));
+        let mut blocks = vec![
+            Block {
+                log_size: 0,
+                offset: 0
+            };
+            log_sizes.len()
+        ];
+        let mut used = 0usize;
+        for i in order {
+            let size = 1usize.checked_shl(log_sizes[i] as u32)?;
+            blocks[i] = Block {
+                log_size: log_sizes[i],
+                offset: used,
+            };
+            used = used.checked_add(size)?;
+        }
+        let num_variables =
+            (used.max(1).next_power_of_two().trailing_zeros() as usize).max(min_variables);
+        Some(StackLayout {
+            blocks,
+            used,
+            num_variables,
+        })
+    }
+
+    /// `sum_(x >= used) eq(rho, x)`: the weight of the padding under `eq(rho, .)` (`rho` of
+    /// `V` coordinates), `O(V)`. Since `sum_x eq(rho, x) = 1`, it is one minus the weight of
+    /// `[0, used)`, which splits into one aligned block per one bit of `used`.
+    pub fn padding_weight(&self, rho: &[Ext5]) -> Ext5 {
+        let v = self.num_variables;
+        if self.used >= 1usize << v {
+            return Ext5::ZERO;
+        }
+        let mut below = Ext5::ZERO;
+        let mut prefix = Ext5::ONE;
+        for (i, &r) in rho.iter().enumerate().take(v) {
+            if (self.used >> (v - 1 - i)) & 1 == 1 {
+                // The indices with the same higher bits and a zero here are all below `used`.
+                below += prefix * (Ext5::ONE - r);
+                prefix *= r;
+            } else {
+                prefix *= Ext5::ONE - r;
+            }
+        }
+        Ext5::ONE - below
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::v2::mle;
+    use backend::{Isa, KoalaBear};
+
+    fn ext(seed: u64) -> Ext5 {
+        Ext5::new(core::array::from_fn(|i| {
+            KoalaBear::from_u64(seed.wrapping_mul(0x9e37_79b9) ^ (i as u64 * 7919))
+        }))
+    }
+
+    #[test]
+    fn blocks_are_aligned_by_decreasing_size_and_stable() {
+        let l = StackLayout::new(&[2, 4, 2, 3, 0], 0).unwrap();
+        let offsets: Vec<usize> = l.blocks.iter().map(|b| b.offset).collect();
+        assert_eq!(offsets, vec![24, 0, 28, 16, 32]);
+        assert_eq!((l.used, l.num_variables), (33, 6));
+        for b in &l.blocks {
+            assert_eq!(b.offset % (1 << b.log_size), 0);
+        }
+        assert_eq!(StackLayout::new(&[3], 5).unwrap().num_variables, 5);
+        assert_eq!(StackLayout::new(&[], 0).unwrap().num_variables, 0);
+    }
+
+    #[test]
+    fn selector_weights_and_padding_match_the_eq_table() {
+        let l = StackLayout::new(&[3, 1, 2, 2], 0).unwrap();
+        let v = l.num_variables;
+        let rho: Vec<Ext5> = (0..v as u64).map(ext).collect();
+        let eq = mle::eq_table(Isa::scalar(), &rho).unwrap();
+        for b in &l.blocks {
+            let low = &rho[v - b.log_size..];
+            let low_eq = mle::eq_table(Isa::scalar(), low).unwrap();
+            let w = b.selector_weight(&rho);
+            for y in 0..1usize << b.log_size {
+                assert_eq!(eq[b.offset + y], w * low_eq[y]);
+            }
+            let sel = b.selector(v);
+            assert_eq!(w, mle::eq_eval(&sel, &rho[..v - b.log_size]).unwrap());
+        }
+        let pad: Ext5 = eq[l.used..].iter().copied().sum();
+        assert_eq!(l.padding_weight(&rho), pad);
+        let full = StackLayout::new(&[2, 2], 0).unwrap();
+        assert_eq!(full.padding_weight(&rho[..3]), Ext5::ZERO);
+    }
+}
