@@ -47,7 +47,7 @@ fn splat_ext(len: usize, x: Ext5) -> Vec<Ext5> {
     vec![x; len]
 }
 
-fn to_ext(isa: Isa, v: &Val, len: usize) -> Vec<Ext5> {
+pub(crate) fn to_ext(isa: Isa, v: &Val, len: usize) -> Vec<Ext5> {
     match v {
         Val::BaseC(c) => splat_ext(len, Ext5::from_base(*c)),
         Val::ExtC(c) => splat_ext(len, *c),
@@ -174,6 +174,16 @@ fn binop(isa: Isa, op: Op, a: &Val, b: &Val, len: usize) -> Val {
 
 const ZERO_VAL: Val = Val::BaseC(KoalaBear::ZERO);
 
+/// `a + b` over a chunk of `len` rows.
+pub(crate) fn add_vals(isa: Isa, a: &Val, b: &Val, len: usize) -> Val {
+    binop(isa, Op::Add, a, b, len)
+}
+
+/// `a - b` over a chunk of `len` rows.
+pub(crate) fn sub_vals(isa: Isa, a: &Val, b: &Val, len: usize) -> Val {
+    binop(isa, Op::Sub, a, b, len)
+}
+
 fn get(vals: &[Option<Val>], c: u32) -> &Val {
     vals[c as usize].as_ref().unwrap_or(&ZERO_VAL)
 }
@@ -186,6 +196,59 @@ pub(crate) fn eval_chunk(
     start: usize,
     len: usize,
     roots: &[u32],
+) -> Vec<Val> {
+    let rows = |next: bool| -> Vec<usize> {
+        (start..start + len)
+            .map(|r| {
+                if next {
+                    (r + dom.next_step) % dom.height
+                } else {
+                    r
+                }
+            })
+            .collect()
+    };
+    eval_nodes(isa, air, roots, len, |node| match node {
+        Node::Public(k) => Val::BaseC(dom.publics.get(k as usize).copied().unwrap_or_default()),
+        Node::Challenge(c) => Val::ExtC(dom.challenges.get(c)),
+        Node::Main { col, next } => {
+            let col = col as usize;
+            Val::Base(
+                rows(next)
+                    .into_iter()
+                    .map(|r| dom.main[r * dom.width + col])
+                    .collect(),
+            )
+        }
+        Node::Aux { col, next } => {
+            let w = 5 * dom.num_aux;
+            let c0 = 5 * col as usize;
+            Val::Ext(
+                rows(next)
+                    .into_iter()
+                    .map(|r| {
+                        let s = &dom.aux[r * w + c0..r * w + c0 + 5];
+                        Ext5::new([s[0], s[1], s[2], s[3], s[4]])
+                    })
+                    .collect(),
+            )
+        }
+        Node::IsFirst => Val::Base(dom.is_first[start..start + len].to_vec()),
+        Node::IsLast => Val::Base(dom.is_last[start..start + len].to_vec()),
+        Node::IsTransition => Val::Base(dom.is_transition[start..start + len].to_vec()),
+        _ => unreachable!("eval_nodes asks only for leaves"),
+    })
+}
+
+/// Evaluates the nodes `roots` of `air` over a chunk of `len` rows, node by node with the
+/// slice kernels, each node's value dropped after its last reader. `leaf` gives the value of
+/// every leaf other than a constant (columns, selectors, public values, challenges).
+pub(crate) fn eval_nodes(
+    isa: Isa,
+    air: &Air,
+    roots: &[u32],
+    len: usize,
+    leaf: impl Fn(Node) -> Val,
 ) -> Vec<Val> {
     let nodes = &air.nodes;
     let n = nodes.len();
@@ -212,50 +275,12 @@ pub(crate) fn eval_chunk(
         is_root[r as usize] = true;
     }
     let mut vals: Vec<Option<Val>> = vec![None; n];
-    let rows = |next: bool| -> Vec<usize> {
-        (start..start + len)
-            .map(|r| {
-                if next {
-                    (r + dom.next_step) % dom.height
-                } else {
-                    r
-                }
-            })
-            .collect()
-    };
     for i in 0..n {
         if !needed[i] {
             continue;
         }
         let v = match nodes[i] {
             Node::Const(c) => Val::BaseC(c),
-            Node::Public(k) => Val::BaseC(dom.publics.get(k as usize).copied().unwrap_or_default()),
-            Node::Challenge(c) => Val::ExtC(dom.challenges.get(c)),
-            Node::Main { col, next } => {
-                let col = col as usize;
-                Val::Base(
-                    rows(next)
-                        .into_iter()
-                        .map(|r| dom.main[r * dom.width + col])
-                        .collect(),
-                )
-            }
-            Node::Aux { col, next } => {
-                let w = 5 * dom.num_aux;
-                let c0 = 5 * col as usize;
-                Val::Ext(
-                    rows(next)
-                        .into_iter()
-                        .map(|r| {
-                            let s = &dom.aux[r * w + c0..r * w + c0 + 5];
-                            Ext5::new([s[0], s[1], s[2], s[3], s[4]])
-                        })
-                        .collect(),
-                )
-            }
-            Node::IsFirst => Val::Base(dom.is_first[start..start + len].to_vec()),
-            Node::IsLast => Val::Base(dom.is_last[start..start + len].to_vec()),
-            Node::IsTransition => Val::Base(dom.is_transition[start..start + len].to_vec()),
             Node::Add(a, b) => binop(isa, Op::Add, get(&vals, a), get(&vals, b), len),
             Node::Sub(a, b) => binop(isa, Op::Sub, get(&vals, a), get(&vals, b), len),
             Node::Mul(a, b) => binop(isa, Op::Mul, get(&vals, a), get(&vals, b), len),
@@ -266,6 +291,7 @@ pub(crate) fn eval_chunk(
                 get(&vals, a),
                 len,
             ),
+            leaf_node => leaf(leaf_node),
         };
         vals[i] = Some(v);
         // Free children whose last reader is this node (roots are kept).

@@ -109,4 +109,9 @@ impl Air {
     pub fn aux_next_columns(&self) -> &[usize] {
         &self.aux_next
     }
+
+    /// The degree of every arena node (columns and selectors 1, constants 0).
+    pub(crate) fn node_degrees(&self) -> Vec<usize> {
+        super::analysis::symbolic(&self.nodes).0
+    }
 }

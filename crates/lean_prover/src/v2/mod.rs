@@ -49,11 +49,27 @@
 //! * proof encoding, a v2 prover / verifier entry point, and its security report.
 
 pub mod eq_round;
+mod error;
 pub mod gkr;
 pub mod mle;
+mod params;
+mod plan;
+mod proof;
+mod prover;
 pub mod stack;
 pub mod sumcheck;
+mod verifier;
 pub mod whir;
+pub mod zerocheck;
+
+pub use error::ErrorV2;
+pub use params::ParamsV2;
+pub use plan::MAX_LOG_HEIGHT;
+pub use proof::{ProofV2, ShiftProof};
+pub use prover::prove_v2;
+#[cfg(feature = "forgery")]
+pub use prover::prove_v2_unchecked;
+pub use verifier::verify_v2;
 
 pub use mle::MleError;
 pub use sumcheck::{

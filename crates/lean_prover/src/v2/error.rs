@@ -1,0 +1,62 @@
+//! Why a v2 proof could not be made, or was rejected: every variant names the step.
+
+use super::gkr::GkrError;
+use super::sumcheck::SumcheckError;
+use super::whir::WhirError;
+use super::zerocheck::ZerocheckError;
+use crate::statement::StatementError;
+
+/// A v2 failure.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum ErrorV2 {
+    /// The statement (tables, heights, public values, buses, lookup lists) is invalid.
+    #[error("statement: {0}")]
+    Statement(#[from] StatementError),
+    /// The stacked polynomial's commitment or opening.
+    #[error("WHIR: {0}")]
+    Whir(#[from] WhirError),
+    /// LogUp's fractional sum.
+    #[error("GKR: {0}")]
+    Gkr(#[from] GkrError),
+    /// The AIR sumcheck.
+    #[error("AIR sumcheck: {0}")]
+    Zerocheck(#[from] ZerocheckError),
+    /// A table's next-row sumcheck.
+    #[error("table {table}: next-row sumcheck: {source}")]
+    Shift {
+        /// The table.
+        table: usize,
+        /// The sumcheck error.
+        source: SumcheckError,
+    },
+    /// A table's next-row sumcheck ends on values that do not match its claim.
+    #[error("table {table}: next-row columns do not match the shift claim")]
+    ShiftClaim {
+        /// The table.
+        table: usize,
+    },
+    /// The grinding before the bus challenges is not satisfied.
+    #[error("proof of work before the bus challenges rejected")]
+    BusProofOfWork,
+    /// The buses do not balance: the tables' fractions plus the public contributions are not
+    /// zero (on the prover's side: the witness is false).
+    #[error("the bus sums do not balance")]
+    Unbalanced,
+    /// The AIR sumcheck's claim differs from the prover's own sum: some constraint fails on
+    /// some row, or a fraction is inconsistent with the trace (the witness is false).
+    #[error("the witness does not satisfy the tables' constraints")]
+    FalseWitness,
+    /// The proof's parts do not have the shape the statement fixes.
+    #[error("malformed v2 proof: {what}: expected {expected}, got {got}")]
+    Shape {
+        /// What is malformed.
+        what: &'static str,
+        /// Expected count.
+        expected: usize,
+        /// Count received.
+        got: usize,
+    },
+    /// A LogUp denominator the verifier computes (public interactions, lookup lists) is zero.
+    #[error("a public LogUp denominator is zero")]
+    PublicDenominator,
+}

@@ -1,0 +1,229 @@
+//! What the v2 prover and verifier derive identically from the statement and the
+//! parameters: the validated shape, the two stackings (committed columns and LogUp
+//! fractions), the WHIR parameters, the transcript's start, the AIR sumcheck's tables and
+//! coefficients, its eq point and claim, and the column claims handed to WHIR.
+
+use super::error::ErrorV2;
+use super::gkr::GkrClaim;
+use super::params::ParamsV2;
+use super::stack::StackLayout;
+use super::whir::{Claim, WhirParams};
+use super::zerocheck::{TableEvals, ZerocheckTable, direction_sign};
+use crate::lookup::{self, PublicLookup};
+use crate::statement::{
+    MAX_TABLES, StatementError, TableInstance, table_bus_tuple_lengths, validate_lookups,
+};
+use backend::KoalaBear;
+use backend::challenger::Challenger;
+use backend::field::Ext5;
+
+/// Largest `log2` height of a v2 table.
+pub const MAX_LOG_HEIGHT: usize = 24;
+
+/// Domain separator observed first: "lean_prover/ml1" packed 3 bytes per element.
+const DOMAIN_SEPARATOR: &[u8] = b"lean_prover/ml1";
+
+/// The statement's shape.
+pub(crate) struct Plan {
+    /// One block per main column, table after table.
+    pub(crate) columns: StackLayout,
+    /// Index in `columns.blocks` of each table's first column.
+    pub(crate) column_start: Vec<usize>,
+    /// One block per private interaction, table after table.
+    pub(crate) fractions: StackLayout,
+    /// Index in `fractions.blocks` of each table's first interaction.
+    pub(crate) fraction_start: Vec<usize>,
+    /// `K`, the tallest table's `log2` height.
+    pub(crate) max_log_height: usize,
+    /// The WHIR parameters for the stacked polynomial.
+    pub(crate) whir: WhirParams,
+}
+
+/// Validates the statement and derives its [`Plan`].
+///
+/// # Errors
+/// [`ErrorV2::Statement`] for an invalid statement, [`ErrorV2::Whir`] if the WHIR schedule
+/// cannot run for its size.
+pub(crate) fn plan(
+    params: &ParamsV2,
+    instances: &[TableInstance<'_>],
+    lookups: &[PublicLookup<'_>],
+) -> Result<Plan, ErrorV2> {
+    if instances.is_empty() || instances.len() > MAX_TABLES {
+        return Err(StatementError::TableCount(instances.len()).into());
+    }
+    let mut column_sizes = Vec::new();
+    let mut fraction_sizes = Vec::new();
+    let mut column_start = Vec::with_capacity(instances.len());
+    let mut fraction_start = Vec::with_capacity(instances.len());
+    for (t, inst) in instances.iter().enumerate() {
+        if !(1..=MAX_LOG_HEIGHT).contains(&inst.log_height) {
+            return Err(StatementError::Height {
+                table: t,
+                log_height: inst.log_height,
+                min: 1,
+                max: MAX_LOG_HEIGHT,
+            }
+            .into());
+        }
+        if inst.public_values.len() != inst.air.num_public_values() {
+            return Err(StatementError::PublicValues {
+                table: t,
+                got: inst.public_values.len(),
+                expected: inst.air.num_public_values(),
+            }
+            .into());
+        }
+        column_start.push(column_sizes.len());
+        column_sizes.extend(std::iter::repeat_n(inst.log_height, inst.air.width()));
+        fraction_start.push(fraction_sizes.len());
+        fraction_sizes.extend(std::iter::repeat_n(
+            inst.log_height,
+            inst.air.num_interactions(),
+        ));
+    }
+    let mut bus_tuple_len = table_bus_tuple_lengths(instances)?;
+    validate_lookups(lookups, &mut bus_tuple_len)?;
+    // The sizes are bounded (64 tables, 2^24 rows, the AIR's column and interaction limits),
+    // far from overflowing.
+    let layout = |sizes: &[usize], min| match StackLayout::new(sizes, min) {
+        Some(l) => l,
+        None => unreachable!("bounded statement sizes"),
+    };
+    let columns = layout(&column_sizes, params.min_variables);
+    let fractions = layout(&fraction_sizes, 0);
+    let whir = WhirParams::new(params.whir(columns.num_variables))?;
+    Ok(Plan {
+        columns,
+        column_start,
+        fractions,
+        fraction_start,
+        max_log_height: instances.iter().map(|i| i.log_height).max().unwrap_or(0),
+        whir,
+    })
+}
+
+/// A fresh transcript bound to the protocol, the parameters and the statement.
+pub(crate) fn start_transcript(
+    params: &ParamsV2,
+    instances: &[TableInstance<'_>],
+    lookups: &[PublicLookup<'_>],
+) -> Challenger {
+    let mut ch = Challenger::new();
+    for c in DOMAIN_SEPARATOR.chunks(3) {
+        let v = c.iter().fold(0u32, |acc, &b| (acc << 8) | b as u32);
+        ch.observe(KoalaBear::new(v));
+    }
+    params.observe(&mut ch);
+    ch.observe(KoalaBear::new(instances.len() as u32));
+    for inst in instances {
+        ch.observe_digest(&inst.air.digest);
+        ch.observe(KoalaBear::new(inst.log_height as u32));
+        ch.observe(KoalaBear::new(inst.public_values.len() as u32));
+        ch.observe_slice(inst.public_values);
+    }
+    lookup::observe(&mut ch, lookups);
+    ch
+}
+
+/// The AIR sumcheck's eq point `tau` of `K` coordinates: the last `K` of GKR's point `rho`,
+/// preceded by fresh challenges when `rho` is shorter.
+pub(crate) fn eq_point(plan: &Plan, rho: &[Ext5], ch: &mut Challenger) -> Vec<Ext5> {
+    let k = plan.max_log_height;
+    if rho.len() >= k {
+        rho[rho.len() - k..].to_vec()
+    } else {
+        let mut tau: Vec<Ext5> = (0..k - rho.len()).map(|_| ch.sample_ext()).collect();
+        tau.extend_from_slice(rho);
+        tau
+    }
+}
+
+/// The AIR sumcheck's claim: `n(rho) + lambda (d(rho) - padding(rho))`, the fractions'
+/// multilinears at GKR's point without the padding's denominators (which are one).
+pub(crate) fn zerocheck_claim(plan: &Plan, gkr: &GkrClaim, lambda: Ext5) -> Ext5 {
+    gkr.numerator + lambda * (gkr.denominator - plan.fractions.padding_weight(&gkr.point))
+}
+
+/// The AIR sumcheck's tables: constraint coefficients `alpha^0, alpha^1, ...` over all
+/// constraints of all tables in order; for interaction `i` of table `t` with GKR selector
+/// weight `e`, `±e` on its multiplicity and `lambda e` on its denominator.
+pub(crate) fn zerocheck_tables<'a>(
+    plan: &Plan,
+    instances: &[TableInstance<'a>],
+    alpha: Ext5,
+    lambda: Ext5,
+    rho: &[Ext5],
+) -> Vec<ZerocheckTable<'a>> {
+    let mut power = Ext5::ONE;
+    instances
+        .iter()
+        .enumerate()
+        .map(|(t, inst)| {
+            let constraint_coeffs = (0..inst.air.num_user_constraints())
+                .map(|_| {
+                    let c = power;
+                    power *= alpha;
+                    c
+                })
+                .collect();
+            let e: Vec<Ext5> = (0..inst.air.num_interactions())
+                .map(|i| plan.fractions.blocks[plan.fraction_start[t] + i].selector_weight(rho))
+                .collect();
+            ZerocheckTable {
+                air: inst.air,
+                log_height: inst.log_height,
+                public_values: inst.public_values,
+                constraint_coeffs,
+                multiplicity_coeffs: inst
+                    .air
+                    .interactions
+                    .iter()
+                    .zip(&e)
+                    .map(|(it, &e)| direction_sign(it.direction) * e)
+                    .collect(),
+                denominator_coeffs: e.iter().map(|&e| lambda * e).collect(),
+            }
+        })
+        .collect()
+}
+
+/// `sum_j beta^j v_j`.
+pub(crate) fn batch(values: &[Ext5], beta: Ext5) -> Ext5 {
+    values
+        .iter()
+        .rev()
+        .fold(Ext5::ZERO, |acc, &v| acc * beta + v)
+}
+
+/// The claims on the stacked polynomial: every main column of table `t` at `s_t` (the AIR
+/// sumcheck's point), then every next-row column at that table's shift point.
+pub(crate) fn column_claims(
+    plan: &Plan,
+    instances: &[TableInstance<'_>],
+    s: &[Ext5],
+    evals: &[TableEvals],
+    shifts: &[Option<(Vec<Ext5>, &[Ext5])>],
+) -> Vec<Claim> {
+    let v = plan.columns.num_variables;
+    let k = plan.max_log_height;
+    let claim = |t: usize, c: usize, point: &[Ext5], value: Ext5| {
+        let block = plan.columns.blocks[plan.column_start[t] + c];
+        let mut z = block.selector(v);
+        z.extend_from_slice(point);
+        Claim::evaluation(&z, value)
+    };
+    let mut claims = Vec::new();
+    for (t, (inst, e)) in instances.iter().zip(evals).enumerate() {
+        let st = &s[k - inst.log_height..];
+        for (c, &value) in e.main.iter().enumerate() {
+            claims.push(claim(t, c, st, value));
+        }
+        if let Some((point, values)) = &shifts[t] {
+            for (&c, &value) in inst.air.main_next_columns().iter().zip(values.iter()) {
+                claims.push(claim(t, c, point, value));
+            }
+        }
+    }
+    claims
+}

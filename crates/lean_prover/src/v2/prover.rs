@@ -1,0 +1,307 @@
+//! The v2 prover: one stacked WHIR commitment of every main column, LogUp by GKR, the AIR
+//! sumcheck, the next-row sumchecks, one WHIR opening.
+//!
+//! # Protocol (transcript order; the verifier, [`super::verifier`], mirrors it)
+//! 1. Observe the domain separator `lean_prover/ml1`, the [`ParamsV2`], the number of tables,
+//!    per table its AIR digest, `log2` height and public values, then the public lookup
+//!    lists ([`crate::lookup`]).
+//! 2. Commit: every main column of every table is a block of the stacked polynomial `f`
+//!    ([`super::stack`]: by decreasing height, table-major, column order on ties; `V`
+//!    variables, at least `min_variables`); WHIR commit ([`super::whir`]: root, then the
+//!    out-of-domain answers).
+//! 3. Grind `bus_pow_bits` (the nonce is sent), sample `alpha_bus`, `beta_bus`.
+//! 4. LogUp: the fractions `±m_i(y) / (beta - c_i(y))` of every private interaction of every
+//!    table (row `y`, `+` for a send) are the blocks of a second stacking (one block per
+//!    interaction, padded with `0 / 1`); GKR ([`super::gkr`]) sends the root `(N, D)` and
+//!    leaves the point `rho` with the claims `n(rho)`, `d(rho)`. The verifier computes the
+//!    public contribution `P` (public interactions and lookup lists) and checks
+//!    `N + P D = 0`.
+//! 5. Sample `alpha`, `lambda`; the eq point `tau` is the last `K` coordinates of `rho`
+//!    (preceded by fresh challenges if `rho` is shorter); the AIR sumcheck
+//!    ([`super::zerocheck`]) with constraint coefficients `alpha^0, alpha^1, ...` over all
+//!    tables, `±e` on each multiplicity and `lambda e` on each denominator (`e` the
+//!    interaction block's selector weight at `rho`), against the claim
+//!    `n(rho) + lambda (d(rho) - padding(rho))`. It leaves, per table, every main column and
+//!    every next-row column at the table's point `s_t`.
+//! 6. Sample `beta`; per table with next-row columns, in order: a product sumcheck
+//!    ([`super::sumcheck`]) of `shift(s_t, y)` and `sum_j beta^j c_j(y)` against
+//!    `sum_j beta^j c'_j(s_t)` (the rotated columns' values), then the columns' values at its
+//!    point `s'_t`, observed; the verifier checks the final claim against
+//!    `shift(s_t, s'_t) sum_j beta^j c_j(s'_t)` ([`super::mle::shift_eval`]).
+//! 7. WHIR opening of every claim on `f`: each main column at `s_t`, each next-row column at
+//!    `s'_t` (the column's block selector followed by the point).
+
+use super::error::ErrorV2;
+use super::gkr;
+use super::mle;
+use super::params::ParamsV2;
+use super::plan::{
+    Plan, batch, column_claims, eq_point, plan, start_transcript, zerocheck_claim, zerocheck_tables,
+};
+use super::proof::{ProofV2, ShiftProof};
+use super::sumcheck::prove_product;
+use super::whir;
+use super::zerocheck::{self, direction_sign};
+use crate::air::Challenges;
+use crate::balance::bus_total;
+use crate::eval::{self, Domain};
+use crate::lookup::PublicLookup;
+use crate::statement::{StatementError, TableInstance, TableWitness};
+use backend::challenger::Challenger;
+use backend::field::Ext5;
+use backend::kernels::ext as kx;
+use backend::{Isa, KoalaBear};
+
+/// Proves the statement: `tables` with their traces and the public lookup lists.
+///
+/// # Errors
+/// [`ErrorV2::Statement`] for an invalid statement; [`ErrorV2::Unbalanced`] if the buses do
+/// not balance and [`ErrorV2::FalseWitness`] if a constraint fails on some row (both found
+/// with probability `1 - 2^-150` or better); [`ErrorV2::Whir`] if the WHIR schedule cannot
+/// run for the statement's size.
+pub fn prove_v2(
+    isa: Isa,
+    params: &ParamsV2,
+    tables: &[TableWitness<'_>],
+    lookups: &[PublicLookup<'_>],
+) -> Result<ProofV2, ErrorV2> {
+    prove_impl(isa, params, tables, lookups, true)
+}
+
+/// [`prove_v2`] without the witness checks: the proof of a false witness, for the soundness
+/// tests (behind the test-only `forgery` feature).
+#[cfg(feature = "forgery")]
+pub fn prove_v2_unchecked(
+    isa: Isa,
+    params: &ParamsV2,
+    tables: &[TableWitness<'_>],
+    lookups: &[PublicLookup<'_>],
+) -> Result<ProofV2, ErrorV2> {
+    prove_impl(isa, params, tables, lookups, false)
+}
+
+fn prove_impl(
+    isa: Isa,
+    params: &ParamsV2,
+    tables: &[TableWitness<'_>],
+    lookups: &[PublicLookup<'_>],
+    check: bool,
+) -> Result<ProofV2, ErrorV2> {
+    let instances: Vec<TableInstance<'_>> = tables
+        .iter()
+        .enumerate()
+        .map(|(t, w)| w.instance().ok_or(StatementError::TraceShape(t)))
+        .collect::<Result<_, _>>()?;
+    let plan = plan(params, &instances, lookups)?;
+    let mut ch = start_transcript(params, &instances, lookups);
+
+    // 2. The stacked commitment.
+    let stacked = stack_columns(&plan, tables);
+    let (commitment, witness) = whir::commit(isa, &plan.whir, stacked, &mut ch)?;
+
+    // 3. Bus challenges.
+    let bus_nonce = ch.grind(isa, params.bus_pow_bits);
+    let bus = [ch.sample_ext(), ch.sample_ext()];
+
+    // 4. LogUp by GKR.
+    let (nums, dens) = fractions(isa, &plan, tables, bus);
+    let (gkr_proof, gkr_claim) = gkr::prove(isa, nums, dens, &mut ch)?;
+    if check {
+        let public = public_contribution(isa, &instances, lookups, bus)?;
+        if gkr_claim.root[0] + public * gkr_claim.root[1] != Ext5::ZERO {
+            return Err(ErrorV2::Unbalanced);
+        }
+    }
+
+    // 5. The AIR sumcheck.
+    let alpha = ch.sample_ext();
+    let lambda = ch.sample_ext();
+    let tau = eq_point(&plan, &gkr_claim.point, &mut ch);
+    let ztables = zerocheck_tables(&plan, &instances, alpha, lambda, &gkr_claim.point);
+    let traces: Vec<&[KoalaBear]> = tables.iter().map(|t| t.trace).collect();
+    let (zproof, s, sum) = zerocheck::prove(isa, &ztables, &traces, &tau, bus, &mut ch)?;
+    if check && sum != zerocheck_claim(&plan, &gkr_claim, lambda) {
+        return Err(ErrorV2::FalseWitness);
+    }
+
+    // 6. The next-row sumchecks.
+    let beta = ch.sample_ext();
+    let k = plan.max_log_height;
+    let mut shifts = Vec::new();
+    let mut shift_points: Vec<Option<(Vec<Ext5>, Vec<Ext5>)>> = Vec::with_capacity(tables.len());
+    for (t, (tw, inst)) in tables.iter().zip(&instances).enumerate() {
+        let next = inst.air.main_next_columns();
+        if next.is_empty() {
+            shift_points.push(None);
+            continue;
+        }
+        let st = &s[k - inst.log_height..];
+        let (proof, point, columns) = prove_shift(isa, tw, inst.log_height, st, beta, &mut ch)
+            .map_err(|source| ErrorV2::Shift { table: t, source })?;
+        shift_points.push(Some((point, columns.clone())));
+        shifts.push(ShiftProof {
+            sumcheck: proof,
+            columns,
+        });
+    }
+
+    // 7. One WHIR opening.
+    let shift_refs: Vec<Option<(Vec<Ext5>, &[Ext5])>> = shift_points
+        .iter()
+        .map(|o| o.as_ref().map(|(p, v)| (p.clone(), v.as_slice())))
+        .collect();
+    let claims = column_claims(&plan, &instances, &s, &zproof.evals, &shift_refs);
+    let whir_proof = whir::open(isa, witness, &claims, &mut ch)?;
+    Ok(ProofV2 {
+        commitment,
+        bus_nonce,
+        gkr: gkr_proof,
+        zerocheck: zproof,
+        shifts,
+        whir: whir_proof,
+    })
+}
+
+/// The public part of the bus balance: public interactions and lookup lists.
+pub(crate) fn public_contribution(
+    isa: Isa,
+    instances: &[TableInstance<'_>],
+    lookups: &[PublicLookup<'_>],
+    bus: [Ext5; 2],
+) -> Result<Ext5, ErrorV2> {
+    bus_total(
+        isa,
+        &[],
+        instances.iter().map(|i| (i.air, i.public_values)),
+        lookups,
+        Challenges {
+            bus_alpha: bus[0],
+            bus_beta: bus[1],
+            claimed_sum_per_row: Ext5::ZERO,
+        },
+    )
+    .ok_or(ErrorV2::PublicDenominator)
+}
+
+/// The stacked polynomial: every main column in its block, zero padding.
+fn stack_columns(plan: &Plan, tables: &[TableWitness<'_>]) -> Vec<KoalaBear> {
+    let mut f = vec![KoalaBear::ZERO; 1usize << plan.columns.num_variables];
+    for (t, tw) in tables.iter().enumerate() {
+        let w = tw.air.width();
+        for c in 0..w {
+            let block = plan.columns.blocks[plan.column_start[t] + c];
+            let out = &mut f[block.offset..block.offset + (1usize << block.log_size)];
+            for (y, o) in out.iter_mut().enumerate() {
+                *o = tw.trace[y * w + c];
+            }
+        }
+    }
+    f
+}
+
+/// The stacked LogUp fractions: numerators `±m`, denominators `beta - c`, padding `0 / 1`.
+fn fractions(
+    isa: Isa,
+    plan: &Plan,
+    tables: &[TableWitness<'_>],
+    bus: [Ext5; 2],
+) -> (Vec<Ext5>, Vec<Ext5>) {
+    let size = 1usize << plan.fractions.num_variables;
+    let mut nums = Ext5::zero_vec(size);
+    let mut dens = vec![Ext5::ONE; size];
+    for (t, tw) in tables.iter().enumerate() {
+        let air = tw.air;
+        if air.num_interactions() == 0 {
+            continue;
+        }
+        let w = air.width();
+        let n = tw.trace.len() / w;
+        let last = n - 1;
+        let sel = |on: &dyn Fn(usize) -> bool| -> Vec<KoalaBear> {
+            (0..n).map(|y| KoalaBear::new(on(y) as u32)).collect()
+        };
+        let (is_first, is_last, is_transition) =
+            (sel(&|y| y == 0), sel(&|y| y == last), sel(&|y| y != last));
+        let dom = Domain {
+            main: tw.trace,
+            width: w,
+            aux: &[],
+            num_aux: 0,
+            height: n,
+            next_step: 1,
+            is_first: &is_first,
+            is_last: &is_last,
+            is_transition: &is_transition,
+            publics: tw.public_values,
+            challenges: Challenges {
+                bus_alpha: bus[0],
+                bus_beta: bus[1],
+                claimed_sum_per_row: Ext5::ZERO,
+            },
+        };
+        let roots: Vec<u32> = air
+            .interactions
+            .iter()
+            .flat_map(|it| [it.multiplicity, it.denominator])
+            .collect();
+        let chunks = eval::eval_domain(isa, air, &dom, &roots, |start, len, vals| {
+            let ext: Vec<Vec<Ext5>> = vals.iter().map(|v| eval::to_ext(isa, v, len)).collect();
+            (start, ext)
+        });
+        for (start, ext) in chunks {
+            for (i, it) in air.interactions.iter().enumerate() {
+                let block = plan.fractions.blocks[plan.fraction_start[t] + i];
+                let at = block.offset + start;
+                let sign = direction_sign(it.direction);
+                let m = &ext[2 * i];
+                let len = m.len();
+                kx::scale(isa, &mut nums[at..at + len], m, sign);
+                dens[at..at + len].copy_from_slice(&ext[2 * i + 1]);
+            }
+        }
+    }
+    (nums, dens)
+}
+
+/// One table's next-row sumcheck: `sum_y shift(s_t, y) sum_j beta^j c_j(y)`, then the
+/// columns at its point (observed).
+fn prove_shift(
+    isa: Isa,
+    tw: &TableWitness<'_>,
+    log_height: usize,
+    st: &[Ext5],
+    beta: Ext5,
+    ch: &mut Challenger,
+) -> Result<(super::sumcheck::SumcheckProof, Vec<Ext5>, Vec<Ext5>), super::sumcheck::SumcheckError>
+{
+    let air = tw.air;
+    let w = air.width();
+    let n = 1usize << log_height;
+    let cols: Vec<Vec<KoalaBear>> = air
+        .main_next_columns()
+        .iter()
+        .map(|&c| (0..n).map(|y| tw.trace[y * w + c]).collect())
+        .collect();
+    let eq = mle::eq_table(isa, st)?;
+    // W[y] = eq(s_t, y - 1 mod n).
+    let weight: Vec<Ext5> = (0..n).map(|y| eq[(y + n - 1) % n]).collect();
+    let mut coeffs = Vec::with_capacity(cols.len());
+    let mut p = Ext5::ONE;
+    for _ in &cols {
+        coeffs.push(p);
+        p *= beta;
+    }
+    let refs: Vec<&[KoalaBear]> = cols.iter().map(Vec::as_slice).collect();
+    let mut batched = Ext5::zero_vec(n);
+    kx::linear_combination(isa, &mut batched, &coeffs, &refs);
+    let out = prove_product(isa, vec![weight, batched], ch)?;
+    let values: Vec<Ext5> = cols
+        .iter()
+        .map(|c| mle::evaluate_base(isa, c, &out.point))
+        .collect::<Result<_, _>>()?;
+    for &v in &values {
+        ch.observe_ext(v);
+    }
+    debug_assert_eq!(out.evals[1], batch(&values, beta));
+    Ok((out.proof, out.point, values))
+}

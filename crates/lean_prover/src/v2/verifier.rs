@@ -1,0 +1,115 @@
+//! The v2 verifier: replays the protocol of [`super::prover`] and checks every step. Never
+//! panics on any proof; every rejection is an [`ErrorV2`] naming the step.
+
+use super::error::ErrorV2;
+use super::gkr;
+use super::mle;
+use super::params::ParamsV2;
+use super::plan::{
+    batch, column_claims, eq_point, plan, start_transcript, zerocheck_claim, zerocheck_tables,
+};
+use super::proof::ProofV2;
+use super::prover::public_contribution;
+use super::sumcheck::verify_product;
+use super::whir;
+use super::zerocheck;
+use crate::lookup::PublicLookup;
+use crate::statement::TableInstance;
+use backend::Isa;
+use backend::field::Ext5;
+
+/// Verifies a v2 proof of the statement (`instances` and the public lookup lists) under
+/// `params` (the caller's, never the proof's).
+///
+/// # Errors
+/// The [`ErrorV2`] of the first step that rejects.
+pub fn verify_v2(
+    isa: Isa,
+    params: &ParamsV2,
+    instances: &[TableInstance<'_>],
+    lookups: &[PublicLookup<'_>],
+    proof: &ProofV2,
+) -> Result<(), ErrorV2> {
+    let plan = plan(params, instances, lookups)?;
+    let mut ch = start_transcript(params, instances, lookups);
+
+    // 2. The commitment.
+    let received = whir::receive_commitment(&plan.whir, &proof.commitment, &mut ch)?;
+
+    // 3. Bus challenges.
+    if !ch.check_pow(params.bus_pow_bits, proof.bus_nonce) {
+        return Err(ErrorV2::BusProofOfWork);
+    }
+    let bus = [ch.sample_ext(), ch.sample_ext()];
+
+    // 4. LogUp by GKR and the balance.
+    let gkr_claim = gkr::verify(plan.fractions.num_variables, &proof.gkr, &mut ch)?;
+    let public = public_contribution(isa, instances, lookups, bus)?;
+    if gkr_claim.root[0] + public * gkr_claim.root[1] != Ext5::ZERO {
+        return Err(ErrorV2::Unbalanced);
+    }
+
+    // 5. The AIR sumcheck.
+    let alpha = ch.sample_ext();
+    let lambda = ch.sample_ext();
+    let tau = eq_point(&plan, &gkr_claim.point, &mut ch);
+    let ztables = zerocheck_tables(&plan, instances, alpha, lambda, &gkr_claim.point);
+    let claim = zerocheck_claim(&plan, &gkr_claim, lambda);
+    let s = zerocheck::verify(&ztables, &tau, claim, bus, &proof.zerocheck, &mut ch)?;
+
+    // 6. The next-row sumchecks.
+    let beta = ch.sample_ext();
+    let k = plan.max_log_height;
+    let with_next = instances
+        .iter()
+        .filter(|i| !i.air.main_next_columns().is_empty())
+        .count();
+    if proof.shifts.len() != with_next {
+        return Err(ErrorV2::Shape {
+            what: "next-row sumchecks",
+            expected: with_next,
+            got: proof.shifts.len(),
+        });
+    }
+    let mut shifts = proof.shifts.iter();
+    let mut shift_points = Vec::with_capacity(instances.len());
+    for (t, (inst, evals)) in instances.iter().zip(&proof.zerocheck.evals).enumerate() {
+        let next = inst.air.main_next_columns();
+        let Some(sp) = (!next.is_empty()).then(|| shifts.next()).flatten() else {
+            shift_points.push(None);
+            continue;
+        };
+        let st = &s[k - inst.log_height..];
+        let outcome = verify_product(
+            inst.log_height,
+            2,
+            batch(&evals.next, beta),
+            &sp.sumcheck,
+            &mut ch,
+        )
+        .map_err(|source| ErrorV2::Shift { table: t, source })?;
+        if sp.columns.len() != next.len() {
+            return Err(ErrorV2::Shape {
+                what: "next-row column values",
+                expected: next.len(),
+                got: sp.columns.len(),
+            });
+        }
+        for &v in &sp.columns {
+            ch.observe_ext(v);
+        }
+        let shift = mle::shift_eval(st, &outcome.point).map_err(|e| ErrorV2::Shift {
+            table: t,
+            source: e.into(),
+        })?;
+        if outcome.final_claim != shift * batch(&sp.columns, beta) {
+            return Err(ErrorV2::ShiftClaim { table: t });
+        }
+        shift_points.push(Some((outcome.point, sp.columns.as_slice())));
+    }
+
+    // 7. The WHIR opening.
+    let claims = column_claims(&plan, instances, &s, &proof.zerocheck.evals, &shift_points);
+    whir::verify(isa, &plan.whir, &received, &claims, &proof.whir, &mut ch)?;
+    Ok(())
+}

@@ -1,0 +1,300 @@
+//! The AIR sumcheck prover (protocol in the [module docs](super)).
+
+use super::{
+    TableEvals, ZerocheckError, ZerocheckProof, ZerocheckTable, challenges, check_table,
+    leaf_factor, roots_and_coeffs, round_degree,
+};
+use crate::air::Node;
+use crate::eval::{Val, add_vals, axpy_val, eval_nodes, sub_vals};
+use crate::v2::{eq_round, mle};
+use backend::challenger::Challenger;
+use backend::field::Ext5;
+use backend::kernels::ext as kx;
+use backend::{Isa, KoalaBear};
+use rayon::prelude::*;
+
+/// Rows per chunk of the round loop.
+const CHUNK: usize = 1024;
+
+/// One factor table of a table: base-field values until its first fold.
+enum Factor {
+    Base(Vec<KoalaBear>),
+    Ext(Vec<Ext5>),
+}
+
+impl Factor {
+    fn len(&self) -> usize {
+        match self {
+            Factor::Base(v) => v.len(),
+            Factor::Ext(v) => v.len(),
+        }
+    }
+
+    /// `(lo, hi - lo)` over `range` of the lower half.
+    fn halves(&self, isa: Isa, range: std::ops::Range<usize>) -> (Val, Val) {
+        let half = self.len() / 2;
+        let hi = half + range.start..half + range.end;
+        let len = range.len();
+        let (lo, hi) = match self {
+            Factor::Base(v) => (Val::Base(v[range].to_vec()), Val::Base(v[hi].to_vec())),
+            Factor::Ext(v) => (Val::Ext(v[range].to_vec()), Val::Ext(v[hi].to_vec())),
+        };
+        let d = sub_vals(isa, &hi, &lo, len);
+        (lo, d)
+    }
+
+    fn fold(&mut self, isa: Isa, r: Ext5, scratch: &mut Vec<Ext5>) {
+        let folded = match self {
+            Factor::Base(v) => mle::fold_first_base(isa, v, r),
+            Factor::Ext(v) => mle::fold_first_in_place(isa, v, r, scratch).map(|()| Vec::new()),
+        };
+        match (folded, &mut *self) {
+            (Ok(f), Factor::Base(_)) => *self = Factor::Ext(f),
+            (Ok(_), Factor::Ext(_)) => {}
+            // Tables fold once per variable, so a variable is always left.
+            (Err(e), _) => unreachable!("fold of a factor with a variable left: {e}"),
+        }
+    }
+
+    fn value(&self) -> Ext5 {
+        match self {
+            Factor::Base(v) => Ext5::from_base(v[0]),
+            Factor::Ext(v) => v[0],
+        }
+    }
+}
+
+/// A table during the sumcheck.
+struct State<'a, 't> {
+    spec: &'t ZerocheckTable<'a>,
+    roots: Vec<u32>,
+    coeffs: Vec<Ext5>,
+    /// The round the table joins in, `K - k_t`.
+    start: usize,
+    /// By [`leaf_factor`] index; `None` for selectors the AIR does not use.
+    factors: Vec<Option<Factor>>,
+    /// Its first round's message `q(0), q(2), ..., q(D)`.
+    first: Vec<Ext5>,
+    /// `S_t`.
+    sum: Ext5,
+}
+
+/// Proves the AIR sumcheck of `tables` (with their row-major `traces`) against the eq point
+/// `tau` (`K = tau.len()` coordinates) and bus challenges `bus = [alpha_bus, beta_bus]`.
+/// Returns the proof, the point `s` and the claimed sum `sum_t S_t`.
+///
+/// # Errors
+/// [`ZerocheckError::Input`] if a table's coefficients, public values, trace or height do
+/// not fit its AIR or `K`.
+pub fn prove(
+    isa: Isa,
+    tables: &[ZerocheckTable<'_>],
+    traces: &[&[KoalaBear]],
+    tau: &[Ext5],
+    bus: [Ext5; 2],
+    ch: &mut Challenger,
+) -> Result<(ZerocheckProof, Vec<Ext5>, Ext5), ZerocheckError> {
+    let k = tau.len();
+    let d = round_degree(tables);
+    let mut states = Vec::with_capacity(tables.len());
+    for (i, (t, trace)) in tables.iter().zip(traces).enumerate() {
+        check_table(i, t, k)?;
+        if trace.len() != t.air.width() << t.log_height {
+            return Err(ZerocheckError::Input {
+                table: i,
+                what: "trace is not 2^k rows of the AIR's width",
+            });
+        }
+        states.push(state(isa, t, trace, tau, d, bus));
+    }
+    let claim: Ext5 = states.iter().map(|s| s.sum).sum();
+    ch.observe(KoalaBear::new(k as u32));
+    ch.observe(KoalaBear::new(d as u32));
+
+    let xs: Vec<usize> = std::iter::once(0).chain(2..=d).collect();
+    let mut rounds = Vec::with_capacity(k);
+    let mut point = Vec::with_capacity(k);
+    let mut reduced = claim;
+    let mut scratch = Vec::new();
+    for i in 0..k {
+        let eq = eq_table(isa, &tau[i + 1..]);
+        let mut msg = vec![Ext5::ZERO; d];
+        for st in &states {
+            let part = if i < st.start {
+                vec![st.sum; d]
+            } else if i == st.start {
+                st.first.clone()
+            } else {
+                message(isa, st, &eq, &xs, bus)
+            };
+            for (m, p) in msg.iter_mut().zip(part) {
+                *m += p;
+            }
+        }
+        for &m in &msg {
+            ch.observe_ext(m);
+        }
+        let s = ch.sample_ext();
+        reduced = eq_round::reduce(reduced, tau[i], &msg, s).unwrap_or(Ext5::ZERO);
+        for st in states.iter_mut().filter(|st| i >= st.start) {
+            for f in st.factors.iter_mut().flatten() {
+                f.fold(isa, s, &mut scratch);
+            }
+        }
+        rounds.push(msg);
+        point.push(s);
+    }
+    let evals: Vec<TableEvals> = states
+        .iter()
+        .map(|st| {
+            let w = st.spec.air.width();
+            let nn = st.spec.air.main_next_columns().len();
+            let value = |j: usize| st.factors[j].as_ref().map_or(Ext5::ZERO, Factor::value);
+            TableEvals {
+                main: (0..w).map(value).collect(),
+                next: (w..w + nn).map(value).collect(),
+            }
+        })
+        .collect();
+    for e in &evals {
+        ch_observe_evals(ch, e);
+    }
+    debug_assert_eq!(
+        reduced,
+        tables
+            .iter()
+            .zip(&evals)
+            .map(|(t, e)| super::summand_at(t, e, &point[k - t.log_height..], bus))
+            .sum::<Ext5>(),
+        "the prover's own final claim"
+    );
+    Ok((ZerocheckProof { rounds, evals }, point, claim))
+}
+
+/// Observes one table's sent values: main columns, then rotated ones.
+pub(super) fn ch_observe_evals(ch: &mut Challenger, e: &TableEvals) {
+    for &v in e.main.iter().chain(&e.next) {
+        ch.observe_ext(v);
+    }
+}
+
+fn eq_table(isa: Isa, point: &[Ext5]) -> Vec<Ext5> {
+    match mle::eq_table(isa, point) {
+        Ok(t) => t,
+        Err(e) => unreachable!("K is bounded by the tables' heights: {e}"),
+    }
+}
+
+/// Builds a table's factors from its trace and computes its first round and `S_t`.
+fn state<'a, 't>(
+    isa: Isa,
+    t: &'t ZerocheckTable<'a>,
+    trace: &[KoalaBear],
+    tau: &[Ext5],
+    d: usize,
+    bus: [Ext5; 2],
+) -> State<'a, 't> {
+    let air = t.air;
+    let w = air.width();
+    let n = 1usize << t.log_height;
+    let next = air.main_next_columns();
+    let mut factors: Vec<Option<Factor>> = Vec::with_capacity(w + next.len() + 3);
+    for c in 0..w {
+        factors.push(Some(Factor::Base(
+            (0..n).map(|y| trace[y * w + c]).collect(),
+        )));
+    }
+    for &c in next {
+        factors.push(Some(Factor::Base(
+            (0..n).map(|y| trace[((y + 1) % n) * w + c]).collect(),
+        )));
+    }
+    let uses = |s: Node| air.nodes.contains(&s);
+    let last = n - 1;
+    let selector = |on: &dyn Fn(usize) -> bool| {
+        Factor::Base((0..n).map(|y| KoalaBear::new(on(y) as u32)).collect())
+    };
+    factors.push(uses(Node::IsFirst).then(|| selector(&|y| y == 0)));
+    factors.push(uses(Node::IsLast).then(|| selector(&|y| y == last)));
+    factors.push(uses(Node::IsTransition).then(|| selector(&|y| y != last)));
+    let (roots, coeffs) = roots_and_coeffs(t);
+    let start = tau.len() - t.log_height;
+    let mut st = State {
+        spec: t,
+        roots,
+        coeffs,
+        start,
+        factors,
+        first: Vec::new(),
+        sum: Ext5::ZERO,
+    };
+    // The first round: q at 0, 1, 2, ..., D; S_t = (1 - tau_start) q(0) + tau_start q(1).
+    let eq = eq_table(isa, &tau[start + 1..]);
+    let all: Vec<usize> = (0..=d).collect();
+    let q = message(isa, &st, &eq, &all, bus);
+    st.sum = (Ext5::ONE - tau[start]) * q[0] + tau[start] * q[1];
+    st.first = std::iter::once(q[0])
+        .chain(q[2..].iter().copied())
+        .collect();
+    st
+}
+
+/// The table's part of `q_i` at the points `xs` (increasing), over its current factors and
+/// the eq table of `tau[i + 1..]` (half their length).
+fn message(isa: Isa, st: &State<'_, '_>, eq: &[Ext5], xs: &[usize], bus: [Ext5; 2]) -> Vec<Ext5> {
+    let half = eq.len();
+    let air = st.spec.air;
+    let ch = challenges(bus);
+    (0..half.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|c| {
+            let range = c * CHUNK..((c + 1) * CHUNK).min(half);
+            let len = range.len();
+            let parts: Vec<Option<(Val, Val)>> = st
+                .factors
+                .iter()
+                .map(|f| f.as_ref().map(|f| f.halves(isa, range.clone())))
+                .collect();
+            let mut cur: Vec<Option<Val>> = parts
+                .iter()
+                .map(|p| p.as_ref().map(|p| p.0.clone()))
+                .collect();
+            let mut at = 0;
+            let mut out = Vec::with_capacity(xs.len());
+            for &x in xs {
+                while at < x {
+                    for (v, p) in cur.iter_mut().zip(&parts) {
+                        if let (Some(v), Some((_, d))) = (v.as_mut(), p) {
+                            *v = add_vals(isa, v, d, len);
+                        }
+                    }
+                    at += 1;
+                }
+                let vals = eval_nodes(isa, air, &st.roots, len, |node| match node {
+                    Node::Public(k) => Val::BaseC(
+                        st.spec
+                            .public_values
+                            .get(k as usize)
+                            .copied()
+                            .unwrap_or_default(),
+                    ),
+                    Node::Challenge(c) => Val::ExtC(ch.get(c)),
+                    leaf => match leaf_factor(air, leaf).and_then(|j| cur[j].clone()) {
+                        Some(v) => v,
+                        // Auxiliary columns (LogUp constraints) are not among the roots.
+                        None => Val::BaseC(KoalaBear::ZERO),
+                    },
+                });
+                let mut acc = Ext5::zero_vec(len);
+                for (v, &coef) in vals.iter().zip(&st.coeffs) {
+                    axpy_val(isa, &mut acc, coef, v);
+                }
+                out.push(kx::dot(isa, &eq[range.clone()], &acc));
+            }
+            out
+        })
+        .reduce(
+            || vec![Ext5::ZERO; xs.len()],
+            |a, b| a.iter().zip(&b).map(|(&x, &y)| x + y).collect(),
+        )
+}
