@@ -60,3 +60,218 @@ fn honest_proofs_verify_and_are_identical_on_every_isa() {
         }
     }
 }
+
+/// Proves with the unchecked prover and returns the verifier's verdict.
+fn forged_verdict(tables: &[Table]) -> Result<(), ErrorV2> {
+    let proof = prove_v2_unchecked(Isa::current(), &params(), &witnesses(tables), &[])
+        .expect("the unchecked prover proves anything well-shaped");
+    verify(&instances(tables), &proof)
+}
+
+/// One cell changed, breaking one constraint on one row: the prover refuses the witness,
+/// and the proof made anyway is rejected.
+#[test]
+fn a_broken_constraint_on_one_row_is_refused_and_rejected() {
+    // (case, table, row, column): fibonacci's first-row constraints (row 0), its two
+    // transitions (a middle row), its last-row constraint, the permutation's `c = a^3` and
+    // the user table's `y = x^2 + 3`.
+    let breaks: &[(&str, usize, usize, usize)] = &[
+        ("fibonacci", 0, 0, 0),
+        ("fibonacci", 0, 0, 1),
+        ("fibonacci", 0, 7, 0),
+        ("fibonacci", 0, 7, 1),
+        ("fibonacci", 0, 15, 1),
+        ("permutation", 0, 9, 2),
+        ("range pair", 1, 3, 1),
+    ];
+    for &(name, t, row, col) in breaks {
+        let mut tables = cases().into_iter().find(|c| c.0 == name).unwrap().1;
+        let w = tables[t].air.width();
+        tables[t].trace[row * w + col] += f(1);
+        assert_eq!(
+            prove(Isa::current(), &tables).err(),
+            Some(ErrorV2::FalseWitness),
+            "{name}: table {t} row {row} column {col}"
+        );
+        assert!(
+            forged_verdict(&tables).is_err(),
+            "{name}: table {t} row {row} column {col}: forged proof accepted"
+        );
+    }
+}
+
+/// Unbalanced buses: a value out of the range table, a multiplicity changed, a permutation
+/// broken (with `c = a^3` kept), a public value out of range. Refused, and rejected.
+#[test]
+fn an_unbalanced_bus_is_refused_and_rejected() {
+    let mut cases_: Vec<(&str, Vec<Table>)> = Vec::new();
+    let [range, mut user] = range_pair(5, 4, &[0, 5, 31, 7, 7, 19], 12);
+    user.trace[2 * 3] = f(40);
+    user.trace[2 * 3 + 1] = f(40 * 40 + 3);
+    cases_.push(("value out of range", vec![range, user]));
+    let [mut range, user] = range_pair(5, 4, &[0, 5, 31, 7, 7, 19], 12);
+    range.trace[2 * 7 + 1] += f(1);
+    cases_.push(("multiplicity changed", vec![range, user]));
+    let mut perm = permutation(4, 2);
+    perm.trace[3 * 5 + 1] += f(1);
+    cases_.push(("permutation broken", vec![perm]));
+    let [range, mut user] = range_pair(5, 4, &[0, 5, 31, 7, 7, 19], 12);
+    user.publics[0] = f(33);
+    cases_.push(("public value out of range", vec![range, user]));
+    for (name, tables) in cases_ {
+        assert_eq!(
+            prove(Isa::current(), &tables).err(),
+            Some(ErrorV2::Unbalanced),
+            "{name}"
+        );
+        assert!(
+            forged_verdict(&tables).is_err(),
+            "{name}: forged proof accepted"
+        );
+    }
+}
+
+/// The proof is bound to the statement: other public values, another height, the tables in
+/// another order, an added lookup list are all rejected.
+#[test]
+fn a_changed_statement_is_rejected() {
+    let tables = all_examples();
+    let proof = prove(Isa::current(), &tables).unwrap();
+    let honest = instances(&tables);
+    verify(&honest, &proof).unwrap();
+
+    let mut publics = tables[0].publics.clone();
+    publics[2] += f(1);
+    let mut other = honest.clone();
+    other[0].public_values = &publics;
+    assert!(verify(&other, &proof).is_err(), "public value");
+
+    let mut other = honest.clone();
+    other[3].log_height += 1;
+    assert!(verify(&other, &proof).is_err(), "height");
+
+    let mut other = honest.clone();
+    other.swap(0, 3);
+    assert!(verify(&other, &proof).is_err(), "order");
+
+    let values = [f(5)];
+    let mults = [f(1)];
+    let list = PublicLookup {
+        bus: RANGE_BUS,
+        direction: Direction::Send,
+        tuple_len: 1,
+        values: &values,
+        multiplicities: &mults,
+    };
+    assert!(
+        verify_v2(Isa::current(), &params(), &honest, &[list], &proof).is_err(),
+        "lookup list"
+    );
+}
+
+/// Every value of the AIR sumcheck (round messages, column values), of every next-row
+/// sumcheck and its column values, GKR's root and every GKR child value, the commitment's
+/// root and out-of-domain answers, and the bus nonce, changed, is rejected.
+#[test]
+fn every_tampered_statement_value_is_rejected() {
+    let tables = all_examples();
+    let proof = prove(Isa::current(), &tables).unwrap();
+    let inst = instances(&tables);
+    let rejected = |p: &ProofV2| verify(&inst, p).is_err();
+    assert!(!rejected(&proof));
+    let bump = |x: &mut Ext5| *x += Ext5::ONE;
+    let mut count = 0;
+    let mut check = |what: String, f: &dyn Fn(&mut ProofV2)| {
+        let mut p = proof.clone();
+        f(&mut p);
+        assert!(rejected(&p), "{what}");
+        count += 1;
+    };
+    for r in 0..proof.zerocheck.rounds.len() {
+        for j in 0..proof.zerocheck.rounds[r].len() {
+            check(format!("zerocheck round {r} value {j}"), &|p| {
+                bump(&mut p.zerocheck.rounds[r][j])
+            });
+        }
+    }
+    for t in 0..proof.zerocheck.evals.len() {
+        for c in 0..proof.zerocheck.evals[t].main.len() {
+            check(format!("table {t} main value {c}"), &|p| {
+                bump(&mut p.zerocheck.evals[t].main[c])
+            });
+        }
+        for c in 0..proof.zerocheck.evals[t].next.len() {
+            check(format!("table {t} next value {c}"), &|p| {
+                bump(&mut p.zerocheck.evals[t].next[c])
+            });
+        }
+    }
+    for s in 0..proof.shifts.len() {
+        for r in 0..proof.shifts[s].sumcheck.round_polys.len() {
+            for j in 0..proof.shifts[s].sumcheck.round_polys[r].len() {
+                check(format!("shift {s} round {r} value {j}"), &|p| {
+                    bump(&mut p.shifts[s].sumcheck.round_polys[r][j])
+                });
+            }
+        }
+        for c in 0..proof.shifts[s].columns.len() {
+            check(format!("shift {s} column {c}"), &|p| {
+                bump(&mut p.shifts[s].columns[c])
+            });
+        }
+    }
+    for i in 0..2 {
+        check(format!("GKR root {i}"), &|p| bump(&mut p.gkr.root[i]));
+    }
+    for l in 0..proof.gkr.layers.len() {
+        for c in 0..4 {
+            check(format!("GKR layer {l} child {c}"), &|p| {
+                bump(&mut p.gkr.layers[l].children[c])
+            });
+        }
+        for r in 0..proof.gkr.layers[l].sumcheck.len() {
+            for j in 0..2 {
+                check(format!("GKR layer {l} round {r} value {j}"), &|p| {
+                    bump(&mut p.gkr.layers[l].sumcheck[r][j])
+                });
+            }
+        }
+    }
+    check("commitment root".into(), &|p| p.commitment.root[0] += f(1));
+    for i in 0..proof.commitment.ood_answers.len() {
+        check(format!("commitment OOD answer {i}"), &|p| {
+            bump(&mut p.commitment.ood_answers[i])
+        });
+    }
+    check("bus nonce".into(), &|p| p.bus_nonce += f(1));
+    check("WHIR final polynomial".into(), &|p| {
+        bump(&mut p.whir.final_polynomial[0])
+    });
+    assert!(count > 100, "only {count} values tampered");
+}
+
+/// Proofs of the wrong shape are typed errors, never panics.
+#[test]
+fn malformed_proofs_are_typed_errors() {
+    let tables = all_examples();
+    let proof = prove(Isa::current(), &tables).unwrap();
+    let inst = instances(&tables);
+    let mut p = proof.clone();
+    p.shifts.pop();
+    assert!(matches!(verify(&inst, &p), Err(ErrorV2::Shape { .. })));
+    let mut p = proof.clone();
+    p.shifts[0].columns.push(Ext5::ZERO);
+    assert!(matches!(verify(&inst, &p), Err(ErrorV2::Shape { .. })));
+    let mut p = proof.clone();
+    p.zerocheck.rounds.pop();
+    assert!(matches!(verify(&inst, &p), Err(ErrorV2::Zerocheck(_))));
+    let mut p = proof.clone();
+    p.zerocheck.evals[1].main.pop();
+    assert!(matches!(verify(&inst, &p), Err(ErrorV2::Zerocheck(_))));
+    let mut p = proof.clone();
+    p.gkr.layers.pop();
+    assert!(matches!(verify(&inst, &p), Err(ErrorV2::Gkr(_))));
+    let mut p = proof;
+    p.whir.rounds.pop();
+    assert!(matches!(verify(&inst, &p), Err(ErrorV2::Whir(_))));
+}
