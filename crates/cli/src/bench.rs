@@ -56,6 +56,90 @@ pub struct BenchArgs {
     /// Also write the proof bytes (binary) to this file, e.g. to compare builds.
     #[arg(long)]
     proof_out: Option<PathBuf>,
+    /// Prove with proof system v2 instead (work in progress: stacked WHIR, GKR LogUp, AIR
+    /// sumcheck) at upstream's WHIR schedule (124-bit rounds); reports its time and size.
+    #[arg(long)]
+    v2: bool,
+}
+
+/// What `multisig bench --v2 --json` prints.
+#[derive(Serialize, Debug)]
+struct BenchReportV2 {
+    proof_system: &'static str,
+    isa: String,
+    config: &'static str,
+    signatures: usize,
+    log_inv_rate: usize,
+    threads: usize,
+    prove_ms: f64,
+    verify_ms: f64,
+    proof_bytes: usize,
+    whir_bytes: usize,
+    gkr_bytes: usize,
+    zerocheck_bytes: usize,
+    signatures_per_second: f64,
+    peak_rss_bytes: Option<u64>,
+    whir_security_bits: f64,
+}
+
+/// `multisig bench --v2`: native batch check, statement, witness and v2 proof (timed
+/// together, as `aggregate` is), then the v2 verification.
+fn bench_v2(args: &BenchArgs, isa: Isa) -> Result<ExitCode, String> {
+    use rec_aggregation::statement::{Statement, Witness};
+    let n = args.signatures as usize;
+    let config = args.config;
+    let message = *b"multisig bench: one message/slot";
+    let pairs =
+        fixtures::generate(isa, config, 2026, n, &message, args.slot).map_err(|e| e.to_string())?;
+    let (keys, sigs): (Vec<_>, Vec<_>) = pairs.into_iter().unzip();
+    let params = lean_prover::v2::ParamsV2::upstream(args.log_inv_rate);
+    let t = Instant::now();
+    let items: Vec<_> = keys.iter().zip(&sigs).collect();
+    if let Some(e) = xmss::verify_batch(isa, config, &message, args.slot, &items)
+        .into_iter()
+        .find_map(Result::err)
+    {
+        return Err(format!("a fixture signature is invalid: {e}"));
+    }
+    let st = Statement::new(config, &message, args.slot, &keys);
+    let witness = Witness::generate(&st, isa, &sigs);
+    let proof = witness
+        .prove_v2(&st, &params, isa)
+        .map_err(|e| e.to_string())?;
+    let prove_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let verified = st.verify_v2(isa, &params, &proof);
+    let verify_ms = t.elapsed().as_secs_f64() * 1e3;
+    if let Err(e) = verified {
+        eprintln!("multisig bench: the fresh v2 proof did not verify: {e}");
+        return Ok(ExitCode::from(1));
+    }
+    let report = BenchReportV2 {
+        proof_system: "v2 (work in progress)",
+        isa: isa.to_string(),
+        config: config.name(),
+        signatures: n,
+        log_inv_rate: args.log_inv_rate,
+        threads: rayon::current_num_threads(),
+        prove_ms: prove_s * 1e3,
+        verify_ms,
+        proof_bytes: proof.byte_size(),
+        whir_bytes: proof.whir.byte_size(),
+        gkr_bytes: proof.gkr.byte_size(),
+        zerocheck_bytes: 20 * proof.zerocheck.num_elements(),
+        signatures_per_second: n as f64 / prove_s.max(f64::MIN_POSITIVE),
+        peak_rss_bytes: peak_rss_bytes(),
+        whir_security_bits: params.security_bits,
+    };
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string(&report).map_err(|e| e.to_string())?
+        );
+    } else {
+        println!("{report:#?}");
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// What `multisig bench --json` prints. Scripts read these names; keep them stable.
@@ -103,6 +187,9 @@ pub fn run(args: &BenchArgs) -> ExitCode {
 
 fn bench(args: &BenchArgs) -> Result<ExitCode, String> {
     let isa: Isa = select_isa(args.isa.as_deref()).map_err(|e| e.to_string())?;
+    if args.v2 {
+        return bench_v2(args, isa);
+    }
     let n = args.signatures as usize;
     let config = args.config;
     let level = args.security.level();

@@ -193,4 +193,18 @@ impl Statement {
     ) -> Result<(), lean_prover::VerifyError> {
         lean_prover::verify_bytes_with_lookups(params, &self.instances(), &self.lookups(), stark)
     }
+
+    /// Verifies a proof-system-v2 proof of this statement under `params` (work in progress:
+    /// the default proofs are still v1's).
+    ///
+    /// # Errors
+    /// The `lean_prover` v2 verification error.
+    pub fn verify_v2(
+        &self,
+        isa: backend::Isa,
+        params: &lean_prover::v2::ParamsV2,
+        proof: &lean_prover::v2::ProofV2,
+    ) -> Result<(), lean_prover::v2::ErrorV2> {
+        lean_prover::v2::verify_v2(isa, params, &self.instances(), &self.lookups(), proof)
+    }
 }

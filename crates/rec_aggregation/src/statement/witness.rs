@@ -138,15 +138,24 @@ impl Witness {
         self.prove_with(st, params, isa, true)
     }
 
-    fn prove_with(
+    /// Proves the statement with proof system v2 (work in progress: the default proofs are
+    /// still v1's; this is what `multisig bench --v2` measures).
+    ///
+    /// # Errors
+    /// The `lean_prover` v2 error.
+    pub fn prove_v2(
         &self,
         st: &Statement,
-        params: &StarkParams,
+        params: &lean_prover::v2::ParamsV2,
         isa: Isa,
-        skip_witness_checks: bool,
-    ) -> Result<Vec<u8>, lean_prover::ProveError> {
+    ) -> Result<lean_prover::v2::ProofV2, lean_prover::v2::ErrorV2> {
+        lean_prover::v2::prove_v2(isa, params, &self.table_witnesses(st), &st.lookups())
+    }
+
+    /// The tables with their traces and public values, in the statement's order.
+    fn table_witnesses<'a>(&'a self, st: &'a Statement) -> Vec<TableWitness<'a>> {
         let tables = Tables::get(st.config);
-        let witnesses: Vec<TableWitness<'_>> = tables
+        tables
             .airs()
             .into_iter()
             .zip(&self.traces)
@@ -156,7 +165,17 @@ impl Witness {
                 trace,
                 public_values,
             })
-            .collect();
+            .collect()
+    }
+
+    fn prove_with(
+        &self,
+        st: &Statement,
+        params: &StarkParams,
+        isa: Isa,
+        skip_witness_checks: bool,
+    ) -> Result<Vec<u8>, lean_prover::ProveError> {
+        let witnesses = self.table_witnesses(st);
         let options = ProverOptions {
             isa,
             skip_witness_checks,
