@@ -58,6 +58,7 @@ mod proof;
 mod prover;
 pub mod stack;
 pub mod sumcheck;
+mod trace;
 mod verifier;
 pub mod whir;
 pub mod zerocheck;

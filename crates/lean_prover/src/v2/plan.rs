@@ -209,9 +209,7 @@ pub(crate) fn column_claims(
     let k = plan.max_log_height;
     let claim = |t: usize, c: usize, point: &[Ext5], value: Ext5| {
         let block = plan.columns.blocks[plan.column_start[t] + c];
-        let mut z = block.selector(v);
-        z.extend_from_slice(point);
-        Claim::evaluation(&z, value)
+        Claim::evaluation(&block.committed_point(point, v), value)
     };
     let mut claims = Vec::new();
     for (t, (inst, e)) in instances.iter().zip(evals).enumerate() {

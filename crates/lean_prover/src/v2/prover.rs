@@ -40,6 +40,7 @@ use super::plan::{
 };
 use super::proof::{ProofV2, ShiftProof};
 use super::sumcheck::prove_product;
+use super::trace::StepTimer;
 use super::whir;
 use super::zerocheck::{self, direction_sign};
 use crate::air::Challenges;
@@ -94,17 +95,21 @@ fn prove_impl(
         .collect::<Result<_, _>>()?;
     let plan = plan(params, &instances, lookups)?;
     let mut ch = start_transcript(params, &instances, lookups);
+    let mut timer = StepTimer::new();
 
     // 2. The stacked commitment.
     let stacked = stack_columns(&plan, tables);
+    timer.lap("stacking");
     let (commitment, witness) = whir::commit(isa, &plan.whir, stacked, &mut ch)?;
 
+    timer.lap("commitment");
     // 3. Bus challenges.
     let bus_nonce = ch.grind(isa, params.bus_pow_bits);
     let bus = [ch.sample_ext(), ch.sample_ext()];
 
     // 4. LogUp by GKR.
     let (nums, dens) = fractions(isa, &plan, tables, bus);
+    timer.lap("LogUp fractions");
     let (gkr_proof, gkr_claim) = gkr::prove(isa, nums, dens, &mut ch)?;
     if check {
         let public = public_contribution(isa, &instances, lookups, bus)?;
@@ -113,6 +118,7 @@ fn prove_impl(
         }
     }
 
+    timer.lap("GKR");
     // 5. The AIR sumcheck.
     let alpha = ch.sample_ext();
     let lambda = ch.sample_ext();
@@ -124,6 +130,7 @@ fn prove_impl(
         return Err(ErrorV2::FalseWitness);
     }
 
+    timer.lap("AIR sumcheck");
     // 6. The next-row sumchecks.
     let beta = ch.sample_ext();
     let k = plan.max_log_height;
@@ -145,6 +152,7 @@ fn prove_impl(
         });
     }
 
+    timer.lap("next-row sumchecks");
     // 7. One WHIR opening.
     let shift_refs: Vec<Option<(Vec<Ext5>, &[Ext5])>> = shift_points
         .iter()
@@ -152,6 +160,7 @@ fn prove_impl(
         .collect();
     let claims = column_claims(&plan, &instances, &s, &zproof.evals, &shift_refs);
     let whir_proof = whir::open(isa, witness, &claims, &mut ch)?;
+    timer.lap("WHIR opening");
     Ok(ProofV2 {
         commitment,
         bus_nonce,
@@ -183,16 +192,17 @@ pub(crate) fn public_contribution(
     .ok_or(ErrorV2::PublicDenominator)
 }
 
-/// The stacked polynomial: every main column in its block, zero padding.
+/// The stacked polynomial: every main column in its block (the committed placement of
+/// [`super::stack`]), zero padding.
 fn stack_columns(plan: &Plan, tables: &[TableWitness<'_>]) -> Vec<KoalaBear> {
-    let mut f = vec![KoalaBear::ZERO; 1usize << plan.columns.num_variables];
+    let v = plan.columns.num_variables;
+    let mut f = vec![KoalaBear::ZERO; 1usize << v];
     for (t, tw) in tables.iter().enumerate() {
         let w = tw.air.width();
         for c in 0..w {
             let block = plan.columns.blocks[plan.column_start[t] + c];
-            let out = &mut f[block.offset..block.offset + (1usize << block.log_size)];
-            for (y, o) in out.iter_mut().enumerate() {
-                *o = tw.trace[y * w + c];
+            for y in 0..1usize << block.log_size {
+                f[block.committed_index(y, v)] = tw.trace[y * w + c];
             }
         }
     }

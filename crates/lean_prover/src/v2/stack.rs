@@ -11,6 +11,17 @@
 //! `block(r) = v` is the claim `f(b, r) = v` on the stacked polynomial (an eq weight whose
 //! leading coordinates are boolean), and the eq weight of a point `rho` on a block is the
 //! scalar `eq(rho_top, b)` times `eq(rho_low, y)`.
+//!
+//! # The committed placement
+//! The committed polynomial places the blocks the other way round: row `y` of a block with
+//! selector `b` is at index `(y << (V - k)) | rev(b)` (`rev` reverses the `V - k` bits), so
+//! `f(y, rev(b)) = block(y)`: the row coordinates on top, the selector at the bottom
+//! ([`Block::committed_index`], [`Block::committed_point`]). This is a bijection of the
+//! index space (the standard placement with every index bit-reversed, composed with a
+//! bit reversal of the rows inside each block), so the blocks stay disjoint. WHIR folds the
+//! top variables first: a column claim's first `k_0` coordinates are then dense row
+//! coordinates and its boolean selector is trailing, so the prover's first-round partial
+//! sums for one column cost the column's size, not `2^k_0` times it.
 
 use backend::field::Ext5;
 
@@ -56,6 +67,28 @@ impl Block {
                 }
             })
             .product()
+    }
+}
+
+impl Block {
+    /// The index of row `y` in the committed placement (module docs).
+    pub fn committed_index(&self, y: usize, num_variables: usize) -> usize {
+        let low = num_variables - self.log_size;
+        let b = self.offset >> self.log_size;
+        let rev = if low == 0 {
+            0
+        } else {
+            b.reverse_bits() >> (usize::BITS as usize - low)
+        };
+        (y << low) | rev
+    }
+
+    /// The committed polynomial's point for the block's multilinear at `point`
+    /// (`log_size` coordinates): `point` followed by the reversed selector bits.
+    pub fn committed_point(&self, point: &[Ext5], num_variables: usize) -> Vec<Ext5> {
+        let mut z = point.to_vec();
+        z.extend(self.selector(num_variables).into_iter().rev());
+        z
     }
 }
 
@@ -168,6 +201,23 @@ mod tests {
             assert_eq!(w, mle::eq_eval(&sel, &rho[..v - b.log_size]).unwrap());
         }
         let pad: Ext5 = eq[l.used..].iter().copied().sum();
+        // The committed placement: disjoint, and the committed point reads the block.
+        let mut seen = vec![false; 1 << v];
+        for b in &l.blocks {
+            let low = &rho[..b.log_size];
+            let z = b.committed_point(low, v);
+            let low_eq = mle::eq_table(Isa::scalar(), low).unwrap();
+            for (y, &e) in low_eq.iter().enumerate() {
+                let x = b.committed_index(y, v);
+                assert!(!seen[x], "index {x} used twice");
+                seen[x] = true;
+                let bits: Vec<Ext5> = (0..v)
+                    .map(|i| Ext5::from_base(KoalaBear::new(((x >> (v - 1 - i)) & 1) as u32)))
+                    .collect();
+                // eq(z, x) is the block's eq(low, y) at its own indices.
+                assert_eq!(mle::eq_eval(&z, &bits).unwrap(), e);
+            }
+        }
         assert_eq!(l.padding_weight(&rho), pad);
         let full = StackLayout::new(&[2, 2], 0).unwrap();
         assert_eq!(full.padding_weight(&rho[..3]), Ext5::ZERO);

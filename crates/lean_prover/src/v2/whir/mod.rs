@@ -82,4 +82,4 @@ pub use proof::{OracleCommitment, RoundProof, WhirCommitment, WhirProof};
 pub use prover::{Forgery, open_forged};
 pub use prover::{WhirWitness, commit, open};
 pub use verifier::{ReceivedCommitment, receive_commitment, verify};
-pub use weight::{Claim, Weight, horner};
+pub use weight::{Claim, Weight, WeightTable, horner};

@@ -111,22 +111,16 @@ pub fn commit(
 
 /// The head weight's table over all `2^k` points (zero outside its block).
 fn full_head(isa: Isa, head: &Weight, k: usize) -> Vec<Ext5> {
-    let (off, h) = head.table(isa);
-    let mut full = Ext5::zero_vec(1 << k);
-    full[off..off + h.len()].copy_from_slice(&h);
-    full
+    head.table(isa).dense(k)
 }
 
 /// `u[a] = sum_b tail(b) f[a 2^n + b]` for the `2^k` blocks of a base-field table.
 fn partial_sums(isa: Isa, table: &[KoalaBear], k: usize, tail: &Weight) -> Vec<Ext5> {
     let n = table.len().trailing_zeros() as usize - k;
-    let (off, t) = tail.table(isa);
+    let t = tail.table(isa);
     (0..1usize << k)
         .into_par_iter()
-        .map(|a| {
-            let start = (a << n) + off;
-            kx::dot_base(isa, &t, &table[start..start + t.len()])
-        })
+        .map(|a| t.dot_base(isa, table, a << n))
         .collect()
 }
 
@@ -436,8 +430,7 @@ fn open_impl(
             for _ in 0..nr.ood_samples {
                 let z = ch.sample_ext();
                 let weight = Weight::power(z, folded_vars);
-                let (off, tab) = weight.table(isa);
-                let value = kx::dot(isa, &tab, &f[off..off + tab.len()]);
+                let value = weight.table(isa).dot(isa, &f);
                 ch.observe_ext(value);
                 answers.push(value);
                 next_ood.push(Claim { weight, value });

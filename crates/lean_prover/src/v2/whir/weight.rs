@@ -122,28 +122,52 @@ impl Weight {
         Ok((head.evaluate(r)?, tail))
     }
 
-    /// The hypercube table of the weight, as `(offset, values)`: `w(x) = values[x - offset]`
-    /// for `offset <= x < offset + values.len()` and zero elsewhere. Leading factors with a
-    /// zero value fix the block; the rest is a [`mle::product_table`] (`O(len)` extension
-    /// products).
-    pub fn table(&self, isa: Isa) -> (usize, Vec<Ext5>) {
+    /// The hypercube table of the weight ([`WeightTable`]). Leading and trailing factors with
+    /// a zero value (boolean coordinates of an eq point) fix the top and bottom index bits;
+    /// the middle is a [`mle::product_table`] (`O(len)` extension products).
+    pub fn table(&self, isa: Isa) -> WeightTable {
         let v = self.factors.len();
         let mut offset = 0usize;
         let mut scale = Ext5::ONE;
-        let mut lead = 0;
-        for (t, &[a, b]) in self.factors.iter().enumerate() {
+        // One boolean factor: its scale and whether it fixes the bit to one.
+        let boolean = |[a, b]: [Ext5; 2]| {
             if b == Ext5::ZERO {
-                scale *= a;
+                Some((a, false))
             } else if a == Ext5::ZERO {
-                scale *= b;
-                offset |= 1 << (v - 1 - t);
+                Some((b, true))
             } else {
+                None
+            }
+        };
+        let mut lead = 0;
+        while lead < v {
+            let Some((s, one)) = boolean(self.factors[lead]) else {
                 break;
+            };
+            scale *= s;
+            if one {
+                offset |= 1 << (v - 1 - lead);
             }
             lead += 1;
         }
-        match mle::product_table(isa, scale, &self.factors[lead..]) {
-            Ok(table) => (offset, table),
+        let mut trail = 0;
+        while lead + trail < v {
+            let t = v - 1 - trail;
+            let Some((s, one)) = boolean(self.factors[t]) else {
+                break;
+            };
+            scale *= s;
+            if one {
+                offset |= 1 << trail;
+            }
+            trail += 1;
+        }
+        match mle::product_table(isa, scale, &self.factors[lead..v - trail]) {
+            Ok(values) => WeightTable {
+                offset,
+                stride_bits: trail,
+                values,
+            },
             // Every weight the WHIR code builds has at most `MAX_VARIABLES <= MAX_VARS`
             // variables (checked against the parameters before any table is built).
             Err(e) => unreachable!("weight over at most MAX_VARS variables: {e}"),
@@ -152,8 +176,78 @@ impl Weight {
 
     /// Adds `scale * w(x)` to `out[x]` for every `x` (`out` of length `2^v`).
     pub fn accumulate(&self, isa: Isa, scale: Ext5, out: &mut [Ext5]) {
-        let (offset, table) = self.table(isa);
-        kx::axpy(isa, &mut out[offset..offset + table.len()], scale, &table);
+        let t = self.table(isa);
+        if t.stride_bits == 0 {
+            kx::axpy(
+                isa,
+                &mut out[t.offset..t.offset + t.values.len()],
+                scale,
+                &t.values,
+            );
+        } else {
+            for (j, &w) in t.values.iter().enumerate() {
+                out[t.index(j)] += scale * w;
+            }
+        }
+    }
+}
+
+/// A weight's values on the hypercube: `w(x) = values[j]` at `x = offset + j 2^stride_bits`
+/// (`j < values.len()`), zero elsewhere. The top bits of `offset` are the leading boolean
+/// coordinates, its low `stride_bits` bits the trailing ones.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WeightTable {
+    /// The index of `values[0]`.
+    pub offset: usize,
+    /// `log2` of the distance between consecutive values.
+    pub stride_bits: usize,
+    /// The non-zero part.
+    pub values: Vec<Ext5>,
+}
+
+impl WeightTable {
+    /// The hypercube index of `values[j]`.
+    pub fn index(&self, j: usize) -> usize {
+        self.offset + (j << self.stride_bits)
+    }
+
+    /// `sum_j values[j] f[start + index(j)]` for a base-field `f`.
+    pub fn dot_base(&self, isa: Isa, f: &[KoalaBear], start: usize) -> Ext5 {
+        let first = start + self.offset;
+        if self.stride_bits == 0 {
+            kx::dot_base(isa, &self.values, &f[first..first + self.values.len()])
+        } else {
+            let gathered: Vec<KoalaBear> = (0..self.values.len())
+                .map(|j| f[first + (j << self.stride_bits)])
+                .collect();
+            kx::dot_base(isa, &self.values, &gathered)
+        }
+    }
+
+    /// `sum_j values[j] f[index(j)]`.
+    pub fn dot(&self, isa: Isa, f: &[Ext5]) -> Ext5 {
+        if self.stride_bits == 0 {
+            kx::dot(
+                isa,
+                &self.values,
+                &f[self.offset..self.offset + self.values.len()],
+            )
+        } else {
+            self.values
+                .iter()
+                .enumerate()
+                .map(|(j, &w)| w * f[self.index(j)])
+                .sum()
+        }
+    }
+
+    /// The table over all `2^v` points (zeros outside the support).
+    pub fn dense(&self, num_variables: usize) -> Vec<Ext5> {
+        let mut full = Ext5::zero_vec(1 << num_variables);
+        for (j, &w) in self.values.iter().enumerate() {
+            full[self.index(j)] = w;
+        }
+        full
     }
 }
 
@@ -196,32 +290,35 @@ mod tests {
         let isa = Isa::scalar();
         let z: Vec<Ext5> = (0..5).map(ext).collect();
         let w = Weight::eq(&z);
-        let (off, t) = w.table(isa);
-        assert_eq!(off, 0);
-        assert_eq!(t, mle::eq_table(isa, &z).unwrap());
+        let t = w.table(isa);
+        assert_eq!((t.offset, t.stride_bits), (0, 0));
+        assert_eq!(t.values, mle::eq_table(isa, &z).unwrap());
         let r: Vec<Ext5> = (10..15).map(ext).collect();
         assert_eq!(w.evaluate(&r).unwrap(), mle::eq_eval(&z, &r).unwrap());
         assert!(w.evaluate(&r[1..]).is_err());
     }
 
     #[test]
-    fn boolean_leading_coordinates_give_a_sparse_block() {
+    fn boolean_leading_and_trailing_coordinates_give_a_sparse_table() {
         let isa = Isa::scalar();
-        let mut z: Vec<Ext5> = (0..6).map(ext).collect();
+        let mut z: Vec<Ext5> = (0..7).map(ext).collect();
         z[0] = Ext5::ONE;
         z[1] = Ext5::ZERO;
         z[2] = Ext5::ONE;
-        let (off, t) = Weight::eq(&z).table(isa);
-        assert_eq!((off, t.len()), (0b101 << 3, 8));
+        z[5] = Ext5::ONE;
+        z[6] = Ext5::ZERO;
+        let t = Weight::eq(&z).table(isa);
+        assert_eq!((t.offset, t.stride_bits, t.values.len()), (0b1010010, 2, 4));
         let full = mle::eq_table(isa, &z).unwrap();
-        for (x, &v) in full.iter().enumerate() {
-            let got = if (off..off + 8).contains(&x) {
-                t[x - off]
-            } else {
-                Ext5::ZERO
-            };
-            assert_eq!(got, v, "x = {x}");
-        }
+        assert_eq!(t.dense(7), full);
+        let f: Vec<KoalaBear> = (0..128u32).map(|i| KoalaBear::new(i * i + 7)).collect();
+        let lifted = mle::lift(&f);
+        let expect = kx::dot(isa, &full, &lifted);
+        assert_eq!(t.dot_base(isa, &f, 0), expect);
+        assert_eq!(t.dot(isa, &lifted), expect);
+        let mut acc = Ext5::zero_vec(128);
+        Weight::eq(&z).accumulate(isa, Ext5::ONE, &mut acc);
+        assert_eq!(acc, full);
     }
 
     #[test]
@@ -229,9 +326,9 @@ mod tests {
         let isa = Isa::scalar();
         let f: Vec<Ext5> = (0..16).map(|i| ext(100 + i)).collect();
         let y = KoalaBear::new(123_457);
-        let (off, t) = Weight::power(Ext5::from_base(y), 4).table(isa);
-        assert_eq!(off, 0);
-        assert_eq!(kx::dot(isa, &t, &f), horner(&f, y));
+        let t = Weight::power(Ext5::from_base(y), 4).table(isa);
+        assert_eq!(t.offset, 0);
+        assert_eq!(t.dot(isa, &f), horner(&f, y));
     }
 
     #[test]

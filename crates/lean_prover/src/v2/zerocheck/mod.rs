@@ -58,6 +58,7 @@
 //! `lo + X (hi - lo)`), combines the roots with the coefficients and takes one dot product
 //! with the eq table of `tau[i + 1..]`; then every column folds.
 
+mod affine;
 mod prover;
 mod verifier;
 

@@ -1,10 +1,11 @@
 //! The AIR sumcheck prover (protocol in the [module docs](super)).
 
+use super::affine::{Affine, affine_forms};
 use super::{
     TableEvals, ZerocheckError, ZerocheckProof, ZerocheckTable, challenges, check_table,
     leaf_factor, roots_and_coeffs, round_degree,
 };
-use crate::air::Node;
+use crate::air::{Air, Node};
 use crate::eval::{Val, add_vals, axpy_val, eval_nodes, sub_vals};
 use crate::v2::{eq_round, mle};
 use backend::challenger::Challenger;
@@ -56,6 +57,19 @@ impl Factor {
         }
     }
 
+    /// `(<eq, lo>, <eq, hi>)` over `range` of the lower half and its upper twin.
+    fn dots(&self, isa: Isa, eq: &[Ext5], range: std::ops::Range<usize>) -> (Ext5, Ext5) {
+        let half = self.len() / 2;
+        let hi = half + range.start..half + range.end;
+        match self {
+            Factor::Base(v) => (
+                kx::dot_base(isa, eq, &v[range]),
+                kx::dot_base(isa, eq, &v[hi]),
+            ),
+            Factor::Ext(v) => (kx::dot(isa, eq, &v[range]), kx::dot(isa, eq, &v[hi])),
+        }
+    }
+
     fn value(&self) -> Ext5 {
         match self {
             Factor::Base(v) => Ext5::from_base(v[0]),
@@ -67,8 +81,13 @@ impl Factor {
 /// A table during the sumcheck.
 struct State<'a, 't> {
     spec: &'t ZerocheckTable<'a>,
+    /// The non-affine roots and their coefficients (evaluated through the arena).
     roots: Vec<u32>,
     coeffs: Vec<Ext5>,
+    /// The factors the non-affine roots read.
+    needed: Vec<bool>,
+    /// The sum of the affine roots times their coefficients.
+    affine: Affine,
     /// The round the table joins in, `K - k_t`.
     start: usize,
     /// By [`leaf_factor`] index; `None` for selectors the AIR does not use.
@@ -217,12 +236,28 @@ fn state<'a, 't>(
     factors.push(uses(Node::IsFirst).then(|| selector(&|y| y == 0)));
     factors.push(uses(Node::IsLast).then(|| selector(&|y| y == last)));
     factors.push(uses(Node::IsTransition).then(|| selector(&|y| y != last)));
-    let (roots, coeffs) = roots_and_coeffs(t);
+    let (all_roots, all_coeffs) = roots_and_coeffs(t);
+    let forms = affine_forms(air, t.public_values, challenges(bus));
+    let mut affine = Affine::default();
+    let mut roots = Vec::new();
+    let mut coeffs = Vec::new();
+    for (&r, &c) in all_roots.iter().zip(&all_coeffs) {
+        match &forms[r as usize] {
+            Some(form) => affine.add_scaled(form, c),
+            None => {
+                roots.push(r);
+                coeffs.push(c);
+            }
+        }
+    }
+    let needed = needed_factors(air, &roots, factors.len());
     let start = tau.len() - t.log_height;
     let mut st = State {
         spec: t,
         roots,
         coeffs,
+        needed,
+        affine,
         start,
         factors,
         first: Vec::new(),
@@ -239,29 +274,75 @@ fn state<'a, 't>(
     st
 }
 
+/// The factors the nodes reachable from `roots` read.
+fn needed_factors(air: &Air, roots: &[u32], count: usize) -> Vec<bool> {
+    let mut reach = vec![false; air.nodes.len()];
+    for &r in roots {
+        reach[r as usize] = true;
+    }
+    let mut needed = vec![false; count];
+    for i in (0..air.nodes.len()).rev() {
+        if !reach[i] {
+            continue;
+        }
+        let node = air.nodes[i];
+        for c in node.children().into_iter().flatten() {
+            reach[c as usize] = true;
+        }
+        if let Some(f) = leaf_factor(air, node) {
+            needed[f] = true;
+        }
+    }
+    needed
+}
+
 /// The table's part of `q_i` at the points `xs` (increasing), over its current factors and
-/// the eq table of `tau[i + 1..]` (half their length).
+/// the eq table of `tau[i + 1..]` (half their length): the affine part from two dot products
+/// per column, the rest through the arena at every point.
 fn message(isa: Isa, st: &State<'_, '_>, eq: &[Ext5], xs: &[usize], bus: [Ext5; 2]) -> Vec<Ext5> {
     let half = eq.len();
     let air = st.spec.air;
     let ch = challenges(bus);
-    (0..half.div_ceil(CHUNK))
+    let nonlinear = !st.roots.is_empty();
+    let mut q = (0..half.div_ceil(CHUNK))
         .into_par_iter()
         .map(|c| {
             let range = c * CHUNK..((c + 1) * CHUNK).min(half);
             let len = range.len();
+            let e = &eq[range.clone()];
+            // The affine part: a (L + X (H - L)).
+            let (mut lo_sum, mut hi_sum) = (Ext5::ZERO, Ext5::ZERO);
+            for (&f, &a) in &st.affine.terms {
+                let Some(factor) = &st.factors[f] else {
+                    continue;
+                };
+                let (l, h) = factor.dots(isa, e, range.clone());
+                lo_sum += a * l;
+                hi_sum += a * h;
+            }
+            let mut out: Vec<Ext5> = xs
+                .iter()
+                .map(|&x| lo_sum + Ext5::from_base(KoalaBear::new(x as u32)) * (hi_sum - lo_sum))
+                .collect();
+            if !nonlinear {
+                return out;
+            }
             let parts: Vec<Option<(Val, Val)>> = st
                 .factors
                 .iter()
-                .map(|f| f.as_ref().map(|f| f.halves(isa, range.clone())))
+                .zip(&st.needed)
+                .map(|(f, &n)| {
+                    f.as_ref()
+                        .filter(|_| n)
+                        .map(|f| f.halves(isa, range.clone()))
+                })
                 .collect();
             let mut cur: Vec<Option<Val>> = parts
                 .iter()
                 .map(|p| p.as_ref().map(|p| p.0.clone()))
                 .collect();
             let mut at = 0;
-            let mut out = Vec::with_capacity(xs.len());
-            for &x in xs {
+            for (slot, &x) in out.iter_mut().zip(xs) {
                 while at < x {
                     for (v, p) in cur.iter_mut().zip(&parts) {
                         if let (Some(v), Some((_, d))) = (v.as_mut(), p) {
@@ -289,12 +370,17 @@ fn message(isa: Isa, st: &State<'_, '_>, eq: &[Ext5], xs: &[usize], bus: [Ext5; 
                 for (v, &coef) in vals.iter().zip(&st.coeffs) {
                     axpy_val(isa, &mut acc, coef, v);
                 }
-                out.push(kx::dot(isa, &eq[range.clone()], &acc));
+                *slot += kx::dot(isa, e, &acc);
             }
             out
         })
         .reduce(
             || vec![Ext5::ZERO; xs.len()],
             |a, b| a.iter().zip(&b).map(|(&x, &y)| x + y).collect(),
-        )
+        );
+    // The affine constant: `sum_x' eq(x') = 1`.
+    for v in &mut q {
+        *v += st.affine.constant;
+    }
+    q
 }
