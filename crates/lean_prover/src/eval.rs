@@ -11,6 +11,7 @@ use backend::field::Ext5;
 use backend::kernels::{self, ext};
 use backend::{Isa, KoalaBear};
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 /// Rows per evaluation chunk.
 pub(crate) const CHUNK: usize = 2048;
@@ -60,11 +61,20 @@ pub(crate) fn to_ext(isa: Isa, v: &Val, len: usize) -> Vec<Ext5> {
     }
 }
 
-fn to_base(v: &Val, len: usize) -> Vec<KoalaBear> {
+/// A base value as a slice of `len` elements (borrowed when it is already a vector).
+fn base_view(v: &Val, len: usize) -> Cow<'_, [KoalaBear]> {
     match v {
-        Val::BaseC(c) => vec![*c; len],
-        Val::Base(b) => b.clone(),
-        _ => unreachable!("to_base on an extension value"),
+        Val::BaseC(c) => Cow::Owned(vec![*c; len]),
+        Val::Base(b) => Cow::Borrowed(b),
+        _ => unreachable!("base_view on an extension value"),
+    }
+}
+
+/// A value as an extension slice of `len` elements (borrowed when it is already one).
+fn ext_view(isa: Isa, v: &Val, len: usize) -> Cow<'_, [Ext5]> {
+    match v {
+        Val::Ext(e) => Cow::Borrowed(e),
+        other => Cow::Owned(to_ext(isa, other, len)),
     }
 }
 
@@ -128,8 +138,10 @@ fn binop(isa: Isa, op: Op, a: &Val, b: &Val, len: usize) -> Val {
                     return Val::Ext(out);
                 }
                 (Val::Ext(v), Val::BaseC(s)) => {
+                    // A base scalar multiplies each coefficient: the extension-by-base
+                    // kernel on a splat (a fifth of an extension product).
                     let mut out = Ext5::zero_vec(len);
-                    ext::scale(isa, &mut out, v, Ext5::from_base(*s));
+                    ext::mul_base(isa, &mut out, v, &vec![*s; len]);
                     return Val::Ext(out);
                 }
                 (Val::Ext(v), Val::ExtC(s)) => {
@@ -150,9 +162,29 @@ fn binop(isa: Isa, op: Op, a: &Val, b: &Val, len: usize) -> Val {
             _ => {}
         }
     }
+    // An extension vector plus or minus a base constant: only the constant coefficient moves.
+    if let Op::Add | Op::Sub = op {
+        match (a, b) {
+            (Val::Ext(v), Val::BaseC(c)) => {
+                let c = Ext5::from_base(*c);
+                return Val::Ext(match op {
+                    Op::Add => v.iter().map(|&x| x + c).collect(),
+                    _ => v.iter().map(|&x| x - c).collect(),
+                });
+            }
+            (Val::BaseC(c), Val::Ext(v)) => {
+                let c = Ext5::from_base(*c);
+                return Val::Ext(match op {
+                    Op::Add => v.iter().map(|&x| c + x).collect(),
+                    _ => v.iter().map(|&x| c - x).collect(),
+                });
+            }
+            _ => {}
+        }
+    }
     if !is_ext(a) && !is_ext(b) {
-        let x = to_base(a, len);
-        let y = to_base(b, len);
+        let x = base_view(a, len);
+        let y = base_view(b, len);
         let mut out = KoalaBear::zero_vec(len);
         match op {
             Op::Add => kernels::add(isa, &mut out, &x, &y),
@@ -161,8 +193,8 @@ fn binop(isa: Isa, op: Op, a: &Val, b: &Val, len: usize) -> Val {
         }
         return Val::Base(out);
     }
-    let x = to_ext(isa, a, len);
-    let y = to_ext(isa, b, len);
+    let x = ext_view(isa, a, len);
+    let y = ext_view(isa, b, len);
     let mut out = Ext5::zero_vec(len);
     match op {
         Op::Add => ext::add(isa, &mut out, &x, &y),
@@ -184,8 +216,8 @@ pub(crate) fn sub_vals(isa: Isa, a: &Val, b: &Val, len: usize) -> Val {
     binop(isa, Op::Sub, a, b, len)
 }
 
-fn get(vals: &[Option<Val>], c: u32) -> &Val {
-    vals[c as usize].as_ref().unwrap_or(&ZERO_VAL)
+fn get<'v>(vals: &'v [Option<Cow<'_, Val>>], c: u32) -> &'v Val {
+    vals[c as usize].as_deref().unwrap_or(&ZERO_VAL)
 }
 
 /// Evaluates the nodes `roots` of `air` over rows `start .. start + len` of `dom`.
@@ -208,47 +240,50 @@ pub(crate) fn eval_chunk(
             })
             .collect()
     };
-    eval_nodes(isa, air, roots, len, |node| match node {
-        Node::Public(k) => Val::BaseC(dom.publics.get(k as usize).copied().unwrap_or_default()),
-        Node::Challenge(c) => Val::ExtC(dom.challenges.get(c)),
-        Node::Main { col, next } => {
-            let col = col as usize;
-            Val::Base(
-                rows(next)
-                    .into_iter()
-                    .map(|r| dom.main[r * dom.width + col])
-                    .collect(),
-            )
-        }
-        Node::Aux { col, next } => {
-            let w = 5 * dom.num_aux;
-            let c0 = 5 * col as usize;
-            Val::Ext(
-                rows(next)
-                    .into_iter()
-                    .map(|r| {
-                        let s = &dom.aux[r * w + c0..r * w + c0 + 5];
-                        Ext5::new([s[0], s[1], s[2], s[3], s[4]])
-                    })
-                    .collect(),
-            )
-        }
-        Node::IsFirst => Val::Base(dom.is_first[start..start + len].to_vec()),
-        Node::IsLast => Val::Base(dom.is_last[start..start + len].to_vec()),
-        Node::IsTransition => Val::Base(dom.is_transition[start..start + len].to_vec()),
-        _ => unreachable!("eval_nodes asks only for leaves"),
+    eval_nodes(isa, air, roots, len, |node| {
+        Cow::Owned(match node {
+            Node::Public(k) => Val::BaseC(dom.publics.get(k as usize).copied().unwrap_or_default()),
+            Node::Challenge(c) => Val::ExtC(dom.challenges.get(c)),
+            Node::Main { col, next } => {
+                let col = col as usize;
+                Val::Base(
+                    rows(next)
+                        .into_iter()
+                        .map(|r| dom.main[r * dom.width + col])
+                        .collect(),
+                )
+            }
+            Node::Aux { col, next } => {
+                let w = 5 * dom.num_aux;
+                let c0 = 5 * col as usize;
+                Val::Ext(
+                    rows(next)
+                        .into_iter()
+                        .map(|r| {
+                            let s = &dom.aux[r * w + c0..r * w + c0 + 5];
+                            Ext5::new([s[0], s[1], s[2], s[3], s[4]])
+                        })
+                        .collect(),
+                )
+            }
+            Node::IsFirst => Val::Base(dom.is_first[start..start + len].to_vec()),
+            Node::IsLast => Val::Base(dom.is_last[start..start + len].to_vec()),
+            Node::IsTransition => Val::Base(dom.is_transition[start..start + len].to_vec()),
+            _ => unreachable!("eval_nodes asks only for leaves"),
+        })
     })
 }
 
 /// Evaluates the nodes `roots` of `air` over a chunk of `len` rows, node by node with the
 /// slice kernels, each node's value dropped after its last reader. `leaf` gives the value of
-/// every leaf other than a constant (columns, selectors, public values, challenges).
-pub(crate) fn eval_nodes(
+/// every leaf other than a constant (columns, selectors, public values, challenges), borrowed
+/// when the caller holds it already.
+pub(crate) fn eval_nodes<'a>(
     isa: Isa,
     air: &Air,
     roots: &[u32],
     len: usize,
-    leaf: impl Fn(Node) -> Val,
+    leaf: impl Fn(Node) -> Cow<'a, Val>,
 ) -> Vec<Val> {
     let nodes = &air.nodes;
     let n = nodes.len();
@@ -274,23 +309,23 @@ pub(crate) fn eval_nodes(
     for &r in roots {
         is_root[r as usize] = true;
     }
-    let mut vals: Vec<Option<Val>> = vec![None; n];
+    let mut vals: Vec<Option<Cow<'a, Val>>> = vec![None; n];
     for i in 0..n {
         if !needed[i] {
             continue;
         }
         let v = match nodes[i] {
-            Node::Const(c) => Val::BaseC(c),
-            Node::Add(a, b) => binop(isa, Op::Add, get(&vals, a), get(&vals, b), len),
-            Node::Sub(a, b) => binop(isa, Op::Sub, get(&vals, a), get(&vals, b), len),
-            Node::Mul(a, b) => binop(isa, Op::Mul, get(&vals, a), get(&vals, b), len),
-            Node::Neg(a) => binop(
+            Node::Const(c) => Cow::Owned(Val::BaseC(c)),
+            Node::Add(a, b) => Cow::Owned(binop(isa, Op::Add, get(&vals, a), get(&vals, b), len)),
+            Node::Sub(a, b) => Cow::Owned(binop(isa, Op::Sub, get(&vals, a), get(&vals, b), len)),
+            Node::Mul(a, b) => Cow::Owned(binop(isa, Op::Mul, get(&vals, a), get(&vals, b), len)),
+            Node::Neg(a) => Cow::Owned(binop(
                 isa,
                 Op::Sub,
                 &Val::BaseC(KoalaBear::ZERO),
                 get(&vals, a),
                 len,
-            ),
+            )),
             leaf_node => leaf(leaf_node),
         };
         vals[i] = Some(v);
@@ -306,7 +341,8 @@ pub(crate) fn eval_nodes(
         .iter()
         .map(|&r| {
             vals[r as usize]
-                .clone()
+                .as_deref()
+                .cloned()
                 .unwrap_or(Val::BaseC(KoalaBear::ZERO))
         })
         .collect()

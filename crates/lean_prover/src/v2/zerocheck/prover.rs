@@ -13,6 +13,7 @@ use backend::field::Ext5;
 use backend::kernels::ext as kx;
 use backend::{Isa, KoalaBear};
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 /// Rows per chunk of the round loop.
 const CHUNK: usize = 1024;
@@ -352,18 +353,18 @@ fn message(isa: Isa, st: &State<'_, '_>, eq: &[Ext5], xs: &[usize], bus: [Ext5; 
                     at += 1;
                 }
                 let vals = eval_nodes(isa, air, &st.roots, len, |node| match node {
-                    Node::Public(k) => Val::BaseC(
+                    Node::Public(k) => Cow::Owned(Val::BaseC(
                         st.spec
                             .public_values
                             .get(k as usize)
                             .copied()
                             .unwrap_or_default(),
-                    ),
-                    Node::Challenge(c) => Val::ExtC(ch.get(c)),
-                    leaf => match leaf_factor(air, leaf).and_then(|j| cur[j].clone()) {
-                        Some(v) => v,
+                    )),
+                    Node::Challenge(c) => Cow::Owned(Val::ExtC(ch.get(c))),
+                    leaf => match leaf_factor(air, leaf).and_then(|j| cur[j].as_ref()) {
+                        Some(v) => Cow::Borrowed(v),
                         // Auxiliary columns (LogUp constraints) are not among the roots.
-                        None => Val::BaseC(KoalaBear::ZERO),
+                        None => Cow::Owned(Val::BaseC(KoalaBear::ZERO)),
                     },
                 });
                 let mut acc = Ext5::zero_vec(len);
