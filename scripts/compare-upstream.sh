@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side aggregation benchmark against upstream leanMultisig, in one run on one machine.
 #
-# Usage: scripts/compare-upstream.sh UPSTREAM_CHECKOUT [--no-build] [--reps K] [N:R ...]
+# Usage: scripts/compare-upstream.sh UPSTREAM_CHECKOUT [--no-build] [--reps K] [--v2] [N:R ...]
 #
 # UPSTREAM_CHECKOUT is a clone of leanMultisig (for example main 5cf504a5) OUTSIDE this
 # repository; it is built there with its own configuration (`cargo build --release`, which
@@ -10,18 +10,21 @@
 # upstream and ours interleaved, prod XMSS at each side's default security:
 #   upstream: lean-multisig xmss --n-signatures N --log-inv-rate R --json
 #   ours:     multisig bench --config prod --signatures N --log-inv-rate R --json
-# and prints one markdown table (times are the min and max over the runs) with the CPU model.
+# With --v2, ours also runs `multisig bench --v2` (proof system v2, work in progress) and the
+# table gets its columns too. Prints one markdown table (times are the min and max over the
+# runs) with the CPU model.
 # Never part of the tests or CI: it builds upstream and runs for minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 [[ $# -ge 1 ]] || { sed -n '2,14p' "$0" >&2; exit 2; }
 upstream=$(cd "$1" && pwd); shift
-build=1 reps=2 pairs=()
+build=1 reps=2 v2=0 pairs=()
 while [[ $# -gt 0 ]]; do
   case $1 in
     --no-build) build=0 ;;
     --reps) reps=$2; shift ;;
+    --v2) v2=1 ;;
     *:*) pairs+=("$1") ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
@@ -46,6 +49,10 @@ for pair in "${pairs[@]}"; do
     "$up_bin" xmss --n-signatures "$n" --log-inv-rate "$r" --json 2>/dev/null | tail -1 >>"$out/up-$n-$r.jsonl"
     echo "N=$n R=$r run $k: ours" >&2
     "$ours_bin" bench --config prod --signatures "$n" --log-inv-rate "$r" --json >>"$out/ours-$n-$r.jsonl"
+    if ((v2)); then
+      echo "N=$n R=$r run $k: ours v2" >&2
+      "$ours_bin" bench --v2 --config prod --signatures "$n" --log-inv-rate "$r" --json >>"$out/v2-$n-$r.jsonl"
+    fi
   done
 done
 
@@ -54,18 +61,31 @@ import json, sys, platform
 out, pairs = sys.argv[1], sys.argv[2:]
 cpu = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')), platform.processor())
 print(f"CPU: {cpu}; upstream native build vs our portable build; prod XMSS; each side's default security.\n")
-print("| N | rate | upstream prove | ours prove | prove ratio (up / ours) | upstream proof | ours proof | size ratio (ours / up) | ours verify | ours peak RSS |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+import os
+n0, r0 = pairs[0].split(':')
+has_v2 = os.path.exists(f"{out}/v2-{n0}-{r0}.jsonl")
+head = "| N | rate | upstream prove | upstream proof | ours prove | prove ratio (up / ours) | ours proof | size ratio (ours / up) | ours verify | ours peak RSS |"
+if has_v2:
+    head += " v2 prove | prove ratio (up / v2) | v2 proof | size ratio (v2 / up) | v2 verify | v2 peak RSS |"
+print(head)
+print("|" + "---|" * (head.count("|") - 1))
 def rng(xs, unit, scale=1.0):
     lo, hi = min(xs) * scale, max(xs) * scale
     return f"{lo:.0f} {unit}" if abs(hi - lo) < 0.5 else f"{lo:.0f}-{hi:.0f} {unit}"
+def cols(rows, up_ms, up_kib):
+    ms = [o['prove_ms'] for o in rows]
+    kib = rows[0]['proof_bytes'] / 1024
+    return (f" {rng(ms, 'ms')} | {min(up_ms)/min(ms):.2f}x | {kib:.0f} KiB | {kib/up_kib:.2f}x |"
+            f" {min(o['verify_ms'] for o in rows):.1f} ms | {max(o['peak_rss_bytes'] for o in rows)/2**20:.0f} MiB |")
 for p in pairs:
     n, r = p.split(':')
     up = [json.loads(l)['nodes'][0]['stats'] for l in open(f"{out}/up-{n}-{r}.jsonl") if l.strip()]
     ours = [json.loads(l) for l in open(f"{out}/ours-{n}-{r}.jsonl") if l.strip()]
     up_ms = [s['time_secs'] * 1e3 for s in up]
-    ours_ms = [o['prove_ms'] for o in ours]
     up_kib = up[0]['proof_kib']
-    ours_kib = ours[0]['proof_bytes'] / 1024
-    print(f"| {n} | 1/{2**int(r)} | {rng(up_ms, 'ms')} | {rng(ours_ms, 'ms')} | {min(up_ms)/min(ours_ms):.2f}x | {up_kib} KiB | {ours_kib:.0f} KiB | {ours_kib/up_kib:.2f}x | {min(o['verify_ms'] for o in ours):.1f} ms | {max(o['peak_rss_bytes'] for o in ours)/2**20:.0f} MiB |")
+    line = f"| {n} | 1/{2**int(r)} | {rng(up_ms, 'ms')} | {up_kib} KiB |" + cols(ours, up_ms, up_kib)
+    if has_v2:
+        v2 = [json.loads(l) for l in open(f"{out}/v2-{n}-{r}.jsonl") if l.strip()]
+        line += cols(v2, up_ms, up_kib)
+    print(line)
 EOF

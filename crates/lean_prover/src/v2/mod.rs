@@ -38,15 +38,42 @@
 //!   Johnson-regime schedule; the protocol, message by message, and its soundness terms are in
 //!   its module docs.
 //!
-//! # Still to come (PROOF-V2.md, section 2)
-//! * zerocheck: the AIR constraints of every table as one sumcheck against `eq(r, x)`, tables
-//!   batched, degree max constraint degree + 1;
-//! * LogUp over [`gkr`]: the fractions of every bus interaction of every table stacked into
-//!   one GKR, its output point reused as the zerocheck's eq point;
-//! * stacking: all columns of all tables as one multilinear (tallest first, selected by the
-//!   top variables), evaluation claims (including next-row ones) batched with powers of one
-//!   challenge;
-//! * proof encoding, a v2 prover / verifier entry point, and its security report.
+//! * [`stack`]: the stacking of power-of-two blocks in one multilinear (aligned, by
+//!   decreasing size), the committed placement (rows on the top variables, the block
+//!   selector bit-reversed at the bottom) and the padding's eq weight.
+//! * [`zerocheck`]: the AIR sumcheck: every table's constraints and the binding of GKR's input
+//!   claims to the columns, tables of different heights on suffixes of one eq point, batched in
+//!   one sumcheck; affine parts from two dot products per column and round.
+//! * [`prove_v2`] / [`verify_v2`]: the whole statement (the tables and buses of a v1
+//!   statement keep their meaning, the selectors are the normalised multilinear ones): one
+//!   stacked WHIR commitment, LogUp by one GKR, the AIR sumcheck, per-table next-row sumchecks
+//!   ([`mle::shift_eval`]), one WHIR opening of every column claim. The protocol, step by step
+//!   in transcript order, is in the prover module's docs; `MULTISIG_TRACE` prints the prover's
+//!   step timings. `multisig bench --v2` measures it on the aggregation statement.
+//!
+//! # Soundness of the statement side
+//! Over `K = F_p^5` (`|K| ~ 2^154.9`), with `F` fractions (padded to `2^G`), `C` constraints,
+//! `K_max` the tallest table's variables, `D` the AIR sumcheck's degree, the terms are:
+//! GKR `(3 G (G - 1) / 2 + 2 G) / |K|` ([`gkr`]); the LogUp identity over the random
+//! `(alpha_bus, beta)`, `F (T + 1) / |K|` for tuples of at most `T` values (the v1 term,
+//! [`crate::security`]'s `logup`, divided by the bus grinding); the AIR sumcheck
+//! `K_max (D + 1) / |K|`, the constraint batching `C / |K|` and the zerocheck's eq point
+//! `K_max / |K|` ([`zerocheck`]); each next-row sumcheck `2 k_t / |K|` ([`sumcheck`]); the
+//! batching challenges `lambda` and `beta`, `1 / |K|` each per use; then WHIR's rounds. In the
+//! list-decoding regime every statement term is multiplied by WHIR's list size for the first
+//! oracle (the committed polynomial is one of at most `L` close codewords), as v1's report
+//! does with FRI's. For example `F = 2^24`, `T = 24` gives a LogUp term of `2^-126.3` before
+//! the list size and the bus grinding. **Not yet computed:** the security report of a v2
+//! proof (these terms with WHIR's, the minimum taken, the verifier's policy on it) is still
+//! to come; today only the WHIR part is computed ([`crate::security::whir`]), so no v2 label
+//! claims more than WHIR's figure and nothing claims the statement's.
+//!
+//! # Still to come
+//! * the canonical byte encoding of [`ProofV2`] with its random-bytes decoder test, the
+//!   security report and policy above, and switching `rec_aggregation` to v2 (then removing
+//!   FRI);
+//! * speed: the commitment (encoding and Merkle hashing of a codeword of `2^(V + r)` values),
+//!   the AIR sumcheck's extension rounds, the stacking's strided copy, memory at `N = 1000`.
 
 pub mod eq_round;
 mod error;
