@@ -42,7 +42,7 @@
 //!   decreasing size), the committed placement (rows on the top variables, the block
 //!   selector bit-reversed at the bottom) and the padding's eq weight.
 //! * [`zerocheck`]: the AIR sumcheck: every table's constraints and the binding of GKR's input
-//!   claims to the columns, tables of different heights on suffixes of one eq point, batched in
+//!   claims to the columns, tables of different heights on prefixes of one eq point, batched in
 //!   one sumcheck; affine parts from two dot products per column and round.
 //! * [`prove_v2`] / [`verify_v2`]: the whole statement (the tables and buses of a v1
 //!   statement keep their meaning, the selectors are the normalised multilinear ones): one

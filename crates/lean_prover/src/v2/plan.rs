@@ -126,23 +126,22 @@ pub(crate) fn start_transcript(
     ch
 }
 
-/// The AIR sumcheck's eq point `tau` of `K` coordinates: the last `K` of GKR's point `rho`,
-/// preceded by fresh challenges when `rho` is shorter.
+/// The AIR sumcheck's eq point `tau` of `K` coordinates: the first `K` of GKR's point `rho`
+/// (a table's rows are the top coordinates of its fraction blocks), followed by fresh
+/// challenges when `rho` is shorter.
 pub(crate) fn eq_point(plan: &Plan, rho: &[Ext5], ch: &mut Challenger) -> Vec<Ext5> {
     let k = plan.max_log_height;
-    if rho.len() >= k {
-        rho[rho.len() - k..].to_vec()
-    } else {
-        let mut tau: Vec<Ext5> = (0..k - rho.len()).map(|_| ch.sample_ext()).collect();
-        tau.extend_from_slice(rho);
-        tau
+    let mut tau: Vec<Ext5> = rho[..k.min(rho.len())].to_vec();
+    while tau.len() < k {
+        tau.push(ch.sample_ext());
     }
+    tau
 }
 
 /// The AIR sumcheck's claim: `n(rho) + lambda (d(rho) - padding(rho))`, the fractions'
 /// multilinears at GKR's point without the padding's denominators (which are one).
 pub(crate) fn zerocheck_claim(plan: &Plan, gkr: &GkrClaim, lambda: Ext5) -> Ext5 {
-    gkr.numerator + lambda * (gkr.denominator - plan.fractions.padding_weight(&gkr.point))
+    gkr.numerator + lambda * (gkr.denominator - plan.fractions.committed_padding_weight(&gkr.point))
 }
 
 /// The AIR sumcheck's tables: constraint coefficients `alpha^0, alpha^1, ...` over all
@@ -168,7 +167,9 @@ pub(crate) fn zerocheck_tables<'a>(
                 })
                 .collect();
             let e: Vec<Ext5> = (0..inst.air.num_interactions())
-                .map(|i| plan.fractions.blocks[plan.fraction_start[t] + i].selector_weight(rho))
+                .map(|i| {
+                    plan.fractions.blocks[plan.fraction_start[t] + i].committed_selector_weight(rho)
+                })
                 .collect();
             ZerocheckTable {
                 air: inst.air,
@@ -206,14 +207,13 @@ pub(crate) fn column_claims(
     shifts: &[Option<(Vec<Ext5>, &[Ext5])>],
 ) -> Vec<Claim> {
     let v = plan.columns.num_variables;
-    let k = plan.max_log_height;
     let claim = |t: usize, c: usize, point: &[Ext5], value: Ext5| {
         let block = plan.columns.blocks[plan.column_start[t] + c];
         Claim::evaluation(&block.committed_point(point, v), value)
     };
     let mut claims = Vec::new();
     for (t, (inst, e)) in instances.iter().zip(evals).enumerate() {
-        let st = &s[k - inst.log_height..];
+        let st = &s[..inst.log_height];
         for (c, &value) in e.main.iter().enumerate() {
             claims.push(claim(t, c, st, value));
         }

@@ -12,15 +12,17 @@
 //! 3. Grind `bus_pow_bits` (the nonce is sent), sample `alpha_bus`, `beta_bus`.
 //! 4. LogUp: the fractions `±m_i(y) / (beta - c_i(y))` of every private interaction of every
 //!    table (row `y`, `+` for a send) are the blocks of a second stacking (one block per
-//!    interaction, padded with `0 / 1`); GKR ([`super::gkr`]) sends the root `(N, D)` and
+//!    interaction, in the same committed placement: rows on the top variables; padded with
+//!    `0 / 1`); GKR ([`super::gkr`]) sends the root `(N, D)` and
 //!    leaves the point `rho` with the claims `n(rho)`, `d(rho)`. The verifier computes the
 //!    public contribution `P` (public interactions and lookup lists) and checks
 //!    `N + P D = 0`.
-//! 5. Sample `alpha`, `lambda`; the eq point `tau` is the last `K` coordinates of `rho`
-//!    (preceded by fresh challenges if `rho` is shorter); the AIR sumcheck
+//! 5. Sample `alpha`, `lambda`; the eq point `tau` is the first `K` coordinates of `rho`
+//!    (followed by fresh challenges if `rho` is shorter), so table `t`'s rows are read at
+//!    `rho[..k_t]` by both GKR and the AIR sumcheck; the AIR sumcheck
 //!    ([`super::zerocheck`]) with constraint coefficients `alpha^0, alpha^1, ...` over all
 //!    tables, `±e` on each multiplicity and `lambda e` on each denominator (`e` the
-//!    interaction block's selector weight at `rho`), against the claim
+//!    interaction block's selector weight at `rho`'s last coordinates), against the claim
 //!    `n(rho) + lambda (d(rho) - padding(rho))`. It leaves, per table, every main column and
 //!    every next-row column at the table's point `s_t`.
 //! 6. Sample `beta`; per table with next-row columns, in order: a product sumcheck
@@ -133,7 +135,6 @@ fn prove_impl(
     timer.lap("AIR sumcheck");
     // 6. The next-row sumchecks.
     let beta = ch.sample_ext();
-    let k = plan.max_log_height;
     let mut shifts = Vec::new();
     let mut shift_points: Vec<Option<(Vec<Ext5>, Vec<Ext5>)>> = Vec::with_capacity(tables.len());
     for (t, (tw, inst)) in tables.iter().zip(&instances).enumerate() {
@@ -142,7 +143,7 @@ fn prove_impl(
             shift_points.push(None);
             continue;
         }
-        let st = &s[k - inst.log_height..];
+        let st = &s[..inst.log_height];
         let (proof, point, columns) = prove_shift(isa, tw, inst.log_height, st, beta, &mut ch)
             .map_err(|source| ErrorV2::Shift { table: t, source })?;
         shift_points.push(Some((point, columns.clone())));
@@ -209,7 +210,8 @@ fn stack_columns(plan: &Plan, tables: &[TableWitness<'_>]) -> Vec<KoalaBear> {
     f
 }
 
-/// The stacked LogUp fractions: numerators `±m`, denominators `beta - c`, padding `0 / 1`.
+/// The stacked LogUp fractions (committed placement): numerators `±m`, denominators
+/// `beta - c`, padding `0 / 1`.
 fn fractions(
     isa: Isa,
     plan: &Plan,
@@ -258,15 +260,16 @@ fn fractions(
             let ext: Vec<Vec<Ext5>> = vals.iter().map(|v| eval::to_ext(isa, v, len)).collect();
             (start, ext)
         });
+        let v = plan.fractions.num_variables;
         for (start, ext) in chunks {
             for (i, it) in air.interactions.iter().enumerate() {
                 let block = plan.fractions.blocks[plan.fraction_start[t] + i];
-                let at = block.offset + start;
                 let sign = direction_sign(it.direction);
-                let m = &ext[2 * i];
-                let len = m.len();
-                kx::scale(isa, &mut nums[at..at + len], m, sign);
-                dens[at..at + len].copy_from_slice(&ext[2 * i + 1]);
+                for (y, (&m, &d)) in ext[2 * i].iter().zip(&ext[2 * i + 1]).enumerate() {
+                    let at = block.committed_index(start + y, v);
+                    nums[at] = sign * m;
+                    dens[at] = d;
+                }
             }
         }
     }

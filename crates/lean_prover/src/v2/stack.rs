@@ -3,25 +3,25 @@
 //! input stacks the fractions of every (table, interaction) pair.
 //!
 //! # Layout
-//! Blocks are placed by decreasing size, ties in the order given, one after another from
-//! index 0; the total is padded to `2^V` (`V` at least the caller's minimum). Since every
-//! size is a power of two no larger than those before it, every block's offset is a multiple
-//! of its size: a block of `2^k` values at offset `o` is `f(b, y) = block(y)` for the top
-//! `V - k` index bits `b = o / 2^k` (boolean) and the low `k` bits `y`. So a claim
-//! `block(r) = v` is the claim `f(b, r) = v` on the stacked polynomial (an eq weight whose
-//! leading coordinates are boolean), and the eq weight of a point `rho` on a block is the
-//! scalar `eq(rho_top, b)` times `eq(rho_low, y)`.
+//! Blocks are ordered by decreasing size, ties in the order given, and given consecutive
+//! offsets from 0; the total is padded to `2^V` (`V` at least the caller's minimum). Since
+//! every size is a power of two no larger than those before it, every block's offset is a
+//! multiple of its size, so a block of `2^k` values at offset `o` has a selector: the
+//! `V - k` bits `b = o / 2^k`, a prefix code (no block's selector begins another's).
 //!
-//! # The committed placement
-//! The committed polynomial places the blocks the other way round: row `y` of a block with
-//! selector `b` is at index `(y << (V - k)) | rev(b)` (`rev` reverses the `V - k` bits), so
-//! `f(y, rev(b)) = block(y)`: the row coordinates on top, the selector at the bottom
-//! ([`Block::committed_index`], [`Block::committed_point`]). This is a bijection of the
-//! index space (the standard placement with every index bit-reversed, composed with a
-//! bit reversal of the rows inside each block), so the blocks stay disjoint. WHIR folds the
-//! top variables first: a column claim's first `k_0` coordinates are then dense row
-//! coordinates and its boolean selector is trailing, so the prover's first-round partial
-//! sums for one column cost the column's size, not `2^k_0` times it.
+//! # The placement
+//! Row `y` of a block with selector `b` is stored at index `(y << (V - k)) | rev(b)` (`rev`
+//! reverses the `V - k` bits), so `f(y, rev(b)) = block(y)`: the row coordinates on top,
+//! the selector at the bottom ([`Block::committed_index`], [`Block::committed_point`]).
+//! Blocks stay disjoint (the reversed selectors are a suffix code). Both stackings (the
+//! committed polynomial and GKR's fractions) use it:
+//! * a claim `block(r) = v` is the claim `f(r, rev(b)) = v`, an eq weight whose trailing
+//!   coordinates are boolean; WHIR folds the top variables first, so the prover's first-round
+//!   partial sums for one column cost the column's size, not `2^k_0` times it;
+//! * every table's rows are the top coordinates of GKR's point, `rho[..k_t]`: the prefixes of
+//!   one point, which the AIR sumcheck batches with every table starting in round 0; a
+//!   block's weight in `eq(rho, .)` is [`Block::committed_selector_weight`] times
+//!   `eq(rho[..k], y)`.
 
 use backend::field::Ext5;
 
@@ -51,26 +51,18 @@ impl Block {
             .collect()
     }
 
-    /// `eq(rho_top, b)` for a point `rho` of `num_variables` coordinates: the weight of the
-    /// whole block in `eq(rho, x)`, the rest being `eq(rho_low, y)`.
-    pub fn selector_weight(&self, rho: &[Ext5]) -> Ext5 {
-        let top = rho.len() - self.log_size;
-        let b = self.offset >> self.log_size;
-        rho[..top]
+    /// `eq(rho_low, rev(b))` for a point `rho` of `num_variables` coordinates: the weight of
+    /// the whole block in `eq(rho, x)` in the committed placement, the rest being
+    /// `eq(rho_top, y)` over its rows (`rho_top` the first `log_size` coordinates).
+    pub fn committed_selector_weight(&self, rho: &[Ext5]) -> Ext5 {
+        let sel = self.selector(rho.len());
+        rho[self.log_size..]
             .iter()
-            .enumerate()
-            .map(|(i, &r)| {
-                if (b >> (top - 1 - i)) & 1 == 1 {
-                    r
-                } else {
-                    Ext5::ONE - r
-                }
-            })
+            .zip(sel.iter().rev())
+            .map(|(&r, &b)| if b == Ext5::ONE { r } else { Ext5::ONE - r })
             .product()
     }
-}
 
-impl Block {
     /// The index of row `y` in the committed placement (module docs).
     pub fn committed_index(&self, y: usize, num_variables: usize) -> usize {
         let low = num_variables - self.log_size;
@@ -136,26 +128,16 @@ impl StackLayout {
         })
     }
 
-    /// `sum_(x >= used) eq(rho, x)`: the weight of the padding under `eq(rho, .)` (`rho` of
-    /// `V` coordinates), `O(V)`. Since `sum_x eq(rho, x) = 1`, it is one minus the weight of
-    /// `[0, used)`, which splits into one aligned block per one bit of `used`.
-    pub fn padding_weight(&self, rho: &[Ext5]) -> Ext5 {
-        let v = self.num_variables;
-        if self.used >= 1usize << v {
-            return Ext5::ZERO;
-        }
-        let mut below = Ext5::ZERO;
-        let mut prefix = Ext5::ONE;
-        for (i, &r) in rho.iter().enumerate().take(v) {
-            if (self.used >> (v - 1 - i)) & 1 == 1 {
-                // The indices with the same higher bits and a zero here are all below `used`.
-                below += prefix * (Ext5::ONE - r);
-                prefix *= r;
-            } else {
-                prefix *= Ext5::ONE - r;
-            }
-        }
-        Ext5::ONE - below
+    /// `sum_(x padding) eq(rho, x)` in the committed placement (`rho` of `V` coordinates):
+    /// since `sum_x eq(rho, x) = 1` and every block's rows carry
+    /// [`Block::committed_selector_weight`] in all, it is one minus their sum, `O(blocks V)`.
+    pub fn committed_padding_weight(&self, rho: &[Ext5]) -> Ext5 {
+        Ext5::ONE
+            - self
+                .blocks
+                .iter()
+                .map(|b| b.committed_selector_weight(rho))
+                .sum::<Ext5>()
     }
 }
 
@@ -185,41 +167,32 @@ mod tests {
     }
 
     #[test]
-    fn selector_weights_and_padding_match_the_eq_table() {
+    fn the_committed_placement_is_disjoint_and_its_weights_match_the_eq_table() {
         let l = StackLayout::new(&[3, 1, 2, 2], 0).unwrap();
         let v = l.num_variables;
         let rho: Vec<Ext5> = (0..v as u64).map(ext).collect();
         let eq = mle::eq_table(Isa::scalar(), &rho).unwrap();
-        for b in &l.blocks {
-            let low = &rho[v - b.log_size..];
-            let low_eq = mle::eq_table(Isa::scalar(), low).unwrap();
-            let w = b.selector_weight(&rho);
-            for y in 0..1usize << b.log_size {
-                assert_eq!(eq[b.offset + y], w * low_eq[y]);
-            }
-            let sel = b.selector(v);
-            assert_eq!(w, mle::eq_eval(&sel, &rho[..v - b.log_size]).unwrap());
-        }
-        let pad: Ext5 = eq[l.used..].iter().copied().sum();
-        // The committed placement: disjoint, and the committed point reads the block.
         let mut seen = vec![false; 1 << v];
         for b in &l.blocks {
-            let low = &rho[..b.log_size];
-            let z = b.committed_point(low, v);
-            let low_eq = mle::eq_table(Isa::scalar(), low).unwrap();
-            for (y, &e) in low_eq.iter().enumerate() {
+            let top = &rho[..b.log_size];
+            let top_eq = mle::eq_table(Isa::scalar(), top).unwrap();
+            let w = b.committed_selector_weight(&rho);
+            let z = b.committed_point(top, v);
+            for (y, &e) in top_eq.iter().enumerate() {
                 let x = b.committed_index(y, v);
                 assert!(!seen[x], "index {x} used twice");
                 seen[x] = true;
+                assert_eq!(eq[x], w * e, "block {b:?} row {y}");
                 let bits: Vec<Ext5> = (0..v)
                     .map(|i| Ext5::from_base(KoalaBear::new(((x >> (v - 1 - i)) & 1) as u32)))
                     .collect();
-                // eq(z, x) is the block's eq(low, y) at its own indices.
+                // eq(z, x) is the block's eq(top, y) at its own indices.
                 assert_eq!(mle::eq_eval(&z, &bits).unwrap(), e);
             }
         }
-        assert_eq!(l.padding_weight(&rho), pad);
+        let pad: Ext5 = (0..1usize << v).filter(|&x| !seen[x]).map(|x| eq[x]).sum();
+        assert_eq!(l.committed_padding_weight(&rho), pad);
         let full = StackLayout::new(&[2, 2], 0).unwrap();
-        assert_eq!(full.padding_weight(&rho[..3]), Ext5::ZERO);
+        assert_eq!(full.committed_padding_weight(&rho[..3]), Ext5::ZERO);
     }
 }

@@ -59,7 +59,6 @@ pub fn verify_v2(
 
     // 6. The next-row sumchecks.
     let beta = ch.sample_ext();
-    let k = plan.max_log_height;
     let with_next = instances
         .iter()
         .filter(|i| !i.air.main_next_columns().is_empty())
@@ -79,7 +78,7 @@ pub fn verify_v2(
             shift_points.push(None);
             continue;
         };
-        let st = &s[k - inst.log_height..];
+        let st = &s[..inst.log_height];
         let outcome = verify_product(
             inst.log_height,
             2,

@@ -16,24 +16,27 @@
 //! the LogUp denominator of interaction `i` (the expressions of [`Air`], with the bus
 //! challenges `alpha_bus, beta_bus`). The v2 prover uses `a_(t,j)` = consecutive powers of one
 //! challenge over all constraints of all tables, `u = ±e`, `w = lambda e` with `e` the
-//! interaction block's GKR selector weight (see [`super::stack::Block::selector_weight`]).
+//! interaction block's GKR selector weight (see
+//! [`super::stack::Block::committed_selector_weight`]).
 //!
-//! With `K = max_t k_t` and an eq point `tau` of `K` coordinates (table `t` reads its last
-//! `k_t`, `r_t = tau[K - k_t..]`), the claim is
+//! With `K = max_t k_t` and an eq point `tau` of `K` coordinates (table `t` reads its first
+//! `k_t`, `r_t = tau[..k_t]`), the claim is
 //!
-//! `sum_(x in {0,1}^K) eq(tau, x) sum_t G_t(x[K - k_t..]) = sum_t S_t = claim`,
+//! `sum_(x in {0,1}^K) eq(tau, x) sum_t G_t(x[..k_t]) = sum_t S_t = claim`,
 //! `S_t = sum_y eq(r_t, y) G_t(y)`
 //!
-//! (the top `K - k_t` variables of table `t`'s term only carry `eq`, which sums to one).
+//! (the last `K - k_t` variables of table `t`'s term only carry `eq`, which sums to one:
+//! every table starts in round 0, so every table's first round runs on base-field values).
 //!
 //! # Protocol (transcript order)
 //! 1. Both sides observe `K` and the round degree `D` (the largest degree of any constraint,
 //!    multiplicity or denominator; at least 1).
 //! 2. `K` rounds with the eq factor split off ([`super::eq_round`]): round `i` sends
-//!    `q_i(0), q_i(2), ..., q_i(D)`, both observe them and sample `s_i`. A table joins in
-//!    round `K - k_t`; before that its part of `q_i` is the constant `S_t`.
+//!    `q_i(0), q_i(2), ..., q_i(D)`, both observe them and sample `s_i`. Once round
+//!    `k_t - 1` has bound table `t`'s variables, its part of every later `q_i` is the
+//!    constant `G_t(s_t)`.
 //! 3. The prover sends, per table, every main column and then every rotated column at
-//!    `s_t = s[K - k_t..]`; both observe them. The verifier evaluates every `G_t` at those
+//!    `s_t = s[..k_t]`; both observe them. The verifier evaluates every `G_t` at those
 //!    values (the selectors at `s_t` it computes itself: `prod (1 - s)`, `prod s`) and checks
 //!    that the reduced claim equals `sum_t G_t(s_t)`.
 //!

@@ -89,14 +89,27 @@ struct State<'a, 't> {
     needed: Vec<bool>,
     /// The sum of the affine roots times their coefficients.
     affine: Affine,
-    /// The round the table joins in, `K - k_t`.
-    start: usize,
     /// By [`leaf_factor`] index; `None` for selectors the AIR does not use.
     factors: Vec<Option<Factor>>,
     /// Its first round's message `q(0), q(2), ..., q(D)`.
     first: Vec<Ext5>,
     /// `S_t`.
     sum: Ext5,
+    /// `G_t(s_t)` once the table's variables are all bound.
+    last: Ext5,
+}
+
+impl State<'_, '_> {
+    /// The factors' values once fully folded: every main column, then every rotated one.
+    fn evals(&self) -> TableEvals {
+        let w = self.spec.air.width();
+        let nn = self.spec.air.main_next_columns().len();
+        let value = |j: usize| self.factors[j].as_ref().map_or(Ext5::ZERO, Factor::value);
+        TableEvals {
+            main: (0..w).map(value).collect(),
+            next: (w..w + nn).map(value).collect(),
+        }
+    }
 }
 
 /// Proves the AIR sumcheck of `tables` (with their row-major `traces`) against the eq point
@@ -137,15 +150,16 @@ pub fn prove(
     let mut reduced = claim;
     let mut scratch = Vec::new();
     for i in 0..k {
-        let eq = eq_table(isa, &tau[i + 1..]);
         let mut msg = vec![Ext5::ZERO; d];
         for st in &states {
-            let part = if i < st.start {
-                vec![st.sum; d]
-            } else if i == st.start {
+            let kt = st.spec.log_height;
+            let part = if i == 0 {
                 st.first.clone()
+            } else if i < kt {
+                message(isa, st, &eq_table(isa, &tau[i + 1..kt]), &xs, bus)
             } else {
-                message(isa, st, &eq, &xs, bus)
+                // Finished: its summand at its point, constant in the later variables.
+                vec![st.last; d]
             };
             for (m, p) in msg.iter_mut().zip(part) {
                 *m += p;
@@ -156,26 +170,18 @@ pub fn prove(
         }
         let s = ch.sample_ext();
         reduced = eq_round::reduce(reduced, tau[i], &msg, s).unwrap_or(Ext5::ZERO);
-        for st in states.iter_mut().filter(|st| i >= st.start) {
+        point.push(s);
+        for st in states.iter_mut().filter(|st| i < st.spec.log_height) {
             for f in st.factors.iter_mut().flatten() {
                 f.fold(isa, s, &mut scratch);
             }
+            if i + 1 == st.spec.log_height {
+                st.last = super::summand_at(st.spec, &st.evals(), &point, bus);
+            }
         }
         rounds.push(msg);
-        point.push(s);
     }
-    let evals: Vec<TableEvals> = states
-        .iter()
-        .map(|st| {
-            let w = st.spec.air.width();
-            let nn = st.spec.air.main_next_columns().len();
-            let value = |j: usize| st.factors[j].as_ref().map_or(Ext5::ZERO, Factor::value);
-            TableEvals {
-                main: (0..w).map(value).collect(),
-                next: (w..w + nn).map(value).collect(),
-            }
-        })
-        .collect();
+    let evals: Vec<TableEvals> = states.iter().map(State::evals).collect();
     for e in &evals {
         ch_observe_evals(ch, e);
     }
@@ -184,7 +190,7 @@ pub fn prove(
         tables
             .iter()
             .zip(&evals)
-            .map(|(t, e)| super::summand_at(t, e, &point[k - t.log_height..], bus))
+            .map(|(t, e)| super::summand_at(t, e, &point[..t.log_height], bus))
             .sum::<Ext5>(),
         "the prover's own final claim"
     );
@@ -252,23 +258,22 @@ fn state<'a, 't>(
         }
     }
     let needed = needed_factors(air, &roots, factors.len());
-    let start = tau.len() - t.log_height;
     let mut st = State {
         spec: t,
         roots,
         coeffs,
         needed,
         affine,
-        start,
         factors,
         first: Vec::new(),
         sum: Ext5::ZERO,
+        last: Ext5::ZERO,
     };
-    // The first round: q at 0, 1, 2, ..., D; S_t = (1 - tau_start) q(0) + tau_start q(1).
-    let eq = eq_table(isa, &tau[start + 1..]);
+    // The first round: q at 0, 1, 2, ..., D; S_t = (1 - tau_0) q(0) + tau_0 q(1).
+    let eq = eq_table(isa, &tau[1..t.log_height]);
     let all: Vec<usize> = (0..=d).collect();
     let q = message(isa, &st, &eq, &all, bus);
-    st.sum = (Ext5::ONE - tau[start]) * q[0] + tau[start] * q[1];
+    st.sum = (Ext5::ONE - tau[0]) * q[0] + tau[0] * q[1];
     st.first = std::iter::once(q[0])
         .chain(q[2..].iter().copied())
         .collect();
@@ -298,7 +303,7 @@ fn needed_factors(air: &Air, roots: &[u32], count: usize) -> Vec<bool> {
 }
 
 /// The table's part of `q_i` at the points `xs` (increasing), over its current factors and
-/// the eq table of `tau[i + 1..]` (half their length): the affine part from two dot products
+/// the eq table of `tau[i + 1..k_t]` (half their length): the affine part from two dot products
 /// per column, the rest through the arena at every point.
 fn message(isa: Isa, st: &State<'_, '_>, eq: &[Ext5], xs: &[usize], bus: [Ext5; 2]) -> Vec<Ext5> {
     let half = eq.len();

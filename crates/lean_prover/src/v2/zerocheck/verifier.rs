@@ -12,7 +12,7 @@ use backend::field::Ext5;
 
 /// Verifies an AIR sumcheck of `tables` against the eq point `tau`, the claimed sum `claim`
 /// and the bus challenges; returns the point `s` (`K = tau.len()` coordinates; table `t`'s
-/// column values in the proof are at `s[K - k_t..]`).
+/// column values in the proof are at `s[..k_t]`).
 ///
 /// # Errors
 /// [`ZerocheckError::Input`] for tables that do not fit `K`, [`ZerocheckError::Shape`] for
@@ -63,7 +63,7 @@ pub fn verify(
     let expected: Ext5 = tables
         .iter()
         .zip(&proof.evals)
-        .map(|(t, e)| summand_at(t, e, &point[k - t.log_height..], bus))
+        .map(|(t, e)| summand_at(t, e, &point[..t.log_height], bus))
         .sum();
     if reduced == expected {
         Ok(point)
