@@ -123,7 +123,7 @@ fn bench_v2(args: &BenchArgs, isa: Isa) -> Result<ExitCode, String> {
         threads: rayon::current_num_threads(),
         prove_ms: prove_s * 1e3,
         verify_ms,
-        proof_bytes: proof.byte_size(),
+        proof_bytes: proof.to_bytes().len(),
         whir_bytes: proof.whir.byte_size(),
         gkr_bytes: proof.gkr.byte_size(),
         zerocheck_bytes: 20 * proof.zerocheck.num_elements(),

@@ -183,6 +183,7 @@
 
 pub mod air;
 mod balance;
+mod codec;
 mod deep;
 mod eval;
 mod fri;

@@ -27,9 +27,11 @@
 //! [`ProofShape`]), every variable length is bounded before anything is read, nothing is
 //! allocated ahead of the bytes that fill it, and trailing bytes are an error.
 
+pub use crate::codec::DecodeError;
+use crate::codec::{Reader, Writer};
 use backend::KoalaBear;
 use backend::field::Ext5;
-use backend::merkle::{DIGEST_LEN, Digest, Dimensions, MultiOpening};
+use backend::merkle::{Digest, Dimensions, MultiOpening};
 
 /// Magic bytes at the start of every proof.
 pub const MAGIC: [u8; 4] = *b"LNPF";
@@ -106,163 +108,11 @@ pub struct ProofShape {
     pub num_queries: usize,
 }
 
-/// Why bytes are not a well-formed proof.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum DecodeError {
-    /// The bytes end early.
-    #[error("proof truncated")]
-    Truncated,
-    /// Wrong magic bytes.
-    #[error("bad magic")]
-    BadMagic,
-    /// Unsupported version.
-    #[error("unsupported proof version {0}")]
-    BadVersion(u32),
-    /// A field element is not canonical.
-    #[error("non-canonical field element {0:#x}")]
-    NonCanonical(u32),
-    /// A length is out of its bound.
-    #[error("length {what} = {got} out of range (at most {max})")]
-    BadLength {
-        /// Which length.
-        what: &'static str,
-        /// Its value.
-        got: u32,
-        /// The bound.
-        max: usize,
-    },
-    /// Bytes remain after the proof.
-    #[error("{0} trailing bytes")]
-    TrailingBytes(usize),
-}
-
-struct Writer(Vec<u8>);
-
-impl Writer {
-    fn u32(&mut self, x: u32) {
-        self.0.extend_from_slice(&x.to_le_bytes());
-    }
-    fn felt(&mut self, x: KoalaBear) {
-        self.u32(x.as_canonical_u32());
-    }
-    fn felts(&mut self, xs: &[KoalaBear]) {
-        xs.iter().for_each(|&x| self.felt(x));
-    }
-    fn ext(&mut self, x: Ext5) {
-        self.felts(x.coeffs());
-    }
-    fn exts(&mut self, xs: &[Ext5]) {
-        xs.iter().for_each(|&x| self.ext(x));
-    }
-    fn digest(&mut self, d: &Digest) {
-        self.felts(d);
-    }
-    fn opening(&mut self, o: &MultiOpening) {
-        self.u32(o.rows.len() as u32);
-        for leaf in &o.rows {
-            for row in leaf {
-                self.felts(row);
-            }
-        }
-        self.u32(o.siblings.len() as u32);
-        o.siblings.iter().for_each(|d| self.digest(d));
-    }
-}
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-}
-
-impl Reader<'_> {
-    fn u32(&mut self) -> Result<u32, DecodeError> {
-        let end = self.pos.checked_add(4).ok_or(DecodeError::Truncated)?;
-        let b = self
-            .bytes
-            .get(self.pos..end)
-            .ok_or(DecodeError::Truncated)?;
-        self.pos = end;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    }
-    fn felt(&mut self) -> Result<KoalaBear, DecodeError> {
-        let x = self.u32()?;
-        KoalaBear::from_canonical_checked(x).ok_or(DecodeError::NonCanonical(x))
-    }
-    fn felts(&mut self, n: usize) -> Result<Vec<KoalaBear>, DecodeError> {
-        self.remaining_at_least(n.saturating_mul(4))?;
-        (0..n).map(|_| self.felt()).collect()
-    }
-    fn ext(&mut self) -> Result<Ext5, DecodeError> {
-        Ok(Ext5::new([
-            self.felt()?,
-            self.felt()?,
-            self.felt()?,
-            self.felt()?,
-            self.felt()?,
-        ]))
-    }
-    fn exts(&mut self, n: usize) -> Result<Vec<Ext5>, DecodeError> {
-        self.remaining_at_least(n.saturating_mul(20))?;
-        (0..n).map(|_| self.ext()).collect()
-    }
-    fn digest(&mut self) -> Result<Digest, DecodeError> {
-        let mut d = [KoalaBear::ZERO; DIGEST_LEN];
-        for x in d.iter_mut() {
-            *x = self.felt()?;
-        }
-        Ok(d)
-    }
-    fn remaining_at_least(&self, n: usize) -> Result<(), DecodeError> {
-        if self.bytes.len().saturating_sub(self.pos) >= n {
-            Ok(())
-        } else {
-            Err(DecodeError::Truncated)
-        }
-    }
-    fn bounded(
-        &mut self,
-        what: &'static str,
-        min: usize,
-        max: usize,
-    ) -> Result<usize, DecodeError> {
-        let got = self.u32()?;
-        if (got as usize) < min || got as usize > max {
-            return Err(DecodeError::BadLength { what, got, max });
-        }
-        Ok(got as usize)
-    }
-    fn opening(
-        &mut self,
-        dims: &[Dimensions],
-        num_queries: usize,
-    ) -> Result<MultiOpening, DecodeError> {
-        let leaves = self.bounded("opened leaves", 1, num_queries)?;
-        let mut rows = Vec::new();
-        for _ in 0..leaves {
-            let mut leaf = Vec::with_capacity(dims.len());
-            for d in dims {
-                leaf.push(self.felts(d.width)?);
-            }
-            rows.push(leaf);
-        }
-        let depth = dims
-            .iter()
-            .map(|d| d.height.max(1).trailing_zeros() as usize)
-            .max()
-            .unwrap_or(0);
-        let n = self.bounded("siblings", 0, num_queries.saturating_mul(depth))?;
-        self.remaining_at_least(n.saturating_mul(4 * DIGEST_LEN))?;
-        let siblings = (0..n).map(|_| self.digest()).collect::<Result<_, _>>()?;
-        Ok(MultiOpening { rows, siblings })
-    }
-}
-
 impl Proof {
     /// The canonical encoding (see the module docs).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut w = Writer(Vec::new());
-        w.0.extend_from_slice(&MAGIC);
-        w.u32(VERSION);
+        let mut w = Writer::default();
+        w.header(&MAGIC, VERSION);
         w.digest(&self.main_root);
         w.felt(self.bus_pow_nonce);
         if let Some(r) = &self.aux_root {
@@ -286,7 +136,7 @@ impl Proof {
         }
         w.opening(&self.quotient_opening);
         self.fri_openings.iter().for_each(|o| w.opening(o));
-        w.0
+        w.into_bytes()
     }
 
     /// Decodes a proof of the given shape. Never panics; allocation is bounded by the input.
@@ -294,16 +144,8 @@ impl Proof {
     /// # Errors
     /// A [`DecodeError`] naming the first problem.
     pub fn from_bytes(bytes: &[u8], shape: &ProofShape) -> Result<Proof, DecodeError> {
-        let mut r = Reader { bytes, pos: 0 };
-        let magic = r.bytes.get(..4).ok_or(DecodeError::Truncated)?;
-        if magic != MAGIC {
-            return Err(DecodeError::BadMagic);
-        }
-        r.pos = 4;
-        let version = r.u32()?;
-        if version != VERSION {
-            return Err(DecodeError::BadVersion(version));
-        }
+        let mut r = Reader::new(bytes);
+        r.header(&MAGIC, VERSION)?;
         let has_aux = !shape.aux_dims.is_empty();
         let main_root = r.digest()?;
         let bus_pow_nonce = r.felt()?;
@@ -352,9 +194,7 @@ impl Proof {
             }];
             fri_openings.push(r.opening(&dims, q)?);
         }
-        if r.pos != bytes.len() {
-            return Err(DecodeError::TrailingBytes(bytes.len() - r.pos));
-        }
+        r.finish()?;
         Ok(Proof {
             main_root,
             aux_root,

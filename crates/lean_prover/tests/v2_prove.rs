@@ -3,15 +3,19 @@
 //! constraint broken on one row, an unbalanced bus) refused by the prover and, proved anyway
 //! with the test-only unchecked prover, rejected by the verifier; a changed statement
 //! (public values, heights, lookup lists) rejected; every value of the AIR sumcheck, the
-//! next-row sumchecks and GKR's root tampered, rejected.
+//! next-row sumchecks and GKR's root tampered, rejected; the byte encoding round-trips, every
+//! single byte flipped is rejected, and random or mangled bytes never panic the decoder.
 
 mod common;
 
 use backend::Isa;
 use backend::field::Ext5;
 use common::*;
-use lean_prover::v2::{ErrorV2, ParamsV2, ProofV2, prove_v2, prove_v2_unchecked, verify_v2};
+use lean_prover::v2::{
+    ErrorV2, ParamsV2, ProofV2, prove_v2, prove_v2_unchecked, verify_v2, verify_v2_bytes,
+};
 use lean_prover::{Direction, PublicLookup, TableInstance};
+use proptest::prelude::*;
 
 /// Small, quick parameters: 80-bit WHIR rounds, 4 grinding bits.
 fn params() -> ParamsV2 {
@@ -274,4 +278,112 @@ fn malformed_proofs_are_typed_errors() {
     let mut p = proof;
     p.whir.rounds.pop();
     assert!(matches!(verify(&inst, &p), Err(ErrorV2::Whir(_))));
+}
+
+fn verify_bytes(tables: &[TableInstance<'_>], bytes: &[u8]) -> Result<(), ErrorV2> {
+    verify_v2_bytes(Isa::current(), &params(), tables, &[], bytes)
+}
+
+#[test]
+fn the_encoding_round_trips_and_is_identical_on_every_isa() {
+    let tables = all_examples();
+    let inst = instances(&tables);
+    let mut reference: Option<Vec<u8>> = None;
+    for isa in Isa::available() {
+        let bytes = prove(isa, &tables).unwrap().to_bytes();
+        verify_bytes(&inst, &bytes).unwrap();
+        match &reference {
+            None => reference = Some(bytes),
+            Some(r) => assert_eq!(&bytes, r, "{isa:?}"),
+        }
+    }
+    let bytes = reference.unwrap();
+    let mut longer = bytes.clone();
+    longer.push(0);
+    assert!(matches!(
+        verify_bytes(&inst, &longer),
+        Err(ErrorV2::Decode(_))
+    ));
+    assert!(matches!(
+        verify_bytes(&inst, &bytes[..bytes.len() - 1]),
+        Err(ErrorV2::Decode(_))
+    ));
+    // Another statement's shape: the bytes do not decode or do not verify.
+    let other = vec![fibonacci(4)];
+    assert!(verify_bytes(&instances(&other), &bytes).is_err());
+}
+
+/// Every single byte of a proof, flipped (lowest and highest bit), is rejected.
+#[test]
+fn every_single_byte_flip_is_rejected() {
+    let tables = vec![fibonacci(3)];
+    let inst = instances(&tables);
+    let bytes = prove(Isa::current(), &tables).unwrap().to_bytes();
+    verify_bytes(&inst, &bytes).unwrap();
+    for i in 0..bytes.len() {
+        for mask in [0x01u8, 0x80] {
+            let mut b = bytes.clone();
+            b[i] ^= mask;
+            assert!(
+                verify_bytes(&inst, &b).is_err(),
+                "flip {mask:#x} at byte {i} of {} accepted",
+                bytes.len()
+            );
+        }
+    }
+}
+
+/// A multi-table proof with buses: a flip at every 11th byte is rejected.
+#[test]
+fn dense_byte_flips_on_a_multi_table_proof_are_rejected() {
+    let tables = all_examples();
+    let inst = instances(&tables);
+    let bytes = prove(Isa::current(), &tables).unwrap().to_bytes();
+    let mut checked = 0;
+    for i in (0..bytes.len()).step_by(11) {
+        let mut b = bytes.clone();
+        b[i] ^= 1 << (i % 8);
+        assert!(verify_bytes(&inst, &b).is_err(), "flip at {i}");
+        checked += 1;
+    }
+    assert!(checked > 100, "{checked}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Random bytes (with the right header or without) never panic the decoder.
+    #[test]
+    fn random_bytes_never_panic(body in proptest::collection::vec(any::<u8>(), 0..4096), header in any::<bool>()) {
+        let tables = all_examples();
+        let inst = instances(&tables);
+        let mut bytes = Vec::new();
+        if header {
+            bytes.extend_from_slice(&lean_prover::v2::MAGIC_V2);
+            bytes.extend_from_slice(&lean_prover::v2::VERSION_V2.to_le_bytes());
+        }
+        bytes.extend_from_slice(&body);
+        prop_assert!(verify_bytes(&inst, &bytes).is_err());
+    }
+
+    /// A valid proof cut at any length or with a run of bytes overwritten never panics and
+    /// is rejected.
+    #[test]
+    fn mangled_proofs_never_panic(cut in any::<prop::sample::Index>(), at in any::<prop::sample::Index>(), fill in any::<u8>(), len in 1usize..64) {
+        let tables = vec![fibonacci(3)];
+        let inst = instances(&tables);
+        let bytes = prove(Isa::current(), &tables).unwrap().to_bytes();
+        let short = &bytes[..cut.index(bytes.len())];
+        prop_assert!(verify_bytes(&inst, short).is_err());
+        let mut b = bytes.clone();
+        let start = at.index(b.len());
+        let mut changed = false;
+        for x in b.iter_mut().skip(start).take(len) {
+            changed |= *x != fill;
+            *x = fill;
+        }
+        if changed {
+            prop_assert!(verify_bytes(&inst, &b).is_err());
+        }
+    }
 }

@@ -4,11 +4,15 @@ use super::gkr::GkrError;
 use super::sumcheck::SumcheckError;
 use super::whir::WhirError;
 use super::zerocheck::ZerocheckError;
+use crate::codec::DecodeError;
 use crate::statement::StatementError;
 
 /// A v2 failure.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum ErrorV2 {
+    /// The bytes are not a well-formed proof of this statement's shape.
+    #[error("malformed v2 proof bytes: {0}")]
+    Decode(#[from] DecodeError),
     /// The statement (tables, heights, public values, buses, lookup lists) is invalid.
     #[error("statement: {0}")]
     Statement(#[from] StatementError),

@@ -75,6 +75,7 @@
 //! * speed: the commitment (encoding and Merkle hashing of a codeword of `2^(V + r)` values),
 //!   the AIR sumcheck's extension rounds, the stacking's strided copy, memory at `N = 1000`.
 
+mod encoding;
 pub mod eq_round;
 mod error;
 pub mod gkr;
@@ -90,6 +91,7 @@ mod verifier;
 pub mod whir;
 pub mod zerocheck;
 
+pub use encoding::{MAGIC_V2, VERSION_V2};
 pub use error::ErrorV2;
 pub use params::ParamsV2;
 pub use plan::MAX_LOG_HEIGHT;
@@ -97,7 +99,7 @@ pub use proof::{ProofV2, ShiftProof};
 pub use prover::prove_v2;
 #[cfg(feature = "forgery")]
 pub use prover::prove_v2_unchecked;
-pub use verifier::verify_v2;
+pub use verifier::{verify_v2, verify_v2_bytes};
 
 pub use mle::MleError;
 pub use sumcheck::{

@@ -3,6 +3,7 @@
 //! fractions), the WHIR parameters, the transcript's start, the AIR sumcheck's tables and
 //! coefficients, its eq point and claim, and the column claims handed to WHIR.
 
+use super::encoding::ShapeV2;
 use super::error::ErrorV2;
 use super::gkr::GkrClaim;
 use super::params::ParamsV2;
@@ -224,4 +225,23 @@ pub(crate) fn column_claims(
         }
     }
     claims
+}
+
+/// Every count of a proof of this statement ([`ShapeV2`]), for the decoder.
+pub(crate) fn shape(plan: &Plan, instances: &[TableInstance<'_>]) -> ShapeV2 {
+    ShapeV2 {
+        gkr_variables: plan.fractions.num_variables,
+        zerocheck_rounds: plan.max_log_height,
+        zerocheck_degree: super::zerocheck::degree(instances.iter().map(|i| i.air)),
+        tables: instances
+            .iter()
+            .map(|i| (i.air.width(), i.air.main_next_columns().len()))
+            .collect(),
+        shifts: instances
+            .iter()
+            .filter(|i| !i.air.main_next_columns().is_empty())
+            .map(|i| (i.log_height, i.air.main_next_columns().len()))
+            .collect(),
+        whir: plan.whir.clone(),
+    }
 }

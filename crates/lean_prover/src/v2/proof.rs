@@ -34,24 +34,3 @@ pub struct ProofV2 {
     /// The WHIR opening of every column claim.
     pub whir: WhirProof,
 }
-
-impl ProofV2 {
-    /// The proof's size in bytes at 4 bytes per base element and 32 per digest (the size its
-    /// encoding will have, less the length prefixes).
-    pub fn byte_size(&self) -> usize {
-        let ext = 20;
-        let shifts: usize = self
-            .shifts
-            .iter()
-            .map(|s| {
-                ext * (s.columns.len() + s.sumcheck.round_polys.iter().map(Vec::len).sum::<usize>())
-            })
-            .sum();
-        32 + ext * self.commitment.ood_answers.len()
-            + 4
-            + self.gkr.byte_size()
-            + ext * self.zerocheck.num_elements()
-            + shifts
-            + self.whir.byte_size()
-    }
-}

@@ -6,7 +6,8 @@ use super::gkr;
 use super::mle;
 use super::params::ParamsV2;
 use super::plan::{
-    batch, column_claims, eq_point, plan, start_transcript, zerocheck_claim, zerocheck_tables,
+    batch, column_claims, eq_point, plan, shape, start_transcript, zerocheck_claim,
+    zerocheck_tables,
 };
 use super::proof::ProofV2;
 use super::prover::public_contribution;
@@ -17,6 +18,24 @@ use crate::lookup::PublicLookup;
 use crate::statement::TableInstance;
 use backend::Isa;
 use backend::field::Ext5;
+
+/// Decodes `bytes` against the statement's shape and verifies the proof ([`verify_v2`]).
+/// Never panics on any bytes.
+///
+/// # Errors
+/// [`ErrorV2::Decode`] for bytes that are not a proof of this shape, otherwise the
+/// [`ErrorV2`] of the first step that rejects.
+pub fn verify_v2_bytes(
+    isa: Isa,
+    params: &ParamsV2,
+    instances: &[TableInstance<'_>],
+    lookups: &[PublicLookup<'_>],
+    bytes: &[u8],
+) -> Result<(), ErrorV2> {
+    let plan = plan(params, instances, lookups)?;
+    let proof = ProofV2::from_bytes(bytes, &shape(&plan, instances))?;
+    verify_v2(isa, params, instances, lookups, &proof)
+}
 
 /// Verifies a v2 proof of the statement (`instances` and the public lookup lists) under
 /// `params` (the caller's, never the proof's).

@@ -189,13 +189,22 @@ fn check_table(index: usize, t: &ZerocheckTable<'_>, k: usize) -> Result<(), Zer
 
 /// The round degree `D`: the largest degree of any root of any table, at least 1.
 fn round_degree(tables: &[ZerocheckTable<'_>]) -> usize {
-    tables
-        .iter()
-        .map(|t| {
-            let deg = t.air.node_degrees();
-            roots_and_coeffs(t)
-                .0
+    degree(tables.iter().map(|t| t.air))
+}
+
+/// The round degree `D` of an AIR sumcheck over tables with these AIRs: the largest degree of
+/// any user constraint, multiplicity or denominator, at least 1.
+pub fn degree<'a>(airs: impl IntoIterator<Item = &'a Air>) -> usize {
+    airs.into_iter()
+        .map(|air| {
+            let deg = air.node_degrees();
+            let constraints = air.constraints[..air.num_user_constraints()].iter();
+            let interactions = air
+                .interactions
                 .iter()
+                .flat_map(|it| [&it.multiplicity, &it.denominator]);
+            constraints
+                .chain(interactions)
                 .map(|&r| deg[r as usize])
                 .max()
                 .unwrap_or(0)
