@@ -387,3 +387,39 @@ proptest! {
         }
     }
 }
+
+/// A public lookup list sends a tuple that a table receives: accepted with the list, the
+/// buses unbalanced without it or with another value, and the list is bound to the proof.
+#[test]
+fn public_lookup_lists_balance_and_are_bound() {
+    let [mut range, user] = range_pair(5, 4, &[0, 5, 31, 7, 7, 19], 12);
+    // The range table receives the value 20 once more: the list sends it.
+    range.trace[2 * 20 + 1] += f(1);
+    let tables = vec![range, user];
+    let values = [f(20)];
+    let other_values = [f(21)];
+    let mults = [f(1)];
+    let sent = PublicLookup {
+        bus: RANGE_BUS,
+        direction: Direction::Send,
+        tuple_len: 1,
+        values: &values,
+        multiplicities: &mults,
+    };
+    let other = PublicLookup {
+        values: &other_values,
+        ..sent
+    };
+    let w = witnesses(&tables);
+    assert_eq!(
+        prove_v2(Isa::current(), &params(), &w, &[]).err(),
+        Some(ErrorV2::Unbalanced)
+    );
+    let proof = prove_v2(Isa::current(), &params(), &w, &[sent]).unwrap();
+    let inst = instances(&tables);
+    let bytes = proof.to_bytes();
+    verify_v2_bytes(Isa::current(), &params(), &inst, &[sent], &bytes).unwrap();
+    assert!(verify_v2_bytes(Isa::current(), &params(), &inst, &[], &bytes).is_err());
+    assert!(verify_v2_bytes(Isa::current(), &params(), &inst, &[other], &bytes).is_err());
+    assert!(prove_v2(Isa::current(), &params(), &w, &[other]).is_err());
+}
