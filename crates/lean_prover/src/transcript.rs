@@ -20,10 +20,7 @@ pub(crate) fn start_transcript(
     lookups: &[PublicLookup<'_>],
 ) -> Challenger {
     let mut ch = Challenger::new();
-    for c in DOMAIN_SEPARATOR.chunks(3) {
-        let v = c.iter().fold(0u32, |acc, &b| (acc << 8) | b as u32);
-        ch.observe(KoalaBear::new(v));
-    }
+    observe_domain_separator(&mut ch, DOMAIN_SEPARATOR);
     for x in [
         params.log_inv_rate,
         params.num_queries,
@@ -35,14 +32,32 @@ pub(crate) fn start_transcript(
     ] {
         ch.observe(KoalaBear::new(x as u32));
     }
+    observe_statement(&mut ch, instances, lookups);
+    ch
+}
+
+/// Observes a domain separator, packed 3 bytes per element (big-endian within the triple).
+pub(crate) fn observe_domain_separator(ch: &mut Challenger, separator: &[u8]) {
+    for c in separator.chunks(3) {
+        let v = c.iter().fold(0u32, |acc, &b| (acc << 8) | b as u32);
+        ch.observe(KoalaBear::new(v));
+    }
+}
+
+/// Observes the statement: per table its AIR digest, `log2` height, number of public values
+/// and the values; then the public lookup lists ([`lookup::observe`]).
+pub(crate) fn observe_statement(
+    ch: &mut Challenger,
+    instances: &[TableInstance<'_>],
+    lookups: &[PublicLookup<'_>],
+) {
     for inst in instances {
         ch.observe_digest(&inst.air.digest);
         ch.observe(KoalaBear::new(inst.log_height as u32));
         ch.observe(KoalaBear::new(inst.public_values.len() as u32));
         ch.observe_slice(inst.public_values);
     }
-    lookup::observe(&mut ch, lookups);
-    ch
+    lookup::observe(ch, lookups);
 }
 
 /// Observes the out-of-domain openings of every table in one bulk observation

@@ -242,6 +242,14 @@ pub fn shift_eval(a: &[Ext5], b: &[Ext5]) -> Result<Ext5, MleError> {
     Ok(acc)
 }
 
+/// A deterministic extension element for unit tests.
+#[cfg(test)]
+pub(crate) fn test_ext(seed: u64) -> Ext5 {
+    Ext5::new(core::array::from_fn(|i| {
+        KoalaBear::from_u64(seed.wrapping_mul(0x9e37_79b9) ^ (i as u64 * 7919))
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

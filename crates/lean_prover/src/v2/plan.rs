@@ -10,10 +10,11 @@ use super::params::ParamsV2;
 use super::stack::StackLayout;
 use super::whir::{Claim, WhirParams};
 use super::zerocheck::{TableEvals, ZerocheckTable, direction_sign};
-use crate::lookup::{self, PublicLookup};
+use crate::lookup::PublicLookup;
 use crate::statement::{
     MAX_TABLES, StatementError, TableInstance, table_bus_tuple_lengths, validate_lookups,
 };
+use crate::transcript::{observe_domain_separator, observe_statement};
 use backend::KoalaBear;
 use backend::challenger::Challenger;
 use backend::field::Ext5;
@@ -111,19 +112,10 @@ pub(crate) fn start_transcript(
     lookups: &[PublicLookup<'_>],
 ) -> Challenger {
     let mut ch = Challenger::new();
-    for c in DOMAIN_SEPARATOR.chunks(3) {
-        let v = c.iter().fold(0u32, |acc, &b| (acc << 8) | b as u32);
-        ch.observe(KoalaBear::new(v));
-    }
+    observe_domain_separator(&mut ch, DOMAIN_SEPARATOR);
     params.observe(&mut ch);
     ch.observe(KoalaBear::new(instances.len() as u32));
-    for inst in instances {
-        ch.observe_digest(&inst.air.digest);
-        ch.observe(KoalaBear::new(inst.log_height as u32));
-        ch.observe(KoalaBear::new(inst.public_values.len() as u32));
-        ch.observe_slice(inst.public_values);
-    }
-    lookup::observe(&mut ch, lookups);
+    observe_statement(&mut ch, instances, lookups);
     ch
 }
 

@@ -147,11 +147,7 @@ mod tests {
     use crate::v2::mle;
     use backend::{Isa, KoalaBear};
 
-    fn ext(seed: u64) -> Ext5 {
-        Ext5::new(core::array::from_fn(|i| {
-            KoalaBear::from_u64(seed.wrapping_mul(0x9e37_79b9) ^ (i as u64 * 7919))
-        }))
-    }
+    use crate::v2::mle::test_ext as ext;
 
     #[test]
     fn blocks_are_aligned_by_decreasing_size_and_stable() {

@@ -279,11 +279,7 @@ pub fn horner(values: &[Ext5], y: KoalaBear) -> Ext5 {
 mod tests {
     use super::*;
 
-    fn ext(seed: u64) -> Ext5 {
-        Ext5::new(core::array::from_fn(|i| {
-            KoalaBear::from_u64(seed.wrapping_mul(0x9e37_79b9) ^ (i as u64 * 7919))
-        }))
-    }
+    use crate::v2::mle::test_ext as ext;
 
     #[test]
     fn eq_weight_table_is_the_eq_table_and_its_extension_is_eq() {
