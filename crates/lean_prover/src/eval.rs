@@ -111,7 +111,40 @@ fn as_ext_const(v: &Val) -> Option<Ext5> {
     }
 }
 
-fn binop(isa: Isa, op: Op, a: &Val, b: &Val, len: usize) -> Val {
+/// Chunk buffers recycled within one evaluation: every kernel writes its whole output, so a
+/// buffer taken from here needs no zeroing, and a node's value freed after its last reader
+/// becomes the next node's output.
+#[derive(Default)]
+struct Buffers {
+    base: Vec<Vec<KoalaBear>>,
+    ext: Vec<Vec<Ext5>>,
+}
+
+impl Buffers {
+    fn base(&mut self, len: usize) -> Vec<KoalaBear> {
+        match self.base.pop() {
+            Some(v) if v.len() == len => v,
+            _ => KoalaBear::zero_vec(len),
+        }
+    }
+
+    fn ext(&mut self, len: usize) -> Vec<Ext5> {
+        match self.ext.pop() {
+            Some(v) if v.len() == len => v,
+            _ => Ext5::zero_vec(len),
+        }
+    }
+
+    fn recycle(&mut self, v: Val) {
+        match v {
+            Val::Base(b) => self.base.push(b),
+            Val::Ext(e) => self.ext.push(e),
+            _ => {}
+        }
+    }
+}
+
+fn binop(isa: Isa, op: Op, a: &Val, b: &Val, len: usize, bufs: &mut Buffers) -> Val {
     if let (Val::BaseC(x), Val::BaseC(y)) = (a, b) {
         return Val::BaseC(const_op(op, *x, *y));
     }
@@ -128,24 +161,27 @@ fn binop(isa: Isa, op: Op, a: &Val, b: &Val, len: usize) -> Val {
         if !std::ptr::eq(vec, c) {
             match (vec, c) {
                 (Val::Base(v), Val::BaseC(s)) => {
-                    let mut out = KoalaBear::zero_vec(len);
+                    let mut out = bufs.base(len);
                     kernels::scale(isa, &mut out, v, *s);
                     return Val::Base(out);
                 }
                 (Val::Base(v), Val::ExtC(s)) => {
-                    let mut out = Ext5::zero_vec(len);
+                    let mut out = bufs.ext(len);
                     ext::scale_base(isa, &mut out, v, *s);
                     return Val::Ext(out);
                 }
                 (Val::Ext(v), Val::BaseC(s)) => {
                     // A base scalar multiplies each coefficient: the extension-by-base
                     // kernel on a splat (a fifth of an extension product).
-                    let mut out = Ext5::zero_vec(len);
-                    ext::mul_base(isa, &mut out, v, &vec![*s; len]);
+                    let mut out = bufs.ext(len);
+                    let mut splat = bufs.base(len);
+                    splat.fill(*s);
+                    ext::mul_base(isa, &mut out, v, &splat);
+                    bufs.base.push(splat);
                     return Val::Ext(out);
                 }
                 (Val::Ext(v), Val::ExtC(s)) => {
-                    let mut out = Ext5::zero_vec(len);
+                    let mut out = bufs.ext(len);
                     ext::scale(isa, &mut out, v, *s);
                     return Val::Ext(out);
                 }
@@ -155,7 +191,7 @@ fn binop(isa: Isa, op: Op, a: &Val, b: &Val, len: usize) -> Val {
         // Extension times base vector.
         match (a, b) {
             (Val::Ext(x), Val::Base(y)) | (Val::Base(y), Val::Ext(x)) => {
-                let mut out = Ext5::zero_vec(len);
+                let mut out = bufs.ext(len);
                 ext::mul_base(isa, &mut out, x, y);
                 return Val::Ext(out);
             }
@@ -165,19 +201,18 @@ fn binop(isa: Isa, op: Op, a: &Val, b: &Val, len: usize) -> Val {
     // An extension vector plus or minus a base constant: only the constant coefficient moves.
     if let Op::Add | Op::Sub = op {
         match (a, b) {
-            (Val::Ext(v), Val::BaseC(c)) => {
+            (Val::Ext(v), Val::BaseC(c)) | (Val::BaseC(c), Val::Ext(v)) => {
                 let c = Ext5::from_base(*c);
-                return Val::Ext(match op {
-                    Op::Add => v.iter().map(|&x| x + c).collect(),
-                    _ => v.iter().map(|&x| x - c).collect(),
-                });
-            }
-            (Val::BaseC(c), Val::Ext(v)) => {
-                let c = Ext5::from_base(*c);
-                return Val::Ext(match op {
-                    Op::Add => v.iter().map(|&x| c + x).collect(),
-                    _ => v.iter().map(|&x| c - x).collect(),
-                });
+                let const_first = matches!(a, Val::BaseC(_));
+                let mut out = bufs.ext(len);
+                for (o, &x) in out.iter_mut().zip(v.iter()) {
+                    *o = match (op, const_first) {
+                        (Op::Add, _) => x + c,
+                        (_, false) => x - c,
+                        (_, true) => c - x,
+                    };
+                }
+                return Val::Ext(out);
             }
             _ => {}
         }
@@ -185,7 +220,7 @@ fn binop(isa: Isa, op: Op, a: &Val, b: &Val, len: usize) -> Val {
     if !is_ext(a) && !is_ext(b) {
         let x = base_view(a, len);
         let y = base_view(b, len);
-        let mut out = KoalaBear::zero_vec(len);
+        let mut out = bufs.base(len);
         match op {
             Op::Add => kernels::add(isa, &mut out, &x, &y),
             Op::Sub => kernels::sub(isa, &mut out, &x, &y),
@@ -195,7 +230,7 @@ fn binop(isa: Isa, op: Op, a: &Val, b: &Val, len: usize) -> Val {
     }
     let x = ext_view(isa, a, len);
     let y = ext_view(isa, b, len);
-    let mut out = Ext5::zero_vec(len);
+    let mut out = bufs.ext(len);
     match op {
         Op::Add => ext::add(isa, &mut out, &x, &y),
         Op::Sub => ext::sub(isa, &mut out, &x, &y),
@@ -208,12 +243,12 @@ const ZERO_VAL: Val = Val::BaseC(KoalaBear::ZERO);
 
 /// `a + b` over a chunk of `len` rows.
 pub(crate) fn add_vals(isa: Isa, a: &Val, b: &Val, len: usize) -> Val {
-    binop(isa, Op::Add, a, b, len)
+    binop(isa, Op::Add, a, b, len, &mut Buffers::default())
 }
 
 /// `a - b` over a chunk of `len` rows.
 pub(crate) fn sub_vals(isa: Isa, a: &Val, b: &Val, len: usize) -> Val {
-    binop(isa, Op::Sub, a, b, len)
+    binop(isa, Op::Sub, a, b, len, &mut Buffers::default())
 }
 
 fn get<'v>(vals: &'v [Option<Cow<'_, Val>>], c: u32) -> &'v Val {
@@ -310,21 +345,44 @@ pub(crate) fn eval_nodes<'a>(
         is_root[r as usize] = true;
     }
     let mut vals: Vec<Option<Cow<'a, Val>>> = vec![None; n];
+    let mut bufs = Buffers::default();
     for i in 0..n {
         if !needed[i] {
             continue;
         }
         let v = match nodes[i] {
             Node::Const(c) => Cow::Owned(Val::BaseC(c)),
-            Node::Add(a, b) => Cow::Owned(binop(isa, Op::Add, get(&vals, a), get(&vals, b), len)),
-            Node::Sub(a, b) => Cow::Owned(binop(isa, Op::Sub, get(&vals, a), get(&vals, b), len)),
-            Node::Mul(a, b) => Cow::Owned(binop(isa, Op::Mul, get(&vals, a), get(&vals, b), len)),
+            Node::Add(a, b) => Cow::Owned(binop(
+                isa,
+                Op::Add,
+                get(&vals, a),
+                get(&vals, b),
+                len,
+                &mut bufs,
+            )),
+            Node::Sub(a, b) => Cow::Owned(binop(
+                isa,
+                Op::Sub,
+                get(&vals, a),
+                get(&vals, b),
+                len,
+                &mut bufs,
+            )),
+            Node::Mul(a, b) => Cow::Owned(binop(
+                isa,
+                Op::Mul,
+                get(&vals, a),
+                get(&vals, b),
+                len,
+                &mut bufs,
+            )),
             Node::Neg(a) => Cow::Owned(binop(
                 isa,
                 Op::Sub,
                 &Val::BaseC(KoalaBear::ZERO),
                 get(&vals, a),
                 len,
+                &mut bufs,
             )),
             leaf_node => leaf(leaf_node),
         };
@@ -332,8 +390,11 @@ pub(crate) fn eval_nodes<'a>(
         // Free children whose last reader is this node (roots are kept).
         for c in nodes[i].children().into_iter().flatten() {
             let c = c as usize;
-            if last_use[c] == i && !is_root[c] {
-                vals[c] = None;
+            if last_use[c] == i
+                && !is_root[c]
+                && let Some(Cow::Owned(v)) = vals[c].take()
+            {
+                bufs.recycle(v);
             }
         }
     }

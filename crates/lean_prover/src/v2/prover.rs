@@ -54,6 +54,7 @@ use backend::challenger::Challenger;
 use backend::field::Ext5;
 use backend::kernels::ext as kx;
 use backend::{Isa, KoalaBear};
+use rayon::prelude::*;
 
 /// Proves the statement: `tables` with their traces and the public lookup lists.
 ///
@@ -194,19 +195,48 @@ pub(crate) fn public_contribution(
 }
 
 /// The stacked polynomial: every main column in its block (the committed placement of
-/// [`super::stack`]), zero padding.
+/// [`super::stack`]), zero padding. Row `y` of every column of a table lands in the window
+/// `[y 2^(V - k), (y + 1) 2^(V - k))`, so the copy reads each trace row once, writes within a
+/// small window, and runs in parallel over the `2^h` slices of `f` by its top `h` index bits
+/// (`h` at most every table's height, so each slice holds whole rows of every table).
 fn stack_columns(plan: &Plan, tables: &[TableWitness<'_>]) -> Vec<KoalaBear> {
     let v = plan.columns.num_variables;
     let mut f = vec![KoalaBear::ZERO; 1usize << v];
-    for (t, tw) in tables.iter().enumerate() {
-        let w = tw.air.width();
-        for c in 0..w {
-            let block = plan.columns.blocks[plan.column_start[t] + c];
-            for y in 0..1usize << block.log_size {
-                f[block.committed_index(y, v)] = tw.trace[y * w + c];
+    let h = tables
+        .iter()
+        .map(|t| (t.trace.len() / t.air.width()).trailing_zeros() as usize)
+        .min()
+        .unwrap_or(0)
+        .min(10);
+    // Per table: its height's log and every column's reversed selector (its index at row 0).
+    let layout: Vec<(usize, Vec<usize>)> = tables
+        .iter()
+        .enumerate()
+        .map(|(t, tw)| {
+            let blocks = &plan.columns.blocks[plan.column_start[t]..][..tw.air.width()];
+            (
+                blocks[0].log_size,
+                blocks.iter().map(|b| b.committed_index(0, v)).collect(),
+            )
+        })
+        .collect();
+    f.par_chunks_mut(1 << (v - h))
+        .enumerate()
+        .for_each(|(slice, out)| {
+            for (tw, (k, revs)) in tables.iter().zip(&layout) {
+                let w = revs.len();
+                let low = v - k;
+                let rows = 1usize << (k - h);
+                for j in 0..rows {
+                    let y = (slice << (k - h)) + j;
+                    let row = &tw.trace[y * w..(y + 1) * w];
+                    let base = j << low;
+                    for (&r, &x) in revs.iter().zip(row) {
+                        out[base | r] = x;
+                    }
+                }
             }
-        }
-    }
+        });
     f
 }
 
