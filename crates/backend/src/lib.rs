@@ -27,6 +27,7 @@ pub mod field;
 mod generic;
 pub mod isa;
 pub mod kernels;
+pub mod memory;
 pub mod merkle;
 pub mod ntt;
 pub mod poseidon;

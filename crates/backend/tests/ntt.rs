@@ -284,6 +284,24 @@ fn large_single_column_matches_scalar_and_p3() {
     }
 }
 
+/// A wide matrix whose whole-matrix layers take two grouped passes (a group of seven and one
+/// more layer above the cache blocks): every ISA against Plonky3 and back.
+#[test]
+fn wide_matrix_over_two_grouped_passes_matches_p3() {
+    let (log_n, width) = (15, 256);
+    let x = random(width << log_n, 650);
+    let expect = p3_dft(&x, width);
+    let expect_bitrev = naive_bit_reverse(&expect, width);
+    for isa in Isa::available() {
+        let y = apply(ntt::forward_to_bit_reversed, isa, &x, width);
+        assert!(y == expect_bitrev, "{isa} bit-reversed 2^{log_n} x {width}");
+        assert!(
+            apply(ntt::inverse_from_bit_reversed, isa, &y, width) == x,
+            "{isa} round trip 2^{log_n} x {width}"
+        );
+    }
+}
+
 #[test]
 fn round_trips() {
     let isa = Isa::current();

@@ -20,9 +20,11 @@
 //! # Algorithm
 //! In-place radix-2 transforms: decimation in frequency (natural to bit-reversed order) and
 //! decimation in time (bit-reversed to natural order), with explicit row bit-reversal where an
-//! order change is needed. Layers whose butterflies span more rows than a cache block are run
-//! two at a time (radix 4) over the whole matrix, split into row chunks across rayon tasks;
-//! then each cache-sized block of rows runs all of its remaining layers in one kernel call.
+//! order change is needed. Layers whose butterflies span more rows than a cache block run in
+//! groups of up to seven: a task takes a few rows at the same offset in each of the `2^L`
+//! sections they pair and runs all `L` layers on them (two at a time, radix 4) while they sit
+//! in cache, so the matrix crosses memory once per group rather than once per layer; then each
+//! cache-sized block of rows runs all of its remaining layers in one kernel call.
 //! Widths `2..LANES` are transposed into single columns first, so every width is vectorised.
 //!
 //! # Panics
@@ -284,16 +286,13 @@ fn scatter_columns(cols: &[u32], data: &mut [u32], width: usize) {
 /// twiddle table `tw` (forward or inverse); no scaling.
 fn dif(isa: Isa, data: &mut [u32], width: usize, log_n: usize, tw: &[u32]) {
     let lb = block_log(width, log_n);
-    // Whole-matrix layers, half-sizes 2^(log_n - 1) down to 2^lb, two at a time.
-    let mut lh = log_n;
-    while lh > lb {
-        if lh - 1 > lb {
-            radix4_pass(isa, data, width, lh - 1, tw, true);
-            lh -= 2;
-        } else {
-            radix2_pass(isa, data, width, lh - 1, tw, true);
-            lh -= 1;
-        }
+    // Whole-matrix layers, half-sizes 2^(log_n - 1) down to 2^lb, in groups from the top.
+    let max_group = group_log(width);
+    let mut top = log_n;
+    while top > lb {
+        let bottom = top.saturating_sub(max_group).max(lb);
+        grouped_layers(isa, data, width, bottom, top - 1, tw, true);
+        top = bottom;
     }
     let tw_block = &tw[..1usize << lb];
     data.par_chunks_mut(width << lb)
@@ -309,67 +308,162 @@ fn dit(isa: Isa, data: &mut [u32], width: usize, log_n: usize, start_lh: usize, 
         data.par_chunks_mut(width << lb)
             .for_each(|blk| dispatch!(isa, ntt::dit_block(blk, width, tw_block, start_lh)));
     }
-    let mut lh = start_lh.max(lb);
-    while lh < log_n {
-        if lh + 1 < log_n {
-            radix4_pass(isa, data, width, lh + 1, tw, false);
-            lh += 2;
+    // Whole-matrix layers, half-sizes 2^max(start_lh, lb) up to 2^(log_n - 1), in groups.
+    let max_group = group_log(width);
+    let mut bottom = start_lh.max(lb);
+    while bottom < log_n {
+        let top = (bottom + max_group).min(log_n);
+        grouped_layers(isa, data, width, bottom, top - 1, tw, false);
+        bottom = top;
+    }
+}
+
+/// Rows of one contiguous chunk in a grouped pass: at least 256 words.
+fn chunk_rows(width: usize) -> usize {
+    (256 / width).max(1).next_power_of_two()
+}
+
+/// `log2` of how many layers one grouped pass runs: `2^L` chunks fill a cache block.
+fn group_log(width: usize) -> usize {
+    let chunks = BLOCK_BYTES / 4 / (chunk_rows(width) * width);
+    (chunks.max(2).ilog2() as usize).max(1)
+}
+
+/// The layers with half-sizes `2^lo_lh ..= 2^hi_lh` over the whole matrix in one pass.
+///
+/// Their butterflies stay inside blocks of `2^(hi_lh + 1)` rows and pair rows with the same
+/// offset in the block's `2^L` sections of `2^lo_lh` rows (`L = hi_lh + 1 - lo_lh`). A task
+/// takes the same `c` rows of every section of one block ([`chunk_rows`]), one cache block in
+/// all, through every layer (two at a time, radix 4) before the next `c` rows: the matrix goes
+/// through memory once for all `L` layers. The butterflies and their twiddles are those of
+/// layer-by-layer passes, so the result is the same bit for bit.
+#[allow(clippy::too_many_arguments)]
+fn grouped_layers(
+    isa: Isa,
+    data: &mut [u32],
+    width: usize,
+    lo_lh: usize,
+    hi_lh: usize,
+    tw: &[u32],
+    is_dif: bool,
+) {
+    let layers = hi_lh + 1 - lo_lh;
+    let sec_rows = 1usize << lo_lh;
+    let block_rows = sec_rows << layers;
+    let blocks = data.len() / width / block_rows;
+    let c = chunk_rows(width).min(sec_rows);
+    // Pieces per section: enough tasks for the thread pool, whole chunks each.
+    let pieces = (PASS_TASKS / blocks).clamp(1, sec_rows / c);
+    let piece_words = sec_rows / pieces * width;
+    let mut tasks: Vec<(usize, Vec<&mut [u32]>)> = Vec::with_capacity(blocks * pieces);
+    for block in data.chunks_exact_mut(block_rows * width) {
+        let first = tasks.len();
+        for p in 0..pieces {
+            tasks.push((p, Vec::with_capacity(1 << layers)));
+        }
+        for section in block.chunks_exact_mut(sec_rows * width) {
+            for (p, piece) in section.chunks_exact_mut(piece_words).enumerate() {
+                tasks[first + p].1.push(piece);
+            }
+        }
+    }
+    let piece_rows = piece_words / width;
+    tasks.into_par_iter().for_each(|(p, mut secs)| {
+        for sub in (0..piece_rows).step_by(c) {
+            let offset = p * piece_rows + sub;
+            let rows = sub * width..(sub + c) * width;
+            let mut step = 0;
+            while step < layers {
+                let two = step + 1 < layers;
+                // The top layer of this step (DIF runs downwards, DIT upwards).
+                let lh = match (is_dif, two) {
+                    (true, _) => hi_lh - step,
+                    (false, true) => lo_lh + step + 1,
+                    (false, false) => lo_lh + step,
+                };
+                if two {
+                    quad_step(isa, &mut secs, &rows, width, lo_lh, lh, offset, tw, is_dif);
+                    step += 2;
+                } else {
+                    pair_step(isa, &mut secs, &rows, width, lo_lh, lh, offset, tw, is_dif);
+                    step += 1;
+                }
+            }
+        }
+    });
+}
+
+/// Rayon tasks a grouped pass aims for.
+const PASS_TASKS: usize = 64;
+
+/// One layer (half-size `2^lh`) on rows `rows` of every section pair of a grouped task.
+#[allow(clippy::too_many_arguments)]
+fn pair_step(
+    isa: Isa,
+    secs: &mut [&mut [u32]],
+    rows: &core::ops::Range<usize>,
+    width: usize,
+    lo_lh: usize,
+    lh: usize,
+    offset: usize,
+    tw: &[u32],
+    is_dif: bool,
+) {
+    let h = 1usize << lh;
+    let stride = 1usize << (lh - lo_lh);
+    let c = rows.len() / width;
+    for s in (0..secs.len()).filter(|s| s & stride == 0) {
+        let j = h + (s % stride) * (1 << lo_lh) + offset;
+        let t = &tw[j..j + c];
+        let (a, b) = secs.split_at_mut(s + stride);
+        let lo = &mut a[s][rows.clone()];
+        let hi = &mut b[0][rows.clone()];
+        if is_dif {
+            dispatch!(isa, ntt::dif_layer(lo, hi, t, width))
         } else {
-            radix2_pass(isa, data, width, lh, tw, false);
-            lh += 1;
+            dispatch!(isa, ntt::dit_layer(lo, hi, t, width))
         }
     }
 }
 
-/// One layer with half-size `2^lh` over the whole matrix.
-fn radix2_pass(isa: Isa, data: &mut [u32], width: usize, lh: usize, tw: &[u32], is_dif: bool) {
-    let h = 1usize << lh;
-    let c = task_rows(width, h);
-    data.par_chunks_mut(2 * h * width).for_each(|blk| {
-        let (lo, hi) = blk.split_at_mut(h * width);
-        (
-            lo.par_chunks_mut(c * width),
-            hi.par_chunks_mut(c * width),
-            tw[h..2 * h].par_chunks(c),
-        )
-            .into_par_iter()
-            .for_each(|(l, hh, t)| {
-                if is_dif {
-                    dispatch!(isa, ntt::dif_layer(l, hh, t, width))
-                } else {
-                    dispatch!(isa, ntt::dit_layer(l, hh, t, width))
-                }
-            });
-    });
-}
-
-/// The two layers with half-sizes `2^lh` and `2^(lh - 1)` over the whole matrix, fused.
-fn radix4_pass(isa: Isa, data: &mut [u32], width: usize, lh: usize, tw: &[u32], is_dif: bool) {
+/// Two fused layers (half-sizes `2^lh` and `2^(lh - 1)`) on rows `rows` of every section
+/// quadruple of a grouped task.
+#[allow(clippy::too_many_arguments)]
+fn quad_step(
+    isa: Isa,
+    secs: &mut [&mut [u32]],
+    rows: &core::ops::Range<usize>,
+    width: usize,
+    lo_lh: usize,
+    lh: usize,
+    offset: usize,
+    tw: &[u32],
+    is_dif: bool,
+) {
     let big = 1usize << lh;
     let q = big / 2;
-    let c = task_rows(width, q);
-    data.par_chunks_mut(2 * big * width).for_each(|blk| {
-        let (a, b) = blk.split_at_mut(big * width);
-        let (q0, q1) = a.split_at_mut(q * width);
-        let (q2, q3) = b.split_at_mut(q * width);
-        (
-            q0.par_chunks_mut(c * width),
-            q1.par_chunks_mut(c * width),
-            q2.par_chunks_mut(c * width),
-            q3.par_chunks_mut(c * width),
-            tw[big..big + q].par_chunks(c),
-            tw[big + q..2 * big].par_chunks(c),
-            tw[q..2 * q].par_chunks(c),
-        )
-            .into_par_iter()
-            .for_each(|(q0, q1, q2, q3, t0, t1, ti)| {
-                if is_dif {
-                    dispatch!(isa, ntt::dif_layer2(q0, q1, q2, q3, t0, t1, ti, width))
-                } else {
-                    dispatch!(isa, ntt::dit_layer2(q0, q1, q2, q3, t0, t1, ti, width))
-                }
-            });
-    });
+    let sq = 1usize << (lh - 1 - lo_lh);
+    let c = rows.len() / width;
+    for s in (0..secs.len()).filter(|s| s & (3 * sq) == 0) {
+        let j = (s % sq) * (1 << lo_lh) + offset;
+        let (t0, t1, ti) = (
+            &tw[big + j..big + j + c],
+            &tw[big + q + j..big + q + j + c],
+            &tw[q + j..q + j + c],
+        );
+        let (a, rest) = secs.split_at_mut(s + sq);
+        let (b, rest) = rest.split_at_mut(sq);
+        let (d, e) = rest.split_at_mut(sq);
+        let q0 = &mut a[s][rows.clone()];
+        let q1 = &mut b[0][rows.clone()];
+        let q2 = &mut d[0][rows.clone()];
+        let q3 = &mut e[0][rows.clone()];
+        if is_dif {
+            dispatch!(isa, ntt::dif_layer2(q0, q1, q2, q3, t0, t1, ti, width))
+        } else {
+            dispatch!(isa, ntt::dit_layer2(q0, q1, q2, q3, t0, t1, ti, width))
+        }
+    }
 }
 
 /// `1 / 2^log_n` as a raw Montgomery word.
