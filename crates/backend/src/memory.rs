@@ -22,6 +22,14 @@ pub fn advise_huge_pages<T>(buf: &mut [T]) {
     advise(buf.as_mut_ptr().cast::<u8>(), bytes);
 }
 
+/// `vec![value; len]`, its allocation advised to use huge pages before it is filled.
+pub fn filled_vec<T: Clone>(len: usize, value: T) -> Vec<T> {
+    let mut v = Vec::with_capacity(len);
+    advise_huge_pages(v.spare_capacity_mut());
+    v.resize(len, value);
+    v
+}
+
 #[cfg(target_os = "linux")]
 fn advise(start: *mut u8, bytes: usize) {
     const HUGE: usize = 2 << 20;
@@ -59,6 +67,7 @@ mod tests {
                 .enumerate()
                 .for_each(|(i, x)| *x = i as u32 ^ 7);
             assert!(z.iter().enumerate().all(|(i, &x)| x == i as u32 ^ 7));
+            assert_eq!(filled_vec(n, 9u64), vec![9u64; n]);
         }
     }
 }

@@ -450,7 +450,7 @@ impl<const T: usize> Poseidon1Table<T> {
     pub fn trace(&self, requests: &[([KoalaBear; T], u32)]) -> Vec<KoalaBear> {
         let height = requests.len().next_power_of_two().max(MIN_HEIGHT);
         let w = self.cols.width;
-        let mut trace = vec![KoalaBear::ZERO; height * w];
+        let mut trace = KoalaBear::zero_vec(height * w);
         let mut pad = vec![KoalaBear::ZERO; w];
         self.fill_row(&[KoalaBear::ZERO; T], KoalaBear::ZERO, &mut pad);
         trace

@@ -201,7 +201,7 @@ pub(crate) fn public_contribution(
 /// (`h` at most every table's height, so each slice holds whole rows of every table).
 fn stack_columns(plan: &Plan, tables: &[TableWitness<'_>]) -> Vec<KoalaBear> {
     let v = plan.columns.num_variables;
-    let mut f = vec![KoalaBear::ZERO; 1usize << v];
+    let mut f = KoalaBear::zero_vec(1usize << v);
     let h = tables
         .iter()
         .map(|t| (t.trace.len() / t.air.width()).trailing_zeros() as usize)
@@ -250,7 +250,7 @@ fn fractions(
 ) -> (Vec<Ext5>, Vec<Ext5>) {
     let size = 1usize << plan.fractions.num_variables;
     let mut nums = Ext5::zero_vec(size);
-    let mut dens = vec![Ext5::ONE; size];
+    let mut dens = backend::memory::filled_vec(size, Ext5::ONE);
     for (t, tw) in tables.iter().enumerate() {
         let air = tw.air;
         if air.num_interactions() == 0 {

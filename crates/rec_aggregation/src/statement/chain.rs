@@ -298,7 +298,7 @@ impl ChainTable {
         let d = w.d;
         let cc = &self.cols;
         let width = self.air.width();
-        let mut trace = vec![F::ZERO; height * width];
+        let mut trace = F::zero_vec(height * width);
         trace
             .par_chunks_exact_mut(width)
             .enumerate()

@@ -187,7 +187,7 @@ impl MerkleTable {
         let h = w.d.h;
         let mc = &self.cols;
         let width = self.air.width();
-        let mut trace = vec![F::ZERO; height * width];
+        let mut trace = F::zero_vec(height * width);
         trace
             .par_chunks_exact_mut(width)
             .enumerate()

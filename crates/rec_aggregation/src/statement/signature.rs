@@ -235,7 +235,7 @@ impl SignatureTable {
         let d = w.d;
         let sc = &self.cols;
         let width = self.air.width();
-        let mut trace = vec![F::ZERO; height * width];
+        let mut trace = F::zero_vec(height * width);
         let last = range127.len() - 1;
         for (r, row) in trace.chunks_exact_mut(width).enumerate() {
             row[sc.j.0] = fe(r);

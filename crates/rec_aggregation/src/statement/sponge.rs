@@ -271,7 +271,7 @@ impl SpongeTable {
         let width = self.air.width();
         let chunks = w.d.sponge_chunks;
         let separator = w.config.sponge_domain_separator();
-        let mut trace = vec![F::ZERO; height * width];
+        let mut trace = F::zero_vec(height * width);
         trace
             .par_chunks_exact_mut(width)
             .enumerate()
