@@ -80,6 +80,12 @@ struct BenchReportV2 {
     signatures_per_second: f64,
     peak_rss_bytes: Option<u64>,
     whir_security_bits: f64,
+    /// The v2 security report's provable protocol bits for this statement.
+    provable_bits: f64,
+    /// The figure claimed: provable bits capped by the digests' collision resistance.
+    claimed_bits: f64,
+    /// The weakest term's name.
+    binding_term: String,
 }
 
 /// `multisig bench --v2`: native batch check, statement, witness and v2 proof (timed
@@ -107,8 +113,9 @@ fn bench_v2(args: &BenchArgs, isa: Isa) -> Result<ExitCode, String> {
         .prove_v2(&st, &params, isa)
         .map_err(|e| e.to_string())?;
     let prove_s = t.elapsed().as_secs_f64();
+    let security = st.security_v2(&params).map_err(|e| e.to_string())?;
     let t = Instant::now();
-    let verified = st.verify_v2(isa, &params, &proof);
+    let verified = st.verify_v2(isa, &params, &lean_prover::v2::PolicyV2::DEFAULT, &proof);
     let verify_ms = t.elapsed().as_secs_f64() * 1e3;
     if let Err(e) = verified {
         eprintln!("multisig bench: the fresh v2 proof did not verify: {e}");
@@ -130,6 +137,11 @@ fn bench_v2(args: &BenchArgs, isa: Isa) -> Result<ExitCode, String> {
         signatures_per_second: n as f64 / prove_s.max(f64::MIN_POSITIVE),
         peak_rss_bytes: peak_rss_bytes(),
         whir_security_bits: params.security_bits,
+        provable_bits: security.provable_bits,
+        claimed_bits: security.claimed_bits(),
+        binding_term: security
+            .binding()
+            .map_or_else(String::new, |t| t.name.clone()),
     };
     if args.json {
         println!(

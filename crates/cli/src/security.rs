@@ -65,6 +65,83 @@ pub struct SecurityArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
+    /// Report proof system v2's security at its default parameters (WHIR's schedule at this
+    /// rate) instead: every statement and WHIR term (`--queries`, `--pow-bits`,
+    /// `--security` and `--assumption` do not apply).
+    #[arg(long)]
+    v2: bool,
+}
+
+/// What `multisig security --v2 --json` prints.
+#[derive(Serialize, Debug)]
+struct ReportV2 {
+    config: String,
+    signatures: u32,
+    log_inv_rate: usize,
+    stacked_variables: usize,
+    whir_queries: Vec<usize>,
+    provable_security_bits: f64,
+    claimed_security_bits: f64,
+    digest_collision_bits: f64,
+    list_size: f64,
+    binding: String,
+    terms: Vec<TermOut>,
+}
+
+/// `multisig security --v2`: the v2 report of the statement of `N` signatures (its shape
+/// depends on N only, so one fixture key stands for all of them).
+fn run_v2(args: &SecurityArgs) -> Result<(), String> {
+    use rec_aggregation::statement::Statement;
+    let isa = backend::Isa::current();
+    let message = [0u8; 32];
+    let key = xmss::fixtures::generate(isa, args.config, 1, 1, &message, 0)
+        .map_err(|e| e.to_string())?
+        .remove(0)
+        .0;
+    let keys = vec![key; args.signatures as usize];
+    let st = Statement::new(args.config, &message, 0, &keys);
+    let params = lean_prover::v2::ParamsV2::upstream(args.log_inv_rate);
+    let r = st.security_v2(&params).map_err(|e| e.to_string())?;
+    let report = ReportV2 {
+        config: args.config.to_string(),
+        signatures: args.signatures,
+        log_inv_rate: args.log_inv_rate,
+        stacked_variables: r.whir.config.num_variables,
+        whir_queries: r.whir.queries(),
+        provable_security_bits: r.provable_bits,
+        claimed_security_bits: r.claimed_bits(),
+        digest_collision_bits: r.digest_collision_bits,
+        list_size: r.list_size,
+        binding: binding(r.binding()),
+        terms: terms(&r.terms),
+    };
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string(&report).map_err(|e| e.to_string())?
+        );
+        return Ok(());
+    }
+    println!(
+        "{} aggregate of {} signatures, proof system v2: rate 1/{}, stacked polynomial of 2^{} values, WHIR queries {:?}",
+        report.config,
+        report.signatures,
+        1 << report.log_inv_rate,
+        report.stacked_variables,
+        report.whir_queries
+    );
+    println!(
+        "provable security: {:.2} bits (round by round, the weakest term; Johnson regime, BCHKS25, list size {:.1}; binding: {})",
+        report.provable_security_bits, report.list_size, report.binding
+    );
+    for t in &report.terms {
+        println!("  {:<30} {:>7.1} bits   {}", t.name, t.bits, t.source);
+    }
+    println!(
+        "claimed: {:.2} bits (capped by the 8-element digests' {:.2} bits of collision resistance)",
+        report.claimed_security_bits, report.digest_collision_bits
+    );
+    Ok(())
 }
 
 /// One term as printed.
@@ -118,6 +195,9 @@ fn binding(t: Option<&lean_prover::security::Term>) -> String {
 /// A message for invalid parameters or an unreachable level.
 pub fn run(args: &SecurityArgs) -> Result<(), String> {
     let n = args.signatures as usize;
+    if args.v2 {
+        return run_v2(args);
+    }
     if !lean_prover::params::LOG_INV_RATE_RANGE.contains(&args.log_inv_rate) {
         return Err(format!(
             "log_inv_rate {} is outside 1..=4",

@@ -12,7 +12,8 @@ use backend::Isa;
 use backend::field::Ext5;
 use common::*;
 use lean_prover::v2::{
-    ErrorV2, ParamsV2, ProofV2, prove_v2, prove_v2_unchecked, verify_v2, verify_v2_bytes,
+    ErrorV2, ParamsV2, PolicyV2, ProofV2, prove_v2, prove_v2_unchecked, security_v2, verify_v2,
+    verify_v2_bytes,
 };
 use lean_prover::{Direction, PublicLookup, TableInstance};
 use proptest::prelude::*;
@@ -32,12 +33,19 @@ fn params() -> ParamsV2 {
     }
 }
 
+/// The policy the small test parameters meet (80 bits).
+fn policy() -> PolicyV2 {
+    PolicyV2 {
+        min_provable_bits: 80.0,
+    }
+}
+
 fn prove(isa: Isa, tables: &[Table]) -> Result<ProofV2, ErrorV2> {
     prove_v2(isa, &params(), &witnesses(tables), &[])
 }
 
 fn verify(tables: &[TableInstance<'_>], proof: &ProofV2) -> Result<(), ErrorV2> {
-    verify_v2(Isa::current(), &params(), tables, &[], proof)
+    verify_v2(Isa::current(), &params(), &policy(), tables, &[], proof)
 }
 
 fn cases() -> Vec<(&'static str, Vec<Table>)> {
@@ -168,7 +176,15 @@ fn a_changed_statement_is_rejected() {
         multiplicities: &mults,
     };
     assert!(
-        verify_v2(Isa::current(), &params(), &honest, &[list], &proof).is_err(),
+        verify_v2(
+            Isa::current(),
+            &params(),
+            &policy(),
+            &honest,
+            &[list],
+            &proof
+        )
+        .is_err(),
         "lookup list"
     );
 }
@@ -281,7 +297,7 @@ fn malformed_proofs_are_typed_errors() {
 }
 
 fn verify_bytes(tables: &[TableInstance<'_>], bytes: &[u8]) -> Result<(), ErrorV2> {
-    verify_v2_bytes(Isa::current(), &params(), tables, &[], bytes)
+    verify_v2_bytes(Isa::current(), &params(), &policy(), tables, &[], bytes)
 }
 
 #[test]
@@ -418,8 +434,55 @@ fn public_lookup_lists_balance_and_are_bound() {
     let proof = prove_v2(Isa::current(), &params(), &w, &[sent]).unwrap();
     let inst = instances(&tables);
     let bytes = proof.to_bytes();
-    verify_v2_bytes(Isa::current(), &params(), &inst, &[sent], &bytes).unwrap();
-    assert!(verify_v2_bytes(Isa::current(), &params(), &inst, &[], &bytes).is_err());
-    assert!(verify_v2_bytes(Isa::current(), &params(), &inst, &[other], &bytes).is_err());
+    verify_v2_bytes(Isa::current(), &params(), &policy(), &inst, &[sent], &bytes).unwrap();
+    assert!(verify_v2_bytes(Isa::current(), &params(), &policy(), &inst, &[], &bytes).is_err());
+    assert!(
+        verify_v2_bytes(
+            Isa::current(),
+            &params(),
+            &policy(),
+            &inst,
+            &[other],
+            &bytes
+        )
+        .is_err()
+    );
     assert!(prove_v2(Isa::current(), &params(), &w, &[other]).is_err());
+}
+
+#[test]
+fn the_verifier_enforces_its_policy_and_never_reads_security_from_the_proof() {
+    let (_, tables) = &cases()[0];
+    let isa = Isa::current();
+    let proof = prove(isa, tables).unwrap();
+    let w = witnesses(tables);
+    let inst: Vec<TableInstance<'_>> = w.iter().map(|t| t.instance().unwrap()).collect();
+    let report = security_v2(&params(), &inst, &[]).unwrap();
+    // The small parameters give WHIR's 80 bits, no more; the statement terms are higher.
+    assert!(
+        report.provable_bits >= 80.0 && report.provable_bits < 90.0,
+        "{report:?}"
+    );
+    assert!(report.term("LogUp identity") > report.provable_bits);
+    assert!(report.terms.iter().all(|t| !t.source.is_empty()));
+    // The default policy (124 bits) refuses these parameters, before and after decoding.
+    let refused = verify_v2(isa, &params(), &PolicyV2::DEFAULT, &inst, &[], &proof);
+    assert!(
+        matches!(refused, Err(ErrorV2::Policy { .. })),
+        "{refused:?}"
+    );
+    let refused = verify_v2_bytes(isa, &params(), &PolicyV2::DEFAULT, &inst, &[], &[0u8; 3]);
+    assert!(
+        matches!(refused, Err(ErrorV2::Policy { .. })),
+        "{refused:?}"
+    );
+    // A policy at exactly the figure accepts; a millibit more refuses.
+    let exact = PolicyV2 {
+        min_provable_bits: report.provable_bits,
+    };
+    verify_v2(isa, &params(), &exact, &inst, &[], &proof).unwrap();
+    let above = PolicyV2 {
+        min_provable_bits: report.provable_bits + 0.01,
+    };
+    assert!(verify_v2(isa, &params(), &above, &inst, &[], &proof).is_err());
 }

@@ -60,6 +60,19 @@ pub enum ErrorV2 {
         /// Count received.
         got: usize,
     },
+    /// The parameters give less security for this statement than the verifier's policy
+    /// asks for ([`super::PolicyV2`]; computed by the verifier, never read from the proof).
+    #[error(
+        "v2 parameters give {provable_bits:.2} provable bits for this statement (binding term: {binding}), below the policy minimum {min_provable_bits}"
+    )]
+    Policy {
+        /// The parameters' provable bits for the statement.
+        provable_bits: f64,
+        /// The weakest term's name.
+        binding: String,
+        /// The policy's minimum.
+        min_provable_bits: f64,
+    },
     /// A LogUp denominator the verifier computes (public interactions, lookup lists) is zero.
     #[error("a public LogUp denominator is zero")]
     PublicDenominator,

@@ -11,6 +11,7 @@ use super::plan::{
 };
 use super::proof::ProofV2;
 use super::prover::public_contribution;
+use super::security::{PolicyV2, report};
 use super::sumcheck::verify_product;
 use super::whir;
 use super::zerocheck;
@@ -28,28 +29,35 @@ use backend::field::Ext5;
 pub fn verify_v2_bytes(
     isa: Isa,
     params: &ParamsV2,
+    policy: &PolicyV2,
     instances: &[TableInstance<'_>],
     lookups: &[PublicLookup<'_>],
     bytes: &[u8],
 ) -> Result<(), ErrorV2> {
     let plan = plan(params, instances, lookups)?;
+    policy.check(&report(params, &plan, instances, lookups))?;
     let proof = ProofV2::from_bytes(bytes, &shape(&plan, instances))?;
-    verify_v2(isa, params, instances, lookups, &proof)
+    verify_v2(isa, params, policy, instances, lookups, &proof)
 }
 
 /// Verifies a v2 proof of the statement (`instances` and the public lookup lists) under
-/// `params` (the caller's, never the proof's).
+/// `params` (the caller's, never the proof's), first checking that they give the statement
+/// at least the security `policy` asks for ([`super::security`]; pass
+/// [`PolicyV2::DEFAULT`] unless you mean to accept less).
 ///
 /// # Errors
-/// The [`ErrorV2`] of the first step that rejects.
+/// [`ErrorV2::Policy`] if the parameters are too weak, otherwise the [`ErrorV2`] of the
+/// first step that rejects.
 pub fn verify_v2(
     isa: Isa,
     params: &ParamsV2,
+    policy: &PolicyV2,
     instances: &[TableInstance<'_>],
     lookups: &[PublicLookup<'_>],
     proof: &ProofV2,
 ) -> Result<(), ErrorV2> {
     let plan = plan(params, instances, lookups)?;
+    policy.check(&report(params, &plan, instances, lookups))?;
     let mut ch = start_transcript(params, instances, lookups);
 
     // 2. The commitment.

@@ -194,8 +194,8 @@ impl Statement {
         lean_prover::verify_bytes_with_lookups(params, &self.instances(), &self.lookups(), stark)
     }
 
-    /// Verifies a proof-system-v2 proof of this statement under `params` (work in progress:
-    /// the default proofs are still v1's).
+    /// Verifies a proof-system-v2 proof of this statement under `params`, refusing
+    /// parameters below `policy` (work in progress: the default proofs are still v1's).
     ///
     /// # Errors
     /// The `lean_prover` v2 verification error.
@@ -203,8 +203,27 @@ impl Statement {
         &self,
         isa: backend::Isa,
         params: &lean_prover::v2::ParamsV2,
+        policy: &lean_prover::v2::PolicyV2,
         proof: &lean_prover::v2::ProofV2,
     ) -> Result<(), lean_prover::v2::ErrorV2> {
-        lean_prover::v2::verify_v2(isa, params, &self.instances(), &self.lookups(), proof)
+        lean_prover::v2::verify_v2(
+            isa,
+            params,
+            policy,
+            &self.instances(),
+            &self.lookups(),
+            proof,
+        )
+    }
+
+    /// The security of the v2 parameters `params` for this statement.
+    ///
+    /// # Errors
+    /// The `lean_prover` v2 error for parameters that cannot run at this size.
+    pub fn security_v2(
+        &self,
+        params: &lean_prover::v2::ParamsV2,
+    ) -> Result<lean_prover::v2::SecurityReportV2, lean_prover::v2::ErrorV2> {
+        lean_prover::v2::security_v2(params, &self.instances(), &self.lookups())
     }
 }
