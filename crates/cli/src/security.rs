@@ -80,6 +80,8 @@ struct ReportV2 {
     log_inv_rate: usize,
     stacked_variables: usize,
     whir_queries: Vec<usize>,
+    whir_fold_pow_bits: Vec<usize>,
+    whir_query_pow_bits: usize,
     provable_security_bits: f64,
     claimed_security_bits: f64,
     digest_collision_bits: f64,
@@ -108,6 +110,8 @@ fn run_v2(args: &SecurityArgs) -> Result<(), String> {
         log_inv_rate: args.log_inv_rate,
         stacked_variables: r.whir.config.num_variables,
         whir_queries: r.whir.queries(),
+        whir_fold_pow_bits: r.whir.rounds.iter().map(|x| x.fold_pow_bits).collect(),
+        whir_query_pow_bits: r.whir.config.pow_bits,
         provable_security_bits: r.provable_bits,
         claimed_security_bits: r.claimed_bits(),
         digest_collision_bits: r.digest_collision_bits,
@@ -123,12 +127,14 @@ fn run_v2(args: &SecurityArgs) -> Result<(), String> {
         return Ok(());
     }
     println!(
-        "{} aggregate of {} signatures, proof system v2: rate 1/{}, stacked polynomial of 2^{} values, WHIR queries {:?}",
+        "{} aggregate of {} signatures, proof system v2: rate 1/{}, stacked polynomial of 2^{} values, WHIR queries {:?}, grinding bits per fold {:?} and {} before each round's queries",
         report.config,
         report.signatures,
         1 << report.log_inv_rate,
         report.stacked_variables,
-        report.whir_queries
+        report.whir_queries,
+        report.whir_fold_pow_bits,
+        report.whir_query_pow_bits
     );
     println!(
         "provable security: {:.2} bits (round by round, the weakest term; Johnson regime, BCHKS25, list size {:.1}; binding: {})",
