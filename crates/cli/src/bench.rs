@@ -107,8 +107,16 @@ fn bench_v2(args: &BenchArgs, isa: Isa) -> Result<ExitCode, String> {
     {
         return Err(format!("a fixture signature is invalid: {e}"));
     }
+    let checked = t.elapsed();
     let st = Statement::new(config, &message, args.slot, &keys);
     let witness = Witness::generate(&st, isa, &sigs);
+    if std::env::var_os("MULTISIG_TRACE").is_some() {
+        eprintln!(
+            "[multisig bench] native check {:.1} ms, statement and witness {:.1} ms",
+            checked.as_secs_f64() * 1e3,
+            (t.elapsed() - checked).as_secs_f64() * 1e3
+        );
+    }
     let proof = witness
         .prove_v2(&st, &params, isa)
         .map_err(|e| e.to_string())?;
@@ -121,6 +129,11 @@ fn bench_v2(args: &BenchArgs, isa: Isa) -> Result<ExitCode, String> {
         eprintln!("multisig bench: the fresh v2 proof did not verify: {e}");
         return Ok(ExitCode::from(1));
     }
+    let bytes = proof.to_bytes();
+    if let Some(path) = &args.proof_out {
+        std::fs::write(path, &bytes)
+            .map_err(|e| format!("cannot write the proof to {}: {e}", path.display()))?;
+    }
     let report = BenchReportV2 {
         proof_system: "v2 (work in progress)",
         isa: isa.to_string(),
@@ -130,7 +143,7 @@ fn bench_v2(args: &BenchArgs, isa: Isa) -> Result<ExitCode, String> {
         threads: rayon::current_num_threads(),
         prove_ms: prove_s * 1e3,
         verify_ms,
-        proof_bytes: proof.to_bytes().len(),
+        proof_bytes: bytes.len(),
         whir_bytes: proof.whir.byte_size(),
         gkr_bytes: proof.gkr.byte_size(),
         zerocheck_bytes: 20 * proof.zerocheck.num_elements(),

@@ -38,6 +38,7 @@
 
 mod error;
 mod hash;
+mod leaf_tree;
 mod shape;
 mod verify;
 
@@ -45,6 +46,7 @@ pub use error::MerkleError;
 pub use hash::{
     COMPRESS_PERMUTATION, DIGEST_LEN, Digest, ROW_HASH_PERMUTATION, compress, hash_row,
 };
+pub use leaf_tree::{LeafTree, hash_leaves};
 pub use shape::{Dimensions, Matrix, MultiOpening, Opening};
 pub use verify::{verify, verify_multi, verify_multi_with};
 
@@ -52,6 +54,7 @@ use crate::field::KoalaBear;
 use crate::isa::Isa;
 use crate::poseidon;
 use hash::compress_batch;
+use leaf_tree::{compress_layer, distinct_leaves, multi_siblings};
 use rayon::prelude::*;
 use shape::layout;
 
@@ -133,26 +136,26 @@ impl<V: AsRef<[KoalaBear]> + Sync> MerkleTree<V> {
         layers.push(leaf);
         for (l, group) in groups.iter().enumerate().skip(1) {
             let prev: &[Digest] = &layers[l - 1];
+            if group.is_empty() {
+                let next = compress_layer(isa, prev);
+                layers.push(next);
+                continue;
+            }
             let mut next = vec![[KoalaBear::ZERO; DIGEST_LEN]; leaves >> l];
-            let chunk = if group.is_empty() {
-                NODE_CHUNK
-            } else {
-                ROW_CHUNK
-            };
-            next.par_chunks_mut(chunk).enumerate().for_each(|(c, out)| {
-                let start = c * chunk;
-                compress_batch(
-                    isa,
-                    |i| (prev[2 * (start + i)], prev[2 * (start + i) + 1]),
-                    out,
-                );
-                if !group.is_empty() {
+            next.par_chunks_mut(ROW_CHUNK)
+                .enumerate()
+                .for_each(|(c, out)| {
+                    let start = c * ROW_CHUNK;
+                    compress_batch(
+                        isa,
+                        |i| (prev[2 * (start + i)], prev[2 * (start + i) + 1]),
+                        out,
+                    );
                     let mut rows = vec![[KoalaBear::ZERO; DIGEST_LEN]; out.len()];
                     hash_rows(isa, &matrices, group, start, &mut rows);
                     let nodes = out.to_vec();
                     compress_batch(isa, |i| (nodes[i], rows[i]), out);
-                }
-            });
+                });
             layers.push(next);
         }
         Ok(Self { matrices, layers })
@@ -239,33 +242,9 @@ impl<V: AsRef<[KoalaBear]> + Sync> MerkleTree<V> {
     /// # Errors
     /// [`MerkleError::NoIndices`] or [`MerkleError::IndexOutOfRange`] for the first bad index.
     pub fn open_multi(&self, indices: &[usize]) -> Result<MultiOpening, MerkleError> {
-        if indices.is_empty() {
-            return Err(MerkleError::NoIndices);
-        }
-        for &i in indices {
-            self.check_index(i)?;
-        }
-        let mut nodes = indices.to_vec();
-        nodes.sort_unstable();
-        nodes.dedup();
+        let nodes = distinct_leaves(indices, self.leaves())?;
         let rows = nodes.iter().map(|&i| self.rows_at(i)).collect();
-        let mut siblings = Vec::new();
-        for l in 0..self.depth() {
-            let mut j = 0;
-            while j < nodes.len() {
-                let i = nodes[j];
-                if i & 1 == 0 && nodes.get(j + 1) == Some(&(i + 1)) {
-                    j += 2;
-                } else {
-                    siblings.push(self.layers[l][i ^ 1]);
-                    j += 1;
-                }
-            }
-            for n in nodes.iter_mut() {
-                *n >>= 1;
-            }
-            nodes.dedup();
-        }
+        let siblings = multi_siblings(&self.layers, nodes);
         Ok(MultiOpening { rows, siblings })
     }
 }

@@ -99,6 +99,13 @@ fn prove_impl(
     let plan = plan(params, &instances, lookups)?;
     let mut ch = start_transcript(params, &instances, lookups);
     let mut timer = StepTimer::new();
+    timer.note(format_args!(
+        "stacked polynomial 2^{} values, {} fraction blocks in 2^{} values, max table height 2^{}",
+        plan.columns.num_variables,
+        plan.fractions.blocks.len(),
+        plan.fractions.num_variables,
+        plan.max_log_height
+    ));
 
     // 2. The stacked commitment.
     let stacked = stack_columns(&plan, tables);

@@ -17,17 +17,64 @@
 //! alone. And `P(y) = sum_x y^x f(x)` is a linear claim on `f` with a product weight
 //! ([`super::Weight::power`]), which is how out-of-domain answers and queries become claims.
 //!
-//! Building it is a blocked transpose (the `2^k` blocks become the columns of a row-major
-//! matrix of `2^n` rows, padded with zero rows to `M`) followed by one batched forward NTT of
-//! the columns ([`backend::ntt::forward_to_bit_reversed`], dispatched).
+//! Building it goes coset by coset. In bit-reversed order the `M = 2^(n + r)` rows split into
+//! `2^r` runs of `2^n`: run `j` holds the points `s_j w_n^bitrev(i)` with `s_j =
+//! w^bitrev_r(j)` and `w_n = w^(2^r)`, that is `P_a` on the coset `s_j H_n` in bit-reversed
+//! order, which is the size-`2^n` NTT of the coefficients `f_a[b] s_j^b`. So run `j` is a
+//! blocked transpose (the `2^k` blocks become the columns of a row-major matrix of `2^n`
+//! rows), row `b` scaled by `s_j^b`, then one batched forward NTT of the columns
+//! ([`backend::ntt::forward_to_bit_reversed`], dispatched): no zero padding is ever
+//! transformed, and a run can be built alone ([`encode_coset`]) when the whole codeword is too
+//! large to keep.
 
 use backend::Isa;
 use backend::field::{Ext5, KoalaBear};
+use backend::kernels;
 use backend::ntt;
 use rayon::prelude::*;
 
 /// Rows handled per task of the transpose (`TILE * width` elements stay in the L1/L2 cache).
 const TILE: usize = 64;
+
+/// The shape of an encoding: `2^n` rows per coset run, `2^r` runs, rows of `width` elements.
+#[derive(Copy, Clone, Debug)]
+pub struct Shape {
+    /// `log2` of the rows per coset run (`v - k`).
+    pub log_rows: usize,
+    /// `log2` of the number of runs (`log_inv_rate`).
+    pub log_runs: usize,
+    /// Base elements per row (`limbs 2^k`).
+    pub width: usize,
+    /// Base elements per table value (1 or 5).
+    pub limbs: usize,
+}
+
+impl Shape {
+    /// The shape of `2^v` values of `limbs` base elements folded by `k`, at rate `2^-r`.
+    pub fn new(
+        limbs: usize,
+        num_variables: usize,
+        folding_factor: usize,
+        log_inv_rate: usize,
+    ) -> Shape {
+        Shape {
+            log_rows: num_variables - folding_factor,
+            log_runs: log_inv_rate,
+            width: limbs << folding_factor,
+            limbs,
+        }
+    }
+
+    /// Base elements in one coset run.
+    pub fn run_len(&self) -> usize {
+        self.width << self.log_rows
+    }
+
+    /// Number of leaves (rows of the whole codeword), as a `log2`.
+    pub fn log_leaves(&self) -> usize {
+        self.log_rows + self.log_runs
+    }
+}
 
 /// The codeword matrix of a table: `M = 2^(v - k + r)` rows of `limbs 2^k` base elements
 /// (`limbs` = 1 for base-field tables, 5 for extension tables given coefficient by
@@ -41,29 +88,53 @@ pub fn encode(
     folding_factor: usize,
     log_inv_rate: usize,
 ) -> Vec<KoalaBear> {
-    let n = num_variables - folding_factor;
-    let blocks = 1usize << folding_factor;
-    let width = blocks * limbs;
-    let rows = 1usize << n;
-    let height = rows << log_inv_rate;
+    let shape = Shape::new(limbs, num_variables, folding_factor, log_inv_rate);
     debug_assert_eq!(values.len(), limbs << num_variables);
-    let mut out = KoalaBear::zero_vec(height * width);
-    out[..rows * width]
-        .par_chunks_mut(TILE * width)
+    let run = shape.run_len();
+    let mut out = KoalaBear::zero_vec(run << shape.log_runs);
+    for (j, part) in out.chunks_exact_mut(run).enumerate() {
+        encode_coset(isa, values, shape, j, part);
+    }
+    out
+}
+
+/// Writes run `j` of the codeword of `values` (rows `j 2^n .. (j + 1) 2^n`, see the module
+/// docs) into `out` (`shape.run_len()` elements).
+pub fn encode_coset(isa: Isa, values: &[KoalaBear], shape: Shape, j: usize, out: &mut [KoalaBear]) {
+    let Shape {
+        log_rows,
+        log_runs,
+        width,
+        limbs,
+    } = shape;
+    let rows = 1usize << log_rows;
+    let blocks = width / limbs;
+    debug_assert_eq!(out.len(), shape.run_len());
+    debug_assert_eq!(values.len(), rows * width);
+    // s_j = w^bitrev_r(j), w of order 2^(n + r).
+    let shift = domain_point(log_rows + log_runs, j << log_rows);
+    let tile_step = shift.exp_u64(TILE as u64);
+    out.par_chunks_mut(TILE * width)
         .enumerate()
         .for_each(|(c, chunk)| {
             let first = c * TILE;
             let here = chunk.len() / width;
             for a in 0..blocks {
                 let src = &values[(a * rows + first) * limbs..(a * rows + first + here) * limbs];
-                for (j, cell) in src.chunks_exact(limbs).enumerate() {
-                    let at = j * width + a * limbs;
+                for (t, cell) in src.chunks_exact(limbs).enumerate() {
+                    let at = t * width + a * limbs;
                     chunk[at..at + limbs].copy_from_slice(cell);
                 }
             }
+            if j != 0 {
+                let mut power = tile_step.exp_u64(c as u64);
+                for row in chunk.chunks_exact_mut(width) {
+                    kernels::scale_assign(isa, row, power);
+                    power *= shift;
+                }
+            }
         });
-    ntt::forward_to_bit_reversed(isa, &mut out, width);
-    out
+    ntt::forward_to_bit_reversed(isa, out, width);
 }
 
 /// The base-field elements of an extension table, coefficient by coefficient.

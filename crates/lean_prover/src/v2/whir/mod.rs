@@ -68,6 +68,7 @@
 
 pub mod encode;
 mod error;
+mod oracle;
 pub mod params;
 mod proof;
 mod prover;

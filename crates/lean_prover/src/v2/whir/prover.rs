@@ -7,8 +7,9 @@
 //! and the folded table is one [`linear_combination`](kx::linear_combination) of the blocks.
 //! Later oracles (at most `2^(v - k_0)` values) are folded in place.
 
-use super::encode::{self, domain_point};
+use super::encode::{self, Shape, domain_point};
 use super::error::WhirError;
+use super::oracle::{FirstOracle, KEEP_MAX};
 use super::params::WhirParams;
 use super::proof::{OracleCommitment, RoundProof, WhirCommitment, WhirProof};
 use super::queries::sample_queries;
@@ -29,7 +30,7 @@ const CHUNK: usize = 1 << 12;
 pub struct WhirWitness {
     params: WhirParams,
     table: Vec<KoalaBear>,
-    tree: MerkleTree,
+    tree: FirstOracle,
     ood: Vec<OodClaim>,
 }
 
@@ -70,10 +71,8 @@ pub fn commit(
             got: table.len(),
         });
     }
-    let width = 1usize << r0.folding_factor;
-    let codeword = encode::encode(isa, &table, 1, v, r0.folding_factor, r0.log_inv_rate);
-    let tree = MerkleTree::from_rows(isa, codeword, width)
-        .map_err(|source| WhirError::Tree { round: 0, source })?;
+    let shape = Shape::new(1, v, r0.folding_factor, r0.log_inv_rate);
+    let tree = FirstOracle::commit(isa, &table, shape, KEEP_MAX)?;
     params.observe(ch);
     let root = tree.root();
     ch.observe_digest(&root);
@@ -348,7 +347,8 @@ fn open_impl(
             kx::linear_combination(isa, out, &eq, &cols);
         });
     }
-    drop(table);
+    // The table stays until the first oracle's queries (its rows may be encoded again).
+    let mut table = Some(table);
     let mut w = Ext5::zero_vec(1 << n);
     for t in &terms {
         t.tail.accumulate(isa, t.coef * t.head[0], &mut w);
@@ -356,7 +356,8 @@ fn open_impl(
     drop(terms);
 
     let mut rounds = Vec::with_capacity(params.rounds.len());
-    let mut current_tree = tree;
+    let mut first = Some(tree);
+    let mut current_tree: Option<MerkleTree> = None;
     let mut pending = Some((sumcheck, fold_nonces, alphas));
     let mut scratch = Vec::new();
     for (i, round) in params.rounds.iter().enumerate() {
@@ -446,9 +447,12 @@ fn open_impl(
         let query_nonce = ch.grind(isa, round.query_pow_bits);
         let log_leaves = round.log_leaves();
         let indices = sample_queries(ch, round);
-        let queries = current_tree
-            .open_multi(&indices)
-            .map_err(|source| WhirError::Opening { round: i, source })?;
+        let opened = match (first.take(), table.take(), &current_tree) {
+            (Some(oracle), Some(t), _) => oracle.open_multi(isa, &t, &indices),
+            (None, None, Some(tree)) => tree.open_multi(&indices),
+            _ => unreachable!("round 0 opens the first oracle, later rounds their own tree"),
+        };
+        let queries = opened.map_err(|source| WhirError::Opening { round: i, source })?;
 
         if !last {
             // Combine the next oracle's claims into the weight (their values, the fold values
@@ -472,7 +476,7 @@ fn open_impl(
             queries,
         });
         if let Some(t) = next_tree {
-            current_tree = t;
+            current_tree = Some(t);
         }
     }
 
