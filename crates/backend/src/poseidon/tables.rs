@@ -230,6 +230,22 @@ pub(crate) const POSEIDON2_DIAG_24: [(i32, u32); 24] = [
     (-1, 8), (-1, 3), (-1, 4), (-1, 5), (-1, 6), (-1, 7), (-1, 9), (-1, 24),
 ];
 
+/// The internal diagonal of a width as a compile-time constant, so that the batched kernels can
+/// replace each multiplication by `V[i]` with additions or a shift (see
+/// `generic::poseidon::add_diag_term`).
+pub(crate) trait Poseidon2Diag<const T: usize> {
+    /// `V` as `(numerator, log2 denominator)` pairs.
+    const DIAG: [(i32, u32); T];
+}
+
+impl Poseidon2Diag<16> for Poseidon2Tables<16> {
+    const DIAG: [(i32, u32); 16] = POSEIDON2_DIAG_16;
+}
+
+impl Poseidon2Diag<24> for Poseidon2Tables<24> {
+    const DIAG: [(i32, u32); 24] = POSEIDON2_DIAG_24;
+}
+
 /// The field element `num / 2^log_den`.
 pub(crate) fn diag_value((num, log_den): (i32, u32)) -> KoalaBear {
     let n = KoalaBear::new(num.unsigned_abs());

@@ -117,6 +117,21 @@ impl Packed for Avx2 {
     }
 
     #[inline(always)]
+    fn mul_2exp_neg(self, x: __m256i, n: u32) -> __m256i {
+        assert!(
+            (1..=24).contains(&n),
+            "mul_2exp_neg: n = {n} is not in 1..=24"
+        );
+        // SAFETY: the token proves AVX2.
+        unsafe {
+            // A uniform constant shift count becomes an immediate shift after inlining.
+            let hi = _mm256_srlv_epi32(x, self.splat(n));
+            let lo = _mm256_and_si256(x, self.splat((1 << n) - 1));
+            self.sub(hi, _mm256_mullo_epi32(lo, self.splat((P - 1) >> n)))
+        }
+    }
+
+    #[inline(always)]
     fn select_zero(self, x: __m256i, if_zero: __m256i, otherwise: __m256i) -> __m256i {
         // SAFETY: the token proves AVX2.
         unsafe {
@@ -463,4 +478,38 @@ pub(crate) mod poseidon {
         attr: target_feature(enable = "avx2"),
         token: Avx2::new_unchecked()
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::simd::one_lane::{Scalar, tests::mul_2exp_neg_inputs};
+    use crate::{Isa, IsaName};
+
+    /// `mul_2exp_neg` on 8 lanes (with a run-time `n` here; the kernels pass constants).
+    #[target_feature(enable = "avx2")]
+    fn mul_2exp_neg_lanes(x: &[u32; 8], n: u32) -> [u32; 8] {
+        // SAFETY: this function's target features are the token's requirement, and its only
+        // caller checks them with `Isa::from_name` first.
+        let k = unsafe { Avx2::new_unchecked() };
+        k.to_lanes(k.mul_2exp_neg(k.load(x), n))
+    }
+
+    #[test]
+    fn mul_2exp_neg_equals_scalar() {
+        if Isa::from_name(IsaName::Avx2).is_err() {
+            eprintln!("Avx2 not available: mul_2exp_neg NOT tested on it");
+            return;
+        }
+        let inputs = mul_2exp_neg_inputs();
+        for n in 1..=24 {
+            for chunk in inputs.chunks_exact(8) {
+                let x: [u32; 8] = chunk.try_into().unwrap();
+                // SAFETY: the CPU has Avx2 (checked above).
+                let got = unsafe { mul_2exp_neg_lanes(&x, n) };
+                let want = x.map(|w| Scalar.mul_2exp_neg(w, n));
+                assert_eq!(got, want, "n = {n}");
+            }
+        }
+    }
 }

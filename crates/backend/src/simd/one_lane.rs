@@ -5,8 +5,8 @@
 //! (which use it) and is distinct from [`super::scalar`], the scalar ISA's entry points.
 
 use super::packed::Packed;
-use crate::field::MONTY_MU;
 use crate::field::monty::{add, mul, sub};
+use crate::field::{MONTY_MU, P};
 
 /// The portable kernel set (always available).
 #[derive(Copy, Clone, Debug, Default)]
@@ -54,6 +54,14 @@ impl Packed for Scalar {
         mul(a, b)
     }
     #[inline(always)]
+    fn mul_2exp_neg(self, x: u32, n: u32) -> u32 {
+        assert!(
+            (1..=24).contains(&n),
+            "mul_2exp_neg: n = {n} is not in 1..=24"
+        );
+        sub(x >> n, (x & ((1 << n) - 1)) * ((P - 1) >> n))
+    }
+    #[inline(always)]
     fn select_zero(self, x: u32, if_zero: u32, otherwise: u32) -> u32 {
         if x == 0 { if_zero } else { otherwise }
     }
@@ -69,5 +77,45 @@ impl Packed for Scalar {
     fn mul_twiddle(self, a: u32, t: u32, _t_mu: u32) -> u32 {
         // One 64-bit product and `monty_reduce` measure faster here than the companion form.
         mul(a, t)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::field::KoalaBear;
+
+    /// Inputs for the `mul_2exp_neg` tests: edge values (including `2^k - 1`, `2^k` and
+    /// `p - 2^k`, where the split into `hi` and `lo` changes) and pseudo-random words below p.
+    pub(crate) fn mul_2exp_neg_inputs() -> Vec<u32> {
+        let mut v = vec![0, 1, 2, P - 2, P - 1];
+        for k in 0..31 {
+            v.extend(
+                [(1u32 << k) - 1, 1 << k, P - (1 << k)]
+                    .iter()
+                    .filter(|&&x| x < P),
+            );
+        }
+        let mut s = 0x9e37_79b9_u32;
+        for _ in 0..400 {
+            s ^= s << 13;
+            s ^= s >> 17;
+            s ^= s << 5;
+            v.push(s % P);
+        }
+        v
+    }
+
+    #[test]
+    fn mul_2exp_neg_is_the_montgomery_product_by_2_pow_minus_n() {
+        for n in 1..=24 {
+            let inv = KoalaBear::TWO
+                .exp_u64(n as u64)
+                .inverse_or_zero()
+                .to_monty();
+            for x in mul_2exp_neg_inputs() {
+                assert_eq!(Scalar.mul_2exp_neg(x, n), mul(x, inv), "x = {x}, n = {n}");
+            }
+        }
     }
 }

@@ -41,6 +41,15 @@ pub(crate) trait Packed: Copy {
     fn sub(self, a: Self::V, b: Self::V) -> Self::V;
     /// Lane-wise Montgomery product `a * b mod p`.
     fn mul(self, a: Self::V, b: Self::V) -> Self::V;
+    /// Lane-wise `x * 2^-n mod p`, for `1 <= n <= 24` (panics otherwise; the Poseidon2
+    /// internal layer calls it with constants, so the check folds away).
+    ///
+    /// With `x = hi 2^n + lo` (`lo < 2^n`) and `2^-n = -(p - 1) / 2^n (mod p)` (as
+    /// `p - 1 = 127 * 2^24`), `x 2^-n = hi - lo (p - 1) / 2^n`, where `hi < 2^(31 - n)` and
+    /// `lo (p - 1) / 2^n < p - 1`: a shift, a mask, one 32-bit product by a constant and a
+    /// modular subtraction, instead of a Montgomery multiplication (six 32x32-bit products per
+    /// 16 lanes). The Montgomery word of `v` times `2^-n` is the Montgomery word of `v 2^-n`.
+    fn mul_2exp_neg(self, x: Self::V, n: u32) -> Self::V;
     /// Lane-wise `if x == 0 { if_zero } else { otherwise }`.
     fn select_zero(self, x: Self::V, if_zero: Self::V, otherwise: Self::V) -> Self::V;
     /// Block interleave of two vectors, used by the NTT for butterflies between lanes.
