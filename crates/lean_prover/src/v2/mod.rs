@@ -67,6 +67,7 @@
 //! * speed: the commitment (encoding and Merkle hashing of a codeword of `2^(V + r)` values),
 //!   the AIR sumcheck's extension rounds, the stacking's strided copy, memory at `N = 1000`.
 
+mod column_sums;
 mod encoding;
 pub mod eq_round;
 mod error;

@@ -33,6 +33,7 @@
 //! 7. WHIR opening of every claim on `f`: each main column at `s_t`, each next-row column at
 //!    `s'_t` (the column's block selector followed by the point).
 
+use super::column_sums::column_partial_sums;
 use super::error::ErrorV2;
 use super::gkr;
 use super::mle;
@@ -168,7 +169,14 @@ fn prove_impl(
         .map(|o| o.as_ref().map(|(p, v)| (p.clone(), v.as_slice())))
         .collect();
     let claims = column_claims(&plan, &instances, &s, &zproof.evals, &shift_refs);
-    let whir_proof = whir::open(isa, witness, &claims, &mut ch)?;
+    let sums = column_partial_sums(
+        isa,
+        tables,
+        &s,
+        &shift_points,
+        witness.first_folding_factor(),
+    );
+    let whir_proof = whir::open_with_partial_sums(isa, witness, &claims, sums, &mut ch)?;
     timer.lap("WHIR opening");
     Ok(ProofV2 {
         commitment,

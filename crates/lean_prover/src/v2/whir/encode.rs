@@ -121,9 +121,16 @@ pub fn encode_coset(isa: Isa, values: &[KoalaBear], shape: Shape, j: usize, out:
             let here = chunk.len() / width;
             for a in 0..blocks {
                 let src = &values[(a * rows + first) * limbs..(a * rows + first + here) * limbs];
-                for (t, cell) in src.chunks_exact(limbs).enumerate() {
-                    let at = t * width + a * limbs;
-                    chunk[at..at + limbs].copy_from_slice(cell);
+                if limbs == 1 {
+                    // One element per value: a plain strided store (no per-element copy call).
+                    for (t, &x) in src.iter().enumerate() {
+                        chunk[t * width + a] = x;
+                    }
+                } else {
+                    for (t, cell) in src.chunks_exact(limbs).enumerate() {
+                        let at = t * width + a * limbs;
+                        chunk[at..at + limbs].copy_from_slice(cell);
+                    }
                 }
             }
             if j != 0 {

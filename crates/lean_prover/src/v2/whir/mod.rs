@@ -81,6 +81,6 @@ pub use params::{RoundParams, WhirParams};
 pub use proof::{OracleCommitment, RoundProof, WhirCommitment, WhirProof};
 #[cfg(feature = "forgery")]
 pub use prover::{Forgery, open_forged};
-pub use prover::{WhirWitness, commit, open};
+pub use prover::{WhirWitness, commit, open, open_with_partial_sums};
 pub use verifier::{ReceivedCommitment, receive_commitment, verify};
 pub use weight::{Claim, Weight, WeightTable, horner};

@@ -49,6 +49,12 @@ impl WhirWitness {
     pub fn table(&self) -> &[KoalaBear] {
         &self.table
     }
+
+    /// `k_0`, the variables the first round folds: a claim's partial sums (see
+    /// [`open_with_partial_sums`]) are over the `2^k_0` values of its first `k_0` variables.
+    pub fn first_folding_factor(&self) -> usize {
+        self.params.rounds[0].folding_factor
+    }
 }
 
 /// Commits to `table` (`2^v` base-field values, `x_0` the most significant index bit): encodes
@@ -83,7 +89,7 @@ pub fn commit(
             let weight = Weight::power(z, v);
             let (head, tail) = weight.split(k0);
             let head = full_head(isa, &head, k0);
-            let sums = partial_sums(isa, &table, k0, &tail);
+            let sums = partial_sums_of(isa, &table, k0, &tail);
             let value = kx::dot(isa, &head, &sums);
             ch.observe_ext(value);
             OodClaim {
@@ -114,7 +120,7 @@ fn full_head(isa: Isa, head: &Weight, k: usize) -> Vec<Ext5> {
 }
 
 /// `u[a] = sum_b tail(b) f[a 2^n + b]` for the `2^k` blocks of a base-field table.
-fn partial_sums(isa: Isa, table: &[KoalaBear], k: usize, tail: &Weight) -> Vec<Ext5> {
+fn partial_sums_of(isa: Isa, table: &[KoalaBear], k: usize, tail: &Weight) -> Vec<Ext5> {
     let n = table.len().trailing_zeros() as usize - k;
     let t = tail.table(isa);
     (0..1usize << k)
@@ -237,10 +243,54 @@ pub fn open(
     claims: &[Claim],
     ch: &mut Challenger,
 ) -> Result<WhirProof, WhirError> {
+    let none = vec![None; claims.len()];
     open_impl(
         isa,
         witness,
         claims,
+        none,
+        ch,
+        #[cfg(feature = "forgery")]
+        None,
+    )
+}
+
+/// [`open`] with some claims' first-round partial sums given by the caller, who can compute
+/// them faster from what it knows of the table (a column of a trace, say): for claim `j`,
+/// `partial_sums[j] = Some(u)` with `u[a] = sum_b tail_j(b) f[a 2^(v - k_0) + b]` for every
+/// `a < 2^k_0`, where `(head_j, tail_j) = weight_j.split(k_0)`
+/// ([`WhirWitness::first_folding_factor`]); `None` lets the prover compute them. The proof
+/// is the same as [`open`]'s when the sums are right; wrong sums make a proof that fails to
+/// verify (debug builds check every given sum against the table).
+///
+/// # Errors
+/// As [`open`]; [`WhirError::Params`] if `partial_sums` does not have one entry per claim or
+/// an entry does not have `2^k_0` values.
+pub fn open_with_partial_sums(
+    isa: Isa,
+    witness: WhirWitness,
+    claims: &[Claim],
+    partial_sums: Vec<Option<Vec<Ext5>>>,
+    ch: &mut Challenger,
+) -> Result<WhirProof, WhirError> {
+    let k0 = witness.first_folding_factor();
+    if partial_sums.len() != claims.len() {
+        return Err(WhirError::Params {
+            what: "partial_sums",
+            value: partial_sums.len(),
+        });
+    }
+    if let Some(u) = partial_sums.iter().flatten().find(|u| u.len() != 1 << k0) {
+        return Err(WhirError::Params {
+            what: "partial_sums[j].len()",
+            value: u.len(),
+        });
+    }
+    open_impl(
+        isa,
+        witness,
+        claims,
+        partial_sums,
         ch,
         #[cfg(feature = "forgery")]
         None,
@@ -280,13 +330,15 @@ pub fn open_forged(
     ch: &mut Challenger,
     forgery: Forgery,
 ) -> Result<WhirProof, WhirError> {
-    open_impl(isa, witness, claims, ch, Some(forgery))
+    let none = vec![None; claims.len()];
+    open_impl(isa, witness, claims, none, ch, Some(forgery))
 }
 
 fn open_impl(
     isa: Isa,
     witness: WhirWitness,
     claims: &[Claim],
+    partial_sums: Vec<Option<Vec<Ext5>>>,
     ch: &mut Challenger,
     #[cfg(feature = "forgery")] forgery: Option<Forgery>,
 ) -> Result<WhirProof, WhirError> {
@@ -318,12 +370,26 @@ fn open_impl(
         });
         coef *= gamma;
     }
-    for c in claims {
+    let sums: Vec<Vec<Ext5>> = claims
+        .par_iter()
+        .zip(partial_sums)
+        .map(|(c, given)| {
+            let (_, tail) = c.weight.split(k0);
+            match given {
+                Some(u) => {
+                    debug_assert_eq!(u, partial_sums_of(isa, &table, k0, &tail));
+                    u
+                }
+                None => partial_sums_of(isa, &table, k0, &tail),
+            }
+        })
+        .collect();
+    for (c, u) in claims.iter().zip(sums) {
         let (head, tail) = c.weight.split(k0);
         terms.push(Term {
             coef,
             head: full_head(isa, &head, k0),
-            u: partial_sums(isa, &table, k0, &tail),
+            u,
             tail,
         });
         coef *= gamma;
