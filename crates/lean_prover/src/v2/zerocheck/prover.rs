@@ -15,8 +15,18 @@ use backend::{Isa, KoalaBear};
 use rayon::prelude::*;
 use std::borrow::Cow;
 
-/// Rows per chunk of the round loop.
+/// Most rows per chunk of the round loop.
 const CHUNK: usize = 1024;
+/// Fewest rows per chunk (smaller tables are cut into chunks of this size so that both
+/// threads, or more, share even a small table's rounds).
+const MIN_CHUNK: usize = 64;
+
+/// Rows per chunk for a round over `half` rows: at most [`CHUNK`], and small enough to give
+/// every rayon thread a few chunks (field sums do not depend on how the rows are cut).
+fn chunk_len(half: usize) -> usize {
+    let threads = rayon::current_num_threads().max(1);
+    (half / (4 * threads)).clamp(MIN_CHUNK, CHUNK)
+}
 
 /// One factor table of a table: base-field values until its first fold.
 enum Factor {
@@ -129,7 +139,6 @@ pub fn prove(
 ) -> Result<(ZerocheckProof, Vec<Ext5>, Ext5), ZerocheckError> {
     let k = tau.len();
     let d = round_degree(tables);
-    let mut states = Vec::with_capacity(tables.len());
     for (i, (t, trace)) in tables.iter().zip(traces).enumerate() {
         check_table(i, t, k)?;
         if trace.len() != t.air.width() << t.log_height {
@@ -138,8 +147,13 @@ pub fn prove(
                 what: "trace is not 2^k rows of the AIR's width",
             });
         }
-        states.push(state(isa, t, trace, tau, d, bus));
     }
+    // Tables in parallel (a small statement's tables are too short to split well).
+    let mut states: Vec<State<'_, '_>> = tables
+        .par_iter()
+        .zip(traces.par_iter())
+        .map(|(t, trace)| state(isa, t, trace, tau, d, bus))
+        .collect();
     let claim: Ext5 = states.iter().map(|s| s.sum).sum();
     ch.observe(KoalaBear::new(k as u32));
     ch.observe(KoalaBear::new(d as u32));
@@ -148,19 +162,23 @@ pub fn prove(
     let mut rounds = Vec::with_capacity(k);
     let mut point = Vec::with_capacity(k);
     let mut reduced = claim;
-    let mut scratch = Vec::new();
     for i in 0..k {
         let mut msg = vec![Ext5::ZERO; d];
-        for st in &states {
-            let kt = st.spec.log_height;
-            let part = if i == 0 {
-                st.first.clone()
-            } else if i < kt {
-                message(isa, st, &eq_table(isa, &tau[i + 1..kt]), &xs, bus)
-            } else {
-                // Finished: its summand at its point, constant in the later variables.
-                vec![st.last; d]
-            };
+        let parts: Vec<Vec<Ext5>> = states
+            .par_iter()
+            .map(|st| {
+                let kt = st.spec.log_height;
+                if i == 0 {
+                    st.first.clone()
+                } else if i < kt {
+                    message(isa, st, &eq_table(isa, &tau[i + 1..kt]), &xs, bus)
+                } else {
+                    // Finished: its summand at its point, constant in the later variables.
+                    vec![st.last; d]
+                }
+            })
+            .collect();
+        for part in parts {
             for (m, p) in msg.iter_mut().zip(part) {
                 *m += p;
             }
@@ -172,9 +190,10 @@ pub fn prove(
         reduced = eq_round::reduce(reduced, tau[i], &msg, s).unwrap_or(Ext5::ZERO);
         point.push(s);
         for st in states.iter_mut().filter(|st| i < st.spec.log_height) {
-            for f in st.factors.iter_mut().flatten() {
-                f.fold(isa, s, &mut scratch);
-            }
+            st.factors
+                .par_iter_mut()
+                .flatten()
+                .for_each_init(Vec::new, |scratch, f| f.fold(isa, s, scratch));
             if i + 1 == st.spec.log_height {
                 st.last = super::summand_at(st.spec, &st.evals(), &point, bus);
             }
@@ -310,10 +329,11 @@ fn message(isa: Isa, st: &State<'_, '_>, eq: &[Ext5], xs: &[usize], bus: [Ext5; 
     let air = st.spec.air;
     let ch = challenges(bus);
     let nonlinear = !st.roots.is_empty();
-    let mut q = (0..half.div_ceil(CHUNK))
+    let chunk = chunk_len(half);
+    let mut q = (0..half.div_ceil(chunk))
         .into_par_iter()
         .map(|c| {
-            let range = c * CHUNK..((c + 1) * CHUNK).min(half);
+            let range = c * chunk..((c + 1) * chunk).min(half);
             let len = range.len();
             let e = &eq[range.clone()];
             // The affine part: a (L + X (H - L)).
