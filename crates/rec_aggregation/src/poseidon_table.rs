@@ -59,11 +59,13 @@
 //! costs 165 cells per permutation against `28 x (16 + flags + constants) > 500` per
 //! permutation for the per-round layout.
 
-use backend::KoalaBear;
+mod rows;
+
 use backend::poseidon::constants::{
     POSEIDON1_MDS_16_ROW, POSEIDON1_MDS_24_ROW, POSEIDON1_RC_16, POSEIDON1_RC_24,
 };
 use backend::poseidon::{poseidon1_permute_16, poseidon1_permute_24};
+use backend::{Isa, KoalaBear};
 use lean_prover::{Air, AirBuilder, AirError, BusId, Col, Expr};
 use rayon::prelude::*;
 
@@ -108,6 +110,16 @@ pub const POSEIDON_TABLE_DEGREE: usize = 3;
 
 /// Smallest table height (`lean_prover` needs at least 4 rows).
 const MIN_HEIGHT: usize = 1 << lean_prover::layout::MIN_LOG_HEIGHT;
+
+/// A zeroed trace of `len` cells whose pages the kernel is asked to back with huge pages
+/// before the first write (`backend::memory`): the statement's traces at N = 1000 are some
+/// 200 MB of fresh memory, and faulting them in with 4 KiB pages cost about as much as
+/// computing the Poseidon tables. Contents never depend on the hint.
+pub(crate) fn zeroed_trace(len: usize) -> Vec<KoalaBear> {
+    let mut trace = KoalaBear::zero_vec(len);
+    backend::memory::advise_huge_pages(&mut trace);
+    trace
+}
 
 /// The parameters of one Poseidon1 instance (spec section 1.2).
 #[derive(Copy, Clone, Debug)]
@@ -228,6 +240,8 @@ pub struct Poseidon1Table<const T: usize> {
     round_constants: Vec<[KoalaBear; T]>,
     /// The MDS matrix as field elements, row by row.
     mds: Vec<[KoalaBear; T]>,
+    /// The batched trace generator's constants.
+    plan: rows::RowPlan<T>,
     air: Air,
     cols: Poseidon1Columns<T>,
 }
@@ -361,15 +375,18 @@ impl<const T: usize> Poseidon1Table<T> {
             + sbox.iter().map(Vec::len).sum::<usize>();
         let air = b.build(POSEIDON_TABLE_DEGREE)?;
         debug_assert_eq!(air.width(), width);
+        let round_constants: Vec<[KoalaBear; T]> = spec
+            .round_constants
+            .iter()
+            .map(|rc| rc.map(KoalaBear::new))
+            .collect();
+        let mds: Vec<[KoalaBear; T]> = (0..T)
+            .map(|i| core::array::from_fn(|j| spec.mds(i, j)))
+            .collect();
         Ok(Poseidon1Table {
-            round_constants: spec
-                .round_constants
-                .iter()
-                .map(|rc| rc.map(KoalaBear::new))
-                .collect(),
-            mds: (0..T)
-                .map(|i| core::array::from_fn(|j| spec.mds(i, j)))
-                .collect(),
+            plan: rows::RowPlan::new(round_constants.clone(), mds.clone(), spec.partial_rounds),
+            round_constants,
+            mds,
             spec,
             mode,
             air,
@@ -404,7 +421,8 @@ impl<const T: usize> Poseidon1Table<T> {
         self.cols.width
     }
 
-    /// Fills one row for `input` with multiplicity `mult` (and 0 for a shorter prefix).
+    /// Fills one row for `input` with multiplicity `mult` (and 0 for a shorter prefix), round
+    /// by round: the readable reference of the batched generator behind [`Self::trace`].
     pub fn fill_row(&self, input: &[KoalaBear; T], mult: KoalaBear, row: &mut [KoalaBear]) {
         assert_eq!(row.len(), self.cols.width, "row length");
         let mut state = *input;
@@ -437,36 +455,94 @@ impl<const T: usize> Poseidon1Table<T> {
                 "round-by-round trace disagrees with the reference"
             );
         }
-        let feed_forward = matches!(self.mode, OutputMode::Compress { .. });
         for ((col, &x), &i) in self.cols.output.iter().zip(&state).zip(input) {
-            row[col.0] = if feed_forward { x + i } else { x };
+            row[col.0] = if self.feed_forward() { x + i } else { x };
         }
         row[self.cols.mult.0] = mult;
     }
 
-    /// The row-major trace for `requests` (input state, multiplicity), one row each in order,
-    /// padded to a power of two (at least 4 rows) with permutations of the zero state of
-    /// multiplicity 0.
-    pub fn trace(&self, requests: &[([KoalaBear; T], u32)]) -> Vec<KoalaBear> {
-        let height = requests.len().next_power_of_two().max(MIN_HEIGHT);
+    /// Whether the output cells are the compression `Poseidon1_t(in) + in`.
+    fn feed_forward(&self) -> bool {
+        matches!(self.mode, OutputMode::Compress { .. })
+    }
+
+    /// The row-major trace of `n` permutations, row `k` for `input(k)` with the
+    /// multiplicities `mults(k)` (`mult`, `short_mult`), padded to a power of two (at least 4
+    /// rows) with permutations of the zero state of multiplicity 0. Batches of rows run in
+    /// parallel on the dispatched kernels of `isa`; the cells do not depend on `isa` or on
+    /// the number of threads.
+    fn trace_with(
+        &self,
+        isa: Isa,
+        n: usize,
+        input: impl Fn(usize) -> [KoalaBear; T] + Sync,
+        mults: impl Fn(usize) -> (KoalaBear, KoalaBear) + Sync,
+    ) -> Vec<KoalaBear> {
+        let height = n.next_power_of_two().max(MIN_HEIGHT);
         let w = self.cols.width;
-        let mut trace = KoalaBear::zero_vec(height * w);
-        let mut pad = vec![KoalaBear::ZERO; w];
+        let mut trace = zeroed_trace(height * w);
+        let mut pad = KoalaBear::zero_vec(w);
         self.fill_row(&[KoalaBear::ZERO; T], KoalaBear::ZERO, &mut pad);
+        let partial = self.spec.partial_rounds;
         trace
-            .par_chunks_exact_mut(w)
+            .par_chunks_mut(rows::BATCH * w)
             .enumerate()
-            .for_each(|(i, row)| match requests.get(i) {
-                Some((input, m)) => self.fill_row(input, KoalaBear::new(*m), row),
-                None => row.copy_from_slice(&pad),
-            });
+            .for_each_init(
+                || {
+                    (
+                        rows::Scratch::new(T, partial),
+                        Vec::with_capacity(rows::BATCH),
+                    )
+                },
+                |(scratch, inputs), (c, chunk)| {
+                    let start = c * rows::BATCH;
+                    let real = n.saturating_sub(start).min(chunk.len() / w);
+                    inputs.clear();
+                    inputs.extend((start..start + real).map(&input));
+                    let (filled, padding) = chunk.split_at_mut(real * w);
+                    self.plan.fill_rows(
+                        isa,
+                        &self.cols,
+                        self.feed_forward(),
+                        inputs,
+                        filled,
+                        scratch,
+                    );
+                    for (k, row) in filled.chunks_exact_mut(w).enumerate() {
+                        let (mult, short) = mults(start + k);
+                        row[self.cols.mult.0] = mult;
+                        if let Some(col) = self.cols.short_mult {
+                            row[col.0] = short;
+                        }
+                    }
+                    for row in padding.chunks_exact_mut(w) {
+                        row.copy_from_slice(&pad);
+                    }
+                },
+            );
         trace
     }
 
+    /// The row-major trace for `requests` (input state, multiplicity), one row each in order,
+    /// padded to a power of two (at least 4 rows) with permutations of the zero state of
+    /// multiplicity 0; computed on `isa` (the cells are the same on every instruction set).
+    pub fn trace(&self, isa: Isa, requests: &[([KoalaBear; T], u32)]) -> Vec<KoalaBear> {
+        self.trace_with(
+            isa,
+            requests.len(),
+            |k| requests[k].0,
+            |k| (KoalaBear::new(requests[k].1), KoalaBear::ZERO),
+        )
+    }
+
     /// The trace for `inputs`, each with multiplicity 1.
-    pub fn trace_for_inputs(&self, inputs: &[[KoalaBear; T]]) -> Vec<KoalaBear> {
-        let requests: Vec<([KoalaBear; T], u32)> = inputs.iter().map(|x| (*x, 1)).collect();
-        self.trace(&requests)
+    pub fn trace_for_inputs(&self, isa: Isa, inputs: &[[KoalaBear; T]]) -> Vec<KoalaBear> {
+        self.trace_with(
+            isa,
+            inputs.len(),
+            |k| inputs[k],
+            |_| (KoalaBear::ONE, KoalaBear::ZERO),
+        )
     }
 
     /// The trace for `long` inputs (multiplicity 1 on the full prefix) followed by `short`
@@ -476,27 +552,27 @@ impl<const T: usize> Poseidon1Table<T> {
     /// If the table has no shorter prefix and `short` is not empty.
     pub fn trace_for_split_inputs(
         &self,
+        isa: Isa,
         long: &[[KoalaBear; T]],
         short: &[[KoalaBear; T]],
     ) -> Vec<KoalaBear> {
-        let short_mult = self.cols.short_mult;
         assert!(
-            short.is_empty() || short_mult.is_some(),
+            short.is_empty() || self.cols.short_mult.is_some(),
             "no shorter prefix"
         );
-        let mut trace = self.trace_for_inputs(&[long, short].concat());
-        let w = self.cols.width;
-        if let Some(c) = short_mult {
-            trace
-                .par_chunks_exact_mut(w)
-                .skip(long.len())
-                .take(short.len())
-                .for_each(|row| {
-                    row[c.0] = row[self.cols.mult.0];
-                    row[self.cols.mult.0] = KoalaBear::ZERO;
-                });
-        }
-        trace
+        let split = long.len();
+        self.trace_with(
+            isa,
+            split + short.len(),
+            |k| if k < split { long[k] } else { short[k - split] },
+            |k| {
+                if k < split {
+                    (KoalaBear::ONE, KoalaBear::ZERO)
+                } else {
+                    (KoalaBear::ZERO, KoalaBear::ONE)
+                }
+            },
+        )
     }
 
     /// The output cells stored in `row` (the state, or the compression output).

@@ -2,8 +2,8 @@
 //! known answers, proofs with a requesting table, and forged witnesses (refused by the
 //! prover's checks, rejected by the verifier when those checks are skipped).
 
-use backend::KoalaBear;
 use backend::poseidon::{compress_16, poseidon1_permute_16, poseidon1_permute_24};
+use backend::{Isa, KoalaBear};
 use lean_prover::BusId;
 use lean_prover::{
     Air, AirBuilder, ProveError, ProverOptions, StarkParams, TableInstance, TableWitness,
@@ -162,7 +162,7 @@ fn statement(n_perm: usize, n_req: usize, req_height: usize, public_kat: bool) -
     [
         Table {
             air: perm.air().clone(),
-            trace: perm.trace(&requests),
+            trace: perm.trace(Isa::best(), &requests),
             publics: vec![],
         },
         Table {
@@ -196,7 +196,7 @@ fn rows_match_reference_and_known_answers() {
     let mut rng = Rng(7);
     let mut inputs: Vec<[KoalaBear; 16]> = vec![kat_in];
     inputs.extend((0..20).map(|_| rng.state::<16>()));
-    let trace = t16.trace_for_inputs(&inputs);
+    let trace = t16.trace_for_inputs(Isa::best(), &inputs);
     assert_eq!(trace.len(), 32 * t16.width());
     let rows: Vec<&[KoalaBear]> = trace.chunks_exact(t16.width()).collect();
     assert_eq!(t16.row_output(rows[0]), KAT_16.map(f).to_vec());
@@ -218,7 +218,7 @@ fn rows_match_reference_and_known_answers() {
     let t24 = poseidon1_24_table();
     let kat24: [KoalaBear; 24] = core::array::from_fn(|i| f(i as u32));
     let x24 = rng.state::<24>();
-    let trace = t24.trace_for_inputs(&[kat24, x24]);
+    let trace = t24.trace_for_inputs(Isa::best(), &[kat24, x24]);
     assert_eq!(trace.len(), 4 * t24.width());
     let out = t24.row_output(&trace[..t24.width()]);
     assert_eq!(out[..4], KAT_24_FIRST.map(f));
@@ -260,7 +260,7 @@ fn width_24_table_proves_alone() {
     let requests: Vec<([KoalaBear; 24], u32)> = (0..6).map(|_| (rng.state(), 0)).collect();
     let t = [Table {
         air: t24.air().clone(),
-        trace: t24.trace(&requests),
+        trace: t24.trace(Isa::best(), &requests),
         publics: vec![],
     }];
     prover_verdict(&t).expect("valid witness");
@@ -450,7 +450,7 @@ fn split_prefix_table_serves_each_request_on_its_own_bus() {
     let honest = [
         Table {
             air: table.air().clone(),
-            trace: table.trace_for_split_inputs(&long, &short),
+            trace: table.trace_for_split_inputs(Isa::best(), &long, &short),
             publics: vec![],
         },
         rl,
@@ -463,7 +463,11 @@ fn split_prefix_table_serves_each_request_on_its_own_bus() {
     let all_long = [
         Table {
             air: table.air().clone(),
-            trace: table.trace_for_split_inputs(&[long.clone(), short.clone()].concat(), &[]),
+            trace: table.trace_for_split_inputs(
+                Isa::best(),
+                &[long.clone(), short.clone()].concat(),
+                &[],
+            ),
             publics: vec![],
         },
         rl,
@@ -480,7 +484,11 @@ fn split_prefix_table_serves_each_request_on_its_own_bus() {
     let all_short = [
         Table {
             air: table.air().clone(),
-            trace: table.trace_for_split_inputs(&[], &[long.clone(), short.clone()].concat()),
+            trace: table.trace_for_split_inputs(
+                Isa::best(),
+                &[],
+                &[long.clone(), short.clone()].concat(),
+            ),
             publics: vec![],
         },
         rl,

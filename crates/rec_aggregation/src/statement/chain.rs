@@ -3,13 +3,12 @@
 //! batched width-16 compression, position by position, and the trace.
 
 use super::buses::{CELL_BUS, CHAIN_TWEAK_BUS, CHAIN_TWEAK_TUPLE_LEN, DIGITS_BUS};
-use super::dims::{DEGREE, Dims, LEAF_PREFIX, POSITIONS, STEPS, cols, fe, set};
+use super::dims::{DEGREE, Dims, LEAF_PREFIX, POSITIONS, STEPS, cols, fe, par_compress_16, set};
 #[cfg(feature = "forgery")]
 use super::forgery::Forgery;
 use super::inputs::WitnessInputs;
-use crate::poseidon_table::POSEIDON1_16_COMPRESS_BUS;
+use crate::poseidon_table::{POSEIDON1_16_COMPRESS_BUS, zeroed_trace};
 use backend::KoalaBear as F;
-use backend::poseidon::compress_16_batch;
 use lean_prover::{Air, AirBuilder, Col, Expr};
 use rayon::prelude::*;
 use xmss::Config;
@@ -266,7 +265,7 @@ pub(super) fn walk_chains(w: &WitnessInputs<'_>, digits: &[Vec<u32>]) -> ChainWa
         outputs.clear();
         outputs.resize(idx.len(), [F::ZERO; HASH_LEN]);
         if !idx.is_empty() {
-            compress_16_batch::<HASH_LEN>(w.isa, &inputs, &mut outputs);
+            par_compress_16::<HASH_LEN>(w.isa, &inputs, &mut outputs);
         }
         for (&row, o) in idx.iter().zip(&outputs) {
             values[row][k] = *o;
@@ -298,7 +297,7 @@ impl ChainTable {
         let d = w.d;
         let cc = &self.cols;
         let width = self.air.width();
-        let mut trace = F::zero_vec(height * width);
+        let mut trace = zeroed_trace(height * width);
         trace
             .par_chunks_exact_mut(width)
             .enumerate()

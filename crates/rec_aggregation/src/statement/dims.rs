@@ -1,9 +1,10 @@
 //! Sizes shared by the statement's tables: [`Dims`] (the sizes of one configuration, the
 //! table heights), the constants every table uses, and small column and field helpers.
 
-use backend::KoalaBear as F;
-use backend::poseidon::REPLACEMENT_SPONGE_RATE;
+use backend::poseidon::{REPLACEMENT_SPONGE_RATE, compress_16_batch, poseidon1_24_batch};
+use backend::{Isa, KoalaBear as F};
 use lean_prover::{AirBuilder, Col};
+use rayon::prelude::*;
 use xmss::Config;
 use xmss::params::{BASE, DIGITS_PER_FE, PARAMETER_LEN, TWEAK_LEN};
 
@@ -112,4 +113,28 @@ pub(super) fn set(row: &mut [F], cols: &[Col], values: &[F]) {
     for (c, &x) in cols.iter().zip(values) {
         row[c.0] = x;
     }
+}
+
+/// States per task of the parallel batched permutations (each task calls the dispatched
+/// kernel once; the results do not depend on how the states are split).
+const PAR_CHUNK: usize = 512;
+
+/// [`poseidon1_24_batch`] on every state, chunks of states in parallel.
+pub(super) fn par_poseidon1_24(isa: Isa, states: &mut [[F; 24]]) {
+    states
+        .par_chunks_mut(PAR_CHUNK)
+        .for_each(|chunk| poseidon1_24_batch(isa, chunk));
+}
+
+/// [`compress_16_batch`] on every input, chunks of inputs in parallel.
+pub(super) fn par_compress_16<const K: usize>(
+    isa: Isa,
+    inputs: &[[F; 16]],
+    outputs: &mut [[F; K]],
+) {
+    assert_eq!(inputs.len(), outputs.len(), "one output per input");
+    inputs
+        .par_chunks(PAR_CHUNK)
+        .zip(outputs.par_chunks_mut(PAR_CHUNK))
+        .for_each(|(i, o)| compress_16_batch::<K>(isa, i, o));
 }

@@ -3,13 +3,12 @@
 //! its leaf to the root, level by level on the batched width-24 permutation, and the trace.
 
 use super::buses::{NODE_BUS, TREE_BUS, TREE_TUPLE_LEN};
-use super::dims::{DEGREE, cols, fe, set};
+use super::dims::{DEGREE, cols, fe, par_poseidon1_24, set};
 #[cfg(feature = "forgery")]
 use super::forgery::Forgery;
 use super::inputs::WitnessInputs;
-use crate::poseidon_table::{POSEIDON1_24_SHORT_BUS, POSEIDON1_24_SHORT_LEN};
+use crate::poseidon_table::{POSEIDON1_24_SHORT_BUS, POSEIDON1_24_SHORT_LEN, zeroed_trace};
 use backend::KoalaBear as F;
-use backend::poseidon::poseidon1_24_batch;
 use lean_prover::{Air, AirBuilder, Col, Expr};
 use rayon::prelude::*;
 use xmss::hash::tree_node_input;
@@ -158,7 +157,7 @@ pub(super) fn walk_merkle(w: &WitnessInputs<'_>, leaves: &[[F; HASH_LEN]]) -> Me
             })
             .collect();
         let mut outs = ins.clone();
-        poseidon1_24_batch(w.isa, &mut outs);
+        par_poseidon1_24(w.isa, &mut outs);
         for j in 0..n {
             nodes[j].push(current[j]);
             current[j] = core::array::from_fn(|m| outs[j][m] + ins[j][m]);
@@ -187,7 +186,7 @@ impl MerkleTable {
         let h = w.d.h;
         let mc = &self.cols;
         let width = self.air.width();
-        let mut trace = F::zero_vec(height * width);
+        let mut trace = zeroed_trace(height * width);
         trace
             .par_chunks_exact_mut(width)
             .enumerate()

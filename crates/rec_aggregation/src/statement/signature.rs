@@ -3,13 +3,12 @@
 //! hashes on the batched width-24 permutation, their remainders and digits, and the trace.
 
 use super::buses::{DIGITS_BUS, PARAMETER_BUS, RANGE127_BUS};
-use super::dims::{DEGREE, Dims, cols, fe, set};
+use super::dims::{DEGREE, Dims, cols, fe, par_poseidon1_24, set};
 #[cfg(feature = "forgery")]
 use super::forgery::Forgery;
 use super::inputs::WitnessInputs;
-use crate::poseidon_table::{POSEIDON1_24_SHORT_BUS, POSEIDON1_24_SHORT_LEN};
+use crate::poseidon_table::{POSEIDON1_24_SHORT_BUS, POSEIDON1_24_SHORT_LEN, zeroed_trace};
 use backend::KoalaBear as F;
-use backend::poseidon::poseidon1_24_batch;
 use lean_prover::{Air, AirBuilder, Col, Expr};
 use xmss::Config;
 use xmss::encoding::message_hash_input;
@@ -185,7 +184,7 @@ pub(super) fn hash_messages(w: &WitnessInputs<'_>, message_fes: &[F; 9]) -> Mess
         inputs
     };
     let mut outputs = inputs.clone();
-    poseidon1_24_batch(w.isa, &mut outputs);
+    par_poseidon1_24(w.isa, &mut outputs);
     let mut rem = Vec::with_capacity(w.n());
     let mut digits = Vec::with_capacity(w.n());
     for (out, input) in outputs.iter().zip(&inputs) {
@@ -235,7 +234,7 @@ impl SignatureTable {
         let d = w.d;
         let sc = &self.cols;
         let width = self.air.width();
-        let mut trace = F::zero_vec(height * width);
+        let mut trace = zeroed_trace(height * width);
         let last = range127.len() - 1;
         for (r, row) in trace.chunks_exact_mut(width).enumerate() {
             row[sc.j.0] = fe(r);

@@ -4,13 +4,13 @@
 //! trace.
 
 use super::buses::{CELL_BUS, NODE_BUS, PARAMETER_BUS};
-use super::dims::{DEGREE, Dims, LEAF_PREFIX, POSITIONS, cols, fe, set};
+use super::dims::{DEGREE, Dims, LEAF_PREFIX, POSITIONS, cols, fe, par_poseidon1_24, set};
 #[cfg(feature = "forgery")]
 use super::forgery::Forgery;
 use super::inputs::WitnessInputs;
-use crate::poseidon_table::{POSEIDON1_24_PREFIX_BUS, POSEIDON1_24_PREFIX_LEN};
+use crate::poseidon_table::{POSEIDON1_24_PREFIX_BUS, POSEIDON1_24_PREFIX_LEN, zeroed_trace};
 use backend::KoalaBear as F;
-use backend::poseidon::{REPLACEMENT_SPONGE_CAPACITY, REPLACEMENT_SPONGE_RATE, poseidon1_24_batch};
+use backend::poseidon::{REPLACEMENT_SPONGE_CAPACITY, REPLACEMENT_SPONGE_RATE};
 use lean_prover::{Air, AirBuilder, Col, Expr};
 use rayon::prelude::*;
 use xmss::Config;
@@ -236,7 +236,7 @@ pub(super) fn absorb_leaves(
         for (v, s) in inputs.iter_mut().zip(&states) {
             v.push(*s);
         }
-        poseidon1_24_batch(w.isa, &mut states);
+        par_poseidon1_24(w.isa, &mut states);
         for (v, s) in outputs.iter_mut().zip(&states) {
             v.push(*s);
         }
@@ -271,7 +271,7 @@ impl SpongeTable {
         let width = self.air.width();
         let chunks = w.d.sponge_chunks;
         let separator = w.config.sponge_domain_separator();
-        let mut trace = F::zero_vec(height * width);
+        let mut trace = zeroed_trace(height * width);
         trace
             .par_chunks_exact_mut(width)
             .enumerate()

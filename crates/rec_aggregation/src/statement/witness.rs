@@ -99,10 +99,10 @@ impl Witness {
                 chain,
                 sponge,
                 merkle_trace,
-                tables.p16.trace_for_inputs(&chains.p16_inputs),
+                tables.p16.trace_for_inputs(w.isa, &chains.p16_inputs),
                 tables
                     .p24
-                    .trace_for_split_inputs(&sponges.requests, &p24_short),
+                    .trace_for_split_inputs(w.isa, &sponges.requests, &p24_short),
                 tables.range127.trace(&range127),
             ],
         };
