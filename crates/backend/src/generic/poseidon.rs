@@ -118,23 +118,100 @@ fn group<K: PoseidonPacked, P: PackedPermutation<T>, const T: usize>(
     at: usize,
 ) {
     assert!(at <= g.len() && g.len() - at >= T * K::LANES);
-    // Lane `j` of cell `c` is word `at + j T + c`. Both loops are written out (cells and
-    // lanes), as LLVM unrolls them at opt-level 3 (into element inserts and extracts); a
-    // loop over the lanes, or a transpose through a stack buffer, costs 10-20% of the
-    // permutation at `"z"` (and the buffer's store-to-load stalls as much at 3).
+    // Lane `j` of cell `c` is word `at + j T + c`.
     let mut s = [k.splat(0); T];
-    unroll_cells!(T, |c| {
-        let mut lanes = k.zero_lanes();
-        let l = lanes.as_mut();
-        unroll_lanes!(K::LANES, |j| l[j] = g[at + j * T + c]);
-        s[c] = k.load_lanes(&lanes);
-    });
-    perm.permute(k, &mut s);
-    unroll_cells!(T, |c| {
-        let lanes = k.to_lanes(s[c]);
-        let l = lanes.as_ref();
-        unroll_lanes!(K::LANES, |j| g[at + j * T + c] = l[j]);
-    });
+    if K::LANES >= 8 && T.is_multiple_of(8) {
+        // In registers, 8 cells at a time: row `m` of block `b` holds words `8b .. 8b + 8` of
+        // states `m, m + 8, ..` (one run of 8 per group of 8 lanes), and an 8 x 8 transpose
+        // of every group of 8 lanes turns the 8 rows into cells `8b .. 8b + 8`. Element
+        // inserts and extracts cost 2-3 shuffle-port instructions per word; this costs 5 per
+        // 8 words on AVX-512 (two 256-bit loads and 4 shuffles per row, both ways).
+        unroll_blocks8!(T, |b| {
+            let rows = arr8!(|m| k.load_rows8(g, at + m * T + 8 * b, 8 * T));
+            let cells = transpose8(k, rows);
+            unroll8!(|c| s[8 * b + c] = cells[c]);
+        });
+        perm.permute(k, &mut s);
+        unroll_blocks8!(T, |b| {
+            let rows = transpose8(k, arr8!(|c| s[8 * b + c]));
+            unroll8!(|m| k.store_rows8(g, at + m * T + 8 * b, 8 * T, rows[m]));
+        });
+    } else {
+        // Both loops are written out (cells and lanes), as LLVM unrolls them at opt-level 3
+        // (into element inserts and extracts); a loop over the lanes, or a transpose through
+        // a stack buffer, costs 10-20% of the permutation at `"z"` (and the buffer's
+        // store-to-load stalls as much at 3).
+        unroll_cells!(T, |c| {
+            let mut lanes = k.zero_lanes();
+            let l = lanes.as_mut();
+            unroll_lanes!(K::LANES, |j| l[j] = g[at + j * T + c]);
+            s[c] = k.load_lanes(&lanes);
+        });
+        perm.permute(k, &mut s);
+        unroll_cells!(T, |c| {
+            let lanes = k.to_lanes(s[c]);
+            let l = lanes.as_ref();
+            unroll_lanes!(K::LANES, |j| g[at + j * T + c] = l[j]);
+        });
+    }
+}
+
+/// `[f(0), .., f(7)]`, written out.
+macro_rules! arr8 {
+    (|$m:ident| $e:expr) => {
+        arr8!(@ $m, $e; 0 1 2 3 4 5 6 7)
+    };
+    (@ $m:ident, $e:expr; $($n:literal)*) => {
+        [$({
+            let $m: usize = $n;
+            $e
+        }),*]
+    };
+}
+use arr8;
+
+/// Runs `$body` with `$c` bound to each constant in `0..8`, written out.
+macro_rules! unroll8 {
+    (|$c:ident| $body:expr) => {
+        unroll_lanes!(8, |$c| $body)
+    };
+}
+use unroll8;
+
+/// Runs `$body` with `$b` bound to each constant `b` with `8 b < $t` (up to 3 blocks).
+macro_rules! unroll_blocks8 {
+    ($t:expr, |$b:ident| $body:expr) => {
+        unroll_blocks8!(@ $t, $b, $body; 0 1 2)
+    };
+    (@ $t:expr, $b:ident, $body:expr; $($n:literal)*) => {
+        $(
+            if 8 * $n < $t {
+                let $b: usize = $n;
+                $body;
+            }
+        )*
+    };
+}
+use unroll_blocks8;
+
+/// Transposes the 8 x 8 matrix held in every group of 8 lanes of `r` (row `i` = `r[i]`):
+/// lane `8g + i` of output `c` is lane `8g + c` of `r[i]`. Three [`Packed::interleave`]
+/// steps (blocks of 1, 2, 4 lanes); the transpose is its own inverse. Needs `K::LANES >= 8`.
+#[inline(always)]
+fn transpose8<K: Packed>(k: K, r: [K::V; 8]) -> [K::V; 8] {
+    let (a0, a1) = k.interleave(r[0], r[1], 1);
+    let (a2, a3) = k.interleave(r[2], r[3], 1);
+    let (a4, a5) = k.interleave(r[4], r[5], 1);
+    let (a6, a7) = k.interleave(r[6], r[7], 1);
+    let (b0, b2) = k.interleave(a0, a2, 2);
+    let (b1, b3) = k.interleave(a1, a3, 2);
+    let (b4, b6) = k.interleave(a4, a6, 2);
+    let (b5, b7) = k.interleave(a5, a7, 2);
+    let (c0, c4) = k.interleave(b0, b4, 4);
+    let (c1, c5) = k.interleave(b1, b5, 4);
+    let (c2, c6) = k.interleave(b2, b6, 4);
+    let (c3, c7) = k.interleave(b3, b7, 4);
+    [c0, c1, c2, c3, c4, c5, c6, c7]
 }
 
 /// `x^3`.

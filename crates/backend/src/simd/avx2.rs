@@ -68,6 +68,17 @@ impl Packed for Avx2 {
     }
 
     #[inline(always)]
+    fn load_rows8(self, s: &[u32], i: usize, _stride: usize) -> __m256i {
+        // One run of 8 words: a plain load.
+        self.load_at(s, i)
+    }
+
+    #[inline(always)]
+    fn store_rows8(self, s: &mut [u32], i: usize, _stride: usize, v: __m256i) {
+        self.store_at(s, i, v)
+    }
+
+    #[inline(always)]
     fn splat(self, x: u32) -> __m256i {
         // SAFETY: the token proves AVX2 (AVX for this one).
         unsafe { _mm256_set1_epi32(x as i32) }

@@ -70,6 +70,32 @@ impl Packed for Avx512 {
     }
 
     #[inline(always)]
+    fn load_rows8(self, s: &[u32], i: usize, stride: usize) -> __m512i {
+        assert!(s.len() >= 8 && stride <= s.len() - 8 && i <= s.len() - 8 - stride);
+        // SAFETY: the token proves AVX-512F (and AVX2); words `i .. i + 8` and
+        // `i + stride .. i + stride + 8` are in bounds (checked above, so both offset pointers
+        // stay inside the slice); both loads are unaligned.
+        unsafe {
+            let p = s.as_ptr().add(i);
+            let lo = _mm256_loadu_si256(p.cast());
+            let hi = _mm256_loadu_si256(p.add(stride).cast());
+            _mm512_inserti64x4::<1>(_mm512_castsi256_si512(lo), hi)
+        }
+    }
+
+    #[inline(always)]
+    fn store_rows8(self, s: &mut [u32], i: usize, stride: usize, v: __m512i) {
+        assert!(s.len() >= 8 && stride <= s.len() - 8 && i <= s.len() - 8 - stride);
+        // SAFETY: as in `load_rows8`; the slice is writable through the exclusive borrow and
+        // both stores are unaligned.
+        unsafe {
+            let p = s.as_mut_ptr().add(i);
+            _mm256_storeu_si256(p.cast(), _mm512_castsi512_si256(v));
+            _mm256_storeu_si256(p.add(stride).cast(), _mm512_extracti64x4_epi64::<1>(v));
+        }
+    }
+
+    #[inline(always)]
     fn splat(self, x: u32) -> __m512i {
         // SAFETY: the token proves AVX-512F.
         unsafe { _mm512_set1_epi32(x as i32) }

@@ -62,6 +62,14 @@ impl Packed for Scalar {
         sub(x >> n, (x & ((1 << n) - 1)) * ((P - 1) >> n))
     }
     #[inline(always)]
+    fn load_rows8(self, s: &[u32], i: usize, _stride: usize) -> u32 {
+        s[i]
+    }
+    #[inline(always)]
+    fn store_rows8(self, s: &mut [u32], i: usize, _stride: usize, v: u32) {
+        s[i] = v;
+    }
+    #[inline(always)]
     fn select_zero(self, x: u32, if_zero: u32, otherwise: u32) -> u32 {
         if x == 0 { if_zero } else { otherwise }
     }

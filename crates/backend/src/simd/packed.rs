@@ -69,6 +69,13 @@ pub(crate) trait Packed: Copy {
     /// as [`Packed::mul`], with one multiplication fewer.
     fn mul_twiddle(self, a: Self::V, t: Self::V, t_mu: Self::V) -> Self::V;
 
+    /// Loads `LANES` words in runs of 8: lanes `8g .. 8g + 8` are words `i + g stride ..
+    /// i + g stride + 8` of `s` (the scalar set, one lane, loads word `i`). Panics unless they
+    /// are in bounds. Feeds [`Packed::interleave`]-based transposes of 8 x 8 blocks.
+    fn load_rows8(self, s: &[u32], i: usize, stride: usize) -> Self::V;
+    /// Stores `v` where [`Packed::load_rows8`] with the same arguments loads from.
+    fn store_rows8(self, s: &mut [u32], i: usize, stride: usize, v: Self::V);
+
     /// Loads a lane array.
     #[inline(always)]
     fn load_lanes(self, l: &Self::Lanes) -> Self::V {
