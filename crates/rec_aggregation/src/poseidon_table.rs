@@ -111,16 +111,6 @@ pub const POSEIDON_TABLE_DEGREE: usize = 3;
 /// Smallest table height (`lean_prover` needs at least 4 rows).
 const MIN_HEIGHT: usize = 1 << lean_prover::layout::MIN_LOG_HEIGHT;
 
-/// A zeroed trace of `len` cells whose pages the kernel is asked to back with huge pages
-/// before the first write (`backend::memory`): the statement's traces at N = 1000 are some
-/// 200 MB of fresh memory, and faulting them in with 4 KiB pages cost about as much as
-/// computing the Poseidon tables. Contents never depend on the hint.
-pub(crate) fn zeroed_trace(len: usize) -> Vec<KoalaBear> {
-    let mut trace = KoalaBear::zero_vec(len);
-    backend::memory::advise_huge_pages(&mut trace);
-    trace
-}
-
 /// The parameters of one Poseidon1 instance (spec section 1.2).
 #[derive(Copy, Clone, Debug)]
 pub struct Poseidon1Spec<const T: usize> {
@@ -480,7 +470,7 @@ impl<const T: usize> Poseidon1Table<T> {
     ) -> Vec<KoalaBear> {
         let height = n.next_power_of_two().max(MIN_HEIGHT);
         let w = self.cols.width;
-        let mut trace = zeroed_trace(height * w);
+        let mut trace = KoalaBear::zero_vec(height * w);
         let mut pad = KoalaBear::zero_vec(w);
         self.fill_row(&[KoalaBear::ZERO; T], KoalaBear::ZERO, &mut pad);
         let partial = self.spec.partial_rounds;

@@ -4,9 +4,14 @@
 //! row.
 //!
 //! The state is kept cell-major (`T` slices of the batch's lanes), so each step of a round is
-//! one kernel call over the whole batch: the S-box is two products, the dense MDS `T^2`
-//! multiply-adds ([`kernels::axpy`]) started from the next round's constants (which folds the
-//! constant addition into the matrix product).
+//! one kernel call over the whole batch: the S-box is two products, the MDS multiply-adds
+//! ([`backend::kernels::axpy`]) started from the next round's constants (which folds the constant
+//! addition into the matrix product).
+//!
+//! The full rounds use the circulant structure of the MDS: with `h = T / 2` it is
+//! `M = [[A, B], [B, A]]`, so with `u = x_lo + x_hi`, `v = x_lo - x_hi`, `P = (A + B) / 2`
+//! and `Q = (A - B) / 2`, `M x = [P u + Q v, P u - Q v]`: `T^2 / 2` products and `2 T`
+//! additions instead of `T^2` products.
 //!
 //! The partial rounds do not apply the dense MDS round by round. Over the partial block the
 //! state is an affine function of the block's input state `S` (the `T` cells, round constant
@@ -22,7 +27,7 @@
 //! set).
 
 use super::Poseidon1Columns;
-use backend::kernels::{axpy, mul, mul_assign};
+use backend::kernels::{add, axpy, mul, mul_assign, sub};
 use backend::{Isa, KoalaBear as F};
 
 /// Rows per batch: the lanes of one kernel call.
@@ -51,8 +56,13 @@ impl Combination {
 pub(super) struct RowPlan<const T: usize> {
     /// Round constants, in round order.
     rc: Vec<[F; T]>,
-    /// The MDS matrix, row by row.
-    mds: Vec<[F; T]>,
+    /// `P = (A + B) / 2` (rows `0..h`) and `Q = (A - B) / 2` (rows `h..T`), `h` columns each
+    /// (see the module docs).
+    split_mds: Vec<Vec<F>>,
+    /// Per full round: the constants the split product starts from, `(c_lo + c_hi) / 2` for
+    /// the `P` half and `(c_lo - c_hi) / 2` for the `Q` half, where `c` is the next round's
+    /// constant vector (zero after the last round).
+    split_rc: Vec<[F; T]>,
     /// Full rounds before (and after) the partial block.
     half: usize,
     /// Per partial round `p`: its S-box input over `[S_0 .. S_{T-1}, c_0 .. c_{p-1}]`.
@@ -67,6 +77,7 @@ pub(super) struct RowPlan<const T: usize> {
 pub(super) struct Scratch {
     x: Vec<F>,
     y: Vec<F>,
+    z: Vec<F>,
     cubes: Vec<F>,
     tmp: Vec<F>,
 }
@@ -77,6 +88,7 @@ impl Scratch {
         Scratch {
             x: F::zero_vec(t * BATCH),
             y: F::zero_vec(t * BATCH),
+            z: F::zero_vec(t * BATCH),
             cubes: F::zero_vec(partial * BATCH),
             tmp: F::zero_vec(BATCH),
         }
@@ -153,9 +165,49 @@ impl<const T: usize> RowPlan<T> {
         for (s, &c) in state.iter_mut().zip(&rc[half + partial]) {
             s.constant += c;
         }
+        // The circulant split of the full rounds.
+        assert!(T.is_multiple_of(2), "even width");
+        let h = T / 2;
+        for i in 0..h {
+            for j in 0..h {
+                assert!(
+                    mds[i + h][j] == mds[i][j + h] && mds[i + h][j + h] == mds[i][j],
+                    "circulant MDS"
+                );
+            }
+        }
+        let inv2 = F::TWO.inverse_or_zero();
+        let split_mds: Vec<Vec<F>> = (0..T)
+            .map(|i| {
+                (0..h)
+                    .map(|j| {
+                        let (a, b) = (mds[i % h][j], mds[i % h][j + h]);
+                        if i < h {
+                            (a + b) * inv2
+                        } else {
+                            (a - b) * inv2
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let split_rc: Vec<[F; T]> = (0..rc.len())
+            .map(|r| {
+                let c = rc.get(r + 1).copied().unwrap_or([F::ZERO; T]);
+                core::array::from_fn(|i| {
+                    let (lo, hi) = (c[i % h], c[i % h + h]);
+                    if i < h {
+                        (lo + hi) * inv2
+                    } else {
+                        (lo - hi) * inv2
+                    }
+                })
+            })
+            .collect();
         RowPlan {
             rc,
-            mds,
+            split_mds,
+            split_rc,
             half,
             partial_in,
             partial_out: state,
@@ -183,7 +235,13 @@ impl<const T: usize> RowPlan<T> {
         }
         let w = cols.width;
         assert_eq!(rows.len(), nb * w, "rows length");
-        let Scratch { x, y, cubes, tmp } = scratch;
+        let Scratch {
+            x,
+            y,
+            z,
+            cubes,
+            tmp,
+        } = scratch;
         let rounds = self.rc.len();
         let partial = self.partial_in.len();
 
@@ -246,21 +304,25 @@ impl<const T: usize> RowPlan<T> {
                 }
                 cube_in_place(isa, cell, tmp);
             }
-            let last = r + 1 == rounds;
-            let out_cells = if last { cols.output.len() } else { T };
-            for i in 0..out_cells {
-                let (m, constant) = if last {
-                    (&self.mds[i], F::ZERO)
-                } else {
-                    (&self.mds[i], self.rc[r + 1][i])
-                };
-                let out = &mut y[i * BATCH..i * BATCH + nb];
+            // u, v into z; P u, Q v (from the constants) into y; M x + c into x.
+            let h = T / 2;
+            let cell = |i: usize| i * BATCH..i * BATCH + nb;
+            for i in 0..h {
+                add(isa, &mut z[cell(i)], &x[cell(i)], &x[cell(i + h)]);
+                sub(isa, &mut z[cell(i + h)], &x[cell(i)], &x[cell(i + h)]);
+            }
+            for (i, (m, &constant)) in self.split_mds.iter().zip(&self.split_rc[r]).enumerate() {
+                let out = &mut y[cell(i)];
                 out.fill(constant);
+                let base = if i < h { 0 } else { h };
                 for (j, &s) in m.iter().enumerate() {
-                    axpy(isa, out, s, &x[j * BATCH..j * BATCH + nb]);
+                    axpy(isa, out, s, &z[cell(base + j)]);
                 }
             }
-            core::mem::swap(x, y);
+            for i in 0..h {
+                add(isa, &mut x[cell(i)], &y[cell(i)], &y[cell(i + h)]);
+                sub(isa, &mut x[cell(i + h)], &y[cell(i)], &y[cell(i + h)]);
+            }
             r += 1;
         }
         // The outputs (with the feed-forward in compression mode).

@@ -7,7 +7,7 @@ use super::dims::{DEGREE, Dims, LEAF_PREFIX, POSITIONS, STEPS, cols, fe, par_com
 #[cfg(feature = "forgery")]
 use super::forgery::Forgery;
 use super::inputs::WitnessInputs;
-use crate::poseidon_table::{POSEIDON1_16_COMPRESS_BUS, zeroed_trace};
+use crate::poseidon_table::POSEIDON1_16_COMPRESS_BUS;
 use backend::KoalaBear as F;
 use lean_prover::{Air, AirBuilder, Col, Expr};
 use rayon::prelude::*;
@@ -297,7 +297,7 @@ impl ChainTable {
         let d = w.d;
         let cc = &self.cols;
         let width = self.air.width();
-        let mut trace = zeroed_trace(height * width);
+        let mut trace = F::zero_vec(height * width);
         trace
             .par_chunks_exact_mut(width)
             .enumerate()

@@ -7,7 +7,7 @@ use super::dims::{DEGREE, cols, fe, par_poseidon1_24, set};
 #[cfg(feature = "forgery")]
 use super::forgery::Forgery;
 use super::inputs::WitnessInputs;
-use crate::poseidon_table::{POSEIDON1_24_SHORT_BUS, POSEIDON1_24_SHORT_LEN, zeroed_trace};
+use crate::poseidon_table::{POSEIDON1_24_SHORT_BUS, POSEIDON1_24_SHORT_LEN};
 use backend::KoalaBear as F;
 use lean_prover::{Air, AirBuilder, Col, Expr};
 use rayon::prelude::*;
@@ -186,7 +186,7 @@ impl MerkleTable {
         let h = w.d.h;
         let mc = &self.cols;
         let width = self.air.width();
-        let mut trace = zeroed_trace(height * width);
+        let mut trace = F::zero_vec(height * width);
         trace
             .par_chunks_exact_mut(width)
             .enumerate()

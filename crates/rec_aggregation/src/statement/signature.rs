@@ -7,7 +7,7 @@ use super::dims::{DEGREE, Dims, cols, fe, par_poseidon1_24, set};
 #[cfg(feature = "forgery")]
 use super::forgery::Forgery;
 use super::inputs::WitnessInputs;
-use crate::poseidon_table::{POSEIDON1_24_SHORT_BUS, POSEIDON1_24_SHORT_LEN, zeroed_trace};
+use crate::poseidon_table::{POSEIDON1_24_SHORT_BUS, POSEIDON1_24_SHORT_LEN};
 use backend::KoalaBear as F;
 use lean_prover::{Air, AirBuilder, Col, Expr};
 use xmss::Config;
@@ -234,7 +234,7 @@ impl SignatureTable {
         let d = w.d;
         let sc = &self.cols;
         let width = self.air.width();
-        let mut trace = zeroed_trace(height * width);
+        let mut trace = F::zero_vec(height * width);
         let last = range127.len() - 1;
         for (r, row) in trace.chunks_exact_mut(width).enumerate() {
             row[sc.j.0] = fe(r);

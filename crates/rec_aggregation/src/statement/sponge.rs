@@ -8,7 +8,7 @@ use super::dims::{DEGREE, Dims, LEAF_PREFIX, POSITIONS, cols, fe, par_poseidon1_
 #[cfg(feature = "forgery")]
 use super::forgery::Forgery;
 use super::inputs::WitnessInputs;
-use crate::poseidon_table::{POSEIDON1_24_PREFIX_BUS, POSEIDON1_24_PREFIX_LEN, zeroed_trace};
+use crate::poseidon_table::{POSEIDON1_24_PREFIX_BUS, POSEIDON1_24_PREFIX_LEN};
 use backend::KoalaBear as F;
 use backend::poseidon::{REPLACEMENT_SPONGE_CAPACITY, REPLACEMENT_SPONGE_RATE};
 use lean_prover::{Air, AirBuilder, Col, Expr};
@@ -271,7 +271,7 @@ impl SpongeTable {
         let width = self.air.width();
         let chunks = w.d.sponge_chunks;
         let separator = w.config.sponge_domain_separator();
-        let mut trace = zeroed_trace(height * width);
+        let mut trace = F::zero_vec(height * width);
         trace
             .par_chunks_exact_mut(width)
             .enumerate()
