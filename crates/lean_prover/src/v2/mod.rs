@@ -62,10 +62,19 @@
 //! give 139 bits or more), and 123.9 bits claimed for the argument (the 8-element digests'
 //! collision cap). `multisig security --v2 --signatures N` prints the table.
 //!
+//! # Memory
+//! The largest buffer is WHIR's first codeword, `2^(V + r)` values (1 GiB at `N = 1000`, rate
+//! 1/4). Above 256 MiB it is not kept: it is built and hashed one coset run at a time and the
+//! queried runs are encoded again at query time ([`whir`]'s `oracle` module), so the peak is
+//! about the traces, the stacked polynomial and one run (1.2 GB at `N = 1000` instead of
+//! 2.2 GB), for one more encoding of the queried runs. The first round's partial sums of the
+//! column claims are computed from the traces (`column_sums`), one sequential pass per table.
+//!
 //! # Still to come
 //! * switching `rec_aggregation` and the C ABI to v2 (then removing FRI);
 //! * speed: the commitment (encoding and Merkle hashing of a codeword of `2^(V + r)` values),
-//!   the AIR sumcheck's extension rounds, the stacking's strided copy, memory at `N = 1000`.
+//!   the AIR sumcheck's extension rounds (a univariate skip of the first rounds), the
+//!   stacking's strided copy.
 
 mod column_sums;
 mod encoding;
