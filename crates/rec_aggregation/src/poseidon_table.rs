@@ -49,6 +49,13 @@
 //! LogUp caveat applies: multiplicities are field elements, so the argument assumes fewer than
 //! `p` requests in total.)
 //!
+//! # Witness
+//! [`Poseidon1Table::trace`] and its variants compute the rows in batches of 256, in
+//! parallel, on the dispatched slice kernels of the given [`Isa`] (`rows.rs`: cell-major
+//! batches, the circulant split of the MDS in the full rounds, the partial rounds collapsed
+//! into affine maps). [`Poseidon1Table::fill_row`] is the round-by-round reference; the cells
+//! are the same (`tests/poseidon_rows.rs`), on every instruction set and thread count.
+//!
 //! # Why not one row per round
 //! One row per round would need 28 (31) rows per permutation with the round constants and the
 //! full/partial flags as per-row values. `lean_prover` has no preprocessed (fixed) columns, so
