@@ -57,9 +57,45 @@ pub struct BenchArgs {
     #[arg(long)]
     proof_out: Option<PathBuf>,
     /// Prove with proof system v2 instead (work in progress: stacked WHIR, GKR LogUp, AIR
-    /// sumcheck) at upstream's WHIR schedule (124-bit rounds); reports its time and size.
+    /// sumcheck; 124 provable bits); reports its time and size.
     #[arg(long)]
     v2: bool,
+    /// With `--v2`: the WHIR schedule (`auto`: the aggregate's default for N, see
+    /// `rec_aggregation::statement::params_v2`).
+    #[arg(long, value_enum, default_value_t = ScheduleArg::Auto, requires = "v2")]
+    whir_schedule: ScheduleArg,
+}
+
+/// `--whir-schedule`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ScheduleArg {
+    /// The default for the number of signatures.
+    Auto,
+    /// Upstream's: folding 7 then 5, the first round shrinking the domain by 2^5.
+    Upstream,
+    /// Folding 6 then 4, the first round shrinking the domain by 2^4 (smaller proofs).
+    Compact,
+}
+
+impl ScheduleArg {
+    fn params(self, n: usize, log_inv_rate: usize) -> lean_prover::v2::ParamsV2 {
+        match self {
+            ScheduleArg::Auto => rec_aggregation::statement::params_v2(n, log_inv_rate),
+            ScheduleArg::Upstream => lean_prover::v2::ParamsV2::upstream(log_inv_rate),
+            ScheduleArg::Compact => lean_prover::v2::ParamsV2::compact(log_inv_rate),
+        }
+    }
+
+    /// The name of the schedule `params` uses.
+    fn name(params: &lean_prover::v2::ParamsV2) -> &'static str {
+        if *params == lean_prover::v2::ParamsV2::compact(params.log_inv_rate) {
+            "compact"
+        } else if *params == lean_prover::v2::ParamsV2::upstream(params.log_inv_rate) {
+            "upstream"
+        } else {
+            "custom"
+        }
+    }
 }
 
 /// What `multisig bench --v2 --json` prints.
@@ -70,6 +106,7 @@ struct BenchReportV2 {
     config: &'static str,
     signatures: usize,
     log_inv_rate: usize,
+    whir_schedule: &'static str,
     threads: usize,
     prove_ms: f64,
     verify_ms: f64,
@@ -98,7 +135,7 @@ fn bench_v2(args: &BenchArgs, isa: Isa) -> Result<ExitCode, String> {
     let pairs =
         fixtures::generate(isa, config, 2026, n, &message, args.slot).map_err(|e| e.to_string())?;
     let (keys, sigs): (Vec<_>, Vec<_>) = pairs.into_iter().unzip();
-    let params = lean_prover::v2::ParamsV2::upstream(args.log_inv_rate);
+    let params = args.whir_schedule.params(n, args.log_inv_rate);
     let t = Instant::now();
     let items: Vec<_> = keys.iter().zip(&sigs).collect();
     if let Some(e) = xmss::verify_batch(isa, config, &message, args.slot, &items)
@@ -140,6 +177,7 @@ fn bench_v2(args: &BenchArgs, isa: Isa) -> Result<ExitCode, String> {
         config: config.name(),
         signatures: n,
         log_inv_rate: args.log_inv_rate,
+        whir_schedule: ScheduleArg::name(&params),
         threads: rayon::current_num_threads(),
         prove_ms: prove_s * 1e3,
         verify_ms,

@@ -5,7 +5,7 @@
 
 use backend::Isa;
 use lean_prover::v2::{ErrorV2, ParamsV2, PolicyV2};
-use rec_aggregation::statement::{Statement, Witness};
+use rec_aggregation::statement::{COMPACT_SCHEDULE_FROM, Statement, Witness, params_v2};
 use xmss::{Config, PublicKey, Signature};
 
 const MESSAGE: [u8; 32] = [0x33; 32];
@@ -55,6 +55,29 @@ fn default_v2_proof_verifies_and_binds_message_slot_and_keys() {
 }
 
 #[test]
+fn both_whir_schedules_prove_and_each_proof_verifies_only_under_its_own_parameters() {
+    let config = Config::Test;
+    let slot = 6;
+    let (keys, sigs) = fixtures(config, 2, slot);
+    let st = Statement::new(config, &MESSAGE, slot, &keys);
+    let isa = Isa::current();
+    let witness = Witness::generate(&st, isa, &sigs);
+    let policy = PolicyV2::DEFAULT;
+    let upstream = ParamsV2::upstream(2);
+    let compact = ParamsV2::compact(2);
+    let a = witness.prove_v2(&st, &upstream, isa).unwrap();
+    let b = witness.prove_v2(&st, &compact, isa).unwrap();
+    st.verify_v2(isa, &upstream, &policy, &a).unwrap();
+    st.verify_v2(isa, &compact, &policy, &b).unwrap();
+    // The parameters are part of the statement the transcript binds.
+    assert!(st.verify_v2(isa, &compact, &policy, &a).is_err());
+    assert!(st.verify_v2(isa, &upstream, &policy, &b).is_err());
+    // The schedule by size: upstream's below the threshold, compact from it on.
+    assert_eq!(params_v2(COMPACT_SCHEDULE_FROM - 1, 2), upstream);
+    assert_eq!(params_v2(COMPACT_SCHEDULE_FROM, 2), compact);
+}
+
+#[test]
 fn default_v2_parameters_give_124_provable_bits_on_the_prod_statement() {
     let config = Config::Prod;
     let slot = 9;
@@ -63,8 +86,15 @@ fn default_v2_parameters_give_124_provable_bits_on_the_prod_statement() {
         // The report depends on the statement's shape only (the number of keys).
         let keys: Vec<PublicKey> = keys.iter().cycle().take(n).cloned().collect();
         let st = Statement::new(config, &MESSAGE, slot, &keys);
-        for rate in [1, 2] {
-            let report = st.security_v2(&ParamsV2::upstream(rate)).unwrap();
+        for (rate, params) in [1, 2].into_iter().flat_map(|rate| {
+            [
+                params_v2(n, rate),
+                ParamsV2::upstream(rate),
+                ParamsV2::compact(rate),
+            ]
+            .map(|p| (rate, p))
+        }) {
+            let report = st.security_v2(&params).unwrap();
             assert!(
                 report.provable_bits >= 124.0,
                 "N {n} rate {rate}: {:?}",

@@ -47,6 +47,21 @@ impl ParamsV2 {
         }
     }
 
+    /// The compact schedule: upstream's targets (124 bits, 16 grinding bits, 16 bits before
+    /// the bus challenges) with WHIR folding 6 variables in the first round and 4 in every
+    /// later one, the first round shrinking the domain by `2^4`. Measured on the prod
+    /// aggregation statement (`BENCHMARKS.md`, "v2: the WHIR schedule"): proofs 15-21% smaller
+    /// than [`ParamsV2::upstream`]'s for about 10-20% more prover work.
+    pub fn compact(log_inv_rate: usize) -> ParamsV2 {
+        ParamsV2 {
+            first_folding_factor: 6,
+            folding_factor: 4,
+            first_domain_shrink: 4,
+            min_variables: 6 + 8,
+            ..ParamsV2::upstream(log_inv_rate)
+        }
+    }
+
     /// The WHIR configuration for a stacked polynomial of `num_variables` variables.
     pub fn whir(&self, num_variables: usize) -> WhirConfig {
         WhirConfig {
