@@ -111,11 +111,12 @@ fn as_ext_const(v: &Val) -> Option<Ext5> {
     }
 }
 
-/// Chunk buffers recycled within one evaluation: every kernel writes its whole output, so a
-/// buffer taken from here needs no zeroing, and a node's value freed after its last reader
-/// becomes the next node's output.
+/// Chunk buffers recycled within one evaluation, and from one evaluation to the next when
+/// the caller keeps them (a round evaluates the same arena over many chunks): every kernel
+/// writes its whole output, so a buffer taken from here needs no zeroing, and a node's value
+/// freed after its last reader becomes the next node's output.
 #[derive(Default)]
-struct Buffers {
+pub(crate) struct Buffers {
     base: Vec<Vec<KoalaBear>>,
     ext: Vec<Vec<Ext5>>,
 }
@@ -123,14 +124,20 @@ struct Buffers {
 impl Buffers {
     fn base(&mut self, len: usize) -> Vec<KoalaBear> {
         match self.base.pop() {
-            Some(v) if v.len() == len => v,
+            Some(mut v) if v.len() >= len => {
+                v.truncate(len);
+                v
+            }
             _ => KoalaBear::zero_vec(len),
         }
     }
 
     fn ext(&mut self, len: usize) -> Vec<Ext5> {
         match self.ext.pop() {
-            Some(v) if v.len() == len => v,
+            Some(mut v) if v.len() >= len => {
+                v.truncate(len);
+                v
+            }
             _ => Ext5::zero_vec(len),
         }
     }
@@ -320,69 +327,93 @@ pub(crate) fn eval_nodes<'a>(
     len: usize,
     leaf: impl Fn(Node) -> Cow<'a, Val>,
 ) -> Vec<Val> {
+    let mut bufs = Buffers::default();
+    eval_planned(isa, air, &EvalPlan::new(air, roots), len, leaf, &mut bufs)
+}
+
+/// What an evaluation of some roots of an arena needs to know before it starts, computed
+/// once for all the chunks and points it is evaluated at: the nodes in topological order it
+/// reaches, and the last node that reads each.
+#[derive(Clone, Debug)]
+pub(crate) struct EvalPlan {
+    roots: Vec<u32>,
+    /// The needed nodes, increasing (children before parents).
+    order: Vec<usize>,
+    last_use: Vec<usize>,
+    is_root: Vec<bool>,
+}
+
+impl EvalPlan {
+    /// The plan of `roots` in `air`.
+    pub(crate) fn new(air: &Air, roots: &[u32]) -> EvalPlan {
+        let nodes = &air.nodes;
+        let n = nodes.len();
+        let mut needed = vec![false; n];
+        for &r in roots {
+            needed[r as usize] = true;
+        }
+        let mut last_use = vec![0usize; n];
+        for i in (0..n).rev() {
+            if !needed[i] {
+                continue;
+            }
+            for c in nodes[i].children().into_iter().flatten() {
+                let c = c as usize;
+                needed[c] = true;
+                last_use[c] = last_use[c].max(i);
+            }
+        }
+        let mut is_root = vec![false; n];
+        for &r in roots {
+            is_root[r as usize] = true;
+        }
+        EvalPlan {
+            roots: roots.to_vec(),
+            order: (0..n).filter(|&i| needed[i]).collect(),
+            last_use,
+            is_root,
+        }
+    }
+}
+
+/// [`eval_nodes`] with a precomputed [`EvalPlan`] (whose roots are returned, in order),
+/// taking node buffers from `bufs` and leaving them there for the caller's next evaluation.
+pub(crate) fn eval_planned<'a>(
+    isa: Isa,
+    air: &Air,
+    plan: &EvalPlan,
+    len: usize,
+    leaf: impl Fn(Node) -> Cow<'a, Val>,
+    bufs: &mut Buffers,
+) -> Vec<Val> {
     let nodes = &air.nodes;
     let n = nodes.len();
-    // Which nodes are needed, and the last node (or root slot) that reads each.
-    let mut needed = vec![false; n];
-    for &r in roots {
-        needed[r as usize] = true;
-    }
-    let mut last_use = vec![0usize; n];
-    for i in (0..n).rev() {
-        if !needed[i] {
-            continue;
-        }
-        for c in nodes[i].children().into_iter().flatten() {
-            let c = c as usize;
-            if !needed[c] {
-                needed[c] = true;
-            }
-            last_use[c] = last_use[c].max(i);
-        }
-    }
-    let mut is_root = vec![false; n];
-    for &r in roots {
-        is_root[r as usize] = true;
-    }
+    let EvalPlan {
+        roots,
+        order,
+        last_use,
+        is_root,
+    } = plan;
     let mut vals: Vec<Option<Cow<'a, Val>>> = vec![None; n];
-    let mut bufs = Buffers::default();
-    for i in 0..n {
-        if !needed[i] {
-            continue;
-        }
+    for &i in order {
         let v = match nodes[i] {
             Node::Const(c) => Cow::Owned(Val::BaseC(c)),
-            Node::Add(a, b) => Cow::Owned(binop(
-                isa,
-                Op::Add,
-                get(&vals, a),
-                get(&vals, b),
-                len,
-                &mut bufs,
-            )),
-            Node::Sub(a, b) => Cow::Owned(binop(
-                isa,
-                Op::Sub,
-                get(&vals, a),
-                get(&vals, b),
-                len,
-                &mut bufs,
-            )),
-            Node::Mul(a, b) => Cow::Owned(binop(
-                isa,
-                Op::Mul,
-                get(&vals, a),
-                get(&vals, b),
-                len,
-                &mut bufs,
-            )),
+            Node::Add(a, b) => {
+                Cow::Owned(binop(isa, Op::Add, get(&vals, a), get(&vals, b), len, bufs))
+            }
+            Node::Sub(a, b) => {
+                Cow::Owned(binop(isa, Op::Sub, get(&vals, a), get(&vals, b), len, bufs))
+            }
+            Node::Mul(a, b) => {
+                Cow::Owned(binop(isa, Op::Mul, get(&vals, a), get(&vals, b), len, bufs))
+            }
             Node::Neg(a) => Cow::Owned(binop(
                 isa,
                 Op::Sub,
                 &Val::BaseC(KoalaBear::ZERO),
                 get(&vals, a),
                 len,
-                &mut bufs,
+                bufs,
             )),
             leaf_node => leaf(leaf_node),
         };
@@ -398,7 +429,7 @@ pub(crate) fn eval_nodes<'a>(
             }
         }
     }
-    roots
+    let out = roots
         .iter()
         .map(|&r| {
             vals[r as usize]
@@ -406,7 +437,13 @@ pub(crate) fn eval_nodes<'a>(
                 .cloned()
                 .unwrap_or(Val::BaseC(KoalaBear::ZERO))
         })
-        .collect()
+        .collect();
+    for v in vals.into_iter().flatten() {
+        if let Cow::Owned(v) = v {
+            bufs.recycle(v);
+        }
+    }
+    out
 }
 
 /// Adds `coeff * v` to `acc` (length `len`).

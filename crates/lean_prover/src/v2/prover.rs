@@ -141,6 +141,9 @@ fn prove_impl(
         return Err(ErrorV2::FalseWitness);
     }
 
+    // The AIR sumcheck's many folded columns are freed now; give their pages back before
+    // WHIR's large buffers are mapped.
+    backend::memory::release_free_memory();
     timer.lap("AIR sumcheck");
     // 6. The next-row sumchecks.
     let beta = ch.sample_ext();

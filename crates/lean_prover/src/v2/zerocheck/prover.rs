@@ -6,7 +6,7 @@ use super::{
     leaf_factor, roots_and_coeffs, round_degree,
 };
 use crate::air::{Air, Node};
-use crate::eval::{Val, add_vals, axpy_val, eval_nodes, sub_vals};
+use crate::eval::{Buffers, EvalPlan, Val, add_vals, axpy_val, eval_planned, sub_vals};
 use crate::v2::{eq_round, mle};
 use backend::challenger::Challenger;
 use backend::field::Ext5;
@@ -95,6 +95,8 @@ struct State<'a, 't> {
     /// The non-affine roots and their coefficients (evaluated through the arena).
     roots: Vec<u32>,
     coeffs: Vec<Ext5>,
+    /// The arena evaluation of `roots`, planned once.
+    plan: EvalPlan,
     /// The factors the non-affine roots read.
     needed: Vec<bool>,
     /// The sum of the affine roots times their coefficients.
@@ -279,6 +281,7 @@ fn state<'a, 't>(
     let needed = needed_factors(air, &roots, factors.len());
     let mut st = State {
         spec: t,
+        plan: EvalPlan::new(air, &roots),
         roots,
         coeffs,
         needed,
@@ -332,7 +335,7 @@ fn message(isa: Isa, st: &State<'_, '_>, eq: &[Ext5], xs: &[usize], bus: [Ext5; 
     let chunk = chunk_len(half);
     let mut q = (0..half.div_ceil(chunk))
         .into_par_iter()
-        .map(|c| {
+        .map_init(Buffers::default, |bufs, c| {
             let range = c * chunk..((c + 1) * chunk).min(half);
             let len = range.len();
             let e = &eq[range.clone()];
@@ -377,7 +380,7 @@ fn message(isa: Isa, st: &State<'_, '_>, eq: &[Ext5], xs: &[usize], bus: [Ext5; 
                     }
                     at += 1;
                 }
-                let vals = eval_nodes(isa, air, &st.roots, len, |node| match node {
+                let leaf = |node| match node {
                     Node::Public(k) => Cow::Owned(Val::BaseC(
                         st.spec
                             .public_values
@@ -391,7 +394,8 @@ fn message(isa: Isa, st: &State<'_, '_>, eq: &[Ext5], xs: &[usize], bus: [Ext5; 
                         // Auxiliary columns (LogUp constraints) are not among the roots.
                         None => Cow::Owned(Val::BaseC(KoalaBear::ZERO)),
                     },
-                });
+                };
+                let vals = eval_planned(isa, air, &st.plan, len, leaf, bufs);
                 let mut acc = Ext5::zero_vec(len);
                 for (v, &coef) in vals.iter().zip(&st.coeffs) {
                     axpy_val(isa, &mut acc, coef, v);
