@@ -60,17 +60,17 @@ pub struct BenchArgs {
     /// sumcheck; 124 provable bits); reports its time and size.
     #[arg(long)]
     v2: bool,
-    /// With `--v2`: the WHIR schedule (`auto`: the aggregate's default for N, see
+    /// With `--v2`: the WHIR schedule (`standard`: the aggregate's default, see
     /// `rec_aggregation::statement::params_v2`).
-    #[arg(long, value_enum, default_value_t = ScheduleArg::Auto, requires = "v2")]
+    #[arg(long, value_enum, default_value_t = ScheduleArg::Standard, requires = "v2")]
     whir_schedule: ScheduleArg,
 }
 
 /// `--whir-schedule`.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, clap::ValueEnum)]
 enum ScheduleArg {
-    /// The default for the number of signatures.
-    Auto,
+    /// The default: folding 7 then 4, the first round shrinking the domain by 2^5.
+    Standard,
     /// Upstream's: folding 7 then 5, the first round shrinking the domain by 2^5.
     Upstream,
     /// Folding 6 then 4, the first round shrinking the domain by 2^4 (smaller proofs).
@@ -78,9 +78,9 @@ enum ScheduleArg {
 }
 
 impl ScheduleArg {
-    fn params(self, n: usize, log_inv_rate: usize) -> lean_prover::v2::ParamsV2 {
+    fn params(self, log_inv_rate: usize) -> lean_prover::v2::ParamsV2 {
         match self {
-            ScheduleArg::Auto => rec_aggregation::statement::params_v2(n, log_inv_rate),
+            ScheduleArg::Standard => rec_aggregation::statement::params_v2(log_inv_rate),
             ScheduleArg::Upstream => lean_prover::v2::ParamsV2::upstream(log_inv_rate),
             ScheduleArg::Compact => lean_prover::v2::ParamsV2::compact(log_inv_rate),
         }
@@ -88,7 +88,9 @@ impl ScheduleArg {
 
     /// The name of the schedule `params` uses.
     fn name(params: &lean_prover::v2::ParamsV2) -> &'static str {
-        if *params == lean_prover::v2::ParamsV2::compact(params.log_inv_rate) {
+        if *params == lean_prover::v2::ParamsV2::standard(params.log_inv_rate) {
+            "standard"
+        } else if *params == lean_prover::v2::ParamsV2::compact(params.log_inv_rate) {
             "compact"
         } else if *params == lean_prover::v2::ParamsV2::upstream(params.log_inv_rate) {
             "upstream"
@@ -135,7 +137,7 @@ fn bench_v2(args: &BenchArgs, isa: Isa) -> Result<ExitCode, String> {
     let pairs =
         fixtures::generate(isa, config, 2026, n, &message, args.slot).map_err(|e| e.to_string())?;
     let (keys, sigs): (Vec<_>, Vec<_>) = pairs.into_iter().unzip();
-    let params = args.whir_schedule.params(n, args.log_inv_rate);
+    let params = args.whir_schedule.params(args.log_inv_rate);
     let t = Instant::now();
     let items: Vec<_> = keys.iter().zip(&sigs).collect();
     if let Some(e) = xmss::verify_batch(isa, config, &message, args.slot, &items)

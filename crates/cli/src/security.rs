@@ -66,7 +66,7 @@ pub struct SecurityArgs {
     #[arg(long)]
     json: bool,
     /// Report proof system v2's security at its default parameters (the WHIR schedule of
-    /// `rec_aggregation::statement::params_v2` for N and this rate) instead: every statement and WHIR term (`--queries`, `--pow-bits`,
+    /// `rec_aggregation::statement::params_v2` at this rate) instead: every statement and WHIR term (`--queries`, `--pow-bits`,
     /// `--security` and `--assumption` do not apply).
     #[arg(long)]
     v2: bool,
@@ -102,7 +102,7 @@ fn run_v2(args: &SecurityArgs) -> Result<(), String> {
         .0;
     let keys = vec![key; args.signatures as usize];
     let st = Statement::new(args.config, &message, 0, &keys);
-    let params = rec_aggregation::statement::params_v2(keys.len(), args.log_inv_rate);
+    let params = rec_aggregation::statement::params_v2(args.log_inv_rate);
     let r = st.security_v2(&params).map_err(|e| e.to_string())?;
     let report = ReportV2 {
         config: args.config.to_string(),

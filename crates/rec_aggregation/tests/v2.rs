@@ -5,7 +5,7 @@
 
 use backend::Isa;
 use lean_prover::v2::{ErrorV2, ParamsV2, PolicyV2};
-use rec_aggregation::statement::{COMPACT_SCHEDULE_FROM, Statement, Witness, params_v2};
+use rec_aggregation::statement::{Statement, Witness, params_v2};
 use xmss::{Config, PublicKey, Signature};
 
 const MESSAGE: [u8; 32] = [0x33; 32];
@@ -72,9 +72,13 @@ fn both_whir_schedules_prove_and_each_proof_verifies_only_under_its_own_paramete
     // The parameters are part of the statement the transcript binds.
     assert!(st.verify_v2(isa, &compact, &policy, &a).is_err());
     assert!(st.verify_v2(isa, &upstream, &policy, &b).is_err());
-    // The schedule by size: upstream's below the threshold, compact from it on.
-    assert_eq!(params_v2(COMPACT_SCHEDULE_FROM - 1, 2), upstream);
-    assert_eq!(params_v2(COMPACT_SCHEDULE_FROM, 2), compact);
+    // The default is a third schedule, also bound.
+    let standard = params_v2(2);
+    assert_ne!(standard, upstream);
+    assert_ne!(standard, compact);
+    assert!(st.verify_v2(isa, &standard, &policy, &a).is_err());
+    let c = witness.prove_v2(&st, &standard, isa).unwrap();
+    st.verify_v2(isa, &standard, &policy, &c).unwrap();
 }
 
 #[test]
@@ -88,7 +92,7 @@ fn default_v2_parameters_give_124_provable_bits_on_the_prod_statement() {
         let st = Statement::new(config, &MESSAGE, slot, &keys);
         for (rate, params) in [1, 2].into_iter().flat_map(|rate| {
             [
-                params_v2(n, rate),
+                params_v2(rate),
                 ParamsV2::upstream(rate),
                 ParamsV2::compact(rate),
             ]

@@ -47,11 +47,25 @@ impl ParamsV2 {
         }
     }
 
+    /// Our default schedule: upstream's targets (124 bits, 16 grinding bits, 16 bits before
+    /// the bus challenges) and first round (folding 7 variables, shrinking the domain by
+    /// `2^5`), then folding 4 variables per round instead of 5. Measured on the prod
+    /// aggregation statement (`BENCHMARKS.md`, "v2: the WHIR schedule"): proofs 5-10% smaller
+    /// than [`ParamsV2::upstream`]'s (below upstream leanMultisig's at every N measured) for
+    /// prove times within the run-to-run spread.
+    pub fn standard(log_inv_rate: usize) -> ParamsV2 {
+        ParamsV2 {
+            folding_factor: 4,
+            ..ParamsV2::upstream(log_inv_rate)
+        }
+    }
+
     /// The compact schedule: upstream's targets (124 bits, 16 grinding bits, 16 bits before
     /// the bus challenges) with WHIR folding 6 variables in the first round and 4 in every
     /// later one, the first round shrinking the domain by `2^4`. Measured on the prod
     /// aggregation statement (`BENCHMARKS.md`, "v2: the WHIR schedule"): proofs 15-21% smaller
-    /// than [`ParamsV2::upstream`]'s for about 10-20% more prover work.
+    /// than [`ParamsV2::upstream`]'s for about 10-20% more prover work (the second oracle's
+    /// codeword is twice as large).
     pub fn compact(log_inv_rate: usize) -> ParamsV2 {
         ParamsV2 {
             first_folding_factor: 6,

@@ -90,20 +90,10 @@ pub fn stark_params(
     StarkParams::for_security(log_inv_rate, level.target(), shape)
 }
 
-/// Below this many signatures a v2 aggregate uses upstream's WHIR schedule (faster to prove;
-/// its proofs are already below upstream's there), from it on the compact one.
-pub const COMPACT_SCHEDULE_FROM: usize = 32;
-
-/// The proof system v2 parameters of an aggregate of `n` signatures at rate
-/// `2^-log_inv_rate`: 124 provable bits in every case, the WHIR schedule chosen by measurement
-/// (`BENCHMARKS.md`, "v2: the WHIR schedule"): [`ParamsV2::upstream`] for committee-sized
-/// aggregates (below [`COMPACT_SCHEDULE_FROM`]), where prove time is what the client waits
-/// for, and [`ParamsV2::compact`] for larger ones, where the proof is 15-21% smaller for about
-/// 10-20% more prover work. Prover and verifier both derive them from `n`.
-pub fn params_v2(n: usize, log_inv_rate: usize) -> lean_prover::v2::ParamsV2 {
-    if n < COMPACT_SCHEDULE_FROM {
-        lean_prover::v2::ParamsV2::upstream(log_inv_rate)
-    } else {
-        lean_prover::v2::ParamsV2::compact(log_inv_rate)
-    }
+/// The proof system v2 parameters of an aggregate at rate `2^-log_inv_rate`:
+/// [`ParamsV2::standard`](lean_prover::v2::ParamsV2::standard), 124 provable bits, the WHIR
+/// schedule chosen by measurement (`BENCHMARKS.md`, "v2: the WHIR schedule"). Prover and
+/// verifier both derive them from the rate.
+pub fn params_v2(log_inv_rate: usize) -> lean_prover::v2::ParamsV2 {
+    lean_prover::v2::ParamsV2::standard(log_inv_rate)
 }
