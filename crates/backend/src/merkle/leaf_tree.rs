@@ -63,6 +63,22 @@ impl LeafTree {
         Ok(LeafTree { layers })
     }
 
+    /// A tree from layers built elsewhere (`layers[0]` the leaves, each next layer half the
+    /// previous one, the last `[root]`).
+    pub(super) fn from_layers(layers: Vec<Vec<Digest>>) -> LeafTree {
+        LeafTree { layers }
+    }
+
+    /// Every layer, the leaves first.
+    pub(super) fn layers(&self) -> &[Vec<Digest>] {
+        &self.layers
+    }
+
+    /// The digests of layer `l` (0 = leaves), or `None` above the root.
+    pub fn layer(&self, l: usize) -> Option<&[Digest]> {
+        self.layers.get(l).map(Vec::as_slice)
+    }
+
     /// The commitment.
     pub fn root(&self) -> Digest {
         self.layers[self.depth()][0]
@@ -111,7 +127,7 @@ pub(super) fn compress_layer(isa: Isa, prev: &[Digest]) -> Vec<Digest> {
 }
 
 /// Checks `indices` against `leaves` and returns them sorted and deduplicated.
-pub(super) fn distinct_leaves(indices: &[usize], leaves: usize) -> Result<Vec<usize>, MerkleError> {
+fn distinct_leaves(indices: &[usize], leaves: usize) -> Result<Vec<usize>, MerkleError> {
     if indices.is_empty() {
         return Err(MerkleError::NoIndices);
     }
@@ -126,7 +142,7 @@ pub(super) fn distinct_leaves(indices: &[usize], leaves: usize) -> Result<Vec<us
 
 /// The siblings of a multi-opening of the sorted distinct leaf indices `nodes`: layer by layer
 /// from the leaves up, by increasing node index, skipping a sibling that is itself opened.
-pub(super) fn multi_siblings(layers: &[Vec<Digest>], mut nodes: Vec<usize>) -> Vec<Digest> {
+fn multi_siblings(layers: &[Vec<Digest>], mut nodes: Vec<usize>) -> Vec<Digest> {
     let mut siblings = Vec::new();
     for layer in &layers[..layers.len() - 1] {
         let mut j = 0;

@@ -54,7 +54,7 @@ use crate::field::KoalaBear;
 use crate::isa::Isa;
 use crate::poseidon;
 use hash::compress_batch;
-use leaf_tree::{compress_layer, distinct_leaves, multi_siblings};
+use leaf_tree::compress_layer;
 use rayon::prelude::*;
 use shape::layout;
 
@@ -98,8 +98,8 @@ fn hash_rows<V: AsRef<[KoalaBear]>>(
 #[derive(Clone, Debug)]
 pub struct MerkleTree<V = Vec<KoalaBear>> {
     matrices: Vec<Matrix<V>>,
-    /// `layers[0]` are the leaf digests, `layers[depth]` is `[root]`.
-    layers: Vec<Vec<Digest>>,
+    /// The digests, layer by layer.
+    tree: LeafTree,
 }
 
 impl<V: AsRef<[KoalaBear]> + Sync> MerkleTree<V> {
@@ -158,7 +158,10 @@ impl<V: AsRef<[KoalaBear]> + Sync> MerkleTree<V> {
                 });
             layers.push(next);
         }
-        Ok(Self { matrices, layers })
+        Ok(Self {
+            matrices,
+            tree: LeafTree::from_layers(layers),
+        })
     }
 
     /// Commits to a single row-major matrix; see [`MerkleTree::new`].
@@ -171,22 +174,22 @@ impl<V: AsRef<[KoalaBear]> + Sync> MerkleTree<V> {
 
     /// The commitment.
     pub fn root(&self) -> Digest {
-        self.layers[self.depth()][0]
+        self.tree.root()
     }
 
     /// Number of layers above the leaves (`log2` of the largest height).
     pub fn depth(&self) -> usize {
-        self.layers.len() - 1
+        self.tree.depth()
     }
 
     /// Number of leaves (the largest height).
     pub fn leaves(&self) -> usize {
-        self.layers[0].len()
+        self.tree.leaves()
     }
 
     /// The digests of layer `l` (0 = leaves), or `None` above the root.
     pub fn layer(&self, l: usize) -> Option<&[Digest]> {
-        self.layers.get(l).map(Vec::as_slice)
+        self.tree.layer(l)
     }
 
     /// The committed matrices, in commitment order.
@@ -227,8 +230,9 @@ impl<V: AsRef<[KoalaBear]> + Sync> MerkleTree<V> {
     /// [`MerkleError::IndexOutOfRange`].
     pub fn open(&self, index: usize) -> Result<Opening, MerkleError> {
         self.check_index(index)?;
+        let layers = self.tree.layers();
         let siblings = (0..self.depth())
-            .map(|l| self.layers[l][(index >> l) ^ 1])
+            .map(|l| layers[l][(index >> l) ^ 1])
             .collect();
         Ok(Opening {
             rows: self.rows_at(index),
@@ -242,9 +246,8 @@ impl<V: AsRef<[KoalaBear]> + Sync> MerkleTree<V> {
     /// # Errors
     /// [`MerkleError::NoIndices`] or [`MerkleError::IndexOutOfRange`] for the first bad index.
     pub fn open_multi(&self, indices: &[usize]) -> Result<MultiOpening, MerkleError> {
-        let nodes = distinct_leaves(indices, self.leaves())?;
+        let (nodes, siblings) = self.tree.multi_siblings(indices)?;
         let rows = nodes.iter().map(|&i| self.rows_at(i)).collect();
-        let siblings = multi_siblings(&self.layers, nodes);
         Ok(MultiOpening { rows, siblings })
     }
 }
