@@ -209,15 +209,23 @@ fn binop(isa: Isa, op: Op, a: &Val, b: &Val, len: usize, bufs: &mut Buffers) -> 
     if let Op::Add | Op::Sub = op {
         match (a, b) {
             (Val::Ext(v), Val::BaseC(c)) | (Val::BaseC(c), Val::Ext(v)) => {
-                let c = Ext5::from_base(*c);
                 let const_first = matches!(a, Val::BaseC(_));
                 let mut out = bufs.ext(len);
-                for (o, &x) in out.iter_mut().zip(v.iter()) {
-                    *o = match (op, const_first) {
-                        (Op::Add, _) => x + c,
-                        (_, false) => x - c,
-                        (_, true) => c - x,
-                    };
+                match (op, const_first) {
+                    (Op::Add, _) => {
+                        out.copy_from_slice(v);
+                        out.iter_mut().for_each(|o| *o = *o + *c);
+                    }
+                    (_, false) => {
+                        out.copy_from_slice(v);
+                        out.iter_mut().for_each(|o| *o = *o + (-*c));
+                    }
+                    (_, true) => {
+                        let c = Ext5::from_base(*c);
+                        for (o, &x) in out.iter_mut().zip(v.iter()) {
+                            *o = c - x;
+                        }
+                    }
                 }
                 return Val::Ext(out);
             }
@@ -339,8 +347,10 @@ pub(crate) struct EvalPlan {
     roots: Vec<u32>,
     /// The needed nodes, increasing (children before parents).
     order: Vec<usize>,
-    last_use: Vec<usize>,
-    is_root: Vec<bool>,
+    /// For `order[j]`, the nodes whose last reader it is (not roots):
+    /// `freed[freed_at[j]..freed_at[j + 1]]`.
+    freed: Vec<u32>,
+    freed_at: Vec<usize>,
 }
 
 impl EvalPlan {
@@ -367,11 +377,23 @@ impl EvalPlan {
         for &r in roots {
             is_root[r as usize] = true;
         }
+        let order: Vec<usize> = (0..n).filter(|&i| needed[i]).collect();
+        let mut freed = Vec::new();
+        let mut freed_at = Vec::with_capacity(order.len() + 1);
+        for &i in &order {
+            freed_at.push(freed.len());
+            for c in nodes[i].children().into_iter().flatten() {
+                if last_use[c as usize] == i && !is_root[c as usize] && !freed.ends_with(&[c]) {
+                    freed.push(c);
+                }
+            }
+        }
+        freed_at.push(freed.len());
         EvalPlan {
             roots: roots.to_vec(),
-            order: (0..n).filter(|&i| needed[i]).collect(),
-            last_use,
-            is_root,
+            order,
+            freed,
+            freed_at,
         }
     }
 }
@@ -391,11 +413,11 @@ pub(crate) fn eval_planned<'a>(
     let EvalPlan {
         roots,
         order,
-        last_use,
-        is_root,
+        freed,
+        freed_at,
     } = plan;
     let mut vals: Vec<Option<Cow<'a, Val>>> = vec![None; n];
-    for &i in order {
+    for (j, &i) in order.iter().enumerate() {
         let v = match nodes[i] {
             Node::Const(c) => Cow::Owned(Val::BaseC(c)),
             Node::Add(a, b) => {
@@ -418,13 +440,9 @@ pub(crate) fn eval_planned<'a>(
             leaf_node => leaf(leaf_node),
         };
         vals[i] = Some(v);
-        // Free children whose last reader is this node (roots are kept).
-        for c in nodes[i].children().into_iter().flatten() {
-            let c = c as usize;
-            if last_use[c] == i
-                && !is_root[c]
-                && let Some(Cow::Owned(v)) = vals[c].take()
-            {
+        // Free the children whose last reader is this node (roots are kept).
+        for &c in &freed[freed_at[j]..freed_at[j + 1]] {
+            if let Some(Cow::Owned(v)) = vals[c as usize].take() {
                 bufs.recycle(v);
             }
         }
