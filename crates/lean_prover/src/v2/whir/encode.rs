@@ -70,29 +70,25 @@ impl Shape {
         self.width << self.log_rows
     }
 
+    /// Base elements in the whole codeword.
+    pub fn codeword_len(&self) -> usize {
+        self.run_len() << self.log_runs
+    }
+
     /// Number of leaves (rows of the whole codeword), as a `log2`.
     pub fn log_leaves(&self) -> usize {
         self.log_rows + self.log_runs
     }
 }
 
-/// The codeword matrix of a table: `M = 2^(v - k + r)` rows of `limbs 2^k` base elements
-/// (`limbs` = 1 for base-field tables, 5 for extension tables given coefficient by
-/// coefficient), rows in the NTT's bit-reversed order. `values` has `limbs 2^v` elements;
-/// the caller checks the shapes (`k <= v`, `v - k + r <= 24`).
-pub fn encode(
-    isa: Isa,
-    values: &[KoalaBear],
-    limbs: usize,
-    num_variables: usize,
-    folding_factor: usize,
-    log_inv_rate: usize,
-) -> Vec<KoalaBear> {
-    let shape = Shape::new(limbs, num_variables, folding_factor, log_inv_rate);
-    debug_assert_eq!(values.len(), limbs << num_variables);
-    let run = shape.run_len();
-    let mut out = KoalaBear::zero_vec(run << shape.log_runs);
-    for (j, part) in out.chunks_exact_mut(run).enumerate() {
+/// The codeword matrix of a table of [`Shape`] `shape`: `M = 2^(v - k + r)` rows of
+/// `limbs 2^k` base elements (`limbs` = 1 for base-field tables, 5 for extension tables given
+/// coefficient by coefficient), rows in the NTT's bit-reversed order, every run built by
+/// [`encode_coset`]. `values` has `limbs 2^v` elements; the caller checks the shapes
+/// (`k <= v`, `v - k + r <= 24`).
+pub fn encode(isa: Isa, values: &[KoalaBear], shape: Shape) -> Vec<KoalaBear> {
+    let mut out = KoalaBear::zero_vec(shape.codeword_len());
+    for (j, part) in out.chunks_exact_mut(shape.run_len()).enumerate() {
         encode_coset(isa, values, shape, j, part);
     }
     out
@@ -182,7 +178,7 @@ mod tests {
         let f: Vec<KoalaBear> = (0..1u64 << v)
             .map(|i| KoalaBear::from_u64(i * i + 7))
             .collect();
-        let cw = encode(isa, &f, 1, v, k, r);
+        let cw = encode(isa, &f, Shape::new(1, v, k, r));
         let n = v - k;
         let log_leaves = n + r;
         assert_eq!(cw.len(), (1 << log_leaves) << k);
@@ -213,7 +209,7 @@ mod tests {
                 }))
             })
             .collect();
-        let cw = encode(isa, &flatten(&f), 5, v, k, r);
+        let cw = encode(isa, &flatten(&f), Shape::new(5, v, k, r));
         let width = 5 << k;
         let log_leaves = v - k + r;
         for q in 0..1 << log_leaves {

@@ -43,18 +43,13 @@ impl FirstOracle {
         keep_max: usize,
     ) -> Result<FirstOracle, WhirError> {
         let tree_error = |source| WhirError::Tree { round: 0, source };
-        let runs = 1usize << shape.log_runs;
-        if shape.run_len() * runs <= keep_max {
-            let mut codeword = KoalaBear::zero_vec(shape.run_len() * runs);
-            for (j, run) in codeword.chunks_exact_mut(shape.run_len()).enumerate() {
-                encode::encode_coset(isa, table, shape, j, run);
-            }
-            return MerkleTree::from_rows(isa, codeword, shape.width)
+        if shape.codeword_len() <= keep_max {
+            return MerkleTree::from_rows(isa, encode::encode(isa, table, shape), shape.width)
                 .map(FirstOracle::Kept)
                 .map_err(tree_error);
         }
         let rows = 1usize << shape.log_rows;
-        let mut leaves = vec![[KoalaBear::ZERO; merkle::DIGEST_LEN]; rows * runs];
+        let mut leaves = vec![[KoalaBear::ZERO; merkle::DIGEST_LEN]; rows << shape.log_runs];
         let mut buffer = KoalaBear::zero_vec(shape.run_len());
         for (j, digests) in leaves.chunks_exact_mut(rows).enumerate() {
             encode::encode_coset(isa, table, shape, j, &mut buffer);
@@ -63,6 +58,11 @@ impl FirstOracle {
         drop(buffer);
         let tree = LeafTree::new(isa, leaves).map_err(tree_error)?;
         Ok(FirstOracle::Recomputed { tree, shape })
+    }
+
+    /// Whether the codeword is kept (openings do not need the table).
+    pub(super) fn keeps_codeword(&self) -> bool {
+        matches!(self, FirstOracle::Kept(_))
     }
 
     /// The Merkle root.
@@ -74,7 +74,7 @@ impl FirstOracle {
     }
 
     /// The multi-opening of `indices` (`table` is the committed table, used to encode the
-    /// queried runs again when the codeword was not kept).
+    /// queried runs again when the codeword was not kept, and not read otherwise).
     pub(super) fn open_multi(
         &self,
         isa: Isa,

@@ -129,6 +129,18 @@ fn partial_sums_of(isa: Isa, table: &[KoalaBear], k: usize, tail: &Weight) -> Ve
         .collect()
 }
 
+/// The oracle a round's queries open.
+enum Queried {
+    /// Round 0: the first oracle, with the committed table if it encodes rows again (else
+    /// empty).
+    First {
+        oracle: FirstOracle,
+        table: Vec<KoalaBear>,
+    },
+    /// A later round: the oracle committed by the round before.
+    Later(MerkleTree),
+}
+
 /// One claim term of the first round: `coef * sum_a head(a) u(a)`.
 struct Term {
     coef: Ext5,
@@ -243,16 +255,7 @@ pub fn open(
     claims: &[Claim],
     ch: &mut Challenger,
 ) -> Result<WhirProof, WhirError> {
-    let none = vec![None; claims.len()];
-    open_impl(
-        isa,
-        witness,
-        claims,
-        none,
-        ch,
-        #[cfg(feature = "forgery")]
-        None,
-    )
+    open_with_partial_sums(isa, witness, claims, vec![None; claims.len()], ch)
 }
 
 /// [`open`] with some claims' first-round partial sums given by the caller, who can compute
@@ -330,8 +333,14 @@ pub fn open_forged(
     ch: &mut Challenger,
     forgery: Forgery,
 ) -> Result<WhirProof, WhirError> {
-    let none = vec![None; claims.len()];
-    open_impl(isa, witness, claims, none, ch, Some(forgery))
+    open_impl(
+        isa,
+        witness,
+        claims,
+        vec![None; claims.len()],
+        ch,
+        Some(forgery),
+    )
 }
 
 fn open_impl(
@@ -370,25 +379,25 @@ fn open_impl(
         });
         coef *= gamma;
     }
-    let sums: Vec<Vec<Ext5>> = claims
+    let parts: Vec<(Vec<Ext5>, Vec<Ext5>, Weight)> = claims
         .par_iter()
         .zip(partial_sums)
         .map(|(c, given)| {
-            let (_, tail) = c.weight.split(k0);
-            match given {
+            let (head, tail) = c.weight.split(k0);
+            let u = match given {
                 Some(u) => {
                     debug_assert_eq!(u, partial_sums_of(isa, &table, k0, &tail));
                     u
                 }
                 None => partial_sums_of(isa, &table, k0, &tail),
-            }
+            };
+            (full_head(isa, &head, k0), u, tail)
         })
         .collect();
-    for (c, u) in claims.iter().zip(sums) {
-        let (head, tail) = c.weight.split(k0);
+    for (head, u, tail) in parts {
         terms.push(Term {
             coef,
-            head: full_head(isa, &head, k0),
+            head,
             u,
             tail,
         });
@@ -413,8 +422,6 @@ fn open_impl(
             kx::linear_combination(isa, out, &eq, &cols);
         });
     }
-    // The table stays until the first oracle's queries (its rows may be encoded again).
-    let mut table = Some(table);
     let mut w = Ext5::zero_vec(1 << n);
     for t in &terms {
         t.tail.accumulate(isa, t.coef * t.head[0], &mut w);
@@ -422,8 +429,17 @@ fn open_impl(
     drop(terms);
 
     let mut rounds = Vec::with_capacity(params.rounds.len());
-    let mut first = Some(tree);
-    let mut current_tree: Option<MerkleTree> = None;
+    // The oracle the next queries open. The table stays with the first one until its queries
+    // only if its rows are to be encoded again.
+    let table = if tree.keeps_codeword() {
+        Vec::new()
+    } else {
+        table
+    };
+    let mut queried = Queried::First {
+        oracle: tree,
+        table,
+    };
     let mut pending = Some((sumcheck, fold_nonces, alphas));
     let mut scratch = Vec::new();
     for (i, round) in params.rounds.iter().enumerate() {
@@ -476,21 +492,14 @@ fn open_impl(
             }
         } else {
             let nr = &params.rounds[i + 1];
-            let codeword = encode::encode(
-                isa,
-                &encode::flatten(&f),
-                5,
-                folded_vars,
-                nr.folding_factor,
-                nr.log_inv_rate,
-            );
-            let t =
-                MerkleTree::from_rows(isa, codeword, 5 << nr.folding_factor).map_err(|source| {
-                    WhirError::Tree {
-                        round: i + 1,
-                        source,
-                    }
-                })?;
+            let shape = Shape::new(5, folded_vars, nr.folding_factor, nr.log_inv_rate);
+            let codeword = encode::encode(isa, &encode::flatten(&f), shape);
+            let t = MerkleTree::from_rows(isa, codeword, shape.width).map_err(|source| {
+                WhirError::Tree {
+                    round: i + 1,
+                    source,
+                }
+            })?;
             let root = t.root();
             ch.observe_digest(&root);
             let mut answers = Vec::with_capacity(nr.ood_samples);
@@ -513,12 +522,11 @@ fn open_impl(
         let query_nonce = ch.grind(isa, round.query_pow_bits);
         let log_leaves = round.log_leaves();
         let indices = sample_queries(ch, round);
-        let opened = match (first.take(), table.take(), &current_tree) {
-            (Some(oracle), Some(t), _) => oracle.open_multi(isa, &t, &indices),
-            (None, None, Some(tree)) => tree.open_multi(&indices),
-            _ => unreachable!("round 0 opens the first oracle, later rounds their own tree"),
-        };
-        let queries = opened.map_err(|source| WhirError::Opening { round: i, source })?;
+        let queries = match &queried {
+            Queried::First { oracle, table } => oracle.open_multi(isa, table, &indices),
+            Queried::Later(tree) => tree.open_multi(&indices),
+        }
+        .map_err(|source| WhirError::Opening { round: i, source })?;
 
         if !last {
             // Combine the next oracle's claims into the weight (their values, the fold values
@@ -542,7 +550,7 @@ fn open_impl(
             queries,
         });
         if let Some(t) = next_tree {
-            current_tree = Some(t);
+            queried = Queried::Later(t);
         }
     }
 
