@@ -13,8 +13,9 @@
 //! The security figures are [`rec_aggregation::security`] for this configuration, N, rate and
 //! level: the parameters the prover used, evaluated on the statement's own table shape.
 
-use crate::inputs::{SecurityArg, human_bytes, peak_rss_bytes, select_isa};
+use crate::inputs::{SecurityArg, human_bytes, select_isa};
 use backend::Isa;
+use backend::memory::peak_resident_bytes;
 use rec_aggregation::{AggregateOptions, SecurityPolicy};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -188,7 +189,7 @@ fn bench_v2(args: &BenchArgs, isa: Isa) -> Result<ExitCode, String> {
         gkr_bytes: proof.gkr.byte_size(),
         zerocheck_bytes: 20 * proof.zerocheck.num_elements(),
         signatures_per_second: n as f64 / prove_s.max(f64::MIN_POSITIVE),
-        peak_rss_bytes: peak_rss_bytes(),
+        peak_rss_bytes: peak_resident_bytes(),
         whir_security_bits: params.security_bits,
         provable_bits: security.provable_bits,
         claimed_bits: security.claimed_bits(),
@@ -313,7 +314,7 @@ fn bench(args: &BenchArgs) -> Result<ExitCode, String> {
         verify_ms,
         proof_bytes: bytes.len(),
         signatures_per_second: n as f64 / prove_s.max(f64::MIN_POSITIVE),
-        peak_rss_bytes: peak_rss_bytes(),
+        peak_rss_bytes: peak_resident_bytes(),
         security_level: args.security.name(),
         num_queries: params.num_queries,
         pow_bits: params.pow_bits,

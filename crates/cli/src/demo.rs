@@ -7,8 +7,9 @@
 //! second, proof size and peak memory. Progress spinners are drawn on stderr when it is a
 //! terminal and hidden otherwise.
 
-use crate::inputs::{human_bytes, peak_rss_bytes, select_isa};
+use crate::inputs::{human_bytes, select_isa};
 use backend::Isa;
+use backend::memory::peak_resident_bytes;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rec_aggregation::AggregateOptions;
 use std::time::{Duration, Instant};
@@ -214,7 +215,7 @@ pub fn run(args: &DemoArgs) -> Result<(), DemoError> {
         Ok(()) => return Err(DemoError::NotBound(other)),
         Err(e) => println!("the same proof for slot {other}: rejected ({e})"),
     }
-    match peak_rss_bytes() {
+    match peak_resident_bytes() {
         Some(b) => println!("peak memory: {}", human_bytes(b)),
         None => println!("peak memory: n/a (no /proc/self/status)"),
     }

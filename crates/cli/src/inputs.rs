@@ -156,24 +156,6 @@ pub fn select_isa(choice: Option<&str>) -> Result<Isa, IsaError> {
     }
 }
 
-/// The process's peak resident set size in bytes (`VmHWM` of `/proc/self/status`), or `None`
-/// where that file does not exist (not Linux) or cannot be parsed.
-pub fn peak_rss_bytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    parse_vm_hwm(&status)
-}
-
-/// `VmHWM:    1234 kB` -> 1234 * 1024.
-fn parse_vm_hwm(status: &str) -> Option<u64> {
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let mut parts = line["VmHWM:".len()..].split_whitespace();
-    let value: u64 = parts.next()?.parse().ok()?;
-    match parts.next() {
-        Some("kB") => value.checked_mul(1024),
-        _ => None,
-    }
-}
-
 /// Formats a byte count with a binary unit (`12.3 MiB`).
 pub fn human_bytes(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
@@ -201,18 +183,6 @@ mod tests {
         assert!(decode_hex("x", "abc").unwrap_err().contains("odd"));
         assert!(decode_hex("x", "zz").unwrap_err().contains("byte 0"));
         assert_eq!(to_hex(&[1, 0xab]), "0x01ab");
-    }
-
-    #[test]
-    fn vm_hwm_is_parsed_in_bytes() {
-        let status = "Name:\tmultisig\nVmPeak:\t  999 kB\nVmHWM:\t    2048 kB\nVmRSS:\t 10 kB\n";
-        assert_eq!(parse_vm_hwm(status), Some(2048 * 1024));
-        assert_eq!(parse_vm_hwm("VmHWM: 12 MB\n"), None);
-        assert_eq!(parse_vm_hwm("VmRSS: 12 kB\n"), None);
-        // This process has a peak of at least one page on Linux.
-        if cfg!(target_os = "linux") {
-            assert!(peak_rss_bytes().unwrap() >= 4096);
-        }
     }
 
     #[test]

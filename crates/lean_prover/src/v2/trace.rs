@@ -43,28 +43,12 @@ impl StepTimer {
     }
 }
 
-/// The process's resident and peak resident memory, from `/proc/self/status` where there is
-/// one (Linux), else nothing.
+/// The process's resident and peak resident memory where the system reports it (Linux), else
+/// nothing.
 fn memory() -> String {
-    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
-        return String::new();
-    };
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|rest| {
-                rest.trim()
-                    .trim_end_matches("kB")
-                    .trim()
-                    .parse::<u64>()
-                    .ok()
-            })
-            .map_or(0, |kib| kib >> 10)
-    };
-    format!(
-        ", RSS {} MiB, peak {} MiB",
-        field("VmRSS:"),
-        field("VmHWM:")
-    )
+    use backend::memory::{peak_resident_bytes, resident_bytes};
+    match (resident_bytes(), peak_resident_bytes()) {
+        (Some(rss), Some(peak)) => format!(", RSS {} MiB, peak {} MiB", rss >> 20, peak >> 20),
+        _ => String::new(),
+    }
 }
