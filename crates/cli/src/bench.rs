@@ -87,16 +87,12 @@ impl ScheduleArg {
         }
     }
 
-    /// The name of the schedule `params` uses.
-    fn name(params: &lean_prover::v2::ParamsV2) -> &'static str {
-        if *params == lean_prover::v2::ParamsV2::standard(params.log_inv_rate) {
-            "standard"
-        } else if *params == lean_prover::v2::ParamsV2::compact(params.log_inv_rate) {
-            "compact"
-        } else if *params == lean_prover::v2::ParamsV2::upstream(params.log_inv_rate) {
-            "upstream"
-        } else {
-            "custom"
+    /// The schedule's name as the command line spells it.
+    fn name(self) -> &'static str {
+        match self {
+            ScheduleArg::Standard => "standard",
+            ScheduleArg::Upstream => "upstream",
+            ScheduleArg::Compact => "compact",
         }
     }
 }
@@ -180,7 +176,7 @@ fn bench_v2(args: &BenchArgs, isa: Isa) -> Result<ExitCode, String> {
         config: config.name(),
         signatures: n,
         log_inv_rate: args.log_inv_rate,
-        whir_schedule: ScheduleArg::name(&params),
+        whir_schedule: args.whir_schedule.name(),
         threads: rayon::current_num_threads(),
         prove_ms: prove_s * 1e3,
         verify_ms,

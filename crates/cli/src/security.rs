@@ -66,8 +66,8 @@ pub struct SecurityArgs {
     #[arg(long)]
     json: bool,
     /// Report proof system v2's security at its default parameters (the WHIR schedule of
-    /// `rec_aggregation::statement::params_v2` at this rate) instead: every statement and WHIR term (`--queries`, `--pow-bits`,
-    /// `--security` and `--assumption` do not apply).
+    /// `rec_aggregation::statement::params_v2` at this rate) instead: every statement and
+    /// WHIR term (`--queries`, `--pow-bits`, `--security` and `--assumption` do not apply).
     #[arg(long)]
     v2: bool,
 }
