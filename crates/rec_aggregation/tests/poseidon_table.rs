@@ -15,6 +15,9 @@ use rec_aggregation::poseidon_table::{
 };
 use rec_aggregation::{POSEIDON1_16_BUS, Poseidon1Table, poseidon1_16_table, poseidon1_24_table};
 
+mod common;
+use common::Rng;
+
 const KAT_16: [u32; 16] = [
     610090613, 935319874, 1893335292, 796792199, 356405232, 552237741, 55134556, 1215104204,
     1823723405, 1133298033, 1780633798, 1453946561, 710069176, 1128629550, 1917333254, 1175481618,
@@ -23,21 +26,6 @@ const KAT_24_FIRST: [u32; 4] = [511672087, 215882318, 237782537, 740528428];
 
 fn f(x: u32) -> KoalaBear {
     KoalaBear::new(x)
-}
-
-/// splitmix64: deterministic pseudo-random states.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn state<const T: usize>(&mut self) -> [KoalaBear; T] {
-        core::array::from_fn(|_| KoalaBear::from_u64(self.next()))
-    }
 }
 
 fn test_params() -> StarkParams {

@@ -115,19 +115,27 @@ fn cube_in_place(isa: Isa, s: &mut [F], tmp: &mut [F]) {
     mul_assign(isa, s, t);
 }
 
-/// `out = constant + sum_k coeffs[k] term_k` over the lanes, skipping zero coefficients;
-/// `term(k)` is term `k`'s lanes.
-fn combine<'a>(
+/// `out = constant + sum_k coeffs[k] term_k` over the lanes for the first `len` terms,
+/// skipping zero coefficients. The terms are the `cells` cells of the block's input state
+/// (`state`, `BATCH` lanes each), then the partial rounds' cubes so far (`cubes`).
+fn combine(
     isa: Isa,
     out: &mut [F],
     c: &Combination,
-    term: impl Fn(usize) -> &'a [F],
+    state: &[F],
+    cubes: &[F],
+    cells: usize,
     len: usize,
 ) {
     out.fill(c.constant);
     for (k, &s) in c.coeffs[..len].iter().enumerate() {
         if s != F::ZERO {
-            axpy(isa, out, s, &term(k)[..out.len()]);
+            let term = if k < cells {
+                &state[k * BATCH..]
+            } else {
+                &cubes[(k - cells) * BATCH..]
+            };
+            axpy(isa, out, s, &term[..out.len()]);
         }
     }
 }
@@ -259,37 +267,13 @@ impl<const T: usize> RowPlan<T> {
                 for (p, comb) in self.partial_in.iter().enumerate() {
                     let (done, rest) = cubes.split_at_mut(p * BATCH);
                     let out = &mut rest[..nb];
-                    combine(
-                        isa,
-                        out,
-                        comb,
-                        |k| {
-                            if k < T {
-                                &x[k * BATCH..]
-                            } else {
-                                &done[(k - T) * BATCH..]
-                            }
-                        },
-                        T + p,
-                    );
+                    combine(isa, out, comb, x, done, T, T + p);
                     scatter(rows, w, cols.sbox[r + p][0].0, out);
                     cube_in_place(isa, out, tmp);
                 }
                 for (i, comb) in self.partial_out.iter().enumerate() {
                     let out = &mut y[i * BATCH..i * BATCH + nb];
-                    combine(
-                        isa,
-                        out,
-                        comb,
-                        |k| {
-                            if k < T {
-                                &x[k * BATCH..]
-                            } else {
-                                &cubes[(k - T) * BATCH..]
-                            }
-                        },
-                        T + partial,
-                    );
+                    combine(isa, out, comb, x, cubes, T, T + partial);
                 }
                 core::mem::swap(x, y);
                 r += partial;
