@@ -18,25 +18,26 @@
 //! `(a, b) -> (a + b, (a - b) t)`; decimation in time (`Dit`, bit-reversed input to natural
 //! output) maps `(a, b) -> (a + t b, a - t b)`.
 
-use crate::field::MONTY_MU;
 use crate::field::monty;
 use crate::simd::one_lane::Scalar;
 use crate::simd::packed::{Packed, step_loop};
 
-/// A twiddle vector with its Montgomery companion ([`Packed::twiddle_mu`]).
-type Tw<K> = (<K as Packed>::V, <K as Packed>::V);
+/// A twiddle vector (Montgomery words, multiplied with the plain [`Packed::mul`]: a form with a
+/// precomputed `t * MONTY_MU` companion saves one 32x32 product per vector but costs a
+/// `vpmulld`, two uops on Intel, and measured no faster on any kernel set; see
+/// `BENCHMARKS.md`, "Intel Xeon: the twiddle product").
+type Tw<K> = <K as Packed>::V;
 
-/// Broadcasts a twiddle word and its companion.
+/// Broadcasts a twiddle word.
 #[inline(always)]
 fn splat_tw<K: Packed>(k: K, t: u32) -> Tw<K> {
-    (k.splat(t), k.splat(t.wrapping_mul(MONTY_MU)))
+    k.splat(t)
 }
 
-/// Loads the `LANES` twiddles `t[i ..]` and computes their companions.
+/// Loads the `LANES` twiddles `t[i ..]`.
 #[inline(always)]
 fn load_tw<K: Packed>(k: K, t: &[u32], i: usize) -> Tw<K> {
-    let v = k.load_at(t, i);
-    (v, k.twiddle_mu(v))
+    k.load_at(t, i)
 }
 
 /// A radix-2 butterfly, as a type so that it inlines at every opt-level.
@@ -58,7 +59,7 @@ impl Butterfly for Dif {
     const DIF: bool = true;
     #[inline(always)]
     fn packed<K: Packed>(k: K, a: K::V, b: K::V, t: Tw<K>) -> (K::V, K::V) {
-        (k.add(a, b), k.mul_twiddle(k.sub(a, b), t.0, t.1))
+        (k.add(a, b), k.mul(k.sub(a, b), t))
     }
     #[inline(always)]
     fn scalar(a: u32, b: u32, t: u32) -> (u32, u32) {
@@ -70,7 +71,7 @@ impl Butterfly for Dit {
     const DIF: bool = false;
     #[inline(always)]
     fn packed<K: Packed>(k: K, a: K::V, b: K::V, t: Tw<K>) -> (K::V, K::V) {
-        let bt = k.mul_twiddle(b, t.0, t.1);
+        let bt = k.mul(b, t);
         (k.add(a, bt), k.sub(a, bt))
     }
     #[inline(always)]
@@ -317,7 +318,7 @@ const fn log_lanes<K: Packed>() -> usize {
 /// `tw[h + i % h]` (the lane order produced by [`Packed::interleave`]).
 #[inline(always)]
 fn small_twiddles<K: Packed>(k: K, tw: &[u32]) -> [Tw<K>; 4] {
-    let mut out = [(k.splat(0), k.splat(0)); 4];
+    let mut out = [k.splat(0); 4];
     let mut lh = 0;
     while lh < log_lanes::<K>() {
         let h = 1usize << lh;
@@ -329,7 +330,7 @@ fn small_twiddles<K: Packed>(k: K, tw: &[u32]) -> [Tw<K>; 4] {
             i += 1;
         }
         let v = k.load_lanes(&lanes);
-        out[lh] = (v, k.twiddle_mu(v));
+        out[lh] = v;
         lh += 1;
     }
     out

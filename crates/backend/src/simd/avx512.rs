@@ -190,24 +190,6 @@ impl Packed for Avx512 {
             }
         }
     }
-
-    #[inline(always)]
-    fn twiddle_mu(self, t: __m512i) -> __m512i {
-        // SAFETY: the token proves AVX-512F.
-        unsafe { _mm512_mullo_epi32(t, self.splat(MONTY_MU)) }
-    }
-
-    #[inline(always)]
-    fn mul_twiddle(self, a: __m512i, t: __m512i, _t_mu: __m512i) -> __m512i {
-        // The plain product (6 opaque `vpmuludq`, 13 instructions per vector; the unused
-        // companion is dead code). The companion form (quotient = `vpmulld` of `a` by `t_mu`)
-        // was written with plain `mul_epu32` intrinsics, which LLVM widened into emulated
-        // 64-bit products: 8 `vpmuludq` + 1 `vpmulld` per vector (see `mul_epu32_opaque`).
-        // Made opaque it would still be 15 instructions on Intel (`vpmulld` is two uops
-        // there) and 14 on Zen 4 (one), against 13 for `mul`. Measured on an Intel Xeon
-        // (BENCHMARKS.md, NTT): AVX2 2^16 x 64 forward 15.2 -> 12.2 ms.
-        self.mul(a, t)
-    }
 }
 
 /// `vpmuludq` as an opaque instruction: the product of the low 32 bits of each 64-bit lane.

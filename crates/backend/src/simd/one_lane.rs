@@ -5,8 +5,8 @@
 //! (which use it) and is distinct from [`super::scalar`], the scalar ISA's entry points.
 
 use super::packed::Packed;
+use crate::field::P;
 use crate::field::monty::{add, mul, sub};
-use crate::field::{MONTY_MU, P};
 
 /// The portable kernel set (always available).
 #[derive(Copy, Clone, Debug, Default)]
@@ -76,15 +76,6 @@ impl Packed for Scalar {
     #[inline(always)]
     fn interleave(self, _x: u32, _y: u32, h: usize) -> (u32, u32) {
         panic!("interleave: block size {h} is not smaller than the 1 lane of the scalar set")
-    }
-    #[inline(always)]
-    fn twiddle_mu(self, t: u32) -> u32 {
-        t.wrapping_mul(MONTY_MU)
-    }
-    #[inline(always)]
-    fn mul_twiddle(self, a: u32, t: u32, _t_mu: u32) -> u32 {
-        // One 64-bit product and `monty_reduce` measure faster here than the companion form.
-        mul(a, t)
     }
 }
 

@@ -62,14 +62,6 @@ pub(crate) trait Packed: Copy {
     /// # Panics
     /// Unless `h` is a power of two smaller than `LANES` (so the scalar set never accepts it).
     fn interleave(self, x: Self::V, y: Self::V, h: usize) -> (Self::V, Self::V);
-    /// Lane-wise `t * MONTY_MU mod 2^32`: the companion [`Packed::mul_twiddle`] needs for a
-    /// factor `t` that is reused (an NTT twiddle).
-    fn twiddle_mu(self, t: Self::V) -> Self::V;
-    /// Lane-wise Montgomery product `a * t mod p`, given `t_mu = twiddle_mu(t)`. Same result
-    /// as [`Packed::mul`]; a kernel set may use `t_mu` (none does at present: the scalar set
-    /// measured faster with the plain product, the SIMD sets count fewer instructions).
-    fn mul_twiddle(self, a: Self::V, t: Self::V, t_mu: Self::V) -> Self::V;
-
     /// Loads `LANES` words in runs of 8: lanes `8g .. 8g + 8` are words `i + g stride ..
     /// i + g stride + 8` of `s` (the scalar set, one lane, loads word `i`). Panics unless they
     /// are in bounds. Feeds [`Packed::interleave`]-based transposes of 8 x 8 blocks.
