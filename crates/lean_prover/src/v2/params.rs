@@ -52,8 +52,10 @@ impl ParamsV2 {
     /// round instead of 5, and 8 grinding bits before the bus challenges instead of 16 (the
     /// LogUp term is then still above 131 bits at 1000 signatures, WHIR's rounds bind).
     /// Measured on the prod aggregation statement (`BENCHMARKS.md`, "v2: the WHIR
-    /// schedule"): proofs 5-10% smaller than [`ParamsV2::upstream`]'s (below upstream
-    /// leanMultisig's at every N measured) for prove times within the run-to-run spread.
+    /// schedule"): proofs 2-10% smaller than [`ParamsV2::upstream`]'s (below upstream
+    /// leanMultisig's at every N measured); prover CPU time at N = 1000 15.7 s against
+    /// 15.2-16.7 s, single runs at N = 8 to 64 differing by up to 20 ms either way, which is
+    /// the spread of the grinding nonces, so no time difference is established.
     pub fn standard(log_inv_rate: usize) -> ParamsV2 {
         ParamsV2 {
             folding_factor: 4,
@@ -66,7 +68,7 @@ impl ParamsV2 {
     /// the bus challenges) with WHIR folding 6 variables in the first round and 4 in every
     /// later one, the first round shrinking the domain by `2^4`. Measured on the prod
     /// aggregation statement (`BENCHMARKS.md`, "v2: the WHIR schedule"): proofs 15-21% smaller
-    /// than [`ParamsV2::upstream`]'s for about 10-20% more prover work (the second oracle's
+    /// than [`ParamsV2::upstream`]'s for 5-20% more prover CPU time (the second oracle's
     /// codeword is twice as large).
     pub fn compact(log_inv_rate: usize) -> ParamsV2 {
         ParamsV2 {
