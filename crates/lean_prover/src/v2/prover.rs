@@ -101,8 +101,9 @@ fn prove_impl(
     let mut ch = start_transcript(params, &instances, lookups);
     let mut timer = StepTimer::new();
     timer.note(format_args!(
-        "stacked polynomial 2^{} values, {} fraction blocks in 2^{} values, max table height 2^{}",
+        "stacked polynomial 2^{} values ({:.1}% used), {} fraction blocks in 2^{} values, max table height 2^{}",
         plan.columns.num_variables,
+        100.0 * plan.columns.used as f64 / (1u64 << plan.columns.num_variables) as f64,
         plan.fractions.blocks.len(),
         plan.fractions.num_variables,
         plan.max_log_height
