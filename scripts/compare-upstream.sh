@@ -1,30 +1,31 @@
 #!/usr/bin/env bash
 # Side-by-side aggregation benchmark against upstream leanMultisig, in one run on one machine.
 #
-# Usage: scripts/compare-upstream.sh UPSTREAM_CHECKOUT [--no-build] [--reps K] [--v2] [N:R ...]
+# Usage: scripts/compare-upstream.sh UPSTREAM_CHECKOUT [--no-build] [--reps K] [--fri] [N:R ...]
 #
 # UPSTREAM_CHECKOUT is a clone of leanMultisig (for example main 5cf504a5) OUTSIDE this
 # repository; it is built there with its own configuration (`cargo build --release`, which
 # targets the native CPU) unless --no-build. Ours is the portable release build of `multisig`.
 # Each N:R pair (default 8:2 16:2 1000:1 1000:2; R is log_inv_rate) runs K times (default 2),
-# upstream and ours interleaved, prod XMSS at each side's default security:
-#   upstream: lean-multisig xmss --n-signatures N --log-inv-rate R --json
-#   ours:     multisig bench --config prod --signatures N --log-inv-rate R --json
-# With --v2, ours also runs `multisig bench --v2` (proof system v2, work in progress) and the
-# table gets its columns too. Prints one markdown table (times are the min and max over the
-# runs) with the CPU model.
+# upstream and ours interleaved, prod XMSS at each side's default security, each timing a run
+# that follows one untimed warm-up run of the same size in the same process:
+#   upstream: lean-multisig xmss --n-signatures N --log-inv-rate R --json   (warms up itself)
+#   ours:     multisig bench --warmup 1 --config prod --signatures N --log-inv-rate R --json
+# With --fri, ours also runs `multisig bench --proof-system fri` (the older STARK, no warm-up
+# option) and the table gets its columns too. Prints one markdown table (times are the min
+# and max over the runs) with the CPU model.
 # Never part of the tests or CI: it builds upstream and runs for minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-[[ $# -ge 1 ]] || { sed -n '2,14p' "$0" >&2; exit 2; }
+[[ $# -ge 1 ]] || { sed -n '2,17p' "$0" >&2; exit 2; }
 upstream=$(cd "$1" && pwd); shift
-build=1 reps=2 v2=0 pairs=()
+build=1 reps=2 fri=0 pairs=()
 while [[ $# -gt 0 ]]; do
   case $1 in
     --no-build) build=0 ;;
     --reps) reps=$2; shift ;;
-    --v2) v2=1 ;;
+    --fri) fri=1 ;;
     *:*) pairs+=("$1") ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
@@ -48,10 +49,10 @@ for pair in "${pairs[@]}"; do
     echo "N=$n R=$r run $k: upstream" >&2
     "$up_bin" xmss --n-signatures "$n" --log-inv-rate "$r" --json 2>/dev/null | tail -1 >>"$out/up-$n-$r.jsonl"
     echo "N=$n R=$r run $k: ours" >&2
-    "$ours_bin" bench --config prod --signatures "$n" --log-inv-rate "$r" --json >>"$out/ours-$n-$r.jsonl"
-    if ((v2)); then
-      echo "N=$n R=$r run $k: ours v2" >&2
-      "$ours_bin" bench --v2 --config prod --signatures "$n" --log-inv-rate "$r" --json >>"$out/v2-$n-$r.jsonl"
+    "$ours_bin" bench --warmup 1 --config prod --signatures "$n" --log-inv-rate "$r" --json >>"$out/ours-$n-$r.jsonl"
+    if ((fri)); then
+      echo "N=$n R=$r run $k: ours, FRI" >&2
+      "$ours_bin" bench --proof-system fri --config prod --signatures "$n" --log-inv-rate "$r" --json >>"$out/fri-$n-$r.jsonl"
     fi
   done
 done
@@ -60,13 +61,13 @@ python3 - "$out" "${pairs[@]}" <<'EOF'
 import json, sys, platform
 out, pairs = sys.argv[1], sys.argv[2:]
 cpu = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')), platform.processor())
-print(f"CPU: {cpu}; upstream native build vs our portable build; prod XMSS; each side's default security.\n")
+print(f"CPU: {cpu}; upstream native build vs our portable build; prod XMSS; each side's default security; timed runs after a warm-up run.\n")
 import os
 n0, r0 = pairs[0].split(':')
-has_v2 = os.path.exists(f"{out}/v2-{n0}-{r0}.jsonl")
+has_fri = os.path.exists(f"{out}/fri-{n0}-{r0}.jsonl")
 head = "| N | rate | upstream prove | upstream proof | ours prove | prove ratio (up / ours) | ours proof | size ratio (ours / up) | ours verify | ours peak RSS |"
-if has_v2:
-    head += " v2 prove | prove ratio (up / v2) | v2 proof | size ratio (v2 / up) | v2 verify | v2 peak RSS |"
+if has_fri:
+    head += " FRI prove | prove ratio (up / FRI) | FRI proof | size ratio (FRI / up) | FRI verify | FRI peak RSS |"
 print(head)
 print("|" + "---|" * (head.count("|") - 1))
 def rng(xs, unit, scale=1.0):
@@ -84,8 +85,8 @@ for p in pairs:
     up_ms = [s['time_secs'] * 1e3 for s in up]
     up_kib = up[0]['proof_kib']
     line = f"| {n} | 1/{2**int(r)} | {rng(up_ms, 'ms')} | {up_kib} KiB |" + cols(ours, up_ms, up_kib)
-    if has_v2:
-        v2 = [json.loads(l) for l in open(f"{out}/v2-{n}-{r}.jsonl") if l.strip()]
-        line += cols(v2, up_ms, up_kib)
+    if has_fri:
+        fri = [json.loads(l) for l in open(f"{out}/fri-{n}-{r}.jsonl") if l.strip()]
+        line += cols(fri, up_ms, up_kib)
     print(line)
 EOF

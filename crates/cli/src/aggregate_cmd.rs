@@ -14,7 +14,7 @@
 //! Key and signature files hold one SSZ value in hex per line (`0x` optional, blank lines
 //! ignored), in order. The message is hex (`0x` optional) or `@PATH`.
 
-use crate::inputs::{SecurityArg, read_message, read_public_keys, read_signatures};
+use crate::inputs::{ProofSystemArg, SecurityArg, read_message, read_public_keys, read_signatures};
 use backend::Isa;
 use rec_aggregation::{
     AggregateError, AggregateOptions, AggregateProof, SecurityPolicy, VerifyError,
@@ -54,7 +54,11 @@ pub struct AggregateArgs {
     /// smaller proofs).
     #[arg(long, default_value_t = rec_aggregation::api::DEFAULT_LOG_INV_RATE)]
     log_inv_rate: usize,
-    /// Soundness target the number of FRI queries is chosen for (recorded in the proof).
+    /// Proof system: v2 (at least 124 provable bits) or fri (the older STARK).
+    #[arg(long, value_enum, default_value_t = ProofSystemArg::V2)]
+    proof_system: ProofSystemArg,
+    /// With `--proof-system fri`: the soundness target the number of FRI queries is chosen
+    /// for (recorded in the proof).
     #[arg(long, value_enum, default_value_t = SecurityArg::Provable)]
     security: SecurityArg,
     /// Where to write the proof bytes (binary).
@@ -69,7 +73,7 @@ pub struct AggregateArgs {
 rejected (made for another message, slot, configuration, key list or key order, or tampered \
 with); 2 malformed input or usage: unreadable file, bad hex, malformed public key, a proof \
 whose header cannot be decoded (too short, bad magic, unknown version or configuration, \
-log_inv_rate outside 1..=4, unknown security level, zero signatures), or a slot outside the key lifetime. The security of the proof's parameters is recomputed here (never read from the proof) and a proof below the policy (--min-provable-bits, default 100, Johnson-bound regime under the BCHKS25 bound; --min-conjectured-bits, default 124) is invalid (exit 1): proofs made with `aggregate --security conjectured` are refused unless the policy is lowered explicitly."
+log_inv_rate outside 1..=4, unknown parameters byte, zero signatures), or a slot outside the key lifetime. The security of the proof's parameters is recomputed here (never read from the proof) and a proof below the policy is invalid (exit 1). The policy: --min-provable-bits (default 100, Johnson-bound regime under the BCHKS25 bound) and --min-conjectured-bits (default 124). A v2 proof (the default of `aggregate`) must give both minimums as provable bits (it gives at least 124); a FRI proof is checked figure by figure, so FRI proofs made with `aggregate --proof-system fri --security conjectured` are refused unless the policy is lowered explicitly."
 )]
 pub struct VerifyArgs {
     /// Scheme configuration: prod (lifetime 2^32) or test (lifetime 2^8).
@@ -133,10 +137,19 @@ pub fn run_aggregate(a: &AggregateArgs) -> ExitCode {
         Ok(x) => x,
         Err(e) => return fail("aggregate", "malformed input", e, 2),
     };
+    if a.proof_system == ProofSystemArg::V2 && a.security != SecurityArg::Provable {
+        return fail(
+            "aggregate",
+            "usage",
+            "--security applies to --proof-system fri only (v2's parameters give at least 124 provable bits)",
+            2,
+        );
+    }
     let options = AggregateOptions {
         config: a.config,
         log_inv_rate: a.log_inv_rate,
         isa,
+        proof_system: a.proof_system.system(),
         security: a.security.level(),
     };
     let t = Instant::now();
@@ -197,7 +210,8 @@ pub fn verify_exit_code(e: &VerifyError) -> u8 {
         | VerifyError::TooMany { .. }
         | VerifyError::Security(_)
         | VerifyError::Policy(_)
-        | VerifyError::Rejected(_) => 1,
+        | VerifyError::Rejected(_)
+        | VerifyError::RejectedV2(_) => 1,
     }
 }
 

@@ -1,19 +1,26 @@
 //! `multisig bench`: one timed aggregation, for benchmark runners and scripts.
 //!
 //! Generates N valid signatures on one message and slot with the deterministic benchmark
-//! fixtures (`xmss::fixtures`), aggregates them (timed), verifies the proof (timed) and prints
-//! the measurements as a table, or with `--json` as one JSON object whose field names are
-//! stable: `isa`, `config`, `signatures`, `log_inv_rate`, `slot`, `threads`, `fixture_ms`,
-//! `prove_ms`, `verify_ms`, `proof_bytes`, `signatures_per_second`, `peak_rss_bytes`,
-//! `security_level`, `num_queries`, `pow_bits`, `log_max_height`, `conjectured_security_bits`,
-//! `provable_security_bits`. `--proof-out PATH` also writes the proof bytes (binary), so that
-//! scripts can check that two builds (profiles, instruction sets, thread counts) produce the
-//! same proof.
+//! fixtures (`xmss::fixtures`), aggregates them (timed: native batch check, statement,
+//! witness, proof, as `aggregate` does), verifies the proof (timed) and prints the
+//! measurements as a table, or with `--json` as one JSON object whose field names are stable.
 //!
-//! The security figures are [`rec_aggregation::security`] for this configuration, N, rate and
-//! level: the parameters the prover used, evaluated on the statement's own table shape.
+//! * Proof system v2 (the default): `proof_system`, `isa`, `config`, `signatures`,
+//!   `log_inv_rate`, `slot`, `whir_schedule`, `warmup`, `threads`, `fixture_ms`, `prove_ms`,
+//!   `verify_ms`, `proof_bytes` (the v2 proof; an aggregate file adds a 13-byte header),
+//!   `whir_bytes`, `gkr_bytes`, `zerocheck_bytes`, `signatures_per_second`, `peak_rss_bytes`,
+//!   `whir_security_bits`, `provable_bits`, `claimed_bits`, `binding_term`. `--warmup K` runs
+//!   K untimed aggregations first; `MULTISIG_TRACE=1` prints the prover's steps.
+//! * `--proof-system fri`: `isa`, `config`, `signatures`, `log_inv_rate`, `slot`, `threads`,
+//!   `fixture_ms`, `prove_ms`, `verify_ms`, `proof_bytes`, `signatures_per_second`,
+//!   `peak_rss_bytes`, `security_level`, `num_queries`, `pow_bits`, `log_max_height`,
+//!   `conjectured_security_bits`, `provable_security_bits` ([`rec_aggregation::security`]
+//!   for this configuration, N, rate and level).
+//!
+//! `--proof-out PATH` also writes the proof bytes (binary), so that scripts can check that two
+//! builds (profiles, instruction sets, thread counts) produce the same proof.
 
-use crate::inputs::{SecurityArg, human_bytes, select_isa};
+use crate::inputs::{ProofSystemArg, SecurityArg, human_bytes, select_isa};
 use backend::Isa;
 use backend::memory::peak_resident_bytes;
 use rec_aggregation::{AggregateOptions, SecurityPolicy};
@@ -45,7 +52,8 @@ pub struct BenchArgs {
     /// Slot (epoch) the signatures are for.
     #[arg(long, default_value_t = 7)]
     slot: u32,
-    /// Soundness target the number of FRI queries is chosen for.
+    /// With `--proof-system fri`: the soundness target the number of FRI queries is chosen
+    /// for.
     #[arg(long, value_enum, default_value_t = SecurityArg::Provable)]
     security: SecurityArg,
     /// Instruction set to use instead of MULTISIG_ISA: auto, scalar, avx2 or avx512.
@@ -57,18 +65,18 @@ pub struct BenchArgs {
     /// Also write the proof bytes (binary) to this file, e.g. to compare builds.
     #[arg(long)]
     proof_out: Option<PathBuf>,
-    /// Prove with proof system v2 instead (work in progress: stacked WHIR, GKR LogUp, AIR
-    /// sumcheck; 124 provable bits); reports its time and size.
-    #[arg(long)]
-    v2: bool,
-    /// With `--v2`: the WHIR schedule (`standard`: the aggregate's default, see
+    /// Proof system: v2 (the default: stacked WHIR, GKR LogUp, AIR sumcheck; at least 124
+    /// provable bits) or fri (the older STARK at the `--security` level).
+    #[arg(long, value_enum, default_value_t = ProofSystemArg::V2)]
+    proof_system: ProofSystemArg,
+    /// With v2: the WHIR schedule (`standard`: the aggregate's default, see
     /// `rec_aggregation::statement::params_v2`).
-    #[arg(long, value_enum, default_value_t = ScheduleArg::Standard, requires = "v2")]
+    #[arg(long, value_enum, default_value_t = ScheduleArg::Standard)]
     whir_schedule: ScheduleArg,
-    /// With `--v2`: untimed aggregations of the same signatures before the timed one, so
-    /// that the timed run finds the allocator's memory already mapped (as a long-running
-    /// prover does; upstream's `lean-multisig xmss` warms up with one run the same way).
-    #[arg(long, default_value_t = 0, requires = "v2", value_parser = clap::value_parser!(u32).range(0..=10))]
+    /// With v2: untimed aggregations of the same signatures before the timed one, so that the
+    /// timed run finds the allocator's memory already mapped (as a long-running prover does;
+    /// upstream's `lean-multisig xmss` warms up with one run the same way).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=10))]
     warmup: u32,
 }
 
@@ -102,7 +110,7 @@ impl ScheduleArg {
     }
 }
 
-/// What `multisig bench --v2 --json` prints.
+/// What `multisig bench --json` prints (proof system v2, the default).
 #[derive(Serialize, Debug)]
 struct BenchReportV2 {
     proof_system: &'static str,
@@ -110,8 +118,11 @@ struct BenchReportV2 {
     config: &'static str,
     signatures: usize,
     log_inv_rate: usize,
+    slot: u32,
     whir_schedule: &'static str,
+    warmup: u32,
     threads: usize,
+    fixture_ms: f64,
     prove_ms: f64,
     verify_ms: f64,
     proof_bytes: usize,
@@ -129,14 +140,16 @@ struct BenchReportV2 {
     binding_term: String,
 }
 
-/// `multisig bench --v2`: native batch check, statement, witness and v2 proof (timed
+/// `multisig bench` with proof system v2: native batch check, statement, witness and v2 proof (timed
 /// together, as `aggregate` is), then the v2 verification.
 fn bench_v2(args: &BenchArgs, isa: Isa) -> Result<ExitCode, String> {
     let n = args.signatures as usize;
     let config = args.config;
     let message = *b"multisig bench: one message/slot";
+    let t = Instant::now();
     let pairs =
         fixtures::generate(isa, config, 2026, n, &message, args.slot).map_err(|e| e.to_string())?;
+    let fixture_ms = t.elapsed().as_secs_f64() * 1e3;
     let (keys, sigs): (Vec<_>, Vec<_>) = pairs.into_iter().unzip();
     let params = args.whir_schedule.params(args.log_inv_rate);
     for _ in 0..args.warmup {
@@ -159,13 +172,16 @@ fn bench_v2(args: &BenchArgs, isa: Isa) -> Result<ExitCode, String> {
             .map_err(|e| format!("cannot write the proof to {}: {e}", path.display()))?;
     }
     let report = BenchReportV2 {
-        proof_system: "v2 (work in progress)",
+        proof_system: "v2",
         isa: isa.to_string(),
         config: config.name(),
         signatures: n,
         log_inv_rate: args.log_inv_rate,
+        slot: args.slot,
         whir_schedule: args.whir_schedule.name(),
+        warmup: args.warmup,
         threads: rayon::current_num_threads(),
+        fixture_ms,
         prove_ms: prove_s * 1e3,
         verify_ms,
         proof_bytes: bytes.len(),
@@ -186,8 +202,50 @@ fn bench_v2(args: &BenchArgs, isa: Isa) -> Result<ExitCode, String> {
             "{}",
             serde_json::to_string(&report).map_err(|e| e.to_string())?
         );
-    } else {
-        println!("{report:#?}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows = [
+        ("proof system", report.proof_system.to_string()),
+        ("isa", report.isa.clone()),
+        ("threads", report.threads.to_string()),
+        ("configuration", report.config.to_string()),
+        ("signatures", n.to_string()),
+        ("log_inv_rate", report.log_inv_rate.to_string()),
+        ("whir schedule", report.whir_schedule.to_string()),
+        ("fixtures", format!("{:.1} ms", report.fixture_ms)),
+        (
+            "prove",
+            format!(
+                "{:.1} ms (after {} warm-up runs)",
+                report.prove_ms, report.warmup
+            ),
+        ),
+        ("verify", format!("{:.1} ms", report.verify_ms)),
+        (
+            "throughput",
+            format!("{:.1} signatures/s", report.signatures_per_second),
+        ),
+        (
+            "proof size",
+            format!(
+                "{} bytes (WHIR {}, GKR {}, AIR sumcheck {})",
+                report.proof_bytes, report.whir_bytes, report.gkr_bytes, report.zerocheck_bytes
+            ),
+        ),
+        (
+            "peak memory",
+            report.peak_rss_bytes.map_or("n/a".to_string(), human_bytes),
+        ),
+        (
+            "security",
+            format!(
+                "{:.1} bits provable (binding term: {}), {:.1} claimed (the digests' collision bound caps it)",
+                report.provable_bits, report.binding_term, report.claimed_bits
+            ),
+        ),
+    ];
+    for (k, v) in rows {
+        println!("{k:<14} {v}");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -279,8 +337,14 @@ pub fn run(args: &BenchArgs) -> ExitCode {
 
 fn bench(args: &BenchArgs) -> Result<ExitCode, String> {
     let isa: Isa = select_isa(args.isa.as_deref()).map_err(|e| e.to_string())?;
-    if args.v2 {
+    if args.proof_system == ProofSystemArg::V2 {
+        if args.security != SecurityArg::Provable {
+            return Err("--security applies to --proof-system fri only".into());
+        }
         return bench_v2(args, isa);
+    }
+    if args.whir_schedule != ScheduleArg::Standard || args.warmup != 0 {
+        return Err("--whir-schedule and --warmup apply to proof system v2 only".into());
     }
     let n = args.signatures as usize;
     let config = args.config;
@@ -297,6 +361,7 @@ fn bench(args: &BenchArgs) -> Result<ExitCode, String> {
         config,
         log_inv_rate: args.log_inv_rate,
         isa,
+        proof_system: rec_aggregation::ProofSystem::Fri,
         security: level,
     };
     let t = Instant::now();

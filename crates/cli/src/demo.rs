@@ -7,7 +7,7 @@
 //! second, proof size and peak memory. Progress spinners are drawn on stderr when it is a
 //! terminal and hidden otherwise.
 
-use crate::inputs::{human_bytes, select_isa};
+use crate::inputs::{ProofSystemArg, human_bytes, select_isa};
 use backend::Isa;
 use backend::memory::peak_resident_bytes;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -43,6 +43,9 @@ pub struct DemoArgs {
     /// Instruction set to use instead of MULTISIG_ISA: auto, scalar, avx2 or avx512.
     #[arg(long)]
     isa: Option<String>,
+    /// Proof system: v2 (at least 124 provable bits) or fri (the older STARK).
+    #[arg(long, value_enum, default_value_t = ProofSystemArg::V2)]
+    proof_system: ProofSystemArg,
 }
 
 /// Errors of the demo.
@@ -166,10 +169,10 @@ pub fn run(args: &DemoArgs) -> Result<(), DemoError> {
     );
 
     let options = AggregateOptions {
-        config,
         log_inv_rate: args.log_inv_rate,
         isa,
-        security: rec_aggregation::SecurityLevel::default(),
+        proof_system: args.proof_system.system(),
+        ..AggregateOptions::new(config)
     };
     let pb = spinner("proving");
     let t = Instant::now();
@@ -188,7 +191,16 @@ pub fn run(args: &DemoArgs) -> Result<(), DemoError> {
         human_bytes(bytes.len() as u64)
     );
 
-    if let Ok((params, sec)) =
+    if options.proof_system == rec_aggregation::ProofSystem::V2 {
+        if let Ok(sec) = rec_aggregation::api::security_v2(config, n, args.log_inv_rate) {
+            println!(
+                "security: proof system v2, {:.1} provable bits (Johnson-bound regime, BCHKS25 linear bound; binding term: {}), claimed {:.1} (capped by the digests' collision resistance)",
+                sec.provable_bits,
+                sec.binding().map_or("none", |t| t.name.as_str()),
+                sec.claimed_bits()
+            );
+        }
+    } else if let Ok((params, sec)) =
         rec_aggregation::security(config, n, args.log_inv_rate, options.security)
     {
         println!(

@@ -119,7 +119,28 @@ pub fn read_signatures(
     Ok((sigs, lines))
 }
 
-/// The `--security` choice of `aggregate`, `bench` and `demo`.
+/// The `--proof-system` choice of `aggregate`, `bench` and `demo`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProofSystemArg {
+    /// Proof system v2 (the default): stacked WHIR, GKR LogUp, AIR sumcheck; at least 124
+    /// provable bits.
+    V2,
+    /// The FRI/DEEP-ALI STARK at the `--security` level (at most about 100 provable bits,
+    /// larger proofs); kept until it is removed.
+    Fri,
+}
+
+impl ProofSystemArg {
+    /// The `rec_aggregation` proof system.
+    pub fn system(self) -> rec_aggregation::ProofSystem {
+        match self {
+            ProofSystemArg::V2 => rec_aggregation::ProofSystem::V2,
+            ProofSystemArg::Fri => rec_aggregation::ProofSystem::Fri,
+        }
+    }
+}
+
+/// The `--security` choice of `aggregate`, `bench` and `demo` (with `--proof-system fri`).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum SecurityArg {
     /// At least 100 provable (Johnson-bound, BCHKS25) and 124 conjectured bits (the default).

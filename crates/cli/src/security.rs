@@ -210,7 +210,11 @@ pub fn run(args: &SecurityArgs) -> Result<(), String> {
             args.log_inv_rate
         ));
     }
-    let max = rec_aggregation::max_signatures(args.config, args.log_inv_rate);
+    let max = rec_aggregation::api::max_signatures_of(
+        rec_aggregation::ProofSystem::Fri,
+        args.config,
+        args.log_inv_rate,
+    );
     if n > max {
         return Err(format!(
             "{n} signatures exceed the maximum of {max} for log_inv_rate {}",

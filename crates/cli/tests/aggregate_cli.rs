@@ -140,11 +140,11 @@ fn verify(config: &str, msg: &str, slot: u32, keys: &str, proof: &str) -> Output
     ])
 }
 
-/// A proof header (magic, version, configuration, rate, security level 0, N) followed by
-/// `stark`.
+/// A v2 proof header (magic, version, configuration, rate, the standard parameters 0, N)
+/// followed by `stark`.
 fn header(config: u8, rate: u8, n: u32, stark: &[u8]) -> Vec<u8> {
     let mut v = b"XAGG".to_vec();
-    v.extend_from_slice(&rec_aggregation::api::PROOF_VERSION.to_le_bytes());
+    v.extend_from_slice(&rec_aggregation::api::PROOF_VERSION_V2.to_le_bytes());
     v.push(config);
     v.push(rate);
     v.push(0);
@@ -233,7 +233,7 @@ fn a_conjectured_proof_needs_an_explicitly_lowered_policy() {
         &keys_file,
         &sigs_file,
         &proof,
-        &["--security", "conjectured"],
+        &["--proof-system", "fri", "--security", "conjectured"],
     );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     // Refused under the default policy: exit 1, and the message names the policy.
@@ -404,7 +404,7 @@ fn malformed_inputs_exit_2() {
         ("magic", [b"XAGH".as_slice(), &good_header[4..]].concat()),
         ("version", {
             let mut h = good_header.clone();
-            h[4] = h[4].wrapping_add(1);
+            h[4] = 99;
             h
         }),
         ("config", header(7, 2, 2, &[0u8; 64])),

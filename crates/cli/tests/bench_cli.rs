@@ -1,5 +1,5 @@
-//! `multisig bench` end to end in the test configuration: the JSON object has every documented
-//! field with sane values, the table form runs, `--proof-out` writes the proof (the same bytes
+//! `multisig bench` end to end in the test configuration: the JSON object of either proof
+//! system has every documented field with sane values, the table form runs, `--proof-out` writes the proof (the same bytes
 //! on every instruction set), and an invalid instruction set is exit 2.
 
 use std::process::Command;
@@ -28,6 +28,75 @@ fn multisig_ok(args: &[&str]) -> String {
 fn bench_json_has_every_field() {
     let stdout = multisig_ok(&[
         "bench",
+        "--config",
+        "test",
+        "--signatures",
+        "2",
+        "--log-inv-rate",
+        "2",
+        "--warmup",
+        "1",
+        "--json",
+    ]);
+    assert_eq!(
+        stdout.trim().lines().count(),
+        1,
+        "one JSON object: {stdout}"
+    );
+    let v: serde_json::Value = serde_json::from_str(stdout.trim()).expect("valid JSON");
+    let num = |k: &str| {
+        v[k].as_f64()
+            .unwrap_or_else(|| panic!("{k} missing or not a number in {v}"))
+    };
+    assert_eq!(v["proof_system"], "v2");
+    assert_eq!(v["config"], "test");
+    assert_eq!(v["whir_schedule"], "standard");
+    assert_eq!(num("signatures"), 2.0);
+    assert_eq!(num("log_inv_rate"), 2.0);
+    assert_eq!(num("warmup"), 1.0);
+    assert!(num("threads") >= 1.0);
+    assert!(num("fixture_ms") >= 0.0);
+    let prove_ms = num("prove_ms");
+    assert!(prove_ms > 0.0 && num("verify_ms") > 0.0, "{v}");
+    let parts = num("whir_bytes") + num("gkr_bytes") + num("zerocheck_bytes");
+    assert!(
+        parts > 0.0 && parts < num("proof_bytes"),
+        "the parts are inside the proof: {v}"
+    );
+    let sps = num("signatures_per_second");
+    assert!(
+        (sps - 2.0 / (prove_ms / 1e3)).abs() <= 1e-6 * sps.max(1.0),
+        "{v}"
+    );
+    assert!(num("peak_rss_bytes") >= 1024.0 * 1024.0, "{v}");
+    // The default: at least 124 provable bits, the figure `multisig security --v2` derives.
+    assert!(num("provable_bits") >= 124.0, "{v}");
+    assert!(num("claimed_bits") <= num("provable_bits"), "{v}");
+    let sec = multisig_ok(&[
+        "security",
+        "--v2",
+        "--json",
+        "--config",
+        "test",
+        "--signatures",
+        "2",
+        "--log-inv-rate",
+        "2",
+    ]);
+    let sec: serde_json::Value = serde_json::from_str(sec.trim()).expect("valid JSON");
+    assert_eq!(
+        v["provable_bits"], sec["provable_security_bits"],
+        "{v} {sec}"
+    );
+    assert_eq!(v["binding_term"], sec["binding"], "{v} {sec}");
+}
+
+#[test]
+fn bench_fri_json_has_every_field() {
+    let stdout = multisig_ok(&[
+        "bench",
+        "--proof-system",
+        "fri",
         "--config",
         "test",
         "--signatures",
@@ -103,24 +172,40 @@ fn bench_json_has_every_field() {
 
 #[test]
 fn bench_table_and_isa_override() {
-    let stdout = multisig_ok(&[
-        "bench",
-        "--config",
-        "test",
-        "--signatures",
-        "1",
-        "--isa",
-        "scalar",
-    ]);
-    for row in [
-        "isa            scalar",
-        "prove",
-        "verify",
-        "proof size",
-        "peak memory",
-        "security",
+    for system in ["v2", "fri"] {
+        let stdout = multisig_ok(&[
+            "bench",
+            "--proof-system",
+            system,
+            "--config",
+            "test",
+            "--signatures",
+            "1",
+            "--isa",
+            "scalar",
+        ]);
+        for row in [
+            "isa            scalar",
+            "prove",
+            "verify",
+            "proof size",
+            "peak memory",
+            "security",
+        ] {
+            assert!(
+                stdout.contains(row),
+                "{system}: {row:?} missing in {stdout}"
+            );
+        }
+    }
+    // The FRI-only and v2-only options are refused with the other system.
+    for args in [
+        ["--proof-system", "v2", "--security", "conjectured"],
+        ["--proof-system", "fri", "--warmup", "1"],
     ] {
-        assert!(stdout.contains(row), "{row:?} missing in {stdout}");
+        let mut all = vec!["bench", "--config", "test", "--signatures", "1"];
+        all.extend(args);
+        assert_eq!(multisig(&all, &[]).status.code(), Some(2), "{args:?}");
     }
 }
 

@@ -44,7 +44,8 @@ pub fn aggregate_proof(data: &[u8]) -> Outcome {
     Outcome::from_bool(verdict.is_ok())
 }
 
-/// The `lean_prover` proof of the fixed test statement: `data` is the STARK part, put behind
+/// The `lean_prover` proof (v2, the default proof system) of the fixed test statement: `data`
+/// is the proof part, put behind
 /// the header of the valid proof ([`test_statement_header`]) and verified with
 /// `rec_aggregation::verify`, which decodes it with the statement's real shape (bounded
 /// lengths, canonical elements, no trailing bytes) and runs every verifier check.

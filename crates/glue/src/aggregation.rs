@@ -29,7 +29,7 @@ use std::sync::{Mutex, PoisonError};
 
 use backend::poseidon::{poseidon1_16_batch, poseidon1_24_batch};
 use backend::{Isa, KoalaBear};
-use rec_aggregation::{AggregateOptions, AggregateProof, SecurityLevel, SecurityPolicy};
+use rec_aggregation::{AggregateOptions, AggregateProof, SecurityPolicy};
 use xmss::{PublicKey, Signature};
 
 use crate::ffi::{OUT_ERROR, Tagged, bytes, copy_to_bytes, guard, handle, handles, message, take};
@@ -173,14 +173,13 @@ unsafe fn aggregate_inputs(
 
 /// Aggregates validated inputs into proof bytes; `None` on any error (invalid signature,
 /// `log_inv_rate` outside 1..=4, too many signatures, invalid `MULTISIG_ISA`). The proof is
-/// made at `rec_aggregation`'s default security level (at least 100 provable bits in the
-/// Johnson-bound regime, BCHKS25 bound, and 124 conjectured bits).
+/// made with `rec_aggregation`'s default proof system (v2: at least 124 provable bits in the
+/// Johnson-bound regime, BCHKS25 linear bound).
 fn prove(inputs: &AggregateInputs, slot: u32, log_inv_rate: usize) -> Option<Vec<u8>> {
     let options = AggregateOptions {
-        config: CONFIG,
-        log_inv_rate,
         isa: isa()?,
-        security: SecurityLevel::default(),
+        log_inv_rate,
+        ..AggregateOptions::new(CONFIG)
     };
     rec_aggregation::aggregate(
         &inputs.keys,

@@ -454,8 +454,8 @@ fn aggregation_both_generations_round_trip() {
 
 #[test]
 fn verifiers_enforce_the_default_policy_in_both_generations() {
-    // A valid prod proof made at the conjectured level (about 70 provable bits), made through
-    // the Rust API since the C ABI only proves at the default level.
+    // A valid prod FRI proof made at the conjectured level (about 70 provable bits), made
+    // through the Rust API since the C ABI only proves with the default (v2, 124 bits).
     let s = Signers::new(1);
     let keys = s.keys();
     let rust_keys: Vec<xmss::PublicKey> = s
@@ -469,6 +469,7 @@ fn verifiers_enforce_the_default_policy_in_both_generations() {
         .map(|(_, sig)| xmss::Signature::from_ssz(xmss::Config::Prod, sig).unwrap())
         .collect();
     let options = rec_aggregation::AggregateOptions {
+        proof_system: rec_aggregation::ProofSystem::Fri,
         security: rec_aggregation::SecurityLevel::Conjectured,
         ..rec_aggregation::AggregateOptions::new(xmss::Config::Prod)
     };
@@ -523,19 +524,27 @@ fn verifiers_enforce_the_default_policy_in_both_generations() {
     .unwrap()
     .to_bytes();
     assert!(verify_1(&keys, &s.msg, s.slot, &default));
-    // SAFETY: as above.
-    assert!(unsafe {
-        xmss_verify_type_1_with_policy(
-            keys.as_ptr(),
-            keys.len(),
-            s.msg.as_ptr(),
-            s.slot,
-            default.as_ptr(),
-            default.len(),
-            100,
-            124,
-        )
-    });
+    let default_with = |min_provable: u32, min_conjectured: u32| {
+        // SAFETY: as above.
+        unsafe {
+            xmss_verify_type_1_with_policy(
+                keys.as_ptr(),
+                keys.len(),
+                s.msg.as_ptr(),
+                s.slot,
+                default.as_ptr(),
+                default.len(),
+                min_provable,
+                min_conjectured,
+            )
+        }
+    };
+    assert!(default_with(100, 124));
+    // The default (v2) proof gives 124 provable bits, not more: a policy asking for 125 as
+    // either figure refuses it.
+    assert!(default_with(124, 124));
+    assert!(!default_with(125, 124));
+    assert!(!default_with(100, 125));
 }
 
 #[test]

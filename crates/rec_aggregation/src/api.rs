@@ -1,13 +1,27 @@
 //! The public aggregation API: [`aggregate`] N signatures on one message and slot into an
 //! [`AggregateProof`], and [`verify`] proof bytes against the ordered list of public keys.
 //!
+//! # Proof systems
+//! Aggregates are made with [`ProofSystem::V2`] unless the options ask otherwise: one stacked
+//! WHIR commitment, LogUp by GKR, the AIR sumcheck (`lean_prover::v2`), at least 124 provable
+//! bits with [`statement::params_v2`]. [`ProofSystem::Fri`] (the FRI/DEEP-ALI STARK,
+//! `lean_prover`'s first proof system, at most about 100 provable bits and proofs 1.6 to 2.8
+//! times larger) stays available until it is removed. [`verify`] accepts both.
+//!
 //! # Proof bytes
 //! `"XAGG"` (4 bytes) | format version (u16 LE) | configuration (u8: 0 prod, 1 test) |
-//! `log_inv_rate` (u8) | security level (u8: 0 conjectured, 1 provable) | number of
-//! signatures `N` (u32 LE) | the `lean_prover` proof.
-//! The `lean_prover` transcript observes the whole statement (configuration-dependent AIRs,
-//! message, slot, and the ordered `(index, root, parameter)` key list), so a proof verifies
-//! only for the exact message, slot, configuration and key order it was made for.
+//! `log_inv_rate` (u8) | parameters (u8) | number of signatures `N` (u32 LE) | the
+//! `lean_prover` proof.
+//! * Version [`PROOF_VERSION_V2`] (4): a v2 proof; the parameters byte is 0 (the standard
+//!   schedule of [`statement::params_v2`], the only one accepted).
+//! * Version [`PROOF_VERSION`] (3): a FRI proof; the parameters byte is the security level
+//!   (0 conjectured, 1 provable).
+//!
+//! Either transcript observes the whole statement (configuration-dependent AIRs, message,
+//! slot, and the ordered `(index, root, parameter)` key list), so a proof verifies only for
+//! the exact message, slot, configuration and key order it was made for. The verifier derives
+//! the parameters from the rate (and level) itself and computes their security; nothing but
+//! the choice among the accepted parameter sets is read from the header.
 
 use crate::statement::{self, SecurityLevel, Statement};
 use backend::Isa;
@@ -17,13 +31,30 @@ use xmss::{Config, PublicKey, Signature};
 
 /// Magic bytes at the start of every aggregate proof.
 pub const PROOF_MAGIC: [u8; 4] = *b"XAGG";
-/// Format version written by this library (3: `lean_prover` encoding 3, with grinding before
-/// the bus challenges; earlier versions are refused).
+/// Format version of FRI aggregates (3: `lean_prover` encoding 3, with grinding before the
+/// bus challenges; earlier versions are refused).
 pub const PROOF_VERSION: u16 = 3;
+/// Format version of proof-system-v2 aggregates (the default).
+pub const PROOF_VERSION_V2: u16 = 4;
+/// The parameters byte of a v2 aggregate: the standard schedule ([`statement::params_v2`]).
+const V2_STANDARD_SCHEDULE: u8 = 0;
 /// Length of the header before the `lean_prover` proof.
 pub const HEADER_LEN: usize = 4 + 2 + 1 + 1 + 1 + 4;
 /// Default `log2` of the inverse FRI rate (rate 1/4).
 pub const DEFAULT_LOG_INV_RATE: usize = 2;
+
+/// The proof system an aggregate is made with.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub enum ProofSystem {
+    /// The default: proof system v2 (stacked WHIR, GKR LogUp, AIR sumcheck), at least 124
+    /// provable bits with [`statement::params_v2`]; up to
+    /// [`statement::max_signatures_v2`] signatures (about 8,000 at rate 1/4).
+    #[default]
+    V2,
+    /// The FRI/DEEP-ALI STARK at [`AggregateOptions::security`] (at most about 100 provable
+    /// bits; larger proofs). Kept until it is removed.
+    Fri,
+}
 
 /// How to aggregate.
 #[derive(Copy, Clone, Debug)]
@@ -34,18 +65,22 @@ pub struct AggregateOptions {
     pub log_inv_rate: usize,
     /// Instruction set for every kernel; the proof bytes do not depend on it.
     pub isa: Isa,
-    /// The soundness target the number of FRI queries is chosen for.
+    /// The proof system.
+    pub proof_system: ProofSystem,
+    /// With [`ProofSystem::Fri`]: the soundness target the number of FRI queries is chosen
+    /// for (v2's parameters are fixed by the rate).
     pub security: SecurityLevel,
 }
 
 impl AggregateOptions {
-    /// `config`, rate 1/4, the default (provable) security level, the process-wide instruction set (`MULTISIG_ISA` or the
-    /// best available; scalar if that variable is invalid).
+    /// `config`, rate 1/4, proof system v2, the process-wide instruction set
+    /// (`MULTISIG_ISA` or the best available; scalar if that variable is invalid).
     pub fn new(config: Config) -> Self {
         AggregateOptions {
             config,
             log_inv_rate: DEFAULT_LOG_INV_RATE,
             isa: Isa::selected().unwrap_or_else(|_| Isa::scalar()),
+            proof_system: ProofSystem::default(),
             security: SecurityLevel::default(),
         }
     }
@@ -103,6 +138,9 @@ pub enum AggregateError {
     /// The prover failed (a bug if the signatures passed native verification).
     #[error("prover failed: {0}")]
     Prove(#[from] lean_prover::ProveError),
+    /// The v2 prover failed (a bug if the signatures passed native verification).
+    #[error("v2 prover failed: {0}")]
+    ProveV2(lean_prover::v2::ErrorV2),
 }
 
 /// Why proof bytes were not accepted.
@@ -160,11 +198,15 @@ pub enum VerifyError {
     /// The STARK proof is invalid for this statement.
     #[error("proof rejected: {0}")]
     Rejected(#[from] lean_prover::VerifyError),
+    /// The v2 proof is malformed, below the policy, or invalid for this statement.
+    #[error("v2 proof rejected: {0}")]
+    RejectedV2(lean_prover::v2::ErrorV2),
 }
 
 /// An aggregate proof: header fields plus the `lean_prover` proof bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AggregateProof {
+    system: ProofSystem,
     config: Config,
     log_inv_rate: usize,
     security: SecurityLevel,
@@ -183,7 +225,13 @@ impl AggregateProof {
         self.log_inv_rate
     }
 
-    /// The soundness target the proof's parameters were chosen for.
+    /// The proof system that made it.
+    pub fn proof_system(&self) -> ProofSystem {
+        self.system
+    }
+
+    /// For a FRI proof, the soundness target its parameters were chosen for (a v2 proof
+    /// reports [`SecurityLevel::Provable`]: its parameters give at least 124 provable bits).
     pub fn security(&self) -> SecurityLevel {
         self.security
     }
@@ -197,10 +245,14 @@ impl AggregateProof {
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(HEADER_LEN + self.stark.len());
         out.extend_from_slice(&PROOF_MAGIC);
-        out.extend_from_slice(&PROOF_VERSION.to_le_bytes());
+        let (version, parameters) = match self.system {
+            ProofSystem::V2 => (PROOF_VERSION_V2, V2_STANDARD_SCHEDULE),
+            ProofSystem::Fri => (PROOF_VERSION, self.security.tag()),
+        };
+        out.extend_from_slice(&version.to_le_bytes());
         out.push(config_tag(self.config));
         out.push(self.log_inv_rate as u8);
-        out.push(self.security.tag());
+        out.push(parameters);
         out.extend_from_slice(&(self.num_signatures as u32).to_le_bytes());
         out.extend_from_slice(&self.stark);
         out
@@ -217,9 +269,11 @@ impl AggregateProof {
         if bytes[..4] != PROOF_MAGIC {
             return Err(VerifyError::Header("bad magic"));
         }
-        if u16::from_le_bytes([bytes[4], bytes[5]]) != PROOF_VERSION {
-            return Err(VerifyError::Header("unsupported version"));
-        }
+        let system = match u16::from_le_bytes([bytes[4], bytes[5]]) {
+            PROOF_VERSION_V2 => ProofSystem::V2,
+            PROOF_VERSION => ProofSystem::Fri,
+            _ => return Err(VerifyError::Header("unsupported version")),
+        };
         let config = match bytes[6] {
             0 => Config::Prod,
             1 => Config::Test,
@@ -229,13 +283,18 @@ impl AggregateProof {
         if !lean_prover::params::LOG_INV_RATE_RANGE.contains(&log_inv_rate) {
             return Err(VerifyError::BadLogInvRate(log_inv_rate));
         }
-        let security = SecurityLevel::from_tag(bytes[8])
-            .ok_or(VerifyError::Header("unknown security level"))?;
+        let security = match system {
+            ProofSystem::V2 if bytes[8] == V2_STANDARD_SCHEDULE => SecurityLevel::Provable,
+            ProofSystem::V2 => return Err(VerifyError::Header("unknown v2 parameters")),
+            ProofSystem::Fri => SecurityLevel::from_tag(bytes[8])
+                .ok_or(VerifyError::Header("unknown security level"))?,
+        };
         let n = u32::from_le_bytes([bytes[9], bytes[10], bytes[11], bytes[12]]) as usize;
         if n == 0 {
             return Err(VerifyError::Header("zero signatures"));
         }
         Ok(AggregateProof {
+            system,
             config,
             log_inv_rate,
             security,
@@ -252,9 +311,19 @@ fn config_tag(config: Config) -> u8 {
     }
 }
 
-/// The largest number of signatures one proof can cover at `log_inv_rate` in `config`.
+/// The largest number of signatures one proof of the default system (v2) can cover at
+/// `log_inv_rate` in `config`.
 pub fn max_signatures(config: Config, log_inv_rate: usize) -> usize {
-    statement::max_signatures(config, log_inv_rate)
+    max_signatures_of(ProofSystem::V2, config, log_inv_rate)
+}
+
+/// The largest number of signatures one proof of `system` can cover at `log_inv_rate` in
+/// `config`.
+pub fn max_signatures_of(system: ProofSystem, config: Config, log_inv_rate: usize) -> usize {
+    match system {
+        ProofSystem::V2 => statement::max_signatures_v2(config, log_inv_rate),
+        ProofSystem::Fri => statement::max_signatures(config, log_inv_rate),
+    }
 }
 
 /// A security level that no number of FRI queries reaches for an aggregate of `n` signatures
@@ -314,6 +383,22 @@ pub fn security(
     let params = params_for(&st, log_inv_rate)?;
     let report = params.security(&st.security_shape());
     Ok((params, report))
+}
+
+/// The security of the proof-system-v2 parameters ([`statement::params_v2`]) for an aggregate
+/// of `n` signatures at `log_inv_rate` in `config`: what the prover uses and the verifier
+/// recomputes.
+///
+/// # Errors
+/// The `lean_prover` v2 error when no v2 proof of that size can be made (more than
+/// [`statement::max_signatures_v2`] signatures, a rate outside the range).
+pub fn security_v2(
+    config: Config,
+    n: usize,
+    log_inv_rate: usize,
+) -> Result<lean_prover::v2::SecurityReportV2, lean_prover::v2::ErrorV2> {
+    shape_statement(config, n, SecurityLevel::default())
+        .security_v2(&statement::params_v2(log_inv_rate))
 }
 
 /// The security shape of every aggregate of `n` signatures in `config` (table heights,
@@ -390,7 +475,7 @@ pub fn aggregate_with_children(
             lifetime: config.lifetime(),
         });
     }
-    let max = max_signatures(config, options.log_inv_rate);
+    let max = max_signatures_of(options.proof_system, config, options.log_inv_rate);
     if public_keys.len() > max {
         return Err(AggregateError::TooMany {
             n: public_keys.len(),
@@ -409,10 +494,23 @@ pub fn aggregate_with_children(
     }
     let mut st = Statement::new(config, message, slot, public_keys);
     st.security = options.security;
-    let params = params_for(&st, options.log_inv_rate)?;
-    let witness = statement::Witness::generate(&st, options.isa, signatures);
-    let stark = witness.prove(&st, &params, options.isa)?;
+    let stark = match options.proof_system {
+        ProofSystem::V2 => {
+            let params = statement::params_v2(options.log_inv_rate);
+            let witness = statement::Witness::generate(&st, options.isa, signatures);
+            witness
+                .prove_v2(&st, &params, options.isa)
+                .map_err(AggregateError::ProveV2)?
+                .to_bytes()
+        }
+        ProofSystem::Fri => {
+            let params = params_for(&st, options.log_inv_rate)?;
+            let witness = statement::Witness::generate(&st, options.isa, signatures);
+            witness.prove(&st, &params, options.isa)?
+        }
+    };
     Ok(AggregateProof {
+        system: options.proof_system,
         config,
         log_inv_rate: options.log_inv_rate,
         security: options.security,
@@ -424,11 +522,13 @@ pub fn aggregate_with_children(
 /// Verifies aggregate proof `bytes` for `public_keys` (in order), `message` and `slot`
 /// in `config`, accepting only proofs whose parameters meet `policy`.
 ///
-/// The header names the rate and the level the parameters were derived for; the verifier
-/// derives the same parameters, computes their security itself with the calculator (under
-/// the policy's assumption) and rejects a proof below the policy before checking the STARK.
-/// [`SecurityPolicy::default`] (100 provable and 124 conjectured bits) refuses proofs made
-/// at [`SecurityLevel::Conjectured`].
+/// The header names the proof system and the rate (and, for FRI, the level) the parameters
+/// were derived for; the verifier derives the same parameters, computes their security itself
+/// with the calculator and rejects a proof below the policy before checking it. A FRI proof's
+/// figures are computed under the policy's assumption; a v2 proof's provable figure must meet
+/// both the policy's provable and its conjectured minimum. [`SecurityPolicy::default`] (100
+/// provable and 124 conjectured bits) refuses FRI proofs made at
+/// [`SecurityLevel::Conjectured`] and accepts v2 proofs (124 provable bits).
 ///
 /// # Errors
 /// See [`VerifyError`]; every malformed input is an error, never a panic.
@@ -462,7 +562,7 @@ pub fn verify(
             lifetime: config.lifetime(),
         });
     }
-    let max = max_signatures(config, proof.log_inv_rate);
+    let max = max_signatures_of(proof.system, config, proof.log_inv_rate);
     if public_keys.len() > max {
         return Err(VerifyError::TooMany {
             n: public_keys.len(),
@@ -470,6 +570,17 @@ pub fn verify(
         });
     }
     let mut st = Statement::new(config, message, slot, public_keys);
+    if proof.system == ProofSystem::V2 {
+        // The proven figure must meet both minimums: a conjectured figure is never below it.
+        let policy_v2 = lean_prover::v2::PolicyV2 {
+            min_provable_bits: policy.min_provable_bits.max(policy.min_conjectured_bits),
+        };
+        let isa = Isa::selected().unwrap_or_else(|_| Isa::scalar());
+        let params = statement::params_v2(proof.log_inv_rate);
+        return st
+            .verify_v2_bytes(isa, &params, &policy_v2, &proof.stark)
+            .map_err(VerifyError::RejectedV2);
+    }
     st.security = proof.security;
     let params = params_for(&st, proof.log_inv_rate)?;
     policy.check(&params.security_with(&st.security_shape(), policy.assumption))?;

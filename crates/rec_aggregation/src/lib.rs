@@ -16,8 +16,8 @@ pub mod poseidon_table;
 pub mod statement;
 
 pub use api::{
-    AggregateError, AggregateOptions, AggregateProof, SecurityUnreachable, VerifyError, aggregate,
-    aggregate_with_children, max_signatures, security, verify,
+    AggregateError, AggregateOptions, AggregateProof, ProofSystem, SecurityUnreachable,
+    VerifyError, aggregate, aggregate_with_children, max_signatures, security, verify,
 };
 pub use lean_prover::{JohnsonBound, PolicyError, SecurityPolicy, SecurityReport};
 pub use poseidon_table::{

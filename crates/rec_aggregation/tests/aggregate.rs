@@ -6,8 +6,8 @@
 use backend::Isa;
 use rec_aggregation::statement::{Forgery, Statement, Tables, Witness};
 use rec_aggregation::{
-    AggregateError, AggregateOptions, SecurityLevel, SecurityPolicy, VerifyError, aggregate,
-    aggregate_with_children,
+    AggregateError, AggregateOptions, ProofSystem, SecurityLevel, SecurityPolicy, VerifyError,
+    aggregate, aggregate_with_children,
 };
 use xmss::{Config, PublicKey, Signature};
 
@@ -35,6 +35,14 @@ fn options(config: Config, log_inv_rate: usize) -> AggregateOptions {
     AggregateOptions {
         log_inv_rate,
         ..AggregateOptions::new(config)
+    }
+}
+
+/// [`options`] with the FRI proof system (whose security levels the policy tests exercise).
+fn fri_options(config: Config, log_inv_rate: usize) -> AggregateOptions {
+    AggregateOptions {
+        proof_system: ProofSystem::Fri,
+        ..options(config, log_inv_rate)
     }
 }
 
@@ -73,7 +81,7 @@ fn security_levels_and_the_verifier_policy() {
     let slot = slot_for(config);
     let (keys, sigs) = fixtures(config, 4, 3, slot);
     // The default level is the proven regime, and the default policy accepts it.
-    let provable = aggregate(&keys, &sigs, &MESSAGE, slot, &options(config, 2)).unwrap();
+    let provable = aggregate(&keys, &sigs, &MESSAGE, slot, &fri_options(config, 2)).unwrap();
     assert_eq!(provable.security(), SecurityLevel::Provable);
     let provable = provable.to_bytes();
     verify(config, &keys, &MESSAGE, slot, &provable).unwrap();
@@ -88,7 +96,7 @@ fn security_levels_and_the_verifier_policy() {
     // that names the policy and the recomputed figures.
     let opts = AggregateOptions {
         security: SecurityLevel::Conjectured,
-        ..options(config, 2)
+        ..fri_options(config, 2)
     };
     let conjectured = aggregate(&keys, &sigs, &MESSAGE, slot, &opts)
         .unwrap()
@@ -272,25 +280,42 @@ fn statement_changes_are_rejected() {
     let config = Config::Test;
     let slot = slot_for(config);
     let (keys, sigs) = fixtures(config, 7, 4, slot);
-    let bytes = aggregate(&keys, &sigs, &MESSAGE, slot, &options(config, 2))
+    for system in [ProofSystem::V2, ProofSystem::Fri] {
+        statement_changes_are_rejected_for(config, slot, &keys, &sigs, system);
+    }
+}
+
+fn statement_changes_are_rejected_for(
+    config: Config,
+    slot: u32,
+    keys: &[PublicKey],
+    sigs: &[Signature],
+    system: ProofSystem,
+) {
+    let keys = keys.to_vec();
+    let opts = AggregateOptions {
+        proof_system: system,
+        ..options(config, 2)
+    };
+    let bytes = aggregate(&keys, sigs, &MESSAGE, slot, &opts)
         .unwrap()
         .to_bytes();
     verify(config, &keys, &MESSAGE, slot, &bytes).unwrap();
 
     let rejected = |keys: &[PublicKey], msg: &[u8; 32], slot: u32, what: &str| {
         let r = verify(config, keys, msg, slot, &bytes);
-        assert!(r.is_err(), "{what} accepted");
+        assert!(r.is_err(), "{system:?}: {what} accepted");
         r.unwrap_err()
     };
     let mut msg = MESSAGE;
     msg[0] ^= 0x80;
     assert!(matches!(
         rejected(&keys, &msg, slot, "wrong message"),
-        VerifyError::Rejected(_)
+        VerifyError::Rejected(_) | VerifyError::RejectedV2(_)
     ));
     assert!(matches!(
         rejected(&keys, &MESSAGE, slot + 1, "wrong slot"),
-        VerifyError::Rejected(_)
+        VerifyError::Rejected(_) | VerifyError::RejectedV2(_)
     ));
     assert!(matches!(
         rejected(&keys, &MESSAGE, 1 << 8, "slot beyond lifetime"),
@@ -300,14 +325,14 @@ fn statement_changes_are_rejected() {
     reordered.swap(0, 2);
     assert!(matches!(
         rejected(&reordered, &MESSAGE, slot, "reordered keys"),
-        VerifyError::Rejected(_)
+        VerifyError::Rejected(_) | VerifyError::RejectedV2(_)
     ));
     let (other_keys, _) = fixtures(config, 99, 1, slot);
     let mut replaced = keys.clone();
     replaced[3] = other_keys[0];
     assert!(matches!(
         rejected(&replaced, &MESSAGE, slot, "replaced key"),
-        VerifyError::Rejected(_)
+        VerifyError::Rejected(_) | VerifyError::RejectedV2(_)
     ));
     assert!(matches!(
         rejected(&keys[..3], &MESSAGE, slot, "missing key"),
@@ -612,4 +637,45 @@ fn tampered_row_structure_is_rejected() {
             "{what}: verifier accepted"
         );
     }
+}
+
+#[test]
+fn the_v2_signature_limit_is_typed_and_enforced_before_proving() {
+    let config = Config::Prod;
+    let max = rec_aggregation::max_signatures(config, 2);
+    // The first WHIR oracle's leaves bound v2 (2^24 leaves): a few thousand signatures at
+    // rate 1/4, more at rate 1/2, and fewer than FRI's limit.
+    assert!((4_000..20_000).contains(&max), "{max}");
+    assert!(rec_aggregation::max_signatures(config, 1) > max);
+    assert!(
+        rec_aggregation::api::max_signatures_of(ProofSystem::Fri, config, 2) > max,
+        "FRI's limit"
+    );
+    // The largest statement plans; one more signature does not.
+    assert!(rec_aggregation::api::security_v2(config, max, 2).is_ok());
+    assert!(rec_aggregation::api::security_v2(config, max + 1, 2).is_err());
+    // One more than the limit is refused with the typed error before any signature is read.
+    let slot = slot_for(config);
+    let (keys, sigs) = fixtures(config, 5, 1, slot);
+    let keys = vec![keys[0]; max + 1];
+    let sigs = vec![sigs[0].clone(); max + 1];
+    match aggregate(&keys, &sigs, &MESSAGE, slot, &options(config, 2)) {
+        Err(AggregateError::TooMany {
+            n,
+            max: m,
+            log_inv_rate: 2,
+        }) => assert_eq!((n, m), (max + 1, max)),
+        other => panic!("{other:?}"),
+    }
+    let header = [
+        b"XAGG".as_slice(),
+        &rec_aggregation::api::PROOF_VERSION_V2.to_le_bytes(),
+        &[0, 2, 0],
+        &((max + 1) as u32).to_le_bytes(),
+    ]
+    .concat();
+    assert!(matches!(
+        verify(config, &keys, &MESSAGE, slot, &header),
+        Err(VerifyError::TooMany { .. })
+    ));
 }

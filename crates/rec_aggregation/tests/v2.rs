@@ -1,5 +1,4 @@
-//! The aggregation statement under proof system v2 (work in progress: the default proofs are
-//! still v1's): a proof at the default parameters verifies under the default policy, is
+//! The aggregation statement under proof system v2 (the aggregates' default): a proof at the default parameters verifies under the default policy, is
 //! refused for another message, slot or key list, and the default parameters' security
 //! report gives at least 124 provable bits for small and large statements.
 

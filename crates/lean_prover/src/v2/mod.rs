@@ -49,7 +49,7 @@
 //!   stacked WHIR commitment, LogUp by one GKR, the AIR sumcheck, per-table next-row sumchecks
 //!   ([`mle::shift_eval`]), one WHIR opening of every column claim. The protocol, step by step
 //!   in transcript order, is in the prover module's docs; `MULTISIG_TRACE` prints the prover's
-//!   step timings. `multisig bench --v2` measures it on the aggregation statement.
+//!   step timings. `multisig bench` measures it on the aggregation statement.
 //!
 //! # Security
 //! [`security`] computes every soundness term of a v2 proof (the statement's: LogUp, GKR,

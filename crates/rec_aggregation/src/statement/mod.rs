@@ -56,7 +56,9 @@ pub use forgery::Forgery;
 pub use merkle::{MerkleColumns, MerkleTable};
 pub use public::Statement;
 pub use range::RangeTable;
-pub use security::{BUS_POW_BITS, POW_BITS, SecurityLevel, params_v2, stark_params};
+pub use security::{
+    BUS_POW_BITS, POW_BITS, SecurityLevel, max_signatures_v2, params_v2, stark_params,
+};
 pub use signature::{SignatureColumns, SignatureTable};
 pub use sponge::{SpongeColumns, SpongeTable};
 pub use tables::{Tables, max_signatures};

@@ -195,7 +195,7 @@ impl Statement {
     }
 
     /// Verifies a proof-system-v2 proof of this statement under `params`, refusing
-    /// parameters below `policy` (work in progress: the default proofs are still v1's).
+    /// parameters below `policy`.
     ///
     /// # Errors
     /// The `lean_prover` v2 verification error.
@@ -213,6 +213,28 @@ impl Statement {
             &self.instances(),
             &self.lookups(),
             proof,
+        )
+    }
+
+    /// Decodes and verifies proof-system-v2 proof bytes of this statement under `params`,
+    /// refusing parameters below `policy`. Never panics on any bytes.
+    ///
+    /// # Errors
+    /// The `lean_prover` v2 decoding or verification error.
+    pub fn verify_v2_bytes(
+        &self,
+        isa: backend::Isa,
+        params: &lean_prover::v2::ParamsV2,
+        policy: &lean_prover::v2::PolicyV2,
+        bytes: &[u8],
+    ) -> Result<(), lean_prover::v2::ErrorV2> {
+        lean_prover::v2::verify_v2_bytes(
+            isa,
+            params,
+            policy,
+            &self.instances(),
+            &self.lookups(),
+            bytes,
         )
     }
 

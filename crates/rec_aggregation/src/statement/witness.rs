@@ -138,8 +138,8 @@ impl Witness {
         self.prove_with(st, params, isa, true)
     }
 
-    /// Proves the statement with proof system v2 (work in progress: the default proofs are
-    /// still v1's; this is what `multisig bench --v2` measures).
+    /// Proves the statement with proof system v2 (what [`crate::aggregate`] does by default
+    /// and `multisig bench` measures).
     ///
     /// # Errors
     /// The `lean_prover` v2 error.
