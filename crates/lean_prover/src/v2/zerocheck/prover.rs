@@ -1,6 +1,6 @@
 //! The AIR sumcheck prover (protocol in the [module docs](super)).
 
-use super::affine::{Affine, affine_forms};
+use super::affine::{Affine, affine_forms, push_down};
 use super::{
     TableEvals, ZerocheckError, ZerocheckProof, ZerocheckTable, challenges, check_table,
     leaf_factor, roots_and_coeffs, round_degree,
@@ -19,13 +19,13 @@ use std::borrow::Cow;
 const CHUNK: usize = 1024;
 /// Fewest rows per chunk (smaller tables are cut into chunks of this size so that both
 /// threads, or more, share even a small table's rounds).
-const MIN_CHUNK: usize = 64;
+const MIN_CHUNK: usize = 256;
 
 /// Rows per chunk for a round over `half` rows: at most [`CHUNK`], and small enough to give
 /// every rayon thread a few chunks (field sums do not depend on how the rows are cut).
 fn chunk_len(half: usize) -> usize {
     let threads = rayon::current_num_threads().max(1);
-    (half / (4 * threads)).clamp(MIN_CHUNK, CHUNK)
+    (half / threads).clamp(MIN_CHUNK, CHUNK)
 }
 
 /// One factor table of a table: base-field values until its first fold.
@@ -266,18 +266,9 @@ fn state<'a, 't>(
     factors.push(uses(Node::IsTransition).then(|| selector(&|y| y != last)));
     let (all_roots, all_coeffs) = roots_and_coeffs(t);
     let forms = affine_forms(air, t.public_values, challenges(bus));
-    let mut affine = Affine::default();
-    let mut roots = Vec::new();
-    let mut coeffs = Vec::new();
-    for (&r, &c) in all_roots.iter().zip(&all_coeffs) {
-        match &forms[r as usize] {
-            Some(form) => affine.add_scaled(form, c),
-            None => {
-                roots.push(r);
-                coeffs.push(c);
-            }
-        }
-    }
+    // The batched sum with its coefficients pushed through the linear nodes: affine terms
+    // (two dot products per column and round) and the non-linear nodes the arena evaluates.
+    let (affine, roots, coeffs) = push_down(air, &forms, &all_roots, &all_coeffs);
     let needed = needed_factors(air, &roots, factors.len());
     let mut st = State {
         spec: t,
