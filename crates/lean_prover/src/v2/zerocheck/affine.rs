@@ -188,7 +188,7 @@ mod tests {
         let x = b.columns("x", 3);
         let cube = |j: usize| {
             let s = b.main(x[j]) + b.constant(KoalaBear::new(5 + j as u32));
-            s.clone() * s.clone() * s
+            s * s * s
         };
         for i in 0..3 {
             let mut layer = b.constant(KoalaBear::ZERO);
