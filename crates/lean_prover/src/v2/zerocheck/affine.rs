@@ -190,7 +190,7 @@ mod tests {
             let s = b.main(x[j]) + b.constant(KoalaBear::new(5 + j as u32));
             s * s * s
         };
-        for i in 0..3 {
+        for (i, &xi) in x.iter().enumerate() {
             let mut layer = b.constant(KoalaBear::ZERO);
             for j in 0..3 {
                 let m = b.constant(KoalaBear::new((3 * i + j + 1) as u32));
@@ -202,7 +202,7 @@ mod tests {
                         m * cube(j)
                     };
             }
-            b.assert_zero(b.next(x[i]) - layer);
+            b.assert_zero(b.next(xi) - layer);
         }
         b.when_transition(b.main(x[1]) * b.main(x[1]) - b.next(x[2]));
         b.assert_zero((b.main(x[0]) + b.main(x[1])) * (b.main(x[2]) - b.public_value()));
