@@ -387,3 +387,43 @@ fn lde_panics_when_output_too_tall() {
     let v = vec![KoalaBear::ONE; 1 << 4];
     ntt::lde(Isa::current(), &v, 1, 21, Order::Natural);
 }
+
+#[test]
+fn pruned_forward_matches_the_full_transform_on_the_wanted_rows() {
+    // Widths: one column, a narrow matrix (whole-transform fallback), a vector's width (one
+    // pruned level) and a wide one (two pruned levels: 2^16 -> 2^9 -> the 2^8-row cache
+    // blocks).
+    for (log_n, width) in [(10usize, 1usize), (9, 3), (12, 16), (16, 128)] {
+        let n = 1usize << log_n;
+        let x = random(n * width, 77 + log_n as u64);
+        let row_sets: [Vec<usize>; 5] = [
+            vec![],
+            vec![n - 1],
+            vec![3, 3, 0, n / 2 + 1, n - 2],
+            (0..n).step_by(97).collect(),
+            (0..n).collect(),
+        ];
+        for isa in Isa::available() {
+            let mut full = x.clone();
+            ntt::forward_to_bit_reversed(isa, &mut full, width);
+            for rows in &row_sets {
+                let mut pruned = x.clone();
+                ntt::forward_to_bit_reversed_rows(isa, &mut pruned, width, rows);
+                for &r in rows {
+                    assert_eq!(
+                        pruned[r * width..(r + 1) * width],
+                        full[r * width..(r + 1) * width],
+                        "{isa} log_n {log_n} width {width} row {r}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+#[should_panic(expected = "not below the height")]
+fn pruned_forward_refuses_a_row_out_of_range() {
+    let mut x = random(64, 1);
+    ntt::forward_to_bit_reversed_rows(Isa::scalar(), &mut x, 1, &[64]);
+}

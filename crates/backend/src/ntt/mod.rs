@@ -10,6 +10,7 @@
 //! |---|---|---|
 //! | [`forward`] | coefficients, natural | evaluations, natural |
 //! | [`forward_to_bit_reversed`] | coefficients, natural | evaluations, bit-reversed |
+//! | [`forward_to_bit_reversed_rows`] | coefficients, natural | chosen rows of the above |
 //! | [`inverse`] | evaluations, natural | coefficients, natural |
 //! | [`inverse_from_bit_reversed`] | evaluations, bit-reversed | coefficients, natural |
 //! | [`coset_lde`], [`lde`] | evaluations on `H`, natural | evaluations on `shift * H'`, either order |
@@ -112,6 +113,74 @@ pub fn forward_to_bit_reversed(isa: Isa, data: &mut [KoalaBear], width: usize) {
     per_column_group(isa, data, width, log_n, &|d, w| {
         dif(isa, d, w, log_n, twiddles::table(log_n, false));
     });
+}
+
+/// [`forward_to_bit_reversed`] where it is needed: afterwards every row whose index is in
+/// `rows` holds exactly what [`forward_to_bit_reversed`] writes there; the other rows hold
+/// unspecified values (the input's, partly transformed). For reading a few rows of a large
+/// transform (a codeword's queried leaves): after the first group of layers the matrix splits
+/// into independent transforms of contiguous row blocks, and only the blocks holding a wanted
+/// row are carried on (recursively), so a handful of rows of a `2^19`-row transform costs
+/// about a third of the whole.
+///
+/// # Panics
+/// On a bad shape (see [`NttError`]), or if a row index is not below the height.
+#[track_caller]
+pub fn forward_to_bit_reversed_rows(
+    isa: Isa,
+    data: &mut [KoalaBear],
+    width: usize,
+    rows: &[usize],
+) {
+    let log_n = shape_or_panic(data.len(), width);
+    let height = 1usize << log_n;
+    if let Some(&r) = rows.iter().find(|&&r| r >= height) {
+        panic!("forward_to_bit_reversed_rows: row {r} is not below the height {height}");
+    }
+    let mut wanted = rows.to_vec();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let data = as_raw_mut(data);
+    let tw = twiddles::table(log_n, false);
+    if width > 1 && width < isa.lanes() {
+        // Narrow matrices are transformed column by column, whole.
+        per_column_group(isa, data, width, log_n, &|d, w| dif(isa, d, w, log_n, tw));
+        return;
+    }
+    dif_rows(isa, data, width, log_n, tw, &wanted);
+}
+
+/// [`dif`] restricted to the sub-transforms holding the (sorted, distinct) `rows`.
+fn dif_rows(isa: Isa, data: &mut [u32], width: usize, log_n: usize, tw: &[u32], rows: &[usize]) {
+    let lb = block_log(width, log_n);
+    if log_n <= lb {
+        dif(isa, data, width, log_n, tw);
+        return;
+    }
+    // The top group of layers over the whole matrix, as `dif` runs it.
+    let bottom = log_n.saturating_sub(group_log(width)).max(lb);
+    grouped_layers(isa, data, width, bottom, log_n - 1, tw, true);
+    // Blocks of 2^bottom rows are now independent transforms of that size (the same
+    // butterflies and twiddles as the rest of `dif`); carry on with the wanted ones.
+    let block_rows = 1usize << bottom;
+    let mut parts: Vec<(usize, Vec<usize>)> = Vec::new();
+    for &r in rows {
+        let b = r >> bottom;
+        match parts.last_mut() {
+            Some((last, local)) if *last == b => local.push(r & (block_rows - 1)),
+            _ => parts.push((b, vec![r & (block_rows - 1)])),
+        }
+    }
+    let mut blocks: Vec<Option<&mut [u32]>> = data
+        .chunks_exact_mut(block_rows * width)
+        .map(Some)
+        .collect();
+    let work: Vec<(&mut [u32], Vec<usize>)> = parts
+        .into_iter()
+        .filter_map(|(b, local)| blocks[b].take().map(|blk| (blk, local)))
+        .collect();
+    work.into_par_iter()
+        .for_each(|(blk, local)| dif_rows(isa, blk, width, bottom, tw, &local));
 }
 
 /// Inverse NTT of every column, natural order in and out (evaluations on the subgroup to
