@@ -20,12 +20,13 @@
 //! Building it goes coset by coset. In bit-reversed order the `M = 2^(n + r)` rows split into
 //! `2^r` runs of `2^n`: run `j` holds the points `s_j w_n^bitrev(i)` with `s_j =
 //! w^bitrev_r(j)` and `w_n = w^(2^r)`, that is `P_a` on the coset `s_j H_n` in bit-reversed
-//! order, which is the size-`2^n` NTT of the coefficients `f_a[b] s_j^b`. So run `j` is a
-//! blocked transpose (the `2^k` blocks become the columns of a row-major matrix of `2^n`
-//! rows), row `b` scaled by `s_j^b`, then one batched forward NTT of the columns
-//! ([`backend::ntt::forward_to_bit_reversed`], dispatched): no zero padding is ever
-//! transformed, and a run can be built alone ([`encode_coset`]) when the whole codeword is too
-//! large to keep.
+//! order, which is the size-`2^n` NTT of the coefficients `f_a[b] s_j^b`. So the table is
+//! transposed once by blocks ([`transpose`]: the `2^k` blocks become the columns of a
+//! row-major matrix of `2^n` rows), and run `j` is that matrix with row `b` scaled by `s_j^b`,
+//! then one batched forward NTT of the columns ([`backend::ntt::forward_to_bit_reversed`],
+//! dispatched): no zero padding is ever transformed, and a run can be built alone
+//! ([`encode_run`]), or only at some of its rows, when the whole codeword is too large to
+//! keep.
 
 use backend::Isa;
 use backend::field::{Ext5, KoalaBear};
@@ -83,33 +84,42 @@ impl Shape {
 
 /// The codeword matrix of a table of [`Shape`] `shape`: `M = 2^(v - k + r)` rows of
 /// `limbs 2^k` base elements (`limbs` = 1 for base-field tables, 5 for extension tables given
-/// coefficient by coefficient), rows in the NTT's bit-reversed order, every run built by
-/// [`encode_coset`]. `values` has `limbs 2^v` elements; the caller checks the shapes
+/// coefficient by coefficient), rows in the NTT's bit-reversed order, every run as
+/// [`encode_run`] builds it. `values` has `limbs 2^v` elements; the caller checks the shapes
 /// (`k <= v`, `v - k + r <= 24`).
 pub fn encode(isa: Isa, values: &[KoalaBear], shape: Shape) -> Vec<KoalaBear> {
     let mut out = KoalaBear::zero_vec(shape.codeword_len());
-    for (j, part) in out.chunks_exact_mut(shape.run_len()).enumerate() {
-        encode_coset(isa, values, shape, j, part);
-    }
+    let (first, rest) = out.split_at_mut(shape.run_len());
+    transpose_into(values, shape, first);
+    // Runs 1.. from the unscaled transpose in run 0's place, before it is transformed.
+    rest.par_chunks_mut(shape.run_len())
+        .enumerate()
+        .for_each(|(i, part)| scale_rows(isa, first, shape, i + 1, part));
+    out.par_chunks_mut(shape.run_len())
+        .for_each(|part| ntt::forward_to_bit_reversed(isa, part, shape.width));
     out
 }
 
-/// Writes run `j` of the codeword of `values` (rows `j 2^n .. (j + 1) 2^n`, see the module
-/// docs) into `out` (`shape.run_len()` elements).
-pub fn encode_coset(isa: Isa, values: &[KoalaBear], shape: Shape, j: usize, out: &mut [KoalaBear]) {
+/// The block transpose of `values`: `2^n` rows of `width` elements, row `b` holding
+/// `f_a[b]` (its `limbs` elements) for every block `a` in order. Every run is this matrix
+/// with its rows scaled, then transformed ([`encode_run`]).
+pub fn transpose(values: &[KoalaBear], shape: Shape) -> Vec<KoalaBear> {
+    let mut out = KoalaBear::zero_vec(shape.run_len());
+    transpose_into(values, shape, &mut out);
+    out
+}
+
+fn transpose_into(values: &[KoalaBear], shape: Shape, out: &mut [KoalaBear]) {
     let Shape {
         log_rows,
-        log_runs,
         width,
         limbs,
+        ..
     } = shape;
     let rows = 1usize << log_rows;
     let blocks = width / limbs;
     debug_assert_eq!(out.len(), shape.run_len());
     debug_assert_eq!(values.len(), rows * width);
-    // s_j = w^bitrev_r(j), w of order 2^(n + r).
-    let shift = domain_point(log_rows + log_runs, j << log_rows);
-    let tile_step = shift.exp_u64(TILE as u64);
     out.par_chunks_mut(TILE * width)
         .enumerate()
         .for_each(|(c, chunk)| {
@@ -129,15 +139,50 @@ pub fn encode_coset(isa: Isa, values: &[KoalaBear], shape: Shape, j: usize, out:
                     }
                 }
             }
-            if j != 0 {
-                let mut power = tile_step.exp_u64(c as u64);
-                for row in chunk.chunks_exact_mut(width) {
-                    kernels::scale_assign(isa, row, power);
-                    power *= shift;
-                }
+        });
+}
+
+/// `out` = the transposed table `rows` ([`transpose`]) with row `b` scaled by `s_j^b`.
+fn scale_rows(isa: Isa, rows: &[KoalaBear], shape: Shape, j: usize, out: &mut [KoalaBear]) {
+    let width = shape.width;
+    debug_assert_eq!(out.len(), shape.run_len());
+    debug_assert_eq!(rows.len(), shape.run_len());
+    if j == 0 {
+        out.copy_from_slice(rows);
+        return;
+    }
+    // s_j = w^bitrev_r(j), w of order 2^(n + r).
+    let shift = domain_point(shape.log_rows + shape.log_runs, j << shape.log_rows);
+    let tile_step = shift.exp_u64(TILE as u64);
+    out.par_chunks_mut(TILE * width)
+        .zip(rows.par_chunks(TILE * width))
+        .enumerate()
+        .for_each(|(c, (chunk, src))| {
+            let mut power = tile_step.exp_u64(c as u64);
+            for (row, x) in chunk.chunks_exact_mut(width).zip(src.chunks_exact(width)) {
+                kernels::scale(isa, row, x, power);
+                power *= shift;
             }
         });
-    ntt::forward_to_bit_reversed(isa, out, width);
+}
+
+/// Writes run `j` of the codeword (rows `j 2^n .. (j + 1) 2^n`, see the module docs) into
+/// `out` (`shape.run_len()` elements), from the transposed table `rows` ([`transpose`]).
+/// With `wanted` (run-local row indices), only those rows of `out` are right afterwards
+/// ([`backend::ntt::forward_to_bit_reversed_rows`]: cheaper when they are few).
+pub fn encode_run(
+    isa: Isa,
+    rows: &[KoalaBear],
+    shape: Shape,
+    j: usize,
+    out: &mut [KoalaBear],
+    wanted: Option<&[usize]>,
+) {
+    scale_rows(isa, rows, shape, j, out);
+    match wanted {
+        None => ntt::forward_to_bit_reversed(isa, out, shape.width),
+        Some(w) => ntt::forward_to_bit_reversed_rows(isa, out, shape.width, w),
+    }
 }
 
 /// The base-field elements of an extension table, coefficient by coefficient.
@@ -194,6 +239,37 @@ mod tests {
                     horner(&block, y),
                     "q {q} a {a}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn runs_from_the_transpose_match_the_codeword_whole_or_at_wanted_rows() {
+        let isa = Isa::current();
+        for (limbs, v, k, r) in [
+            (1usize, 12usize, 4usize, 2usize),
+            (5, 9, 3, 1),
+            (1, 6, 6, 3),
+        ] {
+            let values: Vec<KoalaBear> = (0..(limbs << v) as u64)
+                .map(|i| KoalaBear::from_u64(i * 2654435761 + 17))
+                .collect();
+            let shape = Shape::new(limbs, v, k, r);
+            let cw = encode(isa, &values, shape);
+            let rows = transpose(&values, shape);
+            let run_rows = 1usize << shape.log_rows;
+            let wanted = [0, run_rows - 1, run_rows / 3];
+            for j in 0..1 << r {
+                let expected = &cw[j * shape.run_len()..(j + 1) * shape.run_len()];
+                let mut whole = KoalaBear::zero_vec(shape.run_len());
+                encode_run(isa, &rows, shape, j, &mut whole, None);
+                assert_eq!(whole, expected, "limbs {limbs} v {v} run {j}");
+                let mut some = KoalaBear::zero_vec(shape.run_len());
+                encode_run(isa, &rows, shape, j, &mut some, Some(&wanted));
+                for &q in &wanted {
+                    let at = q * shape.width..(q + 1) * shape.width;
+                    assert_eq!(some[at.clone()], expected[at], "run {j} row {q}");
+                }
             }
         }
     }

@@ -2,13 +2,15 @@
 //! and its openings.
 //!
 //! The codeword has `2^(v + r_0)` values, `2^r_0` times the table: at `N = 1000` signatures
-//! and rate 1/4, 1 GiB beside the 256 MiB table. Up to [`KEEP_MAX`] values it is kept (as every
-//! later oracle is). Above, it is built one coset run at a time ([`encode::encode_coset`]),
-//! each run hashed into the leaf digests ([`backend::merkle::hash_leaves`]) and dropped; at
-//! query time the runs holding queried leaves are encoded again from the table. The
-//! commitment and every opening are the same bytes either way (the same Merkle tree over
-//! the same rows); only memory and time differ: one run's buffer (the table's size) instead
-//! of the codeword, for one more encoding of the runs that are queried.
+//! and rate 1/4, 1 GiB beside the 256 MiB table. Every run is built from the table's block
+//! transpose ([`encode::transpose`], made once and kept by the prover instead of the table).
+//! Up to [`KEEP_MAX`] values the codeword is kept (as every later oracle is). Above, it is
+//! built one coset run at a time ([`encode::encode_run`]), each run hashed into the leaf
+//! digests ([`backend::merkle::hash_leaves`]) and dropped; at query time the runs holding
+//! queried leaves are encoded again, carrying the transform on only where a queried leaf
+//! lies. The commitment and every opening are the same bytes either way (the same Merkle tree
+//! over the same rows); only memory and time differ: one run's buffer (the table's size)
+//! instead of the codeword, for a partial encoding of the runs that are queried.
 
 use super::encode::{self, Shape};
 use super::error::WhirError;
@@ -34,25 +36,29 @@ pub(super) enum FirstOracle {
 }
 
 impl FirstOracle {
-    /// Encodes `table` with `shape` and commits to it, keeping the codeword if it has at most
-    /// `keep_max` values.
+    /// Encodes the table whose block transpose ([`encode::transpose`]) is `transposed` with
+    /// `shape` and commits to it, keeping the codeword if it has at most `keep_max` values.
     pub(super) fn commit(
         isa: Isa,
-        table: &[KoalaBear],
+        transposed: &[KoalaBear],
         shape: Shape,
         keep_max: usize,
     ) -> Result<FirstOracle, WhirError> {
         let tree_error = |source| WhirError::Tree { round: 0, source };
+        let rows = 1usize << shape.log_rows;
         if shape.codeword_len() <= keep_max {
-            return MerkleTree::from_rows(isa, encode::encode(isa, table, shape), shape.width)
+            let mut codeword = KoalaBear::zero_vec(shape.codeword_len());
+            for (j, run) in codeword.chunks_exact_mut(shape.run_len()).enumerate() {
+                encode::encode_run(isa, transposed, shape, j, run, None);
+            }
+            return MerkleTree::from_rows(isa, codeword, shape.width)
                 .map(FirstOracle::Kept)
                 .map_err(tree_error);
         }
-        let rows = 1usize << shape.log_rows;
         let mut leaves = vec![[KoalaBear::ZERO; merkle::DIGEST_LEN]; rows << shape.log_runs];
         let mut buffer = KoalaBear::zero_vec(shape.run_len());
         for (j, digests) in leaves.chunks_exact_mut(rows).enumerate() {
-            encode::encode_coset(isa, table, shape, j, &mut buffer);
+            encode::encode_run(isa, transposed, shape, j, &mut buffer, None);
             merkle::hash_leaves(isa, &buffer, shape.width, digests);
         }
         drop(buffer);
@@ -73,12 +79,13 @@ impl FirstOracle {
         }
     }
 
-    /// The multi-opening of `indices` (`table` is the committed table, used to encode the
-    /// queried runs again when the codeword was not kept, and not read otherwise).
+    /// The multi-opening of `indices` (`transposed` is the committed table's block transpose,
+    /// used to encode the queried rows again when the codeword was not kept, and not read
+    /// otherwise).
     pub(super) fn open_multi(
         &self,
         isa: Isa,
-        table: &[KoalaBear],
+        transposed: &[KoalaBear],
         indices: &[usize],
     ) -> Result<MultiOpening, MerkleError> {
         let (tree, shape) = match self {
@@ -89,17 +96,23 @@ impl FirstOracle {
         let mut rows = vec![Vec::new(); nodes.len()];
         let mut buffer = Vec::new();
         let mut at = 0;
+        let local = |node: usize| node & ((1 << shape.log_rows) - 1);
         while at < nodes.len() {
             let run = nodes[at] >> shape.log_rows;
+            let end = at
+                + nodes[at..]
+                    .iter()
+                    .take_while(|&&q| q >> shape.log_rows == run)
+                    .count();
             if buffer.is_empty() {
                 buffer = KoalaBear::zero_vec(shape.run_len());
             }
-            encode::encode_coset(isa, table, shape, run, &mut buffer);
-            while at < nodes.len() && nodes[at] >> shape.log_rows == run {
-                let i = nodes[at] & ((1 << shape.log_rows) - 1);
-                rows[at] = vec![buffer[i * shape.width..(i + 1) * shape.width].to_vec()];
-                at += 1;
+            let wanted: Vec<usize> = nodes[at..end].iter().map(|&q| local(q)).collect();
+            encode::encode_run(isa, transposed, shape, run, &mut buffer, Some(&wanted));
+            for (slot, &i) in rows[at..end].iter_mut().zip(&wanted) {
+                *slot = vec![buffer[i * shape.width..(i + 1) * shape.width].to_vec()];
             }
+            at = end;
         }
         Ok(MultiOpening { rows, siblings })
     }
@@ -117,6 +130,7 @@ mod tests {
                 .map(|i| KoalaBear::from_u64(i * 7919 + 3))
                 .collect();
             let shape = Shape::new(1, v, k, r);
+            let table = encode::transpose(&table, shape);
             let kept = FirstOracle::commit(isa, &table, shape, usize::MAX).unwrap();
             let streamed = FirstOracle::commit(isa, &table, shape, 0).unwrap();
             assert!(matches!(kept, FirstOracle::Kept(_)));

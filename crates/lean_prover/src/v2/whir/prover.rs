@@ -2,9 +2,11 @@
 //! linear claims. The protocol, message by message, is in the [module docs](super).
 //!
 //! Memory: the initial table is never lifted to the extension nor folded variable by variable.
-//! Its first `k_0` sumcheck rounds run on `2^k_0`-entry tables per claim (each claim's weight
-//! splits as `head(a) tail(b)`, and `u[a] = sum_b tail(b) f(a, b)` is one `dot_base` per block),
-//! and the folded table is one [`linear_combination`](kx::linear_combination) of the blocks.
+//! The prover keeps it as its block transpose ([`encode::transpose`]: row `b` holds `f(a, b)`
+//! for the `2^k_0` values `a` of the first variables), which every run of the first oracle is
+//! encoded from. Its first `k_0` sumcheck rounds run on `2^k_0`-entry tables per claim (each
+//! claim's weight splits as `head(a) tail(b)`, and `u = sum_b tail(b) row_b` is one
+//! `axpy_base` per row), and the folded table is one `dot_base` of `eq(alpha, .)` per row.
 //! Later oracles (at most `2^(v - k_0)` values) are folded in place.
 
 use super::encode::{self, Shape, domain_point};
@@ -29,7 +31,9 @@ const CHUNK: usize = 1 << 12;
 #[derive(Debug)]
 pub struct WhirWitness {
     params: WhirParams,
-    table: Vec<KoalaBear>,
+    /// The committed table's block transpose ([`encode::transpose`]): `2^(v - k_0)` rows of
+    /// `2^k_0` values.
+    transposed: Vec<KoalaBear>,
     tree: FirstOracle,
     ood: Vec<OodClaim>,
 }
@@ -45,11 +49,6 @@ struct OodClaim {
 }
 
 impl WhirWitness {
-    /// The committed table.
-    pub fn table(&self) -> &[KoalaBear] {
-        &self.table
-    }
-
     /// `k_0`, the variables the first round folds: a claim's partial sums (see
     /// [`open_with_partial_sums`]) are over the `2^k_0` values of its first `k_0` variables.
     pub fn first_folding_factor(&self) -> usize {
@@ -78,7 +77,9 @@ pub fn commit(
         });
     }
     let shape = Shape::new(1, v, r0.folding_factor, r0.log_inv_rate);
-    let tree = FirstOracle::commit(isa, &table, shape, KEEP_MAX)?;
+    let transposed = encode::transpose(&table, shape);
+    drop(table);
+    let tree = FirstOracle::commit(isa, &transposed, shape, KEEP_MAX)?;
     params.observe(ch);
     let root = tree.root();
     ch.observe_digest(&root);
@@ -89,7 +90,7 @@ pub fn commit(
             let weight = Weight::power(z, v);
             let (head, tail) = weight.split(k0);
             let head = full_head(isa, &head, k0);
-            let sums = partial_sums_of(isa, &table, k0, &tail);
+            let sums = partial_sums_of(isa, &transposed, k0, &tail);
             let value = kx::dot(isa, &head, &sums);
             ch.observe_ext(value);
             OodClaim {
@@ -107,7 +108,7 @@ pub fn commit(
         commitment,
         WhirWitness {
             params: params.clone(),
-            table,
+            transposed,
             tree,
             ood,
         },
@@ -119,23 +120,40 @@ fn full_head(isa: Isa, head: &Weight, k: usize) -> Vec<Ext5> {
     head.table(isa).dense(k)
 }
 
-/// `u[a] = sum_b tail(b) f[a 2^n + b]` for the `2^k` blocks of a base-field table.
-fn partial_sums_of(isa: Isa, table: &[KoalaBear], k: usize, tail: &Weight) -> Vec<Ext5> {
-    let n = table.len().trailing_zeros() as usize - k;
+/// `u[a] = sum_b tail(b) f[a 2^n + b]` for the `2^k` blocks of a base-field table given by
+/// its block transpose (`u = sum_b tail(b) row_b`).
+fn partial_sums_of(isa: Isa, transposed: &[KoalaBear], k: usize, tail: &Weight) -> Vec<Ext5> {
+    let width = 1usize << k;
     let t = tail.table(isa);
-    (0..1usize << k)
-        .into_par_iter()
-        .map(|a| t.dot_base(isa, table, a << n))
-        .collect()
+    t.values
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(c, values)| {
+            let mut acc = Ext5::zero_vec(width);
+            for (i, &w) in values.iter().enumerate() {
+                let b = t.index(c * CHUNK + i);
+                kx::axpy_base(isa, &mut acc, w, &transposed[b * width..(b + 1) * width]);
+            }
+            acc
+        })
+        .reduce(
+            || Ext5::zero_vec(width),
+            |mut a, b| {
+                for (x, y) in a.iter_mut().zip(&b) {
+                    *x += *y;
+                }
+                a
+            },
+        )
 }
 
 /// The oracle a round's queries open.
 enum Queried {
-    /// Round 0: the first oracle, with the committed table if it encodes rows again (else
-    /// empty).
+    /// Round 0: the first oracle, with the committed table's block transpose if it encodes
+    /// rows again (else empty).
     First {
         oracle: FirstOracle,
-        table: Vec<KoalaBear>,
+        transposed: Vec<KoalaBear>,
     },
     /// A later round: the oracle committed by the round before.
     Later(MerkleTree),
@@ -353,7 +371,7 @@ fn open_impl(
 ) -> Result<WhirProof, WhirError> {
     let WhirWitness {
         params,
-        table,
+        transposed,
         tree,
         ood,
     } = witness;
@@ -386,10 +404,10 @@ fn open_impl(
             let (head, tail) = c.weight.split(k0);
             let u = match given {
                 Some(u) => {
-                    debug_assert_eq!(u, partial_sums_of(isa, &table, k0, &tail));
+                    debug_assert_eq!(u, partial_sums_of(isa, &transposed, k0, &tail));
                     u
                 }
-                None => partial_sums_of(isa, &table, k0, &tail),
+                None => partial_sums_of(isa, &transposed, k0, &tail),
             };
             (full_head(isa, &head, k0), u, tail)
         })
@@ -412,16 +430,13 @@ fn open_impl(
         value: k0,
     })?;
     let mut f = Ext5::zero_vec(1 << n);
-    {
-        let blocks: Vec<&[KoalaBear]> = table.chunks_exact(1 << n).collect();
-        f.par_chunks_mut(CHUNK).enumerate().for_each(|(c, out)| {
-            let cols: Vec<&[KoalaBear]> = blocks
-                .iter()
-                .map(|b| &b[c * CHUNK..c * CHUNK + out.len()])
-                .collect();
-            kx::linear_combination(isa, out, &eq, &cols);
+    f.par_chunks_mut(CHUNK)
+        .zip(transposed.par_chunks(CHUNK << k0))
+        .for_each(|(out, rows)| {
+            for (o, row) in out.iter_mut().zip(rows.chunks_exact(1 << k0)) {
+                *o = kx::dot_base(isa, &eq, row);
+            }
         });
-    }
     let mut w = Ext5::zero_vec(1 << n);
     for t in &terms {
         t.tail.accumulate(isa, t.coef * t.head[0], &mut w);
@@ -431,14 +446,14 @@ fn open_impl(
     let mut rounds = Vec::with_capacity(params.rounds.len());
     // The oracle the next queries open. The table stays with the first one until its queries
     // only if its rows are to be encoded again.
-    let table = if tree.keeps_codeword() {
+    let transposed = if tree.keeps_codeword() {
         Vec::new()
     } else {
-        table
+        transposed
     };
     let mut queried = Queried::First {
         oracle: tree,
-        table,
+        transposed,
     };
     let mut pending = Some((sumcheck, fold_nonces, alphas));
     let mut scratch = Vec::new();
@@ -523,7 +538,7 @@ fn open_impl(
         let log_leaves = round.log_leaves();
         let indices = sample_queries(ch, round);
         let queries = match &queried {
-            Queried::First { oracle, table } => oracle.open_multi(isa, table, &indices),
+            Queried::First { oracle, transposed } => oracle.open_multi(isa, transposed, &indices),
             Queried::Later(tree) => tree.open_multi(&indices),
         }
         .map_err(|source| WhirError::Opening { round: i, source })?;
