@@ -244,19 +244,29 @@ fn fold(isa: Isa, table: &mut Vec<Ext5>, r: Ext5, scratch: &mut Vec<Ext5>) {
     }
 }
 
-/// Adds `coef * y^x` to `w[x]` for a base-field `y` (powers built in the base field).
-fn accumulate_power_base(isa: Isa, w: &mut [Ext5], coef: Ext5, y: KoalaBear) {
+/// Adds `coef_q * y_q^x` to `w[x]` for every `(coef_q, y_q)` of `terms` (base-field points):
+/// one pass over `w`, block by block. Per point the powers `y^0 .. y^(B-1)` of one block are
+/// built once; block `c` adds them scaled by `coef y^(B c)` (one extension-by-base `axpy`).
+fn accumulate_powers_base(isa: Isa, w: &mut [Ext5], terms: &[(Ext5, KoalaBear)]) {
     const BLOCK: usize = 1 << 10;
-    let step = y.exp_u64(BLOCK.min(w.len()) as u64);
-    w.par_chunks_mut(BLOCK).enumerate().for_each(|(c, out)| {
-        let start = step.exp_u64(c as u64);
-        let mut powers = Vec::with_capacity(out.len());
-        let mut p = start;
-        for _ in 0..out.len() {
-            powers.push(p);
-            p *= y;
+    let block = BLOCK.min(w.len());
+    let powers: Vec<(Vec<KoalaBear>, KoalaBear)> = terms
+        .par_iter()
+        .map(|&(_, y)| {
+            let mut p = Vec::with_capacity(block);
+            let mut x = KoalaBear::ONE;
+            for _ in 0..block {
+                p.push(x);
+                x *= y;
+            }
+            (p, x)
+        })
+        .collect();
+    w.par_chunks_mut(block).enumerate().for_each(|(c, out)| {
+        for (&(coef, _), (p, step)) in terms.iter().zip(&powers) {
+            let scale = coef * Ext5::from_base(step.exp_u64(c as u64));
+            kx::axpy_base(isa, out, scale, &p[..out.len()]);
         }
-        kx::axpy_base(isa, out, coef, &powers);
     });
 }
 
@@ -552,10 +562,12 @@ fn open_impl(
                 c.weight.accumulate(isa, coef, &mut w);
                 coef *= gamma;
             }
+            let mut terms = Vec::with_capacity(indices.len());
             for &q in &indices {
-                accumulate_power_base(isa, &mut w, coef, domain_point(log_leaves, q));
+                terms.push((coef, domain_point(log_leaves, q)));
                 coef *= gamma;
             }
+            accumulate_powers_base(isa, &mut w, &terms);
         }
         rounds.push(RoundProof {
             sumcheck,
