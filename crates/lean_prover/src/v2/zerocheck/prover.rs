@@ -2,11 +2,12 @@
 
 use super::affine::{Affine, affine_forms, push_down};
 use super::{
-    TableEvals, ZerocheckError, ZerocheckProof, ZerocheckTable, challenges, check_table,
+    TableEvals, ZerocheckError, ZerocheckProof, ZerocheckTable, challenges, check_table, degree,
     leaf_factor, roots_and_coeffs, round_degree,
 };
 use crate::air::{Air, Node};
 use crate::eval::{Buffers, EvalPlan, Val, add_vals, axpy_val, eval_planned, sub_vals};
+use crate::v2::sumcheck::interpolate_at;
 use crate::v2::{eq_round, mle};
 use backend::challenger::Challenger;
 use backend::field::Ext5;
@@ -103,10 +104,18 @@ struct State<'a, 't> {
     affine: Affine,
     /// By [`leaf_factor`] index; `None` for selectors the AIR does not use.
     factors: Vec<Option<Factor>>,
+    /// Its own degree `d_t <= D` (its part of every round's `q` has degree `d_t`).
+    degree: usize,
     /// Its first round's message `q(0), q(2), ..., q(D)`.
     first: Vec<Ext5>,
+    /// Its first round's `q` at `0, 1, ..., d_t`.
+    first_own: Vec<Ext5>,
     /// `S_t`.
     sum: Ext5,
+    /// Its part of the current round's reduced claim, `q_t(s)` of the round before (`S_t` at
+    /// first): with it `q_t(1)` is derived as the verifier derives `q(1)`, so a table of
+    /// degree `d_t` is evaluated at `0, 2, ..., d_t` only and extrapolated to `D`.
+    claim: Ext5,
     /// `G_t(s_t)` once the table's variables are all bound.
     last: Ext5,
 }
@@ -160,29 +169,33 @@ pub fn prove(
     ch.observe(KoalaBear::new(k as u32));
     ch.observe(KoalaBear::new(d as u32));
 
-    let xs: Vec<usize> = std::iter::once(0).chain(2..=d).collect();
     let mut rounds = Vec::with_capacity(k);
     let mut point = Vec::with_capacity(k);
     let mut reduced = claim;
     for i in 0..k {
         let mut msg = vec![Ext5::ZERO; d];
-        let parts: Vec<Vec<Ext5>> = states
+        // Per table: its values at 0, 1, ..., d_t (for its next claim) and its part of the
+        // message at 0, 2, ..., D.
+        let parts: Vec<(Vec<Ext5>, Vec<Ext5>)> = states
             .par_iter()
             .map(|st| {
                 let kt = st.spec.log_height;
                 if i == 0 {
-                    st.first.clone()
+                    (st.first_own.clone(), st.first.clone())
                 } else if i < kt {
-                    message(isa, st, &eq_table(isa, &tau[i + 1..kt]), &xs, bus)
+                    let eq = eq_table(isa, &tau[i + 1..kt]);
+                    let own = own_values(isa, st, &eq, tau[i], bus);
+                    let sent = sent_values(&own, d);
+                    (own, sent)
                 } else {
                     // Finished: its summand at its point, constant in the later variables.
-                    vec![st.last; d]
+                    (Vec::new(), vec![st.last; d])
                 }
             })
             .collect();
-        for part in parts {
+        for (_, part) in &parts {
             for (m, p) in msg.iter_mut().zip(part) {
-                *m += p;
+                *m += *p;
             }
         }
         for &m in &msg {
@@ -191,7 +204,11 @@ pub fn prove(
         let s = ch.sample_ext();
         reduced = eq_round::reduce(reduced, tau[i], &msg, s).unwrap_or(Ext5::ZERO);
         point.push(s);
-        for st in states.iter_mut().filter(|st| i < st.spec.log_height) {
+        for (st, (own, _)) in states.iter_mut().zip(&parts) {
+            if i >= st.spec.log_height {
+                continue;
+            }
+            st.claim = interpolate_at(own, s);
             st.factors
                 .par_iter_mut()
                 .flatten()
@@ -216,6 +233,38 @@ pub fn prove(
         "the prover's own final claim"
     );
     Ok((ZerocheckProof { rounds, evals }, point, claim))
+}
+
+/// A table's part of round `i`'s `q` at `0, 1, ..., d_t`: evaluated at `0, 2, ..., d_t`, with
+/// `q_t(1)` derived from its claim (`p = tau_i`; evaluated too in the degenerate case
+/// `p = 0`, where the proof is refused anyway).
+fn own_values(isa: Isa, st: &State<'_, '_>, eq: &[Ext5], p: Ext5, bus: [Ext5; 2]) -> Vec<Ext5> {
+    let dt = st.degree;
+    if p == Ext5::ZERO {
+        let all: Vec<usize> = (0..=dt).collect();
+        return message(isa, st, eq, &all, bus);
+    }
+    let xs: Vec<usize> = std::iter::once(0).chain(2..=dt).collect();
+    let q = message(isa, st, eq, &xs, bus);
+    let q1 = eq_round::value_at_one(st.claim, p, q[0]).unwrap_or(Ext5::ZERO);
+    let mut own = Vec::with_capacity(dt + 1);
+    own.push(q[0]);
+    own.push(q1);
+    own.extend_from_slice(&q[1..]);
+    own.truncate(dt + 1);
+    own
+}
+
+/// The message part `q(0), q(2), ..., q(D)` of a polynomial of degree `d_t <= D` given by its
+/// values at `0, 1, ..., d_t` (the points above `d_t` extrapolated).
+fn sent_values(own: &[Ext5], d: usize) -> Vec<Ext5> {
+    (0..=d)
+        .filter(|&x| x != 1)
+        .map(|x| match own.get(x) {
+            Some(&v) => v,
+            None => interpolate_at(own, Ext5::from_base(KoalaBear::new(x as u32))),
+        })
+        .collect()
 }
 
 /// Observes one table's sent values: main columns, then rotated ones.
@@ -270,6 +319,7 @@ fn state<'a, 't>(
     // (two dot products per column and round) and the non-linear nodes the arena evaluates.
     let (affine, roots, coeffs) = push_down(air, &forms, &all_roots, &all_coeffs);
     let needed = needed_factors(air, &roots, factors.len());
+    let own_degree = degree(std::iter::once(air)).min(d);
     let mut st = State {
         spec: t,
         plan: EvalPlan::new(air, &roots),
@@ -278,18 +328,22 @@ fn state<'a, 't>(
         needed,
         affine,
         factors,
+        degree: own_degree,
         first: Vec::new(),
+        first_own: Vec::new(),
         sum: Ext5::ZERO,
+        claim: Ext5::ZERO,
         last: Ext5::ZERO,
     };
-    // The first round: q at 0, 1, 2, ..., D; S_t = (1 - tau_0) q(0) + tau_0 q(1).
+    // The first round: q at 0, 1, ..., d_t, extrapolated to D;
+    // S_t = (1 - tau_0) q(0) + tau_0 q(1).
     let eq = eq_table(isa, &tau[1..t.log_height]);
-    let all: Vec<usize> = (0..=d).collect();
+    let all: Vec<usize> = (0..=own_degree).collect();
     let q = message(isa, &st, &eq, &all, bus);
     st.sum = (Ext5::ONE - tau[0]) * q[0] + tau[0] * q[1];
-    st.first = std::iter::once(q[0])
-        .chain(q[2..].iter().copied())
-        .collect();
+    st.claim = st.sum;
+    st.first = sent_values(&q, d);
+    st.first_own = q;
     st
 }
 
