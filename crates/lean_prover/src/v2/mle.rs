@@ -20,6 +20,7 @@
 use backend::Isa;
 use backend::field::{Ext5, KoalaBear};
 use backend::kernels::ext as kx;
+use rayon::prelude::*;
 
 /// Largest number of variables a table may have here (its length must fit a `usize`, and a
 /// point of more coordinates is certainly a mistake).
@@ -197,16 +198,31 @@ pub fn fold_first_in_place(
         return Err(MleError::NoVariable);
     }
     let half = evals.len() / 2;
-    if scratch.len() < half {
-        scratch.resize(half, Ext5::ZERO);
-    }
-    let diff = &mut scratch[..half];
     let (lo, hi) = evals.split_at_mut(half);
-    kx::sub(isa, diff, hi, lo);
-    kx::axpy(isa, lo, r, diff);
+    if half >= 2 * PAR_FOLD {
+        // Large tables in parallel chunks (the same values: each entry is folded alone).
+        lo.par_chunks_mut(PAR_FOLD)
+            .zip(hi.par_chunks(PAR_FOLD))
+            .for_each_init(Vec::new, |diff: &mut Vec<Ext5>, (l, h)| {
+                diff.resize(l.len(), Ext5::ZERO);
+                kx::sub(isa, diff, h, l);
+                kx::axpy(isa, l, r, diff);
+            });
+    } else {
+        if scratch.len() < half {
+            scratch.resize(half, Ext5::ZERO);
+        }
+        let diff = &mut scratch[..half];
+        kx::sub(isa, diff, hi, lo);
+        kx::axpy(isa, lo, r, diff);
+    }
     evals.truncate(half);
     Ok(())
 }
+
+/// Entries per task of a parallel fold ([`fold_first_in_place`] of tables of at least twice
+/// as many entries in each half).
+const PAR_FOLD: usize = 1 << 12;
 
 /// The multilinear extension of the cyclic "next row" relation on `n = a.len()` variables:
 /// `shift(a, b) = sum_y eq(a, y) eq(b, y + 1 mod 2^n)`, so that for a table `f` and its

@@ -47,15 +47,13 @@ pub fn prove(
     let mut point: Vec<Ext5> = Vec::new();
     let (mut a, mut b) = (root[0], root[1]);
     let mut proofs = Vec::with_capacity(g);
-    for (j, (n, d)) in layers.iter().enumerate().skip(1) {
+    for (j, (mut n, mut d)) in layers.into_iter().enumerate().skip(1) {
         let lambda = ch.sample_ext();
         let half = n.len() / 2;
-        let mut tables = [
-            n[..half].to_vec(),
-            n[half..].to_vec(),
-            d[..half].to_vec(),
-            d[half..].to_vec(),
-        ];
+        // Each layer is used once: its halves are split off, not copied whole.
+        let n_high = n.split_off(half);
+        let d_high = d.split_off(half);
+        let mut tables = [n, n_high, d, d_high];
         let mut claim = a + lambda * b;
         let (sumcheck, s) = layer_sumcheck(isa, &mut tables, &point, lambda, &mut claim, ch);
         let children = [tables[0][0], tables[1][0], tables[2][0], tables[3][0]];
@@ -118,7 +116,6 @@ fn layer_sumcheck(
 ) -> (Vec<[Ext5; 2]>, Vec<Ext5>) {
     let mut msgs = Vec::with_capacity(p.len());
     let mut challenges = Vec::with_capacity(p.len());
-    let mut scratch = Vec::new();
     for i in 0..p.len() {
         let eq = match mle::eq_table(isa, &p[i + 1..]) {
             Ok(t) => t,
@@ -133,11 +130,11 @@ fn layer_sumcheck(
             // The verifier rejects this proof too; the prover's claim is then irrelevant.
             Err(_) => Ext5::ZERO,
         };
-        for t in tables.iter_mut() {
-            if let Err(e) = mle::fold_first_in_place(isa, t, s, &mut scratch) {
+        tables.par_iter_mut().for_each_init(Vec::new, |scratch, t| {
+            if let Err(e) = mle::fold_first_in_place(isa, t, s, scratch) {
                 unreachable!("a table with a variable left: {e}");
             }
-        }
+        });
         msgs.push(msg);
         challenges.push(s);
     }
