@@ -305,22 +305,37 @@ fn fractions(
             .iter()
             .flat_map(|it| [it.multiplicity, it.denominator])
             .collect();
-        let chunks = eval::eval_domain(isa, air, &dom, &roots, |start, len, vals| {
-            let ext: Vec<Vec<Ext5>> = vals.iter().map(|v| eval::to_ext(isa, v, len)).collect();
-            (start, ext)
-        });
         let v = plan.fractions.num_variables;
-        for (start, ext) in chunks {
-            for (i, it) in air.interactions.iter().enumerate() {
+        // Per interaction: its block's reversed selector (the low bits of every index) and
+        // its sign. Every block of the table has the table's height, so rows `y0 .. y1` land
+        // in the indices `y0 << low .. y1 << low`: row ranges write disjoint ranges.
+        let low = v - n.trailing_zeros() as usize;
+        let lanes: Vec<(usize, Ext5)> = air
+            .interactions
+            .iter()
+            .enumerate()
+            .map(|(i, it)| {
                 let block = plan.fractions.blocks[plan.fraction_start[t] + i];
-                let sign = direction_sign(it.direction);
-                for (y, (&m, &d)) in ext[2 * i].iter().zip(&ext[2 * i + 1]).enumerate() {
-                    let at = block.committed_index(start + y, v);
-                    nums[at] = sign * m;
-                    dens[at] = d;
+                (block.committed_index(0, v), direction_sign(it.direction))
+            })
+            .collect();
+        let rows = eval::CHUNK.min(n);
+        nums.par_chunks_mut(rows << low)
+            .zip(dens.par_chunks_mut(rows << low))
+            .enumerate()
+            .for_each(|(c, (num, den))| {
+                let start = c * rows;
+                let vals = eval::eval_chunk(isa, air, &dom, start, rows, &roots);
+                for (i, &(lane, sign)) in lanes.iter().enumerate() {
+                    let m = eval::to_ext(isa, &vals[2 * i], rows);
+                    let d = eval::to_ext(isa, &vals[2 * i + 1], rows);
+                    for (y, (&m, &d)) in m.iter().zip(&d).enumerate() {
+                        let at = (y << low) | lane;
+                        num[at] = sign * m;
+                        den[at] = d;
+                    }
                 }
-            }
-        }
+            });
     }
     (nums, dens)
 }
