@@ -295,15 +295,12 @@ fn state<'a, 't>(
     let n = 1usize << t.log_height;
     let next = air.main_next_columns();
     let mut factors: Vec<Option<Factor>> = Vec::with_capacity(w + next.len() + 3);
-    for c in 0..w {
-        factors.push(Some(Factor::Base(
-            (0..n).map(|y| trace[y * w + c]).collect(),
-        )));
-    }
-    for &c in next {
-        factors.push(Some(Factor::Base(
-            (0..n).map(|y| trace[((y + 1) % n) * w + c]).collect(),
-        )));
+    let picks: Vec<(usize, bool)> = (0..w)
+        .map(|c| (c, false))
+        .chain(next.iter().map(|&c| (c, true)))
+        .collect();
+    for col in columns_of(trace, w, n, &picks) {
+        factors.push(Some(Factor::Base(col)));
     }
     let uses = |s: Node| air.nodes.contains(&s);
     let last = n - 1;
@@ -345,6 +342,44 @@ fn state<'a, 't>(
     st.first = sent_values(&q, d);
     st.first_own = q;
     st
+}
+
+/// Rows per task of [`columns_of`].
+const TILE_ROWS: usize = 256;
+
+/// The columns `picks` (`(column, next)`: its value at row `y`, or at row `y + 1 mod n`) of
+/// a row-major `n x w` trace, each as its own vector. Tiles of rows in parallel: a task reads
+/// its rows once, in order, and writes a short run of every column (a column at a time would
+/// stride over the whole trace once per column).
+fn columns_of(
+    trace: &[KoalaBear],
+    w: usize,
+    n: usize,
+    picks: &[(usize, bool)],
+) -> Vec<Vec<KoalaBear>> {
+    let mut cols: Vec<Vec<KoalaBear>> = picks.iter().map(|_| KoalaBear::zero_vec(n)).collect();
+    let tile = TILE_ROWS.min(n);
+    let mut tiles: Vec<Vec<&mut [KoalaBear]>> = (0..n / tile)
+        .map(|_| Vec::with_capacity(picks.len()))
+        .collect();
+    for col in &mut cols {
+        for (t, part) in col.chunks_exact_mut(tile).enumerate() {
+            tiles[t].push(part);
+        }
+    }
+    tiles
+        .into_par_iter()
+        .enumerate()
+        .for_each(|(t, mut parts)| {
+            for (j, part) in parts.iter_mut().enumerate() {
+                let (c, next) = picks[j];
+                for (i, x) in part.iter_mut().enumerate() {
+                    let y = t * tile + i + usize::from(next);
+                    *x = trace[(y % n) * w + c];
+                }
+            }
+        });
+    cols
 }
 
 /// The factors the nodes reachable from `roots` read.
