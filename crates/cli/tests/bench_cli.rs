@@ -24,9 +24,10 @@ fn multisig_ok(args: &[&str]) -> String {
     stdout
 }
 
-#[test]
-fn bench_json_has_every_field() {
-    let stdout = multisig_ok(&[
+/// `multisig bench --config test --signatures 2 --log-inv-rate 2 --json` with `extra`
+/// arguments: its one JSON object.
+fn bench_json(extra: &[&str]) -> serde_json::Value {
+    let mut args = vec![
         "bench",
         "--config",
         "test",
@@ -34,20 +35,28 @@ fn bench_json_has_every_field() {
         "2",
         "--log-inv-rate",
         "2",
-        "--warmup",
-        "1",
         "--json",
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    let stdout = multisig_ok(&args);
     assert_eq!(
         stdout.trim().lines().count(),
         1,
         "one JSON object: {stdout}"
     );
-    let v: serde_json::Value = serde_json::from_str(stdout.trim()).expect("valid JSON");
-    let num = |k: &str| {
-        v[k].as_f64()
-            .unwrap_or_else(|| panic!("{k} missing or not a number in {v}"))
-    };
+    serde_json::from_str(stdout.trim()).expect("valid JSON")
+}
+
+/// The number `v[k]`, or a failure naming the field.
+fn number(v: &serde_json::Value, k: &str) -> f64 {
+    v[k].as_f64()
+        .unwrap_or_else(|| panic!("{k} missing or not a number in {v}"))
+}
+
+#[test]
+fn bench_json_has_every_field() {
+    let v = bench_json(&["--warmup", "1"]);
+    let num = |k: &str| number(&v, k);
     assert_eq!(v["proof_system"], "v2");
     assert_eq!(v["config"], "test");
     assert_eq!(v["whir_schedule"], "standard");
@@ -93,28 +102,8 @@ fn bench_json_has_every_field() {
 
 #[test]
 fn bench_fri_json_has_every_field() {
-    let stdout = multisig_ok(&[
-        "bench",
-        "--proof-system",
-        "fri",
-        "--config",
-        "test",
-        "--signatures",
-        "2",
-        "--log-inv-rate",
-        "2",
-        "--json",
-    ]);
-    assert_eq!(
-        stdout.trim().lines().count(),
-        1,
-        "one JSON object: {stdout}"
-    );
-    let v: serde_json::Value = serde_json::from_str(stdout.trim()).expect("valid JSON");
-    let num = |k: &str| {
-        v[k].as_f64()
-            .unwrap_or_else(|| panic!("{k} missing or not a number in {v}"))
-    };
+    let v = bench_json(&["--proof-system", "fri"]);
+    let num = |k: &str| number(&v, k);
     let available: Vec<String> = backend::Isa::available()
         .iter()
         .map(|i| i.to_string())
