@@ -24,11 +24,11 @@ fn multisig_ok(args: &[&str]) -> String {
     stdout
 }
 
-/// `multisig bench --config test --signatures 2 --log-inv-rate 2 --json` with `extra`
-/// arguments: its one JSON object.
-fn bench_json(extra: &[&str]) -> serde_json::Value {
+/// `multisig COMMAND --config test --signatures 2 --log-inv-rate 2 --json` with `extra`
+/// arguments (`bench` or `security`): its one JSON object.
+fn json_of(command: &str, extra: &[&str]) -> serde_json::Value {
     let mut args = vec![
-        "bench",
+        command,
         "--config",
         "test",
         "--signatures",
@@ -45,6 +45,16 @@ fn bench_json(extra: &[&str]) -> serde_json::Value {
         "one JSON object: {stdout}"
     );
     serde_json::from_str(stdout.trim()).expect("valid JSON")
+}
+
+/// [`json_of`] for `bench`.
+fn bench_json(extra: &[&str]) -> serde_json::Value {
+    json_of("bench", extra)
+}
+
+/// [`json_of`] for `security` (the same statement as [`bench_json`]'s).
+fn security_json(extra: &[&str]) -> serde_json::Value {
+    json_of("security", extra)
 }
 
 /// The number `v[k]`, or a failure naming the field.
@@ -81,18 +91,7 @@ fn bench_json_has_every_field() {
     // The default: at least 124 provable bits, the figure `multisig security --v2` derives.
     assert!(num("provable_bits") >= 124.0, "{v}");
     assert!(num("claimed_bits") <= num("provable_bits"), "{v}");
-    let sec = multisig_ok(&[
-        "security",
-        "--v2",
-        "--json",
-        "--config",
-        "test",
-        "--signatures",
-        "2",
-        "--log-inv-rate",
-        "2",
-    ]);
-    let sec: serde_json::Value = serde_json::from_str(sec.trim()).expect("valid JSON");
+    let sec = security_json(&["--v2"]);
     assert_eq!(
         v["provable_bits"], sec["provable_security_bits"],
         "{v} {sec}"
@@ -136,17 +135,7 @@ fn bench_fri_json_has_every_field() {
     assert_eq!(v["security_level"], "provable");
     assert!(num("conjectured_security_bits") >= 124.0, "{v}");
     assert!(num("provable_security_bits") >= 100.0, "{v}");
-    let sec = multisig_ok(&[
-        "security",
-        "--json",
-        "--config",
-        "test",
-        "--signatures",
-        "2",
-        "--log-inv-rate",
-        "2",
-    ]);
-    let sec: serde_json::Value = serde_json::from_str(sec.trim()).expect("valid JSON");
+    let sec = security_json(&[]);
     for k in [
         "num_queries",
         "pow_bits",
