@@ -1,5 +1,5 @@
 //! The prover's own witness checks, skipped only for soundness tests
-//! ([`ProverOptions::skip_witness_checks`](super::ProverOptions)): the caller's constraints
+//! (`ProverOptions::skip_witness_checks`, test-only `forgery` feature): the caller's constraints
 //! on every row of every trace, before anything is committed, and the bus balance once the
 //! LogUp sums are known.
 

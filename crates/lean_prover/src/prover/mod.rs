@@ -45,7 +45,7 @@ pub fn prove(params: &StarkParams, tables: &[TableWitness<'_>]) -> Result<Proof,
 /// [`prove_with_lookups`] without public lookup lists.
 ///
 /// # Errors
-/// See [`ProveError`]. Unless `options.skip_witness_checks`, a witness that violates a
+/// See [`ProveError`]. Unless the witness checks are skipped (test-only), a witness that violates a
 /// constraint or unbalances a bus is reported here instead of producing a proof.
 pub fn prove_with(
     params: &StarkParams,
@@ -61,7 +61,7 @@ pub fn prove_with(
 ///
 /// # Errors
 /// See [`ProveError`]; malformed lists are a [`StatementError`]. Unless
-/// `options.skip_witness_checks`, a witness that violates a constraint or unbalances a bus
+/// the witness checks are skipped (test-only), a witness that violates a constraint or unbalances a bus
 /// (the lists included) is reported here instead of producing a proof.
 pub fn prove_with_lookups(
     params: &StarkParams,
@@ -76,12 +76,12 @@ pub fn prove_with_lookups(
     }
     let layout = Layout::new(params, &instances, lookups)?;
     let mut ch = start_transcript(params, &instances, lookups);
-    if !options.skip_witness_checks {
+    if !options.skips_witness_checks() {
         checks::check_tables(isa, tables, &layout)?;
     }
     let main_tree = trace::commit_main(isa, params, &layout, tables, &mut ch)?;
     let bus = logup::commit_aux(isa, params, &layout, tables, &mut ch)?;
-    if !options.skip_witness_checks {
+    if !options.skips_witness_checks() {
         checks::check_bus_balance(isa, tables, lookups, &bus.claimed_sums, bus.challenges)?;
     }
     let quotients =

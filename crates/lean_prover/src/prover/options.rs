@@ -10,15 +10,39 @@ pub struct ProverOptions {
     /// The instruction set for every kernel (the proof bytes do not depend on it).
     pub isa: Isa,
     /// Skip the prover's own witness checks (constraints on the trace, bus balance). Only
-    /// for soundness tests: the resulting proof must then be rejected by the verifier.
-    #[doc(hidden)]
+    /// for soundness tests (the test-only `forgery` feature; never in a release build): the
+    /// resulting proof must then be rejected by the verifier.
+    #[cfg(feature = "forgery")]
     pub skip_witness_checks: bool,
+}
+
+impl ProverOptions {
+    /// The defaults with the instruction set `isa`.
+    pub fn with_isa(isa: Isa) -> Self {
+        Self {
+            isa,
+            ..Self::default()
+        }
+    }
+
+    /// Whether the prover skips its witness checks (never without the `forgery` feature).
+    pub(crate) fn skips_witness_checks(&self) -> bool {
+        #[cfg(feature = "forgery")]
+        {
+            self.skip_witness_checks
+        }
+        #[cfg(not(feature = "forgery"))]
+        {
+            false
+        }
+    }
 }
 
 impl Default for ProverOptions {
     fn default() -> Self {
         Self {
             isa: Isa::current(),
+            #[cfg(feature = "forgery")]
             skip_witness_checks: false,
         }
     }

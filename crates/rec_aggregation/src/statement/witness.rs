@@ -120,7 +120,7 @@ impl Witness {
         params: &StarkParams,
         isa: Isa,
     ) -> Result<Vec<u8>, lean_prover::ProveError> {
-        self.prove_with(st, params, isa, false)
+        self.prove_with(st, params, ProverOptions::with_isa(isa))
     }
 
     /// [`Witness::prove`] without the prover's own witness checks, so that soundness tests can
@@ -135,7 +135,11 @@ impl Witness {
         params: &StarkParams,
         isa: Isa,
     ) -> Result<Vec<u8>, lean_prover::ProveError> {
-        self.prove_with(st, params, isa, true)
+        let options = ProverOptions {
+            skip_witness_checks: true,
+            ..ProverOptions::with_isa(isa)
+        };
+        self.prove_with(st, params, options)
     }
 
     /// Proves the statement with proof system v2 (what [`crate::aggregate`] does by default
@@ -172,14 +176,9 @@ impl Witness {
         &self,
         st: &Statement,
         params: &StarkParams,
-        isa: Isa,
-        skip_witness_checks: bool,
+        options: ProverOptions,
     ) -> Result<Vec<u8>, lean_prover::ProveError> {
         let witnesses = self.table_witnesses(st);
-        let options = ProverOptions {
-            isa,
-            skip_witness_checks,
-        };
         let proof = lean_prover::prove_with_lookups(params, &witnesses, &st.lookups(), &options)?;
         Ok(proof.to_bytes())
     }
