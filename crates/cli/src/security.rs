@@ -1,13 +1,15 @@
 //! `multisig security`: the security of an aggregate's proof parameters, without proving.
 //!
-//! For a configuration, a number of signatures N, a rate and a level, derives the parameters
-//! the prover would choose ([`rec_aggregation::security`]) on the statement's own table shape
-//! and prints the conjectured and provable (Johnson-bound) figures term by term, with the
-//! theorem each term comes from and the one that binds. `--queries` / `--pow-bits` evaluate
-//! other parameters on the same shape instead. The formulas are in the `lean_prover` crate
+//! By default for proof system v2 (what aggregates are made with): the provable figure of
+//! `rec_aggregation::statement::params_v2` on the statement of N signatures, every statement
+//! and WHIR term with its theorem and the one that binds. With `--proof-system fri`: for a
+//! configuration, N, a rate and a level, the FRI parameters the prover would choose
+//! ([`rec_aggregation::security`]) on the statement's own table shape, the conjectured and
+//! provable (Johnson-bound) figures term by term; `--queries` / `--pow-bits` evaluate other
+//! parameters on the same shape instead. The formulas are in the `lean_prover` crate
 //! documentation ("Security").
 
-use crate::inputs::SecurityArg;
+use crate::inputs::{ProofSystemArg, SecurityArg};
 use lean_prover::{JohnsonBound, SecurityReport, StarkParams};
 use serde::Serialize;
 use xmss::Config;
@@ -33,8 +35,11 @@ impl AssumptionArg {
 /// Arguments of `multisig security`.
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "JSON fields: config, signatures, log_inv_rate, security_level, assumption, \
-num_queries, pow_bits, folding_arity, log_max_height, provable_security_bits, \
+    after_help = "JSON fields, v2: config, signatures, log_inv_rate, stacked_variables, \
+whir_queries, whir_fold_pow_bits, whir_query_pow_bits, provable_security_bits, \
+claimed_security_bits, digest_collision_bits, list_size, binding, terms (a list of {name, \
+bits, source}). With --proof-system fri: config, signatures, log_inv_rate, security_level, \
+assumption, num_queries, pow_bits, folding_arity, log_max_height, provable_security_bits, \
 conjectured_security_bits, digest_collision_bits, johnson_m, list_size, binding_provable, \
 binding_conjectured, provable_terms and conjectured_terms (lists of {name, bits, source}). \
 Exit status: 0 ok, 2 usage error or a level that cannot be reached (the message names N, the \
@@ -65,14 +70,17 @@ pub struct SecurityArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
-    /// Report proof system v2's security at its default parameters (the WHIR schedule of
-    /// `rec_aggregation::statement::params_v2` at this rate) instead: every statement and
-    /// WHIR term (`--queries`, `--pow-bits`, `--security` and `--assumption` do not apply).
-    #[arg(long)]
+    /// Proof system: v2 (the default: its parameters, the WHIR schedule of
+    /// `rec_aggregation::statement::params_v2` at this rate, every statement and WHIR term;
+    /// `--queries`, `--pow-bits`, `--security` and `--assumption` do not apply) or fri.
+    #[arg(long, value_enum, default_value_t = ProofSystemArg::V2)]
+    proof_system: ProofSystemArg,
+    /// The same as `--proof-system v2` (kept for scripts written before v2 was the default).
+    #[arg(long, hide = true, conflicts_with = "proof_system")]
     v2: bool,
 }
 
-/// What `multisig security --v2 --json` prints.
+/// What `multisig security --json` prints (proof system v2, the default).
 #[derive(Serialize, Debug)]
 struct ReportV2 {
     config: String,
@@ -90,7 +98,7 @@ struct ReportV2 {
     terms: Vec<TermOut>,
 }
 
-/// `multisig security --v2`: the v2 report of the statement of `N` signatures (its shape
+/// `multisig security` for v2: the v2 report of the statement of `N` signatures (its shape
 /// depends on N only, so one fixture key stands for all of them).
 fn run_v2(args: &SecurityArgs) -> Result<(), String> {
     use rec_aggregation::statement::Statement;
@@ -201,14 +209,24 @@ fn binding(t: Option<&lean_prover::security::Term>) -> String {
 /// A message for invalid parameters or an unreachable level.
 pub fn run(args: &SecurityArgs) -> Result<(), String> {
     let n = args.signatures as usize;
-    if args.v2 {
-        return run_v2(args);
-    }
     if !lean_prover::params::LOG_INV_RATE_RANGE.contains(&args.log_inv_rate) {
         return Err(format!(
             "log_inv_rate {} is outside 1..=4",
             args.log_inv_rate
         ));
+    }
+    if args.v2 || args.proof_system == ProofSystemArg::V2 {
+        let fri_only = args.queries.is_some()
+            || args.pow_bits.is_some()
+            || args.security != SecurityArg::Provable
+            || args.assumption != AssumptionArg::Bchks25;
+        if fri_only {
+            return Err(
+                "--queries, --pow-bits, --security and --assumption apply to --proof-system fri only"
+                    .into(),
+            );
+        }
+        return run_v2(args);
     }
     let max = rec_aggregation::api::max_signatures_of(
         rec_aggregation::ProofSystem::Fri,

@@ -1,7 +1,8 @@
-//! `multisig security`: at the default level an aggregate's parameters give at least 100
-//! provable and 124 conjectured bits at every N of the security issue's acceptance list (prod,
-//! rates 1/2 and 1/4); the text names every term, its theorem and the binding one; explicit
-//! parameters below target are reported as such; bad input is exit 2.
+//! `multisig security`: the default (v2) parameters give at least 124 provable bits up to the
+//! v2 signature limit; with `--proof-system fri`, at the default level the parameters give at
+//! least 100 provable and 124 conjectured bits at every N of the security issue's acceptance
+//! list (prod, rates 1/2 and 1/4); the text names every term, its theorem and the binding one;
+//! explicit parameters below target are reported as such; bad input is exit 2.
 
 use std::process::Command;
 
@@ -24,16 +25,54 @@ fn json(args: &[&str]) -> serde_json::Value {
     serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).expect("one JSON object")
 }
 
+/// [`json`] with `--proof-system fri`.
+fn fri_json(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["--proof-system", "fri"];
+    all.extend_from_slice(args);
+    json(&all)
+}
+
 fn num(v: &serde_json::Value, k: &str) -> f64 {
     v[k].as_f64()
         .unwrap_or_else(|| panic!("{k} missing or not a number in {v}"))
 }
 
 #[test]
+fn the_default_v2_parameters_give_124_provable_bits_up_to_the_limit() {
+    for (n, r) in [
+        ("1", "2"),
+        ("16", "2"),
+        ("1000", "2"),
+        ("1000", "1"),
+        ("9039", "2"),
+    ] {
+        let v = json(&["--config", "prod", "--signatures", n, "--log-inv-rate", r]);
+        let total = num(&v, "provable_security_bits");
+        assert!(total >= 124.0, "N={n} R={r}: {v}");
+        // The claimed figure is capped by the digests' collision resistance, never above.
+        assert!(num(&v, "claimed_security_bits") <= total.min(124.0), "{v}");
+        let terms = v["terms"].as_array().expect("a list of terms");
+        assert!(terms.len() >= 10, "{v}");
+        for t in terms {
+            assert!(t["bits"].as_f64().unwrap() >= total, "{t}");
+            assert!(!t["source"].as_str().unwrap().is_empty(), "{t}");
+        }
+        assert!(v["binding"].as_str().unwrap().starts_with("WHIR"), "{v}");
+    }
+    // One signature beyond the v2 limit at rate 1/4 is a usage error, not a figure.
+    let out = multisig(&["security", "--config", "prod", "--signatures", "9040"]);
+    assert_eq!(out.status.code(), Some(2));
+    // FRI-only options are refused with v2.
+    let out = multisig(&["security", "--queries", "50"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fri only"));
+}
+
+#[test]
 fn default_level_meets_100_provable_and_124_conjectured_bits() {
     for n in ["1", "16", "1000", "32768"] {
         for r in ["1", "2"] {
-            let v = json(&["--config", "prod", "--signatures", n, "--log-inv-rate", r]);
+            let v = fri_json(&["--config", "prod", "--signatures", n, "--log-inv-rate", r]);
             assert_eq!(v["security_level"], "provable", "{v}");
             assert_eq!(v["assumption"], "BCHKS25", "{v}");
             assert!(
@@ -63,7 +102,15 @@ fn default_level_meets_100_provable_and_124_conjectured_bits() {
 
 #[test]
 fn text_names_every_term_its_theorem_and_the_cap() {
-    let out = multisig(&["security", "--config", "prod", "--signatures", "16"]);
+    let out = multisig(&[
+        "security",
+        "--proof-system",
+        "fri",
+        "--config",
+        "prod",
+        "--signatures",
+        "16",
+    ]);
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     for needle in [
@@ -85,7 +132,7 @@ fn text_names_every_term_its_theorem_and_the_cap() {
 
 #[test]
 fn fewer_queries_give_fewer_bits_and_the_level_says_explicit() {
-    let v = json(&["--config", "test", "--signatures", "4", "--queries", "50"]);
+    let v = fri_json(&["--config", "test", "--signatures", "4", "--queries", "50"]);
     assert_eq!(v["security_level"], "explicit");
     assert_eq!(num(&v, "num_queries"), 50.0);
     assert!(num(&v, "provable_security_bits") < 100.0, "{v}");
@@ -101,7 +148,7 @@ fn fewer_queries_give_fewer_bits_and_the_level_says_explicit() {
 
 #[test]
 fn the_conjectured_level_is_about_70_provable_bits() {
-    let v = json(&[
+    let v = fri_json(&[
         "--config",
         "prod",
         "--signatures",
@@ -121,7 +168,8 @@ fn bad_input_is_a_usage_error() {
         &["security", "--log-inv-rate", "100"],
         &["security", "--signatures", "100000000"],
         &["security", "--signatures", "0"],
-        &["security", "--queries", "0"],
+        &["security", "--proof-system", "fri", "--queries", "0"],
+        &["security", "--proof-system", "fri", "--log-inv-rate", "5"],
     ] {
         let out = multisig(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");

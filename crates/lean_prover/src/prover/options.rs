@@ -21,7 +21,8 @@ impl ProverOptions {
     pub fn with_isa(isa: Isa) -> Self {
         Self {
             isa,
-            ..Self::default()
+            #[cfg(feature = "forgery")]
+            skip_witness_checks: false,
         }
     }
 
@@ -40,11 +41,7 @@ impl ProverOptions {
 
 impl Default for ProverOptions {
     fn default() -> Self {
-        Self {
-            isa: Isa::current(),
-            #[cfg(feature = "forgery")]
-            skip_witness_checks: false,
-        }
+        Self::with_isa(Isa::current())
     }
 }
 
