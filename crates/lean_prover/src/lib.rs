@@ -1,7 +1,14 @@
-//! `lean_prover`: a multi-table AIR STARK over KoalaBear (`p = 2^31 - 2^24 + 1`) with LogUp
-//! buses and batched FRI; challenges live in the quintic extension `K = F_p^5` (`|K| ~ 2^155`).
+//! `lean_prover`: multi-table AIR proof systems over KoalaBear (`p = 2^31 - 2^24 + 1`) with
+//! LogUp buses; challenges live in the quintic extension `K = F_p^5` (`|K| ~ 2^155`).
 //!
-//! # API
+//! Two proof systems share the AIR builder, the statements and the buses:
+//! * [`v2`], the one aggregates use by default: every committed column in one stacked
+//!   multilinear polynomial with one WHIR commitment, LogUp by GKR, the batched AIR sumcheck;
+//!   at least 124 provable bits with its standard parameters. Its protocol, message by message,
+//!   is in [`v2`]'s module docs and the prover's.
+//! * The FRI STARK documented below (DEEP-ALI, batched FRI), kept as an option.
+//!
+//! # API (the FRI STARK; v2's is in [`v2`])
 //! * Describe each table with an [`AirBuilder`] (named columns, constraints over the current
 //!   and next row, first/last/transition selectors, public values, bus sends and receives) and
 //!   [`AirBuilder::build`] it into an [`Air`] with a maximum constraint degree.

@@ -5,7 +5,7 @@
 //! Aggregates are made with [`ProofSystem::V2`] unless the options ask otherwise: one stacked
 //! WHIR commitment, LogUp by GKR, the AIR sumcheck (`lean_prover::v2`), at least 124 provable
 //! bits with [`statement::params_v2`]. [`ProofSystem::Fri`] (the FRI/DEEP-ALI STARK,
-//! `lean_prover`'s first proof system, at most about 100 provable bits and proofs 1.6 to 2.8
+//! `lean_prover`'s first proof system, at most about 100 provable bits and proofs 2.4 to 2.8
 //! times larger) stays available until it is removed. [`verify`] accepts both.
 //!
 //! # Proof bytes

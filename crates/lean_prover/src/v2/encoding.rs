@@ -19,8 +19,9 @@
 //!       query nonce | multi-opening (leaves of 2^k_i values, 1 or 5 elements each)
 //!       final polynomial [2^v_final ext] | final sumcheck [v_final rounds of 2 ext]
 //! ```
-//! Every count comes from the statement and the parameters ([`ShapeV2`]), every variable
-//! length (openings) is bounded before anything is read, and trailing bytes are an error.
+//! Every count comes from the statement and the parameters (the verifier derives the shape),
+//! every variable length (openings) is bounded before anything is read, and trailing bytes
+//! are an error.
 
 use super::gkr::{GkrLayerProof, GkrProof};
 use super::proof::{ProofV2, ShiftProof};
@@ -64,7 +65,8 @@ fn read_pairs(r: &mut Reader<'_>, n: usize) -> Result<Vec<[Ext5; 2]>, DecodeErro
 }
 
 impl ProofV2 {
-    /// The canonical encoding (see the [module docs](self)).
+    /// The canonical encoding (the layout is in the [`encoding`](super::encoding) module's
+    /// docs).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut w = Writer::default();
         w.header(&MAGIC_V2, VERSION_V2);

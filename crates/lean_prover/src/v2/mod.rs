@@ -77,7 +77,7 @@
 //!   stacking's strided copy.
 
 mod column_sums;
-mod encoding;
+pub mod encoding;
 pub mod eq_round;
 mod error;
 pub mod gkr;
