@@ -32,10 +32,6 @@ pub(super) enum FirstOracle {
         tree: LeafTree,
         /// The encoding's shape.
         shape: Shape,
-        /// The buffer the runs were built in, kept for building the queried ones again:
-        /// mapping a fresh one at query time costs more than encoding into it (on the test
-        /// VM about 0.3 s for the 256 MiB run at N = 1000).
-        buffer: Vec<KoalaBear>,
     },
 }
 
@@ -65,12 +61,9 @@ impl FirstOracle {
             encode::encode_run(isa, transposed, shape, j, &mut buffer, None);
             merkle::hash_leaves(isa, &buffer, shape.width, digests);
         }
+        drop(buffer);
         let tree = LeafTree::new(isa, leaves).map_err(tree_error)?;
-        Ok(FirstOracle::Recomputed {
-            tree,
-            shape,
-            buffer,
-        })
+        Ok(FirstOracle::Recomputed { tree, shape })
     }
 
     /// Whether the codeword is kept (openings do not need the table).
@@ -90,21 +83,18 @@ impl FirstOracle {
     /// used to encode the queried rows again when the codeword was not kept, and not read
     /// otherwise).
     pub(super) fn open_multi(
-        &mut self,
+        &self,
         isa: Isa,
         transposed: &[KoalaBear],
         indices: &[usize],
     ) -> Result<MultiOpening, MerkleError> {
-        let (tree, shape, buffer) = match self {
+        let (tree, shape) = match self {
             FirstOracle::Kept(t) => return t.open_multi(indices),
-            FirstOracle::Recomputed {
-                tree,
-                shape,
-                buffer,
-            } => (tree, *shape, buffer),
+            FirstOracle::Recomputed { tree, shape } => (tree, *shape),
         };
         let (nodes, siblings) = tree.multi_siblings(indices)?;
         let mut rows = vec![Vec::new(); nodes.len()];
+        let mut buffer = Vec::new();
         let mut at = 0;
         let local = |node: usize| node & ((1 << shape.log_rows) - 1);
         while at < nodes.len() {
@@ -114,8 +104,11 @@ impl FirstOracle {
                     .iter()
                     .take_while(|&&q| q >> shape.log_rows == run)
                     .count();
+            if buffer.is_empty() {
+                buffer = KoalaBear::zero_vec(shape.run_len());
+            }
             let wanted: Vec<usize> = nodes[at..end].iter().map(|&q| local(q)).collect();
-            encode::encode_run(isa, transposed, shape, run, buffer, Some(&wanted));
+            encode::encode_run(isa, transposed, shape, run, &mut buffer, Some(&wanted));
             for (slot, &i) in rows[at..end].iter_mut().zip(&wanted) {
                 *slot = vec![buffer[i * shape.width..(i + 1) * shape.width].to_vec()];
             }
@@ -138,8 +131,8 @@ mod tests {
                 .collect();
             let shape = Shape::new(1, v, k, r);
             let table = encode::transpose(&table, shape);
-            let mut kept = FirstOracle::commit(isa, &table, shape, usize::MAX).unwrap();
-            let mut streamed = FirstOracle::commit(isa, &table, shape, 0).unwrap();
+            let kept = FirstOracle::commit(isa, &table, shape, usize::MAX).unwrap();
+            let streamed = FirstOracle::commit(isa, &table, shape, 0).unwrap();
             assert!(matches!(kept, FirstOracle::Kept(_)));
             assert!(matches!(streamed, FirstOracle::Recomputed { .. }));
             assert_eq!(kept.root(), streamed.root());
