@@ -239,7 +239,7 @@ fn bench_v2(args: &BenchArgs, isa: Isa) -> Result<ExitCode, String> {
         (
             "security",
             format!(
-                "{:.1} bits provable (binding term: {}), {:.1} claimed (the digests' collision bound caps it)",
+                "{:.2} bits provable (binding term: {}), {:.2} claimed (the digests' collision bound caps it)",
                 report.provable_bits, report.binding_term, report.claimed_bits
             ),
         ),

@@ -194,7 +194,7 @@ pub fn run(args: &DemoArgs) -> Result<(), DemoError> {
     if options.proof_system == rec_aggregation::ProofSystem::V2 {
         if let Ok(sec) = rec_aggregation::api::security_v2(config, n, args.log_inv_rate) {
             println!(
-                "security: proof system v2, {:.1} provable bits (Johnson-bound regime, BCHKS25 linear bound; binding term: {}), claimed {:.1} (capped by the digests' collision resistance)",
+                "security: proof system v2, {:.2} provable bits (Johnson-bound regime, BCHKS25 linear bound; binding term: {}), claimed {:.2} (capped by the digests' collision resistance)",
                 sec.provable_bits,
                 sec.binding().map_or("none", |t| t.name.as_str()),
                 sec.claimed_bits()
