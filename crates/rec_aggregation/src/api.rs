@@ -48,7 +48,7 @@ pub const DEFAULT_LOG_INV_RATE: usize = 2;
 pub enum ProofSystem {
     /// The default: proof system v2 (stacked WHIR, GKR LogUp, AIR sumcheck), at least 124
     /// provable bits with [`statement::params_v2`]; up to
-    /// [`statement::max_signatures_v2`] signatures (about 8,000 at rate 1/4).
+    /// [`statement::max_signatures_v2`] signatures (9,039 in prod at rate 1/4).
     #[default]
     V2,
     /// The FRI/DEEP-ALI STARK at [`AggregateOptions::security`] (at most about 100 provable
@@ -410,14 +410,7 @@ pub fn security_shape(config: Config, n: usize) -> lean_prover::SecurityShape {
 /// A statement of `n` placeholder keys: the shape (and so the parameters) of every aggregate
 /// of `n` signatures.
 fn shape_statement(config: Config, n: usize, level: SecurityLevel) -> Statement {
-    let keys = vec![
-        PublicKey {
-            root: [xmss::F::ZERO; 8],
-            parameter: [xmss::F::ZERO; 5],
-        };
-        n
-    ];
-    let mut st = Statement::new(config, &[0; 32], 0, &keys);
+    let mut st = Statement::placeholder(config, n);
     st.security = level;
     st
 }

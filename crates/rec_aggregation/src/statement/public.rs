@@ -48,6 +48,20 @@ pub struct Statement {
 }
 
 impl Statement {
+    /// A statement of `n` all-zero keys on an all-zero message at slot 0: the shape (table
+    /// heights, and so the parameters and their security) of every statement of `n`
+    /// signatures in `config`, for the calculators and size limits.
+    pub fn placeholder(config: Config, n: usize) -> Statement {
+        let keys = vec![
+            PublicKey {
+                root: [F::ZERO; 8],
+                parameter: [F::ZERO; 5],
+            };
+            n
+        ];
+        Statement::new(config, &[0; 32], 0, &keys)
+    }
+
     /// The statement for `keys` signing `message` at `slot` (the slot must be below the
     /// lifetime: callers check it).
     pub fn new(config: Config, message: &[u8; 32], slot: u32, keys: &[PublicKey]) -> Statement {

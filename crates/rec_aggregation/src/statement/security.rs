@@ -101,7 +101,7 @@ pub fn params_v2(log_inv_rate: usize) -> lean_prover::v2::ParamsV2 {
 /// The largest number of signatures one proof-system-v2 proof covers at `log_inv_rate` in
 /// `config`: the largest `n` whose statement the v2 plan accepts with [`params_v2`] (every
 /// table at most `2^24` rows and the first WHIR oracle at most `2^24` leaves; at rate 1/4 in
-/// the prod configuration about 8,000). 0 if no statement fits (a rate outside the range).
+/// the prod configuration 9,039). 0 if no statement fits (a rate outside the range).
 /// Computed once per configuration and rate.
 pub fn max_signatures_v2(config: xmss::Config, log_inv_rate: usize) -> usize {
     use std::sync::OnceLock;
@@ -113,14 +113,7 @@ pub fn max_signatures_v2(config: xmss::Config, log_inv_rate: usize) -> usize {
     *slot.get_or_init(|| {
         let params = params_v2(log_inv_rate);
         let fits = |n: usize| {
-            let keys = vec![
-                xmss::PublicKey {
-                    root: [xmss::F::ZERO; 8],
-                    parameter: [xmss::F::ZERO; 5],
-                };
-                n
-            ];
-            super::Statement::new(config, &[0; 32], 0, &keys)
+            super::Statement::placeholder(config, n)
                 .security_v2(&params)
                 .is_ok()
         };
