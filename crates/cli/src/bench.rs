@@ -9,7 +9,10 @@
 //!   `log_inv_rate`, `slot`, `whir_schedule`, `warmup`, `threads`, `fixture_ms`, `prove_ms`,
 //!   `verify_ms`, `proof_bytes` (the v2 proof; an aggregate file adds a 13-byte header),
 //!   `whir_bytes`, `gkr_bytes`, `zerocheck_bytes`, `signatures_per_second`, `peak_rss_bytes`,
-//!   `whir_security_bits`, `provable_bits`, `claimed_bits`, `binding_term`. `--warmup K` runs
+//!   `whir_security_bits`, `security_level`, `num_queries` (WHIR's first round), `pow_bits`,
+//!   `log_max_height`, `provable_security_bits`, `conjectured_security_bits` (the provable
+//!   figure: v2 computes no separate conjectured one), `claimed_security_bits`,
+//!   `binding_term`. `--warmup K` runs
 //!   K untimed aggregations first; `MULTISIG_TRACE=1` prints the prover's steps.
 //! * `--proof-system fri`: `isa`, `config`, `signatures`, `log_inv_rate`, `slot`, `threads`,
 //!   `fixture_ms`, `prove_ms`, `verify_ms`, `proof_bytes`, `signatures_per_second`,
@@ -132,10 +135,9 @@ struct BenchReportV2 {
     signatures_per_second: f64,
     peak_rss_bytes: Option<u64>,
     whir_security_bits: f64,
-    /// The v2 security report's provable protocol bits for this statement.
-    provable_bits: f64,
-    /// The figure claimed: provable bits capped by the digests' collision resistance.
-    claimed_bits: f64,
+    /// The security of this statement's parameters, under the FRI report's names.
+    #[serde(flatten)]
+    security: crate::security::SummaryV2,
     /// The weakest term's name.
     binding_term: String,
 }
@@ -191,8 +193,7 @@ fn bench_v2(args: &BenchArgs, isa: Isa) -> Result<ExitCode, String> {
         signatures_per_second: n as f64 / prove_s.max(f64::MIN_POSITIVE),
         peak_rss_bytes: peak_resident_bytes(),
         whir_security_bits: params.security_bits,
-        provable_bits: security.provable_bits,
-        claimed_bits: security.claimed_bits(),
+        security: crate::security::SummaryV2::of(&security, config, n),
         binding_term: security
             .binding()
             .map_or_else(String::new, |t| t.name.clone()),
@@ -240,7 +241,9 @@ fn bench_v2(args: &BenchArgs, isa: Isa) -> Result<ExitCode, String> {
             "security",
             format!(
                 "{:.2} bits provable (binding term: {}), {:.2} claimed (the digests' collision bound caps it)",
-                report.provable_bits, report.binding_term, report.claimed_bits
+                report.security.provable_security_bits,
+                report.binding_term,
+                report.security.claimed_security_bits
             ),
         ),
     ];
@@ -313,15 +316,6 @@ struct BenchReport {
     log_max_height: usize,
     conjectured_security_bits: f64,
     provable_security_bits: f64,
-}
-
-/// `log2` of the tallest table of an `n`-signature statement in `config`.
-fn log_max_height(config: Config, n: usize) -> usize {
-    rec_aggregation::statement::Dims::of(config)
-        .log_heights(n)
-        .into_iter()
-        .max()
-        .unwrap_or(0)
 }
 
 /// Runs `multisig bench`.
@@ -409,7 +403,7 @@ fn bench(args: &BenchArgs) -> Result<ExitCode, String> {
         security_level: args.security.name(),
         num_queries: params.num_queries,
         pow_bits: params.pow_bits,
-        log_max_height: log_max_height(config, n),
+        log_max_height: crate::security::log_max_height(config, n),
         conjectured_security_bits: security.conjectured_bits,
         provable_security_bits: security.provable_bits,
     };
@@ -464,7 +458,7 @@ mod tests {
     #[test]
     fn tallest_table() {
         // prod: 122 width-16 permutations per signature, the tallest table.
-        assert_eq!(log_max_height(Config::Prod, 64), 13);
-        assert!(log_max_height(Config::Test, 2) >= 6);
+        assert_eq!(crate::security::log_max_height(Config::Prod, 64), 13);
+        assert!(crate::security::log_max_height(Config::Test, 2) >= 6);
     }
 }

@@ -89,16 +89,32 @@ fn bench_json_has_every_field() {
     );
     assert!(num("peak_rss_bytes") >= 1024.0 * 1024.0, "{v}");
     // The default: at least 124 provable bits, the figure `multisig security` derives.
-    assert!(num("provable_bits") >= 124.0, "{v}");
-    assert!(num("claimed_bits") <= num("provable_bits"), "{v}");
+    assert!(num("provable_security_bits") >= 124.0, "{v}");
+    assert!(
+        num("claimed_security_bits") <= num("provable_security_bits"),
+        "{v}"
+    );
     let sec = security_json(&[]);
     // The hidden `--v2` of scripts from before v2 was the default says the same.
     assert_eq!(security_json(&["--v2"]), sec);
     assert_eq!(
-        v["provable_bits"], sec["provable_security_bits"],
+        v["provable_security_bits"], sec["provable_security_bits"],
         "{v} {sec}"
     );
     assert_eq!(v["binding_term"], sec["binding"], "{v} {sec}");
+    // The fields the FRI report has too, with the same values as `multisig security`.
+    for k in [
+        "security_level",
+        "num_queries",
+        "pow_bits",
+        "log_max_height",
+        "conjectured_security_bits",
+        "claimed_security_bits",
+    ] {
+        assert_eq!(v[k], sec[k], "{k}: bench {v} security {sec}");
+    }
+    assert_eq!(v["security_level"], "provable");
+    assert!(num("num_queries") >= 1.0, "{v}");
 }
 
 #[test]

@@ -58,6 +58,12 @@ fn the_default_v2_parameters_give_124_provable_bits_up_to_the_limit() {
             assert!(!t["source"].as_str().unwrap().is_empty(), "{t}");
         }
         assert!(v["binding"].as_str().unwrap().starts_with("WHIR"), "{v}");
+        // The FRI report's names, for scripts that read either: the level, the first WHIR
+        // round's queries, and no conjectured figure above the proven one.
+        assert_eq!(v["security_level"], "provable", "{v}");
+        assert_eq!(v["num_queries"], v["whir_queries"][0], "{v}");
+        assert_eq!(v["pow_bits"], v["whir_query_pow_bits"], "{v}");
+        assert_eq!(num(&v, "conjectured_security_bits"), total, "{v}");
     }
     // One signature beyond the v2 limit at rate 1/4 is a usage error, not a figure.
     let out = multisig(&["security", "--config", "prod", "--signatures", "9040"]);
