@@ -336,7 +336,12 @@ pub(crate) fn eval_nodes<'a>(
     leaf: impl Fn(Node) -> Cow<'a, Val>,
 ) -> Vec<Val> {
     let mut bufs = Buffers::default();
-    eval_planned(isa, air, &EvalPlan::new(air, roots), len, leaf, &mut bufs)
+    let mut out = Vec::with_capacity(roots.len());
+    let plan = EvalPlan::new(air, roots);
+    eval_planned(isa, air, &plan, len, leaf, &mut bufs, |_, v| {
+        out.push(v.clone())
+    });
+    out
 }
 
 /// What an evaluation of some roots of an arena needs to know before it starts, computed
@@ -398,8 +403,9 @@ impl EvalPlan {
     }
 }
 
-/// [`eval_nodes`] with a precomputed [`EvalPlan`] (whose roots are returned, in order),
-/// taking node buffers from `bufs` and leaving them there for the caller's next evaluation.
+/// [`eval_nodes`] with a precomputed [`EvalPlan`]: `visit(k, value)` sees the value of the
+/// plan's `k`-th root, in order, without a copy; node buffers are taken from `bufs` and left
+/// there for the caller's next evaluation.
 pub(crate) fn eval_planned<'a>(
     isa: Isa,
     air: &Air,
@@ -407,7 +413,8 @@ pub(crate) fn eval_planned<'a>(
     len: usize,
     leaf: impl Fn(Node) -> Cow<'a, Val>,
     bufs: &mut Buffers,
-) -> Vec<Val> {
+    mut visit: impl FnMut(usize, &Val),
+) {
     let nodes = &air.nodes;
     let n = nodes.len();
     let EvalPlan {
@@ -447,21 +454,14 @@ pub(crate) fn eval_planned<'a>(
             }
         }
     }
-    let out = roots
-        .iter()
-        .map(|&r| {
-            vals[r as usize]
-                .as_deref()
-                .cloned()
-                .unwrap_or(Val::BaseC(KoalaBear::ZERO))
-        })
-        .collect();
+    for (k, &r) in roots.iter().enumerate() {
+        visit(k, vals[r as usize].as_deref().unwrap_or(&ZERO_VAL));
+    }
     for v in vals.into_iter().flatten() {
         if let Cow::Owned(v) = v {
             bufs.recycle(v);
         }
     }
-    out
 }
 
 /// Adds `coeff * v` to `acc` (length `len`).

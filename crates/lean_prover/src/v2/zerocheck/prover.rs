@@ -18,12 +18,12 @@ use std::borrow::Cow;
 
 /// Most rows per chunk of the round loop.
 const CHUNK: usize = 1024;
-/// Fewest rows per chunk (smaller tables are cut into chunks of this size so that both
-/// threads, or more, share even a small table's rounds).
+/// Fewest rows per chunk (below it the per-node kernel calls cost more than they share).
 const MIN_CHUNK: usize = 256;
 
-/// Rows per chunk for a round over `half` rows: at most [`CHUNK`], and small enough to give
-/// every rayon thread a few chunks (field sums do not depend on how the rows are cut).
+/// Rows per chunk for a round over `half` rows: at most [`CHUNK`], at least [`MIN_CHUNK`],
+/// otherwise one chunk per rayon thread (the tables themselves run in parallel too; field
+/// sums do not depend on how the rows are cut).
 fn chunk_len(half: usize) -> usize {
     let threads = rayon::current_num_threads().max(1);
     (half / threads).clamp(MIN_CHUNK, CHUNK)
@@ -106,14 +106,10 @@ struct State<'a, 't> {
     factors: Vec<Option<Factor>>,
     /// Its own degree `d_t <= D` (its part of every round's `q` has degree `d_t`).
     degree: usize,
-    /// Its first round's message `q(0), q(2), ..., q(D)`.
-    first: Vec<Ext5>,
     /// Its first round's `q` at `0, 1, ..., d_t`.
     first_own: Vec<Ext5>,
-    /// `S_t`.
-    sum: Ext5,
     /// Its part of the current round's reduced claim, `q_t(s)` of the round before (`S_t` at
-    /// first): with it `q_t(1)` is derived as the verifier derives `q(1)`, so a table of
+    /// first, before round 0): with it `q_t(1)` is derived as the verifier derives `q(1)`, so a table of
     /// degree `d_t` is evaluated at `0, 2, ..., d_t` only and extrapolated to `D`.
     claim: Ext5,
     /// `G_t(s_t)` once the table's variables are all bound.
@@ -165,7 +161,7 @@ pub fn prove(
         .zip(traces.par_iter())
         .map(|(t, trace)| state(isa, t, trace, tau, d, bus))
         .collect();
-    let claim: Ext5 = states.iter().map(|s| s.sum).sum();
+    let claim: Ext5 = states.iter().map(|s| s.claim).sum();
     ch.observe(KoalaBear::new(k as u32));
     ch.observe(KoalaBear::new(d as u32));
 
@@ -181,7 +177,7 @@ pub fn prove(
             .map(|st| {
                 let kt = st.spec.log_height;
                 if i == 0 {
-                    (st.first_own.clone(), st.first.clone())
+                    (st.first_own.clone(), sent_values(&st.first_own, d))
                 } else if i < kt {
                     let eq = eq_table(isa, &tau[i + 1..kt]);
                     let own = own_values(isa, st, &eq, tau[i], bus);
@@ -326,9 +322,7 @@ fn state<'a, 't>(
         affine,
         factors,
         degree: own_degree,
-        first: Vec::new(),
         first_own: Vec::new(),
-        sum: Ext5::ZERO,
         claim: Ext5::ZERO,
         last: Ext5::ZERO,
     };
@@ -337,9 +331,7 @@ fn state<'a, 't>(
     let eq = eq_table(isa, &tau[1..t.log_height]);
     let all: Vec<usize> = (0..=own_degree).collect();
     let q = message(isa, &st, &eq, &all, bus);
-    st.sum = (Ext5::ONE - tau[0]) * q[0] + tau[0] * q[1];
-    st.claim = st.sum;
-    st.first = sent_values(&q, d);
+    st.claim = (Ext5::ONE - tau[0]) * q[0] + tau[0] * q[1];
     st.first_own = q;
     st
 }
@@ -475,11 +467,10 @@ fn message(isa: Isa, st: &State<'_, '_>, eq: &[Ext5], xs: &[usize], bus: [Ext5; 
                         None => Cow::Owned(Val::BaseC(KoalaBear::ZERO)),
                     },
                 };
-                let vals = eval_planned(isa, air, &st.plan, len, leaf, bufs);
                 let mut acc = Ext5::zero_vec(len);
-                for (v, &coef) in vals.iter().zip(&st.coeffs) {
-                    axpy_val(isa, &mut acc, coef, v);
-                }
+                eval_planned(isa, air, &st.plan, len, leaf, bufs, |k, v| {
+                    axpy_val(isa, &mut acc, st.coeffs[k], v);
+                });
                 *slot += kx::dot(isa, e, &acc);
             }
             out
