@@ -411,3 +411,97 @@ fn forged_folded_oracles_and_final_polynomials_are_rejected() {
         }
     }
 }
+
+/// A case whose table is zero outside the first round's blocks `active`.
+fn restricted_case(rng: &mut StdRng, cfg: WhirConfig, active: &[usize]) -> Case {
+    let mut c = case(rng, cfg, 2);
+    let n = cfg.num_variables - cfg.first_folding_factor;
+    for a in 0..1usize << cfg.first_folding_factor {
+        if !active.contains(&a) {
+            c.table[a << n..(a + 1) << n].fill(KoalaBear::ZERO);
+        }
+    }
+    let lifted = mle::lift(&c.table);
+    for claim in &mut c.claims {
+        // The claims were made for the unrestricted table: recompute their values.
+        let point: Vec<Ext5> = claim.weight.factors().iter().map(|f| f[1]).collect();
+        claim.value = mle::evaluate(Isa::scalar(), &lifted, &point).unwrap();
+    }
+    c.params = c.params.with_first_active(active.to_vec()).unwrap();
+    c
+}
+
+#[test]
+fn a_first_oracle_without_its_zero_blocks_opens_and_every_tampered_leaf_is_rejected() {
+    let mut rng = StdRng::seed_from_u64(0x5);
+    for (cfg, active) in [
+        (config(10, 1, 4, 3, 2), vec![0usize, 3, 8, 9, 15]),
+        (config(12, 2, 5, 3, 3), vec![7usize]),
+        (config(13, 3, 6, 4, 4), (0..40usize).collect()),
+    ] {
+        let c = restricted_case(&mut rng, cfg, &active);
+        assert_eq!(c.params.leaf_width(0), active.len());
+        let mut reference = None;
+        for isa in Isa::available() {
+            let (commitment, proof) = prove(isa, &c);
+            let leaf = &proof.rounds[0].queries.rows[0][0];
+            assert_eq!(
+                leaf.len(),
+                active.len(),
+                "leaves hold the active blocks only"
+            );
+            check(isa, &c.params, &c.claims, &commitment, &proof)
+                .unwrap_or_else(|e| panic!("{isa}: {e}"));
+            match &reference {
+                None => reference = Some((commitment, proof)),
+                Some(r) => assert_eq!(r, &(commitment, proof), "proof differs on {isa}"),
+            }
+        }
+        let (commitment, proof) = reference.unwrap();
+        // Every value of the first opened leaf, changed, is rejected.
+        for j in 0..active.len() {
+            let mut bad = proof.clone();
+            bad.rounds[0].queries.rows[0][0][j] += KoalaBear::ONE;
+            assert!(check(Isa::scalar(), &c.params, &c.claims, &commitment, &bad).is_err());
+        }
+        // A leaf with an extra value (a zero block sent after all) is a shape error.
+        let mut long = proof.clone();
+        long.rounds[0].queries.rows[0][0].push(KoalaBear::ZERO);
+        assert!(matches!(
+            check(Isa::scalar(), &c.params, &c.claims, &commitment, &long),
+            Err(WhirError::Opening { round: 0, .. })
+        ));
+        // The same proof does not verify against the unrestricted parameters.
+        let full = WhirParams::new(cfg).unwrap();
+        assert!(check(Isa::scalar(), &full, &c.claims, &commitment, &proof).is_err());
+        // A false claim value is rejected.
+        let mut claims = c.claims.clone();
+        claims[0].value += Ext5::ONE;
+        assert!(check(Isa::scalar(), &c.params, &claims, &commitment, &proof).is_err());
+    }
+}
+
+#[test]
+fn a_table_not_zero_on_a_left_out_block_is_refused_and_bad_block_lists_are_typed_errors() {
+    let mut rng = StdRng::seed_from_u64(0x6);
+    let cfg = config(10, 1, 4, 3, 2);
+    let c = restricted_case(&mut rng, cfg, &[1, 2, 5]);
+    let mut table = c.table.clone();
+    let n = 10 - 4;
+    table[(6 << n) + 3] = KoalaBear::ONE;
+    let mut ch = transcript();
+    assert_eq!(
+        commit(Isa::scalar(), &c.params, table, &mut ch).err(),
+        Some(WhirError::InactiveBlock { block: 6 })
+    );
+    let params = WhirParams::new(cfg).unwrap();
+    for bad in [vec![], vec![2, 1], vec![3, 3], vec![0, 16]] {
+        assert!(
+            matches!(
+                params.clone().with_first_active(bad.clone()),
+                Err(WhirError::Params { .. })
+            ),
+            "{bad:?}"
+        );
+    }
+}

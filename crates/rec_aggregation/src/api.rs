@@ -12,8 +12,10 @@
 //! `"XAGG"` (4 bytes) | format version (u16 LE) | configuration (u8: 0 prod, 1 test) |
 //! `log_inv_rate` (u8) | parameters (u8) | number of signatures `N` (u32 LE) | the
 //! `lean_prover` proof.
-//! * Version [`PROOF_VERSION_V2`] (4): a v2 proof; the parameters byte is 0 (the standard
-//!   schedule of [`statement::params_v2`], the only one accepted).
+//! * Version [`PROOF_VERSION_V2`] (5): a v2 proof; the parameters byte is 0 (the standard
+//!   schedule of [`statement::params_v2`], the only one accepted). Version 4 (v2 before the
+//!   committed table was rotated and its padding blocks left out of the first oracle) is
+//!   refused.
 //! * Version [`PROOF_VERSION`] (3): a FRI proof; the parameters byte is the security level
 //!   (0 conjectured, 1 provable).
 //!
@@ -34,8 +36,9 @@ pub const PROOF_MAGIC: [u8; 4] = *b"XAGG";
 /// Format version of FRI aggregates (3: `lean_prover` encoding 3, with grinding before the
 /// bus challenges; earlier versions are refused).
 pub const PROOF_VERSION: u16 = 3;
-/// Format version of proof-system-v2 aggregates (the default).
-pub const PROOF_VERSION_V2: u16 = 4;
+/// Format version of proof-system-v2 aggregates (the default; 5: `lean_prover` v2 encoding
+/// 2, the first WHIR oracle without the padding blocks; 4 is refused).
+pub const PROOF_VERSION_V2: u16 = 5;
 /// The parameters byte of a v2 aggregate: the standard schedule ([`statement::params_v2`]).
 const V2_STANDARD_SCHEDULE: u8 = 0;
 /// Length of the header before the `lean_prover` proof.

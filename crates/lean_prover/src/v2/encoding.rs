@@ -34,8 +34,9 @@ use backend::merkle::Dimensions;
 
 /// Magic bytes at the start of every v2 proof.
 pub const MAGIC_V2: [u8; 4] = *b"LMV2";
-/// Encoding version of v2 proofs.
-pub const VERSION_V2: u32 = 1;
+/// Encoding version of v2 proofs (2: the committed table rotated by `k_0` and the first
+/// oracle's leaves holding only its active blocks; version 1 is refused).
+pub const VERSION_V2: u32 = 2;
 
 /// Every count a v2 proof of one statement has, fixed by the statement and the parameters.
 #[derive(Clone, Debug)]
@@ -161,9 +162,8 @@ impl ProofV2 {
                 None => None,
             };
             let query_nonce = r.felt()?;
-            let limbs = if i == 0 { 1 } else { 5 };
             let dims = [Dimensions {
-                width: limbs << k,
+                width: whir.leaf_width(i),
                 height: 1 << round.log_leaves(),
             }];
             let queries = r.opening(&dims, round.num_queries)?;

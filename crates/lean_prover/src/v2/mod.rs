@@ -40,7 +40,9 @@
 //!
 //! * [`stack`]: the stacking of power-of-two blocks in one multilinear (aligned, by
 //!   decreasing size), the committed placement (rows on the top variables, the block
-//!   selector bit-reversed at the bottom) and the padding's eq weight.
+//!   selector bit-reversed at the bottom), its rotation by WHIR's first folding factor (the
+//!   committed table's order), the blocks of that first fold that hold values, and the
+//!   padding's eq weight.
 //! * [`zerocheck`]: the AIR sumcheck: every table's constraints and the binding of GKR's input
 //!   claims to the columns, tables of different heights on prefixes of one eq point, batched in
 //!   one sumcheck; affine parts from two dot products per column and round.
@@ -67,11 +69,14 @@
 //! 1/4). Above 256 MiB it is not kept: it is built and hashed one coset run at a time and the
 //! queried runs are encoded again at query time ([`whir`]'s `oracle` module), so the peak is
 //! about the traces, the stacked polynomial and one run (1.2 GB at `N = 1000` instead of
-//! 2.2 GB), for one more encoding of the queried runs. The first round's partial sums of the
-//! column claims are computed from the traces (`column_sums`), one sequential pass per table.
+//! 2.2 GB), for one more encoding of the queried runs. The first oracle leaves out the
+//! padding's blocks of the first fold (a quarter of the codeword for the aggregation
+//! statement). The first round's partial sums of the column claims are computed from the
+//! committed rows (`column_sums`): one fold of the rows at the main point's prefixes for every
+//! main column at once, one per table's next-row point.
 //!
 //! # Still to come
-//! * switching `rec_aggregation` and the C ABI to v2 (then removing FRI);
+//! * removing FRI (`rec_aggregation` and the C ABI make v2 proofs by default);
 //! * speed: the commitment (encoding and Merkle hashing of a codeword of `2^(V + r)` values),
 //!   the AIR sumcheck's extension rounds (a univariate skip of the first rounds), the
 //!   stacking's strided copy.

@@ -5,10 +5,16 @@
 //! 1. Observe the domain separator `lean_prover/ml1`, the [`ParamsV2`], the number of tables,
 //!    per table its AIR digest, `log2` height and public values, then the public lookup
 //!    lists ([`crate::lookup`]).
-//! 2. Commit: every main column of every table is a block of the stacked polynomial `f`
+//! 2. Commit: every main column of every table is a block of the stacked polynomial
 //!    ([`super::stack`]: by decreasing height, table-major, column order on ties; `V`
-//!    variables, at least `min_variables`); WHIR commit ([`super::whir`]: root, then the
-//!    out-of-domain answers).
+//!    variables, at least `min_variables`; rows on the top variables, the reversed block
+//!    selector at the bottom). The committed table `f` is that polynomial with its index
+//!    rotated by WHIR's first folding factor `k_0` ([`super::stack::rotate_index`]: the low
+//!    `k_0` bits on top), so WHIR's first round folds the selector's low bits, on which the
+//!    padding is whole blocks: the first oracle holds only the blocks that may be non-zero,
+//!    `rev_k0(t)` for `t < ceil(used / 2^(V - k_0))` rounded up to 16
+//!    ([`super::whir::WhirParams::with_first_active`]; 96 of 128 for the aggregation
+//!    statement). WHIR commit ([`super::whir`]: root, then the out-of-domain answers).
 //! 3. Grind `bus_pow_bits` (the nonce is sent), sample `alpha_bus`, `beta_bus`.
 //! 4. LogUp: the fractions `±m_i(y) / (beta - c_i(y))` of every private interaction of every
 //!    table (row `y`, `+` for a send) are the blocks of a second stacking (one block per
@@ -31,7 +37,8 @@
 //!    point `s'_t`, observed; the verifier checks the final claim against
 //!    `shift(s_t, s'_t) sum_j beta^j c_j(s'_t)` ([`super::mle::shift_eval`]).
 //! 7. WHIR opening of every claim on `f`: each main column at `s_t`, each next-row column at
-//!    `s'_t` (the column's block selector followed by the point).
+//!    `s'_t` (the point followed by the column's reversed block selector, then rotated as the
+//!    index: its last `k_0` coordinates first, [`super::stack::rotate_point`]).
 
 use super::column_sums::column_partial_sums;
 use super::error::ErrorV2;
@@ -112,7 +119,7 @@ fn prove_impl(
     // 2. The stacked commitment.
     let stacked = stack_columns(&plan, tables);
     timer.lap("stacking");
-    let (commitment, witness) = whir::commit(isa, &plan.whir, stacked, &mut ch)?;
+    let (commitment, witness) = whir::commit_transposed(isa, &plan.whir, stacked, &mut ch)?;
 
     timer.lap("commitment");
     // 3. Bus challenges.
@@ -173,13 +180,8 @@ fn prove_impl(
         .map(|o| o.as_ref().map(|(p, v)| (p.clone(), v.as_slice())))
         .collect();
     let claims = column_claims(&plan, &instances, &s, &zproof.evals, &shift_refs);
-    let sums = column_partial_sums(
-        isa,
-        tables,
-        &s,
-        &shift_points,
-        witness.first_folding_factor(),
-    );
+    let sums = column_partial_sums(isa, &plan, tables, &s, &shift_points, witness.first_rows());
+    timer.lap("column sums");
     let whir_proof = whir::open_with_partial_sums(isa, witness, &claims, sums, &mut ch)?;
     timer.lap("WHIR opening");
     Ok(ProofV2 {
@@ -213,20 +215,35 @@ pub(crate) fn public_contribution(
     .ok_or(ErrorV2::PublicDenominator)
 }
 
-/// The stacked polynomial: every main column in its block (the committed placement of
-/// [`super::stack`]), zero padding. Row `y` of every column of a table lands in the window
-/// `[y 2^(V - k), (y + 1) 2^(V - k))`, so the copy reads each trace row once, writes within a
-/// small window, and runs in parallel over the `2^h` slices of `f` by its top `h` index bits
-/// (`h` at most every table's height, so each slice holds whole rows of every table).
+/// The committed table in the form WHIR's first oracle encodes
+/// ([`whir::commit_transposed`]): the stacked polynomial (every main column in its block of
+/// the placement of [`super::stack`], zero padding) with its index rotated by `k_0`
+/// ([`super::stack::rotate_index`]), as `2^(V - k_0)` rows of its active blocks. Index `x` of
+/// the placement lands in row `x >> k_0`, at the position of block `x mod 2^k_0` among the
+/// active ones: the transpose is the placement itself, read `2^k_0` values at a time.
+///
+/// Row `y` of every column of a table lands in the window `[y 2^(V - k), (y + 1) 2^(V - k))`
+/// of the placement, so the copy reads each trace row once, writes within a small window,
+/// and runs in parallel over `2^h` slices by the top `h` index bits (`h` at most every
+/// table's height, so each slice holds whole rows of every table, and at most `V - k_0`, so
+/// each slice is whole rows of the output).
 fn stack_columns(plan: &Plan, tables: &[TableWitness<'_>]) -> Vec<KoalaBear> {
     let v = plan.columns.num_variables;
-    let mut f = KoalaBear::zero_vec(1usize << v);
+    let k0 = plan.whir.rounds[0].folding_factor;
+    let active = &plan.whir.first_active;
+    let width = active.len();
+    let mut position = vec![usize::MAX; 1 << k0];
+    for (i, &a) in active.iter().enumerate() {
+        position[a] = i;
+    }
+    let mut f = KoalaBear::zero_vec(width << (v - k0));
     let h = tables
         .iter()
         .map(|t| (t.trace.len() / t.air.width()).trailing_zeros() as usize)
         .min()
         .unwrap_or(0)
-        .min(10);
+        .min(10)
+        .min(v - k0);
     // Per table: its height's log and every column's reversed selector (its index at row 0).
     let layout: Vec<(usize, Vec<usize>)> = tables
         .iter()
@@ -239,7 +256,8 @@ fn stack_columns(plan: &Plan, tables: &[TableWitness<'_>]) -> Vec<KoalaBear> {
             )
         })
         .collect();
-    f.par_chunks_mut(1 << (v - h))
+    let mask = (1usize << k0) - 1;
+    f.par_chunks_mut(width << (v - k0 - h))
         .enumerate()
         .for_each(|(slice, out)| {
             for (tw, (k, revs)) in tables.iter().zip(&layout) {
@@ -251,7 +269,9 @@ fn stack_columns(plan: &Plan, tables: &[TableWitness<'_>]) -> Vec<KoalaBear> {
                     let row = &tw.trace[y * w..(y + 1) * w];
                     let base = j << low;
                     for (&r, &x) in revs.iter().zip(row) {
-                        out[base | r] = x;
+                        // `x` of the slice-local placement index `base | r`.
+                        let at = base | r;
+                        out[(at >> k0) * width + position[at & mask]] = x;
                     }
                 }
             }

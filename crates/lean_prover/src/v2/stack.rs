@@ -84,6 +84,23 @@ impl Block {
     }
 }
 
+/// Index `x` of `v` bits with its low `k` bits moved on top:
+/// `(x mod 2^k) 2^(v - k) + floor(x / 2^k)`.
+///
+/// The committed table is the stacked polynomial in this order ([`rotate_point`] moves a
+/// point the same way), so that WHIR's first round folds the low `k` bits of the placement:
+/// the reversed selector bits of every small block, on which the padding is a range.
+pub fn rotate_index(x: usize, v: usize, k: usize) -> usize {
+    ((x & ((1 << k) - 1)) << (v - k)) | (x >> k)
+}
+
+/// The point of the rotated table ([`rotate_index`]) for a point `z` of the placement: its
+/// last `k` coordinates first.
+pub fn rotate_point(z: &[Ext5], k: usize) -> Vec<Ext5> {
+    let cut = z.len() - k;
+    z[cut..].iter().chain(&z[..cut]).copied().collect()
+}
+
 /// A stacking of blocks (see the module docs).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StackLayout {
@@ -126,6 +143,32 @@ impl StackLayout {
             used,
             num_variables,
         })
+    }
+
+    /// The blocks `a` of the first `k` variables of the committed table (indices rotated
+    /// by [`rotate_index`]) that may hold a value, in increasing order: `a = x mod 2^k` for
+    /// every used index `x` of this layout's placement, which is `rev_k(t)` (the `k` bits
+    /// reversed) for every `t < ceil(used / 2^(V - k))`; that count rounded up to a multiple
+    /// of `granule` (at most `2^k`, at least one block). The other blocks are padding.
+    pub fn active_blocks(&self, k: usize, granule: usize) -> Vec<usize> {
+        let k = k.min(self.num_variables);
+        let span = 1usize << (self.num_variables - k);
+        let t_end = self
+            .used
+            .div_ceil(span)
+            .max(1)
+            .next_multiple_of(granule.max(1))
+            .min(1 << k);
+        let rev = |t: usize| {
+            if k == 0 {
+                0
+            } else {
+                t.reverse_bits() >> (usize::BITS as usize - k)
+            }
+        };
+        let mut blocks: Vec<usize> = (0..t_end).map(rev).collect();
+        blocks.sort_unstable();
+        blocks
     }
 
     /// `sum_(x padding) eq(rho, x)` in the committed placement (`rho` of `V` coordinates):
@@ -190,5 +233,44 @@ mod tests {
         assert_eq!(l.committed_padding_weight(&rho), pad);
         let full = StackLayout::new(&[2, 2], 0).unwrap();
         assert_eq!(full.committed_padding_weight(&rho[..3]), Ext5::ZERO);
+    }
+
+    #[test]
+    fn the_active_blocks_hold_every_used_index_and_the_rotation_keeps_eq() {
+        for (sizes, min) in [
+            (vec![3usize, 1, 2, 2, 0], 0usize),
+            (vec![5, 5, 5, 4, 2], 0),
+            (vec![2, 2], 9),
+            (vec![9], 0),
+        ] {
+            let l = StackLayout::new(&sizes, min).unwrap();
+            let v = l.num_variables;
+            for k in 0..=v.min(4) {
+                let active = l.active_blocks(k, 1);
+                assert!(active.windows(2).all(|w| w[0] < w[1]), "{active:?}");
+                let used: std::collections::BTreeSet<usize> = l
+                    .blocks
+                    .iter()
+                    .flat_map(|b| (0..1usize << b.log_size).map(|y| b.committed_index(y, v)))
+                    .map(|x| x & ((1 << k) - 1))
+                    .collect();
+                assert_eq!(
+                    active,
+                    used.into_iter().collect::<Vec<_>>(),
+                    "{sizes:?} k {k}"
+                );
+                let rounded = l.active_blocks(k, 4);
+                assert!(active.iter().all(|a| rounded.contains(a)));
+                assert_eq!(rounded.len(), active.len().next_multiple_of(4).min(1 << k));
+            }
+            // eq(rotate_point(z), rotate_index(x)) = eq(z, x).
+            let k = v.min(3);
+            let z: Vec<Ext5> = (0..v as u64).map(|i| ext(i + 11)).collect();
+            let eq = mle::eq_table(Isa::scalar(), &z).unwrap();
+            let eq_rot = mle::eq_table(Isa::scalar(), &rotate_point(&z, k)).unwrap();
+            for (x, &e) in eq.iter().enumerate() {
+                assert_eq!(eq_rot[rotate_index(x, v, k)], e, "x {x}");
+            }
+        }
     }
 }

@@ -80,6 +80,15 @@ impl Shape {
     pub fn log_leaves(&self) -> usize {
         self.log_rows + self.log_runs
     }
+
+    /// The shape with only `blocks` of the `2^k` blocks in a row (the others are zero and
+    /// not stored: [`super::WhirParams::with_first_active`]).
+    pub fn with_blocks(self, blocks: usize) -> Shape {
+        Shape {
+            width: self.limbs * blocks,
+            ..self
+        }
+    }
 }
 
 /// The codeword matrix of a table of [`Shape`] `shape`: `M = 2^(v - k + r)` rows of
@@ -90,7 +99,8 @@ impl Shape {
 pub fn encode(isa: Isa, values: &[KoalaBear], shape: Shape) -> Vec<KoalaBear> {
     let mut out = KoalaBear::zero_vec(shape.codeword_len());
     let (first, rest) = out.split_at_mut(shape.run_len());
-    transpose_into(values, shape, first);
+    let all: Vec<usize> = (0..shape.width / shape.limbs).collect();
+    transpose_into(values, shape, &all, first);
     // Runs 1.. from the unscaled transpose in run 0's place, before it is transformed.
     rest.par_chunks_mut(shape.run_len())
         .enumerate()
@@ -104,12 +114,20 @@ pub fn encode(isa: Isa, values: &[KoalaBear], shape: Shape) -> Vec<KoalaBear> {
 /// `f_a[b]` (its `limbs` elements) for every block `a` in order. Every run is this matrix
 /// with its rows scaled, then transformed ([`encode_run`]).
 pub fn transpose(values: &[KoalaBear], shape: Shape) -> Vec<KoalaBear> {
+    let all: Vec<usize> = (0..shape.width / shape.limbs).collect();
+    transpose_blocks(values, shape, &all)
+}
+
+/// [`transpose`] keeping only the blocks `blocks` (in that order) of the table `values`
+/// (all its blocks, `limbs 2^(n + k)` elements): rows of `shape.width = limbs
+/// blocks.len()` elements.
+pub fn transpose_blocks(values: &[KoalaBear], shape: Shape, blocks: &[usize]) -> Vec<KoalaBear> {
     let mut out = KoalaBear::zero_vec(shape.run_len());
-    transpose_into(values, shape, &mut out);
+    transpose_into(values, shape, blocks, &mut out);
     out
 }
 
-fn transpose_into(values: &[KoalaBear], shape: Shape, out: &mut [KoalaBear]) {
+fn transpose_into(values: &[KoalaBear], shape: Shape, blocks: &[usize], out: &mut [KoalaBear]) {
     let Shape {
         log_rows,
         width,
@@ -117,24 +135,28 @@ fn transpose_into(values: &[KoalaBear], shape: Shape, out: &mut [KoalaBear]) {
         ..
     } = shape;
     let rows = 1usize << log_rows;
-    let blocks = width / limbs;
+    debug_assert_eq!(width, blocks.len() * limbs);
     debug_assert_eq!(out.len(), shape.run_len());
-    debug_assert_eq!(values.len(), rows * width);
+    debug_assert!(
+        blocks
+            .iter()
+            .all(|&a| (a + 1) * rows * limbs <= values.len())
+    );
     out.par_chunks_mut(TILE * width)
         .enumerate()
         .for_each(|(c, chunk)| {
             let first = c * TILE;
             let here = chunk.len() / width;
-            for a in 0..blocks {
+            for (col, &a) in blocks.iter().enumerate() {
                 let src = &values[(a * rows + first) * limbs..(a * rows + first + here) * limbs];
                 if limbs == 1 {
                     // One element per value: a plain strided store (no per-element copy call).
                     for (t, &x) in src.iter().enumerate() {
-                        chunk[t * width + a] = x;
+                        chunk[t * width + col] = x;
                     }
                 } else {
                     for (t, cell) in src.chunks_exact(limbs).enumerate() {
-                        let at = t * width + a * limbs;
+                        let at = t * width + col * limbs;
                         chunk[at..at + limbs].copy_from_slice(cell);
                     }
                 }

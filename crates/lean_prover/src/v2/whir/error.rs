@@ -22,6 +22,13 @@ pub enum WhirError {
         /// Values received.
         got: usize,
     },
+    /// The committed table is not zero on a block the parameters leave out of the first
+    /// oracle ([`super::WhirParams::first_active`]).
+    #[error("committed table is not zero on block {block}, which the first oracle leaves out")]
+    InactiveBlock {
+        /// The block `a` of the first round.
+        block: usize,
+    },
     /// A claim's weight does not have one factor per variable.
     #[error("claim {index} has {got} variables, the polynomial has {expected}")]
     ClaimDimension {

@@ -10,7 +10,10 @@
 //!   point ([`encode`]): leaf `q` holds `P_a(y_q)` for every block `a` of the first `k_i`
 //!   variables, `P_a(Y) = sum_b f_a[b] Y^b`, `y_q = w^bitrev(q)` in the subgroup of order
 //!   `2^(v_i - k_i + r_i)`. Its codeword polynomial's value at `y` is the claim
-//!   `sum_x y^x f_i(x)` ([`Weight::power`]).
+//!   `sum_x y^x f_i(x)` ([`Weight::power`]). The first oracle's leaves may hold only the
+//!   blocks `a` of [`WhirParams::first_active`]: the others are zero by the statement's
+//!   shape, never encoded nor sent, and the verifier folds an opened leaf with zeros in
+//!   their places (the oracle it reads is still a word of the same code).
 //! * Claims are product weights ([`Weight`]); the verifier evaluates a weight's multilinear
 //!   extension at a point in `O(v)`.
 //! * Parameters ([`WhirParams`]) come from the calculator's schedule
@@ -21,8 +24,9 @@
 //! All on one [`backend::challenger::Challenger`]; "send" means the prover puts it in the
 //! proof and both sides observe it at that point.
 //!
-//! **Commit** ([`commit`], [`receive_commitment`]): observe `v` and `r_0`; send the root of
-//! oracle 0; for `j < w_0`: draw `z_j` (extension), send `P(z_j)`.
+//! **Commit** ([`commit`], [`receive_commitment`]): observe `v`, `r_0`, the number of active
+//! blocks of the first oracle and each of them; send the root of oracle 0; for `j < w_0`:
+//! draw `z_j` (extension), send `P(z_j)`.
 //!
 //! **Open** ([`open`], [`verify`]), given claims `(w_j, s_j)` fixed before:
 //! 1. observe every `s_j`; draw `gamma`. The running claim is
@@ -81,6 +85,6 @@ pub use params::{RoundParams, WhirParams};
 pub use proof::{OracleCommitment, RoundProof, WhirCommitment, WhirProof};
 #[cfg(feature = "forgery")]
 pub use prover::{Forgery, open_forged};
-pub use prover::{WhirWitness, commit, open, open_with_partial_sums};
+pub use prover::{WhirWitness, commit, commit_transposed, open, open_with_partial_sums};
 pub use verifier::{ReceivedCommitment, receive_commitment, verify};
 pub use weight::{Claim, Weight, WeightTable, horner};

@@ -54,6 +54,11 @@ pub struct WhirParams {
     pub final_variables: usize,
     /// The schedule the rounds come from (its soundness terms).
     pub schedule: WhirSchedule,
+    /// The blocks `a` of the first round's `2^k_0` (increasing) whose values the first
+    /// oracle's leaves hold: every other block of the committed table is zero by the
+    /// statement's shape, so it is neither encoded nor sent, and the verifier reads it as
+    /// zero ([`WhirParams::with_first_active`]). All `2^k_0` blocks unless restricted.
+    pub first_active: Vec<usize>,
 }
 
 impl WhirParams {
@@ -62,6 +67,56 @@ impl WhirParams {
     pub(super) fn observe(&self, ch: &mut Challenger) {
         ch.observe(KoalaBear::new(self.num_variables() as u32));
         ch.observe(KoalaBear::new(self.rounds[0].log_inv_rate as u32));
+        // The first oracle's active blocks (at most 2^k_0 <= 2^30 indices below 2^30).
+        ch.observe(KoalaBear::new(self.first_active.len() as u32));
+        for &a in &self.first_active {
+            ch.observe(KoalaBear::new(a as u32));
+        }
+    }
+
+    /// These parameters with the first oracle restricted to the blocks `active` of the first
+    /// round (`a < 2^k_0`, increasing, at least one): the committed table must be zero on
+    /// every other block `f[a 2^(v - k_0) .. (a + 1) 2^(v - k_0)]`. Its leaves then hold
+    /// `active.len()` values instead of `2^k_0` (less to encode, hash and send); the verifier
+    /// folds an opened leaf with zeros in the other blocks' places. Soundness is unchanged:
+    /// the oracle the verifier reads is still a word of the same interleaved code, one whose
+    /// other blocks are zero by construction, and every check is the same.
+    ///
+    /// # Errors
+    /// [`WhirError::Params`] if `active` is empty, not increasing, or names a block beyond
+    /// `2^k_0`.
+    pub fn with_first_active(mut self, active: Vec<usize>) -> Result<WhirParams, WhirError> {
+        let blocks = 1usize << self.rounds[0].folding_factor;
+        if active.is_empty() {
+            return Err(WhirError::Params {
+                what: "first_active.len()",
+                value: 0,
+            });
+        }
+        if let Some(w) = active.windows(2).find(|w| w[0] >= w[1]) {
+            return Err(WhirError::Params {
+                what: "first_active (not increasing)",
+                value: w[1],
+            });
+        }
+        if let Some(&a) = active.iter().find(|&&a| a >= blocks) {
+            return Err(WhirError::Params {
+                what: "first_active[j]",
+                value: a,
+            });
+        }
+        self.first_active = active;
+        Ok(self)
+    }
+
+    /// Base elements in a leaf of oracle `round`: the first oracle's active blocks, or the
+    /// `2^k_i` extension values (5 elements each) of a later one.
+    pub fn leaf_width(&self, round: usize) -> usize {
+        if round == 0 {
+            self.first_active.len()
+        } else {
+            5 << self.rounds[round].folding_factor
+        }
     }
 
     /// Derives the parameters of `config` with the calculator
@@ -111,10 +166,12 @@ impl WhirParams {
                 return bad("fold_pow_bits", r.fold_pow_bits);
             }
         }
+        let first_active = (0..1usize << rounds[0].folding_factor).collect();
         Ok(WhirParams {
             final_variables: schedule.final_variables,
             rounds,
             schedule,
+            first_active,
         })
     }
 

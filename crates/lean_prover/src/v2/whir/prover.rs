@@ -54,6 +54,12 @@ impl WhirWitness {
     pub fn first_folding_factor(&self) -> usize {
         self.params.rounds[0].folding_factor
     }
+
+    /// The committed table's block transpose over its active blocks (the form
+    /// [`commit_transposed`] takes): `2^(v - k_0)` rows of `first_active.len()` values.
+    pub fn first_rows(&self) -> &[KoalaBear] {
+        &self.transposed
+    }
 }
 
 /// Commits to `table` (`2^v` base-field values, `x_0` the most significant index bit): encodes
@@ -61,7 +67,9 @@ impl WhirWitness {
 /// draws the initial out-of-domain points and observes their answers.
 ///
 /// # Errors
-/// [`WhirError::PolynomialLength`] if `table` does not have `2^v` values.
+/// [`WhirError::PolynomialLength`] if `table` does not have `2^v` values;
+/// [`WhirError::InactiveBlock`] if it is not zero on a block outside
+/// [`WhirParams::first_active`].
 pub fn commit(
     isa: Isa,
     params: &WhirParams,
@@ -76,9 +84,55 @@ pub fn commit(
             got: table.len(),
         });
     }
-    let shape = Shape::new(1, v, r0.folding_factor, r0.log_inv_rate);
-    let transposed = encode::transpose(&table, shape);
+    let k0 = r0.folding_factor;
+    let n = v - k0;
+    if let Some(a) = (0..1usize << k0)
+        .filter(|a| params.first_active.binary_search(a).is_err())
+        .find(|&a| {
+            table[a << n..(a + 1) << n]
+                .iter()
+                .any(|x| *x != KoalaBear::ZERO)
+        })
+    {
+        return Err(WhirError::InactiveBlock { block: a });
+    }
+    let shape = first_shape(params);
+    let transposed = encode::transpose_blocks(&table, shape, &params.first_active);
     drop(table);
+    commit_transposed(isa, params, transposed, ch)
+}
+
+/// The shape of the first oracle's encoding (its active blocks only).
+fn first_shape(params: &WhirParams) -> Shape {
+    let r0 = &params.rounds[0];
+    Shape::new(1, r0.num_variables, r0.folding_factor, r0.log_inv_rate)
+        .with_blocks(params.first_active.len())
+}
+
+/// [`commit`] given the committed table as its block transpose restricted to the active
+/// blocks ([`encode::transpose_blocks`] with `params.first_active`): `2^(v - k_0)` rows of
+/// `first_active.len()` values, row `b` holding `f(a, b)` for every active `a`, the table
+/// being zero on the other blocks. A caller that lays out the table can write this form
+/// directly and skip the transpose.
+///
+/// # Errors
+/// [`WhirError::PolynomialLength`] if `transposed` does not have `2^(v - k_0)` rows of that
+/// width.
+pub fn commit_transposed(
+    isa: Isa,
+    params: &WhirParams,
+    transposed: Vec<KoalaBear>,
+    ch: &mut Challenger,
+) -> Result<(WhirCommitment, WhirWitness), WhirError> {
+    let r0 = &params.rounds[0];
+    let v = r0.num_variables;
+    let shape = first_shape(params);
+    if transposed.len() != shape.run_len() {
+        return Err(WhirError::PolynomialLength {
+            num_variables: v,
+            got: transposed.len(),
+        });
+    }
     let tree = FirstOracle::commit(isa, &transposed, shape, KEEP_MAX)?;
     params.observe(ch);
     let root = tree.root();
@@ -90,7 +144,7 @@ pub fn commit(
             let weight = Weight::power(z, v);
             let (head, tail) = weight.split(k0);
             let head = full_head(isa, &head, k0);
-            let sums = partial_sums_of(isa, &transposed, k0, &tail);
+            let sums = partial_sums_of(isa, &transposed, k0, &params.first_active, &tail);
             let value = kx::dot(isa, &head, &sums);
             ch.observe_ext(value);
             OodClaim {
@@ -121,11 +175,19 @@ fn full_head(isa: Isa, head: &Weight, k: usize) -> Vec<Ext5> {
 }
 
 /// `u[a] = sum_b tail(b) f[a 2^n + b]` for the `2^k` blocks of a base-field table given by
-/// its block transpose (`u = sum_b tail(b) row_b`).
-fn partial_sums_of(isa: Isa, transposed: &[KoalaBear], k: usize, tail: &Weight) -> Vec<Ext5> {
-    let width = 1usize << k;
+/// its block transpose restricted to the blocks `active` (`u = sum_b tail(b) row_b`, placed
+/// at the active blocks; the others are zero).
+fn partial_sums_of(
+    isa: Isa,
+    transposed: &[KoalaBear],
+    k: usize,
+    active: &[usize],
+    tail: &Weight,
+) -> Vec<Ext5> {
+    let width = active.len();
     let t = tail.table(isa);
-    t.values
+    let sums = t
+        .values
         .par_chunks(CHUNK)
         .enumerate()
         .map(|(c, values)| {
@@ -144,7 +206,12 @@ fn partial_sums_of(isa: Isa, transposed: &[KoalaBear], k: usize, tail: &Weight) 
                 }
                 a
             },
-        )
+        );
+    let mut u = Ext5::zero_vec(1 << k);
+    for (&a, &x) in active.iter().zip(&sums) {
+        u[a] = x;
+    }
+    u
 }
 
 /// The oracle a round's queries open.
@@ -387,6 +454,7 @@ fn open_impl(
     } = witness;
     let v = params.num_variables();
     check_claims(claims, v)?;
+    let active = params.first_active.as_slice();
     for c in claims {
         ch.observe_ext(c.value);
     }
@@ -414,10 +482,10 @@ fn open_impl(
             let (head, tail) = c.weight.split(k0);
             let u = match given {
                 Some(u) => {
-                    debug_assert_eq!(u, partial_sums_of(isa, &transposed, k0, &tail));
+                    debug_assert_eq!(u, partial_sums_of(isa, &transposed, k0, active, &tail));
                     u
                 }
-                None => partial_sums_of(isa, &transposed, k0, &tail),
+                None => partial_sums_of(isa, &transposed, k0, active, &tail),
             };
             (full_head(isa, &head, k0), u, tail)
         })
@@ -439,18 +507,23 @@ fn open_impl(
         what: "folding_factor",
         value: k0,
     })?;
+    let eq: Vec<Ext5> = active.iter().map(|&a| eq[a]).collect();
+    let width = active.len();
     let mut f = Ext5::zero_vec(1 << n);
     f.par_chunks_mut(CHUNK)
-        .zip(transposed.par_chunks(CHUNK << k0))
+        .zip(transposed.par_chunks(CHUNK * width))
         .for_each(|(out, rows)| {
-            for (o, row) in out.iter_mut().zip(rows.chunks_exact(1 << k0)) {
+            for (o, row) in out.iter_mut().zip(rows.chunks_exact(width)) {
                 *o = kx::dot_base(isa, &eq, row);
             }
         });
     let mut w = Ext5::zero_vec(1 << n);
-    for t in &terms {
-        t.tail.accumulate(isa, t.coef * t.head[0], &mut w);
-    }
+    let scaled: Vec<(Ext5, &Weight)> = terms
+        .iter()
+        .map(|t| (t.coef * t.head[0], &t.tail))
+        .collect();
+    Weight::accumulate_all(isa, &scaled, &mut w);
+    drop(scaled);
     drop(terms);
 
     let mut rounds = Vec::with_capacity(params.rounds.len());

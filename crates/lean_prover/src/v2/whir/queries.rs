@@ -19,18 +19,34 @@ pub(super) fn sample_queries(ch: &mut Challenger, round: &RoundParams) -> Vec<us
 }
 
 /// The folded value at each opened leaf: `sum_a eq(alpha, a) P_a(y_q)` (a leaf holds the
-/// `2^k` codewords' values at one domain point, `limbs` base elements each).
+/// `2^k` codewords' values at one domain point, `limbs` base elements each; with `active`,
+/// only those blocks' values, in that order, the others being zero).
+///
+/// The caller has checked every leaf's width (the Merkle opening's dimensions); a leaf of
+/// another width folds to a wrong value, never a panic.
 pub(super) fn fold_values(
     isa: Isa,
     rows: &[Vec<Vec<KoalaBear>>],
     limbs: usize,
     alphas: &[Ext5],
+    active: Option<&[usize]>,
 ) -> Vec<Ext5> {
     let eq = match mle::eq_table(isa, alphas) {
         Ok(t) => t,
         Err(e) => unreachable!("folding factor within MAX_VARS: {e}"),
     };
+    let eq = match active {
+        Some(blocks) => blocks
+            .iter()
+            .map(|&a| eq.get(a).copied().unwrap_or(Ext5::ZERO))
+            .collect(),
+        None => eq,
+    };
     rows.iter()
-        .map(|leaf| kx::dot(isa, &eq, &leaf_values(&leaf[0], limbs)))
+        .map(|leaf| {
+            let values = leaf.first().map_or(Vec::new(), |r| leaf_values(r, limbs));
+            let n = values.len().min(eq.len());
+            kx::dot(isa, &eq[..n], &values[..n])
+        })
         .collect()
 }

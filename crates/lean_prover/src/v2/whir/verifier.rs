@@ -209,14 +209,18 @@ pub fn verify(
         }
         let log_leaves = round.log_leaves();
         let indices = sample_queries(ch, round);
-        let limbs = if i == 0 { 1 } else { 5 };
+        let (limbs, active) = if i == 0 {
+            (1, Some(params.first_active.as_slice()))
+        } else {
+            (5, None)
+        };
         let dims = [Dimensions {
-            width: limbs << k,
+            width: params.leaf_width(i),
             height: 1 << log_leaves,
         }];
         verify_multi_with(isa, &root, &dims, &indices, &rp.queries)
             .map_err(|source| WhirError::Opening { round: i, source })?;
-        let values = fold_values(isa, &rp.queries.rows, limbs, &alphas);
+        let values = fold_values(isa, &rp.queries.rows, limbs, &alphas, active);
 
         match &rp.next {
             Some(next) => {

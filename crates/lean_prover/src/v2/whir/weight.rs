@@ -174,6 +174,80 @@ impl Weight {
         }
     }
 
+    /// `(middle, trail, bits, scale)` when the weight is `scale eq(middle, y) [x_low = bits]`
+    /// on `x = y 2^trail + x_low`: no leading boolean factor, `trail` trailing ones.
+    fn middle_and_trailing_bits(&self) -> Option<(&[[Ext5; 2]], usize, usize, Ext5)> {
+        let v = self.factors.len();
+        let mut trail = 0;
+        let mut bits = 0usize;
+        let mut scale = Ext5::ONE;
+        while trail < v {
+            let [a, b] = self.factors[v - 1 - trail];
+            if b == Ext5::ZERO {
+                scale *= a;
+            } else if a == Ext5::ZERO {
+                scale *= b;
+                bits |= 1 << trail;
+            } else {
+                break;
+            }
+            trail += 1;
+        }
+        let middle = &self.factors[..v - trail];
+        match middle.first() {
+            Some(&[a, b]) if a == Ext5::ZERO || b == Ext5::ZERO => None,
+            _ => Some((middle, trail, bits, scale)),
+        }
+    }
+
+    /// `sum_j scale_j w_j(x)` added to `out[x]` for every `x`, for weights over `v`
+    /// variables (`out` of length `2^v`): [`Weight::accumulate`] for each, except that the
+    /// weights of one middle part ahead of trailing boolean coordinates (the column claims
+    /// of one table, which differ only in those) are summed first and added as one table,
+    /// `out[y 2^trail ..][bits] += eq(middle, y) g[bits]`, when that is cheaper.
+    pub fn accumulate_all(isa: Isa, terms: &[(Ext5, &Weight)], out: &mut [Ext5]) {
+        // Groups by middle part: (middle, trail, g over 2^trail, members).
+        type Group<'w> = (&'w [[Ext5; 2]], usize, Vec<(usize, Ext5)>);
+        let mut groups: Vec<Group<'_>> = Vec::new();
+        for &(c, w) in terms {
+            match w.middle_and_trailing_bits() {
+                Some((middle, trail, bits, s)) => {
+                    match groups
+                        .iter_mut()
+                        .find(|(m, t, _)| *t == trail && *m == middle)
+                    {
+                        Some(g) => g.2.push((bits, c * s)),
+                        None => groups.push((middle, trail, vec![(bits, c * s)])),
+                    }
+                }
+                None => w.accumulate(isa, c, out),
+            }
+        }
+        for (middle, trail, members) in groups {
+            let eq = match mle::product_table(isa, Ext5::ONE, middle) {
+                Ok(t) => t,
+                Err(e) => unreachable!("weight over at most MAX_VARS variables: {e}"),
+            };
+            // A dense row of 2^trail per middle point costs about an eighth of a strided
+            // scalar update per member.
+            if (1usize << trail) <= 8 * members.len() {
+                let mut g = Ext5::zero_vec(1 << trail);
+                for &(bits, c) in &members {
+                    g[bits] += c;
+                }
+                for (y, &e) in eq.iter().enumerate() {
+                    kx::axpy(isa, &mut out[y << trail..(y + 1) << trail], e, &g);
+                }
+            } else {
+                for &(bits, c) in &members {
+                    for (y, &e) in eq.iter().enumerate() {
+                        out[(y << trail) | bits] += c * e;
+                    }
+                }
+            }
+        }
+    }
+
     /// Adds `scale * w(x)` to `out[x]` for every `x` (`out` of length `2^v`).
     pub fn accumulate(&self, isa: Isa, scale: Ext5, out: &mut [Ext5]) {
         let t = self.table(isa);
@@ -280,6 +354,49 @@ mod tests {
     use super::*;
 
     use crate::v2::mle::test_ext as ext;
+
+    #[test]
+    fn accumulating_weights_together_equals_one_by_one() {
+        let v = 7;
+        let bit = |b: bool| if b { Ext5::ONE } else { Ext5::ZERO };
+        let mut weights = Vec::new();
+        // Column-claim shapes: a shared middle ahead of 0 to 4 boolean coordinates, several
+        // per middle (grouped) and alone (left strided); a leading boolean; dense; power.
+        let middle: Vec<Ext5> = (0..3).map(|i| ext(i + 40)).collect();
+        for trail in 0..=4usize {
+            let members = if trail == 4 { 1 } else { 5 };
+            for m in 0..members {
+                let mut z = middle.clone();
+                z.extend((0..trail).map(|t| bit((m >> t) & 1 == 1)));
+                z.extend((z.len()..v).map(|i| ext(i as u64 + 7)));
+                weights.push(Weight::eq(&z[..v]));
+            }
+        }
+        let mut lead = vec![Ext5::ONE];
+        lead.extend((1..v).map(|i| ext(i as u64 + 3)));
+        weights.push(Weight::eq(&lead));
+        weights.push(Weight::eq(
+            &(0..v).map(|i| ext(i as u64 + 90)).collect::<Vec<_>>(),
+        ));
+        weights.push(Weight::power(ext(5), v));
+        for isa in Isa::available() {
+            let terms: Vec<(Ext5, &Weight)> = weights
+                .iter()
+                .enumerate()
+                .map(|(i, w)| (ext(i as u64 + 1), w))
+                .collect();
+            let mut one_by_one = Ext5::zero_vec(1 << v);
+            for &(c, w) in &terms {
+                w.accumulate(isa, c, &mut one_by_one);
+            }
+            let mut together = vec![ext(3); 1 << v];
+            for x in &mut one_by_one {
+                *x += ext(3);
+            }
+            Weight::accumulate_all(isa, &terms, &mut together);
+            assert_eq!(together, one_by_one, "{isa}");
+        }
+    }
 
     #[test]
     fn eq_weight_table_is_the_eq_table_and_its_extension_is_eq() {
