@@ -620,7 +620,7 @@ fn open_impl(
         let query_nonce = ch.grind(isa, round.query_pow_bits);
         let log_leaves = round.log_leaves();
         let indices = sample_queries(ch, round);
-        let queries = match &queried {
+        let queries = match &mut queried {
             Queried::First { oracle, transposed } => oracle.open_multi(isa, transposed, &indices),
             Queried::Later(tree) => tree.open_multi(&indices),
         }

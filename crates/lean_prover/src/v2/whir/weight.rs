@@ -17,6 +17,7 @@ use crate::v2::mle;
 use backend::Isa;
 use backend::field::{Ext5, KoalaBear};
 use backend::kernels::ext as kx;
+use rayon::prelude::*;
 
 /// A product weight over `v` variables: `factors[t] = (w_t(0), w_t(1))`, `t = 0` for the
 /// most significant index bit (the order of [`crate::v2::mle`]).
@@ -235,9 +236,11 @@ impl Weight {
                 for &(bits, c) in &members {
                     g[bits] += c;
                 }
-                for (y, &e) in eq.iter().enumerate() {
-                    kx::axpy(isa, &mut out[y << trail..(y + 1) << trail], e, &g);
-                }
+                out[..eq.len() << trail]
+                    .par_chunks_mut(1 << trail)
+                    .zip(eq.par_iter())
+                    .with_min_len((1 << 12) >> trail.min(12))
+                    .for_each(|(row, &e)| kx::axpy(isa, row, e, &g));
             } else {
                 for &(bits, c) in &members {
                     for (y, &e) in eq.iter().enumerate() {
