@@ -1,35 +1,14 @@
-//! Large buffers: a hint that lets the kernel back them with transparent huge pages, the
-//! release of freed heap pages, and the process's resident memory as Linux reports it.
+//! Memory housekeeping for large provers: the release of freed heap pages, and the process's
+//! resident memory as Linux reports it.
 //!
-//! A proof at N = 1000 writes a few GiB of freshly allocated memory (the codeword alone is
-//! 1 GiB). With 4 KiB pages every first touch is a page fault; measured on this project's
-//! 2-vCPU test machine, faulting in 1 GiB costs about 0.6 s with 4 KiB pages and 0.13 s with
-//! 2 MiB pages. Linux in its common `madvise` mode gives huge pages only to ranges that ask
-//! for them, which [`advise_huge_pages`] does. It is a hint: contents, validity and results
-//! never depend on it, and on other systems it does nothing.
-
-/// Buffers smaller than this are left alone (a huge page is 2 MiB).
-pub const HUGE_PAGE_THRESHOLD: usize = 4 << 20;
-
-/// Asks the kernel to back the whole 2 MiB pages inside `buf` with transparent huge pages, if
-/// `buf` is at least [`HUGE_PAGE_THRESHOLD`] bytes. Call it before the buffer is first
-/// written (right after a zeroed allocation) for the full effect. Never fails: an error of the
-/// hint (say, huge pages disabled) is ignored.
-pub fn advise_huge_pages<T>(buf: &mut [T]) {
-    let bytes = core::mem::size_of_val(buf);
-    if bytes < HUGE_PAGE_THRESHOLD {
-        return;
-    }
-    advise(buf.as_mut_ptr().cast::<u8>(), bytes);
-}
-
-/// `vec![value; len]`, its allocation advised to use huge pages before it is filled.
-pub fn filled_vec<T: Clone>(len: usize, value: T) -> Vec<T> {
-    let mut v = Vec::with_capacity(len);
-    advise_huge_pages(v.spare_capacity_mut());
-    v.resize(len, value);
-    v
-}
+//! Large buffers are ordinary zeroed allocations on the system's default pages. An earlier
+//! version advised every buffer of 4 MiB or more to use transparent huge pages
+//! (`MADV_HUGEPAGE`); measured 2026-12-07 on the 2-vCPU Intel test VM (THP `madvise`,
+//! defrag `madvise`, `multisig bench --signatures 1000 --warmup 1`, three interleaved pairs),
+//! the advice cost more than it saved once memory was fragmented: the kernel compacts memory
+//! synchronously on such faults, system time doubled (2.3-3.2 s against 1.3-1.7 s per run)
+//! and proving took 4.87-5.15 s against 4.82-4.85 s at rate 1/4, 3.68-3.74 s against
+//! 3.60-3.71 s at rate 1/2. Whether huge pages pay is the host's choice (THP `always`).
 
 /// Returns the allocator's free memory to the operating system where the C allocator keeps
 /// it (glibc: `malloc_trim`). A prover phase that frees many mid-sized vectors (too small
@@ -73,27 +52,6 @@ fn parse_status_kib(status: &str, field: &str) -> Option<u64> {
     }
 }
 
-#[cfg(target_os = "linux")]
-fn advise(start: *mut u8, bytes: usize) {
-    const HUGE: usize = 2 << 20;
-    let addr = start as usize;
-    let first = addr.next_multiple_of(HUGE);
-    let end = (addr + bytes) & !(HUGE - 1);
-    if end <= first {
-        return;
-    }
-    // SAFETY: `[first, end)` lies inside the live allocation `[start, start + bytes)` that
-    // the caller borrows mutably; `MADV_HUGEPAGE` only changes how the kernel backs those
-    // pages, never their contents or their mapping, so no Rust invariant can be affected.
-    // The return value is ignored on purpose (the advice is optional).
-    unsafe {
-        libc::madvise(first as *mut libc::c_void, end - first, libc::MADV_HUGEPAGE);
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn advise(_start: *mut u8, _bytes: usize) {}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,22 +68,6 @@ mod tests {
             let rss = resident_bytes().unwrap();
             assert!(rss >= 4096);
             assert!(peak_resident_bytes().unwrap() >= rss);
-        }
-    }
-
-    #[test]
-    fn advised_buffers_keep_their_contents() {
-        for n in [0usize, 10, HUGE_PAGE_THRESHOLD / 4 + 12345] {
-            let mut v: Vec<u32> = (0..n as u32).collect();
-            advise_huge_pages(&mut v);
-            assert!(v.iter().enumerate().all(|(i, &x)| x == i as u32));
-            let mut z = vec![0u32; n];
-            advise_huge_pages(&mut z);
-            z.iter_mut()
-                .enumerate()
-                .for_each(|(i, x)| *x = i as u32 ^ 7);
-            assert!(z.iter().enumerate().all(|(i, &x)| x == i as u32 ^ 7));
-            assert_eq!(filled_vec(n, 9u64), vec![9u64; n]);
         }
     }
 }

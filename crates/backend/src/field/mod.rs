@@ -13,16 +13,14 @@ pub use koala_bear::KoalaBear;
 pub use monty::{MONTY_MU, P, monty_reduce};
 
 impl KoalaBear {
-    /// `vec![KoalaBear::ZERO; n]`, allocated zeroed (`calloc`), large ones advised to use
-    /// huge pages ([`crate::memory::advise_huge_pages`]).
+    /// `vec![KoalaBear::ZERO; n]`, allocated zeroed (`calloc`).
     ///
     /// The standard library turns `vec![0u32; n]` into a zeroed allocation, but not
     /// `vec![x; n]` for a type of ours: that writes the elements one by one, a loop the
     /// optimiser turns into `memset` at opt-level 3 but not at `"z"`, where it costs more than
     /// the kernel that then overwrites the vector.
     pub fn zero_vec(n: usize) -> Vec<KoalaBear> {
-        let mut words = vec![0u32; n];
-        crate::memory::advise_huge_pages(&mut words);
+        let words = vec![0u32; n];
         let mut words = core::mem::ManuallyDrop::new(words);
         let (ptr, len, cap) = (words.as_mut_ptr(), words.len(), words.capacity());
         // SAFETY: `KoalaBear` is `#[repr(transparent)]` over `u32` (same size and alignment),
@@ -36,8 +34,7 @@ impl KoalaBear {
 impl Ext5 {
     /// `vec![Ext5::ZERO; n]`, allocated zeroed (`calloc`); see [`KoalaBear::zero_vec`].
     pub fn zero_vec(n: usize) -> Vec<Ext5> {
-        let mut words = vec![0u32; n.checked_mul(5).expect("Ext5::zero_vec: length overflow")];
-        crate::memory::advise_huge_pages(&mut words);
+        let words = vec![0u32; n.checked_mul(5).expect("Ext5::zero_vec: length overflow")];
         if words.capacity() != 5 * n {
             // Not expected (the allocation is exact), but the layout must match exactly.
             return vec![Ext5::ZERO; n];

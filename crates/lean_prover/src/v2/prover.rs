@@ -289,7 +289,7 @@ fn fractions(
 ) -> (Vec<Ext5>, Vec<Ext5>) {
     let size = 1usize << plan.fractions.num_variables;
     let mut nums = Ext5::zero_vec(size);
-    let mut dens = backend::memory::filled_vec(size, Ext5::ONE);
+    let mut dens = vec![Ext5::ONE; size];
     for (t, tw) in tables.iter().enumerate() {
         let air = tw.air;
         if air.num_interactions() == 0 {

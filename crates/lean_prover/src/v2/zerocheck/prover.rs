@@ -69,6 +69,18 @@ impl Factor {
         }
     }
 
+    /// Folds the first two variables at `r0`, then `r1` (from the base field in one pass:
+    /// `sum_a eq((r0, r1), a) f(a, .)`, the same values as two folds).
+    fn fold_two(&mut self, isa: Isa, r0: Ext5, r1: Ext5, scratch: &mut Vec<Ext5>) {
+        match self {
+            Factor::Base(v) => *self = Factor::Ext(fold_two_base(isa, v, r0, r1)),
+            Factor::Ext(_) => {
+                self.fold(isa, r0, scratch);
+                self.fold(isa, r1, scratch);
+            }
+        }
+    }
+
     /// `(<eq, lo>, <eq, hi>)` over `range` of the lower half and its upper twin.
     fn dots(&self, isa: Isa, eq: &[Ext5], range: std::ops::Range<usize>) -> (Ext5, Ext5) {
         let half = self.len() / 2;
@@ -89,6 +101,33 @@ impl Factor {
         }
     }
 }
+
+/// `g(b) = sum_a eq((r0, r1), a) f(a, b)` over the four quarters `f(a, .)` of a base-field
+/// table (at least two variables), in parallel chunks.
+fn fold_two_base(isa: Isa, f: &[KoalaBear], r0: Ext5, r1: Ext5) -> Vec<Ext5> {
+    let q = f.len() / 4;
+    let w = [
+        (Ext5::ONE - r0) * (Ext5::ONE - r1),
+        (Ext5::ONE - r0) * r1,
+        r0 * (Ext5::ONE - r1),
+        r0 * r1,
+    ];
+    let mut out = Ext5::zero_vec(q);
+    out.par_chunks_mut(FOLD_CHUNK)
+        .enumerate()
+        .for_each(|(c, o)| {
+            let at = c * FOLD_CHUNK;
+            kx::scale_base(isa, o, &f[at..at + o.len()], w[0]);
+            for (a, &wa) in w.iter().enumerate().skip(1) {
+                let part = &f[a * q + at..a * q + at + o.len()];
+                kx::axpy_base(isa, o, wa, part);
+            }
+        });
+    out
+}
+
+/// Values per task of [`fold_two_base`].
+const FOLD_CHUNK: usize = 1 << 12;
 
 /// A table during the sumcheck.
 struct State<'a, 't> {
@@ -114,6 +153,10 @@ struct State<'a, 't> {
     claim: Ext5,
     /// `G_t(s_t)` once the table's variables are all bound.
     last: Ext5,
+    /// Round 0's challenge while its fold is deferred: the factors are still the trace's
+    /// base-field columns, round 1's message is computed from them over the base field
+    /// ([`message_deferred`]), and both variables are folded after round 1.
+    deferred: Option<Ext5>,
 }
 
 impl State<'_, '_> {
@@ -205,10 +248,20 @@ pub fn prove(
                 continue;
             }
             st.claim = interpolate_at(own, s);
-            st.factors
-                .par_iter_mut()
-                .flatten()
-                .for_each_init(Vec::new, |scratch, f| f.fold(isa, s, scratch));
+            if i == 0 && st.spec.log_height >= 2 {
+                // Round 1 runs on the trace itself; both variables fold after it.
+                st.deferred = Some(s);
+            } else if let Some(s0) = st.deferred.take() {
+                st.factors
+                    .par_iter_mut()
+                    .flatten()
+                    .for_each_init(Vec::new, |scratch, f| f.fold_two(isa, s0, s, scratch));
+            } else {
+                st.factors
+                    .par_iter_mut()
+                    .flatten()
+                    .for_each_init(Vec::new, |scratch, f| f.fold(isa, s, scratch));
+            }
             if i + 1 == st.spec.log_height {
                 st.last = super::summand_at(st.spec, &st.evals(), &point, bus);
             }
@@ -325,6 +378,7 @@ fn state<'a, 't>(
         first_own: Vec::new(),
         claim: Ext5::ZERO,
         last: Ext5::ZERO,
+        deferred: None,
     };
     // The first round: q at 0, 1, ..., d_t, extrapolated to D;
     // S_t = (1 - tau_0) q(0) + tau_0 q(1).
@@ -400,6 +454,9 @@ fn needed_factors(air: &Air, roots: &[u32], count: usize) -> Vec<bool> {
 /// the eq table of `tau[i + 1..k_t]` (half their length): the affine part from two dot products
 /// per column, the rest through the arena at every point.
 fn message(isa: Isa, st: &State<'_, '_>, eq: &[Ext5], xs: &[usize], bus: [Ext5; 2]) -> Vec<Ext5> {
+    if let Some(s0) = st.deferred {
+        return message_deferred(isa, st, eq, xs, s0, bus);
+    }
     let half = eq.len();
     let air = st.spec.air;
     let ch = challenges(bus);
@@ -480,6 +537,152 @@ fn message(isa: Isa, st: &State<'_, '_>, eq: &[Ext5], xs: &[usize], bus: [Ext5; 
             |a, b| a.iter().zip(&b).map(|(&x, &y)| x + y).collect(),
         );
     // The affine constant: `sum_x' eq(x') = 1`.
+    for v in &mut q {
+        *v += st.affine.constant;
+    }
+    q
+}
+
+/// [`message`] of round 1 for a table whose round-0 fold at `s0` is deferred (its factors are
+/// still the base-field trace columns, four quarters `f(a0, a1, .)` each).
+///
+/// Every summand is a polynomial of degree at most `d_t` in the folded variable, so its value
+/// at `s0` is `sum_j L_j(s0)` times its values at the integers `j = 0..=d_t` (Lagrange on
+/// `0..=d_t`), where the factors `f(j, x, .) = f(0, x, .) + j (f(1, x, .) - f(0, x, .))` stay in
+/// the base field: the arena runs over base-field rows `d_t + 1` times per point instead of
+/// once over extension rows, and the half-size extension tables of round 0's fold are never
+/// built. The affine part uses the folded dot products directly. The message is the same
+/// field elements as [`message`]'s on the folded factors.
+fn message_deferred(
+    isa: Isa,
+    st: &State<'_, '_>,
+    eq: &[Ext5],
+    xs: &[usize],
+    s0: Ext5,
+    bus: [Ext5; 2],
+) -> Vec<Ext5> {
+    let quarter = eq.len();
+    let air = st.spec.air;
+    let ch = challenges(bus);
+    let nonlinear = !st.roots.is_empty();
+    let chunk = chunk_len(quarter);
+    let dt = st.degree;
+    // L_j(s0) for the nodes 0..=d_t.
+    let lagrange: Vec<Ext5> = (0..=dt)
+        .map(|j| {
+            let unit: Vec<Ext5> = (0..=dt)
+                .map(|m| if m == j { Ext5::ONE } else { Ext5::ZERO })
+                .collect();
+            interpolate_at(&unit, s0)
+        })
+        .collect();
+    fn base(f: &Factor) -> &[KoalaBear] {
+        match f {
+            Factor::Base(v) => v,
+            Factor::Ext(_) => unreachable!("a deferred table's factors are the trace's"),
+        }
+    }
+    let mut q = (0..quarter.div_ceil(chunk))
+        .into_par_iter()
+        .map_init(Buffers::default, |bufs, c| {
+            let range = c * chunk..((c + 1) * chunk).min(quarter);
+            let len = range.len();
+            let e = &eq[range.clone()];
+            let start = range.start;
+            let part = move |v: &[KoalaBear], a: usize| -> Vec<KoalaBear> {
+                let at = a * quarter + start;
+                v[at..at + len].to_vec()
+            };
+            // The affine part: a (g0 + X (g1 - g0)), g_x = (1 - s0) f(0, x) + s0 f(1, x).
+            let (mut lo_sum, mut hi_sum) = (Ext5::ZERO, Ext5::ZERO);
+            for (&f, &a) in &st.affine.terms {
+                let Some(factor) = &st.factors[f] else {
+                    continue;
+                };
+                let v = base(factor);
+                let dot = |q: usize| kx::dot_base(isa, e, &v[q * quarter + start..][..len]);
+                lo_sum += a * ((Ext5::ONE - s0) * dot(0) + s0 * dot(2));
+                hi_sum += a * ((Ext5::ONE - s0) * dot(1) + s0 * dot(3));
+            }
+            let mut out: Vec<Ext5> = xs
+                .iter()
+                .map(|&x| lo_sum + Ext5::from_base(KoalaBear::new(x as u32)) * (hi_sum - lo_sum))
+                .collect();
+            if !nonlinear {
+                return out;
+            }
+            // Per needed factor: f(j, 0, .) and f(j, 1, .) for the current j, and their steps
+            // in j.
+            let mut rows: Vec<Option<[Val; 4]>> = st
+                .factors
+                .iter()
+                .zip(&st.needed)
+                .map(|(f, &n)| {
+                    f.as_ref().filter(|_| n).map(|f| {
+                        let v = base(f);
+                        let q = |a: usize| Val::Base(part(v, a));
+                        let (f00, f01, f10, f11) = (q(0), q(1), q(2), q(3));
+                        let d0 = sub_vals(isa, &f10, &f00, len);
+                        let d1 = sub_vals(isa, &f11, &f01, len);
+                        [f00, f01, d0, d1]
+                    })
+                })
+                .collect();
+            let mut accs: Vec<Vec<Ext5>> = xs.iter().map(|_| Ext5::zero_vec(len)).collect();
+            for (j, &l) in lagrange.iter().enumerate() {
+                if j > 0 {
+                    for r in rows.iter_mut().flatten() {
+                        r[0] = add_vals(isa, &r[0], &r[2], len);
+                        r[1] = add_vals(isa, &r[1], &r[3], len);
+                    }
+                }
+                // cur = f(j, 0) + x (f(j, 1) - f(j, 0)), stepped through xs.
+                let mut cur: Vec<Option<Val>> = rows
+                    .iter()
+                    .map(|r| r.as_ref().map(|r| r[0].clone()))
+                    .collect();
+                let step: Vec<Option<Val>> = rows
+                    .iter()
+                    .map(|r| r.as_ref().map(|r| sub_vals(isa, &r[1], &r[0], len)))
+                    .collect();
+                let mut at = 0;
+                for (acc, &x) in accs.iter_mut().zip(xs) {
+                    while at < x {
+                        for (v, d) in cur.iter_mut().zip(&step) {
+                            if let (Some(v), Some(d)) = (v.as_mut(), d) {
+                                *v = add_vals(isa, v, d, len);
+                            }
+                        }
+                        at += 1;
+                    }
+                    let leaf = |node| match node {
+                        Node::Public(k) => Cow::Owned(Val::BaseC(
+                            st.spec
+                                .public_values
+                                .get(k as usize)
+                                .copied()
+                                .unwrap_or_default(),
+                        )),
+                        Node::Challenge(c) => Cow::Owned(Val::ExtC(ch.get(c))),
+                        leaf => match leaf_factor(air, leaf).and_then(|j| cur[j].as_ref()) {
+                            Some(v) => Cow::Borrowed(v),
+                            None => Cow::Owned(Val::BaseC(KoalaBear::ZERO)),
+                        },
+                    };
+                    eval_planned(isa, air, &st.plan, len, leaf, bufs, |k, v| {
+                        axpy_val(isa, acc, l * st.coeffs[k], v);
+                    });
+                }
+            }
+            for (slot, acc) in out.iter_mut().zip(&accs) {
+                *slot += kx::dot(isa, e, acc);
+            }
+            out
+        })
+        .reduce(
+            || vec![Ext5::ZERO; xs.len()],
+            |a, b| a.iter().zip(&b).map(|(&x, &y)| x + y).collect(),
+        );
     for v in &mut q {
         *v += st.affine.constant;
     }
