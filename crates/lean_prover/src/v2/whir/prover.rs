@@ -330,9 +330,18 @@ fn accumulate_powers_base(isa: Isa, w: &mut [Ext5], terms: &[(Ext5, KoalaBear)])
         })
         .collect();
     w.par_chunks_mut(block).enumerate().for_each(|(c, out)| {
-        for (&(coef, _), (p, step)) in terms.iter().zip(&powers) {
-            let scale = coef * Ext5::from_base(step.exp_u64(c as u64));
-            kx::axpy_base(isa, out, scale, &p[..out.len()]);
+        // One linear combination of the points' power runs (four at a time, one reduction
+        // per four products), added to the block.
+        let coeffs: Vec<Ext5> = terms
+            .iter()
+            .zip(&powers)
+            .map(|(&(coef, _), (_, step))| coef * Ext5::from_base(step.exp_u64(c as u64)))
+            .collect();
+        let runs: Vec<&[KoalaBear]> = powers.iter().map(|(p, _)| &p[..out.len()]).collect();
+        let mut sum = Ext5::zero_vec(out.len());
+        kx::linear_combination(isa, &mut sum, &coeffs, &runs);
+        for (o, s) in out.iter_mut().zip(&sum) {
+            *o += *s;
         }
     });
 }
