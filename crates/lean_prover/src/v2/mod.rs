@@ -65,15 +65,14 @@
 //! collision cap). `multisig security --v2 --signatures N` prints the table.
 //!
 //! # Memory
-//! The largest buffer is WHIR's first codeword, `2^(V + r)` values (1 GiB at `N = 1000`, rate
-//! 1/4). Above 256 MiB it is not kept: it is built and hashed one coset run at a time and the
-//! queried runs are encoded again at query time ([`whir`]'s `oracle` module), so the peak is
-//! about the traces, the stacked polynomial and one run (1.2 GB at `N = 1000` instead of
-//! 2.2 GB), for one more encoding of the queried runs. The first oracle leaves out the
-//! padding's blocks of the first fold (a quarter of the codeword for the aggregation
-//! statement). The first round's partial sums of the column claims are computed from the
-//! committed rows (`column_sums`): one fold of the rows at the main point's prefixes for every
-//! main column at once, one per table's next-row point.
+//! The largest buffer is WHIR's first codeword: `2^(V + r)` values less the padding's blocks
+//! (768 MiB at `N = 1000`, rate 1/4). Above 256 MiB it is not kept: it is built and hashed one
+//! coset run at a time, the last run stays, and the other queried runs are encoded again in
+//! its buffer at query time ([`whir`]'s `oracle` module), so the peak is about the traces, the
+//! committed rows and one run (about 1.0 GB at `N = 1000`), for one more encoding of the
+//! other queried runs. The first round's partial sums of the column claims are computed from
+//! the committed rows (`column_sums`): one fold of the rows at the main point's prefixes for
+//! every main column at once, one per table's next-row point.
 //!
 //! # Still to come
 //! * removing FRI (`rec_aggregation` and the C ABI make v2 proofs by default);
