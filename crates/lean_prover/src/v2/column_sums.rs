@@ -47,15 +47,7 @@ fn fold_top(isa: Isa, rows: &Folded<'_>, width: usize, log_rows: usize, p: &[Ext
     out.par_chunks_mut(width)
         .enumerate()
         .for_each(|(m, o)| match rows {
-            Folded::Base(base) => {
-                let picked: Vec<&[KoalaBear]> = (0..eq.len())
-                    .map(|y| {
-                        let at = (y * stride + m) * width;
-                        &base[at..at + width]
-                    })
-                    .collect();
-                kx::linear_combination(isa, o, &eq, &picked);
-            }
+            Folded::Base(base) => combine_rows(isa, base, width, stride, &eq, m, o),
             Folded::Ext(ext) => {
                 for (y, &e) in eq.iter().enumerate() {
                     let at = (y * stride + m) * width;
@@ -82,16 +74,29 @@ fn fold_rows_at(
     };
     let stride = 1usize << (log_rows - p.len());
     let mut out = Ext5::zero_vec(wanted.len() * width);
-    out.par_chunks_mut(width).zip(wanted).for_each(|(o, &m)| {
-        let picked: Vec<&[KoalaBear]> = (0..eq.len())
-            .map(|y| {
-                let at = (y * stride + m) * width;
-                &rows[at..at + width]
-            })
-            .collect();
-        kx::linear_combination(isa, o, &eq, &picked);
-    });
+    out.par_chunks_mut(width)
+        .zip(wanted)
+        .for_each(|(o, &m)| combine_rows(isa, rows, width, stride, &eq, m, o));
     out
+}
+
+/// `out = sum_y eq[y] rows[y stride + m]` (rows of `width` base-field values).
+fn combine_rows(
+    isa: Isa,
+    rows: &[KoalaBear],
+    width: usize,
+    stride: usize,
+    eq: &[Ext5],
+    m: usize,
+    out: &mut [Ext5],
+) {
+    let picked: Vec<&[KoalaBear]> = (0..eq.len())
+        .map(|y| {
+            let at = (y * stride + m) * width;
+            &rows[at..at + width]
+        })
+        .collect();
+    kx::linear_combination(isa, out, eq, &picked);
 }
 
 /// One claim's partial sums from the folded rows: row `m`, placed at the active blocks.

@@ -461,86 +461,113 @@ fn message(isa: Isa, st: &State<'_, '_>, eq: &[Ext5], xs: &[usize], bus: [Ext5; 
     let air = st.spec.air;
     let ch = challenges(bus);
     let nonlinear = !st.roots.is_empty();
-    let chunk = chunk_len(half);
-    let mut q = (0..half.div_ceil(chunk))
-        .into_par_iter()
-        .map_init(Buffers::default, |bufs, c| {
-            let range = c * chunk..((c + 1) * chunk).min(half);
-            let len = range.len();
-            let e = &eq[range.clone()];
-            // The affine part: a (L + X (H - L)).
-            let (mut lo_sum, mut hi_sum) = (Ext5::ZERO, Ext5::ZERO);
-            for (&f, &a) in &st.affine.terms {
-                let Some(factor) = &st.factors[f] else {
-                    continue;
-                };
-                let (l, h) = factor.dots(isa, e, range.clone());
-                lo_sum += a * l;
-                hi_sum += a * h;
-            }
-            let mut out: Vec<Ext5> = xs
-                .iter()
-                .map(|&x| lo_sum + Ext5::from_base(KoalaBear::new(x as u32)) * (hi_sum - lo_sum))
-                .collect();
-            if !nonlinear {
-                return out;
-            }
-            let parts: Vec<Option<(Val, Val)>> = st
-                .factors
-                .iter()
-                .zip(&st.needed)
-                .map(|(f, &n)| {
-                    f.as_ref()
-                        .filter(|_| n)
-                        .map(|f| f.halves(isa, range.clone()))
-                })
-                .collect();
-            let mut cur: Vec<Option<Val>> = parts
-                .iter()
-                .map(|p| p.as_ref().map(|p| p.0.clone()))
-                .collect();
-            let mut at = 0;
-            for (slot, &x) in out.iter_mut().zip(xs) {
-                while at < x {
-                    for (v, p) in cur.iter_mut().zip(&parts) {
-                        if let (Some(v), Some((_, d))) = (v.as_mut(), p) {
-                            *v = add_vals(isa, v, d, len);
-                        }
+    let mut q = sum_over_chunks(half, xs.len(), |bufs, range| {
+        let len = range.len();
+        let e = &eq[range.clone()];
+        // The affine part: a (L + X (H - L)).
+        let (mut lo_sum, mut hi_sum) = (Ext5::ZERO, Ext5::ZERO);
+        for (&f, &a) in &st.affine.terms {
+            let Some(factor) = &st.factors[f] else {
+                continue;
+            };
+            let (l, h) = factor.dots(isa, e, range.clone());
+            lo_sum += a * l;
+            hi_sum += a * h;
+        }
+        let mut out = line_at(lo_sum, hi_sum, xs);
+        if !nonlinear {
+            return out;
+        }
+        let parts: Vec<Option<(Val, Val)>> = st
+            .factors
+            .iter()
+            .zip(&st.needed)
+            .map(|(f, &n)| {
+                f.as_ref()
+                    .filter(|_| n)
+                    .map(|f| f.halves(isa, range.clone()))
+            })
+            .collect();
+        let mut cur: Vec<Option<Val>> = parts
+            .iter()
+            .map(|p| p.as_ref().map(|p| p.0.clone()))
+            .collect();
+        let mut at = 0;
+        for (slot, &x) in out.iter_mut().zip(xs) {
+            while at < x {
+                for (v, p) in cur.iter_mut().zip(&parts) {
+                    if let (Some(v), Some((_, d))) = (v.as_mut(), p) {
+                        *v = add_vals(isa, v, d, len);
                     }
-                    at += 1;
                 }
-                let leaf = |node| match node {
-                    Node::Public(k) => Cow::Owned(Val::BaseC(
-                        st.spec
-                            .public_values
-                            .get(k as usize)
-                            .copied()
-                            .unwrap_or_default(),
-                    )),
-                    Node::Challenge(c) => Cow::Owned(Val::ExtC(ch.get(c))),
-                    leaf => match leaf_factor(air, leaf).and_then(|j| cur[j].as_ref()) {
-                        Some(v) => Cow::Borrowed(v),
-                        // Auxiliary columns (LogUp constraints) are not among the roots.
-                        None => Cow::Owned(Val::BaseC(KoalaBear::ZERO)),
-                    },
-                };
-                let mut acc = Ext5::zero_vec(len);
-                eval_planned(isa, air, &st.plan, len, leaf, bufs, |k, v| {
-                    axpy_val(isa, &mut acc, st.coeffs[k], v);
-                });
-                *slot += kx::dot(isa, e, &acc);
+                at += 1;
             }
-            out
-        })
-        .reduce(
-            || vec![Ext5::ZERO; xs.len()],
-            |a, b| a.iter().zip(&b).map(|(&x, &y)| x + y).collect(),
-        );
+            let leaf = |node| leaf_value(st, &ch, &cur, node);
+            let mut acc = Ext5::zero_vec(len);
+            eval_planned(isa, air, &st.plan, len, leaf, bufs, |k, v| {
+                axpy_val(isa, &mut acc, st.coeffs[k], v);
+            });
+            *slot += kx::dot(isa, e, &acc);
+        }
+        out
+    });
     // The affine constant: `sum_x' eq(x') = 1`.
     for v in &mut q {
         *v += st.affine.constant;
     }
     q
+}
+
+/// `lo + x (hi - lo)` at every `x` of `xs`.
+fn line_at(lo: Ext5, hi: Ext5, xs: &[usize]) -> Vec<Ext5> {
+    xs.iter()
+        .map(|&x| lo + Ext5::from_base(KoalaBear::new(x as u32)) * (hi - lo))
+        .collect()
+}
+
+/// `sum` over the chunks of `0..rows` (at most [`CHUNK`] rows each, in parallel) of
+/// `chunk(buffers, range)`, vectors of `points` values (field sums do not depend on how the
+/// rows are cut).
+fn sum_over_chunks(
+    rows: usize,
+    points: usize,
+    chunk: impl Fn(&mut Buffers, std::ops::Range<usize>) -> Vec<Ext5> + Sync + Send,
+) -> Vec<Ext5> {
+    let len = chunk_len(rows);
+    (0..rows.div_ceil(len))
+        .into_par_iter()
+        .map_init(Buffers::default, |bufs, c| {
+            chunk(bufs, c * len..((c + 1) * len).min(rows))
+        })
+        .reduce(
+            || vec![Ext5::ZERO; points],
+            |a, b| a.iter().zip(&b).map(|(&x, &y)| x + y).collect(),
+        )
+}
+
+/// The value of a leaf node of the table's AIR over the current chunk: a public value, a
+/// challenge, or the factor in `cur` (zero for a column the roots do not read: the auxiliary
+/// columns of the LogUp constraints are not among them).
+fn leaf_value<'v>(
+    st: &State<'_, '_>,
+    ch: &crate::air::Challenges,
+    cur: &'v [Option<Val>],
+    node: Node,
+) -> Cow<'v, Val> {
+    match node {
+        Node::Public(k) => Cow::Owned(Val::BaseC(
+            st.spec
+                .public_values
+                .get(k as usize)
+                .copied()
+                .unwrap_or_default(),
+        )),
+        Node::Challenge(c) => Cow::Owned(Val::ExtC(ch.get(c))),
+        leaf => match leaf_factor(st.spec.air, leaf).and_then(|j| cur[j].as_ref()) {
+            Some(v) => Cow::Borrowed(v),
+            None => Cow::Owned(Val::BaseC(KoalaBear::ZERO)),
+        },
+    }
 }
 
 /// [`message`] of round 1 for a table whose round-0 fold at `s0` is deferred (its factors are
@@ -565,7 +592,6 @@ fn message_deferred(
     let air = st.spec.air;
     let ch = challenges(bus);
     let nonlinear = !st.roots.is_empty();
-    let chunk = chunk_len(quarter);
     let dt = st.degree;
     // L_j(s0) for the nodes 0..=d_t.
     let lagrange: Vec<Ext5> = (0..=dt)
@@ -582,107 +608,84 @@ fn message_deferred(
             Factor::Ext(_) => unreachable!("a deferred table's factors are the trace's"),
         }
     }
-    let mut q = (0..quarter.div_ceil(chunk))
-        .into_par_iter()
-        .map_init(Buffers::default, |bufs, c| {
-            let range = c * chunk..((c + 1) * chunk).min(quarter);
-            let len = range.len();
-            let e = &eq[range.clone()];
-            let start = range.start;
-            let part = move |v: &[KoalaBear], a: usize| -> Vec<KoalaBear> {
-                let at = a * quarter + start;
-                v[at..at + len].to_vec()
+    let mut q = sum_over_chunks(quarter, xs.len(), |bufs, range| {
+        let len = range.len();
+        let e = &eq[range.clone()];
+        let start = range.start;
+        let part = move |v: &[KoalaBear], a: usize| -> Vec<KoalaBear> {
+            let at = a * quarter + start;
+            v[at..at + len].to_vec()
+        };
+        // The affine part: a (g0 + X (g1 - g0)), g_x = (1 - s0) f(0, x) + s0 f(1, x).
+        let (mut lo_sum, mut hi_sum) = (Ext5::ZERO, Ext5::ZERO);
+        for (&f, &a) in &st.affine.terms {
+            let Some(factor) = &st.factors[f] else {
+                continue;
             };
-            // The affine part: a (g0 + X (g1 - g0)), g_x = (1 - s0) f(0, x) + s0 f(1, x).
-            let (mut lo_sum, mut hi_sum) = (Ext5::ZERO, Ext5::ZERO);
-            for (&f, &a) in &st.affine.terms {
-                let Some(factor) = &st.factors[f] else {
-                    continue;
-                };
-                let v = base(factor);
-                let dot = |q: usize| kx::dot_base(isa, e, &v[q * quarter + start..][..len]);
-                lo_sum += a * ((Ext5::ONE - s0) * dot(0) + s0 * dot(2));
-                hi_sum += a * ((Ext5::ONE - s0) * dot(1) + s0 * dot(3));
-            }
-            let mut out: Vec<Ext5> = xs
-                .iter()
-                .map(|&x| lo_sum + Ext5::from_base(KoalaBear::new(x as u32)) * (hi_sum - lo_sum))
-                .collect();
-            if !nonlinear {
-                return out;
-            }
-            // Per needed factor: f(j, 0, .) and f(j, 1, .) for the current j, and their steps
-            // in j.
-            let mut rows: Vec<Option<[Val; 4]>> = st
-                .factors
-                .iter()
-                .zip(&st.needed)
-                .map(|(f, &n)| {
-                    f.as_ref().filter(|_| n).map(|f| {
-                        let v = base(f);
-                        let q = |a: usize| Val::Base(part(v, a));
-                        let (f00, f01, f10, f11) = (q(0), q(1), q(2), q(3));
-                        let d0 = sub_vals(isa, &f10, &f00, len);
-                        let d1 = sub_vals(isa, &f11, &f01, len);
-                        [f00, f01, d0, d1]
-                    })
+            let v = base(factor);
+            let dot = |q: usize| kx::dot_base(isa, e, &v[q * quarter + start..][..len]);
+            lo_sum += a * ((Ext5::ONE - s0) * dot(0) + s0 * dot(2));
+            hi_sum += a * ((Ext5::ONE - s0) * dot(1) + s0 * dot(3));
+        }
+        let mut out = line_at(lo_sum, hi_sum, xs);
+        if !nonlinear {
+            return out;
+        }
+        // Per needed factor: f(j, 0, .) and f(j, 1, .) for the current j, and their steps
+        // in j.
+        let mut rows: Vec<Option<[Val; 4]>> = st
+            .factors
+            .iter()
+            .zip(&st.needed)
+            .map(|(f, &n)| {
+                f.as_ref().filter(|_| n).map(|f| {
+                    let v = base(f);
+                    let q = |a: usize| Val::Base(part(v, a));
+                    let (f00, f01, f10, f11) = (q(0), q(1), q(2), q(3));
+                    let d0 = sub_vals(isa, &f10, &f00, len);
+                    let d1 = sub_vals(isa, &f11, &f01, len);
+                    [f00, f01, d0, d1]
                 })
+            })
+            .collect();
+        let mut accs: Vec<Vec<Ext5>> = xs.iter().map(|_| Ext5::zero_vec(len)).collect();
+        for (j, &l) in lagrange.iter().enumerate() {
+            if j > 0 {
+                for r in rows.iter_mut().flatten() {
+                    r[0] = add_vals(isa, &r[0], &r[2], len);
+                    r[1] = add_vals(isa, &r[1], &r[3], len);
+                }
+            }
+            // cur = f(j, 0) + x (f(j, 1) - f(j, 0)), stepped through xs.
+            let mut cur: Vec<Option<Val>> = rows
+                .iter()
+                .map(|r| r.as_ref().map(|r| r[0].clone()))
                 .collect();
-            let mut accs: Vec<Vec<Ext5>> = xs.iter().map(|_| Ext5::zero_vec(len)).collect();
-            for (j, &l) in lagrange.iter().enumerate() {
-                if j > 0 {
-                    for r in rows.iter_mut().flatten() {
-                        r[0] = add_vals(isa, &r[0], &r[2], len);
-                        r[1] = add_vals(isa, &r[1], &r[3], len);
-                    }
-                }
-                // cur = f(j, 0) + x (f(j, 1) - f(j, 0)), stepped through xs.
-                let mut cur: Vec<Option<Val>> = rows
-                    .iter()
-                    .map(|r| r.as_ref().map(|r| r[0].clone()))
-                    .collect();
-                let step: Vec<Option<Val>> = rows
-                    .iter()
-                    .map(|r| r.as_ref().map(|r| sub_vals(isa, &r[1], &r[0], len)))
-                    .collect();
-                let mut at = 0;
-                for (acc, &x) in accs.iter_mut().zip(xs) {
-                    while at < x {
-                        for (v, d) in cur.iter_mut().zip(&step) {
-                            if let (Some(v), Some(d)) = (v.as_mut(), d) {
-                                *v = add_vals(isa, v, d, len);
-                            }
+            let step: Vec<Option<Val>> = rows
+                .iter()
+                .map(|r| r.as_ref().map(|r| sub_vals(isa, &r[1], &r[0], len)))
+                .collect();
+            let mut at = 0;
+            for (acc, &x) in accs.iter_mut().zip(xs) {
+                while at < x {
+                    for (v, d) in cur.iter_mut().zip(&step) {
+                        if let (Some(v), Some(d)) = (v.as_mut(), d) {
+                            *v = add_vals(isa, v, d, len);
                         }
-                        at += 1;
                     }
-                    let leaf = |node| match node {
-                        Node::Public(k) => Cow::Owned(Val::BaseC(
-                            st.spec
-                                .public_values
-                                .get(k as usize)
-                                .copied()
-                                .unwrap_or_default(),
-                        )),
-                        Node::Challenge(c) => Cow::Owned(Val::ExtC(ch.get(c))),
-                        leaf => match leaf_factor(air, leaf).and_then(|j| cur[j].as_ref()) {
-                            Some(v) => Cow::Borrowed(v),
-                            None => Cow::Owned(Val::BaseC(KoalaBear::ZERO)),
-                        },
-                    };
-                    eval_planned(isa, air, &st.plan, len, leaf, bufs, |k, v| {
-                        axpy_val(isa, acc, l * st.coeffs[k], v);
-                    });
+                    at += 1;
                 }
+                let leaf = |node| leaf_value(st, &ch, &cur, node);
+                eval_planned(isa, air, &st.plan, len, leaf, bufs, |k, v| {
+                    axpy_val(isa, acc, l * st.coeffs[k], v);
+                });
             }
-            for (slot, acc) in out.iter_mut().zip(&accs) {
-                *slot += kx::dot(isa, e, acc);
-            }
-            out
-        })
-        .reduce(
-            || vec![Ext5::ZERO; xs.len()],
-            |a, b| a.iter().zip(&b).map(|(&x, &y)| x + y).collect(),
-        );
+        }
+        for (slot, acc) in out.iter_mut().zip(&accs) {
+            *slot += kx::dot(isa, e, acc);
+        }
+        out
+    });
     for v in &mut q {
         *v += st.affine.constant;
     }
