@@ -52,7 +52,8 @@ use super::proof::{ProofV2, ShiftProof};
 use super::sumcheck::prove_product;
 use super::trace::StepTimer;
 use super::whir;
-use super::zerocheck::{self, direction_sign};
+use super::zerocheck::affine::{Affine, affine_forms};
+use super::zerocheck::{self, challenges as zerocheck_challenges, direction_sign, factor_rows};
 use crate::air::Challenges;
 use crate::balance::bus_total;
 use crate::eval::{self, Domain};
@@ -63,6 +64,7 @@ use backend::field::Ext5;
 use backend::kernels::ext as kx;
 use backend::{Isa, KoalaBear};
 use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Proves the statement: `tables` with their traces and the public lookup lists.
 ///
@@ -279,6 +281,31 @@ fn stack_columns(plan: &Plan, tables: &[TableWitness<'_>]) -> Vec<KoalaBear> {
     f
 }
 
+/// Fewest rows per chunk of the fractions of a table.
+const FRACTION_MIN_ROWS: usize = 64;
+
+/// `form` at `len` rows: its constant plus the linear combination of the gathered factor
+/// columns `cols` it reads.
+fn affine_rows(
+    isa: Isa,
+    form: &Affine,
+    cols: &BTreeMap<usize, Vec<KoalaBear>>,
+    len: usize,
+) -> Vec<Ext5> {
+    let mut out = Ext5::zero_vec(len);
+    if !form.terms.is_empty() {
+        let coeffs: Vec<Ext5> = form.terms.values().copied().collect();
+        let columns: Vec<&[KoalaBear]> = form.terms.keys().map(|f| cols[f].as_slice()).collect();
+        kx::linear_combination(isa, &mut out, &coeffs, &columns);
+    }
+    if form.constant != Ext5::ZERO {
+        for o in &mut out {
+            *o += form.constant;
+        }
+    }
+    out
+}
+
 /// The stacked LogUp fractions (committed placement): numerators `±m`, denominators
 /// `beta - c`, padding `0 / 1`.
 fn fractions(
@@ -320,10 +347,31 @@ fn fractions(
                 claimed_sum_per_row: Ext5::ZERO,
             },
         };
+        // Interactions whose multiplicity and denominator are affine in the row's cells (a
+        // column or constant, and `beta` minus a combination of columns: every bus tuple of
+        // plain cells) are linear combinations of the gathered columns; the rest go through
+        // the arena.
+        let forms = affine_forms(air, tw.public_values, zerocheck_challenges(bus));
+        let fast: Vec<Option<(&Affine, &Affine)>> = air
+            .interactions
+            .iter()
+            .map(|it| {
+                let m = forms[it.multiplicity as usize].as_ref()?;
+                let d = forms[it.denominator as usize].as_ref()?;
+                Some((m, d))
+            })
+            .collect();
         let roots: Vec<u32> = air
             .interactions
             .iter()
-            .flat_map(|it| [it.multiplicity, it.denominator])
+            .zip(&fast)
+            .filter(|(_, f)| f.is_none())
+            .flat_map(|(it, _)| [it.multiplicity, it.denominator])
+            .collect();
+        let gathered: BTreeSet<usize> = fast
+            .iter()
+            .flatten()
+            .flat_map(|(m, d)| m.terms.keys().chain(d.terms.keys()).copied())
             .collect();
         let v = plan.fractions.num_variables;
         // Per interaction: its block's reversed selector (the low bits of every index) and
@@ -339,20 +387,46 @@ fn fractions(
                 (block.committed_index(0, v), direction_sign(it.direction))
             })
             .collect();
-        let rows = eval::CHUNK.min(n);
+        // Short tables in several chunks too, so that both threads work.
+        let threads = rayon::current_num_threads().max(1);
+        let rows = eval::CHUNK.min((n / threads).max(FRACTION_MIN_ROWS)).min(n);
         nums.par_chunks_mut(rows << low)
             .zip(dens.par_chunks_mut(rows << low))
             .enumerate()
             .for_each(|(c, (num, den))| {
                 let start = c * rows;
-                let vals = eval::eval_chunk(isa, air, &dom, start, rows, &roots);
-                for (i, &(lane, sign)) in lanes.iter().enumerate() {
-                    let m = eval::to_ext(isa, &vals[2 * i], rows);
-                    let d = eval::to_ext(isa, &vals[2 * i + 1], rows);
-                    for (y, (&m, &d)) in m.iter().zip(&d).enumerate() {
+                let vals = if roots.is_empty() {
+                    Vec::new()
+                } else {
+                    eval::eval_chunk(isa, air, &dom, start, rows, &roots)
+                };
+                let cols: BTreeMap<usize, Vec<KoalaBear>> = gathered
+                    .iter()
+                    .map(|&f| (f, factor_rows(air, tw.trace, f, start, rows)))
+                    .collect();
+                let mut slow = 0;
+                let values: Vec<(Vec<Ext5>, Vec<Ext5>)> = fast
+                    .iter()
+                    .map(|f| match f {
+                        Some((m, d)) => (
+                            affine_rows(isa, m, &cols, rows),
+                            affine_rows(isa, d, &cols, rows),
+                        ),
+                        None => {
+                            slow += 1;
+                            (
+                                eval::to_ext(isa, &vals[2 * slow - 2], rows),
+                                eval::to_ext(isa, &vals[2 * slow - 1], rows),
+                            )
+                        }
+                    })
+                    .collect();
+                // Row by row: a row's interactions land within `2^low` consecutive entries.
+                for y in 0..rows {
+                    for (&(lane, sign), (m, d)) in lanes.iter().zip(&values) {
                         let at = (y << low) | lane;
-                        num[at] = sign * m;
-                        den[at] = d;
+                        num[at] = sign * m[y];
+                        den[at] = d[y];
                     }
                 }
             });

@@ -24,9 +24,9 @@ use std::collections::BTreeMap;
 
 /// `constant + sum_(factor, coef) coef * factor(x)`.
 #[derive(Clone, Debug, Default)]
-pub(super) struct Affine {
-    pub(super) constant: Ext5,
-    pub(super) terms: BTreeMap<usize, Ext5>,
+pub(crate) struct Affine {
+    pub(crate) constant: Ext5,
+    pub(crate) terms: BTreeMap<usize, Ext5>,
 }
 
 impl Affine {
@@ -59,7 +59,7 @@ impl Affine {
 
 /// Every node's affine form over the table's factors, `None` where a node is not affine
 /// (a product of two non-constant expressions, or an auxiliary column).
-pub(super) fn affine_forms(
+pub(crate) fn affine_forms(
     air: &Air,
     publics: &[KoalaBear],
     ch: Challenges,

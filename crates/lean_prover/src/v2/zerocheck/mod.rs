@@ -61,7 +61,7 @@
 //! `lo + X (hi - lo)`), combines the roots with the coefficients and takes one dot product
 //! with the eq table of `tau[i + 1..]`; then every column folds.
 
-mod affine;
+pub(crate) mod affine;
 mod prover;
 mod verifier;
 
@@ -214,8 +214,34 @@ pub fn degree<'a>(airs: impl IntoIterator<Item = &'a Air>) -> usize {
         .max(1)
 }
 
+/// The values of factor `f` ([`leaf_factor`]'s numbering: main columns, next-row columns,
+/// then the `is_first`, `is_last`, `is_transition` selectors) at rows `start .. start + len`
+/// of a row-major trace of `n` rows.
+pub(crate) fn factor_rows(
+    air: &Air,
+    trace: &[KoalaBear],
+    f: usize,
+    start: usize,
+    len: usize,
+) -> Vec<KoalaBear> {
+    let w = air.width();
+    let n = trace.len() / w;
+    let next = air.main_next_columns();
+    let rows = start..start + len;
+    let bit = |on: bool| KoalaBear::new(on as u32);
+    match f.checked_sub(w) {
+        None => rows.map(|y| trace[y * w + f]).collect(),
+        Some(j) if j < next.len() => rows.map(|y| trace[((y + 1) % n) * w + next[j]]).collect(),
+        Some(j) => match j - next.len() {
+            0 => rows.map(|y| bit(y == 0)).collect(),
+            1 => rows.map(|y| bit(y == n - 1)).collect(),
+            _ => rows.map(|y| bit(y != n - 1)).collect(),
+        },
+    }
+}
+
 /// The bus challenges as the arena reads them.
-fn challenges(bus: [Ext5; 2]) -> Challenges {
+pub(crate) fn challenges(bus: [Ext5; 2]) -> Challenges {
     Challenges {
         bus_alpha: bus[0],
         bus_beta: bus[1],
