@@ -131,15 +131,6 @@ impl Weight {
         let mut offset = 0usize;
         let mut scale = Ext5::ONE;
         // One boolean factor: its scale and whether it fixes the bit to one.
-        let boolean = |[a, b]: [Ext5; 2]| {
-            if b == Ext5::ZERO {
-                Some((a, false))
-            } else if a == Ext5::ZERO {
-                Some((b, true))
-            } else {
-                None
-            }
-        };
         let mut lead = 0;
         while lead < v {
             let Some((s, one)) = boolean(self.factors[lead]) else {
@@ -183,20 +174,18 @@ impl Weight {
         let mut bits = 0usize;
         let mut scale = Ext5::ONE;
         while trail < v {
-            let [a, b] = self.factors[v - 1 - trail];
-            if b == Ext5::ZERO {
-                scale *= a;
-            } else if a == Ext5::ZERO {
-                scale *= b;
-                bits |= 1 << trail;
-            } else {
+            let Some((s, one)) = boolean(self.factors[v - 1 - trail]) else {
                 break;
+            };
+            scale *= s;
+            if one {
+                bits |= 1 << trail;
             }
             trail += 1;
         }
         let middle = &self.factors[..v - trail];
         match middle.first() {
-            Some(&[a, b]) if a == Ext5::ZERO || b == Ext5::ZERO => None,
+            Some(&f) if boolean(f).is_some() => None,
             _ => Some((middle, trail, bits, scale)),
         }
     }
@@ -266,6 +255,18 @@ impl Weight {
                 out[t.index(j)] += scale * w;
             }
         }
+    }
+}
+
+/// A factor `(w(0), w(1))` that is zero at one point (a boolean coordinate of an eq point):
+/// its other value and whether that is at 1.
+fn boolean([a, b]: [Ext5; 2]) -> Option<(Ext5, bool)> {
+    if b == Ext5::ZERO {
+        Some((a, false))
+    } else if a == Ext5::ZERO {
+        Some((b, true))
+    } else {
+        None
     }
 }
 
