@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side aggregation benchmark against upstream leanMultisig, in one run on one machine.
 #
-# Usage: scripts/compare-upstream.sh UPSTREAM_CHECKOUT [--no-build] [--reps K] [--fri] [N:R ...]
+# Usage: scripts/compare-upstream.sh UPSTREAM_CHECKOUT [--no-build] [--reps K] [N:R ...]
 #
 # UPSTREAM_CHECKOUT is a clone of leanMultisig (for example main 5cf504a5) OUTSIDE this
 # repository; it is built there with its own configuration (`cargo build --release`, which
@@ -11,21 +11,18 @@
 # that follows one untimed warm-up run of the same size in the same process:
 #   upstream: lean-multisig xmss --n-signatures N --log-inv-rate R --json   (warms up itself)
 #   ours:     multisig bench --warmup 1 --config prod --signatures N --log-inv-rate R --json
-# With --fri, ours also runs `multisig bench --proof-system fri` (the older STARK, no warm-up
-# option) and the table gets its columns too. Prints one markdown table (times are the min
-# and max over the runs) with the CPU model.
+# Prints one markdown table (times are the min and max over the runs) with the CPU model.
 # Never part of the tests or CI: it builds upstream and runs for minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-[[ $# -ge 1 ]] || { sed -n '2,17p' "$0" >&2; exit 2; }
+[[ $# -ge 1 ]] || { sed -n '2,15p' "$0" >&2; exit 2; }
 upstream=$(cd "$1" && pwd); shift
-build=1 reps=2 fri=0 pairs=()
+build=1 reps=2 pairs=()
 while [[ $# -gt 0 ]]; do
   case $1 in
     --no-build) build=0 ;;
     --reps) reps=$2; shift ;;
-    --fri) fri=1 ;;
     *:*) pairs+=("$1") ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
@@ -50,10 +47,6 @@ for pair in "${pairs[@]}"; do
     "$up_bin" xmss --n-signatures "$n" --log-inv-rate "$r" --json 2>/dev/null | tail -1 >>"$out/up-$n-$r.jsonl"
     echo "N=$n R=$r run $k: ours" >&2
     "$ours_bin" bench --warmup 1 --config prod --signatures "$n" --log-inv-rate "$r" --json >>"$out/ours-$n-$r.jsonl"
-    if ((fri)); then
-      echo "N=$n R=$r run $k: ours, FRI" >&2
-      "$ours_bin" bench --proof-system fri --config prod --signatures "$n" --log-inv-rate "$r" --json >>"$out/fri-$n-$r.jsonl"
-    fi
   done
 done
 
@@ -62,12 +55,7 @@ import json, sys, platform
 out, pairs = sys.argv[1], sys.argv[2:]
 cpu = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')), platform.processor())
 print(f"CPU: {cpu}; upstream native build vs our portable build; prod XMSS; each side's default security; timed runs after a warm-up run.\n")
-import os
-n0, r0 = pairs[0].split(':')
-has_fri = os.path.exists(f"{out}/fri-{n0}-{r0}.jsonl")
 head = "| N | rate | upstream prove | upstream proof | ours prove | prove ratio (up / ours) | ours proof | size ratio (ours / up) | ours verify | ours peak RSS |"
-if has_fri:
-    head += " FRI prove | prove ratio (up / FRI) | FRI proof | size ratio (FRI / up) | FRI verify | FRI peak RSS |"
 print(head)
 print("|" + "---|" * (head.count("|") - 1))
 def rng(xs, unit, scale=1.0):
@@ -85,8 +73,5 @@ for p in pairs:
     up_ms = [s['time_secs'] * 1e3 for s in up]
     up_kib = up[0]['proof_kib']
     line = f"| {n} | 1/{2**int(r)} | {rng(up_ms, 'ms')} | {up_kib} KiB |" + cols(ours, up_ms, up_kib)
-    if has_fri:
-        fri = [json.loads(l) for l in open(f"{out}/fri-{n}-{r}.jsonl") if l.strip()]
-        line += cols(fri, up_ms, up_kib)
     print(line)
 EOF

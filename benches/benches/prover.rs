@@ -1,7 +1,7 @@
 //! `lean_prover` per instruction set: prove and verify a table of `2^16` rows by 64 columns
 //! with 64 degree-3 transition constraints (`c_i' = c_i * c_{i+1} + c_{i+2}`, indices mod
-//! 64), default parameters (rate 1/4, 105 queries, 16 bits of grinding). The proof size is
-//! printed once per ISA.
+//! 64), proof system v2 with the aggregates' standard parameters at rate 1/4
+//! (`ParamsV2::standard(2)`, 124 provable bits). The proof size is printed once per ISA.
 //!
 //! `LEAN_PROVER_BENCH_2_20=1` adds one timed proof (outside criterion, printed) of `2^20`
 //! rows per ISA.
@@ -13,9 +13,8 @@
 
 use backend::KoalaBear;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use lean_prover::{
-    Air, AirBuilder, ProverOptions, StarkParams, TableWitness, prove_with, verify_bytes,
-};
+use lean_prover::v2::{ParamsV2, PolicyV2, prove_v2, verify_v2_bytes};
+use lean_prover::{Air, AirBuilder, TableWitness};
 use multisig_benches::{isas_to_bench, random_elements};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -49,7 +48,8 @@ fn trace(log_n: usize) -> Vec<KoalaBear> {
 }
 
 fn bench(c: &mut Criterion) {
-    let params = StarkParams::default();
+    let params = ParamsV2::standard(2);
+    let policy = PolicyV2::DEFAULT;
     let air = air();
     let log_n = 16;
     let tr = trace(log_n);
@@ -65,22 +65,20 @@ fn bench(c: &mut Criterion) {
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(10));
     for isa in isas_to_bench() {
-        let opts = ProverOptions {
-            isa,
-            skip_witness_checks: false,
-        };
-        let proof = prove_with(&params, &tables, &opts).unwrap().to_bytes();
-        verify_bytes(&params, &instances, &proof).unwrap();
+        let proof = prove_v2(isa, &params, &tables, &[]).unwrap().to_bytes();
+        verify_v2_bytes(isa, &params, &policy, &instances, &[], &proof).unwrap();
         eprintln!(
             "prover/2^{log_n}x{WIDTH}/{isa}: proof size {} bytes ({:.1} KiB)",
             proof.len(),
             proof.len() as f64 / 1024.0
         );
         group.bench_function(BenchmarkId::new("prove", isa), |b| {
-            b.iter(|| prove_with(&params, black_box(&tables), &opts).unwrap())
+            b.iter(|| prove_v2(isa, &params, black_box(&tables), &[]).unwrap())
         });
         group.bench_function(BenchmarkId::new("verify", isa), |b| {
-            b.iter(|| verify_bytes(&params, &instances, black_box(&proof)).unwrap())
+            b.iter(|| {
+                verify_v2_bytes(isa, &params, &policy, &instances, &[], black_box(&proof)).unwrap()
+            })
         });
     }
     group.finish();
@@ -94,15 +92,11 @@ fn bench(c: &mut Criterion) {
         }];
         let instances = [tables[0].instance().unwrap()];
         for isa in isas_to_bench() {
-            let opts = ProverOptions {
-                isa,
-                skip_witness_checks: false,
-            };
             let start = Instant::now();
-            let proof = prove_with(&params, &tables, &opts).unwrap().to_bytes();
+            let proof = prove_v2(isa, &params, &tables, &[]).unwrap().to_bytes();
             let proving = start.elapsed();
             let start = Instant::now();
-            verify_bytes(&params, &instances, &proof).unwrap();
+            verify_v2_bytes(isa, &params, &policy, &instances, &[], &proof).unwrap();
             eprintln!(
                 "prover/2^20x{WIDTH}/{isa}: prove {proving:.2?}, verify {:.2?}, proof {} bytes",
                 start.elapsed(),

@@ -14,11 +14,9 @@
 //! Key and signature files hold one SSZ value in hex per line (`0x` optional, blank lines
 //! ignored), in order. The message is hex (`0x` optional) or `@PATH`.
 
-use crate::inputs::{ProofSystemArg, SecurityArg, read_message, read_public_keys, read_signatures};
+use crate::inputs::{read_message, read_public_keys, read_signatures};
 use backend::Isa;
-use rec_aggregation::{
-    AggregateError, AggregateOptions, AggregateProof, SecurityPolicy, VerifyError,
-};
+use rec_aggregation::{AggregateError, AggregateOptions, AggregateProof, PolicyV2, VerifyError};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -50,17 +48,10 @@ pub struct AggregateArgs {
     /// File of SSZ signatures in hex, one per line (line i is by key i).
     #[arg(long)]
     signatures: PathBuf,
-    /// `log2(1 / rate)` of the proof's low-degree extension, 1 to 4 (larger: slower proving,
+    /// `log2(1 / rate)` of the proof's committed code, 1 to 4 (larger: slower proving,
     /// smaller proofs).
     #[arg(long, default_value_t = rec_aggregation::api::DEFAULT_LOG_INV_RATE)]
     log_inv_rate: usize,
-    /// Proof system: v2 (at least 124 provable bits) or fri (the older STARK).
-    #[arg(long, value_enum, default_value_t = ProofSystemArg::V2)]
-    proof_system: ProofSystemArg,
-    /// With `--proof-system fri`: the soundness target the number of FRI queries is chosen
-    /// for (recorded in the proof).
-    #[arg(long, value_enum, default_value_t = SecurityArg::Provable)]
-    security: SecurityArg,
     /// Where to write the proof bytes (binary).
     #[arg(long)]
     out: PathBuf,
@@ -73,7 +64,7 @@ pub struct AggregateArgs {
 rejected (made for another message, slot, configuration, key list or key order, or tampered \
 with); 2 malformed input or usage: unreadable file, bad hex, malformed public key, a proof \
 whose header cannot be decoded (too short, bad magic, unknown version or configuration, \
-log_inv_rate outside 1..=4, unknown parameters byte, zero signatures), or a slot outside the key lifetime. The security of the proof's parameters is recomputed here (never read from the proof) and a proof below the policy is invalid (exit 1). The policy: --min-provable-bits (default 100, Johnson-bound regime under the BCHKS25 bound) and --min-conjectured-bits (default 124). A v2 proof (the default of `aggregate`) must give both minimums as provable bits (it gives at least 124); a FRI proof is checked figure by figure, so FRI proofs made with `aggregate --proof-system fri --security conjectured` are refused unless the policy is lowered explicitly."
+log_inv_rate outside 1..=4, unknown parameters byte, zero signatures), or a slot outside the key lifetime. The security of the proof's parameters is recomputed here (never read from the proof) and a proof below the policy is invalid (exit 1). The policy: --min-provable-bits (default 124, Johnson-bound regime under the BCHKS25 bound); proofs are made at 124 provable bits, so raising it refuses them."
 )]
 pub struct VerifyArgs {
     /// Scheme configuration: prod (lifetime 2^32) or test (lifetime 2^8).
@@ -91,22 +82,17 @@ pub struct VerifyArgs {
     /// The proof file written by `multisig aggregate`.
     #[arg(long)]
     proof: PathBuf,
-    /// The fewest provable (Johnson-bound, BCHKS25) bits to accept; lowering it below 100
-    /// accepts weaker proofs.
-    #[arg(long, default_value_t = SecurityPolicy::DEFAULT.min_provable_bits)]
+    /// The fewest provable (Johnson-bound, BCHKS25) bits to accept, recomputed from the
+    /// proof's parameters.
+    #[arg(long, default_value_t = PolicyV2::DEFAULT.min_provable_bits)]
     min_provable_bits: f64,
-    /// The fewest conjectured bits to accept.
-    #[arg(long, default_value_t = SecurityPolicy::DEFAULT.min_conjectured_bits)]
-    min_conjectured_bits: f64,
 }
 
 impl VerifyArgs {
     /// The verifier policy the flags ask for.
-    fn policy(&self) -> SecurityPolicy {
-        SecurityPolicy {
+    fn policy(&self) -> PolicyV2 {
+        PolicyV2 {
             min_provable_bits: self.min_provable_bits,
-            min_conjectured_bits: self.min_conjectured_bits,
-            ..SecurityPolicy::DEFAULT
         }
     }
 }
@@ -137,20 +123,10 @@ pub fn run_aggregate(a: &AggregateArgs) -> ExitCode {
         Ok(x) => x,
         Err(e) => return fail("aggregate", "malformed input", e, 2),
     };
-    if a.proof_system == ProofSystemArg::V2 && a.security != SecurityArg::Provable {
-        return fail(
-            "aggregate",
-            "usage",
-            "--security applies to --proof-system fri only (v2's parameters give at least 124 provable bits)",
-            2,
-        );
-    }
     let options = AggregateOptions {
         config: a.config,
         log_inv_rate: a.log_inv_rate,
         isa,
-        proof_system: a.proof_system.system(),
-        security: a.security.level(),
     };
     let t = Instant::now();
     let proof = match rec_aggregation::aggregate(&keys, &sigs, &message, a.slot, &options) {
@@ -208,10 +184,7 @@ pub fn verify_exit_code(e: &VerifyError) -> u8 {
         VerifyError::WrongConfig { .. }
         | VerifyError::KeyCount { .. }
         | VerifyError::TooMany { .. }
-        | VerifyError::Security(_)
-        | VerifyError::Policy(_)
-        | VerifyError::Rejected(_)
-        | VerifyError::RejectedV2(_) => 1,
+        | VerifyError::Rejected(_) => 1,
     }
 }
 

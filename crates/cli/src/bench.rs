@@ -5,28 +5,22 @@
 //! witness, proof, as `aggregate` does), verifies the proof (timed) and prints the
 //! measurements as a table, or with `--json` as one JSON object whose field names are stable.
 //!
-//! * Proof system v2 (the default): `proof_system`, `isa`, `config`, `signatures`,
+//! JSON fields: `proof_system` (always `v2`), `isa`, `config`, `signatures`,
 //!   `log_inv_rate`, `slot`, `whir_schedule`, `warmup`, `threads`, `fixture_ms`, `prove_ms`,
 //!   `verify_ms`, `proof_bytes` (the v2 proof; an aggregate file adds a 13-byte header),
 //!   `whir_bytes`, `gkr_bytes`, `zerocheck_bytes`, `signatures_per_second`, `peak_rss_bytes`,
 //!   `whir_security_bits`, `security_level`, `num_queries` (WHIR's first round), `pow_bits`,
 //!   `log_max_height`, `provable_security_bits`, `conjectured_security_bits` (the provable
 //!   figure: v2 computes no separate conjectured one), `claimed_security_bits`,
-//!   `binding_term`. `--warmup K` runs
-//!   K untimed aggregations first; `MULTISIG_TRACE=1` prints the prover's steps.
-//! * `--proof-system fri`: `isa`, `config`, `signatures`, `log_inv_rate`, `slot`, `threads`,
-//!   `fixture_ms`, `prove_ms`, `verify_ms`, `proof_bytes`, `signatures_per_second`,
-//!   `peak_rss_bytes`, `security_level`, `num_queries`, `pow_bits`, `log_max_height`,
-//!   `conjectured_security_bits`, `provable_security_bits` ([`rec_aggregation::security`]
-//!   for this configuration, N, rate and level).
+//! `binding_term`. `--warmup K` runs K untimed aggregations first; `MULTISIG_TRACE=1` prints
+//! the prover's steps.
 //!
 //! `--proof-out PATH` also writes the proof bytes (binary), so that scripts can check that two
 //! builds (profiles, instruction sets, thread counts) produce the same proof.
 
-use crate::inputs::{ProofSystemArg, SecurityArg, human_bytes, select_isa};
+use crate::inputs::{human_bytes, select_isa};
 use backend::Isa;
 use backend::memory::peak_resident_bytes;
-use rec_aggregation::{AggregateOptions, SecurityPolicy};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,8 +32,8 @@ use xmss::{Config, fixtures};
 #[command(
     after_help = "The instruction set is MULTISIG_ISA (auto, scalar, avx2, avx512) unless \
 --isa is given; the thread count is rayon's (RAYON_NUM_THREADS, default one per CPU). The \
-security figures are those of the parameters the prover chose for this configuration, N, \
-rate and level, on the statement's own table shape. Exit status: 0 ok, 1 the fresh proof did \
+security figures are those of the parameters at this rate on the statement of N \
+signatures in this configuration. Exit status: 0 ok, 1 the fresh proof did \
 not verify (a bug), 2 usage or environment error."
 )]
 pub struct BenchArgs {
@@ -49,16 +43,12 @@ pub struct BenchArgs {
     /// Number of signatures to aggregate.
     #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     signatures: u32,
-    /// `log2(1 / rate)` of the proof's low-degree extension, 1 to 4.
+    /// `log2(1 / rate)` of the proof's committed code, 1 to 4.
     #[arg(long, default_value_t = rec_aggregation::api::DEFAULT_LOG_INV_RATE)]
     log_inv_rate: usize,
     /// Slot (epoch) the signatures are for.
     #[arg(long, default_value_t = 7)]
     slot: u32,
-    /// With `--proof-system fri`: the soundness target the number of FRI queries is chosen
-    /// for.
-    #[arg(long, value_enum, default_value_t = SecurityArg::Provable)]
-    security: SecurityArg,
     /// Instruction set to use instead of MULTISIG_ISA: auto, scalar, avx2 or avx512.
     #[arg(long)]
     isa: Option<String>,
@@ -68,15 +58,11 @@ pub struct BenchArgs {
     /// Also write the proof bytes (binary) to this file, e.g. to compare builds.
     #[arg(long)]
     proof_out: Option<PathBuf>,
-    /// Proof system: v2 (the default: stacked WHIR, GKR LogUp, AIR sumcheck; at least 124
-    /// provable bits) or fri (the older STARK at the `--security` level).
-    #[arg(long, value_enum, default_value_t = ProofSystemArg::V2)]
-    proof_system: ProofSystemArg,
-    /// With v2: the WHIR schedule (`standard`: the aggregate's default, see
+    /// The WHIR schedule (`standard`: the aggregate's default, see
     /// `rec_aggregation::statement::params_v2`).
     #[arg(long, value_enum, default_value_t = ScheduleArg::Standard)]
     whir_schedule: ScheduleArg,
-    /// With v2: untimed aggregations of the same signatures before the timed one, so that the
+    /// Untimed aggregations of the same signatures before the timed one, so that the
     /// timed run finds the allocator's memory already mapped (as a long-running prover does;
     /// upstream's `lean-multisig xmss` warms up with one run the same way).
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=10))]
@@ -113,7 +99,7 @@ impl ScheduleArg {
     }
 }
 
-/// What `multisig bench --json` prints (proof system v2, the default).
+/// What `multisig bench --json` prints. Scripts read these names; keep them stable.
 #[derive(Serialize, Debug)]
 struct BenchReportV2 {
     proof_system: &'static str,
@@ -135,16 +121,17 @@ struct BenchReportV2 {
     signatures_per_second: f64,
     peak_rss_bytes: Option<u64>,
     whir_security_bits: f64,
-    /// The security of this statement's parameters, under the FRI report's names.
+    /// The security of this statement's parameters.
     #[serde(flatten)]
     security: crate::security::SummaryV2,
     /// The weakest term's name.
     binding_term: String,
 }
 
-/// `multisig bench` with proof system v2: native batch check, statement, witness and v2 proof (timed
-/// together, as `aggregate` is), then the v2 verification.
-fn bench_v2(args: &BenchArgs, isa: Isa) -> Result<ExitCode, String> {
+/// `multisig bench`: native batch check, statement, witness and proof (timed together, as
+/// `aggregate` is), then the verification.
+fn bench(args: &BenchArgs) -> Result<ExitCode, String> {
+    let isa: Isa = select_isa(args.isa.as_deref()).map_err(|e| e.to_string())?;
     let n = args.signatures as usize;
     let config = args.config;
     let message = *b"multisig bench: one message/slot";
@@ -295,29 +282,6 @@ fn prove_v2_once(
     Ok((st, proof))
 }
 
-/// What `multisig bench --json` prints. Scripts read these names; keep them stable.
-#[derive(Serialize, Debug)]
-struct BenchReport {
-    isa: String,
-    config: &'static str,
-    signatures: usize,
-    log_inv_rate: usize,
-    slot: u32,
-    threads: usize,
-    fixture_ms: f64,
-    prove_ms: f64,
-    verify_ms: f64,
-    proof_bytes: usize,
-    signatures_per_second: f64,
-    peak_rss_bytes: Option<u64>,
-    security_level: &'static str,
-    num_queries: usize,
-    pow_bits: usize,
-    log_max_height: usize,
-    conjectured_security_bits: f64,
-    provable_security_bits: f64,
-}
-
 /// Runs `multisig bench`.
 pub fn run(args: &BenchArgs) -> ExitCode {
     match bench(args) {
@@ -327,128 +291,6 @@ pub fn run(args: &BenchArgs) -> ExitCode {
             ExitCode::from(2)
         }
     }
-}
-
-fn bench(args: &BenchArgs) -> Result<ExitCode, String> {
-    let isa: Isa = select_isa(args.isa.as_deref()).map_err(|e| e.to_string())?;
-    if args.proof_system == ProofSystemArg::V2 {
-        if args.security != SecurityArg::Provable {
-            return Err("--security applies to --proof-system fri only".into());
-        }
-        return bench_v2(args, isa);
-    }
-    if args.whir_schedule != ScheduleArg::Standard || args.warmup != 0 {
-        return Err("--whir-schedule and --warmup apply to proof system v2 only".into());
-    }
-    let n = args.signatures as usize;
-    let config = args.config;
-    let level = args.security.level();
-    let message = *b"multisig bench: one message/slot";
-
-    let t = Instant::now();
-    let pairs =
-        fixtures::generate(isa, config, 2026, n, &message, args.slot).map_err(|e| e.to_string())?;
-    let fixture_ms = t.elapsed().as_secs_f64() * 1e3;
-    let (keys, sigs): (Vec<_>, Vec<_>) = pairs.into_iter().unzip();
-
-    let options = AggregateOptions {
-        config,
-        log_inv_rate: args.log_inv_rate,
-        isa,
-        proof_system: rec_aggregation::ProofSystem::Fri,
-        security: level,
-    };
-    let t = Instant::now();
-    let proof = rec_aggregation::aggregate(&keys, &sigs, &message, args.slot, &options)
-        .map_err(|e| e.to_string())?;
-    let prove_s = t.elapsed().as_secs_f64();
-    let bytes = proof.to_bytes();
-
-    // Verified under the default policy, or (for a proof made at the lowered conjectured
-    // level) under a policy lowered to that level.
-    let policy = match level {
-        rec_aggregation::SecurityLevel::Provable => SecurityPolicy::DEFAULT,
-        rec_aggregation::SecurityLevel::Conjectured => SecurityPolicy {
-            min_provable_bits: 0.0,
-            ..SecurityPolicy::DEFAULT
-        },
-    };
-    let t = Instant::now();
-    let verified = rec_aggregation::verify(config, &keys, &message, args.slot, &bytes, &policy);
-    let verify_ms = t.elapsed().as_secs_f64() * 1e3;
-    if let Err(e) = verified {
-        eprintln!("multisig bench: the fresh proof did not verify: {e}");
-        return Ok(ExitCode::from(1));
-    }
-    if let Some(path) = &args.proof_out {
-        std::fs::write(path, &bytes)
-            .map_err(|e| format!("cannot write the proof to {}: {e}", path.display()))?;
-    }
-
-    let (params, security) = rec_aggregation::security(config, n, args.log_inv_rate, level)
-        .map_err(|e| e.to_string())?;
-    let report = BenchReport {
-        isa: isa.to_string(),
-        config: config.name(),
-        signatures: n,
-        log_inv_rate: args.log_inv_rate,
-        slot: args.slot,
-        threads: rayon::current_num_threads(),
-        fixture_ms,
-        prove_ms: prove_s * 1e3,
-        verify_ms,
-        proof_bytes: bytes.len(),
-        signatures_per_second: n as f64 / prove_s.max(f64::MIN_POSITIVE),
-        peak_rss_bytes: peak_resident_bytes(),
-        security_level: args.security.name(),
-        num_queries: params.num_queries,
-        pow_bits: params.pow_bits,
-        log_max_height: crate::security::log_max_height(config, n),
-        conjectured_security_bits: security.conjectured_bits,
-        provable_security_bits: security.provable_bits,
-    };
-    if args.json {
-        println!(
-            "{}",
-            serde_json::to_string(&report).map_err(|e| e.to_string())?
-        );
-        return Ok(ExitCode::SUCCESS);
-    }
-    let rows = [
-        ("isa", report.isa.clone()),
-        ("threads", report.threads.to_string()),
-        ("configuration", report.config.to_string()),
-        ("signatures", n.to_string()),
-        ("log_inv_rate", report.log_inv_rate.to_string()),
-        ("fixtures", format!("{:.1} ms", report.fixture_ms)),
-        ("prove", format!("{:.1} ms", report.prove_ms)),
-        ("verify", format!("{:.1} ms", report.verify_ms)),
-        (
-            "throughput",
-            format!("{:.1} signatures/s", report.signatures_per_second),
-        ),
-        ("proof size", format!("{} bytes", report.proof_bytes)),
-        (
-            "peak memory",
-            report.peak_rss_bytes.map_or("n/a".to_string(), human_bytes),
-        ),
-        (
-            "security",
-            format!(
-                "{:.1} bits conjectured, {:.1} bits provable ({} target: {} queries, {} grinding bits, tables up to 2^{} rows)",
-                report.conjectured_security_bits,
-                report.provable_security_bits,
-                report.security_level,
-                report.num_queries,
-                report.pow_bits,
-                report.log_max_height
-            ),
-        ),
-    ];
-    for (k, v) in rows {
-        println!("{k:<14} {v}");
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(test)]

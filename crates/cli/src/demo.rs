@@ -7,7 +7,7 @@
 //! second, proof size and peak memory. Progress spinners are drawn on stderr when it is a
 //! terminal and hidden otherwise.
 
-use crate::inputs::{ProofSystemArg, human_bytes, select_isa};
+use crate::inputs::{human_bytes, select_isa};
 use backend::Isa;
 use backend::memory::peak_resident_bytes;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -43,9 +43,6 @@ pub struct DemoArgs {
     /// Instruction set to use instead of MULTISIG_ISA: auto, scalar, avx2 or avx512.
     #[arg(long)]
     isa: Option<String>,
-    /// Proof system: v2 (at least 124 provable bits) or fri (the older STARK).
-    #[arg(long, value_enum, default_value_t = ProofSystemArg::V2)]
-    proof_system: ProofSystemArg,
 }
 
 /// Errors of the demo.
@@ -171,7 +168,6 @@ pub fn run(args: &DemoArgs) -> Result<(), DemoError> {
     let options = AggregateOptions {
         log_inv_rate: args.log_inv_rate,
         isa,
-        proof_system: args.proof_system.system(),
         ..AggregateOptions::new(config)
     };
     let pb = spinner("proving");
@@ -191,30 +187,17 @@ pub fn run(args: &DemoArgs) -> Result<(), DemoError> {
         human_bytes(bytes.len() as u64)
     );
 
-    if options.proof_system == rec_aggregation::ProofSystem::V2 {
-        if let Ok(sec) = rec_aggregation::api::security_v2(config, n, args.log_inv_rate) {
-            println!(
-                "security: proof system v2, {:.2} provable bits (Johnson-bound regime, BCHKS25 linear bound; binding term: {}), claimed {:.2} (capped by the digests' collision resistance)",
-                sec.provable_bits,
-                sec.binding().map_or("none", |t| t.name.as_str()),
-                sec.claimed_bits()
-            );
-        }
-    } else if let Ok((params, sec)) =
-        rec_aggregation::security(config, n, args.log_inv_rate, options.security)
-    {
+    if let Ok(sec) = rec_aggregation::security(config, n, args.log_inv_rate) {
         println!(
-            "security: {:.1} provable bits (Johnson-bound regime, {} bound), {:.1} conjectured; {} FRI queries, {} grinding bits",
+            "security: {:.2} provable bits (Johnson-bound regime, BCHKS25 linear bound; binding term: {}), claimed {:.2} (capped by the digests' collision resistance)",
             sec.provable_bits,
-            sec.assumption.name(),
-            sec.conjectured_bits,
-            params.num_queries,
-            params.pow_bits
+            sec.binding().map_or("none", |t| t.name.as_str()),
+            sec.claimed_bits()
         );
     }
     let pb = spinner("verifying");
     let t = Instant::now();
-    let policy = rec_aggregation::SecurityPolicy::default();
+    let policy = rec_aggregation::PolicyV2::DEFAULT;
     let verified = rec_aggregation::verify(config, &keys, &message, args.slot, &bytes, &policy);
     let verify_s = t.elapsed().as_secs_f64();
     pb.finish_and_clear();

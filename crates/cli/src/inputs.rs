@@ -119,55 +119,6 @@ pub fn read_signatures(
     Ok((sigs, lines))
 }
 
-/// The `--proof-system` choice of `aggregate`, `bench` and `demo`.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ProofSystemArg {
-    /// Proof system v2 (the default): stacked WHIR, GKR LogUp, AIR sumcheck; at least 124
-    /// provable bits.
-    V2,
-    /// The FRI/DEEP-ALI STARK at the `--security` level (at most about 100 provable bits,
-    /// larger proofs); kept until it is removed.
-    Fri,
-}
-
-impl ProofSystemArg {
-    /// The `rec_aggregation` proof system.
-    pub fn system(self) -> rec_aggregation::ProofSystem {
-        match self {
-            ProofSystemArg::V2 => rec_aggregation::ProofSystem::V2,
-            ProofSystemArg::Fri => rec_aggregation::ProofSystem::Fri,
-        }
-    }
-}
-
-/// The `--security` choice of `aggregate`, `bench` and `demo` (with `--proof-system fri`).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum SecurityArg {
-    /// At least 100 provable (Johnson-bound, BCHKS25) and 124 conjectured bits (the default).
-    Provable,
-    /// At least 124 conjectured bits only (about 70 provable bits): refused by verifiers
-    /// under the default policy.
-    Conjectured,
-}
-
-impl SecurityArg {
-    /// The `rec_aggregation` level.
-    pub fn level(self) -> rec_aggregation::SecurityLevel {
-        match self {
-            SecurityArg::Conjectured => rec_aggregation::SecurityLevel::Conjectured,
-            SecurityArg::Provable => rec_aggregation::SecurityLevel::Provable,
-        }
-    }
-
-    /// Lower-case name, as on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            SecurityArg::Conjectured => "conjectured",
-            SecurityArg::Provable => "provable",
-        }
-    }
-}
-
 /// The instruction set to run on: `choice` (`auto`, `scalar`, `avx2`, `avx512`) if given,
 /// otherwise the process-wide `MULTISIG_ISA` choice. Unknown or unavailable names are errors.
 pub fn select_isa(choice: Option<&str>) -> Result<Isa, IsaError> {

@@ -144,7 +144,7 @@ fn verify(config: &str, msg: &str, slot: u32, keys: &str, proof: &str) -> Output
 /// followed by `stark`.
 fn header(config: u8, rate: u8, n: u32, stark: &[u8]) -> Vec<u8> {
     let mut v = b"XAGG".to_vec();
-    v.extend_from_slice(&rec_aggregation::api::PROOF_VERSION_V2.to_le_bytes());
+    v.extend_from_slice(&rec_aggregation::api::PROOF_VERSION.to_le_bytes());
     v.push(config);
     v.push(rate);
     v.push(0);
@@ -219,31 +219,25 @@ fn round_trip_and_rejections() {
 }
 
 #[test]
-fn a_conjectured_proof_needs_an_explicitly_lowered_policy() {
+fn the_verifier_policy_is_enforced_and_fri_options_are_gone() {
     let d = Dir::new("agg-policy");
     let (keys, sigs) = signers();
     let keys_file = d.write("keys.hex", key_lines(&keys));
     let sigs_file = d.write("sigs.hex", sig_lines(&sigs));
     let proof = d.path("proof.bin").display().to_string();
     let msg = msg_hex();
-    let o = aggregate_with(
-        "test",
-        &msg,
-        SLOT,
-        &keys_file,
-        &sigs_file,
-        &proof,
-        &["--proof-system", "fri", "--security", "conjectured"],
-    );
+    // The removed FRI proof system's options are usage errors, and write nothing.
+    for extra in [
+        &["--proof-system", "fri"][..],
+        &["--security", "conjectured"],
+    ] {
+        let o = aggregate_with("test", &msg, SLOT, &keys_file, &sigs_file, &proof, extra);
+        assert_eq!(code(&o), 2, "{extra:?}: {}", stderr(&o));
+        assert!(!Path::new(&proof).exists());
+    }
+    let o = aggregate("test", &msg, SLOT, &keys_file, &sigs_file, &proof);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    // Refused under the default policy: exit 1, and the message names the policy.
-    let o = verify("test", &msg, SLOT, &keys_file, &proof);
-    assert_eq!(code(&o), 1, "{}", stderr(&o));
-    let e = stderr(&o);
-    assert!(e.contains("invalid proof") && e.contains("policy"), "{e}");
-    assert!(e.contains("provable bits (policy minimum 100"), "{e}");
-    // Accepted once the caller lowers the provable minimum explicitly.
-    let lowered = |slot: u32, min: &str| {
+    let with_min = |slot: u32, min: &str| {
         multisig(&[
             "verify",
             "--config",
@@ -260,11 +254,35 @@ fn a_conjectured_proof_needs_an_explicitly_lowered_policy() {
             min,
         ])
     };
-    let o = lowered(SLOT, "60");
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    // Still bound to its statement, and a policy between the two levels still refuses it.
-    assert_eq!(code(&lowered(SLOT + 1, "60")), 1);
-    assert_eq!(code(&lowered(SLOT, "90")), 1);
+    // The proof's parameters give 124 provable bits: a policy asking for more refuses it
+    // (exit 1, the message names the policy), a lower one accepts it, still bound to its slot.
+    let o = with_min(SLOT, "125");
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains("invalid proof") && e.contains("policy minimum 125"),
+        "{e}"
+    );
+    assert_eq!(code(&with_min(SLOT, "124")), 0);
+    assert_eq!(code(&with_min(SLOT, "100")), 0);
+    assert_eq!(code(&with_min(SLOT + 1, "100")), 1);
+    // The removed conjectured minimum is a usage error.
+    let o = multisig(&[
+        "verify",
+        "--config",
+        "test",
+        "--message",
+        &msg,
+        "--slot",
+        &SLOT.to_string(),
+        "--public-keys",
+        &keys_file,
+        "--proof",
+        &proof,
+        "--min-conjectured-bits",
+        "100",
+    ]);
+    assert_eq!(code(&o), 2);
 }
 
 #[test]
@@ -410,9 +428,9 @@ fn malformed_inputs_exit_2() {
         ("config", header(7, 2, 2, &[0u8; 64])),
         ("rate", header(1, 9, 2, &[0u8; 64])),
         ("zero", header(1, 2, 0, &[0u8; 64])),
-        ("security", {
+        ("parameters", {
             let mut h = good_header.clone();
-            h[8] = 2;
+            h[8] = 1;
             h
         }),
     ] {

@@ -95,14 +95,12 @@ fn bench_json_has_every_field() {
         "{v}"
     );
     let sec = security_json(&[]);
-    // The hidden `--v2` of scripts from before v2 was the default says the same.
-    assert_eq!(security_json(&["--v2"]), sec);
     assert_eq!(
         v["provable_security_bits"], sec["provable_security_bits"],
         "{v} {sec}"
     );
     assert_eq!(v["binding_term"], sec["binding"], "{v} {sec}");
-    // The fields the FRI report has too, with the same values as `multisig security`.
+    // The summary fields, with the same values as `multisig security`.
     for k in [
         "security_level",
         "num_queries",
@@ -118,87 +116,28 @@ fn bench_json_has_every_field() {
 }
 
 #[test]
-fn bench_fri_json_has_every_field() {
-    let v = bench_json(&["--proof-system", "fri"]);
-    let num = |k: &str| number(&v, k);
-    let available: Vec<String> = backend::Isa::available()
-        .iter()
-        .map(|i| i.to_string())
-        .collect();
-    assert!(
-        available.contains(&v["isa"].as_str().unwrap().to_string()),
-        "{v}"
-    );
-    assert_eq!(v["config"], "test");
-    assert_eq!(num("signatures"), 2.0);
-    assert_eq!(num("log_inv_rate"), 2.0);
-    assert!(num("threads") >= 1.0);
-    let prove_ms = num("prove_ms");
-    assert!(prove_ms > 0.0);
-    assert!(num("verify_ms") > 0.0);
-    assert!(num("fixture_ms") >= 0.0);
-    let proof_bytes = num("proof_bytes");
-    assert!(
-        proof_bytes > 12.0 && proof_bytes < 4.0 * 1024.0 * 1024.0,
-        "{v}"
-    );
-    let sps = num("signatures_per_second");
-    assert!(
-        (sps - 2.0 / (prove_ms / 1e3)).abs() <= 1e-6 * sps.max(1.0),
-        "{v}"
-    );
-    assert!(num("peak_rss_bytes") >= 1024.0 * 1024.0, "{v}");
-    // The default level: at least 100 provable and 124 conjectured bits, the same figures
-    // and parameters `multisig security` derives for this configuration, N and rate.
-    assert_eq!(v["security_level"], "provable");
-    assert!(num("conjectured_security_bits") >= 124.0, "{v}");
-    assert!(num("provable_security_bits") >= 100.0, "{v}");
-    let sec = security_json(&["--proof-system", "fri"]);
-    for k in [
-        "num_queries",
-        "pow_bits",
-        "provable_security_bits",
-        "conjectured_security_bits",
-        "log_max_height",
-    ] {
-        assert_eq!(v[k], sec[k], "{k}: bench {v} security {sec}");
-    }
-    assert!(num("log_max_height") >= 1.0, "{v}");
-}
-
-#[test]
 fn bench_table_and_isa_override() {
-    for system in ["v2", "fri"] {
-        let stdout = multisig_ok(&[
-            "bench",
-            "--proof-system",
-            system,
-            "--config",
-            "test",
-            "--signatures",
-            "1",
-            "--isa",
-            "scalar",
-        ]);
-        for row in [
-            "isa            scalar",
-            "prove",
-            "verify",
-            "proof size",
-            "peak memory",
-            "security",
-        ] {
-            assert!(
-                stdout.contains(row),
-                "{system}: {row:?} missing in {stdout}"
-            );
-        }
-    }
-    // The FRI-only and v2-only options are refused with the other system.
-    for args in [
-        ["--proof-system", "v2", "--security", "conjectured"],
-        ["--proof-system", "fri", "--warmup", "1"],
+    let stdout = multisig_ok(&[
+        "bench",
+        "--config",
+        "test",
+        "--signatures",
+        "1",
+        "--isa",
+        "scalar",
+    ]);
+    for row in [
+        "isa            scalar",
+        "prove",
+        "verify",
+        "proof size",
+        "peak memory",
+        "security",
     ] {
+        assert!(stdout.contains(row), "{row:?} missing in {stdout}");
+    }
+    // The removed FRI system's options are usage errors.
+    for args in [["--proof-system", "fri"], ["--security", "conjectured"]] {
         let mut all = vec!["bench", "--config", "test", "--signatures", "1"];
         all.extend(args);
         assert_eq!(multisig(&all, &[]).status.code(), Some(2), "{args:?}");

@@ -15,7 +15,6 @@
 //! | [`ssz_secret_key`] | `xmss::SecretKey::from_ssz`, prod and test | canonical, public key derivable |
 //! | [`aggregate_proof`] | `rec_aggregation::AggregateProof::from_bytes`, `rec_aggregation::verify` | canonical header; verification only of a decodable proof |
 //! | [`stark_proof`] | the `lean_prover` proof through `rec_aggregation::verify` | verification only behind the fixed valid header |
-//! | [`stark_proof_any_shape`] | `lean_prover::Proof::from_bytes` on shapes chosen by the input | canonical |
 //! | [`glue_bytes`] | the C ABI's byte inputs (`hashsig_*_from_ssz`, `hashsig_*verify_ssz`, `xmss_aggregate_signature_from_bytes`, `xmss_verify_type_1`) | documented return values only, round trips |
 //!
 //! Each function returns an [`Outcome`] so that the replay tests can check real behaviour on
@@ -27,7 +26,7 @@ pub mod ssz;
 pub mod statement;
 
 pub use glue::glue_bytes;
-pub use proof::{aggregate_proof, stark_proof, stark_proof_any_shape};
+pub use proof::{aggregate_proof, stark_proof};
 pub use ssz::{ssz_public_key, ssz_secret_key, ssz_signature};
 
 /// What a harness function made of its input.
@@ -62,6 +61,5 @@ pub const TARGETS: &[(&str, Harness)] = &[
     ("ssz_secret_key", ssz_secret_key),
     ("aggregate_proof", aggregate_proof),
     ("stark_proof", stark_proof),
-    ("stark_proof_any_shape", stark_proof_any_shape),
     ("glue_bytes", glue_bytes),
 ];

@@ -66,7 +66,7 @@ pub fn verify_aggregate(
         message,
         slot,
         bytes,
-        &rec_aggregation::SecurityPolicy::DEFAULT,
+        &rec_aggregation::PolicyV2::DEFAULT,
     )
 }
 
@@ -130,7 +130,7 @@ pub const PROD_STATEMENT: FixedStatement = FixedStatement {
 pub fn test_statement_header() -> [u8; rec_aggregation::api::HEADER_LEN] {
     let mut h = [0u8; rec_aggregation::api::HEADER_LEN];
     h[..4].copy_from_slice(&rec_aggregation::api::PROOF_MAGIC);
-    h[4..6].copy_from_slice(&rec_aggregation::api::PROOF_VERSION_V2.to_le_bytes());
+    h[4..6].copy_from_slice(&rec_aggregation::api::PROOF_VERSION.to_le_bytes());
     h[6] = 1;
     h[7] = rec_aggregation::api::DEFAULT_LOG_INV_RATE as u8;
     h[8] = 0;

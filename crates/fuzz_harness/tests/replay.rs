@@ -70,7 +70,6 @@ replay_tests!(
     ssz_secret_key,
     aggregate_proof,
     stark_proof,
-    stark_proof_any_shape,
     glue_bytes,
 );
 

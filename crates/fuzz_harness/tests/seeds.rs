@@ -14,7 +14,6 @@
 mod common;
 
 use common::*;
-use fuzz_harness::proof::{SHAPE_BYTES, sample_proof, shape_from_bytes};
 use fuzz_harness::statement::{PROD_STATEMENT, TEST_STATEMENT, test_statement_header};
 use rec_aggregation::{AggregateOptions, aggregate};
 use xmss::{Config, PublicKey, Signature};
@@ -43,7 +42,7 @@ fn verify_ssz_input(mode: u8, v: &Vector, epoch: u32) -> Vec<u8> {
 }
 
 /// The seeds that need no proving: SSZ keys and signatures from the shared vectors, the
-/// `lean_prover` shape seeds, and the small C-ABI inputs.
+/// and the small C-ABI inputs.
 fn small_seeds() -> Vec<Seed> {
     let prod = vector(Config::Prod);
     let test = vector(Config::Test);
@@ -133,30 +132,7 @@ fn small_seeds() -> Vec<Seed> {
             b
         }),
         seed("ssz_secret_key", "empty", Vec::new()),
-        // Proofs of small shapes.
-        seed("stark_proof_any_shape", "empty", Vec::new()),
-        seed(
-            "stark_proof_any_shape",
-            "truncated_shape_only",
-            vec![0; SHAPE_BYTES],
-        ),
     ];
-    for shape_bytes in [
-        [0u8; SHAPE_BYTES],
-        [0xff; SHAPE_BYTES],
-        [0x01, 0x1b, 0x6c, 0xb5, 0x39, 0x0e, 0x2a, 0x13],
-    ] {
-        let (shape, _) = shape_from_bytes(&shape_bytes);
-        let proof = sample_proof(&shape).to_bytes();
-        let tag: String = shape_bytes.iter().map(|b| format!("{b:02x}")).collect();
-        let full = [&shape_bytes[..], &proof].concat();
-        s.push(seed(
-            "stark_proof_any_shape",
-            &format!("truncated_{tag}"),
-            full[..full.len() - 1].to_vec(),
-        ));
-        s.push(seed("stark_proof_any_shape", &format!("valid_{tag}"), full));
-    }
     // C ABI byte inputs (the proof-carrying ones are in `proof_seeds`).
     let mut bad_pk = vec![0u8];
     bad_pk.extend_from_slice(&with_u32(prod.pk.clone(), 20, u32::MAX));

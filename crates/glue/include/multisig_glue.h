@@ -32,13 +32,12 @@
  *    an instruction set this CPU lacks, every function that hashes returns its error value.
  *  - Aggregation (xmss_*) uses the prod configuration. Generation-1 aggregates and Type-1
  *    proofs are the same bytes: a 13-byte header ("XAGG", version, configuration, log_inv_rate,
- *    security level, number of signatures) and the STARK proof, bound to the message, the
- *    slot and the ORDERED list of public keys. Verification returns true only for exactly
- *    that statement. Proofs are made at rec_aggregation's default security level: at least
- *    100 provable bits (Johnson-bound regime, BCHKS25 bound) and 124 conjectured bits. The
- *    verifiers recompute the security of a proof's parameters (never reading it from the
- *    proof) and reject proofs below that default policy (xmss_verify_type_1_with_policy takes
- *    explicit minimums).
+ *    parameters, number of signatures) and the proof, bound to the message, the slot and
+ *    the ORDERED list of public keys. Verification returns true only for exactly that
+ *    statement. Proofs are made with rec_aggregation's parameters: at least 124 provable bits
+ *    (Johnson-bound regime, BCHKS25 bound). The verifiers recompute the security of a
+ *    proof's parameters (never reading it from the proof) and reject proofs below that
+ *    default policy (xmss_verify_type_1_with_policy takes explicit minimums).
  *  - RECURSION IS NOT IMPLEMENTED YET: children proofs (num_children > 0) make aggregation
  *    fail (NULL / -1), and xmss_merge_type_1_to_type_2, xmss_split_type_2_by_msg and
  *    xmss_verify_type_2 always return -1 / false. Nothing fakes a proof.
@@ -140,7 +139,7 @@ AggregatedXMSS *xmss_aggregate(
 
 /* true if agg_sig_bytes is a valid aggregate for exactly these public keys (same order),
  * message and slot (the slot is the LAST argument) and at least as secure as the default
- * policy (100 provable, 124 conjectured bits); false if invalid, below the policy and on any
+ * policy (124 provable bits); false if invalid, below the policy and on any
  * error (NULL pointer or entry, num_keys = 0, malformed bytes, invalid MULTISIG_ISA). */
 bool xmss_verify_aggregated(const HashSigPublicKey *const *public_keys, size_t num_keys,
     const uint8_t *message_hash32, const uint8_t *agg_sig_bytes, size_t agg_sig_len, uint32_t slot);
@@ -150,7 +149,7 @@ bool xmss_verify_aggregated(const HashSigPublicKey *const *public_keys, size_t n
 size_t xmss_aggregate_signature_to_bytes(const AggregatedXMSS *agg, uint8_t *buf, size_t buf_len);
 
 /* An aggregate from bytes; checks the header only (magic, version, prod configuration, rate,
- * security level, count): verification checks the proof. NULL if bytes is NULL or the header is malformed. */
+ * parameters, count): verification checks the proof. NULL if bytes is NULL or the header is malformed. */
 AggregatedXMSS *xmss_aggregate_signature_from_bytes(const uint8_t *bytes, size_t len);
 
 /* Frees an aggregate (NULL and non-aggregate pointers are ignored). */
@@ -188,10 +187,11 @@ bool xmss_verify_type_1(const HashSigPublicKey *const *public_keys, size_t num_k
     const uint8_t *message_hash32, uint32_t slot, const uint8_t *type_1_bytes, size_t type_1_len);
 
 /* Ours, not in the client's ABI: xmss_verify_type_1 under an explicit verifier policy. The
- * security of the proof's parameters is recomputed (never read from the proof) and must be at
- * least min_provable_bits (Johnson-bound regime, BCHKS25 bound) and min_conjectured_bits.
- * xmss_verify_type_1 and xmss_verify_aggregated use 100 and 124; lower them only to accept
- * weaker proofs on purpose. */
+ * provable security (Johnson-bound regime, BCHKS25 bound) of the proof's parameters is
+ * recomputed (never read from the proof) and must be at least min_provable_bits and at least
+ * min_conjectured_bits (a conjectured figure is never below the provable one).
+ * xmss_verify_type_1 and xmss_verify_aggregated use 124 for both; proofs are made at 124
+ * provable bits. */
 bool xmss_verify_type_1_with_policy(const HashSigPublicKey *const *public_keys, size_t num_keys,
     const uint8_t *message_hash32, uint32_t slot, const uint8_t *type_1_bytes, size_t type_1_len,
     uint32_t min_provable_bits, uint32_t min_conjectured_bits);

@@ -29,7 +29,7 @@ use std::sync::{Mutex, PoisonError};
 
 use backend::poseidon::{poseidon1_16_batch, poseidon1_24_batch};
 use backend::{Isa, KoalaBear};
-use rec_aggregation::{AggregateOptions, AggregateProof, SecurityPolicy};
+use rec_aggregation::{AggregateOptions, AggregateProof, PolicyV2};
 use xmss::{PublicKey, Signature};
 
 use crate::ffi::{OUT_ERROR, Tagged, bytes, copy_to_bytes, guard, handle, handles, message, take};
@@ -206,7 +206,7 @@ unsafe fn verify_proof(
     slot: u32,
     proof: *const u8,
     proof_len: usize,
-    policy: &SecurityPolicy,
+    policy: &PolicyV2,
 ) -> bool {
     // SAFETY: forwarded caller guarantees.
     let inputs = unsafe {
@@ -275,8 +275,8 @@ pub unsafe extern "C" fn xmss_aggregate(
 
 /// Generation 1: verifies aggregate proof bytes for `public_keys` (in the order used when
 /// aggregating), the 32-byte message and `slot` (the LAST argument). `true` only if the proof
-/// is valid for exactly this statement and meets the default verifier policy (100 provable,
-/// 124 conjectured bits, recomputed from the proof's parameters); `false` for an invalid or
+/// is valid for exactly this statement and meets the default verifier policy (124 provable
+/// bits, recomputed from the proof's parameters); `false` for an invalid or
 /// weaker proof and for any error (NULL pointer or entry, no keys, malformed bytes, invalid
 /// `MULTISIG_ISA`).
 ///
@@ -303,7 +303,7 @@ pub unsafe extern "C" fn xmss_verify_aggregated(
                 slot,
                 agg_sig_bytes,
                 agg_sig_len,
-                &SecurityPolicy::DEFAULT,
+                &PolicyV2::DEFAULT,
             )
         }
     })
@@ -332,7 +332,7 @@ pub unsafe extern "C" fn xmss_aggregate_signature_to_bytes(
 }
 
 /// Generation 1: an aggregate handle from proof bytes. Checks the header only (magic, version,
-/// prod configuration, rate, security level, signature count); the proof itself is checked by
+/// prod configuration, rate, parameters byte, signature count); the proof itself is checked by
 /// `xmss_verify_aggregated`. NULL if `bytes` is NULL or the header is malformed. Free with
 /// `xmss_free_aggregate_signature`.
 ///
@@ -467,7 +467,7 @@ pub unsafe extern "C" fn xmss_aggregate_type_1(
 /// Generation 2: verifies Type-1 proof bytes for `public_keys` (in order), the 32-byte message
 /// and `slot`. `true` only if the proof is valid for exactly this statement (a valid proof
 /// for another message, slot or key list is rejected) and meets the default verifier policy
-/// (100 provable, 124 conjectured bits); `false` for any error.
+/// (124 provable bits); `false` for any error.
 ///
 /// # Safety
 /// As `xmss_verify_aggregated`.
@@ -490,17 +490,19 @@ pub unsafe extern "C" fn xmss_verify_type_1(
                 slot,
                 type_1_bytes,
                 type_1_len,
-                &SecurityPolicy::DEFAULT,
+                &PolicyV2::DEFAULT,
             )
         }
     })
 }
 
 /// Generation 2 (ours, not in the client's ABI): [`xmss_verify_type_1`] under an explicit
-/// verifier policy: the proof's parameters must give at least `min_provable_bits`
-/// (Johnson-bound regime, BCHKS25 bound) and `min_conjectured_bits`. The defaults of
-/// `xmss_verify_type_1` are 100 and 124; lower them only to accept weaker proofs on purpose
-/// (for example proofs made at the conjectured level, about 70 provable bits).
+/// verifier policy: the provable (Johnson-bound regime) figure of the proof's parameters,
+/// recomputed by the verifier, must be at least `min_provable_bits` and at least
+/// `min_conjectured_bits` (a conjectured figure is never below the provable one, so the
+/// provable figure must meet both). `xmss_verify_type_1` uses 124 for both; proofs are made
+/// at 124 provable bits, so lowering them accepts nothing more today, and raising them above
+/// 124 refuses every proof.
 ///
 /// # Safety
 /// As `xmss_verify_aggregated`.
@@ -516,10 +518,8 @@ pub unsafe extern "C" fn xmss_verify_type_1_with_policy(
     min_conjectured_bits: u32,
 ) -> bool {
     guard(false, || {
-        let policy = SecurityPolicy {
-            min_provable_bits: min_provable_bits as f64,
-            min_conjectured_bits: min_conjectured_bits as f64,
-            ..SecurityPolicy::DEFAULT
+        let policy = PolicyV2 {
+            min_provable_bits: f64::from(min_provable_bits.max(min_conjectured_bits)),
         };
         // SAFETY: forwarded caller guarantees.
         unsafe {

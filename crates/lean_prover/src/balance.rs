@@ -1,20 +1,12 @@
 //! The LogUp bus balance, shared by prover and verifier: the contributions the verifier
 //! computes itself (an AIR's public interactions, from its public values; the public lookup
-//! lists, [`crate::lookup`]) added to the tables' claimed sums, and `1 / n`, which turns a
-//! table's claimed sum into the per-row value its running-sum constraint reads.
+//! lists, [`crate::lookup`]) added to the tables' claimed sums.
 
 use crate::air::{Air, Challenges, Direction};
 use crate::eval::{self, PointValues};
 use crate::lookup::{self, PublicLookup};
 use backend::field::Ext5;
 use backend::{Isa, KoalaBear};
-
-/// `1 / 2^log_n` in the field.
-pub(crate) fn inv_height(log_n: usize) -> KoalaBear {
-    KoalaBear::new(1u32 << log_n)
-        .try_inverse()
-        .unwrap_or(KoalaBear::ONE)
-}
 
 /// The verifier-computed contributions of an AIR's public interactions.
 fn public_contribution(air: &Air, publics: &[KoalaBear], challenges: Challenges) -> Option<Ext5> {

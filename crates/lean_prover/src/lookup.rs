@@ -10,9 +10,9 @@
 //! the tuples does not matter to the bus, but the transcript binds the list as given
 //! (order included), so a proof is only valid for the list it was made with.
 //!
-//! The lists enter [`crate::prove_with_lookups`] and [`crate::verify_bytes_with_lookups`];
-//! their validation ([`StatementError`](crate::layout::StatementError)) happens with the rest
-//! of the statement.
+//! The lists enter [`crate::v2::prove_v2`] and [`crate::v2::verify_v2_bytes`]; their
+//! validation ([`StatementError`](crate::StatementError)) happens with the rest of the
+//! statement.
 
 use crate::air::{BusId, Direction};
 use backend::challenger::Challenger;

@@ -6,7 +6,6 @@
 
 use crate::air::{Air, MAX_TUPLE_LEN};
 use crate::lookup::{MAX_PUBLIC_LOOKUP_TUPLES, MAX_PUBLIC_LOOKUPS, PublicLookup, bus_key};
-use crate::params::ParamsError;
 use backend::KoalaBear;
 use std::collections::BTreeMap;
 
@@ -153,9 +152,6 @@ pub enum StatementError {
         /// The length seen first on this bus.
         expected: usize,
     },
-    /// Invalid parameters.
-    #[error(transparent)]
-    Params(#[from] ParamsError),
 }
 
 /// The tuple length of every bus the tables' interactions (private and public) use, keyed by

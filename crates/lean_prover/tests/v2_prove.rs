@@ -12,33 +12,11 @@ use backend::Isa;
 use backend::field::Ext5;
 use common::*;
 use lean_prover::v2::{
-    ErrorV2, ParamsV2, PolicyV2, ProofV2, prove_v2, prove_v2_unchecked, security_v2, verify_v2,
+    ErrorV2, PolicyV2, ProofV2, prove_v2, prove_v2_unchecked, security_v2, verify_v2,
     verify_v2_bytes,
 };
 use lean_prover::{Direction, PublicLookup, TableInstance};
 use proptest::prelude::*;
-
-/// Small, quick parameters: 80-bit WHIR rounds, 4 grinding bits.
-fn params() -> ParamsV2 {
-    ParamsV2 {
-        log_inv_rate: 2,
-        security_bits: 80.0,
-        pow_bits: 4,
-        bus_pow_bits: 4,
-        first_folding_factor: 4,
-        folding_factor: 3,
-        first_domain_shrink: 1,
-        max_final_variables: 4,
-        min_variables: 8,
-    }
-}
-
-/// The policy the small test parameters meet (80 bits).
-fn policy() -> PolicyV2 {
-    PolicyV2 {
-        min_provable_bits: 80.0,
-    }
-}
 
 fn prove(isa: Isa, tables: &[Table]) -> Result<ProofV2, ErrorV2> {
     prove_v2(isa, &params(), &witnesses(tables), &[])
@@ -84,25 +62,30 @@ fn forged_verdict(tables: &[Table]) -> Result<(), ErrorV2> {
 /// and the proof made anyway is rejected.
 #[test]
 fn a_broken_constraint_on_one_row_is_refused_and_rejected() {
-    // (case, table, row, column): fibonacci's first-row constraints (row 0), its two
-    // transitions (a middle row), its last-row constraint, the permutation's `c = a^3` and
-    // the user table's `y = x^2 + 3`.
-    let breaks: &[(&str, usize, usize, usize)] = &[
-        ("fibonacci", 0, 0, 0),
-        ("fibonacci", 0, 0, 1),
-        ("fibonacci", 0, 7, 0),
-        ("fibonacci", 0, 7, 1),
-        ("fibonacci", 0, 15, 1),
-        ("permutation", 0, 9, 2),
-        ("range pair", 1, 3, 1),
+    // (case, table, row, column, the first failing constraint and row): fibonacci's
+    // first-row constraints (row 0), its two transitions (a middle row: the transition into
+    // it fails first), its last-row constraint (the transition into it fails first), the
+    // permutation's `c = a^3` and the user table's `y = x^2 + 3`.
+    let breaks: &[(&str, usize, usize, usize, usize, usize)] = &[
+        ("fibonacci", 0, 0, 0, 0, 0),
+        ("fibonacci", 0, 0, 1, 1, 0),
+        ("fibonacci", 0, 7, 0, 2, 6),
+        ("fibonacci", 0, 7, 1, 3, 6),
+        ("fibonacci", 0, 15, 1, 3, 14),
+        ("permutation", 0, 9, 2, 0, 9),
+        ("range pair", 1, 3, 1, 0, 3),
     ];
-    for &(name, t, row, col) in breaks {
+    for &(name, t, row, col, failing, failing_row) in breaks {
         let mut tables = cases().into_iter().find(|c| c.0 == name).unwrap().1;
         let w = tables[t].air.width();
         tables[t].trace[row * w + col] += f(1);
         assert_eq!(
             prove(Isa::current(), &tables).err(),
-            Some(ErrorV2::FalseWitness),
+            Some(ErrorV2::ConstraintFailed {
+                table: t,
+                constraint: failing,
+                row: failing_row
+            }),
             "{name}: table {t} row {row} column {col}"
         );
         assert!(

@@ -1,90 +1,67 @@
 //! The public aggregation API: [`aggregate`] N signatures on one message and slot into an
 //! [`AggregateProof`], and [`verify`] proof bytes against the ordered list of public keys.
 //!
-//! # Proof systems
-//! Aggregates are made with [`ProofSystem::V2`] unless the options ask otherwise: one stacked
-//! WHIR commitment, LogUp by GKR, the AIR sumcheck (`lean_prover::v2`), at least 124 provable
-//! bits with [`statement::params_v2`]. [`ProofSystem::Fri`] (the FRI/DEEP-ALI STARK,
-//! `lean_prover`'s first proof system, at most about 100 provable bits and proofs 2.4 to 2.8
-//! times larger) stays available until it is removed. [`verify`] accepts both.
+//! # Proof system
+//! Aggregates are proved with `lean_prover::v2`: one stacked WHIR commitment, LogUp by GKR,
+//! the AIR sumcheck, at least 124 provable bits with [`statement::params_v2`]. (The FRI/DEEP-ALI
+//! STARK of earlier versions was removed: it was no faster, its proofs 2.6-3 times larger and
+//! 24 bits weaker; `BENCHMARKS.md`.)
 //!
 //! # Proof bytes
 //! `"XAGG"` (4 bytes) | format version (u16 LE) | configuration (u8: 0 prod, 1 test) |
 //! `log_inv_rate` (u8) | parameters (u8) | number of signatures `N` (u32 LE) | the
-//! `lean_prover` proof.
-//! * Version [`PROOF_VERSION_V2`] (5): a v2 proof; the parameters byte is 0 (the standard
-//!   schedule of [`statement::params_v2`], the only one accepted). Version 4 (v2 before the
-//!   committed table was rotated and its padding blocks left out of the first oracle) is
-//!   refused.
-//! * Version [`PROOF_VERSION`] (3): a FRI proof; the parameters byte is the security level
-//!   (0 conjectured, 1 provable).
+//! `lean_prover` v2 proof.
+//! * Version [`PROOF_VERSION`] (5); the parameters byte is 0 (the standard schedule of
+//!   [`statement::params_v2`], the only one accepted). Earlier versions are refused: 3 (FRI
+//!   proofs) and 4 (v2 before the committed table was rotated and its padding blocks left out
+//!   of the first oracle).
 //!
-//! Either transcript observes the whole statement (configuration-dependent AIRs, message,
-//! slot, and the ordered `(index, root, parameter)` key list), so a proof verifies only for
-//! the exact message, slot, configuration and key order it was made for. The verifier derives
-//! the parameters from the rate (and level) itself and computes their security; nothing but
-//! the choice among the accepted parameter sets is read from the header.
+//! The transcript observes the whole statement (configuration-dependent AIRs, message, slot,
+//! and the ordered `(index, root, parameter)` key list), so a proof verifies only for the
+//! exact message, slot, configuration and key order it was made for. The verifier derives
+//! the parameters from the rate itself and computes their security; nothing but the rate is
+//! read from the header.
 
-use crate::statement::{self, SecurityLevel, Statement};
+use crate::statement::{self, Statement};
 use backend::Isa;
-use lean_prover::params::ParamsError;
-use lean_prover::{PolicyError, SecurityPolicy, SecurityReport, StarkParams};
+use lean_prover::v2::{ErrorV2, PolicyV2, SecurityReportV2};
 use xmss::{Config, PublicKey, Signature};
 
 /// Magic bytes at the start of every aggregate proof.
 pub const PROOF_MAGIC: [u8; 4] = *b"XAGG";
-/// Format version of FRI aggregates (3: `lean_prover` encoding 3, with grinding before the
-/// bus challenges; earlier versions are refused).
-pub const PROOF_VERSION: u16 = 3;
-/// Format version of proof-system-v2 aggregates (the default; 5: `lean_prover` v2 encoding
-/// 2, the first WHIR oracle without the padding blocks; 4 is refused).
-pub const PROOF_VERSION_V2: u16 = 5;
+/// Format version of aggregates (5: `lean_prover` v2 encoding 2, the first WHIR oracle
+/// without the padding blocks; 3 and 4 are refused).
+pub const PROOF_VERSION: u16 = 5;
 /// The parameters byte of a v2 aggregate: the standard schedule ([`statement::params_v2`]).
 const V2_STANDARD_SCHEDULE: u8 = 0;
 /// Length of the header before the `lean_prover` proof.
 pub const HEADER_LEN: usize = 4 + 2 + 1 + 1 + 1 + 4;
-/// Default `log2` of the inverse FRI rate (rate 1/4).
+/// Default `log2` of the inverse code rate (rate 1/4).
 pub const DEFAULT_LOG_INV_RATE: usize = 2;
-
-/// The proof system an aggregate is made with.
-#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
-pub enum ProofSystem {
-    /// The default: proof system v2 (stacked WHIR, GKR LogUp, AIR sumcheck), at least 124
-    /// provable bits with [`statement::params_v2`]; up to
-    /// [`statement::max_signatures_v2`] signatures (9,039 in prod at rate 1/4).
-    #[default]
-    V2,
-    /// The FRI/DEEP-ALI STARK at [`AggregateOptions::security`] (at most about 100 provable
-    /// bits; larger proofs). Kept until it is removed.
-    Fri,
-}
+/// The rates an aggregate may use: `log2` of the inverse code rate from 1 (faster proving,
+/// larger proofs) to 4.
+pub const LOG_INV_RATE_RANGE: std::ops::RangeInclusive<usize> = 1..=4;
 
 /// How to aggregate.
 #[derive(Copy, Clone, Debug)]
 pub struct AggregateOptions {
     /// The XMSS configuration of the keys and signatures.
     pub config: Config,
-    /// `log2` of the inverse FRI rate: 1 (faster proving, larger proofs) to 4.
+    /// `log2` of the inverse code rate, in [`LOG_INV_RATE_RANGE`]: 1 (faster proving, larger
+    /// proofs) to 4.
     pub log_inv_rate: usize,
     /// Instruction set for every kernel; the proof bytes do not depend on it.
     pub isa: Isa,
-    /// The proof system.
-    pub proof_system: ProofSystem,
-    /// With [`ProofSystem::Fri`]: the soundness target the number of FRI queries is chosen
-    /// for (v2's parameters are fixed by the rate).
-    pub security: SecurityLevel,
 }
 
 impl AggregateOptions {
-    /// `config`, rate 1/4, proof system v2, the process-wide instruction set
+    /// `config`, rate 1/4, the process-wide instruction set
     /// (`MULTISIG_ISA` or the best available; scalar if that variable is invalid).
     pub fn new(config: Config) -> Self {
         AggregateOptions {
             config,
             log_inv_rate: DEFAULT_LOG_INV_RATE,
             isa: Isa::selected().unwrap_or_else(|_| Isa::scalar()),
-            proof_system: ProofSystem::default(),
-            security: SecurityLevel::default(),
         }
     }
 }
@@ -132,18 +109,12 @@ pub enum AggregateError {
         /// What the native verifier found.
         source: xmss::VerifyError,
     },
-    /// The security level cannot be reached for this `N` and rate.
-    #[error(transparent)]
-    Security(#[from] SecurityUnreachable),
     /// Children (recursive) proofs are not supported yet.
     #[error("aggregating children proofs is not supported yet ({0} given)")]
     ChildrenNotSupported(usize),
     /// The prover failed (a bug if the signatures passed native verification).
     #[error("prover failed: {0}")]
-    Prove(#[from] lean_prover::ProveError),
-    /// The v2 prover failed (a bug if the signatures passed native verification).
-    #[error("v2 prover failed: {0}")]
-    ProveV2(lean_prover::v2::ErrorV2),
+    Prove(ErrorV2),
 }
 
 /// Why proof bytes were not accepted.
@@ -190,29 +161,18 @@ pub enum VerifyError {
         /// Largest supported.
         max: usize,
     },
-    /// The parameters named by the header cannot reach the level it names for this `N`
-    /// (no honest prover makes such a proof).
-    #[error(transparent)]
-    Security(#[from] SecurityUnreachable),
-    /// The proof's parameters give less security than the verifier's policy asks for (the
-    /// figures are recomputed from the parameters, never read from the proof).
-    #[error(transparent)]
-    Policy(#[from] PolicyError),
-    /// The STARK proof is invalid for this statement.
+    /// The proof is malformed, its parameters below the policy (the figure is recomputed from
+    /// the parameters, never read from the proof: [`ErrorV2::Policy`]), or it is invalid for
+    /// this statement.
     #[error("proof rejected: {0}")]
-    Rejected(#[from] lean_prover::VerifyError),
-    /// The v2 proof is malformed, below the policy, or invalid for this statement.
-    #[error("v2 proof rejected: {0}")]
-    RejectedV2(lean_prover::v2::ErrorV2),
+    Rejected(ErrorV2),
 }
 
 /// An aggregate proof: header fields plus the `lean_prover` proof bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AggregateProof {
-    system: ProofSystem,
     config: Config,
     log_inv_rate: usize,
-    security: SecurityLevel,
     num_signatures: usize,
     stark: Vec<u8>,
 }
@@ -223,20 +183,9 @@ impl AggregateProof {
         self.config
     }
 
-    /// `log2` of the inverse FRI rate used.
+    /// `log2` of the inverse code rate used.
     pub fn log_inv_rate(&self) -> usize {
         self.log_inv_rate
-    }
-
-    /// The proof system that made it.
-    pub fn proof_system(&self) -> ProofSystem {
-        self.system
-    }
-
-    /// For a FRI proof, the soundness target its parameters were chosen for (a v2 proof
-    /// reports [`SecurityLevel::Provable`]: its parameters give at least 124 provable bits).
-    pub fn security(&self) -> SecurityLevel {
-        self.security
     }
 
     /// Number of signatures covered.
@@ -248,14 +197,10 @@ impl AggregateProof {
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(HEADER_LEN + self.stark.len());
         out.extend_from_slice(&PROOF_MAGIC);
-        let (version, parameters) = match self.system {
-            ProofSystem::V2 => (PROOF_VERSION_V2, V2_STANDARD_SCHEDULE),
-            ProofSystem::Fri => (PROOF_VERSION, self.security.tag()),
-        };
-        out.extend_from_slice(&version.to_le_bytes());
+        out.extend_from_slice(&PROOF_VERSION.to_le_bytes());
         out.push(config_tag(self.config));
         out.push(self.log_inv_rate as u8);
-        out.push(parameters);
+        out.push(V2_STANDARD_SCHEDULE);
         out.extend_from_slice(&(self.num_signatures as u32).to_le_bytes());
         out.extend_from_slice(&self.stark);
         out
@@ -272,35 +217,28 @@ impl AggregateProof {
         if bytes[..4] != PROOF_MAGIC {
             return Err(VerifyError::Header("bad magic"));
         }
-        let system = match u16::from_le_bytes([bytes[4], bytes[5]]) {
-            PROOF_VERSION_V2 => ProofSystem::V2,
-            PROOF_VERSION => ProofSystem::Fri,
-            _ => return Err(VerifyError::Header("unsupported version")),
-        };
+        if u16::from_le_bytes([bytes[4], bytes[5]]) != PROOF_VERSION {
+            return Err(VerifyError::Header("unsupported version"));
+        }
         let config = match bytes[6] {
             0 => Config::Prod,
             1 => Config::Test,
             _ => return Err(VerifyError::Header("unknown configuration")),
         };
         let log_inv_rate = bytes[7] as usize;
-        if !lean_prover::params::LOG_INV_RATE_RANGE.contains(&log_inv_rate) {
+        if !LOG_INV_RATE_RANGE.contains(&log_inv_rate) {
             return Err(VerifyError::BadLogInvRate(log_inv_rate));
         }
-        let security = match system {
-            ProofSystem::V2 if bytes[8] == V2_STANDARD_SCHEDULE => SecurityLevel::Provable,
-            ProofSystem::V2 => return Err(VerifyError::Header("unknown v2 parameters")),
-            ProofSystem::Fri => SecurityLevel::from_tag(bytes[8])
-                .ok_or(VerifyError::Header("unknown security level"))?,
-        };
+        if bytes[8] != V2_STANDARD_SCHEDULE {
+            return Err(VerifyError::Header("unknown parameters"));
+        }
         let n = u32::from_le_bytes([bytes[9], bytes[10], bytes[11], bytes[12]]) as usize;
         if n == 0 {
             return Err(VerifyError::Header("zero signatures"));
         }
         Ok(AggregateProof {
-            system,
             config,
             log_inv_rate,
-            security,
             num_signatures: n,
             stark: bytes[HEADER_LEN..].to_vec(),
         })
@@ -314,108 +252,29 @@ fn config_tag(config: Config) -> u8 {
     }
 }
 
-/// The largest number of signatures one proof of the default system (v2) can cover at
-/// `log_inv_rate` in `config`.
+/// The largest number of signatures one proof can cover at `log_inv_rate` in `config`
+/// ([`statement::max_signatures_v2`]; 0 for a rate outside [`LOG_INV_RATE_RANGE`]).
 pub fn max_signatures(config: Config, log_inv_rate: usize) -> usize {
-    max_signatures_of(ProofSystem::V2, config, log_inv_rate)
-}
-
-/// The largest number of signatures one proof of `system` can cover at `log_inv_rate` in
-/// `config`.
-pub fn max_signatures_of(system: ProofSystem, config: Config, log_inv_rate: usize) -> usize {
-    match system {
-        ProofSystem::V2 => statement::max_signatures_v2(config, log_inv_rate),
-        ProofSystem::Fri => statement::max_signatures(config, log_inv_rate),
+    if !LOG_INV_RATE_RANGE.contains(&log_inv_rate) {
+        return 0;
     }
+    statement::max_signatures_v2(config, log_inv_rate)
 }
 
-/// A security level that no number of FRI queries reaches for an aggregate of `n` signatures
-/// at `log_inv_rate`, with the best figures reachable (at the largest number of queries).
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[error(
-    "the {} security level is unreachable for N = {n} signatures at log_inv_rate {log_inv_rate}: the best reachable is {best_provable_bits:.1} provable / {best_conjectured_bits:.1} conjectured bits",
-    level.name()
-)]
-pub struct SecurityUnreachable {
-    /// Number of signatures.
-    pub n: usize,
-    /// The rate asked for.
-    pub log_inv_rate: usize,
-    /// The level asked for.
-    pub level: SecurityLevel,
-    /// Provable bits at the largest number of queries.
-    pub best_provable_bits: f64,
-    /// Conjectured bits at the largest number of queries.
-    pub best_conjectured_bits: f64,
-}
-
-/// The parameters of a statement at a rate and level, or the typed error.
-fn params_for(st: &Statement, log_inv_rate: usize) -> Result<StarkParams, SecurityUnreachable> {
-    st.params(log_inv_rate).map_err(|e| {
-        let (best_provable_bits, best_conjectured_bits) = match e {
-            ParamsError::Unreachable {
-                provable,
-                conjectured,
-                ..
-            } => (provable, conjectured),
-            ParamsError::OutOfRange { .. } => (0.0, 0.0),
-        };
-        SecurityUnreachable {
-            n: st.n,
-            log_inv_rate,
-            level: st.security,
-            best_provable_bits,
-            best_conjectured_bits,
-        }
-    })
-}
-
-/// The STARK parameters and the conjectured and provable security of an aggregate of `n`
-/// signatures (the parameters depend only on the configuration, `n`, the rate and the
-/// level, never on the keys or the message): what the prover would use, without proving.
+/// The security of the parameters ([`statement::params_v2`]) of an aggregate of `n`
+/// signatures at `log_inv_rate` in `config`, every term with its theorem: what the prover uses
+/// and the verifier recomputes (the parameters depend only on the rate, the figures on the
+/// configuration and `n`, never on the keys or the message).
 ///
 /// # Errors
-/// [`SecurityUnreachable`] when no number of queries reaches `level`.
+/// The `lean_prover` v2 error when no proof of that size can be made (more than
+/// [`max_signatures`] signatures, a rate outside the range).
 pub fn security(
     config: Config,
     n: usize,
     log_inv_rate: usize,
-    level: SecurityLevel,
-) -> Result<(StarkParams, SecurityReport), SecurityUnreachable> {
-    let st = shape_statement(config, n, level);
-    let params = params_for(&st, log_inv_rate)?;
-    let report = params.security(&st.security_shape());
-    Ok((params, report))
-}
-
-/// The security of the proof-system-v2 parameters ([`statement::params_v2`]) for an aggregate
-/// of `n` signatures at `log_inv_rate` in `config`: what the prover uses and the verifier
-/// recomputes.
-///
-/// # Errors
-/// The `lean_prover` v2 error when no v2 proof of that size can be made (more than
-/// [`statement::max_signatures_v2`] signatures, a rate outside the range).
-pub fn security_v2(
-    config: Config,
-    n: usize,
-    log_inv_rate: usize,
-) -> Result<lean_prover::v2::SecurityReportV2, lean_prover::v2::ErrorV2> {
-    shape_statement(config, n, SecurityLevel::default())
-        .security_v2(&statement::params_v2(log_inv_rate))
-}
-
-/// The security shape of every aggregate of `n` signatures in `config` (table heights,
-/// constraints, bus fractions): what [`security`] evaluates the parameters on.
-pub fn security_shape(config: Config, n: usize) -> lean_prover::SecurityShape {
-    shape_statement(config, n, SecurityLevel::default()).security_shape()
-}
-
-/// A statement of `n` placeholder keys: the shape (and so the parameters) of every aggregate
-/// of `n` signatures.
-fn shape_statement(config: Config, n: usize, level: SecurityLevel) -> Statement {
-    let mut st = Statement::placeholder(config, n);
-    st.security = level;
-    st
+) -> Result<SecurityReportV2, ErrorV2> {
+    Statement::placeholder(config, n).security_v2(&statement::params_v2(log_inv_rate))
 }
 
 /// Aggregates `signatures[i]` by `public_keys[i]` on `message` and `slot`.
@@ -462,7 +321,7 @@ pub fn aggregate_with_children(
             signatures: signatures.len(),
         });
     }
-    if !lean_prover::params::LOG_INV_RATE_RANGE.contains(&options.log_inv_rate) {
+    if !LOG_INV_RATE_RANGE.contains(&options.log_inv_rate) {
         return Err(AggregateError::BadLogInvRate(options.log_inv_rate));
     }
     if slot as u64 >= config.lifetime() {
@@ -471,7 +330,7 @@ pub fn aggregate_with_children(
             lifetime: config.lifetime(),
         });
     }
-    let max = max_signatures_of(options.proof_system, config, options.log_inv_rate);
+    let max = max_signatures(config, options.log_inv_rate);
     if public_keys.len() > max {
         return Err(AggregateError::TooMany {
             n: public_keys.len(),
@@ -488,28 +347,15 @@ pub fn aggregate_with_children(
             return Err(AggregateError::InvalidSignature { index, source });
         }
     }
-    let mut st = Statement::new(config, message, slot, public_keys);
-    st.security = options.security;
-    let stark = match options.proof_system {
-        ProofSystem::V2 => {
-            let params = statement::params_v2(options.log_inv_rate);
-            let witness = statement::Witness::generate(&st, options.isa, signatures);
-            witness
-                .prove_v2(&st, &params, options.isa)
-                .map_err(AggregateError::ProveV2)?
-                .to_bytes()
-        }
-        ProofSystem::Fri => {
-            let params = params_for(&st, options.log_inv_rate)?;
-            let witness = statement::Witness::generate(&st, options.isa, signatures);
-            witness.prove(&st, &params, options.isa)?
-        }
-    };
+    let st = Statement::new(config, message, slot, public_keys);
+    let params = statement::params_v2(options.log_inv_rate);
+    let stark = statement::Witness::generate(&st, options.isa, signatures)
+        .prove_v2(&st, &params, options.isa)
+        .map_err(AggregateError::Prove)?
+        .to_bytes();
     Ok(AggregateProof {
-        system: options.proof_system,
         config,
         log_inv_rate: options.log_inv_rate,
-        security: options.security,
         num_signatures: public_keys.len(),
         stark,
     })
@@ -518,13 +364,10 @@ pub fn aggregate_with_children(
 /// Verifies aggregate proof `bytes` for `public_keys` (in order), `message` and `slot`
 /// in `config`, accepting only proofs whose parameters meet `policy`.
 ///
-/// The header names the proof system and the rate (and, for FRI, the level) the parameters
-/// were derived for; the verifier derives the same parameters, computes their security itself
-/// with the calculator and rejects a proof below the policy before checking it. A FRI proof's
-/// figures are computed under the policy's assumption; a v2 proof's provable figure must meet
-/// both the policy's provable and its conjectured minimum. [`SecurityPolicy::default`] (100
-/// provable and 124 conjectured bits) refuses FRI proofs made at
-/// [`SecurityLevel::Conjectured`] and accepts v2 proofs (124 provable bits).
+/// The header names the rate the parameters were derived for; the verifier derives the same
+/// parameters, computes their security itself with the calculator and refuses a proof below
+/// the policy before checking it ([`PolicyV2::DEFAULT`]: 124 provable bits, which the
+/// parameters give at every rate).
 ///
 /// # Errors
 /// See [`VerifyError`]; every malformed input is an error, never a panic.
@@ -534,7 +377,7 @@ pub fn verify(
     message: &[u8; 32],
     slot: u32,
     bytes: &[u8],
-    policy: &SecurityPolicy,
+    policy: &PolicyV2,
 ) -> Result<(), VerifyError> {
     if public_keys.is_empty() {
         return Err(VerifyError::Empty);
@@ -558,28 +401,20 @@ pub fn verify(
             lifetime: config.lifetime(),
         });
     }
-    let max = max_signatures_of(proof.system, config, proof.log_inv_rate);
+    let max = max_signatures(config, proof.log_inv_rate);
     if public_keys.len() > max {
         return Err(VerifyError::TooMany {
             n: public_keys.len(),
             max,
         });
     }
-    let mut st = Statement::new(config, message, slot, public_keys);
-    if proof.system == ProofSystem::V2 {
-        // The proven figure must meet both minimums: a conjectured figure is never below it.
-        let policy_v2 = lean_prover::v2::PolicyV2 {
-            min_provable_bits: policy.min_provable_bits.max(policy.min_conjectured_bits),
-        };
-        let isa = Isa::selected().unwrap_or_else(|_| Isa::scalar());
-        let params = statement::params_v2(proof.log_inv_rate);
-        return st
-            .verify_v2_bytes(isa, &params, &policy_v2, &proof.stark)
-            .map_err(VerifyError::RejectedV2);
-    }
-    st.security = proof.security;
-    let params = params_for(&st, proof.log_inv_rate)?;
-    policy.check(&params.security_with(&st.security_shape(), policy.assumption))?;
-    st.verify(&params, &proof.stark)?;
-    Ok(())
+    let isa = Isa::selected().unwrap_or_else(|_| Isa::scalar());
+    Statement::new(config, message, slot, public_keys)
+        .verify_v2_bytes(
+            isa,
+            &statement::params_v2(proof.log_inv_rate),
+            policy,
+            &proof.stark,
+        )
+        .map_err(VerifyError::Rejected)
 }

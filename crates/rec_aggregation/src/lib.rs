@@ -16,12 +16,11 @@ pub mod poseidon_table;
 pub mod statement;
 
 pub use api::{
-    AggregateError, AggregateOptions, AggregateProof, ProofSystem, SecurityUnreachable,
-    VerifyError, aggregate, aggregate_with_children, max_signatures, security, verify,
+    AggregateError, AggregateOptions, AggregateProof, VerifyError, aggregate,
+    aggregate_with_children, max_signatures, security, verify,
 };
-pub use lean_prover::{JohnsonBound, PolicyError, SecurityPolicy, SecurityReport};
+pub use lean_prover::v2::{PolicyV2, SecurityReportV2};
 pub use poseidon_table::{
     POSEIDON_TABLE_DEGREE, POSEIDON1_16, POSEIDON1_16_BUS, POSEIDON1_24, POSEIDON1_24_BUS,
     Poseidon1Columns, Poseidon1Spec, Poseidon1Table, poseidon1_16_table, poseidon1_24_table,
 };
-pub use statement::{BUS_POW_BITS, POW_BITS, SecurityLevel};

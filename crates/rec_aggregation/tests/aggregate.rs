@@ -4,10 +4,11 @@
 //! instruction set and the thread count.
 
 use backend::Isa;
+use lean_prover::v2::ErrorV2;
+use rec_aggregation::statement::params_v2;
 use rec_aggregation::statement::{Forgery, Statement, Tables, Witness};
 use rec_aggregation::{
-    AggregateError, AggregateOptions, ProofSystem, SecurityLevel, SecurityPolicy, VerifyError,
-    aggregate, aggregate_with_children,
+    AggregateError, AggregateOptions, PolicyV2, VerifyError, aggregate, aggregate_with_children,
 };
 use xmss::{Config, PublicKey, Signature};
 
@@ -21,7 +22,7 @@ fn verify(
     slot: u32,
     bytes: &[u8],
 ) -> Result<(), VerifyError> {
-    rec_aggregation::verify(config, keys, message, slot, bytes, &SecurityPolicy::DEFAULT)
+    rec_aggregation::verify(config, keys, message, slot, bytes, &PolicyV2::DEFAULT)
 }
 
 fn fixtures(config: Config, seed: u64, n: usize, slot: u32) -> (Vec<PublicKey>, Vec<Signature>) {
@@ -35,14 +36,6 @@ fn options(config: Config, log_inv_rate: usize) -> AggregateOptions {
     AggregateOptions {
         log_inv_rate,
         ..AggregateOptions::new(config)
-    }
-}
-
-/// [`options`] with the FRI proof system (whose security levels the policy tests exercise).
-fn fri_options(config: Config, log_inv_rate: usize) -> AggregateOptions {
-    AggregateOptions {
-        proof_system: ProofSystem::Fri,
-        ..options(config, log_inv_rate)
     }
 }
 
@@ -76,120 +69,82 @@ fn test_config_round_trips() {
 }
 
 #[test]
-fn security_levels_and_the_verifier_policy() {
+fn the_verifier_policy_is_recomputed_and_enforced() {
     let config = Config::Test;
     let slot = slot_for(config);
     let (keys, sigs) = fixtures(config, 4, 3, slot);
-    // The default level is the proven regime, and the default policy accepts it.
-    let provable = aggregate(&keys, &sigs, &MESSAGE, slot, &fri_options(config, 2)).unwrap();
-    assert_eq!(provable.security(), SecurityLevel::Provable);
-    let provable = provable.to_bytes();
-    verify(config, &keys, &MESSAGE, slot, &provable).unwrap();
-    let (params, report) =
-        rec_aggregation::security(config, 3, 2, SecurityLevel::Provable).unwrap();
-    assert!(
-        report.provable_bits >= 100.0 && report.conjectured_bits >= 124.0,
-        "{report:?}"
-    );
-
-    // A conjectured-level proof is valid but refused by the default policy, with an error
-    // that names the policy and the recomputed figures.
-    let opts = AggregateOptions {
-        security: SecurityLevel::Conjectured,
-        ..fri_options(config, 2)
-    };
-    let conjectured = aggregate(&keys, &sigs, &MESSAGE, slot, &opts)
+    let bytes = aggregate(&keys, &sigs, &MESSAGE, slot, &options(config, 2))
         .unwrap()
         .to_bytes();
-    let (cparams, creport) =
-        rec_aggregation::security(config, 3, 2, SecurityLevel::Conjectured).unwrap();
-    assert!(
-        creport.conjectured_bits >= 124.0 && creport.provable_bits < 100.0,
-        "{creport:?}"
-    );
-    assert!(cparams.num_queries < params.num_queries);
-    match verify(config, &keys, &MESSAGE, slot, &conjectured) {
-        Err(VerifyError::Policy(e)) => {
-            assert_eq!(e.provable_bits, creport.provable_bits);
-            assert!(e.to_string().contains("policy"), "{e}");
-        }
-        other => panic!("conjectured proof under the default policy: {other:?}"),
-    }
-    // Accepted once the caller lowers the policy, and still bound to its statement.
-    let lowered = SecurityPolicy {
-        min_provable_bits: 60.0,
-        ..SecurityPolicy::DEFAULT
-    };
-    let verify_lowered = |slot: u32, bytes: &[u8]| {
-        rec_aggregation::verify(config, &keys, &MESSAGE, slot, bytes, &lowered)
-    };
-    verify_lowered(slot, &conjectured).unwrap();
-    assert!(matches!(
-        verify_lowered(slot ^ 1, &conjectured),
-        Err(VerifyError::Rejected(_))
-    ));
-    // A policy above what the parameters give refuses even the default proof.
-    let strict = SecurityPolicy {
+    // The default parameters meet the default policy (124 provable bits).
+    verify(config, &keys, &MESSAGE, slot, &bytes).unwrap();
+    let report = rec_aggregation::security(config, 3, 2).unwrap();
+    assert!(report.provable_bits >= 124.0, "{report:?}");
+
+    // A policy above what the parameters give refuses the proof, naming the recomputed
+    // figure; a lower one accepts it and still binds it to its statement.
+    let strict = PolicyV2 {
         min_provable_bits: report.provable_bits + 0.01,
-        ..SecurityPolicy::DEFAULT
     };
+    match rec_aggregation::verify(config, &keys, &MESSAGE, slot, &bytes, &strict) {
+        Err(VerifyError::Rejected(ErrorV2::Policy { provable_bits, .. })) => {
+            assert_eq!(provable_bits, report.provable_bits)
+        }
+        other => panic!("strict policy: {other:?}"),
+    }
+    let lowered = PolicyV2 {
+        min_provable_bits: 100.0,
+    };
+    rec_aggregation::verify(config, &keys, &MESSAGE, slot, &bytes, &lowered).unwrap();
     assert!(matches!(
-        rec_aggregation::verify(config, &keys, &MESSAGE, slot, &provable, &strict),
-        Err(VerifyError::Policy(_))
+        rec_aggregation::verify(config, &keys, &MESSAGE, slot ^ 1, &bytes, &lowered),
+        Err(VerifyError::Rejected(_))
     ));
 
-    // The header's level decides the parameters: relabelling a proof either way breaks it,
-    // whatever the policy (the verifier never takes the label as the security figure).
-    let mut as_conjectured = provable.clone();
-    as_conjectured[8] = SecurityLevel::Conjectured.tag();
+    // The header names only the rate and the standard schedule: another parameters byte, or
+    // the FRI format (version 3) and the previous v2 format (4), are refused.
+    let mut relabelled = bytes.clone();
+    relabelled[8] = 1;
     assert!(matches!(
-        verify_lowered(slot, &as_conjectured),
+        verify(config, &keys, &MESSAGE, slot, &relabelled),
+        Err(VerifyError::Header(_))
+    ));
+    for version in [3u16, 4] {
+        let mut old = bytes.clone();
+        old[4..6].copy_from_slice(&version.to_le_bytes());
+        assert!(matches!(
+            verify(config, &keys, &MESSAGE, slot, &old),
+            Err(VerifyError::Header("unsupported version"))
+        ));
+    }
+    // Another rate in the header: the verifier derives other parameters and rejects.
+    let mut other_rate = bytes.clone();
+    other_rate[7] = 1;
+    assert!(matches!(
+        verify(config, &keys, &MESSAGE, slot, &other_rate),
         Err(VerifyError::Rejected(_))
     ));
-    let mut as_provable = conjectured.clone();
-    as_provable[8] = SecurityLevel::Provable.tag();
-    assert!(matches!(
-        verify_lowered(slot, &as_provable),
-        Err(VerifyError::Rejected(_))
-    ));
-    assert!(verify(config, &keys, &MESSAGE, slot, &as_provable).is_err());
 }
 
 #[test]
-fn every_level_meets_its_label_or_is_refused() {
-    // The parameters are derived from (configuration, N, rate, level) alone: sweep them. A
-    // level either delivers at least its target or is a typed error naming N, the rate and
-    // the best figures, which are indeed below the target.
-    let mut ns: Vec<usize> = (0..=15).map(|k| 1usize << k).collect();
+fn every_size_up_to_the_limit_gives_124_provable_bits() {
+    // The parameters depend on the rate alone, the figures on (configuration, N, rate): sweep
+    // them up to each limit, which is enforced one signature above.
+    let mut ns: Vec<usize> = (0..=13).map(|k| 1usize << k).collect();
     ns.extend([3, 5, 17, 100, 1000, 1075, 5000]);
     for config in Config::ALL {
         for log_inv_rate in 1..=4 {
             let max = rec_aggregation::max_signatures(config, log_inv_rate);
+            assert!(max > 0, "{config} rate {log_inv_rate}");
             for &n in ns.iter().filter(|&&n| n <= max).chain([&max]) {
-                for level in [SecurityLevel::Provable, SecurityLevel::Conjectured] {
-                    let target = level.target();
-                    match rec_aggregation::security(config, n, log_inv_rate, level) {
-                        Ok((params, r)) => {
-                            assert!(
-                                r.provable_bits >= target.provable_bits
-                                    && r.conjectured_bits >= target.conjectured_bits,
-                                "{config} N={n} rate {log_inv_rate} {level:?}: {r:?}"
-                            );
-                            assert_eq!(params.pow_bits, rec_aggregation::POW_BITS);
-                        }
-                        Err(e) => {
-                            assert_eq!((e.n, e.log_inv_rate, e.level), (n, log_inv_rate, level));
-                            assert!(
-                                e.best_provable_bits < target.provable_bits
-                                    || e.best_conjectured_bits < target.conjectured_bits,
-                                "{e}"
-                            );
-                            let msg = e.to_string();
-                            assert!(msg.contains(&format!("N = {n}")), "{msg}");
-                        }
-                    }
-                }
+                let r = rec_aggregation::security(config, n, log_inv_rate)
+                    .unwrap_or_else(|e| panic!("{config} N={n} rate {log_inv_rate}: {e}"));
+                assert!(
+                    r.provable_bits >= 124.0,
+                    "{config} N={n} rate {log_inv_rate}: {r:?}"
+                );
             }
+            assert!(rec_aggregation::security(config, max + 1, log_inv_rate).is_err());
         }
     }
 }
@@ -199,25 +154,6 @@ fn max_signatures_is_zero_for_impossible_rates() {
     for config in Config::ALL {
         assert!(rec_aggregation::max_signatures(config, 4) > 0);
         assert_eq!(rec_aggregation::max_signatures(config, 100), 0);
-    }
-}
-
-#[test]
-fn the_default_reaches_100_provable_and_124_conjectured_bits_up_to_32768() {
-    // The acceptance points of the security issue, at rates 1/2 and 1/4 in prod.
-    for n in [1, 2, 8, 16, 64, 1000, 4096, 32768] {
-        for log_inv_rate in [1, 2] {
-            let (p, r) =
-                rec_aggregation::security(Config::Prod, n, log_inv_rate, SecurityLevel::default())
-                    .unwrap_or_else(|e| panic!("{e}"));
-            assert!(r.provable_bits >= 100.0, "N={n} rate {log_inv_rate}: {r:?}");
-            assert!(
-                r.conjectured_bits >= 124.0,
-                "N={n} rate {log_inv_rate}: {r:?}"
-            );
-            assert_eq!(r.assumption, rec_aggregation::JohnsonBound::Bchks25);
-            assert_eq!(p.log_inv_rate, log_inv_rate);
-        }
     }
 }
 
@@ -280,42 +216,25 @@ fn statement_changes_are_rejected() {
     let config = Config::Test;
     let slot = slot_for(config);
     let (keys, sigs) = fixtures(config, 7, 4, slot);
-    for system in [ProofSystem::V2, ProofSystem::Fri] {
-        statement_changes_are_rejected_for(config, slot, &keys, &sigs, system);
-    }
-}
-
-fn statement_changes_are_rejected_for(
-    config: Config,
-    slot: u32,
-    keys: &[PublicKey],
-    sigs: &[Signature],
-    system: ProofSystem,
-) {
-    let keys = keys.to_vec();
-    let opts = AggregateOptions {
-        proof_system: system,
-        ..options(config, 2)
-    };
-    let bytes = aggregate(&keys, sigs, &MESSAGE, slot, &opts)
+    let bytes = aggregate(&keys, &sigs, &MESSAGE, slot, &options(config, 2))
         .unwrap()
         .to_bytes();
     verify(config, &keys, &MESSAGE, slot, &bytes).unwrap();
 
     let rejected = |keys: &[PublicKey], msg: &[u8; 32], slot: u32, what: &str| {
         let r = verify(config, keys, msg, slot, &bytes);
-        assert!(r.is_err(), "{system:?}: {what} accepted");
+        assert!(r.is_err(), "{what} accepted");
         r.unwrap_err()
     };
     let mut msg = MESSAGE;
     msg[0] ^= 0x80;
     assert!(matches!(
         rejected(&keys, &msg, slot, "wrong message"),
-        VerifyError::Rejected(_) | VerifyError::RejectedV2(_)
+        VerifyError::Rejected(_)
     ));
     assert!(matches!(
         rejected(&keys, &MESSAGE, slot + 1, "wrong slot"),
-        VerifyError::Rejected(_) | VerifyError::RejectedV2(_)
+        VerifyError::Rejected(_)
     ));
     assert!(matches!(
         rejected(&keys, &MESSAGE, 1 << 8, "slot beyond lifetime"),
@@ -325,14 +244,14 @@ fn statement_changes_are_rejected_for(
     reordered.swap(0, 2);
     assert!(matches!(
         rejected(&reordered, &MESSAGE, slot, "reordered keys"),
-        VerifyError::Rejected(_) | VerifyError::RejectedV2(_)
+        VerifyError::Rejected(_)
     ));
     let (other_keys, _) = fixtures(config, 99, 1, slot);
     let mut replaced = keys.clone();
     replaced[3] = other_keys[0];
     assert!(matches!(
         rejected(&replaced, &MESSAGE, slot, "replaced key"),
-        VerifyError::Rejected(_) | VerifyError::RejectedV2(_)
+        VerifyError::Rejected(_)
     ));
     assert!(matches!(
         rejected(&keys[..3], &MESSAGE, slot, "missing key"),
@@ -500,16 +419,17 @@ fn forged(config: Config, seed: u64, forgery: Forgery) -> Result<(), String> {
         .collect();
     let st = Statement::new(config, &MESSAGE, slot, &forged_keys);
     let isa = Isa::best();
+    let params = params_v2(2);
     if forgery != Forgery::None {
         assert!(
-            witness.prove(&st, &st.params(2).unwrap(), isa).is_err(),
+            witness.prove_v2(&st, &params, isa).is_err(),
             "{forgery:?}: the prover's own checks accepted a forged witness"
         );
     }
-    let bytes = witness
-        .prove_unchecked(&st, &st.params(2).unwrap(), isa)
+    let proof = witness
+        .prove_v2_unchecked(&st, &params, isa)
         .map_err(|e| e.to_string())?;
-    st.verify(&st.params(2).unwrap(), &bytes)
+    st.verify_v2(isa, &params, &PolicyV2::DEFAULT, &proof)
         .map_err(|e| e.to_string())
 }
 
@@ -568,15 +488,13 @@ fn target_sum_forgery_is_rejected() {
         parameter: keys[0].parameter,
     }];
     let st = Statement::new(config, &MESSAGE, slot, &forged_keys);
+    let (isa, params) = (Isa::best(), params_v2(2));
+    assert!(witness.prove_v2(&st, &params, isa).is_err());
+    let proof = witness.prove_v2_unchecked(&st, &params, isa).unwrap();
     assert!(
-        witness
-            .prove(&st, &st.params(2).unwrap(), Isa::best())
+        st.verify_v2(isa, &params, &PolicyV2::DEFAULT, &proof)
             .is_err()
     );
-    let bytes = witness
-        .prove_unchecked(&st, &st.params(2).unwrap(), Isa::best())
-        .unwrap();
-    assert!(st.verify(&st.params(2).unwrap(), &bytes).is_err());
 }
 
 /// The row structure the chain and sponge tables rely on (docs/air.md sections 4 and 5):
@@ -624,16 +542,18 @@ fn tampered_row_structure_is_rejected() {
     w.traces[2][sw + sponge.first.0] = backend::KoalaBear::ONE;
     cases.push(("sponge restarted mid-leaf", w));
 
+    let (isa, params) = (Isa::best(), params_v2(2));
     for (what, w) in cases {
         assert!(
-            w.prove(&st, &st.params(2).unwrap(), Isa::best()).is_err(),
+            w.prove_v2(&st, &params, isa).is_err(),
             "{what}: prover accepted"
         );
-        let bytes = w
-            .prove_unchecked(&st, &st.params(2).unwrap(), Isa::best())
+        let proof = w
+            .prove_v2_unchecked(&st, &params, isa)
             .expect("unchecked prove");
         assert!(
-            st.verify(&st.params(2).unwrap(), &bytes).is_err(),
+            st.verify_v2(isa, &params, &PolicyV2::DEFAULT, &proof)
+                .is_err(),
             "{what}: verifier accepted"
         );
     }
@@ -643,17 +563,13 @@ fn tampered_row_structure_is_rejected() {
 fn the_v2_signature_limit_is_typed_and_enforced_before_proving() {
     let config = Config::Prod;
     let max = rec_aggregation::max_signatures(config, 2);
-    // The first WHIR oracle's leaves bound v2 (2^24 leaves): a few thousand signatures at
-    // rate 1/4, more at rate 1/2, and fewer than FRI's limit.
+    // The first WHIR oracle's leaves bound the proof (2^24 leaves): a few thousand
+    // signatures at rate 1/4, more at rate 1/2.
     assert!((4_000..20_000).contains(&max), "{max}");
     assert!(rec_aggregation::max_signatures(config, 1) > max);
-    assert!(
-        rec_aggregation::api::max_signatures_of(ProofSystem::Fri, config, 2) > max,
-        "FRI's limit"
-    );
     // The largest statement plans; one more signature does not.
-    assert!(rec_aggregation::api::security_v2(config, max, 2).is_ok());
-    assert!(rec_aggregation::api::security_v2(config, max + 1, 2).is_err());
+    assert!(rec_aggregation::security(config, max, 2).is_ok());
+    assert!(rec_aggregation::security(config, max + 1, 2).is_err());
     // One more than the limit is refused with the typed error before any signature is read.
     let slot = slot_for(config);
     let (keys, sigs) = fixtures(config, 5, 1, slot);
@@ -669,7 +585,7 @@ fn the_v2_signature_limit_is_typed_and_enforced_before_proving() {
     }
     let header = [
         b"XAGG".as_slice(),
-        &rec_aggregation::api::PROOF_VERSION_V2.to_le_bytes(),
+        &rec_aggregation::api::PROOF_VERSION.to_le_bytes(),
         &[0, 2, 0],
         &((max + 1) as u32).to_le_bytes(),
     ]

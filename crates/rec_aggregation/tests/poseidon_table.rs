@@ -5,10 +5,8 @@
 use backend::poseidon::{compress_16, poseidon1_permute_16, poseidon1_permute_24};
 use backend::{Isa, KoalaBear};
 use lean_prover::BusId;
-use lean_prover::{
-    Air, AirBuilder, ProveError, ProverOptions, StarkParams, TableInstance, TableWitness,
-    VerifyError, prove, prove_with, verify_bytes,
-};
+use lean_prover::v2::{ErrorV2, ParamsV2, PolicyV2, prove_v2, prove_v2_unchecked, verify_v2_bytes};
+use lean_prover::{Air, AirBuilder, TableInstance, TableWitness};
 use rec_aggregation::poseidon_table::{
     POSEIDON1_24_PREFIX_BUS, POSEIDON1_24_PREFIX_LEN, POSEIDON1_24_SHORT_BUS,
     POSEIDON1_24_SHORT_LEN, poseidon1_24_prefix_table,
@@ -28,22 +26,40 @@ fn f(x: u32) -> KoalaBear {
     KoalaBear::new(x)
 }
 
-fn test_params() -> StarkParams {
-    StarkParams {
+/// Small, quick v2 parameters (80-bit WHIR rounds, 4 grinding bits), as in `lean_prover`'s
+/// own tests.
+fn test_params() -> ParamsV2 {
+    ParamsV2 {
         log_inv_rate: 1,
-        num_queries: 16,
-        pow_bits: 3,
-        bus_pow_bits: 2,
-        log_folding_arity: 2,
-        log_final_poly_len: 1,
+        security_bits: 80.0,
+        pow_bits: 4,
+        bus_pow_bits: 4,
+        first_folding_factor: 4,
+        folding_factor: 3,
+        first_domain_shrink: 1,
+        max_final_variables: 4,
+        min_variables: 8,
     }
 }
 
-fn unchecked() -> ProverOptions {
-    ProverOptions {
-        skip_witness_checks: true,
-        ..ProverOptions::default()
+/// The policy the test parameters meet.
+fn policy() -> PolicyV2 {
+    PolicyV2 {
+        min_provable_bits: 80.0,
     }
+}
+
+/// Whether the prover runs its own witness checks.
+#[derive(Copy, Clone)]
+enum Checks {
+    /// The honest prover: a false witness is refused.
+    On,
+    /// The test-only unchecked prover: a false witness is proved anyway, for the verifier.
+    Skipped,
+}
+
+fn unchecked() -> Checks {
+    Checks::Skipped
 }
 
 /// An owned table.
@@ -66,17 +82,22 @@ impl Table {
     }
 }
 
-fn prove_and_verify(tables: &[Table], opts: &ProverOptions) -> Result<(), VerifyError> {
+fn prove_and_verify(tables: &[Table], checks: &Checks) -> Result<(), ErrorV2> {
     let params = test_params();
     let w: Vec<_> = tables.iter().map(Table::witness).collect();
-    let proof = prove_with(&params, &w, opts).expect("prove");
+    let isa = Isa::current();
+    let proof = match checks {
+        Checks::On => prove_v2(isa, &params, &w, &[]),
+        Checks::Skipped => prove_v2_unchecked(isa, &params, &w, &[]),
+    }
+    .expect("prove");
     let inst: Vec<_> = tables.iter().map(Table::instance).collect();
-    verify_bytes(&params, &inst, &proof.to_bytes())
+    verify_v2_bytes(isa, &params, &policy(), &inst, &[], &proof.to_bytes())
 }
 
-fn prover_verdict(tables: &[Table]) -> Result<(), ProveError> {
+fn prover_verdict(tables: &[Table]) -> Result<(), ErrorV2> {
     let w: Vec<_> = tables.iter().map(Table::witness).collect();
-    prove(&test_params(), &w).map(|_| ())
+    prove_v2(Isa::current(), &test_params(), &w, &[]).map(|_| ())
 }
 
 /// Columns of the requesting table: `x[16]`, `y[16]` (claimed permutation of `x`),
@@ -223,20 +244,20 @@ fn random_permutations_with_requests_prove_and_verify() {
     // 40 permutations (table padded to 64 rows), 13 of them requested by a 16-row table.
     let t = statement(40, 13, 16, false);
     prover_verdict(&t).expect("valid witness");
-    prove_and_verify(&t, &ProverOptions::default()).expect("valid proof");
+    prove_and_verify(&t, &Checks::On).expect("valid proof");
 }
 
 #[test]
 fn public_known_answer_request_proves_and_verifies() {
     // The verifier itself sends ([0..16], KAT_16): accepted only if the table has that row.
     let t = statement(5, 3, 4, true);
-    prove_and_verify(&t, &ProverOptions::default()).expect("valid proof");
+    prove_and_verify(&t, &Checks::On).expect("valid proof");
 
     // A wrong known answer (first output word changed) is not in the table.
     let mut t = statement(5, 3, 4, true);
     let n = t[1].publics.len();
     t[1].publics[n - 16] += f(1);
-    assert_eq!(prover_verdict(&t), Err(ProveError::BusUnbalanced));
+    assert_eq!(prover_verdict(&t), Err(ErrorV2::Unbalanced));
     assert!(prove_and_verify(&t, &unchecked()).is_err());
 }
 
@@ -252,7 +273,7 @@ fn width_24_table_proves_alone() {
         publics: vec![],
     }];
     prover_verdict(&t).expect("valid witness");
-    prove_and_verify(&t, &ProverOptions::default()).expect("valid proof");
+    prove_and_verify(&t, &Checks::On).expect("valid proof");
 }
 
 /// Index of cell `col` of row `row` in the permutation table's trace.
@@ -274,7 +295,7 @@ fn wrong_output_is_refused_and_rejected() {
     assert!(
         matches!(
             prover_verdict(&t),
-            Err(ProveError::ConstraintFailed {
+            Err(ErrorV2::ConstraintFailed {
                 table: 0,
                 row: 2,
                 ..
@@ -295,7 +316,7 @@ fn wrong_output_in_padding_row_is_rejected() {
     t[0].trace[cell(&perm, 7, o)] += f(1);
     assert!(matches!(
         prover_verdict(&t),
-        Err(ProveError::ConstraintFailed {
+        Err(ErrorV2::ConstraintFailed {
             table: 0,
             row: 7,
             ..
@@ -311,7 +332,7 @@ fn request_not_in_table_is_refused_and_rejected() {
     // c = y + x still holds): no table row has that (x, y).
     t[1].trace[3 * REQ_W + 16] += f(1);
     t[1].trace[3 * REQ_W + 32] += f(1);
-    assert_eq!(prover_verdict(&t), Err(ProveError::BusUnbalanced));
+    assert_eq!(prover_verdict(&t), Err(ErrorV2::Unbalanced));
     assert!(prove_and_verify(&t, &unchecked()).is_err());
 
     // A requested input that the table never permuted (request activated on an empty row
@@ -321,7 +342,7 @@ fn request_not_in_table_is_refused_and_rejected() {
     let x: [KoalaBear; 16] = rng.state();
     let row = requester_trace(&[x], 4);
     t[1].trace[7 * REQ_W..8 * REQ_W].copy_from_slice(&row[..REQ_W]);
-    assert_eq!(prover_verdict(&t), Err(ProveError::BusUnbalanced));
+    assert_eq!(prover_verdict(&t), Err(ErrorV2::Unbalanced));
     assert!(prove_and_verify(&t, &unchecked()).is_err());
 }
 
@@ -331,7 +352,7 @@ fn multiplicity_mismatch_is_refused_and_rejected() {
     let mut t = statement(12, 6, 8, false);
     // Row 1 claims two requests but only one is sent.
     t[0].trace[cell(&perm, 1, perm.columns().mult.0)] = f(2);
-    assert_eq!(prover_verdict(&t), Err(ProveError::BusUnbalanced));
+    assert_eq!(prover_verdict(&t), Err(ErrorV2::Unbalanced));
     assert!(prove_and_verify(&t, &unchecked()).is_err());
 }
 
@@ -347,7 +368,7 @@ fn tampered_intermediate_columns_are_refused_and_rejected() {
         assert!(
             matches!(
                 prover_verdict(&t),
-                Err(ProveError::ConstraintFailed {
+                Err(ErrorV2::ConstraintFailed {
                     table: 0,
                     row: 4,
                     ..
@@ -368,7 +389,7 @@ fn tampered_input_is_refused_and_rejected() {
     t[0].trace[cell(&perm, 9, perm.columns().input[3].0)] += f(1);
     assert!(matches!(
         prover_verdict(&t),
-        Err(ProveError::ConstraintFailed {
+        Err(ErrorV2::ConstraintFailed {
             table: 0,
             row: 9,
             ..
@@ -382,7 +403,9 @@ fn changed_public_value_fails() {
     let t = statement(12, 6, 8, false);
     let params = test_params();
     let w: Vec<_> = t.iter().map(Table::witness).collect();
-    let proof = prove(&params, &w).expect("prove").to_bytes();
+    let proof = prove_v2(Isa::current(), &params, &w, &[])
+        .expect("prove")
+        .to_bytes();
     let mut publics = t[1].publics.clone();
     publics[0] += f(1);
     let inst = [
@@ -392,7 +415,7 @@ fn changed_public_value_fails() {
             ..t[1].instance()
         },
     ];
-    assert!(verify_bytes(&params, &inst, &proof).is_err());
+    assert!(verify_v2_bytes(Isa::current(), &params, &policy(), &inst, &[], &proof).is_err());
 }
 
 /// A table requesting `(x[24], Poseidon1_24(x)[0..len])` on `bus` for each of its rows (all
@@ -444,7 +467,7 @@ fn split_prefix_table_serves_each_request_on_its_own_bus() {
         rl,
         rs,
     ];
-    prove_and_verify(&honest, &ProverOptions::default()).expect("honest split table");
+    prove_and_verify(&honest, &Checks::On).expect("honest split table");
 
     // Every row serves long requests only: the short requests find no row.
     let [rl, rs] = requesters();
@@ -463,7 +486,7 @@ fn split_prefix_table_serves_each_request_on_its_own_bus() {
     ];
     assert!(matches!(
         prover_verdict(&all_long),
-        Err(ProveError::BusUnbalanced)
+        Err(ErrorV2::Unbalanced)
     ));
     assert!(prove_and_verify(&all_long, &unchecked()).is_err());
 
@@ -484,7 +507,7 @@ fn split_prefix_table_serves_each_request_on_its_own_bus() {
     ];
     assert!(matches!(
         prover_verdict(&all_short),
-        Err(ProveError::BusUnbalanced)
+        Err(ErrorV2::Unbalanced)
     ));
     assert!(prove_and_verify(&all_short, &unchecked()).is_err());
 }

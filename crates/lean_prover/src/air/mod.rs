@@ -7,17 +7,16 @@
 //!
 //! * symbolically, by [`AirBuilder::build`]: the degree of every constraint (checked against the
 //!   configured maximum) and the list of bus interactions;
-//! * by the prover over the quotient domain, node by node over chunks of rows with the
-//!   dispatched slice kernels (`crate::eval`);
-//! * by the verifier at the out-of-domain point, in the extension field.
+//! * by the prover over chunks of rows, node by node with the dispatched slice kernels
+//!   (`crate::eval`; the AIR sumcheck has its own evaluation, `crate::v2::zerocheck`);
+//! * by the verifier at the sumcheck's random point, in the extension field.
 //!
 //! # Degrees
 //! A main column (current or next row), an auxiliary column and every selector have degree 1,
 //! constants, public values and challenges degree 0; sums take the maximum, products the sum.
-//! The selectors are the unnormalised Lagrange selectors `is_first(x) = Z_H(x) / (x - 1)`,
-//! `is_last(x) = Z_H(x) / (x - w^-1)` and `is_transition(x) = x - w^-1` (`Z_H(x) = x^n - 1`):
-//! a constraint of degree `d` becomes a polynomial of degree at most `d (n - 1)`, so its
-//! quotient by `Z_H` has degree below `(d - 1) n` (this is why selectors count as degree 1).
+//! The selectors are the normalised ones (`is_first` 1 on row 0, `is_last` 1 on the last row,
+//! `is_transition` 1 elsewhere; multilinear in the row index's bits, so of degree 1 in the AIR
+//! sumcheck's variables like a column).
 //!
 //! # Buses (LogUp)
 //! [`AirBuilder::send`] / [`AirBuilder::receive`] add `+m / (beta - c)` / `-m / (beta - c)` to
@@ -27,6 +26,11 @@
 //! [`AirBuilder::receive_public`] declare contributions that the verifier computes itself from
 //! the public values. The proof is accepted only if every table's sum plus those contributions
 //! (and those of the statement's public lookup lists, [`crate::lookup`]) is zero.
+//!
+//! Proof system v2 proves the buses by a GKR fractional sumcheck over the interactions'
+//! fractions themselves (`crate::v2::gkr`). The auxiliary columns below are what `build`
+//! still derives for the FRI STARK this crate had first: they are part of every AIR (its
+//! structural digest, constraint count and degree) but v2 neither commits nor evaluates them.
 //!
 //! `build` splits a table's `k > 0` private interactions into groups
 //! ([`Air::interaction_groups`]) and appends one auxiliary extension column per group. With
@@ -45,8 +49,7 @@
 //!
 //! When every denominator is non-zero on the trace domain, these constraints fix every
 //! column to the sum of its fractions, exactly as one column per fraction would, so grouping
-//! does not change what is proved nor the LogUp soundness term (which counts fractions, see
-//! [`crate::params`]). A group's constraint has degree
+//! does not change what is proved nor the LogUp soundness term (which counts fractions). A group's constraint has degree
 //! `max(1 + sum_i deg d_i, max_i (deg m_i + sum_(l != i) deg d_l))`: with linear tuples
 //! and multiplicities of degree at most 1, a pair has degree 3 and a group of `g` degree
 //! `g + 1`. Groups are formed first-fit in declaration order under a degree limit that never
@@ -58,8 +61,9 @@
 //! its own.
 //!
 //! # Next-row openings
-//! [`Air::main_next_columns`] and [`Air::aux_next_columns`] list the columns that some
-//! constraint (LogUp ones included) reads at the next row; only those are opened at `z w`.
+//! [`Air::main_next_columns`] lists the main columns that some constraint reads at the next
+//! row; v2 proves a next-row claim only for those ([`Air::aux_next_columns`], the auxiliary
+//! columns read at the next row, is the FRI STARK's).
 //!
 //! # Files
 //! [`AirBuilder`] and [`Expr`] (`builder.rs`), its `build` (`build.rs`) with the LogUp columns

@@ -12,7 +12,7 @@
 //!
 //! Per oracle a multiplicity `m` fixes `eta = sqrt(rho) / (2m)`, the proximity
 //! `gamma = 1 - sqrt(rho) - eta` and the list size `L = m / rho`; the terms are
-//! ([`super::terms`] for the proximity-gap error, [`super::JohnsonBound::Bchks25`]):
+//! ([`super::terms`] for the proximity-gap error, [`super::terms::bchks25_linear`]):
 //!
 //! * each sumcheck fold: `eps(n) + 2 L / |K|` (a line, BCHKS25 Thm 1.5 / 4.2, on the oracle's
 //!   `n` points; the round polynomial of degree 2 by Schwartz-Zippel), times `2^-pow_fold`;
@@ -27,7 +27,7 @@
 //! The multiplicity of each oracle is the smallest `m` in `3..=100` among those that give the
 //! fewest queries while every fold of that oracle reaches `lambda` with `pow_bits` of grinding;
 //! if no `m` does, `m = 3`. Either way each fold grinds only the bits it lacks to reach
-//! `lambda` (at most `pow_bits` in the first case, at most [`crate::params::MAX_POW_BITS`]
+//! `lambda` (at most `pow_bits` in the first case, at most [`backend::challenger::MAX_BITS`]
 //! in the second): grinding costs `2^bits` permutations per folding challenge, and upstream's
 //! fixed 16 bits per fold would be most of a small proof's time. These choices reproduce the worked examples of
 //! `PROOF-V2.md` (recomputed there from upstream leanMultisig's formulas), which the tests
@@ -201,7 +201,7 @@ impl WhirSchedule {
                 // was found, at most `MAX_POW_BITS` otherwise).
                 let lack = |j: &Johnson| {
                     let l = (lambda - bits(fold_error(j, v, r, log_k))).ceil().max(0.0);
-                    (l as usize).min(crate::params::MAX_POW_BITS)
+                    (l as usize).min(backend::challenger::MAX_BITS)
                 };
                 match best {
                     Some((t, m)) => {

@@ -1,13 +1,13 @@
 //! The canonical, bounded byte encoding of a v2 proof.
 //!
-//! # Encoding (version 1)
-//! The primitives of the v1 encoding ([`crate::proof`]): little-endian `u32`s, canonical field
-//! elements, extension elements as 5 coefficients, digests as 8 field elements, Merkle
-//! multi-openings as `leaves u32` (1 to the round's queries), the rows, `siblings u32` (at
-//! most queries times depth) and the sibling digests.
+//! # Encoding (version 2)
+//! The primitives (`crate::codec`): little-endian `u32`s, canonical field elements, extension
+//! elements as 5 coefficients, digests as 8 field elements, Merkle multi-openings as
+//! `leaves u32` (1 to the round's queries), the rows, `siblings u32` (at most queries times
+//! depth) and the sibling digests.
 //!
 //! ```text
-//! magic "LMV2" | version u32 = 1
+//! magic "LMV2" | version u32 = 2
 //! commitment: root | out-of-domain answers [first round's samples, ext]
 //! bus nonce
 //! GKR: root [2 ext] | per layer j < G: j rounds of [2 ext] | 4 child values [ext]

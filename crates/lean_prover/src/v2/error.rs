@@ -46,8 +46,20 @@ pub enum ErrorV2 {
     /// zero (on the prover's side: the witness is false).
     #[error("the bus sums do not balance")]
     Unbalanced,
-    /// The AIR sumcheck's claim differs from the prover's own sum: some constraint fails on
-    /// some row, or a fraction is inconsistent with the trace (the witness is false).
+    /// On the prover's side: constraint `constraint` (in the order the AIR declared its
+    /// constraints) of table `table` does not hold on row `row` (the first such row of the
+    /// first such table; the witness is false).
+    #[error("table {table}: constraint {constraint} fails on row {row}")]
+    ConstraintFailed {
+        /// The table, in statement order.
+        table: usize,
+        /// The constraint's index among the AIR's own constraints.
+        constraint: usize,
+        /// The first failing row.
+        row: usize,
+    },
+    /// The AIR sumcheck's claim differs from the prover's own sum, and no constraint fails
+    /// on any row: a fraction is inconsistent with the trace (the witness is false).
     #[error("the witness does not satisfy the tables' constraints")]
     FalseWitness,
     /// The proof's parts do not have the shape the statement fixes.

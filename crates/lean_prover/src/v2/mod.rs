@@ -1,5 +1,5 @@
-//! Proof system v2: a multilinear proof system over KoalaBear, built additively next to the
-//! v1 STARK (nothing in the v1 prover or verifier depends on this module).
+//! Proof system v2: a multilinear proof system over KoalaBear, the crate's only one (it
+//! replaced the first, a FRI STARK: hence the name).
 //!
 //! The direction and the published facts it rests on are in `shared/design/PROOF-V2.md`:
 //! commit all columns of all tables as one stacked multilinear polynomial and open it with
@@ -75,7 +75,8 @@
 //! every main column at once, one per table's next-row point.
 //!
 //! # Still to come
-//! * removing FRI (`rec_aggregation` and the C ABI make v2 proofs by default);
+//! * the AIRs still derive the FRI STARK's LogUp auxiliary columns and constraints, which v2
+//!   ignores (they enter the AIR's digest, so dropping them changes every proof);
 //! * speed: the commitment (encoding and Merkle hashing of a codeword of `2^(V + r)` values),
 //!   the AIR sumcheck's extension rounds (a univariate skip of the first rounds), the
 //!   stacking's strided copy.
@@ -96,6 +97,7 @@ pub mod sumcheck;
 mod trace;
 mod verifier;
 pub mod whir;
+mod witness_check;
 pub mod zerocheck;
 
 pub use encoding::{MAGIC_V2, VERSION_V2};

@@ -52,6 +52,7 @@ use super::proof::{ProofV2, ShiftProof};
 use super::sumcheck::prove_product;
 use super::trace::StepTimer;
 use super::whir;
+use super::witness_check;
 use super::zerocheck::affine::{Affine, affine_forms};
 use super::zerocheck::{self, challenges as zerocheck_challenges, direction_sign, factor_rows};
 use crate::air::Challenges;
@@ -70,8 +71,9 @@ use std::collections::{BTreeMap, BTreeSet};
 ///
 /// # Errors
 /// [`ErrorV2::Statement`] for an invalid statement; [`ErrorV2::Unbalanced`] if the buses do
-/// not balance and [`ErrorV2::FalseWitness`] if a constraint fails on some row (both found
-/// with probability `1 - 2^-150` or better); [`ErrorV2::Whir`] if the WHIR schedule cannot
+/// not balance, and [`ErrorV2::ConstraintFailed`] naming the first failing row if a
+/// constraint fails ([`ErrorV2::FalseWitness`] if the AIR sumcheck's claim is false without
+/// that); both are found with probability `1 - 2^-150` or better; [`ErrorV2::Whir`] if the WHIR schedule cannot
 /// run for the statement's size.
 pub fn prove_v2(
     isa: Isa,
@@ -148,7 +150,14 @@ fn prove_impl(
     let traces: Vec<&[KoalaBear]> = tables.iter().map(|t| t.trace).collect();
     let (zproof, s, sum) = zerocheck::prove(isa, &ztables, &traces, &tau, bus, &mut ch)?;
     if check && sum != zerocheck_claim(&plan, &gkr_claim, lambda) {
-        return Err(ErrorV2::FalseWitness);
+        return Err(witness_check::first_failing_constraint(isa, tables).map_or(
+            ErrorV2::FalseWitness,
+            |(table, constraint, row)| ErrorV2::ConstraintFailed {
+                table,
+                constraint,
+                row,
+            },
+        ));
     }
 
     // The AIR sumcheck's many folded columns are freed now; give their pages back before

@@ -13,7 +13,7 @@
 //! The WHIR terms are the calculator's ([`crate::security::whir`]). The statement's terms are
 //! multiplied by `L`, WHIR's list size for the committed oracle: in the Johnson regime the
 //! committed word can be close to up to `L` codewords, and the statement must be sound for
-//! each of them (as v1's report does with FRI's list).
+//! each of them (as the Johnson-regime analyses of FRI-based STARKs do with FRI's list).
 //!
 //! | term | error |
 //! |---|---|

@@ -1,23 +1,40 @@
-//! Example AIRs and witnesses shared by the integration tests.
+//! Example AIRs and witnesses shared by the integration tests, and small, quick v2 parameters.
 #![allow(dead_code)]
 
 use backend::KoalaBear;
-use lean_prover::{Air, AirBuilder, BusId, StarkParams, TableInstance, TableWitness};
+use lean_prover::v2::{ParamsV2, PolicyV2};
+use lean_prover::{Air, AirBuilder, BusId, TableInstance, TableWitness};
 
 /// `x` as a field element.
 pub fn f(x: u32) -> KoalaBear {
     KoalaBear::new(x)
 }
 
-/// Small, fast parameters for tests.
-pub fn test_params(log_inv_rate: usize) -> StarkParams {
-    StarkParams {
+/// Small, quick v2 parameters at rate `2^-log_inv_rate`: 80-bit WHIR rounds, 4 grinding
+/// bits.
+pub fn params_at(log_inv_rate: usize) -> ParamsV2 {
+    ParamsV2 {
         log_inv_rate,
-        num_queries: 12,
-        pow_bits: 3,
-        bus_pow_bits: 2,
-        log_folding_arity: 2,
-        log_final_poly_len: 1,
+        security_bits: 80.0,
+        pow_bits: 4,
+        bus_pow_bits: 4,
+        first_folding_factor: 4,
+        folding_factor: 3,
+        first_domain_shrink: 1,
+        max_final_variables: 4,
+        min_variables: 8,
+    }
+}
+
+/// The small v2 parameters at rate 1/4.
+pub fn params() -> ParamsV2 {
+    params_at(2)
+}
+
+/// The policy the small test parameters meet (80 bits).
+pub fn policy() -> PolicyV2 {
+    PolicyV2 {
+        min_provable_bits: 80.0,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Sizes shared by the statement's tables: [`Dims`] (the sizes of one configuration, the
 //! table heights), the constants every table uses, and small column and field helpers.
 
+use crate::poseidon_table::MIN_HEIGHT;
 use backend::poseidon::{REPLACEMENT_SPONGE_RATE, compress_16_batch, poseidon1_24_batch};
 use backend::{Isa, KoalaBear as F};
 use lean_prover::{AirBuilder, Col};
@@ -19,8 +20,6 @@ pub(super) const POSITIONS: usize = BASE;
 pub(super) const STEPS: usize = BASE - 1;
 /// Cells of the leaf input before the chain ends: parameter and leaf tweak.
 pub(super) const LEAF_PREFIX: usize = PARAMETER_LEN + TWEAK_LEN;
-/// Smallest table height.
-const MIN_HEIGHT: usize = 1 << lean_prover::layout::MIN_LOG_HEIGHT;
 
 /// The sizes of one configuration.
 #[derive(Copy, Clone, Debug)]

@@ -27,7 +27,7 @@
 //! `signature`, `chain`, `sponge`, `merkle`, `range` (the permutation tables are
 //! [`crate::poseidon_table`]); [`Tables`] gathers them. Around them: `dims` (sizes and shared
 //! constants), `buses` (the statement's buses), `public` ([`Statement`], what the verifier
-//! derives), `security` ([`SecurityLevel`] and the STARK parameters), `witness`
+//! derives), `security` (the proof-system parameters and the size limit), `witness`
 //! ([`Witness`]: generation table by table, proving) and, for soundness tests only, `forgery`
 //! (behind the `forgery` feature).
 
@@ -56,10 +56,8 @@ pub use forgery::Forgery;
 pub use merkle::{MerkleColumns, MerkleTable};
 pub use public::Statement;
 pub use range::RangeTable;
-pub use security::{
-    BUS_POW_BITS, POW_BITS, SecurityLevel, max_signatures_v2, params_v2, stark_params,
-};
+pub use security::{max_signatures_v2, params_v2};
 pub use signature::{SignatureColumns, SignatureTable};
 pub use sponge::{SpongeColumns, SpongeTable};
-pub use tables::{Tables, max_signatures};
+pub use tables::Tables;
 pub use witness::Witness;

@@ -1,15 +1,14 @@
 //! The public statement ([`Statement`]): configuration, message, slot and the ordered keys,
 //! with everything the verifier derives from them (the tables' public values and the three
-//! public lookup lists), its STARK parameters and verification.
+//! public lookup lists), the proof system's security for it and verification.
 
 use super::buses::{
     CHAIN_TWEAK_BUS, CHAIN_TWEAK_TUPLE_LEN, KEY_TUPLE_LEN, NODE_BUS, TREE_BUS, TREE_TUPLE_LEN,
 };
 use super::dims::{Dims, NUM_TABLES, POSITIONS, fe};
-use super::security::{SecurityLevel, stark_params};
 use super::tables::Tables;
 use backend::KoalaBear as F;
-use lean_prover::{Air, Direction, PublicLookup, SecurityShape, StarkParams, TableInstance};
+use lean_prover::{Direction, PublicLookup, TableInstance};
 use xmss::encoding::{chain_tweak, message_to_fes, message_tweak, tree_tweak};
 use xmss::params::{HASH_LEN, PARAMETER_LEN};
 use xmss::{Config, PublicKey};
@@ -43,8 +42,6 @@ pub struct Statement {
     pub chain_tweak_tuples: Vec<F>,
     /// Multiplicity `N` per chain.
     pub chain_tweak_mults: Vec<F>,
-    /// The soundness target the parameters are chosen for.
-    pub security: SecurityLevel,
 }
 
 impl Statement {
@@ -108,7 +105,6 @@ impl Statement {
             tree_tuples,
             chain_tweak_mults: vec![fe(n); d.v],
             chain_tweak_tuples,
-            security: SecurityLevel::default(),
         }
     }
 
@@ -173,39 +169,6 @@ impl Statement {
                 public_values,
             })
             .collect()
-    }
-
-    /// The security shape of this statement.
-    pub fn security_shape(&self) -> SecurityShape {
-        let tables = Tables::get(self.config);
-        let logs = Dims::of(self.config).log_heights(self.n);
-        let pairs: Vec<(&Air, usize)> = tables.airs().into_iter().zip(logs).collect();
-        SecurityShape::of_statement_with_lookups(&pairs, &self.lookups())
-    }
-
-    /// The STARK parameters of this statement at `log_inv_rate` ([`stark_params`]).
-    ///
-    /// # Errors
-    /// [`ParamsError::Unreachable`](lean_prover::params::ParamsError) when the level cannot be
-    /// reached for this `N` and rate.
-    pub fn params(
-        &self,
-        log_inv_rate: usize,
-    ) -> Result<StarkParams, lean_prover::params::ParamsError> {
-        stark_params(log_inv_rate, self.security, &self.security_shape())
-    }
-
-    /// Verifies `stark` proof bytes for this statement under `params` (from
-    /// [`Statement::params`]; the caller checks their security).
-    ///
-    /// # Errors
-    /// The `lean_prover` verification error.
-    pub fn verify(
-        &self,
-        params: &StarkParams,
-        stark: &[u8],
-    ) -> Result<(), lean_prover::VerifyError> {
-        lean_prover::verify_bytes_with_lookups(params, &self.instances(), &self.lookups(), stark)
     }
 
     /// Verifies a proof-system-v2 proof of this statement under `params`, refusing

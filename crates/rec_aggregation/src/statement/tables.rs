@@ -1,9 +1,8 @@
-//! The seven tables of one configuration, built once per process ([`Tables`]), and the
-//! largest `N` they can hold ([`max_signatures`]).
+//! The seven tables of one configuration, built once per process ([`Tables`]).
 
 use super::buses::RANGE127_BUS;
 use super::chain::ChainTable;
-use super::dims::{Dims, NUM_TABLES, RANGE127_LOG_HEIGHT};
+use super::dims::{NUM_TABLES, RANGE127_LOG_HEIGHT};
 use super::merkle::MerkleTable;
 use super::range::RangeTable;
 use super::signature::SignatureTable;
@@ -65,24 +64,4 @@ impl Tables {
             self.range127.air(),
         ]
     }
-}
-
-/// The largest `N` at `log_inv_rate`: every table must fit `lean_prover`'s largest domain
-/// (0 for a rate too large for any table).
-pub fn max_signatures(config: Config, log_inv_rate: usize) -> usize {
-    let d = Dims::of(config);
-    let tables = Tables::get(config);
-    tables
-        .airs()
-        .iter()
-        .zip(d.rows_per_signature())
-        .map(|(air, rows)| {
-            let log_q = air.log_quotient_domain();
-            lean_prover::layout::MAX_LOG_DOMAIN
-                .checked_sub(log_inv_rate.max(log_q))
-                .map_or(0, |max_log| (1usize << max_log) / rows)
-        })
-        .min()
-        .unwrap_or(0)
-        .min(u32::MAX as usize)
 }

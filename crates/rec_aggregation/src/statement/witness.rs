@@ -13,7 +13,7 @@ use super::signature::hash_messages;
 use super::sponge::absorb_leaves;
 use super::tables::Tables;
 use backend::{Isa, KoalaBear as F};
-use lean_prover::{ProverOptions, StarkParams, TableWitness};
+use lean_prover::TableWitness;
 use xmss::Signature;
 use xmss::params::HASH_LEN;
 
@@ -109,39 +109,6 @@ impl Witness {
         (witness, merkle.roots)
     }
 
-    /// Proves `st` with this witness under `params` (from [`Statement::params`]); the prover
-    /// first checks every constraint and bus on the witness.
-    ///
-    /// # Errors
-    /// The `lean_prover` error (a constraint or bus failure means the witness is invalid).
-    pub fn prove(
-        &self,
-        st: &Statement,
-        params: &StarkParams,
-        isa: Isa,
-    ) -> Result<Vec<u8>, lean_prover::ProveError> {
-        self.prove_with(st, params, ProverOptions::with_isa(isa))
-    }
-
-    /// [`Witness::prove`] without the prover's own witness checks, so that soundness tests can
-    /// hand a forged witness to the verifier (feature `forgery`, tests only).
-    ///
-    /// # Errors
-    /// The `lean_prover` error.
-    #[cfg(feature = "forgery")]
-    pub fn prove_unchecked(
-        &self,
-        st: &Statement,
-        params: &StarkParams,
-        isa: Isa,
-    ) -> Result<Vec<u8>, lean_prover::ProveError> {
-        let options = ProverOptions {
-            skip_witness_checks: true,
-            ..ProverOptions::with_isa(isa)
-        };
-        self.prove_with(st, params, options)
-    }
-
     /// Proves the statement with proof system v2 (what [`crate::aggregate`] does by default
     /// and `multisig bench` measures).
     ///
@@ -154,6 +121,21 @@ impl Witness {
         isa: Isa,
     ) -> Result<lean_prover::v2::ProofV2, lean_prover::v2::ErrorV2> {
         lean_prover::v2::prove_v2(isa, params, &self.table_witnesses(st), &st.lookups())
+    }
+
+    /// [`Witness::prove_v2`] without the prover's own witness checks, so that soundness tests
+    /// can hand a forged witness to the verifier (feature `forgery`, tests only).
+    ///
+    /// # Errors
+    /// The `lean_prover` v2 error.
+    #[cfg(feature = "forgery")]
+    pub fn prove_v2_unchecked(
+        &self,
+        st: &Statement,
+        params: &lean_prover::v2::ParamsV2,
+        isa: Isa,
+    ) -> Result<lean_prover::v2::ProofV2, lean_prover::v2::ErrorV2> {
+        lean_prover::v2::prove_v2_unchecked(isa, params, &self.table_witnesses(st), &st.lookups())
     }
 
     /// The tables with their traces and public values, in the statement's order.
@@ -170,16 +152,5 @@ impl Witness {
                 public_values,
             })
             .collect()
-    }
-
-    fn prove_with(
-        &self,
-        st: &Statement,
-        params: &StarkParams,
-        options: ProverOptions,
-    ) -> Result<Vec<u8>, lean_prover::ProveError> {
-        let witnesses = self.table_witnesses(st);
-        let proof = lean_prover::prove_with_lookups(params, &witnesses, &st.lookups(), &options)?;
-        Ok(proof.to_bytes())
     }
 }

@@ -1,17 +1,18 @@
-//! Public lookup lists: tuples the verifier itself puts on a bus, received row by row by an
-//! AIR table. Completeness, statement binding, the multiset semantics, soundness against
-//! unbalanced witnesses, typed errors for malformed lists, and ISA independence.
+//! Public lookup lists under proof system v2 (`lean_prover::v2`): tuples the verifier itself
+//! puts on a bus, received row by row by an AIR table. Completeness, the binding of the
+//! lists to the proof, the multiset semantics (a permuted list balances, a missing, extra,
+//! changed tuple, multiplicity or direction does not), unbalanced witnesses refused by the
+//! prover and rejected by the verifier, typed [`StatementError`]s for malformed lists, lists
+//! on buses no table uses, public-key-shaped tuples, and the lists' tuples in the security
+//! report's LogUp term.
 
 mod common;
+
 use backend::{Isa, KoalaBear};
 use common::*;
 use lean_prover::lookup::MAX_PUBLIC_LOOKUP_TUPLES;
-use lean_prover::security::SecurityShape;
-use lean_prover::{
-    Air, AirBuilder, BusId, Direction, ProveError, ProverOptions, PublicLookup, StatementError,
-    TableWitness, VerifyError, prove_with, prove_with_lookups, verify_bytes,
-    verify_bytes_with_lookups,
-};
+use lean_prover::v2::{ErrorV2, prove_v2, prove_v2_unchecked, security_v2, verify_v2_bytes};
+use lean_prover::{Air, AirBuilder, BusId, Direction, PublicLookup, StatementError};
 
 const LOOKUP_BUS: BusId = BusId(11);
 
@@ -56,15 +57,8 @@ fn lookups(lists: &[List]) -> Vec<PublicLookup<'_>> {
     lists.iter().map(List::lookup).collect()
 }
 
-fn unchecked() -> ProverOptions {
-    ProverOptions {
-        skip_witness_checks: true,
-        ..ProverOptions::default()
-    }
-}
-
-/// A table of `2^log_n` rows with `width` value columns and an `active` column: it receives
-/// the row's values on `bus` with multiplicity `active` (boolean).
+/// A table with `width` value columns and an `active` column: it receives the row's values
+/// on `bus` with multiplicity `active` (boolean).
 fn receiver_air(bus: BusId, width: usize) -> Air {
     let b = AirBuilder::new("receiver");
     let v = b.columns("v", width);
@@ -76,7 +70,7 @@ fn receiver_air(bus: BusId, width: usize) -> Air {
     b.build(3).expect("receiver AIR")
 }
 
-/// The receiver table holding `tuples` (active) then inactive zero rows.
+/// The receiver table of `2^log_n` rows holding `tuples` (active) then inactive zero rows.
 fn receiver(bus: BusId, tuples: &[Vec<KoalaBear>], log_n: usize) -> Table {
     let width = tuples[0].len();
     let n = 1usize << log_n;
@@ -110,42 +104,53 @@ fn standard() -> ([Table; 1], List) {
     )
 }
 
-fn prove_bytes(t: &[Table], lists: &[List]) -> Result<Vec<u8>, ProveError> {
-    prove_with_lookups(
-        &test_params(2),
-        &witnesses(t),
-        &lookups(lists),
-        &ProverOptions::default(),
-    )
-    .map(|p| p.to_bytes())
+fn prove_bytes(t: &[Table], lists: &[List]) -> Result<Vec<u8>, ErrorV2> {
+    prove_v2(Isa::current(), &params(), &witnesses(t), &lookups(lists)).map(|p| p.to_bytes())
 }
 
-fn check(t: &[Table], lists: &[List], bytes: &[u8]) -> Result<(), VerifyError> {
-    verify_bytes_with_lookups(&test_params(2), &instances(t), &lookups(lists), bytes)
+fn check(t: &[Table], lists: &[List], bytes: &[u8]) -> Result<(), ErrorV2> {
+    verify_v2_bytes(
+        Isa::current(),
+        &params(),
+        &policy(),
+        &instances(t),
+        &lookups(lists),
+        bytes,
+    )
+}
+
+/// Proves with the unchecked prover (no witness checks) and returns the verifier's verdict.
+fn forged_verdict(t: &[Table], lists: &[List]) -> Result<(), ErrorV2> {
+    let proof = prove_v2_unchecked(Isa::current(), &params(), &witnesses(t), &lookups(lists))
+        .expect("the unchecked prover proves anything well-shaped");
+    check(t, lists, &proof.to_bytes())
 }
 
 #[test]
-fn receiving_table_proves_and_verifies() {
+fn receiving_table_proves_and_verifies_at_every_rate() {
     let (t, list) = standard();
-    for r in [1, 2, 3] {
-        let params = test_params(r);
-        let proof = prove_with_lookups(
-            &params,
-            &witnesses(&t),
-            &[list.lookup()],
-            &ProverOptions::default(),
-        )
-        .expect("prove");
-        let bytes = proof.to_bytes();
-        verify_bytes_with_lookups(&params, &instances(&t), &[list.lookup()], &bytes)
-            .expect("verify");
+    let lk = [list.lookup()];
+    for r in 1..=3 {
+        let params = params_at(r);
+        let bytes = prove_v2(Isa::current(), &params, &witnesses(&t), &lk)
+            .expect("prove")
+            .to_bytes();
+        let verify = |lists: &[PublicLookup<'_>]| {
+            verify_v2_bytes(
+                Isa::current(),
+                &params,
+                &policy(),
+                &instances(&t),
+                lists,
+                &bytes,
+            )
+        };
+        verify(&lk).expect("verify");
         // Without the list the statement is different (and unbalanced).
-        assert!(verify_bytes(&params, &instances(&t), &bytes).is_err());
+        assert!(verify(&[]).is_err(), "rate {r}");
     }
-    assert_eq!(
-        prove_with(&test_params(2), &witnesses(&t), &ProverOptions::default()).unwrap_err(),
-        ProveError::BusUnbalanced
-    );
+    assert_eq!(prove_bytes(&t, &[]), Err(ErrorV2::Unbalanced));
+    assert_eq!(forged_verdict(&t, &[]), Err(ErrorV2::Unbalanced));
 }
 
 #[test]
@@ -156,11 +161,10 @@ fn one_changed_value_is_rejected() {
     for (k, j) in [(0, 0), (5, 1), (12, 2), (7, 0)] {
         let mut other = list.clone();
         other.values[3 * k + j] += f(1);
-        assert!(
-            check(&t, std::slice::from_ref(&other), &bytes).is_err(),
-            "tuple {k}"
-        );
-        assert_eq!(prove_bytes(&t, &[other]), Err(ProveError::BusUnbalanced));
+        let other = [other];
+        assert!(check(&t, &other, &bytes).is_err(), "tuple {k}");
+        assert_eq!(prove_bytes(&t, &other), Err(ErrorV2::Unbalanced));
+        assert_eq!(forged_verdict(&t, &other), Err(ErrorV2::Unbalanced));
     }
 }
 
@@ -178,9 +182,19 @@ fn permuted_list_is_the_same_multiset() {
     assert_ne!(permuted.values, list.values);
     let permuted_bytes = prove_bytes(&t, std::slice::from_ref(&permuted)).expect("prove");
     check(&t, std::slice::from_ref(&permuted), &permuted_bytes).expect("verify");
-    // Binding to the order given.
+    // Bound to the order given.
     assert!(check(&t, std::slice::from_ref(&permuted), &bytes).is_err());
     assert!(check(&t, std::slice::from_ref(&list), &permuted_bytes).is_err());
+    // The list split in two lists on the same bus is the same multiset, too.
+    let tuples = list.tuples();
+    let (head, tail) = tuples.split_at(6);
+    let split = [
+        List::from_tuples(LOOKUP_BUS, Direction::Send, head),
+        List::from_tuples(LOOKUP_BUS, Direction::Send, tail),
+    ];
+    let split_bytes = prove_bytes(&t, &split).expect("prove split");
+    check(&t, &split, &split_bytes).expect("verify split");
+    assert!(check(&t, std::slice::from_ref(&list), &split_bytes).is_err());
 }
 
 #[test]
@@ -196,8 +210,10 @@ fn missing_or_extra_tuple_is_rejected() {
     extra.push(vec![f(13), f(13 * 13 + 7), f(3 * 13 + 100)]);
     let added = List::from_tuples(LOOKUP_BUS, Direction::Send, &extra);
     for other in [missing, duplicated, added] {
-        assert!(check(&t, std::slice::from_ref(&other), &bytes).is_err());
-        assert_eq!(prove_bytes(&t, &[other]), Err(ProveError::BusUnbalanced));
+        let other = [other];
+        assert!(check(&t, &other, &bytes).is_err());
+        assert_eq!(prove_bytes(&t, &other), Err(ErrorV2::Unbalanced));
+        assert_eq!(forged_verdict(&t, &other), Err(ErrorV2::Unbalanced));
     }
 }
 
@@ -215,17 +231,17 @@ fn changed_multiplicity_or_direction_is_rejected() {
     o.direction = Direction::Receive;
     others.push(o);
     for other in others {
-        assert!(
-            check(&t, std::slice::from_ref(&other), &bytes).is_err(),
-            "{other:?}"
-        );
-        assert_eq!(prove_bytes(&t, &[other]), Err(ProveError::BusUnbalanced));
+        let other = [other];
+        assert!(check(&t, &other, &bytes).is_err(), "{other:?}");
+        assert_eq!(prove_bytes(&t, &other), Err(ErrorV2::Unbalanced));
+        assert_eq!(forged_verdict(&t, &other), Err(ErrorV2::Unbalanced));
     }
 }
 
 #[test]
 fn unbalanced_witness_is_refused_and_rejected() {
     let (t0, list) = standard();
+    let list = [list];
     let width = 4;
     let mut changed = standard().0;
     changed[0].trace[5 * width + 1] += f(1); // a of tuple 5
@@ -234,42 +250,56 @@ fn unbalanced_witness_is_refused_and_rejected() {
     let mut extra = standard().0;
     extra[0].trace[14 * width + 3] = f(1); // receives (0, 0, 0), never sent
     for t in [changed, inactive, extra] {
-        let lk = [list.lookup()];
-        let params = test_params(2);
-        assert_eq!(
-            prove_with_lookups(&params, &witnesses(&t), &lk, &ProverOptions::default())
-                .unwrap_err(),
-            ProveError::BusUnbalanced
-        );
-        let proof = prove_with_lookups(&params, &witnesses(&t), &lk, &unchecked())
-            .expect("unchecked prove");
-        assert_eq!(
-            verify_bytes_with_lookups(&params, &instances(&t), &lk, &proof.to_bytes()),
-            Err(VerifyError::BusUnbalanced)
-        );
+        assert_eq!(prove_bytes(&t, &list), Err(ErrorV2::Unbalanced));
+        assert_eq!(forged_verdict(&t, &list), Err(ErrorV2::Unbalanced));
     }
-    // The unmodified witness is fine with the same options.
-    let proof = prove_with_lookups(
-        &test_params(2),
-        &witnesses(&t0),
-        &[list.lookup()],
-        &unchecked(),
-    )
-    .unwrap();
-    check(&t0, &[list], &proof.to_bytes()).unwrap();
+    // A non-boolean `active` (2 on a row receiving tuple 3, which the list sends once): the
+    // constraint fails and the bus is unbalanced (the balance is checked first).
+    let mut twice = standard().0;
+    twice[0].trace[3 * width + 3] = f(2);
+    assert_eq!(prove_bytes(&twice, &list), Err(ErrorV2::Unbalanced));
+    assert_eq!(forged_verdict(&twice, &list), Err(ErrorV2::Unbalanced));
+    // `active` = 2 on that row and the list sending tuple 3 twice: balanced, but the
+    // boolean constraint fails on that row.
+    let mut list2 = list.clone();
+    list2[0].mults[3] = f(2);
+    assert_eq!(
+        prove_bytes(&twice, &list2),
+        Err(ErrorV2::ConstraintFailed {
+            table: 0,
+            constraint: 0,
+            row: 3
+        })
+    );
+    assert!(forged_verdict(&twice, &list2).is_err());
+    // The unmodified witness is fine through the unchecked prover too.
+    forged_verdict(&t0, &list).unwrap();
 }
 
-/// Each malformed statement gives the same typed [`StatementError`] from prove and verify.
+/// The prover (checked or not) and the verifier (before reading any byte) refuse a
+/// malformed statement with the same [`StatementError`].
 fn assert_statement_error(t: &[Table], lists: &[PublicLookup<'_>], expected: StatementError) {
-    let params = test_params(1);
-    match prove_with_lookups(&params, &witnesses(t), lists, &unchecked()) {
-        Err(ProveError::Statement(e)) => assert_eq!(e, expected),
-        other => panic!("expected {expected:?}, got {other:?}"),
-    }
-    match verify_bytes_with_lookups(&params, &instances(t), lists, &[1, 2, 3]) {
-        Err(VerifyError::Statement(e)) => assert_eq!(e, expected),
-        other => panic!("expected {expected:?}, got {other:?}"),
-    }
+    let want = Some(ErrorV2::Statement(expected.clone()));
+    assert_eq!(
+        prove_v2(Isa::current(), &params(), &witnesses(t), lists).err(),
+        want
+    );
+    assert_eq!(
+        prove_v2_unchecked(Isa::current(), &params(), &witnesses(t), lists).err(),
+        want
+    );
+    assert_eq!(
+        verify_v2_bytes(
+            Isa::current(),
+            &params(),
+            &policy(),
+            &instances(t),
+            lists,
+            &[1, 2, 3]
+        )
+        .err(),
+        want
+    );
 }
 
 #[test]
@@ -377,35 +407,54 @@ fn malformed_lookups_are_typed_statement_errors() {
 /// challenges, so only as multisets).
 #[test]
 fn lists_without_interacting_tables() {
-    let t = [fibonacci(3)];
-    let tuples = jab(10);
-    let send = List::from_tuples(LOOKUP_BUS, Direction::Send, &tuples);
-    let mut rev = tuples.clone();
-    rev.reverse();
-    let receive = List::from_tuples(LOOKUP_BUS, Direction::Receive, &rev);
-    let bytes = prove_bytes(&t, &[send.clone(), receive.clone()]).expect("balanced lists");
-    check(&t, &[send.clone(), receive.clone()], &bytes).expect("verify");
-    assert!(check(&t, std::slice::from_ref(&send), &bytes).is_err());
+    // The fibonacci table has no bus at all; the range pair uses another bus.
+    let [range, user] = range_pair(5, 4, &[0, 5, 31, 7, 7, 19], 12);
+    for t in [vec![fibonacci(3)], vec![range, user]] {
+        let tuples = jab(10);
+        let send = List::from_tuples(LOOKUP_BUS, Direction::Send, &tuples);
+        let mut rev = tuples.clone();
+        rev.reverse();
+        let receive = List::from_tuples(LOOKUP_BUS, Direction::Receive, &rev);
+        let both = [send.clone(), receive.clone()];
+        let bytes = prove_bytes(&t, &both).expect("balanced lists");
+        check(&t, &both, &bytes).expect("verify");
+        assert!(check(&t, std::slice::from_ref(&send), &bytes).is_err());
 
-    // All multiplicities zero: nothing on the bus.
-    let mut zero = send.clone();
-    zero.mults.iter_mut().for_each(|m| *m = f(0));
-    let bytes = prove_bytes(&t, std::slice::from_ref(&zero)).expect("zero multiplicities");
-    check(&t, &[zero], &bytes).expect("verify");
+        // All multiplicities zero: nothing on the bus.
+        let mut zero = send.clone();
+        zero.mults.iter_mut().for_each(|m| *m = f(0));
+        let zero = [zero];
+        let bytes = prove_bytes(&t, &zero).expect("zero multiplicities");
+        check(&t, &zero, &bytes).expect("verify");
 
-    // A lone list, or two lists that differ, do not balance.
-    let mut other = receive.clone();
-    other.values[4] += f(1);
-    for lists in [vec![send.clone()], vec![send.clone(), other]] {
-        assert_eq!(prove_bytes(&t, &lists), Err(ProveError::BusUnbalanced));
-        let lk = lookups(&lists);
-        let proof = prove_with_lookups(&test_params(2), &witnesses(&t), &lk, &unchecked())
-            .expect("unchecked prove");
-        assert_eq!(
-            verify_bytes_with_lookups(&test_params(2), &instances(&t), &lk, &proof.to_bytes()),
-            Err(VerifyError::BusUnbalanced)
-        );
+        // A lone list, or two lists that differ, do not balance.
+        let mut other = receive.clone();
+        other.values[4] += f(1);
+        for lists in [vec![send.clone()], vec![send.clone(), other]] {
+            assert_eq!(prove_bytes(&t, &lists), Err(ErrorV2::Unbalanced));
+            assert_eq!(forged_verdict(&t, &lists), Err(ErrorV2::Unbalanced));
+        }
     }
+}
+
+/// No lists and an empty list are different statements: a proof of one is rejected for the
+/// other.
+#[test]
+fn an_empty_list_is_another_statement() {
+    let t = all_examples();
+    let none = prove_bytes(&t, &[]).unwrap();
+    check(&t, &[], &none).unwrap();
+    let empty = [List {
+        bus: BusId(50),
+        direction: Direction::Send,
+        tuple_len: 2,
+        values: vec![],
+        mults: vec![],
+    }];
+    assert!(check(&t, &empty, &none).is_err());
+    let with_empty = prove_bytes(&t, &empty).unwrap();
+    check(&t, &empty, &with_empty).unwrap();
+    assert!(check(&t, &[], &with_empty).is_err());
 }
 
 /// The shape of the intended use: 14-value tuples `(j, root[8], parameter[5])`.
@@ -426,79 +475,41 @@ fn public_key_shaped_tuples() {
     check(&t, std::slice::from_ref(&list), &bytes).expect("verify");
     let mut other = list.clone();
     other.values[14 * 299 + 13] += f(1); // last parameter value of the last key
-    assert!(check(&t, &[other], &bytes).is_err());
+    let other = [other];
+    assert!(check(&t, &other, &bytes).is_err());
+    assert_eq!(prove_bytes(&t, &other), Err(ErrorV2::Unbalanced));
+    assert_eq!(forged_verdict(&t, &other), Err(ErrorV2::Unbalanced));
 }
 
+/// Every tuple of a list is one more fraction of the LogUp identity, and its tuple length
+/// counts towards the longest tuple: the report's LogUp term (`L F (T + 1) / |K|`, `F`
+/// fractions, `T` the longest tuple) loses exactly `log2` of the ratio.
 #[test]
-fn proof_bytes_identical_on_every_isa() {
+fn the_security_report_counts_lookup_tuples() {
     let (t, list) = standard();
-    let mut all = all_examples();
-    all.extend(t);
-    let params = test_params(2);
-    let mut reference: Option<Vec<u8>> = None;
-    for isa in Isa::available() {
-        let opts = ProverOptions {
-            isa,
-            skip_witness_checks: false,
-        };
-        let bytes = prove_with_lookups(&params, &witnesses(&all), &[list.lookup()], &opts)
+    let inst = instances(&t);
+    let logup = |lists: &[PublicLookup<'_>]| {
+        security_v2(&params(), &inst, lists)
             .unwrap()
-            .to_bytes();
-        match &reference {
-            None => {
-                verify_bytes_with_lookups(&params, &instances(&all), &[list.lookup()], &bytes)
-                    .unwrap();
-                reference = Some(bytes);
-            }
-            Some(r) => assert!(*r == bytes, "{isa:?} differs"),
-        }
-    }
-}
-
-/// No lists is exactly the old statement; an empty list is a different statement.
-#[test]
-fn no_lists_is_the_old_statement() {
-    let params = test_params(2);
-    let t = all_examples();
-    let w: Vec<TableWitness<'_>> = witnesses(&t);
-    let old = prove_with(&params, &w, &ProverOptions::default())
-        .unwrap()
-        .to_bytes();
-    let new = prove_with_lookups(&params, &w, &[], &ProverOptions::default())
-        .unwrap()
-        .to_bytes();
-    assert!(old == new);
-    verify_bytes_with_lookups(&params, &instances(&t), &[], &old).unwrap();
-
-    let empty = PublicLookup {
-        bus: BusId(50),
-        direction: Direction::Send,
-        tuple_len: 2,
-        values: &[],
-        multiplicities: &[],
+            .term("LogUp identity")
     };
-    assert!(verify_bytes_with_lookups(&params, &instances(&t), &[empty], &old).is_err());
-    let with_empty = prove_with_lookups(&params, &w, &[empty], &ProverOptions::default())
-        .unwrap()
-        .to_bytes();
-    verify_bytes_with_lookups(&params, &instances(&t), &[empty], &with_empty).unwrap();
-    assert!(verify_bytes(&params, &instances(&t), &with_empty).is_err());
-}
-
-#[test]
-fn security_shape_counts_lookup_tuples() {
-    let (t, list) = standard();
-    let tables = [(&t[0].air, 4usize)];
-    let plain = SecurityShape::of_statement(&tables);
-    let with = SecurityShape::of_statement_with_lookups(&tables, &[list.lookup()]);
-    assert_eq!(plain.interaction_rows, 16);
-    assert_eq!(with.interaction_rows, 16 + 13);
-    assert_eq!(with.max_tuple_len, 3);
+    let plain = logup(&[]);
+    // 16 rows of one 3-value receive; 13 more tuples of 3 values.
+    let with = logup(&[list.lookup()]);
+    let expect = (29.0f64 / 16.0).log2();
+    assert!((plain - with - expect).abs() < 1e-9, "{plain} {with}");
+    // 13 more tuples of 13 values (on another bus): 42 fractions, tuples of 13.
+    let long_values = vec![f(1); 13 * 13];
     let long = PublicLookup {
+        bus: BusId(60),
         tuple_len: 13,
+        values: &long_values,
         ..list.lookup()
     };
-    let with = SecurityShape::of_statement_with_lookups(&tables, &[list.lookup(), long]);
-    assert_eq!(with.interaction_rows, 16 + 26);
-    assert_eq!(with.max_tuple_len, 13);
+    let with_long = logup(&[list.lookup(), long]);
+    let expect = (42.0f64 * 14.0 / (16.0 * 4.0)).log2();
+    assert!(
+        (plain - with_long - expect).abs() < 1e-9,
+        "{plain} {with_long}"
+    );
 }
