@@ -16,8 +16,6 @@ fn public_contribution(air: &Air, publics: &[KoalaBear], challenges: Challenges)
     let p = PointValues {
         main: &[],
         main_next: &[],
-        aux: &[],
-        aux_next: &[],
         publics,
         challenges,
         is_first: Ext5::ZERO,

@@ -30,12 +30,9 @@ pub(crate) struct Domain<'a> {
     /// Main trace on the domain, row-major, `width` columns.
     pub(crate) main: &'a [KoalaBear],
     pub(crate) width: usize,
-    /// Auxiliary trace, row-major, `5 * num_aux` base columns (empty if none).
-    pub(crate) aux: &'a [KoalaBear],
-    pub(crate) num_aux: usize,
     /// Number of rows of the domain.
     pub(crate) height: usize,
-    /// Row offset of "next row" (1 on the trace domain, `Q` on the quotient domain).
+    /// Row offset of "next row" (1 on the trace).
     pub(crate) next_step: usize,
     pub(crate) is_first: &'a [KoalaBear],
     pub(crate) is_last: &'a [KoalaBear],
@@ -303,19 +300,6 @@ pub(crate) fn eval_chunk(
                         .collect(),
                 )
             }
-            Node::Aux { col, next } => {
-                let w = 5 * dom.num_aux;
-                let c0 = 5 * col as usize;
-                Val::Ext(
-                    rows(next)
-                        .into_iter()
-                        .map(|r| {
-                            let s = &dom.aux[r * w + c0..r * w + c0 + 5];
-                            Ext5::new([s[0], s[1], s[2], s[3], s[4]])
-                        })
-                        .collect(),
-                )
-            }
             Node::IsFirst => Val::Base(dom.is_first[start..start + len].to_vec()),
             Node::IsLast => Val::Base(dom.is_last[start..start + len].to_vec()),
             Node::IsTransition => Val::Base(dom.is_transition[start..start + len].to_vec()),
@@ -510,12 +494,10 @@ pub(crate) fn eval_domain<T: Send>(
         .collect()
 }
 
-/// Values the verifier knows at the out-of-domain point.
+/// Values the verifier knows at one point (the sumcheck's, or none for public-only nodes).
 pub(crate) struct PointValues<'a> {
     pub(crate) main: &'a [Ext5],
     pub(crate) main_next: &'a [Ext5],
-    pub(crate) aux: &'a [Ext5],
-    pub(crate) aux_next: &'a [Ext5],
     pub(crate) publics: &'a [KoalaBear],
     pub(crate) challenges: Challenges,
     pub(crate) is_first: Ext5,
@@ -536,7 +518,6 @@ pub(crate) fn eval_point(air: &Air, p: &PointValues<'_>) -> Vec<Ext5> {
             }
             Node::Challenge(c) => p.challenges.get(c),
             Node::Main { col, next } => at(if next { p.main_next } else { p.main }, col),
-            Node::Aux { col, next } => at(if next { p.aux_next } else { p.aux }, col),
             Node::IsFirst => p.is_first,
             Node::IsLast => p.is_last,
             Node::IsTransition => p.is_transition,

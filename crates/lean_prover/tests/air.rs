@@ -14,13 +14,13 @@ fn shape_and_degrees() {
     assert_eq!(air.width(), 2);
     assert_eq!(air.column_names(), ["a", "b"]);
     assert_eq!(air.num_public_values(), 3);
-    assert_eq!(air.num_user_constraints(), 5);
+    assert_eq!(air.num_constraints(), 5);
     assert_eq!(air.constraint_degree(), 2);
     assert_eq!(air.num_interactions(), 0);
     assert_eq!(air.max_tuple_len(), 0);
 
     let perm = permutation_air();
-    assert_eq!(perm.num_user_constraints(), 1);
+    assert_eq!(perm.num_constraints(), 1);
     assert_eq!(perm.num_interactions(), 2);
     assert_eq!(perm.num_public_interactions(), 0);
     // c = a^3.
@@ -121,4 +121,21 @@ fn next_row_columns_are_the_ones_constraints_read() {
     b.assert_zero(b.main(x) - b.main(y));
     let air = b.build(3).unwrap();
     assert_eq!(air.main_next_columns(), [2]);
+}
+
+#[test]
+fn interactions_add_no_constraint_and_no_degree() {
+    // A degree-2 table may send a quadratic tuple with a quadratic multiplicity: v2 proves
+    // the buses by GKR over the fractions, so an interaction is not a constraint.
+    let b = AirBuilder::new("quadratic_send");
+    let x = b.column("x");
+    let y = b.column("y");
+    b.assert_zero(b.main(x) * b.main(y));
+    b.send(BusId(3), &[b.main(x) * b.main(x)], b.main(y) * b.main(y));
+    b.receive(BusId(3), &[b.main(y)], b.main(x));
+    let air = b.build(2).expect("interactions are not degree-checked");
+    assert_eq!(air.num_constraints(), 1);
+    assert_eq!(air.constraint_degree(), 2);
+    assert_eq!(air.num_interactions(), 2);
+    assert_eq!(air.max_tuple_len(), 1);
 }

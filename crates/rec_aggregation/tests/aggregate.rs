@@ -102,14 +102,14 @@ fn the_verifier_policy_is_recomputed_and_enforced() {
     ));
 
     // The header names only the rate and the standard schedule: another parameters byte, or
-    // the FRI format (version 3) and the previous v2 format (4), are refused.
+    // the FRI format (version 3) and the previous v2 formats (4 and 5), are refused.
     let mut relabelled = bytes.clone();
     relabelled[8] = 1;
     assert!(matches!(
         verify(config, &keys, &MESSAGE, slot, &relabelled),
         Err(VerifyError::Header(_))
     ));
-    for version in [3u16, 4] {
+    for version in [3u16, 4, 5] {
         let mut old = bytes.clone();
         old[4..6].copy_from_slice(&version.to_le_bytes());
         assert!(matches!(

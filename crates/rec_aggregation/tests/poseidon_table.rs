@@ -188,13 +188,12 @@ fn layout_and_degree() {
     assert_eq!(t16.width(), 16 + 7 * 16 + 20 + 16 + 1);
     assert_eq!(t16.width(), 165);
     assert_eq!(t16.air().width(), 165);
-    assert_eq!(t16.air().num_user_constraints(), 7 * 16 + 20 + 16);
+    assert_eq!(t16.air().num_constraints(), 7 * 16 + 20 + 16);
     assert_eq!(t16.air().constraint_degree(), 3);
     assert_eq!(t16.air().num_interactions(), 1);
-    assert_eq!(t16.air().quotient_chunks(), 2);
     let t24 = poseidon1_24_table();
     assert_eq!(t24.width(), 24 + 7 * 24 + 23 + 24 + 1);
-    assert_eq!(t24.air().num_user_constraints(), 7 * 24 + 23 + 24);
+    assert_eq!(t24.air().num_constraints(), 7 * 24 + 23 + 24);
     assert_eq!(t24.air().constraint_degree(), 3);
 }
 

@@ -14,7 +14,7 @@ pub(super) fn symbolic(nodes: &[Node]) -> (Vec<usize>, Vec<bool>) {
             Node::Const(_) => (0, true),
             Node::Public(_) => (0, true),
             Node::Challenge(_) => (0, false),
-            Node::Main { .. } | Node::Aux { .. } => (1, false),
+            Node::Main { .. } => (1, false),
             Node::IsFirst | Node::IsLast | Node::IsTransition => (1, false),
             Node::Add(a, b) | Node::Sub(a, b) => (
                 degrees[a as usize].max(degrees[b as usize]),
@@ -32,22 +32,19 @@ pub(super) fn symbolic(nodes: &[Node]) -> (Vec<usize>, Vec<bool>) {
     (degrees, public_only)
 }
 
-/// The main and auxiliary columns some constraint reads at the next row, each list in
-/// increasing order (only those are opened at `z w`).
-pub(super) fn next_row_columns(nodes: &[Node], constraints: &[u32]) -> (Vec<usize>, Vec<usize>) {
+/// The main columns some constraint reads at the next row, in increasing order.
+pub(super) fn next_row_columns(nodes: &[Node], constraints: &[u32]) -> Vec<usize> {
     let mut reachable = vec![false; nodes.len()];
     for &c in constraints {
         reachable[c as usize] = true;
     }
     let mut main_next = Vec::new();
-    let mut aux_next = Vec::new();
     for i in (0..nodes.len()).rev() {
         if !reachable[i] {
             continue;
         }
         match nodes[i] {
             Node::Main { col, next: true } => main_next.push(col as usize),
-            Node::Aux { col, next: true } => aux_next.push(col as usize),
             n => {
                 for ch in n.children().into_iter().flatten() {
                     reachable[ch as usize] = true;
@@ -57,9 +54,7 @@ pub(super) fn next_row_columns(nodes: &[Node], constraints: &[u32]) -> (Vec<usiz
     }
     main_next.sort_unstable();
     main_next.dedup();
-    aux_next.sort_unstable();
-    aux_next.dedup();
-    (main_next, aux_next)
+    main_next
 }
 
 /// A fingerprint of the AIR's structure, observed by the Fiat-Shamir transcript.
@@ -68,19 +63,16 @@ pub(super) fn air_digest(
     constraints: &[u32],
     width: usize,
     num_public: usize,
-    num_aux: usize,
 ) -> backend::merkle::Digest {
     let mut words: Vec<KoalaBear> = vec![
         KoalaBear::new(width as u32),
         KoalaBear::new(num_public as u32),
-        KoalaBear::new(num_aux as u32),
         KoalaBear::new(nodes.len() as u32),
     ];
     for n in nodes {
         let (tag, a, b) = match *n {
             Node::Const(c) => (0, c.as_canonical_u32(), 0),
             Node::Main { col, next } => (1, col, next as u32),
-            Node::Aux { col, next } => (2, col, next as u32),
             Node::Public(i) => (3, i, 0),
             Node::Challenge(c) => (4, c as u32, 0),
             Node::IsFirst => (5, 0, 0),

@@ -1,19 +1,20 @@
-//! [`AirBuilder::build`]: checks a description against the size limits, appends the LogUp
-//! columns and constraints ([`logup`](super::logup)), computes every degree
-//! ([`analysis`](super::analysis)) and returns the finished [`Air`].
+//! [`AirBuilder::build`]: checks a description against the size limits, adds the
+//! interactions' LogUp denominators ([`denominators`](super::denominators)), computes every
+//! degree ([`analysis`](super::analysis)) and returns the finished [`Air`].
 
 use super::analysis::{air_digest, next_row_columns, symbolic};
 use super::builder::AirBuilder;
+use super::denominators::with_denominators;
 use super::limits::{
     AirError, MAX_COLUMNS, MAX_CONSTRAINT_DEGREE, MAX_INTERACTIONS, MAX_NODES, MAX_PUBLIC_VALUES,
     MAX_TUPLE_LEN,
 };
-use super::logup::{LogUp, logup_columns};
 use super::table::Air;
 
 impl AirBuilder {
-    /// Finishes the description: appends the LogUp columns and constraints, computes every
-    /// degree and checks it against `max_constraint_degree` (2 to [`MAX_CONSTRAINT_DEGREE`]).
+    /// Finishes the description: adds the interactions' denominators, computes every
+    /// constraint's degree and checks it against `max_constraint_degree` (2 to
+    /// [`MAX_CONSTRAINT_DEGREE`]).
     ///
     /// # Errors
     /// An [`AirError`] naming the problem.
@@ -59,20 +60,9 @@ impl AirBuilder {
         }
 
         let mut arena = self.arena.take();
-        let mut constraints = user_constraints;
-        let num_user_constraints = constraints.len();
-        let LogUp {
-            interactions,
-            public_interactions,
-            groups,
-        } = logup_columns(
-            &mut arena,
-            &pending,
-            &pending_public,
-            &mut constraints,
-            max_constraint_degree,
-        );
-        let num_aux = groups.len();
+        let constraints = user_constraints;
+        let (interactions, public_interactions) =
+            with_denominators(&mut arena, &pending, &pending_public);
         if arena.nodes.len() > MAX_NODES {
             return Err(AirError::TooLarge("nodes"));
         }
@@ -107,32 +97,20 @@ impl AirBuilder {
             .map(|i| i.values.len())
             .max()
             .unwrap_or(0);
-        let quotient_chunks = constraint_degree.saturating_sub(1).max(1);
-        let (main_next, aux_next) = next_row_columns(&arena.nodes, &constraints);
-        let digest = air_digest(
-            &arena.nodes,
-            &constraints,
-            columns.len(),
-            num_public,
-            num_aux,
-        );
+        let main_next = next_row_columns(&arena.nodes, &constraints);
+        let digest = air_digest(&arena.nodes, &constraints, columns.len(), num_public);
         Ok(Air {
             name: self.name,
             columns,
             num_public,
             nodes: arena.nodes,
             constraints,
-            num_user_constraints,
             interactions,
             public_interactions,
-            num_aux,
             max_constraint_degree,
             constraint_degree,
-            quotient_chunks,
             max_tuple_len,
-            groups,
             main_next,
-            aux_next,
             digest,
         })
     }

@@ -6,15 +6,14 @@ use backend::KoalaBear;
 use backend::field::Ext5;
 use std::collections::HashMap;
 
-/// The extension-valued constants an expression may use (only the LogUp constraints do).
+/// The extension-valued constants an expression may use (only the interactions'
+/// denominators do).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Challenge {
     /// The tuple-compression challenge `alpha`.
     BusAlpha,
     /// The LogUp offset `beta`.
     BusBeta,
-    /// The table's claimed LogUp sum (sent in the proof) divided by the table's height.
-    ClaimedSumPerRow,
 }
 
 /// One arena node. Children always have smaller indices than their parent.
@@ -22,7 +21,6 @@ pub(crate) enum Challenge {
 pub(crate) enum Node {
     Const(KoalaBear),
     Main { col: u32, next: bool },
-    Aux { col: u32, next: bool },
     Public(u32),
     Challenge(Challenge),
     IsFirst,
@@ -65,13 +63,11 @@ impl Arena {
     }
 }
 
-/// Values the LogUp constraints need besides the trace (used by both evaluators).
+/// The bus challenges the denominators read (used by both evaluators).
 #[derive(Copy, Clone, Debug, Default)]
 pub(crate) struct Challenges {
     pub(crate) bus_alpha: Ext5,
     pub(crate) bus_beta: Ext5,
-    /// The table's claimed sum times `1 / n` (`n` its height).
-    pub(crate) claimed_sum_per_row: Ext5,
 }
 
 impl Challenges {
@@ -79,7 +75,6 @@ impl Challenges {
         match c {
             Challenge::BusAlpha => self.bus_alpha,
             Challenge::BusBeta => self.bus_beta,
-            Challenge::ClaimedSumPerRow => self.claimed_sum_per_row,
         }
     }
 }

@@ -75,8 +75,6 @@
 //! every main column at once, one per table's next-row point.
 //!
 //! # Still to come
-//! * the AIRs still derive the FRI STARK's LogUp auxiliary columns and constraints, which v2
-//!   ignores (they enter the AIR's digest, so dropping them changes every proof);
 //! * speed: the commitment (encoding and Merkle hashing of a codeword of `2^(V + r)` values),
 //!   the AIR sumcheck's extension rounds (a univariate skip of the first rounds), the
 //!   stacking's strided copy.

@@ -164,7 +164,7 @@ pub(crate) fn zerocheck_tables<'a>(
         .iter()
         .enumerate()
         .map(|(t, inst)| {
-            let constraint_coeffs = (0..inst.air.num_user_constraints())
+            let constraint_coeffs = (0..inst.air.num_constraints())
                 .map(|_| {
                     let c = power;
                     power *= alpha;

@@ -220,7 +220,6 @@ pub(crate) fn public_contribution(
         Challenges {
             bus_alpha: bus[0],
             bus_beta: bus[1],
-            claimed_sum_per_row: Ext5::ZERO,
         },
     )
     .ok_or(ErrorV2::PublicDenominator)
@@ -342,8 +341,6 @@ fn fractions(
         let dom = Domain {
             main: tw.trace,
             width: w,
-            aux: &[],
-            num_aux: 0,
             height: n,
             next_step: 1,
             is_first: &is_first,
@@ -353,7 +350,6 @@ fn fractions(
             challenges: Challenges {
                 bus_alpha: bus[0],
                 bus_beta: bus[1],
-                claimed_sum_per_row: Ext5::ZERO,
             },
         };
         // Interactions whose multiplicity and denominator are affine in the row's cells (a

@@ -173,7 +173,7 @@ pub(crate) fn report(
     let d = zerocheck::degree(instances.iter().map(|i| i.air)) as f64;
     let constraints: f64 = instances
         .iter()
-        .map(|i| i.air.num_user_constraints() as f64)
+        .map(|i| i.air.num_constraints() as f64)
         .sum();
     let next_rows: f64 = instances
         .iter()

@@ -40,8 +40,6 @@ fn first_failing_row(isa: Isa, tw: &TableWitness<'_>) -> Option<(usize, usize)> 
     let dom = Domain {
         main: tw.trace,
         width,
-        aux: &[],
-        num_aux: 0,
         height: n,
         next_step: 1,
         is_first: &is_first,
@@ -50,7 +48,7 @@ fn first_failing_row(isa: Isa, tw: &TableWitness<'_>) -> Option<(usize, usize)> 
         publics: tw.public_values,
         challenges: Challenges::default(),
     };
-    let roots = &air.constraints[..air.num_user_constraints()];
+    let roots = &air.constraints[..];
     let failures = eval::eval_domain(isa, air, &dom, roots, |start, len, vals| {
         vals.iter()
             .enumerate()

@@ -218,7 +218,6 @@ mod tests {
         let ch = Challenges {
             bus_alpha: ext(1),
             bus_beta: ext(2),
-            claimed_sum_per_row: ext(3),
         };
         let forms = affine_forms(&air, &publics, ch);
         let roots = air.constraints.clone();
@@ -241,8 +240,6 @@ mod tests {
             let p = PointValues {
                 main: &main,
                 main_next: &next,
-                aux: &[],
-                aux_next: &[],
                 publics: &publics,
                 challenges: ch,
                 is_first: ext(7 + seed),

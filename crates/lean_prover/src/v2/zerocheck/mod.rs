@@ -156,7 +156,7 @@ pub enum ZerocheckError {
 /// per interaction its multiplicity and its denominator.
 fn roots_and_coeffs(t: &ZerocheckTable<'_>) -> (Vec<u32>, Vec<Ext5>) {
     let air = t.air;
-    let mut roots: Vec<u32> = air.constraints[..air.num_user_constraints()].to_vec();
+    let mut roots: Vec<u32> = air.constraints.clone();
     let mut coeffs = t.constraint_coeffs.clone();
     for (i, it) in air.interactions.iter().enumerate() {
         roots.push(it.multiplicity);
@@ -173,7 +173,7 @@ fn check_table(index: usize, t: &ZerocheckTable<'_>, k: usize) -> Result<(), Zer
     if t.log_height == 0 || t.log_height > k {
         return err("log height must be 1..=K");
     }
-    if t.constraint_coeffs.len() != t.air.num_user_constraints() {
+    if t.constraint_coeffs.len() != t.air.num_constraints() {
         return err("one coefficient per user constraint needed");
     }
     if t.multiplicity_coeffs.len() != t.air.num_interactions()
@@ -198,7 +198,7 @@ pub fn degree<'a>(airs: impl IntoIterator<Item = &'a Air>) -> usize {
     airs.into_iter()
         .map(|air| {
             let deg = air.node_degrees();
-            let constraints = air.constraints[..air.num_user_constraints()].iter();
+            let constraints = air.constraints.iter();
             let interactions = air
                 .interactions
                 .iter()
@@ -245,7 +245,6 @@ pub(crate) fn challenges(bus: [Ext5; 2]) -> Challenges {
     Challenges {
         bus_alpha: bus[0],
         bus_beta: bus[1],
-        claimed_sum_per_row: Ext5::ZERO,
     }
 }
 
@@ -264,8 +263,6 @@ fn summand_at(t: &ZerocheckTable<'_>, evals: &TableEvals, point: &[Ext5], bus: [
         &PointValues {
             main: &evals.main,
             main_next: &main_next,
-            aux: &[],
-            aux_next: &[],
             publics: t.public_values,
             challenges: challenges(bus),
             is_first,
