@@ -237,7 +237,7 @@ fn the_verifier_policy_is_enforced_and_fri_options_are_gone() {
     }
     let o = aggregate("test", &msg, SLOT, &keys_file, &sigs_file, &proof);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let with_min = |slot: u32, min: &str| {
+    let verify_with = |slot: u32, flag: &str, min: &str| {
         multisig(&[
             "verify",
             "--config",
@@ -250,10 +250,11 @@ fn the_verifier_policy_is_enforced_and_fri_options_are_gone() {
             &keys_file,
             "--proof",
             &proof,
-            "--min-provable-bits",
+            flag,
             min,
         ])
     };
+    let with_min = |slot: u32, min: &str| verify_with(slot, "--min-provable-bits", min);
     // The proof's parameters give 124 provable bits: a policy asking for more refuses it
     // (exit 1, the message names the policy), a lower one accepts it, still bound to its slot.
     let o = with_min(SLOT, "125");
@@ -267,21 +268,7 @@ fn the_verifier_policy_is_enforced_and_fri_options_are_gone() {
     assert_eq!(code(&with_min(SLOT, "100")), 0);
     assert_eq!(code(&with_min(SLOT + 1, "100")), 1);
     // The removed conjectured minimum is a usage error.
-    let o = multisig(&[
-        "verify",
-        "--config",
-        "test",
-        "--message",
-        &msg,
-        "--slot",
-        &SLOT.to_string(),
-        "--public-keys",
-        &keys_file,
-        "--proof",
-        &proof,
-        "--min-conjectured-bits",
-        "100",
-    ]);
+    let o = verify_with(SLOT, "--min-conjectured-bits", "100");
     assert_eq!(code(&o), 2);
 }
 

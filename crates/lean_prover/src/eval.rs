@@ -41,6 +41,52 @@ pub(crate) struct Domain<'a> {
     pub(crate) challenges: Challenges,
 }
 
+/// The normalised selectors of a trace of `n` rows (`is_first` 1 on row 0, `is_last` 1 on
+/// the last row, `is_transition` 1 on every other row), and the [`Domain`] of a trace with
+/// them.
+pub(crate) struct TraceSelectors {
+    is_first: Vec<KoalaBear>,
+    is_last: Vec<KoalaBear>,
+    is_transition: Vec<KoalaBear>,
+}
+
+impl TraceSelectors {
+    /// The selectors of `n` rows (`n >= 1`).
+    pub(crate) fn new(n: usize) -> TraceSelectors {
+        let last = n.saturating_sub(1);
+        let sel = |on: &dyn Fn(usize) -> bool| -> Vec<KoalaBear> {
+            (0..n).map(|y| KoalaBear::new(on(y) as u32)).collect()
+        };
+        TraceSelectors {
+            is_first: sel(&|y| y == 0),
+            is_last: sel(&|y| y == last),
+            is_transition: sel(&|y| y != last),
+        }
+    }
+
+    /// The domain of a row-major trace of `width` columns (as many rows as the selectors),
+    /// "next row" cyclic.
+    pub(crate) fn domain<'a>(
+        &'a self,
+        main: &'a [KoalaBear],
+        width: usize,
+        publics: &'a [KoalaBear],
+        challenges: Challenges,
+    ) -> Domain<'a> {
+        Domain {
+            main,
+            width,
+            height: self.is_first.len(),
+            next_step: 1,
+            is_first: &self.is_first,
+            is_last: &self.is_last,
+            is_transition: &self.is_transition,
+            publics,
+            challenges,
+        }
+    }
+}
+
 fn splat_ext(len: usize, x: Ext5) -> Vec<Ext5> {
     vec![x; len]
 }

@@ -57,7 +57,7 @@ use super::zerocheck::affine::{Affine, affine_forms};
 use super::zerocheck::{self, challenges as zerocheck_challenges, direction_sign, factor_rows};
 use crate::air::Challenges;
 use crate::balance::bus_total;
-use crate::eval::{self, Domain};
+use crate::eval::{self, TraceSelectors};
 use crate::lookup::PublicLookup;
 use crate::statement::{StatementError, TableInstance, TableWitness};
 use backend::challenger::Challenger;
@@ -332,26 +332,12 @@ fn fractions(
         }
         let w = air.width();
         let n = tw.trace.len() / w;
-        let last = n - 1;
-        let sel = |on: &dyn Fn(usize) -> bool| -> Vec<KoalaBear> {
-            (0..n).map(|y| KoalaBear::new(on(y) as u32)).collect()
+        let selectors = TraceSelectors::new(n);
+        let challenges = Challenges {
+            bus_alpha: bus[0],
+            bus_beta: bus[1],
         };
-        let (is_first, is_last, is_transition) =
-            (sel(&|y| y == 0), sel(&|y| y == last), sel(&|y| y != last));
-        let dom = Domain {
-            main: tw.trace,
-            width: w,
-            height: n,
-            next_step: 1,
-            is_first: &is_first,
-            is_last: &is_last,
-            is_transition: &is_transition,
-            publics: tw.public_values,
-            challenges: Challenges {
-                bus_alpha: bus[0],
-                bus_beta: bus[1],
-            },
-        };
+        let dom = selectors.domain(tw.trace, w, tw.public_values, challenges);
         // Interactions whose multiplicity and denominator are affine in the row's cells (a
         // column or constant, and `beta` minus a combination of columns: every bus tuple of
         // plain cells) are linear combinations of the gathered columns; the rest go through

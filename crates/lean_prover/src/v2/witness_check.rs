@@ -5,7 +5,7 @@
 //! so an honest proof pays nothing for it.
 
 use crate::air::Challenges;
-use crate::eval::{self, Domain, Val};
+use crate::eval::{self, TraceSelectors, Val};
 use crate::statement::TableWitness;
 use backend::field::Ext5;
 use backend::{Isa, KoalaBear};
@@ -28,26 +28,8 @@ fn first_failing_row(isa: Isa, tw: &TableWitness<'_>) -> Option<(usize, usize)> 
     if n == 0 {
         return None;
     }
-    let selector = |on: &dyn Fn(usize) -> bool| -> Vec<KoalaBear> {
-        (0..n).map(|y| KoalaBear::new(on(y) as u32)).collect()
-    };
-    let last = n - 1;
-    let (is_first, is_last, is_transition) = (
-        selector(&|y| y == 0),
-        selector(&|y| y == last),
-        selector(&|y| y != last),
-    );
-    let dom = Domain {
-        main: tw.trace,
-        width,
-        height: n,
-        next_step: 1,
-        is_first: &is_first,
-        is_last: &is_last,
-        is_transition: &is_transition,
-        publics: tw.public_values,
-        challenges: Challenges::default(),
-    };
+    let selectors = TraceSelectors::new(n);
+    let dom = selectors.domain(tw.trace, width, tw.public_values, Challenges::default());
     let roots = &air.constraints[..];
     let failures = eval::eval_domain(isa, air, &dom, roots, |start, len, vals| {
         vals.iter()
