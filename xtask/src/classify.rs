@@ -24,8 +24,8 @@
 //! 4. Anything else using AVX is a violation.
 //!
 //! Rust's legacy symbol mangling (the default for our crates) drops generic arguments, so a
-//! generic kernel `backend::kernels::base::binary::<Avx2, AddOp>` that was *not* inlined into
-//! its ISA entry point is named `backend::kernels::base::binary` and classified as ours, outside
+//! generic kernel `backend::generic::base::binary::<Avx2, AddOp>` that was *not* inlined into
+//! its ISA entry point is named `backend::generic::base::binary` and classified as ours, outside
 //! any ISA module. Compiled without the entry point's target features it usually contains no
 //! AVX instruction itself but *calls* the out-of-line intrinsic wrappers; such calls from
 //! outside an ISA module are reported too ([`Violation::IntrinsicCall`]).

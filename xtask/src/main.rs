@@ -5,7 +5,8 @@
 //!   that AVX code appears only in the ISA modules reached through the run-time dispatcher
 //!   (see [`audit`] for the procedure and [`classify`] for the exact rules).
 //!
-//! Plain `std` only, so that `cargo xtask` compiles in seconds.
+//! Its only dependency is `serde_json` (to read `cargo metadata` and cargo's JSON messages),
+//! so that `cargo xtask` compiles in seconds.
 
 #![forbid(unsafe_code)]
 
@@ -25,7 +26,7 @@ Inside (allowed to use AVX):
   * functions of workspace crates with a module segment named exactly `avx2` or `avx512`
     (backend::simd::avx2::..., backend::simd::avx512::..., and future ISA modules of other
     workspace crates); generic arguments are ignored, so a generic kernel that failed to
-    inline shows up under its own path (e.g. backend::kernels::base::binary) and is reported;
+    inline shows up under its own path (e.g. backend::generic::base::binary) and is reported;
   * out-of-line intrinsic wrappers core::core_arch::x86{,_64}::* (they carry their own
     #[target_feature]); calling one from outside an ISA module is a violation (a generic
     kernel was not inlined into its entry point);

@@ -1,14 +1,15 @@
 //! Merkle trees: roots against a naive re-implementation of the documented construction,
 //! every leaf opened and verified, multi-openings (unsorted, duplicates), mixed heights,
 //! tampered openings rejected with the right error, identical roots on every ISA and thread
-//! count, and proptest checks that malformed openings never panic. Every multi-opening check
+//! count, a `LeafTree` over leaf digests hashed in parts equal to the tree over the whole
+//! matrix, and proptest checks that malformed openings never panic. Every multi-opening check
 //! also runs the batched verifier on every ISA and requires the reference's exact answer.
 
 mod common;
 
 use backend::merkle::{
-    self, Digest, Dimensions, Matrix, MerkleError, MerkleTree, MultiOpening, Opening, verify,
-    verify_multi_with,
+    self, Digest, Dimensions, LeafTree, Matrix, MerkleError, MerkleTree, MultiOpening, Opening,
+    hash_leaves, verify, verify_multi_with,
 };
 use backend::poseidon::{self, Permutation, poseidon2_permute_16};
 use backend::{Isa, KoalaBear};
@@ -263,6 +264,41 @@ fn multi_openings_with_duplicates_and_unsorted_indices() {
     assert_eq!(count(&[0, 1, 2, 3]), 2);
     assert_eq!(count(&(0..16).rev().collect::<Vec<_>>()), 0);
     assert_eq!(count(&[0, 15]), 6);
+}
+
+/// A `LeafTree` over leaf digests hashed in parts (`hash_leaves`) is the tree over the whole
+/// matrix: same root, depth and multi-opening, and the opening verifies.
+#[test]
+fn leaf_tree_matches_the_tree_over_the_whole_matrix() {
+    let isa = Isa::current();
+    for (log_h, width) in [(0usize, 3usize), (1, 16), (6, 40), (11, 128)] {
+        let h = 1usize << log_h;
+        let rows: Vec<KoalaBear> = (0..h * width)
+            .map(|i| KoalaBear::from_u64((i * i + 11) as u64))
+            .collect();
+        let full = MerkleTree::from_rows(isa, rows.clone(), width).unwrap();
+        // Hash in four parts, as a caller that cannot keep the matrix would.
+        let mut leaves = vec![[KoalaBear::ZERO; 8]; h];
+        let part = h.div_ceil(4);
+        for (p, out) in leaves.chunks_mut(part).enumerate() {
+            let start = p * part * width;
+            hash_leaves(isa, &rows[start..start + out.len() * width], width, out);
+        }
+        let tree = LeafTree::new(isa, leaves).unwrap();
+        assert_eq!(tree.root(), full.root(), "h {h}");
+        assert_eq!(tree.depth(), full.depth());
+        let picks = [h - 1, 0, h / 2, h - 1, h / 3];
+        let (nodes, siblings) = tree.multi_siblings(&picks).unwrap();
+        let opening = MultiOpening {
+            rows: nodes
+                .iter()
+                .map(|&i| vec![rows[i * width..(i + 1) * width].to_vec()])
+                .collect(),
+            siblings,
+        };
+        assert_eq!(opening, full.open_multi(&picks).unwrap());
+        verify_multi(&tree.root(), &full.dimensions(), &picks, &opening).unwrap();
+    }
 }
 
 fn sample_tree() -> (MerkleTree<Vec<KoalaBear>>, Vec<Dimensions>) {

@@ -11,7 +11,7 @@
 //! bytes serialises back to exactly those bytes; and every decoder given a NULL pointer
 //! with a non-zero length refuses it without reading.
 
-use crate::Outcome;
+use crate::outcome::Outcome;
 use crate::statement::{PROD_STATEMENT, PROD_VECTOR_KEY};
 use multisig_glue::{
     HashSigPublicKey, hashsig_public_key_free, hashsig_public_key_from_ssz,

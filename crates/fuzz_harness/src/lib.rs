@@ -21,33 +21,15 @@
 //! the known seeds (a `valid_*` seed is accepted, a truncated one rejected).
 
 pub mod glue;
+mod outcome;
 pub mod proof;
 pub mod ssz;
 pub mod statement;
 
 pub use glue::glue_bytes;
+pub use outcome::Outcome;
 pub use proof::{aggregate_proof, stark_proof};
 pub use ssz::{ssz_public_key, ssz_secret_key, ssz_signature};
-
-/// What a harness function made of its input.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    /// The decoder (and, where the target verifies, the verifier) accepted the input.
-    Accepted,
-    /// The input was rejected with an error value.
-    Rejected,
-}
-
-impl Outcome {
-    /// `Accepted` if `ok`.
-    pub fn from_bool(ok: bool) -> Outcome {
-        if ok {
-            Outcome::Accepted
-        } else {
-            Outcome::Rejected
-        }
-    }
-}
 
 /// A harness function: arbitrary bytes in, what became of them out.
 pub type Harness = fn(&[u8]) -> Outcome;

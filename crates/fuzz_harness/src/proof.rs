@@ -5,7 +5,7 @@
 //! the fixed statement is fuzzed through `rec_aggregation::verify` behind a fixed valid header
 //! ([`stark_proof`]: decoding with the real shape, then every verifier check).
 
-use crate::Outcome;
+use crate::outcome::Outcome;
 use crate::statement::{TEST_STATEMENT, test_statement_header};
 use rec_aggregation::AggregateProof;
 

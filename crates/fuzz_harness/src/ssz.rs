@@ -4,7 +4,7 @@
 //! allowed value, canonical field elements), so every accepted input must re-encode to
 //! exactly the same bytes.
 
-use crate::Outcome;
+use crate::outcome::Outcome;
 use xmss::{Config, PublicKey, SecretKey, Signature};
 
 /// Both configurations, in the order they are tried.

@@ -66,7 +66,10 @@
 //! costs 165 cells per permutation against `28 x (16 + flags + constants) > 500` per
 //! permutation for the per-round layout.
 
+mod columns;
 mod rows;
+
+pub use columns::Poseidon1Columns;
 
 use backend::poseidon::constants::{
     POSEIDON1_MDS_16_ROW, POSEIDON1_MDS_24_ROW, POSEIDON1_RC_16, POSEIDON1_RC_24,
@@ -178,24 +181,6 @@ impl<const T: usize> Poseidon1Spec<T> {
     fn mds(&self, i: usize, j: usize) -> KoalaBear {
         KoalaBear::new(self.mds_row[(j + T - i) % T])
     }
-}
-
-/// Column indices of one permutation table.
-#[derive(Clone, Debug)]
-pub struct Poseidon1Columns<const T: usize> {
-    /// Input state.
-    pub input: [Col; T],
-    /// Per round: the stored S-box input columns (`t` for a stored full round, 1 for a
-    /// partial round, none for round 0).
-    pub sbox: Vec<Vec<Col>>,
-    /// Output cells: the output state, or the compression output (`len` cells).
-    pub output: Vec<Col>,
-    /// Multiplicity of the bus receive.
-    pub mult: Col,
-    /// Multiplicity of the shorter prefix's receive (prefix mode with `short` only).
-    pub short_mult: Option<Col>,
-    /// Number of columns.
-    pub width: usize,
 }
 
 /// An affine combination `sum_k coeffs[k] terms[k] + constant` over a term basis.

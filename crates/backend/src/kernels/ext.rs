@@ -108,8 +108,10 @@ pub fn axpy_base(isa: Isa, acc: &mut [Ext5], s: Ext5, x: &[KoalaBear]) {
     )
 }
 
-/// `out[j] = sum_i coeffs[i] * columns[i][j]`: a random linear combination of base-field
-/// columns with extension coefficients (the prover's DEEP / FRI batching).
+/// `out[j] = sum_i coeffs[i] * columns[i][j]`: a linear combination of base-field columns
+/// with extension coefficients (in `lean_prover`'s v2 prover: affine forms of trace columns,
+/// columns batched with powers of a challenge, rows weighted by `eq` in WHIR's first-round
+/// column sums, and WHIR's query weights built from runs of powers).
 ///
 /// `columns` must have `coeffs.len()` entries, each of length `out.len()`. With no columns
 /// `out` is zeroed.

@@ -4,9 +4,9 @@
 //! [`super::MerkleTree::from_rows`] over the whole matrix (same leaves, same layers, same
 //! multi-opening siblings), so a verifier cannot tell the two apart.
 
+use super::chunks::{NODE_CHUNK, ROW_CHUNK};
 use super::error::MerkleError;
-use super::hash::{Digest, ROW_HASH_PERMUTATION, compress_batch};
-use super::{NODE_CHUNK, ROW_CHUNK};
+use super::hash::{DIGEST_LEN, Digest, ROW_HASH_PERMUTATION, compress_batch};
 use crate::field::KoalaBear;
 use crate::isa::Isa;
 use crate::poseidon;
@@ -112,7 +112,7 @@ impl LeafTree {
 
 /// The next layer up: `out[j] = compress(prev[2j], prev[2j + 1])`.
 pub(super) fn compress_layer(isa: Isa, prev: &[Digest]) -> Vec<Digest> {
-    let mut next = vec![[KoalaBear::ZERO; super::DIGEST_LEN]; prev.len() / 2];
+    let mut next = vec![[KoalaBear::ZERO; DIGEST_LEN]; prev.len() / 2];
     next.par_chunks_mut(NODE_CHUNK)
         .enumerate()
         .for_each(|(c, out)| {
@@ -166,40 +166,6 @@ fn multi_siblings(layers: &[Vec<Digest>], mut nodes: Vec<usize>) -> Vec<Digest> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::merkle::{MerkleTree, MultiOpening, verify_multi};
-
-    #[test]
-    fn same_root_and_openings_as_the_tree_over_the_whole_matrix() {
-        let isa = Isa::current();
-        for (log_h, width) in [(0usize, 3usize), (1, 16), (6, 40), (11, 128)] {
-            let h = 1usize << log_h;
-            let rows: Vec<KoalaBear> = (0..h * width)
-                .map(|i| KoalaBear::from_u64((i * i + 11) as u64))
-                .collect();
-            let full = MerkleTree::from_rows(isa, rows.clone(), width).unwrap();
-            // Hash in four parts, as a caller that cannot keep the matrix would.
-            let mut leaves = vec![[KoalaBear::ZERO; 8]; h];
-            let part = h.div_ceil(4);
-            for (p, out) in leaves.chunks_mut(part).enumerate() {
-                let start = p * part * width;
-                hash_leaves(isa, &rows[start..start + out.len() * width], width, out);
-            }
-            let tree = LeafTree::new(isa, leaves).unwrap();
-            assert_eq!(tree.root(), full.root(), "h {h}");
-            assert_eq!(tree.depth(), full.depth());
-            let picks = [h - 1, 0, h / 2, h - 1, h / 3];
-            let (nodes, siblings) = tree.multi_siblings(&picks).unwrap();
-            let opening = MultiOpening {
-                rows: nodes
-                    .iter()
-                    .map(|&i| vec![rows[i * width..(i + 1) * width].to_vec()])
-                    .collect(),
-                siblings,
-            };
-            assert_eq!(opening, full.open_multi(&picks).unwrap());
-            verify_multi(&tree.root(), &full.dimensions(), &picks, &opening).unwrap();
-        }
-    }
 
     #[test]
     fn bad_shapes_and_indices_are_typed_errors() {

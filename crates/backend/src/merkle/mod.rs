@@ -36,6 +36,7 @@
 //! problem found and never panic on malformed openings.
 //! Matrices of width 0 are rejected (their height would be undefined for a row-major slice).
 
+mod chunks;
 mod error;
 mod hash;
 mod leaf_tree;
@@ -53,15 +54,12 @@ pub use verify::{verify, verify_multi, verify_multi_with};
 use crate::field::KoalaBear;
 use crate::isa::Isa;
 use crate::poseidon;
+use chunks::ROW_CHUNK;
 use hash::compress_batch;
 use leaf_tree::compress_layer;
 use rayon::prelude::*;
 use shape::layout;
 
-/// Digests per rayon task in the leaf layer and in injections.
-const ROW_CHUNK: usize = 256;
-/// Nodes per rayon task in the inner layers.
-const NODE_CHUNK: usize = 1024;
 /// Hashes rows `start..start + out.len()` of the matrices `group` (all of one height; each row
 /// the concatenation of their rows in order) into `out`, batched.
 fn hash_rows<V: AsRef<[KoalaBear]>>(

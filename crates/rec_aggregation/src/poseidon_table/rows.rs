@@ -26,7 +26,7 @@
 //! reference (`tests/poseidon_rows.rs` compares them column by column on every instruction
 //! set).
 
-use super::Poseidon1Columns;
+use super::columns::Poseidon1Columns;
 use backend::kernels::{add, axpy, mul, mul_assign, sub};
 use backend::{Isa, KoalaBear as F};
 

@@ -24,7 +24,7 @@ pub fn max_signatures_v2(config: xmss::Config, log_inv_rate: usize) -> usize {
     *slot.get_or_init(|| {
         let params = params_v2(log_inv_rate);
         let fits = |n: usize| {
-            super::Statement::placeholder(config, n)
+            super::public::Statement::placeholder(config, n)
                 .security_v2(&params)
                 .is_ok()
         };
