@@ -108,6 +108,7 @@ fn prove_impl(
         .enumerate()
         .map(|(t, w)| w.instance().ok_or(StatementError::TraceShape(t)))
         .collect::<Result<_, _>>()?;
+    // 1. The transcript's start.
     let plan = plan(params, &instances, lookups)?;
     let mut ch = start_transcript(params, &instances, lookups);
     let mut timer = StepTimer::new();
@@ -119,71 +120,32 @@ fn prove_impl(
         plan.fractions.num_variables,
         plan.max_log_height
     ));
-
     // 2. The stacked commitment.
     let stacked = stack_columns(&plan, tables);
     timer.lap("stacking");
     let (commitment, witness) = whir::commit_transposed(isa, &plan.whir, stacked, &mut ch)?;
-
     timer.lap("commitment");
     // 3. Bus challenges.
     let bus_nonce = ch.grind(isa, params.bus_pow_bits);
     let bus = [ch.sample_ext(), ch.sample_ext()];
-
     // 4. LogUp by GKR.
     let (nums, dens) = fractions(isa, &plan, tables, bus);
     timer.lap("LogUp fractions");
     let (gkr_proof, gkr_claim) = gkr::prove(isa, nums, dens, &mut ch)?;
     if check {
-        let public = public_contribution(isa, &instances, lookups, bus)?;
-        if gkr_claim.root[0] + public * gkr_claim.root[1] != Ext5::ZERO {
-            return Err(ErrorV2::Unbalanced);
-        }
+        check_balance(isa, &instances, lookups, bus, &gkr_claim)?;
     }
-
     timer.lap("GKR");
     // 5. The AIR sumcheck.
-    let alpha = ch.sample_ext();
-    let lambda = ch.sample_ext();
-    let tau = eq_point(&plan, &gkr_claim.point, &mut ch);
-    let ztables = zerocheck_tables(&plan, &instances, alpha, lambda, &gkr_claim.point);
-    let traces: Vec<&[KoalaBear]> = tables.iter().map(|t| t.trace).collect();
-    let (zproof, s, sum) = zerocheck::prove(isa, &ztables, &traces, &tau, bus, &mut ch)?;
-    if check && sum != zerocheck_claim(&plan, &gkr_claim, lambda) {
-        return Err(witness_check::first_failing_constraint(isa, tables).map_or(
-            ErrorV2::FalseWitness,
-            |(table, constraint, row)| ErrorV2::ConstraintFailed {
-                table,
-                constraint,
-                row,
-            },
-        ));
-    }
-
-    // The AIR sumcheck's many folded columns are freed now; give their pages back before
-    // WHIR's large buffers are mapped.
+    let (zproof, s) = air_sumcheck(
+        isa, &plan, tables, &instances, bus, &gkr_claim, check, &mut ch,
+    )?;
+    // Its many folded columns are freed now; give their pages back before WHIR's large
+    // buffers are mapped.
     backend::memory::release_free_memory();
     timer.lap("AIR sumcheck");
     // 6. The next-row sumchecks.
-    let beta = ch.sample_ext();
-    let mut shifts = Vec::new();
-    let mut shift_points: Vec<Option<(Vec<Ext5>, Vec<Ext5>)>> = Vec::with_capacity(tables.len());
-    for (t, (tw, inst)) in tables.iter().zip(&instances).enumerate() {
-        let next = inst.air.main_next_columns();
-        if next.is_empty() {
-            shift_points.push(None);
-            continue;
-        }
-        let st = &s[..inst.log_height];
-        let (proof, point, columns) = prove_shift(isa, tw, inst.log_height, st, beta, &mut ch)
-            .map_err(|source| ErrorV2::Shift { table: t, source })?;
-        shift_points.push(Some((point, columns.clone())));
-        shifts.push(ShiftProof {
-            sumcheck: proof,
-            columns,
-        });
-    }
-
+    let (shifts, shift_points) = next_row_sumchecks(isa, tables, &instances, &s, &mut ch)?;
     timer.lap("next-row sumchecks");
     // 7. One WHIR opening.
     let shift_refs: Vec<Option<(Vec<Ext5>, &[Ext5])>> = shift_points
@@ -203,6 +165,98 @@ fn prove_impl(
         shifts,
         whir: whir_proof,
     })
+}
+
+/// Step 4's check on the prover's side: the tables' fractions plus the public contribution
+/// balance.
+///
+/// # Errors
+/// [`ErrorV2::Unbalanced`] if they do not (the witness is false), or the public
+/// contribution's error.
+fn check_balance(
+    isa: Isa,
+    instances: &[TableInstance<'_>],
+    lookups: &[PublicLookup<'_>],
+    bus: [Ext5; 2],
+    gkr_claim: &gkr::GkrClaim,
+) -> Result<(), ErrorV2> {
+    let public = public_contribution(isa, instances, lookups, bus)?;
+    if gkr_claim.root[0] + public * gkr_claim.root[1] != Ext5::ZERO {
+        return Err(ErrorV2::Unbalanced);
+    }
+    Ok(())
+}
+
+/// Step 5: samples `alpha`, `lambda` and the eq point, proves the AIR sumcheck and returns
+/// its proof and point `s`. With `check`, a sum that differs from GKR's claim is a false
+/// witness, reported with its first failing constraint.
+///
+/// # Errors
+/// [`ErrorV2::ConstraintFailed`] / [`ErrorV2::FalseWitness`] with `check`, or the sumcheck's
+/// error.
+#[allow(clippy::too_many_arguments)]
+fn air_sumcheck(
+    isa: Isa,
+    plan: &Plan,
+    tables: &[TableWitness<'_>],
+    instances: &[TableInstance<'_>],
+    bus: [Ext5; 2],
+    gkr_claim: &gkr::GkrClaim,
+    check: bool,
+    ch: &mut Challenger,
+) -> Result<(zerocheck::ZerocheckProof, Vec<Ext5>), ErrorV2> {
+    let alpha = ch.sample_ext();
+    let lambda = ch.sample_ext();
+    let tau = eq_point(plan, &gkr_claim.point, ch);
+    let ztables = zerocheck_tables(plan, instances, alpha, lambda, &gkr_claim.point);
+    let traces: Vec<&[KoalaBear]> = tables.iter().map(|t| t.trace).collect();
+    let (zproof, s, sum) = zerocheck::prove(isa, &ztables, &traces, &tau, bus, ch)?;
+    if check && sum != zerocheck_claim(plan, gkr_claim, lambda) {
+        return Err(witness_check::first_failing_constraint(isa, tables).map_or(
+            ErrorV2::FalseWitness,
+            |(table, constraint, row)| ErrorV2::ConstraintFailed {
+                table,
+                constraint,
+                row,
+            },
+        ));
+    }
+    Ok((zproof, s))
+}
+
+/// A table's next-row sumcheck's point and column values (none without next-row columns).
+type ShiftPoint = Option<(Vec<Ext5>, Vec<Ext5>)>;
+
+/// Step 6: samples `beta` and proves, per table with next-row columns, its next-row
+/// sumcheck at `s_t`; returns the proofs and, per table, the point and column values.
+///
+/// # Errors
+/// [`ErrorV2::Shift`] naming the table.
+fn next_row_sumchecks(
+    isa: Isa,
+    tables: &[TableWitness<'_>],
+    instances: &[TableInstance<'_>],
+    s: &[Ext5],
+    ch: &mut Challenger,
+) -> Result<(Vec<ShiftProof>, Vec<ShiftPoint>), ErrorV2> {
+    let beta = ch.sample_ext();
+    let mut shifts = Vec::new();
+    let mut shift_points: Vec<ShiftPoint> = Vec::with_capacity(tables.len());
+    for (t, (tw, inst)) in tables.iter().zip(instances).enumerate() {
+        if inst.air.main_next_columns().is_empty() {
+            shift_points.push(None);
+            continue;
+        }
+        let st = &s[..inst.log_height];
+        let (proof, point, columns) = prove_shift(isa, tw, inst.log_height, st, beta, ch)
+            .map_err(|source| ErrorV2::Shift { table: t, source })?;
+        shift_points.push(Some((point, columns.clone())));
+        shifts.push(ShiftProof {
+            sumcheck: proof,
+            columns,
+        });
+    }
+    Ok((shifts, shift_points))
 }
 
 /// The public part of the bus balance: public interactions and lookup lists.

@@ -3,10 +3,11 @@
 
 use super::error::ErrorV2;
 use super::gkr;
+use super::gkr::GkrClaim;
 use super::mle;
 use super::params::ParamsV2;
 use super::plan::{
-    batch, column_claims, eq_point, plan, shape, start_transcript, zerocheck_claim,
+    Plan, batch, column_claims, eq_point, plan, shape, start_transcript, zerocheck_claim,
     zerocheck_tables,
 };
 use super::proof::ProofV2;
@@ -18,6 +19,7 @@ use super::zerocheck;
 use crate::lookup::PublicLookup;
 use crate::statement::TableInstance;
 use backend::Isa;
+use backend::challenger::Challenger;
 use backend::field::Ext5;
 
 /// Decodes `bytes` against the statement's shape and verifies the proof ([`verify_v2`]).
@@ -58,33 +60,93 @@ pub fn verify_v2(
 ) -> Result<(), ErrorV2> {
     let plan = plan(params, instances, lookups)?;
     policy.check(&report(params, &plan, instances, lookups))?;
+    // 1. The transcript's start.
     let mut ch = start_transcript(params, instances, lookups);
-
     // 2. The commitment.
     let received = whir::receive_commitment(&plan.whir, &proof.commitment, &mut ch)?;
-
     // 3. Bus challenges.
     if !ch.check_pow(params.bus_pow_bits, proof.bus_nonce) {
         return Err(ErrorV2::BusProofOfWork);
     }
     let bus = [ch.sample_ext(), ch.sample_ext()];
-
     // 4. LogUp by GKR and the balance.
-    let gkr_claim = gkr::verify(plan.fractions.num_variables, &proof.gkr, &mut ch)?;
+    let gkr_claim = logup(isa, &plan, instances, lookups, bus, proof, &mut ch)?;
+    // 5. The AIR sumcheck.
+    let s = air_sumcheck(&plan, instances, bus, &gkr_claim, proof, &mut ch)?;
+    // 6. The next-row sumchecks.
+    let shift_points = next_row_sumchecks(instances, &s, proof, &mut ch)?;
+    // 7. The WHIR opening.
+    let claims = column_claims(&plan, instances, &s, &proof.zerocheck.evals, &shift_points);
+    whir::verify(isa, &plan.whir, &received, &claims, &proof.whir, &mut ch)?;
+    Ok(())
+}
+
+/// Step 4: verifies GKR and checks the balance with the public contribution; returns GKR's
+/// claims.
+///
+/// # Errors
+/// GKR's error, [`ErrorV2::PublicDenominator`] or [`ErrorV2::Unbalanced`].
+fn logup(
+    isa: Isa,
+    plan: &Plan,
+    instances: &[TableInstance<'_>],
+    lookups: &[PublicLookup<'_>],
+    bus: [Ext5; 2],
+    proof: &ProofV2,
+    ch: &mut Challenger,
+) -> Result<GkrClaim, ErrorV2> {
+    let gkr_claim = gkr::verify(plan.fractions.num_variables, &proof.gkr, ch)?;
     let public = public_contribution(isa, instances, lookups, bus)?;
     if gkr_claim.root[0] + public * gkr_claim.root[1] != Ext5::ZERO {
         return Err(ErrorV2::Unbalanced);
     }
+    Ok(gkr_claim)
+}
 
-    // 5. The AIR sumcheck.
+/// Step 5: samples `alpha`, `lambda` and the eq point and verifies the AIR sumcheck against
+/// GKR's claims; returns its point `s`.
+///
+/// # Errors
+/// The AIR sumcheck's error.
+fn air_sumcheck(
+    plan: &Plan,
+    instances: &[TableInstance<'_>],
+    bus: [Ext5; 2],
+    gkr_claim: &GkrClaim,
+    proof: &ProofV2,
+    ch: &mut Challenger,
+) -> Result<Vec<Ext5>, ErrorV2> {
     let alpha = ch.sample_ext();
     let lambda = ch.sample_ext();
-    let tau = eq_point(&plan, &gkr_claim.point, &mut ch);
-    let ztables = zerocheck_tables(&plan, instances, alpha, lambda, &gkr_claim.point);
-    let claim = zerocheck_claim(&plan, &gkr_claim, lambda);
-    let s = zerocheck::verify(&ztables, &tau, claim, bus, &proof.zerocheck, &mut ch)?;
+    let tau = eq_point(plan, &gkr_claim.point, ch);
+    let ztables = zerocheck_tables(plan, instances, alpha, lambda, &gkr_claim.point);
+    let claim = zerocheck_claim(plan, gkr_claim, lambda);
+    Ok(zerocheck::verify(
+        &ztables,
+        &tau,
+        claim,
+        bus,
+        &proof.zerocheck,
+        ch,
+    )?)
+}
 
-    // 6. The next-row sumchecks.
+/// A table's next-row point and the column values sent at it (none without next-row
+/// columns).
+type ShiftPoint<'p> = Option<(Vec<Ext5>, &'p [Ext5])>;
+
+/// Step 6: samples `beta` and verifies, per table with next-row columns, its next-row
+/// sumcheck; returns, per table, the point and the column values its WHIR claims are at.
+///
+/// # Errors
+/// [`ErrorV2::Shape`] for a wrong number of sumchecks or column values,
+/// [`ErrorV2::Shift`] or [`ErrorV2::ShiftClaim`] naming the table.
+fn next_row_sumchecks<'p>(
+    instances: &[TableInstance<'_>],
+    s: &[Ext5],
+    proof: &'p ProofV2,
+    ch: &mut Challenger,
+) -> Result<Vec<ShiftPoint<'p>>, ErrorV2> {
     let beta = ch.sample_ext();
     let with_next = instances
         .iter()
@@ -111,7 +173,7 @@ pub fn verify_v2(
             2,
             batch(&evals.next, beta),
             &sp.sumcheck,
-            &mut ch,
+            ch,
         )
         .map_err(|source| ErrorV2::Shift { table: t, source })?;
         if sp.columns.len() != next.len() {
@@ -133,9 +195,5 @@ pub fn verify_v2(
         }
         shift_points.push(Some((outcome.point, sp.columns.as_slice())));
     }
-
-    // 7. The WHIR opening.
-    let claims = column_claims(&plan, instances, &s, &proof.zerocheck.evals, &shift_points);
-    whir::verify(isa, &plan.whir, &received, &claims, &proof.whir, &mut ch)?;
-    Ok(())
+    Ok(shift_points)
 }

@@ -1,7 +1,8 @@
 //! The GKR prover: builds the layers, then runs each layer's sumcheck (protocol in the
 //! [module docs](super)).
 
-use super::{GkrClaim, GkrError, GkrLayerProof, GkrProof, MAX_VARIABLES, layer_q, next_claims};
+use super::layer::{layer_q, next_claims};
+use super::proof::{GkrClaim, GkrError, GkrLayerProof, GkrProof, MAX_VARIABLES};
 use crate::v2::mle;
 use backend::Isa;
 use backend::KoalaBear;

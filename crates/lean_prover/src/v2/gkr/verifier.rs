@@ -1,7 +1,8 @@
 //! The GKR verifier: replays the transcript and checks every layer (protocol in the
 //! [module docs](super)). Never panics; every rejection names the layer.
 
-use super::{GkrClaim, GkrError, GkrProof, MAX_VARIABLES, layer_q, next_claims};
+use super::layer::{layer_q, next_claims};
+use super::proof::{GkrClaim, GkrError, GkrProof, MAX_VARIABLES};
 use crate::v2::eq_round;
 use backend::KoalaBear;
 use backend::challenger::Challenger;

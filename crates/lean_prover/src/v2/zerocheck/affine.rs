@@ -16,7 +16,7 @@
 //! `w_j = -sum_i coef_i M_ij`), plus affine terms. The arena then evaluates the cubes, not the
 //! linear layer: the same sums (exact field arithmetic, so the same proof), fewer operations.
 
-use super::leaf_factor;
+use super::summand::leaf_factor;
 use crate::air::{Air, Challenges, Node};
 use backend::KoalaBear;
 use backend::field::Ext5;

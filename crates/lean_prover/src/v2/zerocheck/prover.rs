@@ -1,9 +1,10 @@
 //! The AIR sumcheck prover (protocol in the [module docs](super)).
 
 use super::affine::{Affine, affine_forms, push_down};
-use super::{
-    TableEvals, ZerocheckError, ZerocheckProof, ZerocheckTable, challenges, check_table, degree,
-    leaf_factor, roots_and_coeffs, round_degree,
+use super::proof::{TableEvals, ZerocheckError, ZerocheckProof, ch_observe_evals};
+use super::summand::{
+    ZerocheckTable, challenges, check_table, degree, leaf_factor, roots_and_coeffs, round_degree,
+    summand_at,
 };
 use crate::air::{Air, Node};
 use crate::eval::{Buffers, EvalPlan, Val, add_vals, axpy_val, eval_planned, sub_vals};
@@ -263,7 +264,7 @@ pub fn prove(
                     .for_each_init(Vec::new, |scratch, f| f.fold(isa, s, scratch));
             }
             if i + 1 == st.spec.log_height {
-                st.last = super::summand_at(st.spec, &st.evals(), &point, bus);
+                st.last = summand_at(st.spec, &st.evals(), &point, bus);
             }
         }
         rounds.push(msg);
@@ -277,7 +278,7 @@ pub fn prove(
         tables
             .iter()
             .zip(&evals)
-            .map(|(t, e)| super::summand_at(t, e, &point[..t.log_height], bus))
+            .map(|(t, e)| summand_at(t, e, &point[..t.log_height], bus))
             .sum::<Ext5>(),
         "the prover's own final claim"
     );
@@ -314,13 +315,6 @@ fn sent_values(own: &[Ext5], d: usize) -> Vec<Ext5> {
             None => interpolate_at(own, Ext5::from_base(KoalaBear::new(x as u32))),
         })
         .collect()
-}
-
-/// Observes one table's sent values: main columns, then rotated ones.
-pub(super) fn ch_observe_evals(ch: &mut Challenger, e: &TableEvals) {
-    for &v in e.main.iter().chain(&e.next) {
-        ch.observe_ext(v);
-    }
 }
 
 fn eq_table(isa: Isa, point: &[Ext5]) -> Vec<Ext5> {

@@ -1,10 +1,8 @@
 //! The AIR sumcheck verifier (protocol in the [module docs](super)). Never panics; every
 //! rejection is a [`ZerocheckError`].
 
-use super::prover::ch_observe_evals;
-use super::{
-    ZerocheckError, ZerocheckProof, ZerocheckTable, check_table, round_degree, summand_at,
-};
+use super::proof::{ZerocheckError, ZerocheckProof, ch_observe_evals};
+use super::summand::{ZerocheckTable, check_table, round_degree, summand_at};
 use crate::v2::eq_round;
 use backend::KoalaBear;
 use backend::challenger::Challenger;
