@@ -16,6 +16,10 @@ cargo fmt --all -- --check
 
 step "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
+# The test targets turn on the crates' test-only `forgery` feature; lint the libraries and
+# binaries as they ship too.
+step "cargo clippy (libraries and binaries without test features)"
+cargo clippy --workspace -- -D warnings
 
 step "build the test binaries once"
 cargo test --workspace --no-run

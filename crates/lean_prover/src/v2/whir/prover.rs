@@ -12,7 +12,7 @@
 use super::encode::{self, Shape, domain_point};
 use super::error::WhirError;
 use super::oracle::{FirstOracle, KEEP_MAX};
-use super::params::WhirParams;
+use super::params::{RoundParams, WhirParams};
 use super::proof::{OracleCommitment, RoundProof, WhirCommitment, WhirProof};
 use super::queries::sample_queries;
 use super::weight::{Claim, Weight, check_claims};
@@ -463,15 +463,106 @@ fn open_impl(
     } = witness;
     let v = params.num_variables();
     check_claims(claims, v)?;
-    let active = params.first_active.as_slice();
     for c in claims {
         ch.observe_ext(c.value);
     }
     let gamma = ch.sample_ext();
 
-    // Round 0's sumcheck on the per-claim tables.
+    // Round 0's sumcheck on the per-claim tables, then the folded table and the combined
+    // weight, both over `v - k_0` variables.
     let r0 = &params.rounds[0];
     let k0 = r0.folding_factor;
+    let active = params.first_active.as_slice();
+    let mut terms = first_terms(isa, &transposed, &params, ood, claims, partial_sums, gamma);
+    let (sumcheck, fold_nonces, alphas) = first_sumcheck(isa, &mut terms, k0, r0.fold_pow_bits, ch);
+    let (mut f, mut w) = first_fold(isa, &transposed, k0, active, &alphas, terms)?;
+
+    let mut rounds = Vec::with_capacity(params.rounds.len());
+    // The oracle the next queries open. The table stays with the first one until its queries
+    // only if its rows are to be encoded again.
+    let transposed = if tree.keeps_codeword() {
+        Vec::new()
+    } else {
+        transposed
+    };
+    let mut queried = Queried::First {
+        oracle: tree,
+        transposed,
+    };
+    let mut pending = Some((sumcheck, fold_nonces));
+    let mut scratch = Vec::new();
+    for (i, round) in params.rounds.iter().enumerate() {
+        // The sumcheck folding this oracle (round 0's is done above).
+        let (sumcheck, fold_nonces) = match pending.take() {
+            Some(done) => done,
+            None => round_sumcheck(isa, round, &mut w, &mut f, &mut scratch, ch),
+        };
+        let last = i + 1 == params.rounds.len();
+        #[cfg(feature = "forgery")]
+        match forgery {
+            Some(Forgery::FoldedTable { round, index }) if round == i + 1 && !last => {
+                let at = index % f.len();
+                f[at] += Ext5::ONE;
+            }
+            Some(Forgery::FinalPolynomial { index }) if last => {
+                let at = index % f.len();
+                f[at] += Ext5::ONE;
+            }
+            _ => {}
+        }
+        // Commit the next oracle, or send the final polynomial.
+        let next = if last {
+            for &x in &f {
+                ch.observe_ext(x);
+            }
+            None
+        } else {
+            Some(commit_next(isa, &params, i, &f, ch)?)
+        };
+        // Query the current oracle.
+        let query_nonce = ch.grind(isa, round.query_pow_bits);
+        let indices = sample_queries(ch, round);
+        let queries = match &mut queried {
+            Queried::First { oracle, transposed } => oracle.open_multi(isa, transposed, &indices),
+            Queried::Later(tree) => tree.open_multi(&indices),
+        }
+        .map_err(|source| WhirError::Opening { round: i, source })?;
+        let next = next.map(|(commitment, tree, next_ood)| {
+            combine_next_claims(isa, &mut w, &next_ood, round.log_leaves(), &indices, ch);
+            queried = Queried::Later(tree);
+            commitment
+        });
+        rounds.push(RoundProof {
+            sumcheck,
+            fold_nonces,
+            next,
+            query_nonce,
+            queries,
+        });
+    }
+    let final_polynomial = f.clone();
+    let final_sumcheck = final_sumcheck(isa, params.final_variables, w, f, ch);
+    Ok(WhirProof {
+        rounds,
+        final_polynomial,
+        final_sumcheck,
+    })
+}
+
+/// Round 0's terms: per initial out-of-domain claim and per claim (in that order, with the
+/// coefficients `1, gamma, gamma^2, ...`), its head table over the first `k_0` variables,
+/// its partial sums `u` (given, or computed from the block transpose) and its tail weight.
+fn first_terms(
+    isa: Isa,
+    transposed: &[KoalaBear],
+    params: &WhirParams,
+    ood: Vec<OodClaim>,
+    claims: &[Claim],
+    partial_sums: Vec<Option<Vec<Ext5>>>,
+    gamma: Ext5,
+) -> Vec<Term> {
+    let k0 = params.rounds[0].folding_factor;
+    let active = params.first_active.as_slice();
     let mut coef = Ext5::ONE;
     let mut terms: Vec<Term> = Vec::with_capacity(ood.len() + claims.len());
     for o in ood {
@@ -491,10 +582,10 @@ fn open_impl(
             let (head, tail) = c.weight.split(k0);
             let u = match given {
                 Some(u) => {
-                    debug_assert_eq!(u, partial_sums_of(isa, &transposed, k0, active, &tail));
+                    debug_assert_eq!(u, partial_sums_of(isa, transposed, k0, active, &tail));
                     u
                 }
-                None => partial_sums_of(isa, &transposed, k0, active, &tail),
+                None => partial_sums_of(isa, transposed, k0, active, &tail),
             };
             (full_head(isa, &head, k0), u, tail)
         })
@@ -508,17 +599,31 @@ fn open_impl(
         });
         coef *= gamma;
     }
-    let (sumcheck, fold_nonces, alphas) = first_sumcheck(isa, &mut terms, k0, r0.fold_pow_bits, ch);
+    terms
+}
 
-    // The folded table and the combined weight, both over `v - k_0` variables.
-    let n = v - k0;
-    let eq = mle::eq_table(isa, &alphas).map_err(|_| WhirError::Params {
+/// After round 0's sumcheck at `alphas`: the folded table `f(alphas, .)` (one `dot_base` of
+/// `eq(alphas, .)` over the active blocks per row of the block transpose) and the combined
+/// weight `sum coef head(alphas) tail(.)`.
+///
+/// # Errors
+/// [`WhirError::Params`] if `k_0` is too large for an eq table.
+fn first_fold(
+    isa: Isa,
+    transposed: &[KoalaBear],
+    k0: usize,
+    active: &[usize],
+    alphas: &[Ext5],
+    terms: Vec<Term>,
+) -> Result<(Vec<Ext5>, Vec<Ext5>), WhirError> {
+    let eq = mle::eq_table(isa, alphas).map_err(|_| WhirError::Params {
         what: "folding_factor",
         value: k0,
     })?;
     let eq: Vec<Ext5> = active.iter().map(|&a| eq[a]).collect();
     let width = active.len();
-    let mut f = Ext5::zero_vec(1 << n);
+    let rows = transposed.len() / width.max(1);
+    let mut f = Ext5::zero_vec(rows);
     f.par_chunks_mut(CHUNK)
         .zip(transposed.par_chunks(CHUNK * width))
         .for_each(|(out, rows)| {
@@ -526,158 +631,127 @@ fn open_impl(
                 *o = kx::dot_base(isa, &eq, row);
             }
         });
-    let mut w = Ext5::zero_vec(1 << n);
+    let mut w = Ext5::zero_vec(rows);
     let scaled: Vec<(Ext5, &Weight)> = terms
         .iter()
         .map(|t| (t.coef * t.head[0], &t.tail))
         .collect();
     Weight::accumulate_all(isa, &scaled, &mut w);
-    drop(scaled);
-    drop(terms);
+    Ok((f, w))
+}
 
-    let mut rounds = Vec::with_capacity(params.rounds.len());
-    // The oracle the next queries open. The table stays with the first one until its queries
-    // only if its rows are to be encoded again.
-    let transposed = if tree.keeps_codeword() {
-        Vec::new()
-    } else {
-        transposed
-    };
-    let mut queried = Queried::First {
-        oracle: tree,
-        transposed,
-    };
-    let mut pending = Some((sumcheck, fold_nonces, alphas));
-    let mut scratch = Vec::new();
-    for (i, round) in params.rounds.iter().enumerate() {
-        // The sumcheck folding this oracle (round 0's is done above).
-        let (sumcheck, fold_nonces, _alphas) = match pending.take() {
-            Some(done) => done,
-            None => {
-                let mut sumcheck = Vec::with_capacity(round.folding_factor);
-                let mut nonces = Vec::with_capacity(round.folding_factor);
-                let mut alphas = Vec::with_capacity(round.folding_factor);
-                for _ in 0..round.folding_factor {
-                    let msg = round_message(isa, &w, &f);
-                    let alpha = fold_challenge(
-                        isa,
-                        ch,
-                        msg,
-                        round.fold_pow_bits,
-                        &mut sumcheck,
-                        &mut nonces,
-                    );
-                    fold(isa, &mut w, alpha, &mut scratch);
-                    fold(isa, &mut f, alpha, &mut scratch);
-                    alphas.push(alpha);
-                }
-                (sumcheck, nonces, alphas)
-            }
-        };
-        let folded_vars = round.folded_variables();
-        let last = i + 1 == params.rounds.len();
-        #[cfg(feature = "forgery")]
-        match forgery {
-            Some(Forgery::FoldedTable { round, index }) if round == i + 1 && !last => {
-                let at = index % f.len();
-                f[at] += Ext5::ONE;
-            }
-            Some(Forgery::FinalPolynomial { index }) if last => {
-                let at = index % f.len();
-                f[at] += Ext5::ONE;
-            }
-            _ => {}
-        }
-
-        // Commit the next oracle, or send the final polynomial.
-        let mut next_tree = None;
-        let mut next = None;
-        let mut next_ood = Vec::new();
-        if last {
-            for &x in &f {
-                ch.observe_ext(x);
-            }
-        } else {
-            let nr = &params.rounds[i + 1];
-            let shape = Shape::new(5, folded_vars, nr.folding_factor, nr.log_inv_rate);
-            let codeword = encode::encode(isa, &encode::flatten(&f), shape);
-            let t = MerkleTree::from_rows(isa, codeword, shape.width).map_err(|source| {
-                WhirError::Tree {
-                    round: i + 1,
-                    source,
-                }
-            })?;
-            let root = t.root();
-            ch.observe_digest(&root);
-            let mut answers = Vec::with_capacity(nr.ood_samples);
-            for _ in 0..nr.ood_samples {
-                let z = ch.sample_ext();
-                let weight = Weight::power(z, folded_vars);
-                let value = weight.table(isa).dot(isa, &f);
-                ch.observe_ext(value);
-                answers.push(value);
-                next_ood.push(Claim { weight, value });
-            }
-            next = Some(OracleCommitment {
-                root,
-                ood_answers: answers,
-            });
-            next_tree = Some(t);
-        }
-
-        // Query the current oracle.
-        let query_nonce = ch.grind(isa, round.query_pow_bits);
-        let log_leaves = round.log_leaves();
-        let indices = sample_queries(ch, round);
-        let queries = match &mut queried {
-            Queried::First { oracle, transposed } => oracle.open_multi(isa, transposed, &indices),
-            Queried::Later(tree) => tree.open_multi(&indices),
-        }
-        .map_err(|source| WhirError::Opening { round: i, source })?;
-
-        if !last {
-            // Combine the next oracle's claims into the weight (their values, the fold values
-            // of the opened leaves, are the verifier's to compute).
-            let gamma = ch.sample_ext();
-            let mut coef = gamma;
-            for c in &next_ood {
-                c.weight.accumulate(isa, coef, &mut w);
-                coef *= gamma;
-            }
-            let mut terms = Vec::with_capacity(indices.len());
-            for &q in &indices {
-                terms.push((coef, domain_point(log_leaves, q)));
-                coef *= gamma;
-            }
-            accumulate_powers_base(isa, &mut w, &terms);
-        }
-        rounds.push(RoundProof {
-            sumcheck,
-            fold_nonces,
-            next,
-            query_nonce,
-            queries,
-        });
-        if let Some(t) = next_tree {
-            queried = Queried::Later(t);
-        }
+/// A later round's sumcheck: `folding_factor` rounds on `w` and `f`, each message observed,
+/// its challenge ground for, both tables folded.
+fn round_sumcheck(
+    isa: Isa,
+    round: &RoundParams,
+    w: &mut Vec<Ext5>,
+    f: &mut Vec<Ext5>,
+    scratch: &mut Vec<Ext5>,
+    ch: &mut Challenger,
+) -> (Vec<[Ext5; 2]>, Vec<KoalaBear>) {
+    let mut sumcheck = Vec::with_capacity(round.folding_factor);
+    let mut nonces = Vec::with_capacity(round.folding_factor);
+    for _ in 0..round.folding_factor {
+        let msg = round_message(isa, w, f);
+        let alpha = fold_challenge(
+            isa,
+            ch,
+            msg,
+            round.fold_pow_bits,
+            &mut sumcheck,
+            &mut nonces,
+        );
+        fold(isa, w, alpha, scratch);
+        fold(isa, f, alpha, scratch);
     }
+    (sumcheck, nonces)
+}
 
-    // The final sumcheck over the final polynomial's variables.
-    let final_polynomial = f.clone();
-    let mut final_sumcheck = Vec::with_capacity(params.final_variables);
-    for _ in 0..params.final_variables {
+/// Commits round `i + 1`'s oracle (the folded table `f` encoded), observes its root, draws
+/// its out-of-domain points and observes the answers; returns the commitment, the tree and
+/// the out-of-domain claims.
+///
+/// # Errors
+/// [`WhirError::Tree`] if the codeword's shape is refused.
+fn commit_next(
+    isa: Isa,
+    params: &WhirParams,
+    i: usize,
+    f: &[Ext5],
+    ch: &mut Challenger,
+) -> Result<(OracleCommitment, MerkleTree, Vec<Claim>), WhirError> {
+    let folded_vars = params.rounds[i].folded_variables();
+    let nr = &params.rounds[i + 1];
+    let shape = Shape::new(5, folded_vars, nr.folding_factor, nr.log_inv_rate);
+    let codeword = encode::encode(isa, &encode::flatten(f), shape);
+    let tree =
+        MerkleTree::from_rows(isa, codeword, shape.width).map_err(|source| WhirError::Tree {
+            round: i + 1,
+            source,
+        })?;
+    let root = tree.root();
+    ch.observe_digest(&root);
+    let mut answers = Vec::with_capacity(nr.ood_samples);
+    let mut claims = Vec::with_capacity(nr.ood_samples);
+    for _ in 0..nr.ood_samples {
+        let z = ch.sample_ext();
+        let weight = Weight::power(z, folded_vars);
+        let value = weight.table(isa).dot(isa, f);
+        ch.observe_ext(value);
+        answers.push(value);
+        claims.push(Claim { weight, value });
+    }
+    let commitment = OracleCommitment {
+        root,
+        ood_answers: answers,
+    };
+    Ok((commitment, tree, claims))
+}
+
+/// Samples `gamma` and adds the next oracle's claims to the weight `w` with coefficients
+/// `gamma, gamma^2, ...`: its out-of-domain claims, then the queried points' power weights
+/// (their values, the fold values of the opened leaves, are the verifier's to compute).
+fn combine_next_claims(
+    isa: Isa,
+    w: &mut [Ext5],
+    next_ood: &[Claim],
+    log_leaves: usize,
+    indices: &[usize],
+    ch: &mut Challenger,
+) {
+    let gamma = ch.sample_ext();
+    let mut coef = gamma;
+    for c in next_ood {
+        c.weight.accumulate(isa, coef, w);
+        coef *= gamma;
+    }
+    let mut terms = Vec::with_capacity(indices.len());
+    for &q in indices {
+        terms.push((coef, domain_point(log_leaves, q)));
+        coef *= gamma;
+    }
+    accumulate_powers_base(isa, w, &terms);
+}
+
+/// The final sumcheck over the final polynomial's `variables` variables.
+fn final_sumcheck(
+    isa: Isa,
+    variables: usize,
+    mut w: Vec<Ext5>,
+    mut f: Vec<Ext5>,
+    ch: &mut Challenger,
+) -> Vec<[Ext5; 2]> {
+    let mut scratch = Vec::new();
+    let mut messages = Vec::with_capacity(variables);
+    for _ in 0..variables {
         let msg = round_message(isa, &w, &f);
         ch.observe_ext(msg[0]);
         ch.observe_ext(msg[1]);
-        final_sumcheck.push(msg);
+        messages.push(msg);
         let r = ch.sample_ext();
         fold(isa, &mut w, r, &mut scratch);
         fold(isa, &mut f, r, &mut scratch);
     }
-    Ok(WhirProof {
-        rounds,
-        final_polynomial,
-        final_sumcheck,
-    })
+    messages
 }

@@ -4,8 +4,8 @@
 
 use super::encode::domain_point;
 use super::error::WhirError;
-use super::params::WhirParams;
-use super::proof::{WhirCommitment, WhirProof};
+use super::params::{RoundParams, WhirParams};
+use super::proof::{RoundProof, WhirCommitment, WhirProof};
 use super::queries::{fold_values, sample_queries};
 use super::weight::{Claim, Weight, check_claims, horner};
 use crate::v2::mle;
@@ -111,29 +111,14 @@ pub fn verify(
     proof: &WhirProof,
     ch: &mut Challenger,
 ) -> Result<(), WhirError> {
-    let v = params.num_variables();
-    check_claims(claims, v)?;
-    let rounds = params.rounds.len();
-    expect("rounds", 0, rounds, proof.rounds.len())?;
-    expect(
-        "final polynomial",
-        rounds,
-        1 << params.final_variables,
-        proof.final_polynomial.len(),
-    )?;
-    expect(
-        "final sumcheck",
-        rounds,
-        params.final_variables,
-        proof.final_sumcheck.len(),
-    )?;
-
+    check_claims(claims, params.num_variables())?;
+    check_shape(params, proof)?;
     for c in claims {
         ch.observe_ext(c.value);
     }
     let gamma = ch.sample_ext();
-    let mut terms = Vec::new();
     let mut claim = Ext5::ZERO;
+    let mut terms = Vec::new();
     let mut coef = Ext5::ONE;
     for c in received.ood_claims.iter().chain(claims) {
         claim += coef * c.value;
@@ -145,92 +130,27 @@ pub fn verify(
         coef *= gamma;
     }
 
-    let mut challenges: Vec<Ext5> = Vec::with_capacity(v);
+    let mut challenges: Vec<Ext5> = Vec::with_capacity(params.num_variables());
     let mut root = received.root;
     for (i, (round, rp)) in params.rounds.iter().zip(&proof.rounds).enumerate() {
-        let last = i + 1 == rounds;
-        let k = round.folding_factor;
-        expect("sumcheck messages", i, k, rp.sumcheck.len())?;
-        expect("fold nonces", i, k, rp.fold_nonces.len())?;
-        expect(
-            "next oracle",
-            i,
-            usize::from(!last),
-            usize::from(rp.next.is_some()),
-        )?;
-
-        let mut alphas = Vec::with_capacity(k);
-        for (&msg, &nonce) in rp.sumcheck.iter().zip(&rp.fold_nonces) {
-            let (c, alpha) = sumcheck_round(ch, claim, msg, |ch| {
-                if ch.check_pow(round.fold_pow_bits, nonce) {
-                    Ok(ch.sample_ext())
-                } else {
-                    Err(WhirError::ProofOfWork {
-                        round: i,
-                        what: "fold",
-                    })
-                }
-            })?;
-            claim = c;
-            alphas.push(alpha);
-        }
+        let last = i + 1 == params.rounds.len();
+        let alphas = round_sumcheck(ch, i, round, last, rp, &mut claim)?;
         challenges.extend_from_slice(&alphas);
-        let folded_vars = round.folded_variables();
-
         // The next oracle's commitment and out-of-domain claims, or the final polynomial.
-        let mut next_ood = Vec::new();
-        match &rp.next {
-            Some(next) => {
-                let nr = &params.rounds[i + 1];
-                expect("ood answers", i + 1, nr.ood_samples, next.ood_answers.len())?;
-                ch.observe_digest(&next.root);
-                for &value in &next.ood_answers {
-                    let z = ch.sample_ext();
-                    ch.observe_ext(value);
-                    next_ood.push(Claim {
-                        weight: Weight::power(z, folded_vars),
-                        value,
-                    });
-                }
-            }
-            None => {
-                for &x in &proof.final_polynomial {
-                    ch.observe_ext(x);
-                }
-            }
-        }
-
-        // The queries to the current oracle.
-        if !ch.check_pow(round.query_pow_bits, rp.query_nonce) {
-            return Err(WhirError::ProofOfWork {
-                round: i,
-                what: "queries",
-            });
-        }
+        let next_ood = receive_next(ch, params, i, rp, proof)?;
+        // The queries to the current oracle and their fold values.
+        let (indices, values) = query_values(isa, ch, params, i, rp, &root, &alphas)?;
         let log_leaves = round.log_leaves();
-        let indices = sample_queries(ch, round);
-        let (limbs, active) = if i == 0 {
-            (1, Some(params.first_active.as_slice()))
-        } else {
-            (5, None)
-        };
-        let dims = [Dimensions {
-            width: params.leaf_width(i),
-            height: 1 << log_leaves,
-        }];
-        verify_multi_with(isa, &root, &dims, &indices, &rp.queries)
-            .map_err(|source| WhirError::Opening { round: i, source })?;
-        let values = fold_values(isa, &rp.queries.rows, limbs, &alphas, active);
-
         match &rp.next {
             Some(next) => {
+                // Combine the next oracle's claims: out-of-domain answers, then fold values.
                 let gamma = ch.sample_ext();
                 let mut coef = gamma;
                 let offset = challenges.len();
                 let query_claims = indices.iter().zip(&values).map(|(&q, &value)| Claim {
                     weight: Weight::power(
                         Ext5::from_base(domain_point(log_leaves, q)),
-                        folded_vars,
+                        round.folded_variables(),
                     ),
                     value,
                 });
@@ -254,9 +174,160 @@ pub fn verify(
             }
         }
     }
+    final_check(isa, ch, proof, claim, &terms, challenges)
+}
 
-    // The final sumcheck, then `claim = W(r) f_final(r_final)`.
-    let mut final_point = Vec::with_capacity(params.final_variables);
+/// The proof's shape against the parameters: rounds, final polynomial, final sumcheck.
+///
+/// # Errors
+/// [`WhirError::Shape`] naming what differs.
+fn check_shape(params: &WhirParams, proof: &WhirProof) -> Result<(), WhirError> {
+    let rounds = params.rounds.len();
+    expect("rounds", 0, rounds, proof.rounds.len())?;
+    expect(
+        "final polynomial",
+        rounds,
+        1 << params.final_variables,
+        proof.final_polynomial.len(),
+    )?;
+    expect(
+        "final sumcheck",
+        rounds,
+        params.final_variables,
+        proof.final_sumcheck.len(),
+    )
+}
+
+/// Round `i`'s sumcheck (`last`: the final round, which has no next oracle): checks each
+/// message's grinding nonce, reduces `claim`, returns the folding challenges.
+///
+/// # Errors
+/// [`WhirError::Shape`] for a wrong number of messages, nonces or next oracles,
+/// [`WhirError::ProofOfWork`] for a bad nonce.
+fn round_sumcheck(
+    ch: &mut Challenger,
+    i: usize,
+    round: &RoundParams,
+    last: bool,
+    rp: &RoundProof,
+    claim: &mut Ext5,
+) -> Result<Vec<Ext5>, WhirError> {
+    let k = round.folding_factor;
+    expect("sumcheck messages", i, k, rp.sumcheck.len())?;
+    expect("fold nonces", i, k, rp.fold_nonces.len())?;
+    expect(
+        "next oracle",
+        i,
+        usize::from(!last),
+        usize::from(rp.next.is_some()),
+    )?;
+    let mut alphas = Vec::with_capacity(k);
+    for (&msg, &nonce) in rp.sumcheck.iter().zip(&rp.fold_nonces) {
+        let (c, alpha) = sumcheck_round(ch, *claim, msg, |ch| {
+            if ch.check_pow(round.fold_pow_bits, nonce) {
+                Ok(ch.sample_ext())
+            } else {
+                Err(WhirError::ProofOfWork {
+                    round: i,
+                    what: "fold",
+                })
+            }
+        })?;
+        *claim = c;
+        alphas.push(alpha);
+    }
+    Ok(alphas)
+}
+
+/// Observes round `i`'s next oracle (its root, then each out-of-domain point drawn and its
+/// answer) and returns its out-of-domain claims; in the last round observes the final
+/// polynomial instead.
+///
+/// # Errors
+/// [`WhirError::Shape`] for a wrong number of answers.
+fn receive_next(
+    ch: &mut Challenger,
+    params: &WhirParams,
+    i: usize,
+    rp: &RoundProof,
+    proof: &WhirProof,
+) -> Result<Vec<Claim>, WhirError> {
+    let mut next_ood = Vec::new();
+    match &rp.next {
+        Some(next) => {
+            let nr = &params.rounds[i + 1];
+            expect("ood answers", i + 1, nr.ood_samples, next.ood_answers.len())?;
+            ch.observe_digest(&next.root);
+            for &value in &next.ood_answers {
+                let z = ch.sample_ext();
+                ch.observe_ext(value);
+                next_ood.push(Claim {
+                    weight: Weight::power(z, params.rounds[i].folded_variables()),
+                    value,
+                });
+            }
+        }
+        None => {
+            for &x in &proof.final_polynomial {
+                ch.observe_ext(x);
+            }
+        }
+    }
+    Ok(next_ood)
+}
+
+/// Round `i`'s queries: checks the grinding nonce, draws the indices, verifies the Merkle
+/// multi-opening against `root` and folds each opened leaf at `alphas`; returns the indices
+/// and the fold values.
+///
+/// # Errors
+/// [`WhirError::ProofOfWork`] or [`WhirError::Opening`].
+fn query_values(
+    isa: Isa,
+    ch: &mut Challenger,
+    params: &WhirParams,
+    i: usize,
+    rp: &RoundProof,
+    root: &Digest,
+    alphas: &[Ext5],
+) -> Result<(Vec<usize>, Vec<Ext5>), WhirError> {
+    let round = &params.rounds[i];
+    if !ch.check_pow(round.query_pow_bits, rp.query_nonce) {
+        return Err(WhirError::ProofOfWork {
+            round: i,
+            what: "queries",
+        });
+    }
+    let indices = sample_queries(ch, round);
+    let (limbs, active) = if i == 0 {
+        (1, Some(params.first_active.as_slice()))
+    } else {
+        (5, None)
+    };
+    let dims = [Dimensions {
+        width: params.leaf_width(i),
+        height: 1 << round.log_leaves(),
+    }];
+    verify_multi_with(isa, root, &dims, &indices, &rp.queries)
+        .map_err(|source| WhirError::Opening { round: i, source })?;
+    let values = fold_values(isa, &rp.queries.rows, limbs, alphas, active);
+    Ok((indices, values))
+}
+
+/// The final sumcheck, then `claim = W(r) f_final(r_final)` with `W` the combined weight of
+/// every term at its challenges.
+///
+/// # Errors
+/// [`WhirError::FinalClaim`] if it does not hold, or a weight's evaluation error.
+fn final_check(
+    isa: Isa,
+    ch: &mut Challenger,
+    proof: &WhirProof,
+    mut claim: Ext5,
+    terms: &[Term],
+    mut challenges: Vec<Ext5>,
+) -> Result<(), WhirError> {
+    let mut final_point = Vec::with_capacity(proof.final_sumcheck.len());
     for &msg in &proof.final_sumcheck {
         let (c, r) = sumcheck_round(ch, claim, msg, |ch| Ok(ch.sample_ext()))?;
         claim = c;
