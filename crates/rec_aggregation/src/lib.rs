@@ -3,6 +3,8 @@
 //! * [`aggregate`] / [`verify`]: the API ([`api`]), with the proof wire format.
 //! * [`statement`]: the tables of the statement, witness generation, proving, verification.
 //! * [`poseidon_table`]: the Poseidon1 permutation tables (widths 16 and 24).
+//! * [`poseidon2_table`]: the Poseidon2 permutation tables (widths 16 and 24, and the
+//!   width-16 Merkle compression), the first building block of recursion.
 //! * Cargo feature `forgery` (off by default, turned on only by this crate's own tests):
 //!   `statement::Forgery` and `statement::Witness::generate_forged`, deliberately wrong
 //!   witnesses for the soundness tests.
@@ -12,6 +14,7 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+pub mod poseidon2_table;
 pub mod poseidon_table;
 pub mod statement;
 
@@ -23,4 +26,9 @@ pub use lean_prover::v2::{PolicyV2, SecurityReportV2};
 pub use poseidon_table::{
     POSEIDON_TABLE_DEGREE, POSEIDON1_16, POSEIDON1_16_BUS, POSEIDON1_24, POSEIDON1_24_BUS,
     Poseidon1Columns, Poseidon1Spec, Poseidon1Table, poseidon1_16_table, poseidon1_24_table,
+};
+pub use poseidon2_table::{
+    POSEIDON2_16, POSEIDON2_16_BUS, POSEIDON2_16_COMPRESS_BUS, POSEIDON2_24, POSEIDON2_24_BUS,
+    Poseidon2Columns, Poseidon2Output, Poseidon2Spec, Poseidon2Table, poseidon2_16_compress_table,
+    poseidon2_16_table, poseidon2_24_table,
 };

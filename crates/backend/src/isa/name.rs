@@ -5,8 +5,8 @@ use std::fmt;
 
 /// The instruction sets the kernels are written for, as plain names.
 ///
-/// A name carries no permission to run anything; use [`Isa::from_name`] to turn it into an
-/// [`Isa`] token, which checks the CPU.
+/// A name carries no permission to run anything; use [`Isa::from_name`](crate::Isa::from_name) to turn it into an
+/// [`Isa`](crate::Isa) token, which checks the CPU.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum IsaName {
     /// Portable code, no SIMD beyond what the baseline target allows.

@@ -17,7 +17,7 @@ pub struct Dimensions {
 /// A row-major matrix: `values` holds the rows one after the other, `width` elements each.
 ///
 /// `V` is the storage: `Vec<KoalaBear>` for an owned matrix, `&[KoalaBear]` for a borrowed one.
-/// The shape is validated by [`MerkleTree::new`].
+/// The shape is validated by [`MerkleTree::new`](super::MerkleTree::new).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Matrix<V = Vec<KoalaBear>> {
     pub(super) values: V,

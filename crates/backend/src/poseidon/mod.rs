@@ -25,6 +25,7 @@ pub(crate) mod tables;
 pub use scalar::{
     poseidon1_permute_16, poseidon1_permute_24, poseidon2_permute_16, poseidon2_permute_24,
 };
+pub use tables::{POSEIDON2_DIAG_16, POSEIDON2_DIAG_24};
 
 use crate::field::{KoalaBear, as_raw_mut};
 use crate::isa::Isa;

@@ -217,14 +217,14 @@ pub(crate) struct Poseidon2Tables<const T: usize> {
 /// Hand-written spec data (Plonky3's KoalaBear internal layer), kept here beside the other
 /// Poseidon2 constants rather than in the generated `constants.rs`, which its script rewrites.
 #[rustfmt::skip]
-pub(crate) const POSEIDON2_DIAG_16: [(i32, u32); 16] = [
+pub const POSEIDON2_DIAG_16: [(i32, u32); 16] = [
     (-2, 0), (1, 0), (2, 0), (1, 1), (3, 0), (4, 0), (-1, 1), (-3, 0),
     (-4, 0), (1, 8), (1, 3), (1, 24), (-1, 8), (-1, 3), (-1, 4), (-1, 24),
 ];
 
 /// See [`POSEIDON2_DIAG_16`].
 #[rustfmt::skip]
-pub(crate) const POSEIDON2_DIAG_24: [(i32, u32); 24] = [
+pub const POSEIDON2_DIAG_24: [(i32, u32); 24] = [
     (-2, 0), (1, 0), (2, 0), (1, 1), (3, 0), (4, 0), (-1, 1), (-3, 0),
     (-4, 0), (1, 8), (1, 2), (1, 3), (1, 4), (1, 5), (1, 6), (1, 24),
     (-1, 8), (-1, 3), (-1, 4), (-1, 5), (-1, 6), (-1, 7), (-1, 9), (-1, 24),
