@@ -5,6 +5,8 @@
 //! * [`poseidon_table`]: the Poseidon1 permutation tables (widths 16 and 24).
 //! * [`poseidon2_table`]: the Poseidon2 permutation tables (widths 16 and 24, and the
 //!   width-16 Merkle compression), the first building block of recursion.
+//! * [`ext5_table`](mod@ext5_table): the extension-field arithmetic table (`c = a * b + d`
+//!   in `K = F_p^5`), the second building block of recursion.
 //! * Cargo feature `forgery` (off by default, turned on only by this crate's own tests):
 //!   `statement::Forgery` and `statement::Witness::generate_forged`, deliberately wrong
 //!   witnesses for the soundness tests.
@@ -14,6 +16,7 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+pub mod ext5_table;
 pub mod poseidon2_table;
 pub mod poseidon_table;
 pub mod statement;
@@ -21,6 +24,10 @@ pub mod statement;
 pub use api::{
     AggregateError, AggregateOptions, AggregateProof, VerifyError, aggregate,
     aggregate_with_children, max_signatures, security, verify,
+};
+pub use ext5_table::{
+    EXT5_BUS, EXT5_TABLE_DEGREE, EXT5_TABLE_WIDTH, EXT5_TUPLE_LEN, Ext5Columns, Ext5Op, Ext5Table,
+    ext5_fma_tuple, ext5_reduction, ext5_table,
 };
 pub use lean_prover::v2::{PolicyV2, SecurityReportV2};
 pub use poseidon_table::{
