@@ -7,6 +7,8 @@
 //!   width-16 Merkle compression), the first building block of recursion.
 //! * [`ext5_table`](mod@ext5_table): the extension-field arithmetic table (`c = a * b + d`
 //!   in `K = F_p^5`), the second building block of recursion.
+//! * [`merkle_path_table`]: authentication paths of `backend::merkle`'s Poseidon2 tree, their
+//!   compressions requested from the Poseidon2 compression table, the third.
 //! * Cargo feature `forgery` (off by default, turned on only by this crate's own tests):
 //!   `statement::Forgery` and `statement::Witness::generate_forged`, deliberately wrong
 //!   witnesses for the soundness tests.
@@ -17,6 +19,7 @@
 
 pub mod api;
 pub mod ext5_table;
+pub mod merkle_path_table;
 pub mod poseidon2_table;
 pub mod poseidon_table;
 pub mod statement;
@@ -30,6 +33,9 @@ pub use ext5_table::{
     ext5_fma_tuple, ext5_reduction, ext5_table,
 };
 pub use lean_prover::v2::{PolicyV2, SecurityReportV2};
+pub use merkle_path_table::{
+    MERKLE_LEAF_BUS, MERKLE_ROOT_BUS, MerklePath, MerklePathColumns, MerklePathTable,
+};
 pub use poseidon_table::{
     POSEIDON_TABLE_DEGREE, POSEIDON1_16, POSEIDON1_16_BUS, POSEIDON1_24, POSEIDON1_24_BUS,
     Poseidon1Columns, Poseidon1Spec, Poseidon1Table, poseidon1_16_table, poseidon1_24_table,

@@ -6,8 +6,8 @@
 
 use backend::field::Ext5;
 use backend::{Isa, KoalaBear};
-use lean_prover::v2::{ErrorV2, ParamsV2, PolicyV2, prove_v2, prove_v2_unchecked, verify_v2_bytes};
-use lean_prover::{Air, AirBuilder, BusId, Col, TableInstance, TableWitness};
+use lean_prover::v2::{ErrorV2, prove_v2, prove_v2_unchecked, verify_v2_bytes};
+use lean_prover::{AirBuilder, BusId, Col};
 use rec_aggregation::{
     EXT5_BUS, EXT5_TABLE_DEGREE, EXT5_TABLE_WIDTH, EXT5_TUPLE_LEN, Ext5Op, Ext5Table,
     POSEIDON1_16_BUS, POSEIDON1_24_BUS, POSEIDON2_16_BUS, POSEIDON2_16_COMPRESS_BUS,
@@ -15,7 +15,7 @@ use rec_aggregation::{
 };
 
 mod common;
-use common::Rng;
+use common::{Rng, Table, policy, test_params};
 
 type F = KoalaBear;
 
@@ -275,49 +275,6 @@ fn trace_is_deterministic() {
 }
 
 // --- Statements: the table and requesting tables.
-
-/// Small, quick v2 parameters (80-bit WHIR rounds, 4 grinding bits), as in
-/// `tests/poseidon2_table.rs`.
-fn test_params() -> ParamsV2 {
-    ParamsV2 {
-        log_inv_rate: 1,
-        security_bits: 80.0,
-        pow_bits: 4,
-        bus_pow_bits: 4,
-        first_folding_factor: 4,
-        folding_factor: 3,
-        first_domain_shrink: 1,
-        max_final_variables: 4,
-        min_variables: 8,
-    }
-}
-
-/// The policy the test parameters meet.
-fn policy() -> PolicyV2 {
-    PolicyV2 {
-        min_provable_bits: 80.0,
-    }
-}
-
-/// An owned table.
-struct Table {
-    air: Air,
-    trace: Vec<F>,
-    publics: Vec<F>,
-}
-
-impl Table {
-    fn witness(&self) -> TableWitness<'_> {
-        TableWitness {
-            air: &self.air,
-            trace: &self.trace,
-            public_values: &self.publics,
-        }
-    }
-    fn instance(&self) -> TableInstance<'_> {
-        self.witness().instance().expect("trace shape")
-    }
-}
 
 /// The honest prover's verdict (its witness checks included).
 fn prover_verdict(tables: &[Table]) -> Result<(), ErrorV2> {

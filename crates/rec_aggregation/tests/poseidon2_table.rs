@@ -6,8 +6,8 @@
 use backend::merkle::{DIGEST_LEN, Digest, compress};
 use backend::poseidon::{poseidon2_permute_16, poseidon2_permute_24};
 use backend::{Isa, KoalaBear};
-use lean_prover::v2::{ErrorV2, ParamsV2, PolicyV2, prove_v2, prove_v2_unchecked, verify_v2_bytes};
-use lean_prover::{Air, AirBuilder, BusId, TableInstance, TableWitness};
+use lean_prover::v2::{ErrorV2, prove_v2, prove_v2_unchecked, verify_v2_bytes};
+use lean_prover::{AirBuilder, BusId};
 use rec_aggregation::{
     POSEIDON2_16, POSEIDON2_16_BUS, POSEIDON2_16_COMPRESS_BUS, POSEIDON2_24, POSEIDON2_24_BUS,
     Poseidon2Output, Poseidon2Spec, Poseidon2Table, poseidon2_16_compress_table,
@@ -15,7 +15,7 @@ use rec_aggregation::{
 };
 
 mod common;
-use common::Rng;
+use common::{Rng, Table, policy, test_params};
 
 type F = KoalaBear;
 
@@ -117,49 +117,6 @@ fn rounds<const T: usize>(
 }
 
 // --- Statements: a permutation table and a requesting table.
-
-/// Small, quick v2 parameters (80-bit WHIR rounds, 4 grinding bits), as in
-/// `tests/poseidon_table.rs`.
-fn test_params() -> ParamsV2 {
-    ParamsV2 {
-        log_inv_rate: 1,
-        security_bits: 80.0,
-        pow_bits: 4,
-        bus_pow_bits: 4,
-        first_folding_factor: 4,
-        folding_factor: 3,
-        first_domain_shrink: 1,
-        max_final_variables: 4,
-        min_variables: 8,
-    }
-}
-
-/// The policy the test parameters meet.
-fn policy() -> PolicyV2 {
-    PolicyV2 {
-        min_provable_bits: 80.0,
-    }
-}
-
-/// An owned table.
-struct Table {
-    air: Air,
-    trace: Vec<F>,
-    publics: Vec<F>,
-}
-
-impl Table {
-    fn witness(&self) -> TableWitness<'_> {
-        TableWitness {
-            air: &self.air,
-            trace: &self.trace,
-            public_values: &self.publics,
-        }
-    }
-    fn instance(&self) -> TableInstance<'_> {
-        self.witness().instance().expect("trace shape")
-    }
-}
 
 /// The honest prover's verdict (its witness checks included).
 fn prover_verdict(tables: &[Table]) -> Result<(), ErrorV2> {

@@ -5,8 +5,8 @@
 use backend::poseidon::{compress_16, poseidon1_permute_16, poseidon1_permute_24};
 use backend::{Isa, KoalaBear};
 use lean_prover::BusId;
-use lean_prover::v2::{ErrorV2, ParamsV2, PolicyV2, prove_v2, prove_v2_unchecked, verify_v2_bytes};
-use lean_prover::{Air, AirBuilder, TableInstance, TableWitness};
+use lean_prover::v2::{ErrorV2, prove_v2, prove_v2_unchecked, verify_v2_bytes};
+use lean_prover::{Air, AirBuilder, TableInstance};
 use rec_aggregation::poseidon_table::{
     POSEIDON1_24_PREFIX_BUS, POSEIDON1_24_PREFIX_LEN, POSEIDON1_24_SHORT_BUS,
     POSEIDON1_24_SHORT_LEN, poseidon1_24_prefix_table,
@@ -14,7 +14,7 @@ use rec_aggregation::poseidon_table::{
 use rec_aggregation::{POSEIDON1_16_BUS, Poseidon1Table, poseidon1_16_table, poseidon1_24_table};
 
 mod common;
-use common::Rng;
+use common::{Rng, Table, policy, test_params};
 
 const KAT_16: [u32; 16] = [
     610090613, 935319874, 1893335292, 796792199, 356405232, 552237741, 55134556, 1215104204,
@@ -24,29 +24,6 @@ const KAT_24_FIRST: [u32; 4] = [511672087, 215882318, 237782537, 740528428];
 
 fn f(x: u32) -> KoalaBear {
     KoalaBear::new(x)
-}
-
-/// Small, quick v2 parameters (80-bit WHIR rounds, 4 grinding bits), as in `lean_prover`'s
-/// own tests.
-fn test_params() -> ParamsV2 {
-    ParamsV2 {
-        log_inv_rate: 1,
-        security_bits: 80.0,
-        pow_bits: 4,
-        bus_pow_bits: 4,
-        first_folding_factor: 4,
-        folding_factor: 3,
-        first_domain_shrink: 1,
-        max_final_variables: 4,
-        min_variables: 8,
-    }
-}
-
-/// The policy the test parameters meet.
-fn policy() -> PolicyV2 {
-    PolicyV2 {
-        min_provable_bits: 80.0,
-    }
 }
 
 /// Whether the prover runs its own witness checks.
@@ -60,26 +37,6 @@ enum Checks {
 
 fn unchecked() -> Checks {
     Checks::Skipped
-}
-
-/// An owned table.
-struct Table {
-    air: Air,
-    trace: Vec<KoalaBear>,
-    publics: Vec<KoalaBear>,
-}
-
-impl Table {
-    fn witness(&self) -> TableWitness<'_> {
-        TableWitness {
-            air: &self.air,
-            trace: &self.trace,
-            public_values: &self.publics,
-        }
-    }
-    fn instance(&self) -> TableInstance<'_> {
-        self.witness().instance().expect("trace shape")
-    }
 }
 
 fn prove_and_verify(tables: &[Table], checks: &Checks) -> Result<(), ErrorV2> {

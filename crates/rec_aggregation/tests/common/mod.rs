@@ -1,6 +1,11 @@
-//! Test helpers shared by the integration tests: deterministic pseudo-random field states.
+//! Test helpers shared by the integration tests: deterministic pseudo-random field states,
+//! small and quick v2 parameters with the policy they meet, and an owned table.
+
+#![allow(dead_code)] // not every test binary uses every helper
 
 use backend::KoalaBear;
+use lean_prover::v2::{ParamsV2, PolicyV2};
+use lean_prover::{Air, TableInstance, TableWitness};
 
 /// splitmix64: deterministic pseudo-random states.
 pub struct Rng(pub u64);
@@ -16,13 +21,11 @@ impl Rng {
     }
 
     /// Random cells.
-    #[allow(dead_code)] // not every test binary uses every helper
     pub fn state<const T: usize>(&mut self) -> [KoalaBear; T] {
         core::array::from_fn(|_| KoalaBear::from_u64(self.next()))
     }
 
     /// Random cells, with edge values (0, 1, p - 1) mixed in.
-    #[allow(dead_code)] // not every test binary uses every helper
     pub fn state_with_edges<const T: usize>(&mut self) -> [KoalaBear; T] {
         core::array::from_fn(|_| match self.next() % 8 {
             0 => KoalaBear::ZERO,
@@ -30,5 +33,53 @@ impl Rng {
             2 => KoalaBear::NEG_ONE,
             _ => KoalaBear::from_u64(self.next()),
         })
+    }
+}
+
+/// Small, quick v2 parameters (80-bit WHIR rounds, 4 grinding bits).
+pub fn test_params() -> ParamsV2 {
+    ParamsV2 {
+        log_inv_rate: 1,
+        security_bits: 80.0,
+        pow_bits: 4,
+        bus_pow_bits: 4,
+        first_folding_factor: 4,
+        folding_factor: 3,
+        first_domain_shrink: 1,
+        max_final_variables: 4,
+        min_variables: 8,
+    }
+}
+
+/// The policy [`test_params`] meet (80 bits).
+pub fn policy() -> PolicyV2 {
+    PolicyV2 {
+        min_provable_bits: 80.0,
+    }
+}
+
+/// An owned table: AIR, row-major trace, public values.
+pub struct Table {
+    /// The AIR.
+    pub air: Air,
+    /// The trace.
+    pub trace: Vec<KoalaBear>,
+    /// The public values.
+    pub publics: Vec<KoalaBear>,
+}
+
+impl Table {
+    /// The prover's view.
+    pub fn witness(&self) -> TableWitness<'_> {
+        TableWitness {
+            air: &self.air,
+            trace: &self.trace,
+            public_values: &self.publics,
+        }
+    }
+
+    /// The verifier's view.
+    pub fn instance(&self) -> TableInstance<'_> {
+        self.witness().instance().expect("trace shape")
     }
 }
