@@ -17,6 +17,7 @@
 
 #![forbid(unsafe_code)]
 
+mod affine_state;
 pub mod api;
 pub mod ext5_table;
 pub mod merkle_path_table;

@@ -89,6 +89,7 @@ mod spec;
 pub use columns::Poseidon2Columns;
 pub use spec::Poseidon2Spec;
 
+use crate::affine_state::{Affine, apply};
 use crate::poseidon_table::{MIN_HEIGHT, POSEIDON_TABLE_DEGREE};
 use backend::poseidon::constants::{
     POSEIDON2_RC_16_EXTERNAL_FINAL, POSEIDON2_RC_16_EXTERNAL_INITIAL, POSEIDON2_RC_16_INTERNAL,
@@ -98,7 +99,7 @@ use backend::poseidon::{
     POSEIDON2_DIAG_16, POSEIDON2_DIAG_24, poseidon2_permute_16, poseidon2_permute_24,
 };
 use backend::{Isa, KoalaBear};
-use layers::{Affine, Round, Schedule, apply};
+use layers::{Round, Schedule};
 use lean_prover::{Air, AirBuilder, AirError, BusId, Col, Expr};
 use rayon::prelude::*;
 

@@ -71,6 +71,7 @@ mod rows;
 
 pub use columns::Poseidon1Columns;
 
+use crate::affine_state::Affine;
 use backend::poseidon::constants::{
     POSEIDON1_MDS_16_ROW, POSEIDON1_MDS_24_ROW, POSEIDON1_RC_16, POSEIDON1_RC_24,
 };
@@ -180,39 +181,6 @@ impl<const T: usize> Poseidon1Spec<T> {
     /// The MDS coefficient `M[i][j] = row[(j - i) mod T]`.
     fn mds(&self, i: usize, j: usize) -> KoalaBear {
         KoalaBear::new(self.mds_row[(j + T - i) % T])
-    }
-}
-
-/// An affine combination `sum_k coeffs[k] terms[k] + constant` over a term basis.
-#[derive(Clone)]
-struct Affine {
-    coeffs: Vec<KoalaBear>,
-    constant: KoalaBear,
-}
-
-impl Affine {
-    fn unit(k: usize, len: usize) -> Self {
-        let mut coeffs = vec![KoalaBear::ZERO; len];
-        coeffs[k] = KoalaBear::ONE;
-        Affine {
-            coeffs,
-            constant: KoalaBear::ZERO,
-        }
-    }
-
-    fn to_expr<'a>(&self, b: &'a AirBuilder, terms: &[Expr<'a>]) -> Expr<'a> {
-        let mut acc = b.constant(self.constant);
-        for (&c, &t) in self.coeffs.iter().zip(terms) {
-            if c == KoalaBear::ZERO {
-                continue;
-            }
-            acc = if c == KoalaBear::ONE {
-                acc + t
-            } else {
-                acc + t * c
-            };
-        }
-        acc
     }
 }
 

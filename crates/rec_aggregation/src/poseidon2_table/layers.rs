@@ -1,8 +1,7 @@
 //! The linear algebra of the Poseidon2 tables: the two linear layers on concrete states (the
 //! witness generator's), the same layers as dense matrices (obtained by applying them to the
-//! unit vectors, so there is one definition of each), the round schedule with its constants
-//! as field elements, and affine combinations over a growing basis of terms (the AIR's
-//! symbolic state).
+//! unit vectors, so there is one definition of each) and the round schedule with its
+//! constants as field elements (the AIR's symbolic state is `crate::affine_state`).
 //!
 //! The layers follow `backend::poseidon::poseidon2_permute_{16,24}`:
 //! * external: `M4 = [[2,3,1,1],[1,2,3,1],[1,1,2,3],[3,1,1,2]]` on every block of four
@@ -12,7 +11,6 @@
 
 use super::spec::Poseidon2Spec;
 use backend::KoalaBear as F;
-use lean_prover::{AirBuilder, Expr};
 
 /// The 4 x 4 block of the external layer.
 const M4: [[u32; 4]; 4] = [[2, 3, 1, 1], [1, 2, 3, 1], [1, 1, 2, 3], [3, 1, 1, 2]];
@@ -129,54 +127,4 @@ impl<const T: usize> Schedule<T> {
             }
         }
     }
-}
-
-/// An affine combination `sum_k coeffs[k] terms[k] + constant` over a basis of terms.
-#[derive(Clone, Debug)]
-pub(super) struct Affine {
-    pub(super) coeffs: Vec<F>,
-    pub(super) constant: F,
-}
-
-impl Affine {
-    /// The term `k` of a basis of `len` terms.
-    pub(super) fn unit(k: usize, len: usize) -> Self {
-        let mut coeffs = vec![F::ZERO; len];
-        coeffs[k] = F::ONE;
-        Affine {
-            coeffs,
-            constant: F::ZERO,
-        }
-    }
-
-    /// The basis state: cell `i` is term `i` (of `T` terms).
-    pub(super) fn units<const T: usize>() -> Vec<Self> {
-        (0..T).map(|i| Affine::unit(i, T)).collect()
-    }
-
-    /// The expression `sum_k coeffs[k] terms[k] + constant` (zero coefficients skipped).
-    pub(super) fn to_expr<'a>(&self, b: &'a AirBuilder, terms: &[Expr<'a>]) -> Expr<'a> {
-        assert_eq!(self.coeffs.len(), terms.len(), "basis length");
-        let mut acc = b.constant(self.constant);
-        for (&c, &t) in self.coeffs.iter().zip(terms) {
-            if c == F::ZERO {
-                continue;
-            }
-            acc = if c == F::ONE { acc + t } else { acc + t * c };
-        }
-        acc
-    }
-}
-
-/// `M state` on the coefficient vectors and constants of a symbolic state.
-pub(super) fn apply<const T: usize>(m: &[[F; T]; T], state: &[Affine]) -> Vec<Affine> {
-    let len = state[0].coeffs.len();
-    m.iter()
-        .map(|row| Affine {
-            coeffs: (0..len)
-                .map(|k| row.iter().zip(state).map(|(&a, s)| a * s.coeffs[k]).sum())
-                .collect(),
-            constant: row.iter().zip(state).map(|(&a, s)| a * s.constant).sum(),
-        })
-        .collect()
 }
