@@ -8,7 +8,9 @@
 //! * [`ext5_table`](mod@ext5_table): the extension-field arithmetic table (`c = a * b + d`
 //!   in `K = F_p^5`), the second building block of recursion.
 //! * [`merkle_path_table`]: authentication paths of `backend::merkle`'s Poseidon2 tree, their
-//!   compressions requested from the Poseidon2 compression table, the third.
+//!   compressions requested from the Poseidon2 compression table, the third;
+//!   [`leaf_sponge_table`]: the row hash of the opened leaves (the Poseidon2-24 sponge), whose
+//!   digests start those paths.
 //! * Cargo feature `forgery` (off by default, turned on only by this crate's own tests):
 //!   `statement::Forgery` and `statement::Witness::generate_forged`, deliberately wrong
 //!   witnesses for the soundness tests.
@@ -20,6 +22,7 @@
 mod affine_state;
 pub mod api;
 pub mod ext5_table;
+pub mod leaf_sponge_table;
 pub mod merkle_path_table;
 pub mod poseidon2_table;
 pub mod poseidon_table;
@@ -33,6 +36,7 @@ pub use ext5_table::{
     EXT5_BUS, EXT5_TABLE_DEGREE, EXT5_TABLE_WIDTH, EXT5_TUPLE_LEN, Ext5Columns, Ext5Op, Ext5Table,
     ext5_fma_tuple, ext5_reduction, ext5_table,
 };
+pub use leaf_sponge_table::{LEAF_CHUNK_BUS, LeafSpongeColumns, LeafSpongeTable, OpenedRow};
 pub use lean_prover::v2::{PolicyV2, SecurityReportV2};
 pub use merkle_path_table::{
     MERKLE_LEAF_BUS, MERKLE_ROOT_BUS, MerklePath, MerklePathColumns, MerklePathTable,
