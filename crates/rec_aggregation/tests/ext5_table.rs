@@ -4,9 +4,9 @@
 //! witnesses (refused by the prover's checks, rejected by the verifier when those checks are
 //! skipped).
 
+use backend::KoalaBear;
 use backend::field::Ext5;
-use backend::{Isa, KoalaBear};
-use lean_prover::v2::{ErrorV2, prove_v2, prove_v2_unchecked, verify_v2_bytes};
+use lean_prover::v2::ErrorV2;
 use lean_prover::{AirBuilder, BusId, Col};
 use rec_aggregation::{
     EXT5_BUS, EXT5_TABLE_DEGREE, EXT5_TABLE_WIDTH, EXT5_TUPLE_LEN, Ext5Op, Ext5Table,
@@ -15,7 +15,7 @@ use rec_aggregation::{
 };
 
 mod common;
-use common::{Rng, Table, policy, test_params};
+use common::{Rng, Table, prove_and_verify, prover_verdict};
 
 type F = KoalaBear;
 
@@ -275,27 +275,6 @@ fn trace_is_deterministic() {
 }
 
 // --- Statements: the table and requesting tables.
-
-/// The honest prover's verdict (its witness checks included).
-fn prover_verdict(tables: &[Table]) -> Result<(), ErrorV2> {
-    let w: Vec<_> = tables.iter().map(Table::witness).collect();
-    prove_v2(Isa::current(), &test_params(), &w, &[]).map(|_| ())
-}
-
-/// Proves with the honest prover (`checked`) or the unchecked one, then verifies the bytes.
-fn prove_and_verify(tables: &[Table], checked: bool) -> Result<(), ErrorV2> {
-    let params = test_params();
-    let w: Vec<_> = tables.iter().map(Table::witness).collect();
-    let isa = Isa::current();
-    let proof = if checked {
-        prove_v2(isa, &params, &w, &[])
-    } else {
-        prove_v2_unchecked(isa, &params, &w, &[])
-    }
-    .expect("prove");
-    let inst: Vec<_> = tables.iter().map(Table::instance).collect();
-    verify_v2_bytes(isa, &params, &policy(), &inst, &[], &proof.to_bytes())
-}
 
 /// The unchecked prover's proof of `tables` is well formed (it decodes and fits the
 /// statement) and the verifier rejects it in one of the protocol's checks.

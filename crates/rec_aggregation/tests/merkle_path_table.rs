@@ -9,8 +9,8 @@ mod common;
 
 use backend::merkle::{MerkleTree, hash_row};
 use backend::{Isa, KoalaBear as F};
-use common::{Rng, Table, policy, test_params};
-use lean_prover::v2::{ErrorV2, prove_v2, prove_v2_unchecked, verify_v2_bytes};
+use common::{Rng, Table, prove_and_verify_with, prover_verdict_with};
+use lean_prover::v2::ErrorV2;
 use lean_prover::{Direction, PublicLookup};
 use rec_aggregation::merkle_path_table::{
     MERKLE_LEAF_BUS, MERKLE_ROOT_BUS, MerklePath, MerklePathTable,
@@ -107,27 +107,15 @@ fn tables(paths: &[MerklePath], tamper: impl Fn(&MerklePathTable, &mut Vec<F>)) 
     ]
 }
 
-/// The honest prover's verdict.
+/// The honest prover's verdict under the lists.
 fn prover_verdict(t: &[Table], lists: &Lists) -> Result<(), ErrorV2> {
-    let w: Vec<_> = t.iter().map(Table::witness).collect();
-    prove_v2(Isa::current(), &test_params(), &w, &lists.lookups()).map(|_| ())
+    prover_verdict_with(t, &lists.lookups())
 }
 
-/// Proves with the prover's checks skipped, verifies against `checked` (the lists the verifier
-/// holds).
+/// Proved with the prover's checks skipped under `proved`, verified against `checked` (the
+/// lists the verifier holds).
 fn forged_verdict(t: &[Table], proved: &Lists, checked: &Lists) -> Result<(), ErrorV2> {
-    let w: Vec<_> = t.iter().map(Table::witness).collect();
-    let proof = prove_v2_unchecked(Isa::current(), &test_params(), &w, &proved.lookups())
-        .expect("unchecked prove");
-    let inst: Vec<_> = t.iter().map(Table::instance).collect();
-    verify_v2_bytes(
-        Isa::current(),
-        &test_params(),
-        &policy(),
-        &inst,
-        &checked.lookups(),
-        &proof.to_bytes(),
-    )
+    prove_and_verify_with(t, false, &proved.lookups(), &checked.lookups())
 }
 
 /// Refused by the prover with an error `expected` accepts, and rejected by the verifier.

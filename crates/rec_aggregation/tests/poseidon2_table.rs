@@ -6,7 +6,7 @@
 use backend::merkle::{DIGEST_LEN, Digest, compress};
 use backend::poseidon::{poseidon2_permute_16, poseidon2_permute_24};
 use backend::{Isa, KoalaBear};
-use lean_prover::v2::{ErrorV2, prove_v2, prove_v2_unchecked, verify_v2_bytes};
+use lean_prover::v2::ErrorV2;
 use lean_prover::{AirBuilder, BusId};
 use rec_aggregation::{
     POSEIDON2_16, POSEIDON2_16_BUS, POSEIDON2_16_COMPRESS_BUS, POSEIDON2_24, POSEIDON2_24_BUS,
@@ -15,7 +15,7 @@ use rec_aggregation::{
 };
 
 mod common;
-use common::{Rng, Table, policy, test_params};
+use common::{Rng, Table, prove_and_verify, prover_verdict};
 
 type F = KoalaBear;
 
@@ -117,27 +117,6 @@ fn rounds<const T: usize>(
 }
 
 // --- Statements: a permutation table and a requesting table.
-
-/// The honest prover's verdict (its witness checks included).
-fn prover_verdict(tables: &[Table]) -> Result<(), ErrorV2> {
-    let w: Vec<_> = tables.iter().map(Table::witness).collect();
-    prove_v2(Isa::current(), &test_params(), &w, &[]).map(|_| ())
-}
-
-/// Proves with the honest prover (`checked`) or the unchecked one, then verifies the bytes.
-fn prove_and_verify(tables: &[Table], checked: bool) -> Result<(), ErrorV2> {
-    let params = test_params();
-    let w: Vec<_> = tables.iter().map(Table::witness).collect();
-    let isa = Isa::current();
-    let proof = if checked {
-        prove_v2(isa, &params, &w, &[])
-    } else {
-        prove_v2_unchecked(isa, &params, &w, &[])
-    }
-    .expect("prove");
-    let inst: Vec<_> = tables.iter().map(Table::instance).collect();
-    verify_v2_bytes(isa, &params, &policy(), &inst, &[], &proof.to_bytes())
-}
 
 /// A false witness: the honest prover refuses it with `expected`, and the proof the
 /// unchecked prover makes of it is rejected by the verifier.

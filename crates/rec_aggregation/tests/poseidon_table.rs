@@ -5,7 +5,7 @@
 use backend::poseidon::{compress_16, poseidon1_permute_16, poseidon1_permute_24};
 use backend::{Isa, KoalaBear};
 use lean_prover::BusId;
-use lean_prover::v2::{ErrorV2, prove_v2, prove_v2_unchecked, verify_v2_bytes};
+use lean_prover::v2::{ErrorV2, prove_v2, verify_v2_bytes};
 use lean_prover::{Air, AirBuilder, TableInstance};
 use rec_aggregation::poseidon_table::{
     POSEIDON1_24_PREFIX_BUS, POSEIDON1_24_PREFIX_LEN, POSEIDON1_24_SHORT_BUS,
@@ -14,7 +14,7 @@ use rec_aggregation::poseidon_table::{
 use rec_aggregation::{POSEIDON1_16_BUS, Poseidon1Table, poseidon1_16_table, poseidon1_24_table};
 
 mod common;
-use common::{Rng, Table, policy, test_params};
+use common::{Rng, Table, policy, prove_and_verify, prover_verdict, test_params};
 
 const KAT_16: [u32; 16] = [
     610090613, 935319874, 1893335292, 796792199, 356405232, 552237741, 55134556, 1215104204,
@@ -24,37 +24,6 @@ const KAT_24_FIRST: [u32; 4] = [511672087, 215882318, 237782537, 740528428];
 
 fn f(x: u32) -> KoalaBear {
     KoalaBear::new(x)
-}
-
-/// Whether the prover runs its own witness checks.
-#[derive(Copy, Clone)]
-enum Checks {
-    /// The honest prover: a false witness is refused.
-    On,
-    /// The test-only unchecked prover: a false witness is proved anyway, for the verifier.
-    Skipped,
-}
-
-fn unchecked() -> Checks {
-    Checks::Skipped
-}
-
-fn prove_and_verify(tables: &[Table], checks: &Checks) -> Result<(), ErrorV2> {
-    let params = test_params();
-    let w: Vec<_> = tables.iter().map(Table::witness).collect();
-    let isa = Isa::current();
-    let proof = match checks {
-        Checks::On => prove_v2(isa, &params, &w, &[]),
-        Checks::Skipped => prove_v2_unchecked(isa, &params, &w, &[]),
-    }
-    .expect("prove");
-    let inst: Vec<_> = tables.iter().map(Table::instance).collect();
-    verify_v2_bytes(isa, &params, &policy(), &inst, &[], &proof.to_bytes())
-}
-
-fn prover_verdict(tables: &[Table]) -> Result<(), ErrorV2> {
-    let w: Vec<_> = tables.iter().map(Table::witness).collect();
-    prove_v2(Isa::current(), &test_params(), &w, &[]).map(|_| ())
 }
 
 /// Columns of the requesting table: `x[16]`, `y[16]` (claimed permutation of `x`),
@@ -200,21 +169,21 @@ fn random_permutations_with_requests_prove_and_verify() {
     // 40 permutations (table padded to 64 rows), 13 of them requested by a 16-row table.
     let t = statement(40, 13, 16, false);
     prover_verdict(&t).expect("valid witness");
-    prove_and_verify(&t, &Checks::On).expect("valid proof");
+    prove_and_verify(&t, true).expect("valid proof");
 }
 
 #[test]
 fn public_known_answer_request_proves_and_verifies() {
     // The verifier itself sends ([0..16], KAT_16): accepted only if the table has that row.
     let t = statement(5, 3, 4, true);
-    prove_and_verify(&t, &Checks::On).expect("valid proof");
+    prove_and_verify(&t, true).expect("valid proof");
 
     // A wrong known answer (first output word changed) is not in the table.
     let mut t = statement(5, 3, 4, true);
     let n = t[1].publics.len();
     t[1].publics[n - 16] += f(1);
     assert_eq!(prover_verdict(&t), Err(ErrorV2::Unbalanced));
-    assert!(prove_and_verify(&t, &unchecked()).is_err());
+    assert!(prove_and_verify(&t, false).is_err());
 }
 
 #[test]
@@ -229,7 +198,7 @@ fn width_24_table_proves_alone() {
         publics: vec![],
     }];
     prover_verdict(&t).expect("valid witness");
-    prove_and_verify(&t, &Checks::On).expect("valid proof");
+    prove_and_verify(&t, true).expect("valid proof");
 }
 
 /// Index of cell `col` of row `row` in the permutation table's trace.
@@ -260,7 +229,7 @@ fn wrong_output_is_refused_and_rejected() {
         "{:?}",
         prover_verdict(&t)
     );
-    assert!(prove_and_verify(&t, &unchecked()).is_err());
+    assert!(prove_and_verify(&t, false).is_err());
 }
 
 #[test]
@@ -278,7 +247,7 @@ fn wrong_output_in_padding_row_is_rejected() {
             ..
         })
     ));
-    assert!(prove_and_verify(&t, &unchecked()).is_err());
+    assert!(prove_and_verify(&t, false).is_err());
 }
 
 #[test]
@@ -289,7 +258,7 @@ fn request_not_in_table_is_refused_and_rejected() {
     t[1].trace[3 * REQ_W + 16] += f(1);
     t[1].trace[3 * REQ_W + 32] += f(1);
     assert_eq!(prover_verdict(&t), Err(ErrorV2::Unbalanced));
-    assert!(prove_and_verify(&t, &unchecked()).is_err());
+    assert!(prove_and_verify(&t, false).is_err());
 
     // A requested input that the table never permuted (request activated on an empty row
     // with the true permutation of its input, which is absent from the table).
@@ -299,7 +268,7 @@ fn request_not_in_table_is_refused_and_rejected() {
     let row = requester_trace(&[x], 4);
     t[1].trace[7 * REQ_W..8 * REQ_W].copy_from_slice(&row[..REQ_W]);
     assert_eq!(prover_verdict(&t), Err(ErrorV2::Unbalanced));
-    assert!(prove_and_verify(&t, &unchecked()).is_err());
+    assert!(prove_and_verify(&t, false).is_err());
 }
 
 #[test]
@@ -309,7 +278,7 @@ fn multiplicity_mismatch_is_refused_and_rejected() {
     // Row 1 claims two requests but only one is sent.
     t[0].trace[cell(&perm, 1, perm.columns().mult.0)] = f(2);
     assert_eq!(prover_verdict(&t), Err(ErrorV2::Unbalanced));
-    assert!(prove_and_verify(&t, &unchecked()).is_err());
+    assert!(prove_and_verify(&t, false).is_err());
 }
 
 #[test]
@@ -332,7 +301,7 @@ fn tampered_intermediate_columns_are_refused_and_rejected() {
             ),
             "round {round}"
         );
-        assert!(prove_and_verify(&t, &unchecked()).is_err(), "round {round}");
+        assert!(prove_and_verify(&t, false).is_err(), "round {round}");
     }
 }
 
@@ -351,7 +320,7 @@ fn tampered_input_is_refused_and_rejected() {
             ..
         })
     ));
-    assert!(prove_and_verify(&t, &unchecked()).is_err());
+    assert!(prove_and_verify(&t, false).is_err());
 }
 
 #[test]
@@ -423,7 +392,7 @@ fn split_prefix_table_serves_each_request_on_its_own_bus() {
         rl,
         rs,
     ];
-    prove_and_verify(&honest, &Checks::On).expect("honest split table");
+    prove_and_verify(&honest, true).expect("honest split table");
 
     // Every row serves long requests only: the short requests find no row.
     let [rl, rs] = requesters();
@@ -444,7 +413,7 @@ fn split_prefix_table_serves_each_request_on_its_own_bus() {
         prover_verdict(&all_long),
         Err(ErrorV2::Unbalanced)
     ));
-    assert!(prove_and_verify(&all_long, &unchecked()).is_err());
+    assert!(prove_and_verify(&all_long, false).is_err());
 
     // Every row serves short requests only: the long requests find no row.
     let [rl, rs] = requesters();
@@ -465,5 +434,5 @@ fn split_prefix_table_serves_each_request_on_its_own_bus() {
         prover_verdict(&all_short),
         Err(ErrorV2::Unbalanced)
     ));
-    assert!(prove_and_verify(&all_short, &unchecked()).is_err());
+    assert!(prove_and_verify(&all_short, false).is_err());
 }

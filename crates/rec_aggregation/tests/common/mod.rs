@@ -1,11 +1,12 @@
 //! Test helpers shared by the integration tests: deterministic pseudo-random field states,
-//! small and quick v2 parameters with the policy they meet, and an owned table.
+//! small and quick v2 parameters with the policy they meet, an owned table, and the honest
+//! and unchecked provers' verdicts on tables.
 
 #![allow(dead_code)] // not every test binary uses every helper
 
-use backend::KoalaBear;
-use lean_prover::v2::{ParamsV2, PolicyV2};
-use lean_prover::{Air, TableInstance, TableWitness};
+use backend::{Isa, KoalaBear};
+use lean_prover::v2::{ErrorV2, ParamsV2, PolicyV2, prove_v2, prove_v2_unchecked, verify_v2_bytes};
+use lean_prover::{Air, PublicLookup, TableInstance, TableWitness};
 
 /// splitmix64: deterministic pseudo-random states.
 pub struct Rng(pub u64);
@@ -82,4 +83,42 @@ impl Table {
     pub fn instance(&self) -> TableInstance<'_> {
         self.witness().instance().expect("trace shape")
     }
+}
+
+/// The honest prover's verdict on `tables` with the public lookup lists `lookups`.
+pub fn prover_verdict_with(tables: &[Table], lookups: &[PublicLookup<'_>]) -> Result<(), ErrorV2> {
+    let w: Vec<_> = tables.iter().map(Table::witness).collect();
+    prove_v2(Isa::current(), &test_params(), &w, lookups).map(|_| ())
+}
+
+/// [`prover_verdict_with`] without lookup lists.
+pub fn prover_verdict(tables: &[Table]) -> Result<(), ErrorV2> {
+    prover_verdict_with(tables, &[])
+}
+
+/// Proves `tables` under the lists `proved`, with the honest prover (`checked`) or the
+/// test-only unchecked one (a false witness is then proved anyway), and verifies the bytes
+/// against the lists `verified` (the verifier's).
+pub fn prove_and_verify_with(
+    tables: &[Table],
+    checked: bool,
+    proved: &[PublicLookup<'_>],
+    verified: &[PublicLookup<'_>],
+) -> Result<(), ErrorV2> {
+    let params = test_params();
+    let w: Vec<_> = tables.iter().map(Table::witness).collect();
+    let isa = Isa::current();
+    let proof = if checked {
+        prove_v2(isa, &params, &w, proved)
+    } else {
+        prove_v2_unchecked(isa, &params, &w, proved)
+    }
+    .expect("prove");
+    let inst: Vec<_> = tables.iter().map(Table::instance).collect();
+    verify_v2_bytes(isa, &params, &policy(), &inst, verified, &proof.to_bytes())
+}
+
+/// [`prove_and_verify_with`] without lookup lists.
+pub fn prove_and_verify(tables: &[Table], checked: bool) -> Result<(), ErrorV2> {
+    prove_and_verify_with(tables, checked, &[], &[])
 }
