@@ -10,7 +10,8 @@
 //! * [`merkle_path_table`]: authentication paths of `backend::merkle`'s Poseidon2 tree, their
 //!   compressions requested from the Poseidon2 compression table, the third;
 //!   [`leaf_sponge_table`]: the row hash of the opened leaves (the Poseidon2-24 sponge), whose
-//!   digests start those paths.
+//!   digests start those paths; [`transcript_table`]: the Fiat-Shamir duplex sponge, one row
+//!   per call, its observations and samples at their positions.
 //! * Cargo feature `forgery` (off by default, turned on only by this crate's own tests):
 //!   `statement::Forgery` and `statement::Witness::generate_forged`, deliberately wrong
 //!   witnesses for the soundness tests.
@@ -27,6 +28,7 @@ pub mod merkle_path_table;
 pub mod poseidon2_table;
 pub mod poseidon_table;
 pub mod statement;
+pub mod transcript_table;
 
 pub use api::{
     AggregateError, AggregateOptions, AggregateProof, VerifyError, aggregate,
@@ -49,4 +51,7 @@ pub use poseidon2_table::{
     POSEIDON2_16, POSEIDON2_16_BUS, POSEIDON2_16_COMPRESS_BUS, POSEIDON2_24, POSEIDON2_24_BUS,
     Poseidon2Columns, Poseidon2Output, Poseidon2Spec, Poseidon2Table, poseidon2_16_compress_table,
     poseidon2_16_table, poseidon2_24_table,
+};
+pub use transcript_table::{
+    TRANSCRIPT_OBSERVE_BUS, TRANSCRIPT_SAMPLE_BUS, TranscriptColumns, TranscriptOp, TranscriptTable,
 };
