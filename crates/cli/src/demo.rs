@@ -32,7 +32,7 @@ pub struct DemoArgs {
     /// Slot (epoch) the signatures are for.
     #[arg(long, default_value_t = 7)]
     slot: u32,
-    /// `log2(1 / rate)` of the proof's low-degree extension, 1 to 4.
+    /// `log2(1 / rate)` of the proof's committed code, 1 to 4.
     #[arg(long, default_value_t = rec_aggregation::api::DEFAULT_LOG_INV_RATE)]
     log_inv_rate: usize,
     /// Generate real key pairs (xmss key generation from seed phrases) and sign with them,

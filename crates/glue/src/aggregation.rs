@@ -173,8 +173,8 @@ unsafe fn aggregate_inputs(
 
 /// Aggregates validated inputs into proof bytes; `None` on any error (invalid signature,
 /// `log_inv_rate` outside 1..=4, too many signatures, invalid `MULTISIG_ISA`). The proof is
-/// made with `rec_aggregation`'s default proof system (v2: at least 124 provable bits in the
-/// Johnson-bound regime, BCHKS25 linear bound).
+/// made with `rec_aggregation`'s parameters (at least 124 provable bits in the Johnson-bound
+/// regime, BCHKS25 linear bound).
 fn prove(inputs: &AggregateInputs, slot: u32, log_inv_rate: usize) -> Option<Vec<u8>> {
     let options = AggregateOptions {
         isa: isa()?,

@@ -1,6 +1,6 @@
-//! The LogUp bus balance, shared by prover and verifier: the contributions the verifier
-//! computes itself (an AIR's public interactions, from its public values; the public lookup
-//! lists, [`crate::lookup`]) added to the tables' claimed sums.
+//! The public part of the LogUp bus balance, shared by prover and verifier: the contributions
+//! the verifier computes itself (an AIR's public interactions, from its public values; the
+//! public lookup lists, [`crate::lookup`]).
 
 use crate::air::{Air, Challenges, Direction};
 use crate::eval::{self, PointValues};
@@ -36,18 +36,16 @@ fn public_contribution(air: &Air, publics: &[KoalaBear], challenges: Challenges)
     Some(sum)
 }
 
-/// The bus total: the tables' claimed sums, plus the contribution of the public lookup
-/// lists, plus every table's public interactions (`tables` gives each table's AIR and public
-/// values). A valid statement balances to zero. `None` if a public denominator vanishes.
+/// The public part of the bus total: the contribution of the public lookup lists plus every
+/// table's public interactions (`tables` gives each table's AIR and public values). `None` if
+/// a public denominator vanishes.
 pub(crate) fn bus_total<'a>(
     isa: Isa,
-    claimed_sums: &[Ext5],
     tables: impl IntoIterator<Item = (&'a Air, &'a [KoalaBear])>,
     lookups: &[PublicLookup<'_>],
     challenges: Challenges,
 ) -> Option<Ext5> {
-    let mut total: Ext5 = claimed_sums.iter().copied().sum();
-    total += lookup::contribution(isa, lookups, challenges.bus_alpha, challenges.bus_beta)?;
+    let mut total = lookup::contribution(isa, lookups, challenges.bus_alpha, challenges.bus_beta)?;
     for (air, publics) in tables {
         total += public_contribution(air, publics, challenges)?;
     }

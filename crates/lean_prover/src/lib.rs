@@ -30,7 +30,7 @@
 //!
 //! # History
 //! The first proof system of this crate, a FRI/DEEP-ALI STARK, was removed once v2 was
-//! measured no slower, with proofs 2.6-3 times smaller and 24 more provable bits
+//! measured no slower, with proofs 2.6-3.1 times smaller and 24 more provable bits
 //! (`BENCHMARKS.md`).
 //!
 //! # Modules

@@ -1,8 +1,8 @@
 //! The statement: the tables (AIR, height, public values; with their traces on the prover's
 //! side) and the public lookup lists, [`StatementError`] for every way one can be invalid,
 //! and the bus checks that span the whole statement (one tuple length per bus, the lists'
-//! shapes). Heights and parameters are checked where the layout is derived
-//! ([`crate::layout`]).
+//! shapes). Heights and parameters are checked where v2 plans the proof (`crate::v2`'s
+//! `plan`).
 
 use crate::air::{Air, MAX_TUPLE_LEN};
 use crate::lookup::{MAX_PUBLIC_LOOKUP_TUPLES, MAX_PUBLIC_LOOKUPS, PublicLookup, bus_key};

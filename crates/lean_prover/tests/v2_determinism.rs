@@ -87,7 +87,9 @@ fn same_bytes_on_every_isa_and_thread_count() {
 #[test]
 fn taller_tables_same_bytes_on_every_isa_and_thread_count() {
     // Tables of 2^13 and 2^12 rows: the fractions, the AIR sumcheck, the column sums and the
-    // WHIR encoding split them into several tasks.
-    let tables = [permutation(13, 4), fibonacci(12)];
-    assert_same_bytes(&tables, &[], &[1, 2]);
+    // WHIR encoding split them into several tasks, also with a thread count that is not a
+    // power of two (the fractions once cut a 2^12-row table into chunks of 2^12 / 3 rows and
+    // overran).
+    let tables = [permutation(13, 4), fibonacci(12), permutation(12, 5)];
+    assert_same_bytes(&tables, &[], &[1, 2, 3]);
 }

@@ -4,7 +4,7 @@
 //! # Proof system
 //! Aggregates are proved with `lean_prover::v2`: one stacked WHIR commitment, LogUp by GKR,
 //! the AIR sumcheck, at least 124 provable bits with [`statement::params_v2`]. (The FRI/DEEP-ALI
-//! STARK of earlier versions was removed: it was no faster, its proofs 2.6-3 times larger and
+//! STARK of earlier versions was removed: it was no faster, its proofs 2.6-3.1 times larger and
 //! 24 bits weaker; `BENCHMARKS.md`.)
 //!
 //! # Proof bytes

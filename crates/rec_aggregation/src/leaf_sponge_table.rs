@@ -33,6 +33,8 @@
 //!
 //! A requester that sends every chunk of an opened row `(leaf, c, len, values)` and the root
 //! tuple of path `leaf` gets them all received only if the row hashes to a leaf of that path.
+//! The requester fixes the number of chunks (`ceil(len / 16)`) and their zero padding (the
+//! table absorbs exactly the chunks it receives), and gives every opened row its own id.
 //! Not used by any statement yet (`docs/recursion.md`).
 
 mod columns;
@@ -43,15 +45,16 @@ use crate::merkle_path_table::MERKLE_LEAF_BUS;
 use crate::poseidon_table::MIN_HEIGHT;
 use crate::poseidon2_table::POSEIDON2_24_BUS;
 use backend::KoalaBear as F;
+use backend::merkle::ROW_HASH_PERMUTATION;
 use backend::poseidon::{SPONGE_CAPACITY, SPONGE_OUTPUT, poseidon2_permute_24};
 use lean_prover::{Air, AirBuilder, AirError, BusId};
 
 /// Bus on which every row receives `(leaf, chunk, len, values[16])`.
 pub const LEAF_CHUNK_BUS: BusId = BusId(0x52);
+/// The permutation's width (`backend::merkle`'s row hash).
+const WIDTH: usize = ROW_HASH_PERMUTATION.width();
 /// The sponge's rate (values absorbed per permutation).
-pub const RATE: usize = 16;
-/// The permutation's width.
-const WIDTH: usize = RATE + SPONGE_CAPACITY;
+pub const RATE: usize = WIDTH - SPONGE_CAPACITY;
 /// Maximum constraint degree of the table.
 pub const LEAF_SPONGE_DEGREE: usize = 2;
 

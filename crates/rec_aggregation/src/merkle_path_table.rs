@@ -40,7 +40,9 @@
 //!
 //! So a requester that sends `(p, leaf)` and `(p, i, 2^(D-1), root)` gets both received only if
 //! the table holds a path `p` of depth `D` from `leaf` at index `i` to `root` whose every
-//! compression the Poseidon2 table proves. Paths are checked one by one (a multi-opening's
+//! compression the Poseidon2 table proves. The id is what links a leaf to its root: a
+//! requester must give every path its own id (two paths sharing one could trade leaves).
+//! Paths are checked one by one (a multi-opening's
 //! shared nodes are hashed again for every path that crosses them). Not used by any statement
 //! yet (`docs/recursion.md`).
 
@@ -99,8 +101,16 @@ impl MerklePath {
     }
 
     /// The tuple a requester sends on [`MERKLE_ROOT_BUS`]: `(id, index, 2^(depth - 1), root)`.
+    ///
+    /// # Panics
+    /// If the path's depth is 0 or above [`MAX_DEPTH`].
     pub fn root_tuple(&self) -> Vec<F> {
         let depth = self.siblings.len();
+        assert!(
+            (1..=MAX_DEPTH).contains(&depth),
+            "path {}: depth {depth}",
+            self.id
+        );
         [
             F::new(self.id),
             F::new(self.index as u32),

@@ -62,7 +62,7 @@
 //! those would have to be committed and themselves constrained (periodic-column machinery we
 //! do not have), and linking rounds needs transition constraints plus row-type selectors that
 //! raise the degree of `x^3` to at least 4. One row per permutation keeps every constraint at
-//! degree 3 (two quotient chunks), puts the constants in the constraints as constants, and
+//! degree 3, puts the constants in the constraints as constants, and
 //! costs 165 cells per permutation against `28 x (16 + flags + constants) > 500` per
 //! permutation for the per-round layout.
 

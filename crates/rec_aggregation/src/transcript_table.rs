@@ -20,7 +20,8 @@
 //!
 //! # Constraints (degree at most 3)
 //! * `used`, `read`, `active` are boolean; `used[i + 1] <= used[i]`, `read[j + 1] <= read[j]`;
-//!   an unused slot holds zero (`(1 - used[i]) x[i] = 0`);
+//!   an unused slot holds zero (`(1 - used[i]) x[i] = 0`); an inactive row uses no slot and
+//!   reads no output;
 //! * the table's first row is call 0 with a zero capacity;
 //! * from an active row to the next (transition rows only): when the next row is active, its
 //!   `cap` is this `out[8..16]` and its `call` this `call + 1`; an inactive row is followed by
@@ -46,6 +47,7 @@ pub use columns::TranscriptColumns;
 use crate::poseidon_table::MIN_HEIGHT;
 use crate::poseidon2_table::POSEIDON2_16_BUS;
 use backend::KoalaBear as F;
+use backend::challenger::{RATE, WIDTH};
 use backend::poseidon::poseidon2_permute_16;
 use lean_prover::{Air, AirBuilder, AirError, BusId};
 
@@ -53,10 +55,6 @@ use lean_prover::{Air, AirBuilder, AirError, BusId};
 pub const TRANSCRIPT_OBSERVE_BUS: BusId = BusId(0x60);
 /// Bus on which the table receives `(call, slot, value)` for every sampled challenge.
 pub const TRANSCRIPT_SAMPLE_BUS: BusId = BusId(0x61);
-/// The duplex's rate.
-pub const RATE: usize = 8;
-/// The permutation's width.
-const WIDTH: usize = 16;
 /// Maximum constraint degree of the table.
 pub const TRANSCRIPT_DEGREE: usize = 3;
 
@@ -112,6 +110,11 @@ impl TranscriptTable {
         for &c in used.iter().chain(&read).chain([&active]) {
             b.assert_zero(b.main(c) * (b.main(c) - one()));
         }
+        // An inactive row uses no slot and reads no output (with the monotone flags, none of
+        // them): otherwise a padding row, whose other cells nothing constrains, could take an
+        // observation or serve any challenge at any position.
+        b.assert_zero((one() - b.main(active)) * b.main(used[0]));
+        b.assert_zero((one() - b.main(active)) * b.main(read[0]));
         for flags in [&used, &read] {
             for w in flags.windows(2) {
                 b.assert_zero(b.main(w[1]) * (one() - b.main(w[0])));

@@ -268,9 +268,9 @@ fn forged_cells_are_refused_and_rejected() {
             unbalanced,
         ),
         (
-            // The index bit and the index changed together, the compression order kept by
-            // swapping node and sibling: the bit-0 path's index constraint fails.
-            "bit and index flipped, compression kept",
+            // The index bit flipped with the compression order kept by swapping node and
+            // sibling: the node is no longer the previous level's parent.
+            "bit flipped, compression kept",
             Box::new(move |t, tr| {
                 let c = t.columns();
                 let (r, b) = (2 * w, tr[2 * w + c.bit.0]);
@@ -334,4 +334,30 @@ fn an_index_beyond_the_depth_is_refused_by_the_witness_generator() {
     let (_, mut paths) = tree_paths(9, 3, 5, &[1]);
     paths[0].index = 8;
     let _ = MerklePathTable::new().unwrap().trace(&paths);
+}
+
+#[test]
+fn a_claimed_index_or_depth_the_path_does_not_add_up_to_is_caught_by_its_constraint() {
+    // The second path's last row (row 11) and the requester's root tuple claim another index,
+    // or another `2^(depth - 1)`: the buses balance, only the index or `pow` step breaks.
+    let (_, paths) = tree_paths(10, 6, 5, &[21, 2]);
+    for (what, at) in [("index", 1usize), ("pow", 2)] {
+        let t = tables(&paths, |t, tr| {
+            let c = t.columns();
+            let col = if at == 1 { c.index.0 } else { c.pow.0 };
+            tr[11 * 31 + col] += F::new(64);
+        });
+        let mut lists = Lists::of(&paths);
+        lists.roots[11 + at] += F::new(64);
+        refused_and_rejected(what, &t, &lists, &lists, |e| {
+            matches!(
+                e,
+                ErrorV2::ConstraintFailed {
+                    table: 0,
+                    row: 10,
+                    ..
+                }
+            )
+        });
+    }
 }

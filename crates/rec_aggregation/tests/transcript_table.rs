@@ -264,3 +264,27 @@ fn a_non_monotone_slot_is_caught_by_its_constraint_alone() {
     lists.sampled_mults = honest.sampled_mults.clone();
     refused_and_rejected("non-monotone slot", &t, &lists, true);
 }
+
+#[test]
+fn a_padding_row_cannot_serve_a_challenge() {
+    // A padding row (whose `call` and `out` nothing else constrains) claims call 2's first
+    // output is 7, and the consumer asks for that challenge: every bus balances, only the
+    // rule that an inactive row reads no output stops it.
+    let ops = ops(7, 60);
+    let (t, honest) = statement(&ops, |t, tr| {
+        let (w, c) = (t.width(), t.columns());
+        let r = tr.len() - w;
+        assert_eq!(tr[r + c.active.0], F::ZERO, "the last row pads");
+        tr[r + c.call.0] = F::new(2);
+        tr[r + c.read[0].0] = F::ONE;
+        tr[r + c.out[0].0] = F::new(7);
+    });
+    let mut lists = Lists::of(&[], &[]);
+    lists.observed = honest.observed.clone();
+    lists.observed_mults = honest.observed_mults.clone();
+    lists.sampled = honest.sampled.clone();
+    lists.sampled.extend([F::new(2), F::ZERO, F::new(7)]);
+    lists.sampled_mults = honest.sampled_mults.clone();
+    lists.sampled_mults.push(F::ONE);
+    refused_and_rejected("challenge from a padding row", &t, &lists, true);
+}

@@ -174,8 +174,8 @@ pub(crate) fn scale_assign<K: Packed>(k: K, acc: &mut [u32], s: u32) {
 /// Sum of the lanes of `v` (scalar adds, any order: the arithmetic is exact).
 ///
 /// Written out for up to 16 lanes (the `if` folds at compile time): a loop over the lanes is
-/// not unrolled at opt-level `"z"`, and the short kernels called once per row (the prover's
-/// DEEP reduction) pay this sum on every call.
+/// not unrolled at opt-level `"z"`, and short kernels called once per row pay this sum on
+/// every call.
 #[inline(always)]
 pub(crate) fn horizontal_sum<K: Packed>(k: K, v: K::V) -> u32 {
     let lanes = k.to_lanes(v);

@@ -365,7 +365,7 @@ static void check_aggregation(const Vector *prod, const HashSigPublicKey *pk, co
     t = now();
     CHECK(xmss_verify_type_1(pks, 2, msg, slot, out, len) == true);
     printf("verify 2 (type 1): %.3f s\n", now() - t);
-    /* The default proof meets the default policy (100 provable, 124 conjectured bits), not a
+    /* The default proof gives 124 provable bits: it meets a policy of 100 / 124, not a
      * stricter one; the explicit-policy verifier is bound to the statement too. */
     CHECK(xmss_verify_type_1_with_policy(pks, 2, msg, slot, out, len, 100, 124) == true);
     CHECK(xmss_verify_type_1_with_policy(pks, 2, msg, slot, out, len, 128, 124) == false);

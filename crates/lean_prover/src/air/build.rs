@@ -33,13 +33,13 @@ impl AirBuilder {
         if num_public > MAX_PUBLIC_VALUES {
             return Err(AirError::TooLarge("public values"));
         }
-        let user_constraints = self.constraints.take();
+        let constraints = self.constraints.take();
         let pending = self.interactions.take();
         let pending_public = self.public_interactions.take();
         if pending.len() > MAX_INTERACTIONS || pending_public.len() > MAX_INTERACTIONS {
             return Err(AirError::TooLarge("interactions"));
         }
-        let all_ids = user_constraints.iter().copied().chain(
+        let all_ids = constraints.iter().copied().chain(
             pending
                 .iter()
                 .chain(&pending_public)
@@ -60,7 +60,6 @@ impl AirBuilder {
         }
 
         let mut arena = self.arena.take();
-        let constraints = user_constraints;
         let (interactions, public_interactions) =
             with_denominators(&mut arena, &pending, &pending_public);
         if arena.nodes.len() > MAX_NODES {

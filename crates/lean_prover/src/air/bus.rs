@@ -22,7 +22,7 @@ pub(crate) struct Interaction {
     pub(crate) values: Vec<u32>,
     pub(crate) multiplicity: u32,
     pub(crate) direction: Direction,
-    /// The node of the denominator `beta - c` (private interactions only).
+    /// The node of the denominator `beta - c`.
     pub(crate) denominator: u32,
 }
 

@@ -198,7 +198,7 @@ impl WhirSchedule {
                     })
                     .min();
                 // Each fold grinds only the bits it lacks (at most `pow_bits` when an `m`
-                // was found, at most `MAX_POW_BITS` otherwise).
+                // was found, at most `backend::challenger::MAX_BITS` otherwise).
                 let lack = |j: &Johnson| {
                     let l = (lambda - bits(fold_error(j, v, r, log_k))).ceil().max(0.0);
                     (l as usize).min(backend::challenger::MAX_BITS)

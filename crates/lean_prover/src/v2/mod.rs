@@ -46,8 +46,8 @@
 //! * [`zerocheck`]: the AIR sumcheck: every table's constraints and the binding of GKR's input
 //!   claims to the columns, tables of different heights on prefixes of one eq point, batched in
 //!   one sumcheck; affine parts from two dot products per column and round.
-//! * [`prove_v2`] / [`verify_v2`]: the whole statement (the tables and buses of a v1
-//!   statement keep their meaning, the selectors are the normalised multilinear ones): one
+//! * [`prove_v2`] / [`verify_v2`]: the whole statement (the tables and buses of
+//!   [`crate::air`], the selectors the normalised multilinear ones): one
 //!   stacked WHIR commitment, LogUp by one GKR, the AIR sumcheck, per-table next-row sumchecks
 //!   ([`mle::shift_eval`]), one WHIR opening of every column claim. The protocol, step by step
 //!   in transcript order, is in the prover module's docs; `MULTISIG_TRACE` prints the prover's

@@ -55,7 +55,6 @@ use super::whir;
 use super::witness_check;
 use super::zerocheck::affine::{Affine, affine_forms};
 use super::zerocheck::{self, challenges as zerocheck_challenges, direction_sign, factor_rows};
-use crate::air::Challenges;
 use crate::balance::bus_total;
 use crate::eval::{self, TraceSelectors};
 use crate::lookup::PublicLookup;
@@ -167,13 +166,13 @@ fn prove_impl(
     })
 }
 
-/// Step 4's check on the prover's side: the tables' fractions plus the public contribution
-/// balance.
+/// Step 4's check, on both sides: the tables' fractions (GKR's root) plus the public
+/// contribution balance.
 ///
 /// # Errors
 /// [`ErrorV2::Unbalanced`] if they do not (the witness is false), or the public
 /// contribution's error.
-fn check_balance(
+pub(crate) fn check_balance(
     isa: Isa,
     instances: &[TableInstance<'_>],
     lookups: &[PublicLookup<'_>],
@@ -268,13 +267,9 @@ pub(crate) fn public_contribution(
 ) -> Result<Ext5, ErrorV2> {
     bus_total(
         isa,
-        &[],
         instances.iter().map(|i| (i.air, i.public_values)),
         lookups,
-        Challenges {
-            bus_alpha: bus[0],
-            bus_beta: bus[1],
-        },
+        zerocheck_challenges(bus),
     )
     .ok_or(ErrorV2::PublicDenominator)
 }
@@ -387,11 +382,7 @@ fn fractions(
         let w = air.width();
         let n = tw.trace.len() / w;
         let selectors = TraceSelectors::new(n);
-        let challenges = Challenges {
-            bus_alpha: bus[0],
-            bus_beta: bus[1],
-        };
-        let dom = selectors.domain(tw.trace, w, tw.public_values, challenges);
+        let dom = selectors.domain(tw.trace, w, tw.public_values, zerocheck_challenges(bus));
         // Interactions whose multiplicity and denominator are affine in the row's cells (a
         // column or constant, and `beta` minus a combination of columns: every bus tuple of
         // plain cells) are linear combinations of the gathered columns; the rest go through
@@ -432,9 +423,14 @@ fn fractions(
                 (block.committed_index(0, v), direction_sign(it.direction))
             })
             .collect();
-        // Short tables in several chunks too, so that both threads work.
+        // Short tables in several chunks too, so that every thread works; a power of two, so
+        // that the chunks divide the table whatever the thread count.
         let threads = rayon::current_num_threads().max(1);
-        let rows = eval::CHUNK.min((n / threads).max(FRACTION_MIN_ROWS)).min(n);
+        let rows = (n / threads)
+            .max(FRACTION_MIN_ROWS)
+            .next_power_of_two()
+            .min(eval::CHUNK)
+            .min(n);
         nums.par_chunks_mut(rows << low)
             .zip(dens.par_chunks_mut(rows << low))
             .enumerate()

@@ -11,7 +11,7 @@ use super::plan::{
     zerocheck_tables,
 };
 use super::proof::ProofV2;
-use super::prover::public_contribution;
+use super::prover::check_balance;
 use super::security::{PolicyV2, report};
 use super::sumcheck::verify_product;
 use super::whir;
@@ -96,10 +96,7 @@ fn logup(
     ch: &mut Challenger,
 ) -> Result<GkrClaim, ErrorV2> {
     let gkr_claim = gkr::verify(plan.fractions.num_variables, &proof.gkr, ch)?;
-    let public = public_contribution(isa, instances, lookups, bus)?;
-    if gkr_claim.root[0] + public * gkr_claim.root[1] != Ext5::ZERO {
-        return Err(ErrorV2::Unbalanced);
-    }
+    check_balance(isa, instances, lookups, bus, &gkr_claim)?;
     Ok(gkr_claim)
 }
 

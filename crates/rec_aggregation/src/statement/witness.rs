@@ -109,8 +109,8 @@ impl Witness {
         (witness, merkle.roots)
     }
 
-    /// Proves the statement with proof system v2 (what [`crate::aggregate`] does by default
-    /// and `multisig bench` measures).
+    /// Proves the statement with proof system v2 (what [`crate::aggregate`] does and
+    /// `multisig bench` measures).
     ///
     /// # Errors
     /// The `lean_prover` v2 error.

@@ -58,7 +58,7 @@ impl Affine {
 }
 
 /// Every node's affine form over the table's factors, `None` where a node is not affine
-/// (a product of two non-constant expressions, or an auxiliary column).
+/// (a product of two non-constant expressions).
 pub(crate) fn affine_forms(
     air: &Air,
     publics: &[KoalaBear],

@@ -540,8 +540,7 @@ fn sum_over_chunks(
 }
 
 /// The value of a leaf node of the table's AIR over the current chunk: a public value, a
-/// challenge, or the factor in `cur` (zero for a column the roots do not read: the auxiliary
-/// columns of the LogUp constraints are not among them).
+/// challenge, or the factor in `cur` (zero for a column the roots do not read).
 fn leaf_value<'v>(
     st: &State<'_, '_>,
     ch: &crate::air::Challenges,
