@@ -63,6 +63,7 @@
 //! set; its cells depend on nothing but the operations and multiplicities.
 
 mod columns;
+mod constraint;
 mod reduction;
 
 pub use columns::Ext5Columns;
@@ -74,6 +75,8 @@ use backend::field::Ext5;
 use lean_prover::{Air, AirBuilder, AirError, BusId, Col, Expr};
 use rayon::prelude::*;
 use reduction::fma_by_reduction;
+
+pub(crate) use constraint::assert_fma;
 
 /// Bus on which the table receives `(a[5], b[5], d[5], c[5])` tuples, `c = a * b + d`.
 pub const EXT5_BUS: BusId = BusId(0x40);
@@ -133,37 +136,7 @@ impl Ext5Table {
         let (a, bb, d, c) = (five("a"), five("b"), five("d"), five("c"));
         let mult = b.column("mult");
 
-        // The unreduced product p_k = sum_{i + j = k} a_i b_j, k = 0..=8.
-        let mut p: Vec<Option<Expr<'_>>> = vec![None; EXT5_PRODUCT_LEN];
-        for (i, &ai) in a.iter().enumerate() {
-            for (j, &bj) in bb.iter().enumerate() {
-                let term = b.main(ai) * b.main(bj);
-                p[i + j] = Some(match p[i + j] {
-                    Some(acc) => acc + term,
-                    None => term,
-                });
-            }
-        }
-        let p: Vec<Expr<'_>> = p.into_iter().flatten().collect();
-        debug_assert_eq!(p.len(), EXT5_PRODUCT_LEN);
-
-        // Coordinate m: c_m - d_m - sum_k reduction[k][m] p_k = 0.
-        for m in 0..EXT5_DEGREE {
-            let mut e = b.main(c[m]) - b.main(d[m]);
-            for (row, &pk) in reduction.iter().zip(&p) {
-                let r = row[m];
-                e = if r == KoalaBear::ZERO {
-                    e
-                } else if r == KoalaBear::ONE {
-                    e - pk
-                } else if r == KoalaBear::NEG_ONE {
-                    e + pk
-                } else {
-                    e - pk * r
-                };
-            }
-            b.assert_zero(e);
-        }
+        assert_fma(&b, &reduction, [a, bb, d, c]);
 
         let tuple: Vec<Expr<'_>> = [a, bb, d, c]
             .iter()

@@ -1,0 +1,69 @@
+//! Circuits over `K = F_p^5` proved with `lean_prover` v2: the recursive verifier's arithmetic
+//! (sumcheck rounds, interpolations, folds, summand evaluations) as a recorded circuit of
+//! fused multiply-adds whose wiring the verifier fixes, with the values the verifier observes
+//! and samples bound to the transcript table (`docs/recursion.md`, "Circuits").
+//!
+//! # Wires
+//! A [`Wire`] is an element of `K` defined exactly once: by a **constant** (its value is
+//! statement data), by an **operation** `c = a * b + d` of the [`OpTable`], or by a **link**
+//! of the [`LinkTable`] (a value the verifier observes, or a challenge it samples). Every
+//! definer *sends* `(wire, value[0..5])` on [`WIRE_BUS`] with multiplicity the wire's number of
+//! uses; every use *receives* it once. An operation can also *check* instead of define: it
+//! receives `(wire, a * b + d)`, so the balance holds only if `a * b + d` equals the wire's
+//! value (an assertion).
+//!
+//! # What the verifier fixes
+//! [`Circuit`] records the operations, links and constants as the verifier's code runs (on
+//! the proof's values, or on any values of the same shape: the structure does not depend on
+//! them). The verifier puts three public lookup lists on the buses ([`CircuitLists`]):
+//! * per operation `(wa, wb, wd, wc, mc)` on [`OP_WIRING_BUS`] (`mc` the uses of `wc`, or
+//!   `-1` for a check), received by exactly one active row of the operation table;
+//! * per link `(w, mw, observed, call[0..5], slot[0..5])` on [`LINK_WIRING_BUS`] (`mw` the
+//!   uses of `w`, or `-1` when the link observes a wire defined elsewhere; `observed` 1 for an
+//!   observation, 0 for a sample; the transcript positions of its five coefficients), received
+//!   by exactly one active row of the link table;
+//! * per constant `(w, value)` on [`WIRE_BUS`] with multiplicity its uses; and the base-field
+//!   values the verifier observes itself (statement data) at their positions on the
+//!   transcript's observation bus.
+//!
+//! # Why this is sound
+//! Every wire has one definer, pinned with its multiplicity by a list, and every use is
+//! pinned by a list: so on [`WIRE_BUS`] each wire's uses balance its definition only if they
+//! all carry its defined value (LogUp over `K`, as for every bus). Operation rows satisfy
+//! `c = a * b + d` (the five constraints of the extension-field table), so checks hold. Link
+//! rows send their coefficients to the transcript table at the pinned positions, so an
+//! observed wire is what the transcript absorbed there and a sampled wire is the duplex
+//! sponge's output there; the positions fix the transcript's whole schedule (every used slot
+//! and every read output of the transcript table must be balanced by a pinned sender).
+//! Padding rows (`active = 0`) receive nothing and may not define (`(1 - active) mc = 0`,
+//! likewise `mw` and `observed` on links).
+//!
+//! # Cost
+//! An operation is one row of 26 columns with 5 bus interactions; a link one row of 19
+//! columns with 12; the transcript costs one row of its table and one Poseidon2-16
+//! permutation per duplex call.
+
+mod link_table;
+mod op_table;
+mod recorder;
+mod schedule;
+mod statement;
+pub mod sumcheck;
+
+pub use link_table::{LinkColumns, LinkTable};
+pub use op_table::{OpColumns, OpTable};
+pub use recorder::{Circuit, Wire};
+pub use statement::{CircuitError, CircuitLists, CircuitStatement, OwnedTable};
+
+use lean_prover::BusId;
+
+/// Bus on which every wire's definer sends `(wire, value[0..5])` and every use receives it.
+pub const WIRE_BUS: BusId = BusId(0x70);
+/// Bus on which the verifier's list of operations `(wa, wb, wd, wc, mc)` meets the operation
+/// table's rows.
+pub const OP_WIRING_BUS: BusId = BusId(0x71);
+/// Bus on which the verifier's list of links `(w, mw, observed, call[0..5], slot[0..5])` meets
+/// the link table's rows.
+pub const LINK_WIRING_BUS: BusId = BusId(0x72);
+/// Maximum constraint degree of the operation and link tables.
+pub const CIRCUIT_DEGREE: usize = 2;

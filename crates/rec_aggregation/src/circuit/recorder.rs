@@ -1,0 +1,264 @@
+//! [`Circuit`]: records a verifier's arithmetic over `K` as it runs, computing every wire's
+//! value with `backend::field::Ext5` and the challenges with a real
+//! `backend::challenger::Challenger`, so that the recorded circuit's outputs are exactly the
+//! native verifier's values.
+
+use super::schedule::{Position, Schedule};
+use crate::transcript_table::TranscriptOp;
+use backend::KoalaBear as F;
+use backend::challenger::Challenger;
+use backend::field::Ext5;
+use std::collections::HashMap;
+
+/// A wire of a [`Circuit`]: an element of `K` defined once (see the module docs of
+/// [`crate::circuit`]). Only the circuit that made it can read it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Wire(pub(crate) u32);
+
+impl Wire {
+    /// The wire's number (its id on the wire bus).
+    pub fn id(self) -> u32 {
+        self.0
+    }
+}
+
+/// One recorded operation: `a * b + d` defines `out`, or (a check) must equal `out`'s value.
+#[derive(Copy, Clone, Debug)]
+pub(crate) struct OpRecord {
+    pub(crate) a: Wire,
+    pub(crate) b: Wire,
+    pub(crate) d: Wire,
+    pub(crate) out: Wire,
+    pub(crate) check: bool,
+}
+
+/// One recorded link: `wire`'s five coefficients observed (or sampled) at `positions`;
+/// `defines` unless the link observes a wire defined elsewhere.
+#[derive(Copy, Clone, Debug)]
+pub(crate) struct LinkRecord {
+    pub(crate) wire: Wire,
+    pub(crate) observed: bool,
+    pub(crate) defines: bool,
+    pub(crate) positions: [Position; 5],
+}
+
+/// A circuit over `K` being recorded (see the module docs of [`crate::circuit`]): wires,
+/// constants (deduplicated by value), operations, links to the transcript and the values the
+/// verifier observes itself, with their transcript schedule.
+pub struct Circuit {
+    pub(crate) values: Vec<Ext5>,
+    pub(crate) uses: Vec<u32>,
+    pub(crate) constants: Vec<Wire>,
+    constant_ids: HashMap<[u32; 5], Wire>,
+    pub(crate) ops: Vec<OpRecord>,
+    pub(crate) links: Vec<LinkRecord>,
+    pub(crate) known: Vec<(Position, F)>,
+    pub(crate) transcript: Vec<TranscriptOp>,
+    pub(crate) schedule: Schedule,
+    challenger: Challenger,
+    failed_check: Option<usize>,
+}
+
+impl Default for Circuit {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Circuit {
+    /// An empty circuit on a fresh transcript.
+    pub fn new() -> Circuit {
+        Circuit {
+            values: Vec::new(),
+            uses: Vec::new(),
+            constants: Vec::new(),
+            constant_ids: HashMap::new(),
+            ops: Vec::new(),
+            links: Vec::new(),
+            known: Vec::new(),
+            transcript: Vec::new(),
+            schedule: Schedule::new(),
+            challenger: Challenger::new(),
+            failed_check: None,
+        }
+    }
+
+    fn wire(&mut self, value: Ext5) -> Wire {
+        let w = Wire(self.values.len() as u32);
+        self.values.push(value);
+        self.uses.push(0);
+        w
+    }
+
+    fn use_wire(&mut self, w: Wire) -> Ext5 {
+        self.uses[w.0 as usize] += 1;
+        self.values[w.0 as usize]
+    }
+
+    /// The value of `w`.
+    ///
+    /// # Panics
+    /// If `w` is not a wire of this circuit.
+    pub fn value(&self, w: Wire) -> Ext5 {
+        self.values[w.0 as usize]
+    }
+
+    /// The constant `v` (one wire per distinct value).
+    pub fn constant(&mut self, v: Ext5) -> Wire {
+        let key = v.coeffs().map(|x| x.as_canonical_u32());
+        if let Some(&w) = self.constant_ids.get(&key) {
+            return w;
+        }
+        let w = self.wire(v);
+        self.constants.push(w);
+        self.constant_ids.insert(key, w);
+        w
+    }
+
+    /// The constant `x` of the base field.
+    pub fn constant_base(&mut self, x: F) -> Wire {
+        self.constant(Ext5::from_base(x))
+    }
+
+    /// `a * b + d`.
+    pub fn fma(&mut self, a: Wire, b: Wire, d: Wire) -> Wire {
+        let v = self.use_wire(a) * self.use_wire(b) + self.use_wire(d);
+        let out = self.wire(v);
+        self.ops.push(OpRecord {
+            a,
+            b,
+            d,
+            out,
+            check: false,
+        });
+        out
+    }
+
+    /// `a * b`.
+    pub fn mul(&mut self, a: Wire, b: Wire) -> Wire {
+        let zero = self.constant(Ext5::ZERO);
+        self.fma(a, b, zero)
+    }
+
+    /// `a + b`.
+    pub fn add(&mut self, a: Wire, b: Wire) -> Wire {
+        let one = self.constant(Ext5::ONE);
+        self.fma(a, one, b)
+    }
+
+    /// `a - b`.
+    pub fn sub(&mut self, a: Wire, b: Wire) -> Wire {
+        let minus_one = self.constant_base(F::NEG_ONE);
+        self.fma(b, minus_one, a)
+    }
+
+    /// `a * x` for a base-field constant `x`.
+    pub fn scale(&mut self, a: Wire, x: F) -> Wire {
+        let x = self.constant_base(x);
+        self.mul(a, x)
+    }
+
+    /// `a + x` for a base-field constant `x`.
+    pub fn add_base(&mut self, a: Wire, x: F) -> Wire {
+        let x = self.constant_base(x);
+        self.add(a, x)
+    }
+
+    /// Asserts `a * b + d = expected` (one checking row). A false assertion is recorded like
+    /// a true one (the statement then has no valid witness); [`Self::failed_check`] names
+    /// the first.
+    pub fn assert_fma(&mut self, a: Wire, b: Wire, d: Wire, expected: Wire) {
+        let v = self.use_wire(a) * self.use_wire(b) + self.use_wire(d);
+        if v != self.use_wire(expected) && self.failed_check.is_none() {
+            self.failed_check = Some(self.ops.len());
+        }
+        self.ops.push(OpRecord {
+            a,
+            b,
+            d,
+            out: expected,
+            check: true,
+        });
+    }
+
+    /// Asserts `a = b`.
+    pub fn assert_eq(&mut self, a: Wire, b: Wire) {
+        let (one, zero) = (self.constant(Ext5::ONE), self.constant(Ext5::ZERO));
+        self.assert_fma(a, one, zero, b);
+    }
+
+    /// The index of the first operation whose assertion is false (`None` if all hold).
+    pub fn failed_check(&self) -> Option<usize> {
+        self.failed_check
+    }
+
+    /// Observes a value of the proof (five coefficients, as `Challenger::observe_ext`); the
+    /// new wire is what the transcript absorbed.
+    pub fn observe(&mut self, v: Ext5) -> Wire {
+        let w = self.wire(v);
+        self.link(w, true, true);
+        w
+    }
+
+    /// Observes the value of a wire defined elsewhere (as `Challenger::observe_ext`).
+    pub fn observe_wire(&mut self, w: Wire) {
+        self.use_wire(w);
+        self.link(w, true, false);
+    }
+
+    /// Observes a base-field value of the statement (as `Challenger::observe`): the verifier
+    /// puts it at its position itself.
+    pub fn observe_known(&mut self, x: F) {
+        self.challenger.observe(x);
+        self.transcript.push(TranscriptOp::Observe(x));
+        let at = self.schedule.observe();
+        self.known.push((at, x));
+    }
+
+    /// Samples a challenge in `K` (as `Challenger::sample_ext`).
+    pub fn sample_ext(&mut self) -> Wire {
+        let v = self.challenger.sample_ext();
+        let w = self.wire(v);
+        self.link(w, false, true);
+        w
+    }
+
+    fn link(&mut self, wire: Wire, observed: bool, defines: bool) {
+        let v = self.values[wire.0 as usize];
+        let positions = if observed {
+            self.challenger.observe_ext(v);
+            self.transcript
+                .extend(v.coeffs().iter().map(|&x| TranscriptOp::Observe(x)));
+            core::array::from_fn(|_| self.schedule.observe())
+        } else {
+            self.transcript.extend([TranscriptOp::Sample; 5]);
+            core::array::from_fn(|_| self.schedule.sample())
+        };
+        self.links.push(LinkRecord {
+            wire,
+            observed,
+            defines,
+            positions,
+        });
+    }
+
+    /// Number of wires.
+    pub fn num_wires(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Number of operations (definitions and checks): the operation table's active rows.
+    pub fn num_ops(&self) -> usize {
+        self.ops.len()
+    }
+
+    /// Number of links: the link table's active rows.
+    pub fn num_links(&self) -> usize {
+        self.links.len()
+    }
+
+    /// Number of duplex calls of the transcript so far.
+    pub fn num_calls(&self) -> usize {
+        self.schedule.calls() as usize
+    }
+}

@@ -1,0 +1,260 @@
+//! From a recorded [`Circuit`] to a `lean_prover` v2 statement: the verifier's public lookup
+//! lists ([`CircuitLists`], which depend only on the circuit's structure and constants) and
+//! the prover's four tables (operations, links, transcript, Poseidon2-16).
+
+use super::link_table::{LinkRow, LinkTable};
+use super::op_table::{OpRow, OpTable};
+use super::recorder::Circuit;
+use super::schedule::Position;
+use super::{LINK_WIRING_BUS, OP_WIRING_BUS, WIRE_BUS};
+use crate::poseidon2_16_table;
+use crate::transcript_table::{TRANSCRIPT_OBSERVE_BUS, TranscriptTable};
+use backend::KoalaBear as F;
+use backend::{Isa, KoalaBear};
+use lean_prover::{Air, AirError, BusId, Direction, PublicLookup, TableInstance, TableWitness};
+
+/// Why a circuit cannot become a statement.
+#[derive(Debug, thiserror::Error)]
+pub enum CircuitError {
+    /// A value the circuit observes is still pending at the end: no duplex call absorbed it,
+    /// so the transcript does not bind it (the verifier must sample after its last
+    /// observation).
+    #[error("an observation at call {call} is never absorbed (the transcript has {calls} calls)")]
+    Unabsorbed {
+        /// The call that would absorb it.
+        call: u32,
+        /// The number of calls made.
+        calls: u32,
+    },
+    /// An AIR was refused (it is not).
+    #[error("AIR: {0}")]
+    Air(#[from] AirError),
+}
+
+/// A table with its trace (no public values).
+pub struct OwnedTable {
+    /// The AIR.
+    pub air: Air,
+    /// The row-major trace.
+    pub trace: Vec<KoalaBear>,
+}
+
+impl OwnedTable {
+    /// The prover's view.
+    pub fn witness(&self) -> TableWitness<'_> {
+        TableWitness {
+            air: &self.air,
+            trace: &self.trace,
+            public_values: &[],
+        }
+    }
+}
+
+/// The verifier's public lookup lists of a circuit (see the module docs of
+/// [`crate::circuit`]): the operations' wiring, the links' wiring, the constants, and the
+/// base-field values the verifier observes itself at their positions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CircuitLists {
+    /// `(wa, wb, wd, wc, mc)` per operation.
+    pub op_wiring: Vec<F>,
+    /// `(w, mw, observed, call[0..5], slot[0..5])` per link.
+    pub link_wiring: Vec<F>,
+    /// `(w, value[0..5])` per used constant.
+    pub constants: Vec<F>,
+    /// Uses of each constant.
+    pub constant_uses: Vec<F>,
+    /// `(call, slot, x)` per known observation.
+    pub known: Vec<F>,
+    ones: Vec<F>,
+}
+
+impl CircuitLists {
+    /// The lists as `lean_prover` public lookups.
+    pub fn lookups(&self) -> Vec<PublicLookup<'_>> {
+        fn list<'a>(
+            bus: BusId,
+            tuple_len: usize,
+            values: &'a [F],
+            mults: &'a [F],
+        ) -> PublicLookup<'a> {
+            PublicLookup {
+                bus,
+                direction: Direction::Send,
+                tuple_len,
+                values,
+                multiplicities: mults,
+            }
+        }
+        let ones = |values: &[F], t: usize| &self.ones[..values.len() / t];
+        vec![
+            list(OP_WIRING_BUS, 5, &self.op_wiring, ones(&self.op_wiring, 5)),
+            list(
+                LINK_WIRING_BUS,
+                13,
+                &self.link_wiring,
+                ones(&self.link_wiring, 13),
+            ),
+            list(WIRE_BUS, 6, &self.constants, &self.constant_uses),
+            list(TRANSCRIPT_OBSERVE_BUS, 3, &self.known, ones(&self.known, 3)),
+        ]
+    }
+}
+
+/// A circuit's statement: the four tables with their traces (operations, links,
+/// transcript, Poseidon2-16, in that order) and the verifier's lists.
+pub struct CircuitStatement {
+    /// The tables, in the statement's order.
+    pub tables: Vec<OwnedTable>,
+    /// The verifier's lists.
+    pub lists: CircuitLists,
+}
+
+impl CircuitStatement {
+    /// The prover's view of the tables.
+    pub fn witnesses(&self) -> Vec<TableWitness<'_>> {
+        self.tables.iter().map(OwnedTable::witness).collect()
+    }
+
+    /// The verifier's view of the tables.
+    pub fn instances(&self) -> Vec<TableInstance<'_>> {
+        self.witnesses()
+            .iter()
+            .map(|w| {
+                w.instance()
+                    .expect("power-of-two traces of the AIR's width")
+            })
+            .collect()
+    }
+}
+
+impl Circuit {
+    fn check_absorbed(&self, at: Position) -> Result<(), CircuitError> {
+        let calls = self.schedule.calls();
+        if at.0 >= calls {
+            return Err(CircuitError::Unabsorbed { call: at.0, calls });
+        }
+        Ok(())
+    }
+
+    /// The multiplicity of a definer's send: its uses.
+    fn uses_of(&self, w: super::Wire) -> F {
+        F::new(self.uses[w.0 as usize])
+    }
+
+    /// The verifier's lists (they depend on the circuit's structure and constants, not on
+    /// the observed values or the challenges).
+    ///
+    /// # Errors
+    /// [`CircuitError::Unabsorbed`] if an observation is never absorbed.
+    pub fn lists(&self) -> Result<CircuitLists, CircuitError> {
+        let mut op_wiring = Vec::with_capacity(5 * self.ops.len());
+        for op in &self.ops {
+            op_wiring.extend([op.a, op.b, op.d, op.out].map(|w| F::new(w.0)));
+            op_wiring.push(if op.check {
+                F::NEG_ONE
+            } else {
+                self.uses_of(op.out)
+            });
+        }
+        let mut link_wiring = Vec::with_capacity(13 * self.links.len());
+        for l in &self.links {
+            for &at in &l.positions {
+                self.check_absorbed(at)?;
+            }
+            link_wiring.push(F::new(l.wire.0));
+            link_wiring.push(if l.defines {
+                self.uses_of(l.wire)
+            } else {
+                F::NEG_ONE
+            });
+            link_wiring.push(F::new(u32::from(l.observed)));
+            link_wiring.extend(l.positions.iter().map(|p| F::new(p.0)));
+            link_wiring.extend(l.positions.iter().map(|p| F::new(p.1)));
+        }
+        let mut constants = Vec::new();
+        let mut constant_uses = Vec::new();
+        for &w in &self.constants {
+            if self.uses[w.0 as usize] == 0 {
+                continue;
+            }
+            constants.push(F::new(w.0));
+            constants.extend(self.values[w.0 as usize].coeffs());
+            constant_uses.push(self.uses_of(w));
+        }
+        let mut known = Vec::with_capacity(3 * self.known.len());
+        for &(at, x) in &self.known {
+            self.check_absorbed(at)?;
+            known.extend([F::new(at.0), F::new(at.1), x]);
+        }
+        let longest = self.ops.len().max(self.links.len()).max(self.known.len());
+        Ok(CircuitLists {
+            op_wiring,
+            link_wiring,
+            constants,
+            constant_uses,
+            known,
+            ones: vec![F::ONE; longest],
+        })
+    }
+
+    /// The statement: the lists and the four tables' traces (the Poseidon2-16 table's with
+    /// `isa`'s kernels; the cells do not depend on it).
+    ///
+    /// # Errors
+    /// [`CircuitError::Unabsorbed`] if an observation is never absorbed.
+    pub fn statement(&self, isa: Isa) -> Result<CircuitStatement, CircuitError> {
+        let lists = self.lists()?;
+        let ops = OpTable::new()?;
+        let op_rows: Vec<OpRow> = self
+            .ops
+            .iter()
+            .map(|op| OpRow {
+                ids: [op.a, op.b, op.d, op.out].map(|w| w.0),
+                mc: if op.check {
+                    F::NEG_ONE
+                } else {
+                    self.uses_of(op.out)
+                },
+                inputs: [op.a, op.b, op.d].map(|w| self.values[w.0 as usize]),
+            })
+            .collect();
+        let links = LinkTable::new()?;
+        let link_rows: Vec<LinkRow> = self
+            .links
+            .iter()
+            .map(|l| LinkRow {
+                wire: l.wire.0,
+                mw: if l.defines {
+                    self.uses_of(l.wire)
+                } else {
+                    F::NEG_ONE
+                },
+                observed: l.observed,
+                positions: l.positions,
+                value: self.values[l.wire.0 as usize],
+            })
+            .collect();
+        let transcript = TranscriptTable::new()?;
+        let replay = transcript.replay(&self.transcript);
+        let p16 = poseidon2_16_table();
+        let tables = vec![
+            OwnedTable {
+                trace: ops.trace(&op_rows),
+                air: ops.air().clone(),
+            },
+            OwnedTable {
+                trace: links.trace(&link_rows),
+                air: links.air().clone(),
+            },
+            OwnedTable {
+                air: transcript.air().clone(),
+                trace: replay.trace,
+            },
+            OwnedTable {
+                air: p16.air().clone(),
+                trace: p16.trace_for_inputs(isa, &replay.permutations),
+            },
+        ];
+        Ok(CircuitStatement { tables, lists })
+    }
+}

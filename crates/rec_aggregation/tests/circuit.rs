@@ -1,0 +1,265 @@
+//! Circuits over `K` (`rec_aggregation::circuit`): a recorded circuit with observations,
+//! challenges, operations, constants and assertions proves and verifies with lean_prover v2;
+//! its lists depend only on its structure; forged operation rows, wirings, padding rows, link
+//! rows and false assertions are refused by the prover and, proved anyway, rejected.
+
+mod common;
+
+use backend::field::Ext5;
+use backend::{Isa, KoalaBear as F};
+use common::{Rng, Table, prove_and_verify_with, prover_verdict_with};
+use lean_prover::v2::ErrorV2;
+use rec_aggregation::circuit::{Circuit, CircuitError, CircuitStatement, LinkTable, OpTable, Wire};
+
+fn ext(rng: &mut Rng) -> Ext5 {
+    Ext5::new(rng.state::<5>())
+}
+
+/// A circuit whose structure comes from `shape` and whose observed values from `values`:
+/// observations, samples, a chain of random operations over all wires so far, assertions
+/// that hold, an observation of a computed wire, and a final sample.
+fn record(shape: u64, values: u64) -> Circuit {
+    let mut s = Rng(shape);
+    let mut v = Rng(values);
+    let mut c = Circuit::new();
+    c.observe_known(F::new(7));
+    let mut wires: Vec<Wire> = Vec::new();
+    for _ in 0..3 {
+        for _ in 0..1 + s.next() % 4 {
+            wires.push(c.observe(ext(&mut v)));
+        }
+        wires.push(c.sample_ext());
+        for _ in 0..5 + s.next() % 10 {
+            let pick = |s: &mut Rng| wires[(s.next() % wires.len() as u64) as usize];
+            let (a, b, d) = (pick(&mut s), pick(&mut s), pick(&mut s));
+            let w = match s.next() % 5 {
+                0 => c.mul(a, b),
+                1 => c.add(a, b),
+                2 => c.sub(a, b),
+                3 => c.scale(a, F::new(3)),
+                _ => c.fma(a, b, d),
+            };
+            wires.push(w);
+        }
+        let last = *wires.last().unwrap();
+        c.observe_wire(last);
+    }
+    let (a, b, d) = (wires[0], wires[1], wires[2]);
+    let x = c.fma(a, b, d);
+    c.assert_fma(a, b, d, x);
+    let k = c.constant(Ext5::new([F::new(5), F::ONE, F::ZERO, F::new(9), F::ZERO]));
+    let y = c.mul(x, k);
+    let zero = c.constant(Ext5::ZERO);
+    let y2 = c.fma(k, x, zero);
+    c.assert_eq(y, y2);
+    c.sample_ext();
+    assert_eq!(c.failed_check(), None);
+    c
+}
+
+fn tables(st: &CircuitStatement) -> Vec<Table> {
+    st.tables
+        .iter()
+        .map(|t| Table {
+            air: t.air.clone(),
+            trace: t.trace.clone(),
+            publics: vec![],
+        })
+        .collect()
+}
+
+/// The prover refuses `t` (with the error `expect` names) and the verifier rejects a proof
+/// of it made by the unchecked prover, both under `st`'s lists.
+fn refused_and_rejected(what: &str, t: &[Table], st: &CircuitStatement, constraint: bool) {
+    let lists = st.lists.lookups();
+    match prover_verdict_with(t, &lists) {
+        Err(ErrorV2::ConstraintFailed { .. }) if constraint => {}
+        Err(ErrorV2::Unbalanced) if !constraint => {}
+        other => panic!("{what}: prover said {other:?}"),
+    }
+    assert!(
+        prove_and_verify_with(t, false, &lists, &lists).is_err(),
+        "{what}: verifier accepted"
+    );
+}
+
+#[test]
+fn a_recorded_circuit_proves_and_verifies() {
+    for seed in 0..3 {
+        let c = record(seed, 100 + seed);
+        let st = c.statement(Isa::current()).unwrap();
+        assert_eq!(st.tables[0].air.width(), 26);
+        assert_eq!(st.tables[1].air.width(), 19);
+        let t = tables(&st);
+        let lists = st.lists.lookups();
+        prover_verdict_with(&t, &lists).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        prove_and_verify_with(&t, true, &lists, &lists)
+            .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+    }
+}
+
+#[test]
+fn lists_depend_on_the_structure_only() {
+    let honest = record(4, 1).lists().unwrap();
+    assert_eq!(record(4, 2).lists().unwrap(), honest);
+    assert_ne!(record(5, 1).lists().unwrap(), honest);
+    // The circuit run on other observed values proves under the same lists: the lists fix
+    // the structure, the transcript binds the values.
+    let other = record(4, 2).statement(Isa::current()).unwrap();
+    let lists = honest.lookups();
+    prove_and_verify_with(&tables(&other), true, &lists, &lists).unwrap();
+}
+
+#[test]
+fn an_observation_never_absorbed_is_an_error() {
+    let mut c = Circuit::new();
+    let x = c.sample_ext();
+    c.observe_wire(x);
+    assert!(matches!(
+        c.statement(Isa::current()),
+        Err(CircuitError::Unabsorbed { call: 1, calls: 1 })
+    ));
+    c.sample_ext();
+    assert!(c.statement(Isa::current()).is_ok());
+}
+
+#[test]
+fn forged_operation_rows_are_refused_and_rejected() {
+    let c = record(6, 7);
+    let st = c.statement(Isa::current()).unwrap();
+    let ops = OpTable::new().unwrap();
+    let oc = ops.columns().clone();
+    let w = ops.width();
+    let honest = tables(&st);
+    let n_ops = c.num_ops();
+    let height = honest[0].trace.len() / w;
+    assert!(n_ops < height, "the test needs a padding row");
+    let row_values = |t: &[F], r: usize| -> [Ext5; 4] {
+        oc.values
+            .map(|cols| Ext5::new(cols.map(|col| t[r * w + col.0])))
+    };
+    let set = |t: &mut [F], r: usize, k: usize, x: Ext5| {
+        for (col, &v) in oc.values[k].iter().zip(x.coeffs()) {
+            t[r * w + col.0] = v;
+        }
+    };
+
+    // A result that is not a * b + d (on a row whose result has no use, so that only the
+    // constraints can see it).
+    let mut t = tables(&st);
+    let unused = (0..n_ops)
+        .find(|&r| t[0].trace[r * w + oc.mc.0] == F::ZERO)
+        .expect("an operation whose result is not used");
+    t[0].trace[unused * w + oc.values[3][2].0] += F::ONE;
+    refused_and_rejected("wrong result", &t, &st, true);
+
+    // An input with another value (the result recomputed): the wire's value differs.
+    let mut t = tables(&st);
+    let [a, b, d, _] = row_values(&t[0].trace, 4);
+    let a2 = a + Ext5::ONE;
+    set(&mut t[0].trace, 4, 0, a2);
+    set(&mut t[0].trace, 4, 3, a2 * b + d);
+    refused_and_rejected("input value", &t, &st, false);
+
+    // An input read from another wire (its true value, the result recomputed): the row's
+    // wiring is not the verifier's.
+    let mut t = tables(&st);
+    let [a5, ..] = row_values(&t[0].trace, 5);
+    let id5 = t[0].trace[5 * w + oc.ids[0].0];
+    let [_, b, d, _] = row_values(&t[0].trace, 6);
+    assert_ne!(t[0].trace[6 * w + oc.ids[0].0], id5);
+    t[0].trace[6 * w + oc.ids[0].0] = id5;
+    set(&mut t[0].trace, 6, 0, a5);
+    set(&mut t[0].trace, 6, 3, a5 * b + d);
+    refused_and_rejected("input wire", &t, &st, false);
+
+    // An operation dropped (its row made padding).
+    let mut t = tables(&st);
+    for x in &mut t[0].trace[2 * w..3 * w] {
+        *x = F::ZERO;
+    }
+    refused_and_rejected("dropped operation", &t, &st, false);
+
+    // Padding rows used to lie about a wire X that an operation reads: one defines X with a
+    // false value for that read, another absorbs the use it took away from X's true
+    // definition. Every bus balances; only `(1 - active) mc = 0` stops it.
+    let mut t = tables(&st);
+    assert!(height - n_ops >= 2, "the test needs two padding rows");
+    let [a, b, d, _] = row_values(&t[0].trace, unused);
+    let x = t[0].trace[unused * w + oc.ids[0].0];
+    let forged = a + Ext5::ONE;
+    set(&mut t[0].trace, unused, 0, forged);
+    set(&mut t[0].trace, unused, 3, forged * b + d);
+    for (r, value, mc) in [(n_ops, forged, F::ONE), (n_ops + 1, a, F::NEG_ONE)] {
+        t[0].trace[r * w + oc.ids[3].0] = x;
+        t[0].trace[r * w + oc.mc.0] = mc;
+        set(&mut t[0].trace, r, 0, value);
+        set(&mut t[0].trace, r, 1, Ext5::ONE);
+        set(&mut t[0].trace, r, 3, value);
+    }
+    refused_and_rejected("padding rows redefining a wire", &t, &st, true);
+
+    // A check turned into a definition.
+    let mut t = tables(&st);
+    let check_row = (0..n_ops)
+        .find(|&r| t[0].trace[r * w + oc.mc.0] == F::NEG_ONE)
+        .unwrap();
+    t[0].trace[check_row * w + oc.mc.0] = F::ONE;
+    refused_and_rejected("check as definition", &t, &st, false);
+}
+
+#[test]
+fn forged_links_and_assertions_are_refused_and_rejected() {
+    let c = record(8, 9);
+    let st = c.statement(Isa::current()).unwrap();
+    let links = LinkTable::new().unwrap();
+    let lc = links.columns().clone();
+    let w = links.width();
+    let is_sample =
+        |t: &[F], r: usize| t[r * w + lc.active.0] == F::ONE && t[r * w + lc.observed.0] == F::ZERO;
+
+    // A challenge the transcript did not give.
+    let mut t = tables(&st);
+    let r = (0..c.num_links())
+        .find(|&r| is_sample(&t[1].trace, r))
+        .unwrap();
+    t[1].trace[r * w + lc.v[1].0] += F::ONE;
+    refused_and_rejected("wrong challenge", &t, &st, false);
+
+    // An observation at another slot.
+    let mut t = tables(&st);
+    let r = (0..c.num_links())
+        .find(|&r| !is_sample(&t[1].trace, r))
+        .unwrap();
+    t[1].trace[r * w + lc.slot[0].0] += F::ONE;
+    refused_and_rejected("observation slot", &t, &st, false);
+
+    // A sample presented as an observation.
+    let mut t = tables(&st);
+    let r = (0..c.num_links())
+        .find(|&r| is_sample(&t[1].trace, r))
+        .unwrap();
+    t[1].trace[r * w + lc.observed.0] = F::ONE;
+    refused_and_rejected("sample as observation", &t, &st, false);
+
+    // A false assertion: the statement has no valid witness.
+    let mut bad = Circuit::new();
+    let x = bad.sample_ext();
+    let y = bad.mul(x, x);
+    let one = bad.constant(Ext5::ONE);
+    let y1 = bad.add(y, one);
+    bad.assert_eq(y, y1);
+    bad.sample_ext();
+    assert_eq!(bad.failed_check(), Some(2));
+    let st = bad.statement(Isa::current()).unwrap();
+    refused_and_rejected("false assertion", &tables(&st), &st, false);
+
+    // The verifier's lists with another constant.
+    let c = record(8, 9);
+    let st = c.statement(Isa::current()).unwrap();
+    let mut other = st.lists.clone();
+    other.constants[1] += F::ONE;
+    assert!(
+        prove_and_verify_with(&tables(&st), true, &st.lists.lookups(), &other.lookups()).is_err()
+    );
+}
