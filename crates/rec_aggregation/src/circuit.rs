@@ -16,8 +16,10 @@
 //! [`Circuit`] records the operations, links and constants as the verifier's code runs (on
 //! the proof's values, or on any values of the same shape: the structure does not depend on
 //! them). The verifier puts three public lookup lists on the buses ([`CircuitLists`]):
-//! * per operation `(wa, wb, wd, wc, mc)` on [`OP_WIRING_BUS`] (`mc` the uses of `wc`, or
-//!   `-1` for a check), received by exactly one active row of the operation table;
+//! * per operation `(wa, wb, wd, wc, mc, ma)` on [`OP_WIRING_BUS`] (`mc` the uses of `wc`,
+//!   or `-1` for a check; `ma` 1, or 0 for a hint: a value the prover supplies, `a * 1 + 0`
+//!   with `a` read from no wire, which later checks constrain, as an inverse is by
+//!   `x * x^-1 = 1`), received by exactly one active row of the operation table;
 //! * per link `(w, mw, observed, call[0..5], slot[0..5])` on [`LINK_WIRING_BUS`] (`mw` the
 //!   uses of `w`, or `-1` when the link observes a wire defined elsewhere; `observed` 1 for an
 //!   observation, 0 for a sample; the transcript positions of its five coefficients), received
@@ -36,10 +38,10 @@
 //! sponge's output there; the positions fix the transcript's whole schedule (every used slot
 //! and every read output of the transcript table must be balanced by a pinned sender).
 //! Padding rows (`active = 0`) receive nothing and may not define (`(1 - active) mc = 0`,
-//! likewise `mw` and `observed` on links).
+//! likewise `ma`, and `mw` and `observed` on links).
 //!
 //! # Cost
-//! An operation is one row of 26 columns with 5 bus interactions; a link one row of 19
+//! An operation is one row of 27 columns with 5 bus interactions; a link one row of 19
 //! columns with 12; the transcript costs one row of its table and one Poseidon2-16
 //! permutation per duplex call.
 
@@ -48,18 +50,19 @@ mod op_table;
 mod recorder;
 mod schedule;
 mod statement;
-pub mod sumcheck;
+mod symbolic;
 
 pub use link_table::{LinkColumns, LinkTable};
 pub use op_table::{OpColumns, OpTable};
 pub use recorder::{Circuit, Wire};
 pub use statement::{CircuitError, CircuitLists, CircuitStatement, OwnedTable};
+pub use symbolic::{CircuitTranscript, Sym};
 
 use lean_prover::BusId;
 
 /// Bus on which every wire's definer sends `(wire, value[0..5])` and every use receives it.
 pub const WIRE_BUS: BusId = BusId(0x70);
-/// Bus on which the verifier's list of operations `(wa, wb, wd, wc, mc)` meets the operation
+/// Bus on which the verifier's list of operations `(wa, wb, wd, wc, mc, ma)` meets the operation
 /// table's rows.
 pub const OP_WIRING_BUS: BusId = BusId(0x71);
 /// Bus on which the verifier's list of links `(w, mw, observed, call[0..5], slot[0..5])` meets

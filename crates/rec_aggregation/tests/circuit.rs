@@ -88,7 +88,7 @@ fn a_recorded_circuit_proves_and_verifies() {
     for seed in 0..3 {
         let c = record(seed, 100 + seed);
         let st = c.statement(Isa::current()).unwrap();
-        assert_eq!(st.tables[0].air.width(), 26);
+        assert_eq!(st.tables[0].air.width(), 27);
         assert_eq!(st.tables[1].air.width(), 19);
         let t = tables(&st);
         let lists = st.lists.lookups();
@@ -199,6 +199,19 @@ fn forged_operation_rows_are_refused_and_rejected() {
     }
     refused_and_rejected("padding rows redefining a wire", &t, &st, true);
 
+    // The same through the receive of `a` (multiplicity `ma`): a padding row with `ma = -1`
+    // sends `(X, forged)`, another with `ma = 1` absorbs `(X, true value)`; only
+    // `(1 - active) ma = 0` stops it.
+    let mut t = tables(&st);
+    set(&mut t[0].trace, unused, 0, forged);
+    set(&mut t[0].trace, unused, 3, forged * b + d);
+    for (r, value, ma) in [(n_ops, forged, F::NEG_ONE), (n_ops + 1, a, F::ONE)] {
+        t[0].trace[r * w + oc.ids[0].0] = x;
+        t[0].trace[r * w + oc.ma.0] = ma;
+        set(&mut t[0].trace, r, 0, value);
+    }
+    refused_and_rejected("padding rows redefining a wire through ma", &t, &st, true);
+
     // A check turned into a definition.
     let mut t = tables(&st);
     let check_row = (0..n_ops)
@@ -262,4 +275,34 @@ fn forged_links_and_assertions_are_refused_and_rejected() {
     assert!(
         prove_and_verify_with(&tables(&st), true, &st.lists.lookups(), &other.lookups()).is_err()
     );
+}
+
+#[test]
+fn inverses_are_hints_checked_by_a_product() {
+    let mut c = Circuit::new();
+    let x = c.sample_ext();
+    let inv = c.inverse(x).unwrap();
+    assert_eq!(c.value(inv) * c.value(x), Ext5::ONE);
+    let y = c.mul(inv, x);
+    c.observe_wire(y);
+    c.sample_ext();
+    assert_eq!(c.failed_check(), None);
+    let st = c.statement(Isa::current()).unwrap();
+    let lists = st.lists.lookups();
+    prove_and_verify_with(&tables(&st), true, &lists, &lists).unwrap();
+    let zero = c.constant(Ext5::ZERO);
+    assert!(c.inverse(zero).is_none());
+
+    // A hint that is not the inverse: the check x * h = 1 is false, so the statement has no
+    // valid witness.
+    let mut bad = Circuit::new();
+    let x = bad.sample_ext();
+    let h = bad.hint(bad.value(x).try_inverse().unwrap() + Ext5::ONE);
+    let (one, zero) = (bad.constant(Ext5::ONE), bad.constant(Ext5::ZERO));
+    bad.assert_fma(x, h, zero, one);
+    bad.observe_wire(h);
+    bad.sample_ext();
+    assert!(bad.failed_check().is_some());
+    let st = bad.statement(Isa::current()).unwrap();
+    refused_and_rejected("wrong inverse", &tables(&st), &st, false);
 }

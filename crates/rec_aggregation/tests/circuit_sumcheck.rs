@@ -1,6 +1,6 @@
-//! The sumcheck verifier in a circuit (`rec_aggregation::circuit::sumcheck`): on real proofs of
-//! `lean_prover`'s sumcheck (degrees 1 to 4), the recorded rounds give the native verifier's
-//! point and final claim; with the final check against the factors' values the circuit proves
+//! `lean_prover`'s sumcheck verifier run on a circuit (`rec_aggregation::circuit::Sym`): on
+//! real proofs (degrees 1 to 4), the recorded rounds give the native verifier's point and
+//! final claim; with the final check against the factors' values the circuit proves
 //! and verifies; a forged round message makes the final check false, and the statement is
 //! refused by the prover and, proved anyway, rejected.
 
@@ -10,9 +10,13 @@ use backend::Isa;
 use backend::challenger::Challenger;
 use backend::field::Ext5;
 use common::{Rng, Table, prove_and_verify_with, prover_verdict_with};
-use lean_prover::v2::{ErrorV2, ProverOutput, SumcheckError, prove_product, verify_product};
-use rec_aggregation::circuit::sumcheck::{self, interpolate_at};
-use rec_aggregation::circuit::{Circuit, CircuitStatement};
+use lean_prover::v2::sumcheck::interpolate_at;
+use lean_prover::v2::{
+    ErrorV2, ProverOutput, SumcheckError, SumcheckOutcome, VerifierField, VerifierTranscript,
+    prove_product, verify_product,
+};
+use rec_aggregation::circuit::{Circuit, CircuitStatement, CircuitTranscript, Sym};
+use std::cell::RefCell;
 
 fn ext(rng: &mut Rng) -> Ext5 {
     Ext5::new(rng.state::<5>())
@@ -29,19 +33,24 @@ fn proof(seed: u64, num_vars: usize, degree: usize) -> ProverOutput {
 }
 
 /// The circuit of the verifier on `out`'s proof (claimed sum and factor values as constants)
-/// with the final check `final_claim = prod_j f_j(r)`.
-fn record(
-    out: &ProverOutput,
-    num_vars: usize,
-    degree: usize,
-) -> (Circuit, sumcheck::SumcheckWires) {
-    let mut c = Circuit::new();
-    let sum = c.constant(out.claimed_sum);
-    let wires = sumcheck::verify_product(&mut c, num_vars, degree, sum, &out.proof).unwrap();
-    let evals: Vec<_> = out.evals.iter().map(|&e| c.constant(e)).collect();
-    let product = evals[1..].iter().fold(evals[0], |acc, &e| c.mul(acc, e));
-    c.assert_eq(wires.final_claim, product);
-    (c, wires)
+/// with the final check `final_claim = prod_j f_j(r)`; the outcome's values.
+fn record(out: &ProverOutput, num_vars: usize, degree: usize) -> (Circuit, SumcheckOutcome) {
+    let cell = RefCell::new(Circuit::new());
+    let outcome = {
+        let mut t = CircuitTranscript::new(&cell);
+        let sum = Sym::Const(out.claimed_sum);
+        let o = verify_product(num_vars, degree, sum, &out.proof, &mut t).unwrap();
+        let product = out
+            .evals
+            .iter()
+            .fold(Sym::one(), |acc, &e| acc * Sym::Const(e));
+        o.final_claim.check_eq(product);
+        SumcheckOutcome {
+            point: o.point.iter().map(Sym::value).collect(),
+            final_claim: o.final_claim.value(),
+        }
+    };
+    (cell.into_inner(), outcome)
 }
 
 fn tables(st: &CircuitStatement) -> Vec<Table> {
@@ -61,14 +70,8 @@ fn the_circuit_gives_the_native_verifiers_point_and_claim() {
         let out = proof(seed, n, k);
         let native =
             verify_product(n, k, out.claimed_sum, &out.proof, &mut Challenger::new()).unwrap();
-        let (c, wires) = record(&out, n, k);
-        let point: Vec<Ext5> = wires.point.iter().map(|&w| c.value(w)).collect();
-        assert_eq!(point, native.point, "n {n} k {k}");
-        assert_eq!(
-            c.value(wires.final_claim),
-            native.final_claim,
-            "n {n} k {k}"
-        );
+        let (c, outcome) = record(&out, n, k);
+        assert_eq!(outcome, native, "n {n} k {k}");
         assert_eq!(c.failed_check(), None, "n {n} k {k}");
     }
 }
@@ -79,15 +82,20 @@ fn interpolation_matches_the_native_one() {
     for d in 0..6 {
         let values: Vec<Ext5> = (0..=d).map(|_| ext(&mut rng)).collect();
         let r = ext(&mut rng);
-        let mut c = Circuit::new();
-        let wires: Vec<_> = values.iter().map(|&v| c.constant(v)).collect();
-        let rw = c.constant(r);
-        let at = interpolate_at(&mut c, &wires, rw);
-        assert_eq!(
-            c.value(at),
-            lean_prover::v2::sumcheck::interpolate_at(&values, r),
-            "degree {d}"
+        let cell = RefCell::new(Circuit::new());
+        let mut t = CircuitTranscript::new(&cell);
+        let wires: Vec<Sym<'_>> = values.iter().map(|&v| t.receive_ext(v)).collect();
+        let rw = t.receive_ext(r);
+        let at = interpolate_at(&wires, rw);
+        assert_eq!(at.value(), interpolate_at(&values, r), "degree {d}");
+        // Constants fold: nothing is recorded.
+        let before = cell.borrow().num_ops();
+        let folded = interpolate_at(
+            &values.iter().map(|&v| Sym::Const(v)).collect::<Vec<_>>(),
+            Sym::Const(r),
         );
+        assert_eq!(folded.value(), interpolate_at(&values, r));
+        assert_eq!(cell.borrow().num_ops(), before);
     }
 }
 
@@ -153,21 +161,22 @@ fn forged_round_messages_are_refused_and_rejected() {
 #[test]
 fn shapes_are_checked_like_the_native_verifier() {
     let out = proof(10, 3, 2);
-    let mut c = Circuit::new();
-    let sum = c.constant(out.claimed_sum);
+    let cell = RefCell::new(Circuit::new());
+    let mut t = CircuitTranscript::new(&cell);
+    let sum = Sym::Const(out.claimed_sum);
     assert!(matches!(
-        sumcheck::verify_product(&mut c, 4, 2, sum, &out.proof),
+        verify_product(4, 2, sum, &out.proof, &mut t),
         Err(SumcheckError::WrongRoundCount {
             expected: 4,
             got: 3
         })
     ));
     assert!(matches!(
-        sumcheck::verify_product(&mut c, 3, 3, sum, &out.proof),
+        verify_product(3, 3, sum, &out.proof, &mut t),
         Err(SumcheckError::WrongRoundLength { round: 0, .. })
     ));
     assert!(matches!(
-        sumcheck::verify_product(&mut c, 3, 0, sum, &out.proof),
+        verify_product(3, 0, sum, &out.proof, &mut t),
         Err(SumcheckError::DegreeOutOfRange { degree: 0 })
     ));
 }

@@ -79,6 +79,7 @@
 //!   the AIR sumcheck's extension rounds (a univariate skip of the first rounds), the
 //!   stacking's strided copy.
 
+pub mod arith;
 mod column_sums;
 pub mod encoding;
 pub mod eq_round;
@@ -98,6 +99,7 @@ pub mod whir;
 mod witness_check;
 pub mod zerocheck;
 
+pub use arith::{VerifierField, VerifierTranscript};
 pub use encoding::{MAGIC_V2, VERSION_V2};
 pub use error::ErrorV2;
 pub use params::ParamsV2;

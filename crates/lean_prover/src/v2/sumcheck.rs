@@ -42,6 +42,7 @@
 //! (exact arithmetic: the result does not depend on the split). Then every factor is folded
 //! in place ([`mle::fold_first_in_place`]).
 
+use super::arith::{VerifierField, VerifierTranscript};
 use super::mle::{self, MleError};
 use backend::Isa;
 use backend::challenger::Challenger;
@@ -77,14 +78,15 @@ pub struct ProverOutput {
     pub evals: Vec<Ext5>,
 }
 
-/// What the verifier obtains after the rounds.
+/// What the verifier obtains after the rounds (in `K`, or as a circuit's values: see
+/// [`super::arith`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SumcheckOutcome {
+pub struct SumcheckOutcome<E = Ext5> {
     /// The challenges `r = (r_0, ..., r_{n-1})`.
-    pub point: Vec<Ext5>,
+    pub point: Vec<E>,
     /// The final claim `c_n = g_{n-1}(r_{n-1})` (`S` itself when `n = 0`), which must equal
     /// `prod_j f_j(r)`.
-    pub final_claim: Ext5,
+    pub final_claim: E,
 }
 
 impl SumcheckOutcome {
@@ -174,7 +176,12 @@ fn check_shape(num_vars: usize, degree: usize) -> Result<(), SumcheckError> {
     Ok(())
 }
 
-fn observe_header(challenger: &mut Challenger, num_vars: usize, degree: usize, sum: Ext5) {
+fn observe_header<E: VerifierField>(
+    challenger: &mut impl VerifierTranscript<E>,
+    num_vars: usize,
+    degree: usize,
+    sum: E,
+) {
     // Both are bounded by `check_shape` (far below p), so the encoding is injective.
     challenger.observe(KoalaBear::new(num_vars as u32));
     challenger.observe(KoalaBear::new(degree as u32));
@@ -332,19 +339,20 @@ pub fn prove_product(
 }
 
 /// `p(r)` for the polynomial of degree `<= values.len() - 1` with `p(i) = values[i]`
-/// (Lagrange on the nodes `0, 1, ..., d`; `d <= MAX_DEGREE`).
-pub fn interpolate_at(values: &[Ext5], r: Ext5) -> Ext5 {
+/// (Lagrange on the nodes `0, 1, ..., d`; `d <= MAX_DEGREE`), in `K` or in a circuit
+/// ([`super::arith`]).
+pub fn interpolate_at<E: VerifierField>(values: &[E], r: E) -> E {
     let d = match values.len() {
-        0 => return Ext5::ZERO,
+        0 => return E::zero(),
         n => n - 1,
     };
     // prefix[i] = prod_{m < i} (r - m), suffix[i] = prod_{m > i} (r - m)
-    let diffs: Vec<Ext5> = (0..=d).map(|m| r - Ext5::from_base(node(m))).collect();
-    let mut prefix = vec![Ext5::ONE; d + 1];
+    let diffs: Vec<E> = (0..=d).map(|m| r - E::from_base(node(m))).collect();
+    let mut prefix = vec![E::one(); d + 1];
     for i in 1..=d {
         prefix[i] = prefix[i - 1] * diffs[i - 1];
     }
-    let mut suffix = vec![Ext5::ONE; d + 1];
+    let mut suffix = vec![E::one(); d + 1];
     for i in (0..d).rev() {
         suffix[i] = suffix[i + 1] * diffs[i + 1];
     }
@@ -353,7 +361,7 @@ pub fn interpolate_at(values: &[Ext5], r: Ext5) -> Ext5 {
     for i in 1..=d {
         fact[i] = fact[i - 1] * node(i);
     }
-    let mut acc = Ext5::ZERO;
+    let mut acc = E::zero();
     for (i, &v) in values.iter().enumerate() {
         let mut denom = fact[i] * fact[d - i];
         if (d - i) % 2 == 1 {
@@ -361,7 +369,7 @@ pub fn interpolate_at(values: &[Ext5], r: Ext5) -> Ext5 {
         }
         // d < p, so the factorials are non-zero.
         let w = prefix[i] * suffix[i] * denom.inverse_or_zero();
-        acc += v * w;
+        acc = v.mul_add(w, acc);
     }
     acc
 }
@@ -376,13 +384,13 @@ fn node(m: usize) -> KoalaBear {
 /// against `prod_j f_j(point)` ([`SumcheckOutcome::check_product`]).
 ///
 /// Never panics: a proof of the wrong shape is a [`SumcheckError`].
-pub fn verify_product(
+pub fn verify_product<E: VerifierField>(
     num_vars: usize,
     degree: usize,
-    claimed_sum: Ext5,
+    claimed_sum: E,
     proof: &SumcheckProof,
-    challenger: &mut Challenger,
-) -> Result<SumcheckOutcome, SumcheckError> {
+    challenger: &mut impl VerifierTranscript<E>,
+) -> Result<SumcheckOutcome<E>, SumcheckError> {
     check_shape(num_vars, degree)?;
     if proof.round_polys.len() != num_vars {
         return Err(SumcheckError::WrongRoundCount {
@@ -407,15 +415,13 @@ pub fn verify_product(
     let mut point = Vec::with_capacity(num_vars);
     let mut values = Vec::with_capacity(degree + 1);
     for msg in &proof.round_polys {
-        for &v in msg {
-            challenger.observe_ext(v);
-        }
+        let sent: Vec<E> = msg.iter().map(|&v| challenger.receive_ext(v)).collect();
         let r = challenger.sample_ext();
         // [g(0), g(1) = claim - g(0), g(2), ..., g(k)]: the round's sum check.
         values.clear();
-        values.push(msg[0]);
-        values.push(claim - msg[0]);
-        values.extend_from_slice(&msg[1..]);
+        values.push(sent[0]);
+        values.push(claim - sent[0]);
+        values.extend_from_slice(&sent[1..]);
         claim = interpolate_at(&values, r);
         point.push(r);
     }

@@ -8,18 +8,19 @@
 //! |---|---|
 //! | `wa`, `wb`, `wd`, `wc` (wire ids) | 4 |
 //! | `mc` (uses of `wc`; `-1` for a check) | 1 |
+//! | `ma` (1: `a` is read from `wa`; 0: a hint, `a` is the prover's) | 1 |
 //! | `a[0..5]`, `b[0..5]`, `d[0..5]`, `c[0..5]` | 20 |
 //! | `active` (0 on padding rows) | 1 |
-//! | **total** | **26** |
+//! | **total** | **27** |
 //!
 //! # Constraints (degree 2)
 //! `c = a * b + d` in `K` (the extension-field table's five constraints, on every row),
-//! `active` boolean, `(1 - active) mc = 0`.
+//! `active` boolean, `(1 - active) mc = 0`, `(1 - active) ma = 0`.
 //!
 //! # Buses
-//! Receives `(wa, wb, wd, wc, mc)` on [`OP_WIRING_BUS`], `(wa, a)`, `(wb, b)`, `(wd, d)` on
-//! [`WIRE_BUS`], all with multiplicity `active`; sends `(wc, c)` on [`WIRE_BUS`] with
-//! multiplicity `mc`.
+//! Receives `(wa, wb, wd, wc, mc, ma)` on [`OP_WIRING_BUS`] with multiplicity `active`,
+//! `(wa, a)` on [`WIRE_BUS`] with multiplicity `ma`, `(wb, b)` and `(wd, d)` with multiplicity
+//! `active`; sends `(wc, c)` on [`WIRE_BUS`] with multiplicity `mc`.
 
 use super::{CIRCUIT_DEGREE, OP_WIRING_BUS, WIRE_BUS};
 use crate::ext5_table::{EXT5_DEGREE, assert_fma, ext5_reduction};
@@ -36,18 +37,21 @@ pub struct OpColumns {
     pub ids: [Col; 4],
     /// Multiplicity of the result's send (uses of `c`, or `-1` for a check).
     pub mc: Col,
+    /// Multiplicity of the receive of `a` (0 for a hint).
+    pub ma: Col,
     /// Coefficients of `a`, `b`, `d` and `c`, constant term first.
     pub values: [[Col; EXT5_DEGREE]; 4],
     /// 1 on operation rows, 0 on padding rows.
     pub active: Col,
 }
 
-/// One row's content: the four wire ids, the result's multiplicity and the inputs `a`, `b`,
+/// One row's content: the four wire ids, the result's and `a`'s multiplicities and the inputs `a`, `b`,
 /// `d` (the table computes `c`).
 #[derive(Copy, Clone, Debug)]
 pub(crate) struct OpRow {
     pub(crate) ids: [u32; 4],
     pub(crate) mc: F,
+    pub(crate) ma: F,
     pub(crate) inputs: [Ext5; 3],
 }
 
@@ -66,6 +70,7 @@ impl OpTable {
         let b = AirBuilder::new("circuit_ops");
         let ids: [Col; 4] = ["wa", "wb", "wd", "wc"].map(|n| b.column(n));
         let mc = b.column("mc");
+        let ma = b.column("ma");
         let values: [[Col; EXT5_DEGREE]; 4] =
             ["a", "b", "d", "c"].map(|n| core::array::from_fn(|i| b.column(&format!("{n}{i}"))));
         let active = b.column("active");
@@ -73,16 +78,19 @@ impl OpTable {
         let one = b.constant(F::ONE);
         b.assert_zero(b.main(active) * (b.main(active) - one));
         b.assert_zero((one - b.main(active)) * b.main(mc));
+        b.assert_zero((one - b.main(active)) * b.main(ma));
 
         let mut wiring: Vec<Expr<'_>> = ids.iter().map(|&c| b.main(c)).collect();
         wiring.push(b.main(mc));
+        wiring.push(b.main(ma));
         b.receive(OP_WIRING_BUS, &wiring, b.main(active));
         let wire = |k: usize| -> Vec<Expr<'_>> {
             std::iter::once(b.main(ids[k]))
                 .chain(values[k].iter().map(|&c| b.main(c)))
                 .collect()
         };
-        for k in 0..3 {
+        b.receive(WIRE_BUS, &wire(0), b.main(ma));
+        for k in 1..3 {
             b.receive(WIRE_BUS, &wire(k), b.main(active));
         }
         b.send(WIRE_BUS, &wire(3), b.main(mc));
@@ -92,6 +100,7 @@ impl OpTable {
             cols: OpColumns {
                 ids,
                 mc,
+                ma,
                 values,
                 active,
             },
@@ -108,7 +117,7 @@ impl OpTable {
         &self.cols
     }
 
-    /// Number of columns (26).
+    /// Number of columns (27).
     pub fn width(&self) -> usize {
         self.air.width()
     }
@@ -130,6 +139,7 @@ impl OpTable {
                     row[col.0] = F::new(id);
                 }
                 row[c.mc.0] = op.mc;
+                row[c.ma.0] = op.ma;
                 for (cols, x) in c.values.iter().zip([a, bb, d, a * bb + d]) {
                     for (col, &v) in cols.iter().zip(x.coeffs()) {
                         row[col.0] = v;

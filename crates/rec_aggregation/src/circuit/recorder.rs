@@ -23,6 +23,8 @@ impl Wire {
 }
 
 /// One recorded operation: `a * b + d` defines `out`, or (a check) must equal `out`'s value.
+/// A hint defines `out` as `a * 1 + 0` with `a` not read from any wire: a value the prover
+/// chooses, which later checks constrain (an inverse).
 #[derive(Copy, Clone, Debug)]
 pub(crate) struct OpRecord {
     pub(crate) a: Wire,
@@ -30,6 +32,7 @@ pub(crate) struct OpRecord {
     pub(crate) d: Wire,
     pub(crate) out: Wire,
     pub(crate) check: bool,
+    pub(crate) hint: bool,
 }
 
 /// One recorded link: `wire`'s five coefficients observed (or sampled) at `positions`;
@@ -130,8 +133,36 @@ impl Circuit {
             d,
             out,
             check: false,
+            hint: false,
         });
         out
+    }
+
+    /// A value the prover supplies (`v` in the honest witness), constrained only by what
+    /// the caller checks about it afterwards.
+    pub fn hint(&mut self, v: Ext5) -> Wire {
+        let (one, zero) = (self.constant(Ext5::ONE), self.constant(Ext5::ZERO));
+        self.use_wire(one);
+        self.use_wire(zero);
+        let out = self.wire(v);
+        self.ops.push(OpRecord {
+            a: out,
+            b: one,
+            d: zero,
+            out,
+            check: false,
+            hint: true,
+        });
+        out
+    }
+
+    /// The inverse of `x` (`None` if its value is zero): a hint checked by `x * inv = 1`.
+    pub fn inverse(&mut self, x: Wire) -> Option<Wire> {
+        let inv = self.value(x).try_inverse()?;
+        let h = self.hint(inv);
+        let (one, zero) = (self.constant(Ext5::ONE), self.constant(Ext5::ZERO));
+        self.assert_fma(x, h, zero, one);
+        Some(h)
     }
 
     /// `a * b`.
@@ -178,6 +209,7 @@ impl Circuit {
             d,
             out: expected,
             check: true,
+            hint: false,
         });
     }
 

@@ -55,7 +55,7 @@ impl OwnedTable {
 /// base-field values the verifier observes itself at their positions.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CircuitLists {
-    /// `(wa, wb, wd, wc, mc)` per operation.
+    /// `(wa, wb, wd, wc, mc, ma)` per operation.
     pub op_wiring: Vec<F>,
     /// `(w, mw, observed, call[0..5], slot[0..5])` per link.
     pub link_wiring: Vec<F>,
@@ -87,7 +87,7 @@ impl CircuitLists {
         }
         let ones = |values: &[F], t: usize| &self.ones[..values.len() / t];
         vec![
-            list(OP_WIRING_BUS, 5, &self.op_wiring, ones(&self.op_wiring, 5)),
+            list(OP_WIRING_BUS, 6, &self.op_wiring, ones(&self.op_wiring, 6)),
             list(
                 LINK_WIRING_BUS,
                 13,
@@ -136,6 +136,15 @@ impl Circuit {
         Ok(())
     }
 
+    /// The multiplicity of an operation's result: its uses, or `-1` for a check.
+    fn op_multiplicity(&self, op: &super::recorder::OpRecord) -> F {
+        if op.check {
+            F::NEG_ONE
+        } else {
+            self.uses_of(op.out)
+        }
+    }
+
     /// The multiplicity of a definer's send: its uses.
     fn uses_of(&self, w: super::Wire) -> F {
         F::new(self.uses[w.0 as usize])
@@ -147,14 +156,11 @@ impl Circuit {
     /// # Errors
     /// [`CircuitError::Unabsorbed`] if an observation is never absorbed.
     pub fn lists(&self) -> Result<CircuitLists, CircuitError> {
-        let mut op_wiring = Vec::with_capacity(5 * self.ops.len());
+        let mut op_wiring = Vec::with_capacity(6 * self.ops.len());
         for op in &self.ops {
             op_wiring.extend([op.a, op.b, op.d, op.out].map(|w| F::new(w.0)));
-            op_wiring.push(if op.check {
-                F::NEG_ONE
-            } else {
-                self.uses_of(op.out)
-            });
+            op_wiring.push(self.op_multiplicity(op));
+            op_wiring.push(F::new(u32::from(!op.hint)));
         }
         let mut link_wiring = Vec::with_capacity(13 * self.links.len());
         for l in &self.links {
@@ -210,11 +216,8 @@ impl Circuit {
             .iter()
             .map(|op| OpRow {
                 ids: [op.a, op.b, op.d, op.out].map(|w| w.0),
-                mc: if op.check {
-                    F::NEG_ONE
-                } else {
-                    self.uses_of(op.out)
-                },
+                mc: self.op_multiplicity(op),
+                ma: F::new(u32::from(!op.hint)),
                 inputs: [op.a, op.b, op.d].map(|w| self.values[w.0 as usize]),
             })
             .collect();

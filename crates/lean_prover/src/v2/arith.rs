@@ -1,0 +1,132 @@
+//! The arithmetic and transcript a v2 verifier runs on, as traits, so that one verifier
+//! serves twice: natively ([`Ext5`] values on a [`Challenger`]) and inside a recursive proof
+//! (symbolic values of a circuit that records every operation, observation and challenge;
+//! `rec_aggregation::circuit`). The verifier's steps written over these traits are the
+//! specification of both.
+//!
+//! # Rules for code written over [`VerifierField`]
+//! * Control flow may depend on the statement and the proof's shape, and on values that are
+//!   [`VerifierField::as_constant`] (statement data), never on other values: a circuit's
+//!   structure must not depend on the proof's values.
+//! * An equality the verifier checks goes through [`VerifierField::check_eq`] (a recorded
+//!   assertion in a circuit); natively it is a comparison.
+//! * Values of the proof enter through the transcript ([`VerifierTranscript::receive_ext`])
+//!   so that a circuit binds them to its transcript.
+
+use backend::KoalaBear;
+use backend::challenger::Challenger;
+use backend::field::Ext5;
+use core::fmt::Debug;
+use core::ops::{Add, AddAssign, Mul, MulAssign, Neg, Sub, SubAssign};
+
+/// An element of `K = F_p^5` as a verifier computes with it: [`Ext5`] natively, a circuit's
+/// wire or constant in a recursive proof.
+pub trait VerifierField:
+    Copy
+    + Debug
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Neg<Output = Self>
+    + Mul<KoalaBear, Output = Self>
+    + AddAssign
+    + SubAssign
+    + MulAssign
+{
+    /// The constant `x` (statement data).
+    fn constant(x: Ext5) -> Self;
+
+    /// The constant `x` of the base field.
+    fn from_base(x: KoalaBear) -> Self {
+        Self::constant(Ext5::from_base(x))
+    }
+
+    /// Zero.
+    fn zero() -> Self {
+        Self::constant(Ext5::ZERO)
+    }
+
+    /// One.
+    fn one() -> Self {
+        Self::constant(Ext5::ONE)
+    }
+
+    /// The value, if the verifier knows it without the proof (natively: always).
+    fn as_constant(&self) -> Option<Ext5>;
+
+    /// `self * b + c` (one operation in a circuit).
+    fn mul_add(self, b: Self, c: Self) -> Self {
+        self * b + c
+    }
+
+    /// The inverse, `None` for zero (in a circuit, the inverse is a new value checked by
+    /// one product).
+    fn try_inverse(self) -> Option<Self>;
+
+    /// Whether `self = other`; in a circuit the equality is also recorded as an assertion,
+    /// so the recursive proof holds only if it is true.
+    fn check_eq(self, other: Self) -> bool;
+}
+
+impl VerifierField for Ext5 {
+    fn constant(x: Ext5) -> Self {
+        x
+    }
+
+    fn as_constant(&self) -> Option<Ext5> {
+        Some(*self)
+    }
+
+    fn try_inverse(self) -> Option<Self> {
+        Ext5::try_inverse(self)
+    }
+
+    fn check_eq(self, other: Self) -> bool {
+        self == other
+    }
+}
+
+/// The Fiat-Shamir transcript as a verifier uses it ([`Challenger`] natively).
+pub trait VerifierTranscript<E: VerifierField> {
+    /// Observes a base-field value of the statement (known to the verifier).
+    fn observe(&mut self, x: KoalaBear);
+
+    /// Observes base-field values of the statement, in order.
+    fn observe_slice(&mut self, xs: &[KoalaBear]) {
+        for &x in xs {
+            self.observe(x);
+        }
+    }
+
+    /// Observes a value the verifier computed (its five coefficients, constant term first).
+    fn observe_ext(&mut self, x: E);
+
+    /// Observes a value of the proof and returns it as the verifier computes with it.
+    fn receive_ext(&mut self, x: Ext5) -> E;
+
+    /// Samples a challenge in `K` (five samples, constant term first).
+    fn sample_ext(&mut self) -> E;
+}
+
+impl VerifierTranscript<Ext5> for Challenger {
+    fn observe(&mut self, x: KoalaBear) {
+        Challenger::observe(self, x);
+    }
+
+    fn observe_slice(&mut self, xs: &[KoalaBear]) {
+        Challenger::observe_slice(self, xs);
+    }
+
+    fn observe_ext(&mut self, x: Ext5) {
+        Challenger::observe_ext(self, x);
+    }
+
+    fn receive_ext(&mut self, x: Ext5) -> Ext5 {
+        Challenger::observe_ext(self, x);
+        x
+    }
+
+    fn sample_ext(&mut self) -> Ext5 {
+        Challenger::sample_ext(self)
+    }
+}
