@@ -7,6 +7,7 @@
 //! arithmetic, so the result does not depend on the chunking, the ISA or the thread count.
 
 use crate::air::{Air, Challenges, Node};
+use crate::v2::arith::VerifierField;
 use backend::field::Ext5;
 use backend::kernels::{self, ext};
 use backend::{Isa, KoalaBear};
@@ -540,28 +541,27 @@ pub(crate) fn eval_domain<T: Send>(
         .collect()
 }
 
-/// Values the verifier knows at one point (the sumcheck's, or none for public-only nodes).
-pub(crate) struct PointValues<'a> {
-    pub(crate) main: &'a [Ext5],
-    pub(crate) main_next: &'a [Ext5],
+/// Values the verifier knows at one point (the sumcheck's, or none for public-only nodes),
+/// in `K` or as a circuit's values ([`crate::v2::arith`]).
+pub(crate) struct PointValues<'a, E = Ext5> {
+    pub(crate) main: &'a [E],
+    pub(crate) main_next: &'a [E],
     pub(crate) publics: &'a [KoalaBear],
-    pub(crate) challenges: Challenges,
-    pub(crate) is_first: Ext5,
-    pub(crate) is_last: Ext5,
-    pub(crate) is_transition: Ext5,
+    pub(crate) challenges: Challenges<E>,
+    pub(crate) is_first: E,
+    pub(crate) is_last: E,
+    pub(crate) is_transition: E,
 }
 
 /// Evaluates every node at one point (the verifier's evaluation); missing values read as zero
 /// (the caller checks lengths first).
-pub(crate) fn eval_point(air: &Air, p: &PointValues<'_>) -> Vec<Ext5> {
-    let mut vals: Vec<Ext5> = Vec::with_capacity(air.nodes.len());
-    let at = |s: &[Ext5], i: u32| s.get(i as usize).copied().unwrap_or_default();
+pub(crate) fn eval_point<E: VerifierField>(air: &Air, p: &PointValues<'_, E>) -> Vec<E> {
+    let mut vals: Vec<E> = Vec::with_capacity(air.nodes.len());
+    let at = |s: &[E], i: u32| s.get(i as usize).copied().unwrap_or_else(E::zero);
     for n in &air.nodes {
         let v = match *n {
-            Node::Const(c) => Ext5::from_base(c),
-            Node::Public(k) => {
-                Ext5::from_base(p.publics.get(k as usize).copied().unwrap_or_default())
-            }
+            Node::Const(c) => E::from_base(c),
+            Node::Public(k) => E::from_base(p.publics.get(k as usize).copied().unwrap_or_default()),
             Node::Challenge(c) => p.challenges.get(c),
             Node::Main { col, next } => at(if next { p.main_next } else { p.main }, col),
             Node::IsFirst => p.is_first,

@@ -15,7 +15,7 @@
 //! statement.
 
 use crate::air::{BusId, Direction};
-use backend::challenger::Challenger;
+use crate::v2::arith::{ObserveKnown, VerifierField};
 use backend::field::Ext5;
 use backend::kernels::ext;
 use backend::{Isa, KoalaBear};
@@ -61,7 +61,7 @@ pub(crate) fn bus_key(bus: BusId) -> u32 {
 /// (0 for Send, 1 for Receive), the tuple length, the count, every value and every
 /// multiplicity. Nothing at all is observed for an empty slice of lists (so statements
 /// without lists keep their transcripts).
-pub(crate) fn observe(ch: &mut Challenger, lookups: &[PublicLookup<'_>]) {
+pub(crate) fn observe(ch: &mut impl ObserveKnown, lookups: &[PublicLookup<'_>]) {
     if lookups.is_empty() {
         return;
     }
@@ -122,6 +122,43 @@ pub(crate) fn contribution(
         let mut sum = Ext5::ZERO;
         for p in partials {
             sum += p?;
+        }
+        match l.direction {
+            Direction::Send => total += sum,
+            Direction::Receive => total -= sum,
+        }
+    }
+    Some(total)
+}
+
+/// [`contribution`] tuple by tuple over any verifier arithmetic ([`VerifierField`]): one
+/// inverse per tuple (in a circuit, a hint and one product each). Equal to [`contribution`]
+/// in `K`.
+pub(crate) fn contribution_generic<E: VerifierField>(
+    lookups: &[PublicLookup<'_>],
+    alpha: E,
+    beta: E,
+) -> Option<E> {
+    let mut total = E::zero();
+    for l in lookups {
+        let t = l.tuple_len;
+        if t == 0 || Some(l.values.len()) != l.count().checked_mul(t) {
+            return None;
+        }
+        let mut pows = Vec::with_capacity(t);
+        let mut p = alpha;
+        for _ in 0..t {
+            pows.push(p);
+            p *= alpha;
+        }
+        let base = beta - E::from_base(KoalaBear::new(l.bus.0));
+        let mut sum = E::zero();
+        for (tuple, &m) in l.values.chunks_exact(t).zip(l.multiplicities) {
+            let den = tuple
+                .iter()
+                .zip(&pows)
+                .fold(base, |d, (&v, &p)| p.mul_add(E::from_base(-v), d));
+            sum = den.try_inverse()?.mul_add(E::from_base(m), sum);
         }
         match l.direction {
             Direction::Send => total += sum,

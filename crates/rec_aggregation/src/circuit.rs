@@ -20,10 +20,11 @@
 //!   or `-1` for a check; `ma` 1, or 0 for a hint: a value the prover supplies, `a * 1 + 0`
 //!   with `a` read from no wire, which later checks constrain, as an inverse is by
 //!   `x * x^-1 = 1`), received by exactly one active row of the operation table;
-//! * per link `(w, mw, observed, call[0..5], slot[0..5])` on [`LINK_WIRING_BUS`] (`mw` the
-//!   uses of `w`, or `-1` when the link observes a wire defined elsewhere; `observed` 1 for an
-//!   observation, 0 for a sample; the transcript positions of its five coefficients), received
-//!   by exactly one active row of the link table;
+//! * per link `(w, mw, observed, ext, call[0..5], slot[0..5])` on [`LINK_WIRING_BUS`] (`mw`
+//!   the uses of `w`, or `-1` when the link observes a wire defined elsewhere; `observed` 1
+//!   for an observation, 0 for a sample; `ext` 1 for an element of `K`, 0 for a base-field
+//!   element, whose other coefficients are zero; the transcript positions of its
+//!   coefficients), received by exactly one active row of the link table;
 //! * per constant `(w, value)` on [`WIRE_BUS`] with multiplicity its uses; and the base-field
 //!   values the verifier observes itself (statement data) at their positions on the
 //!   transcript's observation bus.
@@ -41,7 +42,7 @@
 //! likewise `ma`, and `mw` and `observed` on links).
 //!
 //! # Cost
-//! An operation is one row of 27 columns with 5 bus interactions; a link one row of 19
+//! An operation is one row of 27 columns with 5 bus interactions; a link one row of 20
 //! columns with 12; the transcript costs one row of its table and one Poseidon2-16
 //! permutation per duplex call.
 
@@ -65,8 +66,8 @@ pub const WIRE_BUS: BusId = BusId(0x70);
 /// Bus on which the verifier's list of operations `(wa, wb, wd, wc, mc, ma)` meets the operation
 /// table's rows.
 pub const OP_WIRING_BUS: BusId = BusId(0x71);
-/// Bus on which the verifier's list of links `(w, mw, observed, call[0..5], slot[0..5])` meets
-/// the link table's rows.
+/// Bus on which the verifier's list of links `(w, mw, observed, ext, call[0..5], slot[0..5])`
+/// meets the link table's rows.
 pub const LINK_WIRING_BUS: BusId = BusId(0x72);
 /// Maximum constraint degree of the operation and link tables.
 pub const CIRCUIT_DEGREE: usize = 2;

@@ -63,15 +63,16 @@ impl Arena {
     }
 }
 
-/// The bus challenges the denominators read (used by both evaluators).
+/// The bus challenges the denominators read (used by both evaluators; a verifier's values in
+/// a circuit too, [`crate::v2::arith`]).
 #[derive(Copy, Clone, Debug, Default)]
-pub(crate) struct Challenges {
-    pub(crate) bus_alpha: Ext5,
-    pub(crate) bus_beta: Ext5,
+pub(crate) struct Challenges<E = Ext5> {
+    pub(crate) bus_alpha: E,
+    pub(crate) bus_beta: E,
 }
 
-impl Challenges {
-    pub(crate) fn get(&self, c: Challenge) -> Ext5 {
+impl<E: Copy> Challenges<E> {
+    pub(crate) fn get(&self, c: Challenge) -> E {
         match c {
             Challenge::BusAlpha => self.bus_alpha,
             Challenge::BusBeta => self.bus_beta,

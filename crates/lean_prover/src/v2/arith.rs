@@ -13,9 +13,10 @@
 //! * Values of the proof enter through the transcript ([`VerifierTranscript::receive_ext`])
 //!   so that a circuit binds them to its transcript.
 
-use backend::KoalaBear;
+use crate::lookup::PublicLookup;
 use backend::challenger::Challenger;
 use backend::field::Ext5;
+use backend::{Isa, KoalaBear};
 use core::fmt::Debug;
 use core::ops::{Add, AddAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
@@ -66,6 +67,19 @@ pub trait VerifierField:
     /// Whether `self = other`; in a circuit the equality is also recorded as an assertion,
     /// so the recursive proof holds only if it is true.
     fn check_eq(self, other: Self) -> bool;
+
+    /// The public lookup lists' contribution `sum ±m_k / (beta - c_k)` to the bus balance
+    /// ([`crate::lookup`]), `None` if a denominator vanishes. The default computes tuple by
+    /// tuple (one inverse each); [`Ext5`] uses the batched kernels of `isa`.
+    fn lookup_contribution(
+        isa: Isa,
+        lookups: &[PublicLookup<'_>],
+        alpha: Self,
+        beta: Self,
+    ) -> Option<Self> {
+        let _ = isa;
+        crate::lookup::contribution_generic(lookups, alpha, beta)
+    }
 }
 
 impl VerifierField for Ext5 {
@@ -84,11 +98,20 @@ impl VerifierField for Ext5 {
     fn check_eq(self, other: Self) -> bool {
         self == other
     }
+
+    fn lookup_contribution(
+        isa: Isa,
+        lookups: &[PublicLookup<'_>],
+        alpha: Self,
+        beta: Self,
+    ) -> Option<Self> {
+        crate::lookup::contribution(isa, lookups, alpha, beta)
+    }
 }
 
-/// The Fiat-Shamir transcript as a verifier uses it ([`Challenger`] natively).
-pub trait VerifierTranscript<E: VerifierField> {
-    /// Observes a base-field value of the statement (known to the verifier).
+/// Observing statement data: values the verifier knows without the proof.
+pub trait ObserveKnown {
+    /// Observes a base-field value of the statement.
     fn observe(&mut self, x: KoalaBear);
 
     /// Observes base-field values of the statement, in order.
@@ -97,7 +120,10 @@ pub trait VerifierTranscript<E: VerifierField> {
             self.observe(x);
         }
     }
+}
 
+/// The Fiat-Shamir transcript as a verifier uses it ([`Challenger`] natively).
+pub trait VerifierTranscript<E: VerifierField>: ObserveKnown {
     /// Observes a value the verifier computed (its five coefficients, constant term first).
     fn observe_ext(&mut self, x: E);
 
@@ -106,9 +132,17 @@ pub trait VerifierTranscript<E: VerifierField> {
 
     /// Samples a challenge in `K` (five samples, constant term first).
     fn sample_ext(&mut self) -> E;
+
+    /// Observes a base-field value of the proof and returns it as an element of `K`.
+    fn receive_base(&mut self, x: KoalaBear) -> E;
+
+    /// The proof-of-work check of `Challenger::check_pow`: observes the proof's `nonce`,
+    /// samples one element and tells whether its low `bits` bits are zero (in a circuit, the
+    /// sample's canonical bits are checked too).
+    fn check_pow(&mut self, bits: usize, nonce: KoalaBear) -> bool;
 }
 
-impl VerifierTranscript<Ext5> for Challenger {
+impl ObserveKnown for Challenger {
     fn observe(&mut self, x: KoalaBear) {
         Challenger::observe(self, x);
     }
@@ -116,7 +150,9 @@ impl VerifierTranscript<Ext5> for Challenger {
     fn observe_slice(&mut self, xs: &[KoalaBear]) {
         Challenger::observe_slice(self, xs);
     }
+}
 
+impl VerifierTranscript<Ext5> for Challenger {
     fn observe_ext(&mut self, x: Ext5) {
         Challenger::observe_ext(self, x);
     }
@@ -128,5 +164,14 @@ impl VerifierTranscript<Ext5> for Challenger {
 
     fn sample_ext(&mut self) -> Ext5 {
         Challenger::sample_ext(self)
+    }
+
+    fn receive_base(&mut self, x: KoalaBear) -> Ext5 {
+        Challenger::observe(self, x);
+        Ext5::from_base(x)
+    }
+
+    fn check_pow(&mut self, bits: usize, nonce: KoalaBear) -> bool {
+        Challenger::check_pow(self, bits, nonce)
     }
 }

@@ -18,8 +18,8 @@
 //! `p_i` is a verifier challenge, zero with probability `1 / |K|`, and then the proof is
 //! rejected ([`DegenerateCoordinate`]), a completeness error of `2^-154.9` per coordinate.
 
+use super::arith::VerifierField;
 use super::sumcheck::interpolate_at;
-use backend::field::Ext5;
 
 /// The eq point has a zero coordinate, so `q_i(1)` cannot be derived.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -29,9 +29,9 @@ pub struct DegenerateCoordinate;
 ///
 /// # Errors
 /// [`DegenerateCoordinate`] if `p = 0`.
-pub fn value_at_one(claim: Ext5, p: Ext5, q0: Ext5) -> Result<Ext5, DegenerateCoordinate> {
+pub fn value_at_one<E: VerifierField>(claim: E, p: E, q0: E) -> Result<E, DegenerateCoordinate> {
     let inv = p.try_inverse().ok_or(DegenerateCoordinate)?;
-    Ok((claim - (Ext5::ONE - p) * q0) * inv)
+    Ok((claim - (E::one() - p) * q0) * inv)
 }
 
 /// The verifier's round: from the sent values `q(0), q(2), ..., q(d)` (`sent.len() = d`)
@@ -39,7 +39,12 @@ pub fn value_at_one(claim: Ext5, p: Ext5, q0: Ext5) -> Result<Ext5, DegenerateCo
 ///
 /// # Errors
 /// [`DegenerateCoordinate`] if `p = 0`.
-pub fn reduce(claim: Ext5, p: Ext5, sent: &[Ext5], s: Ext5) -> Result<Ext5, DegenerateCoordinate> {
+pub fn reduce<E: VerifierField>(
+    claim: E,
+    p: E,
+    sent: &[E],
+    s: E,
+) -> Result<E, DegenerateCoordinate> {
     let Some((&q0, rest)) = sent.split_first() else {
         return Ok(claim);
     };
@@ -55,6 +60,7 @@ pub fn reduce(claim: Ext5, p: Ext5, sent: &[Ext5], s: Ext5) -> Result<Ext5, Dege
 mod tests {
     use super::*;
     use backend::KoalaBear;
+    use backend::field::Ext5;
 
     use crate::v2::mle::test_ext as ext;
 

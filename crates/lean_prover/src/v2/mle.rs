@@ -17,6 +17,7 @@
 //! elements, identical on every instruction set. Malformed inputs (a length that is not a
 //! power of two, a point of the wrong dimension) are reported as [`MleError`], never a panic.
 
+use super::arith::VerifierField;
 use backend::Isa;
 use backend::field::{Ext5, KoalaBear};
 use backend::kernels::ext as kx;
@@ -235,7 +236,7 @@ const PAR_FOLD: usize = 1 << 12;
 ///
 /// # Errors
 /// [`MleError::PointDimension`] if the points differ in length.
-pub fn shift_eval(a: &[Ext5], b: &[Ext5]) -> Result<Ext5, MleError> {
+pub fn shift_eval<E: VerifierField>(a: &[E], b: &[E]) -> Result<E, MleError> {
     if a.len() != b.len() {
         return Err(MleError::PointDimension {
             expected: a.len(),
@@ -245,15 +246,15 @@ pub fn shift_eval(a: &[Ext5], b: &[Ext5]) -> Result<Ext5, MleError> {
     let n = a.len();
     // below[l] = prod_(m >= l) a_m (1 - b_m): the bits less significant than l - 1, all
     // ones in y and zeros in y + 1.
-    let mut below = vec![Ext5::ONE; n + 1];
+    let mut below = vec![E::one(); n + 1];
     for l in (0..n).rev() {
-        below[l] = below[l + 1] * a[l] * (Ext5::ONE - b[l]);
+        below[l] = below[l + 1] * a[l] * (E::one() - b[l]);
     }
-    let mut above = Ext5::ONE;
+    let mut above = E::one();
     let mut acc = below[0];
     for j in 0..n {
-        acc += above * (Ext5::ONE - a[j]) * b[j] * below[j + 1];
-        above *= (Ext5::ONE - a[j]) * (Ext5::ONE - b[j]) + a[j] * b[j];
+        acc += above * (E::one() - a[j]) * b[j] * below[j + 1];
+        above *= (E::one() - a[j]) * (E::one() - b[j]) + a[j] * b[j];
     }
     Ok(acc)
 }

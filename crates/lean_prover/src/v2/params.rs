@@ -2,8 +2,8 @@
 //! variables, which the statement fixes) and the grinding before the bus challenges.
 
 use crate::security::whir::WhirConfig;
+use crate::v2::arith::ObserveKnown;
 use backend::KoalaBear;
-use backend::challenger::Challenger;
 
 /// Parameters of a v2 proof.
 #[derive(Copy, Clone, Debug, PartialEq)]
@@ -95,7 +95,7 @@ impl ParamsV2 {
     }
 
     /// Observes every parameter (the security target as its bits times 1000, rounded).
-    pub(crate) fn observe(&self, ch: &mut Challenger) {
+    pub(crate) fn observe(&self, ch: &mut impl ObserveKnown) {
         for x in [
             self.log_inv_rate,
             (self.security_bits * 1000.0).round().clamp(0.0, 1e9) as usize,

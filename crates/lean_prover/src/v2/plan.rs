@@ -3,6 +3,7 @@
 //! fractions), the WHIR parameters, the transcript's start, the AIR sumcheck's tables and
 //! coefficients, its eq point and claim, and the column claims handed to WHIR.
 
+use super::arith::{ObserveKnown, VerifierField, VerifierTranscript};
 use super::encoding::ShapeV2;
 use super::error::ErrorV2;
 use super::gkr::GkrClaim;
@@ -124,19 +125,34 @@ pub(crate) fn start_transcript(
     lookups: &[PublicLookup<'_>],
 ) -> Challenger {
     let mut ch = Challenger::new();
-    observe_domain_separator(&mut ch, DOMAIN_SEPARATOR);
-    params.observe(&mut ch);
-    ch.observe(KoalaBear::new(instances.len() as u32));
-    observe_statement(&mut ch, instances, lookups);
+    observe_start(params, instances, lookups, &mut ch);
     ch
+}
+
+/// The transcript's start on a fresh transcript `ch` (natively or in a circuit): the domain
+/// separator, the parameters, the number of tables and the statement.
+pub(crate) fn observe_start(
+    params: &ParamsV2,
+    instances: &[TableInstance<'_>],
+    lookups: &[PublicLookup<'_>],
+    ch: &mut impl ObserveKnown,
+) {
+    observe_domain_separator(ch, DOMAIN_SEPARATOR);
+    params.observe(ch);
+    ch.observe(KoalaBear::new(instances.len() as u32));
+    observe_statement(ch, instances, lookups);
 }
 
 /// The AIR sumcheck's eq point `tau` of `K` coordinates: the first `K` of GKR's point `rho`
 /// (a table's rows are the top coordinates of its fraction blocks), followed by fresh
 /// challenges when `rho` is shorter.
-pub(crate) fn eq_point(plan: &Plan, rho: &[Ext5], ch: &mut Challenger) -> Vec<Ext5> {
+pub(crate) fn eq_point<E: VerifierField>(
+    plan: &Plan,
+    rho: &[E],
+    ch: &mut impl VerifierTranscript<E>,
+) -> Vec<E> {
     let k = plan.max_log_height;
-    let mut tau: Vec<Ext5> = rho[..k.min(rho.len())].to_vec();
+    let mut tau: Vec<E> = rho[..k.min(rho.len())].to_vec();
     while tau.len() < k {
         tau.push(ch.sample_ext());
     }
@@ -145,21 +161,21 @@ pub(crate) fn eq_point(plan: &Plan, rho: &[Ext5], ch: &mut Challenger) -> Vec<Ex
 
 /// The AIR sumcheck's claim: `n(rho) + lambda (d(rho) - padding(rho))`, the fractions'
 /// multilinears at GKR's point without the padding's denominators (which are one).
-pub(crate) fn zerocheck_claim(plan: &Plan, gkr: &GkrClaim, lambda: Ext5) -> Ext5 {
+pub(crate) fn zerocheck_claim<E: VerifierField>(plan: &Plan, gkr: &GkrClaim<E>, lambda: E) -> E {
     gkr.numerator + lambda * (gkr.denominator - plan.fractions.committed_padding_weight(&gkr.point))
 }
 
 /// The AIR sumcheck's tables: constraint coefficients `alpha^0, alpha^1, ...` over all
 /// constraints of all tables in order; for interaction `i` of table `t` with GKR selector
 /// weight `e`, `±e` on its multiplicity and `lambda e` on its denominator.
-pub(crate) fn zerocheck_tables<'a>(
+pub(crate) fn zerocheck_tables<'a, E: VerifierField>(
     plan: &Plan,
     instances: &[TableInstance<'a>],
-    alpha: Ext5,
-    lambda: Ext5,
-    rho: &[Ext5],
-) -> Vec<ZerocheckTable<'a>> {
-    let mut power = Ext5::ONE;
+    alpha: E,
+    lambda: E,
+    rho: &[E],
+) -> Vec<ZerocheckTable<'a, E>> {
+    let mut power = E::one();
     instances
         .iter()
         .enumerate()
@@ -171,7 +187,7 @@ pub(crate) fn zerocheck_tables<'a>(
                     c
                 })
                 .collect();
-            let e: Vec<Ext5> = (0..inst.air.num_interactions())
+            let e: Vec<E> = (0..inst.air.num_interactions())
                 .map(|i| {
                     plan.fractions.blocks[plan.fraction_start[t] + i].committed_selector_weight(rho)
                 })
@@ -186,7 +202,7 @@ pub(crate) fn zerocheck_tables<'a>(
                     .interactions
                     .iter()
                     .zip(&e)
-                    .map(|(it, &e)| direction_sign(it.direction) * e)
+                    .map(|(it, &e)| E::constant(direction_sign(it.direction)) * e)
                     .collect(),
                 denominator_coeffs: e.iter().map(|&e| lambda * e).collect(),
             }
@@ -195,32 +211,37 @@ pub(crate) fn zerocheck_tables<'a>(
 }
 
 /// `sum_j beta^j v_j`.
-pub(crate) fn batch(values: &[Ext5], beta: Ext5) -> Ext5 {
+pub(crate) fn batch<E: VerifierField>(values: &[E], beta: E) -> E {
     values
         .iter()
         .rev()
-        .fold(Ext5::ZERO, |acc, &v| acc * beta + v)
+        .fold(E::zero(), |acc, &v| acc.mul_add(beta, v))
 }
 
+/// A column claim on the stacked polynomial: its point in the committed table's coordinates
+/// and the value.
+pub(crate) type ColumnEvaluation<E> = (Vec<E>, E);
+
 /// The claims on the stacked polynomial: every main column of table `t` at `s_t` (the AIR
-/// sumcheck's point), then every next-row column at that table's shift point.
-pub(crate) fn column_claims(
+/// sumcheck's point), then every next-row column at that table's shift point (natively or
+/// in a circuit).
+pub(crate) fn column_evaluations<E: VerifierField>(
     plan: &Plan,
     instances: &[TableInstance<'_>],
-    s: &[Ext5],
-    evals: &[TableEvals],
-    shifts: &[Option<(Vec<Ext5>, &[Ext5])>],
-) -> Vec<Claim> {
+    s: &[E],
+    main: &[&[E]],
+    shifts: &[Option<(Vec<E>, &[E])>],
+) -> Vec<ColumnEvaluation<E>> {
     let v = plan.columns.num_variables;
     let k0 = plan.whir.rounds[0].folding_factor;
-    let claim = |t: usize, c: usize, point: &[Ext5], value: Ext5| {
+    let claim = |t: usize, c: usize, point: &[E], value: E| {
         let block = plan.columns.blocks[plan.column_start[t] + c];
-        Claim::evaluation(&rotate_point(&block.committed_point(point, v), k0), value)
+        (rotate_point(&block.committed_point(point, v), k0), value)
     };
     let mut claims = Vec::new();
-    for (t, (inst, e)) in instances.iter().zip(evals).enumerate() {
+    for (t, (inst, e)) in instances.iter().zip(main).enumerate() {
         let st = &s[..inst.log_height];
-        for (c, &value) in e.main.iter().enumerate() {
+        for (c, &value) in e.iter().enumerate() {
             claims.push(claim(t, c, st, value));
         }
         if let Some((point, values)) = &shifts[t] {
@@ -230,6 +251,21 @@ pub(crate) fn column_claims(
         }
     }
     claims
+}
+
+/// [`column_evaluations`] in `K` as WHIR's evaluation claims.
+pub(crate) fn column_claims(
+    plan: &Plan,
+    instances: &[TableInstance<'_>],
+    s: &[Ext5],
+    evals: &[TableEvals],
+    shifts: &[Option<(Vec<Ext5>, &[Ext5])>],
+) -> Vec<Claim> {
+    let main: Vec<&[Ext5]> = evals.iter().map(|e| e.main.as_slice()).collect();
+    column_evaluations(plan, instances, s, &main, shifts)
+        .into_iter()
+        .map(|(point, value)| Claim::evaluation(&point, value))
+        .collect()
 }
 
 /// Every count of a proof of this statement ([`ShapeV2`]), for the decoder.

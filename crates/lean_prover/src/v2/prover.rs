@@ -59,6 +59,7 @@ use crate::balance::bus_total;
 use crate::eval::{self, TraceSelectors};
 use crate::lookup::PublicLookup;
 use crate::statement::{StatementError, TableInstance, TableWitness};
+use crate::v2::arith::VerifierField;
 use backend::challenger::Challenger;
 use backend::field::Ext5;
 use backend::kernels::ext as kx;
@@ -172,15 +173,18 @@ fn prove_impl(
 /// # Errors
 /// [`ErrorV2::Unbalanced`] if they do not (the witness is false), or the public
 /// contribution's error.
-pub(crate) fn check_balance(
+pub(crate) fn check_balance<E: VerifierField>(
     isa: Isa,
     instances: &[TableInstance<'_>],
     lookups: &[PublicLookup<'_>],
-    bus: [Ext5; 2],
-    gkr_claim: &gkr::GkrClaim,
+    bus: [E; 2],
+    gkr_claim: &gkr::GkrClaim<E>,
 ) -> Result<(), ErrorV2> {
     let public = public_contribution(isa, instances, lookups, bus)?;
-    if gkr_claim.root[0] + public * gkr_claim.root[1] != Ext5::ZERO {
+    if !gkr_claim.root[0]
+        .mul_add(E::one(), public * gkr_claim.root[1])
+        .check_eq(E::zero())
+    {
         return Err(ErrorV2::Unbalanced);
     }
     Ok(())
@@ -259,12 +263,12 @@ fn next_row_sumchecks(
 }
 
 /// The public part of the bus balance: public interactions and lookup lists.
-pub(crate) fn public_contribution(
+pub(crate) fn public_contribution<E: VerifierField>(
     isa: Isa,
     instances: &[TableInstance<'_>],
     lookups: &[PublicLookup<'_>],
-    bus: [Ext5; 2],
-) -> Result<Ext5, ErrorV2> {
+    bus: [E; 2],
+) -> Result<E, ErrorV2> {
     bus_total(
         isa,
         instances.iter().map(|i| (i.air, i.public_values)),

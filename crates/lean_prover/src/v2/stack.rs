@@ -23,6 +23,7 @@
 //!   block's weight in `eq(rho, .)` is [`Block::committed_selector_weight`] times
 //!   `eq(rho[..k], y)`.
 
+use super::arith::VerifierField;
 use backend::field::Ext5;
 
 /// Where one block lies in the stacked polynomial.
@@ -54,13 +55,14 @@ impl Block {
     /// `eq(rho_low, rev(b))` for a point `rho` of `num_variables` coordinates: the weight of
     /// the whole block in `eq(rho, x)` in the committed placement, the rest being
     /// `eq(rho_top, y)` over its rows (`rho_top` the first `log_size` coordinates).
-    pub fn committed_selector_weight(&self, rho: &[Ext5]) -> Ext5 {
+    pub fn committed_selector_weight<E: VerifierField>(&self, rho: &[E]) -> E {
         let sel = self.selector(rho.len());
         rho[self.log_size..]
             .iter()
             .zip(sel.iter().rev())
-            .map(|(&r, &b)| if b == Ext5::ONE { r } else { Ext5::ONE - r })
-            .product()
+            .fold(E::one(), |acc, (&r, &b)| {
+                acc * if b == Ext5::ONE { r } else { E::one() - r }
+            })
     }
 
     /// The index of row `y` in the committed placement (module docs).
@@ -77,9 +79,14 @@ impl Block {
 
     /// The committed polynomial's point for the block's multilinear at `point`
     /// (`log_size` coordinates): `point` followed by the reversed selector bits.
-    pub fn committed_point(&self, point: &[Ext5], num_variables: usize) -> Vec<Ext5> {
+    pub fn committed_point<E: VerifierField>(&self, point: &[E], num_variables: usize) -> Vec<E> {
         let mut z = point.to_vec();
-        z.extend(self.selector(num_variables).into_iter().rev());
+        z.extend(
+            self.selector(num_variables)
+                .into_iter()
+                .rev()
+                .map(E::constant),
+        );
         z
     }
 }
@@ -96,7 +103,7 @@ pub fn rotate_index(x: usize, v: usize, k: usize) -> usize {
 
 /// The point of the rotated table ([`rotate_index`]) for a point `z` of the placement: its
 /// last `k` coordinates first.
-pub fn rotate_point(z: &[Ext5], k: usize) -> Vec<Ext5> {
+pub fn rotate_point<E: Copy>(z: &[E], k: usize) -> Vec<E> {
     let cut = z.len() - k;
     z[cut..].iter().chain(&z[..cut]).copied().collect()
 }
@@ -174,13 +181,12 @@ impl StackLayout {
     /// `sum_(x padding) eq(rho, x)` in the committed placement (`rho` of `V` coordinates):
     /// since `sum_x eq(rho, x) = 1` and every block's rows carry
     /// [`Block::committed_selector_weight`] in all, it is one minus their sum, `O(blocks V)`.
-    pub fn committed_padding_weight(&self, rho: &[Ext5]) -> Ext5 {
-        Ext5::ONE
+    pub fn committed_padding_weight<E: VerifierField>(&self, rho: &[E]) -> E {
+        E::one()
             - self
                 .blocks
                 .iter()
-                .map(|b| b.committed_selector_weight(rho))
-                .sum::<Ext5>()
+                .fold(E::zero(), |acc, b| acc + b.committed_selector_weight(rho))
     }
 }
 

@@ -1,13 +1,14 @@
 //! The v2 verifier: replays the protocol of [`super::prover`] and checks every step. Never
 //! panics on any proof; every rejection is an [`ErrorV2`] naming the step.
 
+use super::arith::{VerifierField, VerifierTranscript};
 use super::error::ErrorV2;
 use super::gkr;
 use super::gkr::GkrClaim;
 use super::mle;
 use super::params::ParamsV2;
 use super::plan::{
-    Plan, batch, column_claims, eq_point, plan, shape, start_transcript, zerocheck_claim,
+    Plan, batch, column_evaluations, eq_point, observe_start, plan, shape, zerocheck_claim,
     zerocheck_tables,
 };
 use super::proof::ProofV2;
@@ -15,12 +16,12 @@ use super::prover::check_balance;
 use super::security::{PolicyV2, report};
 use super::sumcheck::verify_product;
 use super::whir;
+use super::whir::CommitmentValues;
 use super::zerocheck;
 use crate::lookup::PublicLookup;
 use crate::statement::TableInstance;
 use backend::Isa;
 use backend::challenger::Challenger;
-use backend::field::Ext5;
 
 /// Decodes `bytes` against the statement's shape and verifies the proof ([`verify_v2`]).
 /// Never panics on any bytes.
@@ -60,59 +61,115 @@ pub fn verify_v2(
 ) -> Result<(), ErrorV2> {
     let plan = plan(params, instances, lookups)?;
     policy.check(&report(params, &plan, instances, lookups))?;
+    let mut ch = Challenger::new();
+    let steps = statement_steps(isa, params, &plan, instances, lookups, proof, &mut ch)?;
+    // 7. The WHIR opening.
+    let num_variables = plan.whir.rounds[0].num_variables;
+    let received = whir::ReceivedCommitment {
+        root: proof.commitment.root,
+        ood_claims: steps
+            .commitment
+            .ood
+            .iter()
+            .map(|&(z, value)| whir::Claim {
+                weight: whir::Weight::power(z, num_variables),
+                value,
+            })
+            .collect(),
+    };
+    let claims: Vec<whir::Claim> = steps
+        .claims
+        .iter()
+        .map(|(point, value)| whir::Claim::evaluation(point, *value))
+        .collect();
+    whir::verify(isa, &plan.whir, &received, &claims, &proof.whir, &mut ch)?;
+    Ok(())
+}
+
+/// What the verifier's steps 1 to 6 leave to the WHIR opening (step 7): the commitment as
+/// received, and the claims on the stacked polynomial (a point in the committed table's
+/// coordinates and a value, per main column of every table, then per next-row column).
+#[derive(Clone, Debug)]
+pub struct StatementClaims<E> {
+    /// The commitment's root and out-of-domain answers.
+    pub commitment: CommitmentValues<E>,
+    /// The column claims, in WHIR's order.
+    pub claims: Vec<(Vec<E>, E)>,
+}
+
+/// The verifier's steps 1 to 6 ([`verify_v2`] without the WHIR opening) on a fresh
+/// transcript `ch`, over any verifier arithmetic ([`super::arith`]): natively they are
+/// [`verify_v2`]'s own steps; on a circuit's values they record themselves. The policy is
+/// checked first, as in [`verify_v2`].
+///
+/// # Errors
+/// [`ErrorV2::Policy`] if the parameters are too weak, otherwise the [`ErrorV2`] of the
+/// first step that rejects.
+pub fn verify_v2_statement<E: VerifierField>(
+    isa: Isa,
+    params: &ParamsV2,
+    policy: &PolicyV2,
+    instances: &[TableInstance<'_>],
+    lookups: &[PublicLookup<'_>],
+    proof: &ProofV2,
+    ch: &mut impl VerifierTranscript<E>,
+) -> Result<StatementClaims<E>, ErrorV2> {
+    let plan = plan(params, instances, lookups)?;
+    policy.check(&report(params, &plan, instances, lookups))?;
+    statement_steps(isa, params, &plan, instances, lookups, proof, ch)
+}
+
+/// Steps 1 to 6 (see [`verify_v2_statement`]).
+fn statement_steps<E: VerifierField>(
+    isa: Isa,
+    params: &ParamsV2,
+    plan: &Plan,
+    instances: &[TableInstance<'_>],
+    lookups: &[PublicLookup<'_>],
+    proof: &ProofV2,
+    ch: &mut impl VerifierTranscript<E>,
+) -> Result<StatementClaims<E>, ErrorV2> {
     // 1. The transcript's start.
-    let mut ch = start_transcript(params, instances, lookups);
+    observe_start(params, instances, lookups, ch);
     // 2. The commitment.
-    let received = whir::receive_commitment(&plan.whir, &proof.commitment, &mut ch)?;
+    let commitment = whir::receive_commitment_values(&plan.whir, &proof.commitment, ch)?;
     // 3. Bus challenges.
     if !ch.check_pow(params.bus_pow_bits, proof.bus_nonce) {
         return Err(ErrorV2::BusProofOfWork);
     }
     let bus = [ch.sample_ext(), ch.sample_ext()];
     // 4. LogUp by GKR and the balance.
-    let gkr_claim = logup(isa, &plan, instances, lookups, bus, proof, &mut ch)?;
-    // 5. The AIR sumcheck.
-    let s = air_sumcheck(&plan, instances, bus, &gkr_claim, proof, &mut ch)?;
-    // 6. The next-row sumchecks.
-    let shift_points = next_row_sumchecks(instances, &s, proof, &mut ch)?;
-    // 7. The WHIR opening.
-    let claims = column_claims(&plan, instances, &s, &proof.zerocheck.evals, &shift_points);
-    whir::verify(isa, &plan.whir, &received, &claims, &proof.whir, &mut ch)?;
-    Ok(())
-}
-
-/// Step 4: verifies GKR and checks the balance with the public contribution; returns GKR's
-/// claims.
-///
-/// # Errors
-/// GKR's error, [`ErrorV2::PublicDenominator`] or [`ErrorV2::Unbalanced`].
-fn logup(
-    isa: Isa,
-    plan: &Plan,
-    instances: &[TableInstance<'_>],
-    lookups: &[PublicLookup<'_>],
-    bus: [Ext5; 2],
-    proof: &ProofV2,
-    ch: &mut Challenger,
-) -> Result<GkrClaim, ErrorV2> {
     let gkr_claim = gkr::verify(plan.fractions.num_variables, &proof.gkr, ch)?;
     check_balance(isa, instances, lookups, bus, &gkr_claim)?;
-    Ok(gkr_claim)
+    // 5. The AIR sumcheck.
+    let (s, evals) = air_sumcheck(plan, instances, bus, &gkr_claim, proof, ch)?;
+    // 6. The next-row sumchecks.
+    let shift_points = next_row_sumchecks(instances, &s, &evals, proof, ch)?;
+    let main: Vec<&[E]> = evals.iter().map(|(m, _)| m.as_slice()).collect();
+    let shifts: Vec<Option<(Vec<E>, &[E])>> = shift_points
+        .iter()
+        .map(|o| o.as_ref().map(|(p, v)| (p.clone(), v.as_slice())))
+        .collect();
+    let claims = column_evaluations(plan, instances, &s, &main, &shifts);
+    Ok(StatementClaims { commitment, claims })
 }
 
+/// Per table, its main and rotated column values as the verifier received them.
+type ReceivedEvals<E> = Vec<(Vec<E>, Vec<E>)>;
+
 /// Step 5: samples `alpha`, `lambda` and the eq point and verifies the AIR sumcheck against
-/// GKR's claims; returns its point `s`.
+/// GKR's claims; returns its point `s` and the column values received.
 ///
 /// # Errors
 /// The AIR sumcheck's error.
-fn air_sumcheck(
+fn air_sumcheck<E: VerifierField>(
     plan: &Plan,
     instances: &[TableInstance<'_>],
-    bus: [Ext5; 2],
-    gkr_claim: &GkrClaim,
+    bus: [E; 2],
+    gkr_claim: &GkrClaim<E>,
     proof: &ProofV2,
-    ch: &mut Challenger,
-) -> Result<Vec<Ext5>, ErrorV2> {
+    ch: &mut impl VerifierTranscript<E>,
+) -> Result<(Vec<E>, ReceivedEvals<E>), ErrorV2> {
     let alpha = ch.sample_ext();
     let lambda = ch.sample_ext();
     let tau = eq_point(plan, &gkr_claim.point, ch);
@@ -128,22 +185,23 @@ fn air_sumcheck(
     )?)
 }
 
-/// A table's next-row point and the column values sent at it (none without next-row
+/// A table's next-row point and the column values received at it (none without next-row
 /// columns).
-type ShiftPoint<'p> = Option<(Vec<Ext5>, &'p [Ext5])>;
+type ShiftPoint<E> = Option<(Vec<E>, Vec<E>)>;
 
 /// Step 6: samples `beta` and verifies, per table with next-row columns, its next-row
 /// sumcheck; returns, per table, the point and the column values its WHIR claims are at.
 ///
 /// # Errors
-/// [`ErrorV2::Shape`] for a wrong number of sumchecks or column values,
-/// [`ErrorV2::Shift`] or [`ErrorV2::ShiftClaim`] naming the table.
-fn next_row_sumchecks<'p>(
+/// [`ErrorV2::Shape`] for a wrong number of sumchecks or column values, [`ErrorV2::Shift`] or
+/// [`ErrorV2::ShiftClaim`] naming the table.
+fn next_row_sumchecks<E: VerifierField>(
     instances: &[TableInstance<'_>],
-    s: &[Ext5],
-    proof: &'p ProofV2,
-    ch: &mut Challenger,
-) -> Result<Vec<ShiftPoint<'p>>, ErrorV2> {
+    s: &[E],
+    evals: &ReceivedEvals<E>,
+    proof: &ProofV2,
+    ch: &mut impl VerifierTranscript<E>,
+) -> Result<Vec<ShiftPoint<E>>, ErrorV2> {
     let beta = ch.sample_ext();
     let with_next = instances
         .iter()
@@ -158,7 +216,7 @@ fn next_row_sumchecks<'p>(
     }
     let mut shifts = proof.shifts.iter();
     let mut shift_points = Vec::with_capacity(instances.len());
-    for (t, (inst, evals)) in instances.iter().zip(&proof.zerocheck.evals).enumerate() {
+    for (t, (inst, (_, next_evals))) in instances.iter().zip(evals).enumerate() {
         let next = inst.air.main_next_columns();
         let Some(sp) = (!next.is_empty()).then(|| shifts.next()).flatten() else {
             shift_points.push(None);
@@ -168,7 +226,7 @@ fn next_row_sumchecks<'p>(
         let outcome = verify_product(
             inst.log_height,
             2,
-            batch(&evals.next, beta),
+            batch(next_evals, beta),
             &sp.sumcheck,
             ch,
         )
@@ -180,17 +238,15 @@ fn next_row_sumchecks<'p>(
                 got: sp.columns.len(),
             });
         }
-        for &v in &sp.columns {
-            ch.observe_ext(v);
-        }
+        let columns: Vec<E> = sp.columns.iter().map(|&v| ch.receive_ext(v)).collect();
         let shift = mle::shift_eval(st, &outcome.point).map_err(|e| ErrorV2::Shift {
             table: t,
             source: e.into(),
         })?;
-        if outcome.final_claim != shift * batch(&sp.columns, beta) {
+        if !outcome.final_claim.check_eq(shift * batch(&columns, beta)) {
             return Err(ErrorV2::ShiftClaim { table: t });
         }
-        shift_points.push(Some((outcome.point, sp.columns.as_slice())));
+        shift_points.push(Some((outcome.point, columns)));
     }
     Ok(shift_points)
 }

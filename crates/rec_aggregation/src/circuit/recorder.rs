@@ -35,15 +35,23 @@ pub(crate) struct OpRecord {
     pub(crate) hint: bool,
 }
 
-/// One recorded link: `wire`'s five coefficients observed (or sampled) at `positions`;
-/// `defines` unless the link observes a wire defined elsewhere.
+/// One recorded link: `wire`'s five coefficients (`ext`) or its base-field value observed (or
+/// sampled) at `positions` (only the first for a base value); `defines` unless the link
+/// observes a wire defined elsewhere.
 #[derive(Copy, Clone, Debug)]
 pub(crate) struct LinkRecord {
     pub(crate) wire: Wire,
     pub(crate) observed: bool,
     pub(crate) defines: bool,
+    pub(crate) ext: bool,
     pub(crate) positions: [Position; 5],
 }
+
+/// Bits of a canonical base-field value (`p < 2^31`).
+pub const FIELD_BITS: usize = 31;
+
+/// `p - 1 = 127 * 2^24`: bits 24 to 30 set, the low 24 clear.
+const LOW_ZERO_BITS_OF_P_MINUS_ONE: usize = 24;
 
 /// A circuit over `K` being recorded (see the module docs of [`crate::circuit`]): wires,
 /// constants (deduplicated by value), operations, links to the transcript and the values the
@@ -255,6 +263,97 @@ impl Circuit {
         w
     }
 
+    /// Observes a base-field value of the proof (as `Challenger::observe`); the new wire is
+    /// what the transcript absorbed.
+    pub fn observe_base(&mut self, x: F) -> Wire {
+        let w = self.wire(Ext5::from_base(x));
+        self.challenger.observe(x);
+        self.transcript.push(TranscriptOp::Observe(x));
+        let at = self.schedule.observe();
+        self.push_link(w, true, true, false, [at; 5]);
+        w
+    }
+
+    /// Samples a base-field challenge (as `Challenger::sample`).
+    pub fn sample_base(&mut self) -> Wire {
+        let x = self.challenger.sample();
+        let w = self.wire(Ext5::from_base(x));
+        self.transcript.push(TranscriptOp::Sample);
+        let at = self.schedule.sample();
+        self.push_link(w, false, true, false, [at; 5]);
+        w
+    }
+
+    /// The canonical bits of the base-field value of `x` (the integer in `[0, p)`), least
+    /// significant first, the lowest `zero_low` of them required to be zero: hints checked
+    /// boolean (`b (b - 1) = 0`, whose only roots in the field are 0 and 1), recomposed
+    /// into `x`, and canonical (bits 24 to 30 all set force the low 24 to zero, so the
+    /// integer is at most `p - 1`). `None`, with nothing recorded, if the value is not a
+    /// base-field element or its low bits are not zero.
+    pub fn canonical_bits(&mut self, x: Wire, zero_low: usize) -> Option<Vec<Wire>> {
+        let v = self.value(x).as_base()?.as_canonical_u32();
+        self.bits_of(x, zero_low, v)
+    }
+
+    /// [`Self::canonical_bits`] with the bits of `integer` as the hints, whatever `x` is (the
+    /// soundness tests' non-canonical decompositions; `None` if `integer` has more than 31
+    /// bits or non-zero low bits).
+    #[cfg(feature = "forgery")]
+    pub fn canonical_bits_claimed(
+        &mut self,
+        x: Wire,
+        zero_low: usize,
+        integer: u64,
+    ) -> Option<Vec<Wire>> {
+        let v = u32::try_from(integer)
+            .ok()
+            .filter(|&v| v >> FIELD_BITS == 0)?;
+        self.bits_of(x, zero_low, v)
+    }
+
+    fn bits_of(&mut self, x: Wire, zero_low: usize, v: u32) -> Option<Vec<Wire>> {
+        let zero_low = zero_low.min(FIELD_BITS);
+        if v & ((1u32 << zero_low) - 1) != 0 {
+            return None;
+        }
+        let (zero, one) = (self.constant(Ext5::ZERO), self.constant(Ext5::ONE));
+        let minus_one = self.constant_base(F::NEG_ONE);
+        let mut bits = vec![zero; zero_low];
+        let mut acc = zero;
+        let mut low = zero;
+        for i in zero_low..FIELD_BITS {
+            let b = self.hint(Ext5::from_base(F::new((v >> i) & 1)));
+            let b_minus_one = self.fma(b, one, minus_one);
+            self.assert_fma(b, b_minus_one, zero, zero);
+            let weight = self.constant_base(F::new(1 << i));
+            acc = self.fma(b, weight, acc);
+            if i + 1 == LOW_ZERO_BITS_OF_P_MINUS_ONE {
+                low = acc;
+            }
+            bits.push(b);
+        }
+        self.assert_eq(acc, x);
+        if zero_low < LOW_ZERO_BITS_OF_P_MINUS_ONE {
+            let top = bits[LOW_ZERO_BITS_OF_P_MINUS_ONE..]
+                .iter()
+                .copied()
+                .reduce(|a, b| self.mul(a, b))
+                .unwrap_or(one);
+            self.assert_fma(top, low, zero, zero);
+        }
+        Some(bits)
+    }
+
+    /// The proof-of-work check of `Challenger::check_pow`: observes the proof's `nonce`,
+    /// samples one element and checks that its low `bits` canonical bits are zero
+    /// ([`Self::canonical_bits`]). Returns whether they are; nothing is checked when they
+    /// are not (the verifier rejects).
+    pub fn check_pow(&mut self, bits: usize, nonce: F) -> bool {
+        self.observe_base(nonce);
+        let s = self.sample_base();
+        self.canonical_bits(s, bits).is_some()
+    }
+
     fn link(&mut self, wire: Wire, observed: bool, defines: bool) {
         let v = self.values[wire.0 as usize];
         let positions = if observed {
@@ -266,10 +365,27 @@ impl Circuit {
             self.transcript.extend([TranscriptOp::Sample; 5]);
             core::array::from_fn(|_| self.schedule.sample())
         };
+        self.push_link(wire, observed, defines, true, positions);
+    }
+
+    fn push_link(
+        &mut self,
+        wire: Wire,
+        observed: bool,
+        defines: bool,
+        ext: bool,
+        positions: [Position; 5],
+    ) {
+        let positions = if ext {
+            positions
+        } else {
+            [positions[0], (0, 0), (0, 0), (0, 0), (0, 0)]
+        };
         self.links.push(LinkRecord {
             wire,
             observed,
             defines,
+            ext,
             positions,
         });
     }

@@ -57,7 +57,7 @@ impl OwnedTable {
 pub struct CircuitLists {
     /// `(wa, wb, wd, wc, mc, ma)` per operation.
     pub op_wiring: Vec<F>,
-    /// `(w, mw, observed, call[0..5], slot[0..5])` per link.
+    /// `(w, mw, observed, ext, call[0..5], slot[0..5])` per link.
     pub link_wiring: Vec<F>,
     /// `(w, value[0..5])` per used constant.
     pub constants: Vec<F>,
@@ -90,9 +90,9 @@ impl CircuitLists {
             list(OP_WIRING_BUS, 6, &self.op_wiring, ones(&self.op_wiring, 6)),
             list(
                 LINK_WIRING_BUS,
-                13,
+                14,
                 &self.link_wiring,
-                ones(&self.link_wiring, 13),
+                ones(&self.link_wiring, 14),
             ),
             list(WIRE_BUS, 6, &self.constants, &self.constant_uses),
             list(TRANSCRIPT_OBSERVE_BUS, 3, &self.known, ones(&self.known, 3)),
@@ -162,9 +162,9 @@ impl Circuit {
             op_wiring.push(self.op_multiplicity(op));
             op_wiring.push(F::new(u32::from(!op.hint)));
         }
-        let mut link_wiring = Vec::with_capacity(13 * self.links.len());
+        let mut link_wiring = Vec::with_capacity(14 * self.links.len());
         for l in &self.links {
-            for &at in &l.positions {
+            for &at in &l.positions[..if l.ext { 5 } else { 1 }] {
                 self.check_absorbed(at)?;
             }
             link_wiring.push(F::new(l.wire.0));
@@ -174,6 +174,7 @@ impl Circuit {
                 F::NEG_ONE
             });
             link_wiring.push(F::new(u32::from(l.observed)));
+            link_wiring.push(F::new(u32::from(l.ext)));
             link_wiring.extend(l.positions.iter().map(|p| F::new(p.0)));
             link_wiring.extend(l.positions.iter().map(|p| F::new(p.1)));
         }
@@ -233,6 +234,7 @@ impl Circuit {
                     F::NEG_ONE
                 },
                 observed: l.observed,
+                ext: l.ext,
                 positions: l.positions,
                 value: self.values[l.wire.0 as usize],
             })

@@ -12,7 +12,7 @@
 use super::{Circuit, Wire};
 use backend::KoalaBear as F;
 use backend::field::Ext5;
-use lean_prover::v2::{VerifierField, VerifierTranscript};
+use lean_prover::v2::{ObserveKnown, VerifierField, VerifierTranscript};
 use std::cell::RefCell;
 use std::fmt;
 use std::ops::{Add, AddAssign, Mul, MulAssign, Neg, Sub, SubAssign};
@@ -213,11 +213,13 @@ impl<'c> CircuitTranscript<'c> {
     }
 }
 
-impl<'c> VerifierTranscript<Sym<'c>> for CircuitTranscript<'c> {
+impl ObserveKnown for CircuitTranscript<'_> {
     fn observe(&mut self, x: F) {
         self.circuit.borrow_mut().observe_known(x);
     }
+}
 
+impl<'c> VerifierTranscript<Sym<'c>> for CircuitTranscript<'c> {
     fn observe_ext(&mut self, x: Sym<'c>) {
         let mut c = self.circuit.borrow_mut();
         match x {
@@ -238,5 +240,14 @@ impl<'c> VerifierTranscript<Sym<'c>> for CircuitTranscript<'c> {
     fn sample_ext(&mut self) -> Sym<'c> {
         let w = self.circuit.borrow_mut().sample_ext();
         Sym::Var(self.circuit, w)
+    }
+
+    fn receive_base(&mut self, x: F) -> Sym<'c> {
+        let w = self.circuit.borrow_mut().observe_base(x);
+        Sym::Var(self.circuit, w)
+    }
+
+    fn check_pow(&mut self, bits: usize, nonce: F) -> bool {
+        self.circuit.borrow_mut().check_pow(bits, nonce)
     }
 }

@@ -116,7 +116,9 @@ impl Statement {
             .collect()
     }
 
-    pub(super) fn lookups(&self) -> [PublicLookup<'_>; 3] {
+    /// The statement's public lookup lists (the key list, and the range and message lists
+    /// the tables read), as `lean_prover` takes them.
+    pub fn lookups(&self) -> [PublicLookup<'_>; 3] {
         [
             PublicLookup {
                 bus: NODE_BUS,

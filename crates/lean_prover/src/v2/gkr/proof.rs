@@ -33,17 +33,18 @@ impl GkrProof {
     }
 }
 
-/// What GKR leaves to the caller: the root and the input claims at the output point.
+/// What GKR leaves to the caller: the root and the input claims at the output point (in
+/// `K`, or as a circuit's values: see [`crate::v2::arith`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct GkrClaim {
+pub struct GkrClaim<E = Ext5> {
     /// The root fraction `(N_0, D_0)`: the sum of the input fractions is `N_0 / D_0`.
-    pub root: [Ext5; 2],
+    pub root: [E; 2],
     /// The point `rho` (`G` coordinates, `rho_0` for the top index bit).
-    pub point: Vec<Ext5>,
+    pub point: Vec<E>,
     /// The claimed `n(rho)`.
-    pub numerator: Ext5,
+    pub numerator: E,
     /// The claimed `d(rho)`.
-    pub denominator: Ext5,
+    pub denominator: E,
 }
 
 /// Why a GKR proof could not be made or was rejected.

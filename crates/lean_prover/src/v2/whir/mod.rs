@@ -86,5 +86,7 @@ pub use proof::{OracleCommitment, RoundProof, WhirCommitment, WhirProof};
 #[cfg(feature = "forgery")]
 pub use prover::{Forgery, open_forged};
 pub use prover::{WhirWitness, commit, commit_transposed, open, open_with_partial_sums};
-pub use verifier::{ReceivedCommitment, receive_commitment, verify};
+pub use verifier::{
+    CommitmentValues, ReceivedCommitment, receive_commitment, receive_commitment_values, verify,
+};
 pub use weight::{Claim, Weight, WeightTable, horner};

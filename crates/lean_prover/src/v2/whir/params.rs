@@ -4,8 +4,9 @@
 
 use super::error::WhirError;
 use crate::security::whir::{WhirConfig, WhirSchedule};
+use crate::v2::arith::ObserveKnown;
 use backend::KoalaBear;
-use backend::challenger::{Challenger, MAX_BITS};
+use backend::challenger::MAX_BITS;
 use backend::ntt::MAX_LOG_HEIGHT;
 
 /// Largest number of variables a WHIR opening accepts (the first oracle's leaves must fit
@@ -64,7 +65,7 @@ pub struct WhirParams {
 impl WhirParams {
     /// Observes the parameters that fix the shape (the variables and the first rate, both
     /// far below `p`): the first transcript step of a commitment, on both sides.
-    pub(super) fn observe(&self, ch: &mut Challenger) {
+    pub(crate) fn observe(&self, ch: &mut impl ObserveKnown) {
         ch.observe(KoalaBear::new(self.num_variables() as u32));
         ch.observe(KoalaBear::new(self.rounds[0].log_inv_rate as u32));
         // The first oracle's active blocks (at most 2^k_0 <= 2^30 indices below 2^30).

@@ -8,6 +8,7 @@ use super::params::{RoundParams, WhirParams};
 use super::proof::{RoundProof, WhirCommitment, WhirProof};
 use super::queries::{fold_values, sample_queries};
 use super::weight::{Claim, Weight, check_claims, horner};
+use crate::v2::arith::{VerifierField, VerifierTranscript};
 use crate::v2::mle;
 use crate::v2::sumcheck::interpolate_at;
 use backend::Isa;
@@ -33,6 +34,42 @@ pub fn receive_commitment(
     commitment: &WhirCommitment,
     ch: &mut Challenger,
 ) -> Result<ReceivedCommitment, WhirError> {
+    let received = receive_commitment_values(params, commitment, ch)?;
+    let num_variables = params.rounds[0].num_variables;
+    Ok(ReceivedCommitment {
+        root: commitment.root,
+        ood_claims: received
+            .ood
+            .into_iter()
+            .map(|(z, value)| Claim {
+                weight: Weight::power(z, num_variables),
+                value,
+            })
+            .collect(),
+    })
+}
+
+/// The commitment as a verifier computes with it (natively or in a circuit:
+/// [`crate::v2::arith`]): the root's eight values and the out-of-domain points with their
+/// answers.
+#[derive(Clone, Debug)]
+pub struct CommitmentValues<E> {
+    /// The Merkle root, as received.
+    pub root: [E; 8],
+    /// `(z_j, P(z_j))` per out-of-domain sample.
+    pub ood: Vec<(E, E)>,
+}
+
+/// [`receive_commitment`] over any verifier arithmetic: the same transcript, the commitment
+/// as values.
+///
+/// # Errors
+/// [`WhirError::Shape`] if the number of answers is not the parameters' count.
+pub fn receive_commitment_values<E: VerifierField>(
+    params: &WhirParams,
+    commitment: &WhirCommitment,
+    ch: &mut impl VerifierTranscript<E>,
+) -> Result<CommitmentValues<E>, WhirError> {
     let r0 = &params.rounds[0];
     expect(
         "ood answers",
@@ -41,23 +78,16 @@ pub fn receive_commitment(
         commitment.ood_answers.len(),
     )?;
     params.observe(ch);
-    ch.observe_digest(&commitment.root);
-    let ood_claims = commitment
+    let root = commitment.root.map(|x| ch.receive_base(x));
+    let ood = commitment
         .ood_answers
         .iter()
         .map(|&value| {
             let z = ch.sample_ext();
-            ch.observe_ext(value);
-            Claim {
-                weight: Weight::power(z, r0.num_variables),
-                value,
-            }
+            (z, ch.receive_ext(value))
         })
         .collect();
-    Ok(ReceivedCommitment {
-        root: commitment.root,
-        ood_claims,
-    })
+    Ok(CommitmentValues { root, ood })
 }
 
 fn expect(what: &'static str, round: usize, expected: usize, got: usize) -> Result<(), WhirError> {

@@ -264,7 +264,8 @@ pub fn prove(
                     .for_each_init(Vec::new, |scratch, f| f.fold(isa, s, scratch));
             }
             if i + 1 == st.spec.log_height {
-                st.last = summand_at(st.spec, &st.evals(), &point, bus);
+                let e = st.evals();
+                st.last = summand_at(st.spec, &e.main, &e.next, &point, bus);
             }
         }
         rounds.push(msg);
@@ -278,7 +279,7 @@ pub fn prove(
         tables
             .iter()
             .zip(&evals)
-            .map(|(t, e)| summand_at(t, e, &point[..t.log_height], bus))
+            .map(|(t, e)| summand_at(t, &e.main, &e.next, &point[..t.log_height], bus))
             .sum::<Ext5>(),
         "the prover's own final claim"
     );

@@ -3,15 +3,16 @@
 //! `G_t` at a point from the sent column values (the verifier's final check; the module docs
 //! of [`zerocheck`](super) define it).
 
-use super::proof::{TableEvals, ZerocheckError};
+use super::proof::ZerocheckError;
 use crate::air::{Air, Challenges, Direction, Node};
 use crate::eval::{PointValues, eval_point};
+use crate::v2::arith::VerifierField;
 use backend::KoalaBear;
 use backend::field::Ext5;
 
 /// One table of the AIR sumcheck and its coefficients (see the module docs).
 #[derive(Clone, Debug)]
-pub struct ZerocheckTable<'a> {
+pub struct ZerocheckTable<'a, E = Ext5> {
     /// The table's AIR.
     pub air: &'a Air,
     /// `k_t`: `log2` of its rows (at least 1).
@@ -19,32 +20,32 @@ pub struct ZerocheckTable<'a> {
     /// Its public values.
     pub public_values: &'a [KoalaBear],
     /// `a_(t,j)`, one per user constraint.
-    pub constraint_coeffs: Vec<Ext5>,
+    pub constraint_coeffs: Vec<E>,
     /// `u_(t,i)`, one per private interaction (multiplying its multiplicity).
-    pub multiplicity_coeffs: Vec<Ext5>,
+    pub multiplicity_coeffs: Vec<E>,
     /// `w_(t,i)`, one per private interaction (multiplying its denominator).
-    pub denominator_coeffs: Vec<Ext5>,
+    pub denominator_coeffs: Vec<E>,
 }
 
 /// The arena roots of a table's summand and their coefficients: the user constraints, then
 /// per interaction its multiplicity and its denominator.
-pub(super) fn roots_and_coeffs(t: &ZerocheckTable<'_>) -> (Vec<u32>, Vec<Ext5>) {
+pub(super) fn roots_and_coeffs<E: Clone>(t: &ZerocheckTable<'_, E>) -> (Vec<u32>, Vec<E>) {
     let air = t.air;
     let mut roots: Vec<u32> = air.constraints.clone();
     let mut coeffs = t.constraint_coeffs.clone();
     for (i, it) in air.interactions.iter().enumerate() {
         roots.push(it.multiplicity);
-        coeffs.push(t.multiplicity_coeffs[i]);
+        coeffs.push(t.multiplicity_coeffs[i].clone());
         roots.push(it.denominator);
-        coeffs.push(t.denominator_coeffs[i]);
+        coeffs.push(t.denominator_coeffs[i].clone());
     }
     (roots, coeffs)
 }
 
 /// Checks a table's coefficient counts and height against its AIR and `K`.
-pub(super) fn check_table(
+pub(super) fn check_table<E>(
     index: usize,
-    t: &ZerocheckTable<'_>,
+    t: &ZerocheckTable<'_, E>,
     k: usize,
 ) -> Result<(), ZerocheckError> {
     let err = |what| Err(ZerocheckError::Input { table: index, what });
@@ -66,7 +67,7 @@ pub(super) fn check_table(
 }
 
 /// The round degree `D`: the largest degree of any root of any table, at least 1.
-pub(super) fn round_degree(tables: &[ZerocheckTable<'_>]) -> usize {
+pub(super) fn round_degree<E>(tables: &[ZerocheckTable<'_, E>]) -> usize {
     degree(tables.iter().map(|t| t.air))
 }
 
@@ -119,46 +120,46 @@ pub(crate) fn factor_rows(
 }
 
 /// The bus challenges as the arena reads them.
-pub(crate) fn challenges(bus: [Ext5; 2]) -> Challenges {
+pub(crate) fn challenges<E: Copy>(bus: [E; 2]) -> Challenges<E> {
     Challenges {
         bus_alpha: bus[0],
         bus_beta: bus[1],
     }
 }
 
-/// `G_t(s_t)` from the sent values (the verifier's evaluation; the prover checks itself
-/// with it in debug builds). The lengths are checked by the caller.
-pub(super) fn summand_at(
-    t: &ZerocheckTable<'_>,
-    evals: &TableEvals,
-    point: &[Ext5],
-    bus: [Ext5; 2],
-) -> Ext5 {
+/// `G_t(s_t)` from the sent values (the verifier's evaluation, natively or in a circuit; the
+/// prover checks itself with it in debug builds). The lengths are checked by the caller.
+pub(super) fn summand_at<E: VerifierField>(
+    t: &ZerocheckTable<'_, E>,
+    main: &[E],
+    next: &[E],
+    point: &[E],
+    bus: [E; 2],
+) -> E {
     let air = t.air;
-    let mut main_next = vec![Ext5::ZERO; air.width()];
-    for (&c, &v) in air.main_next_columns().iter().zip(&evals.next) {
+    let mut main_next = vec![E::zero(); air.width()];
+    for (&c, &v) in air.main_next_columns().iter().zip(next) {
         main_next[c] = v;
     }
-    let is_first: Ext5 = point.iter().map(|&s| Ext5::ONE - s).product();
-    let is_last: Ext5 = point.iter().copied().product();
+    let is_first = point.iter().fold(E::one(), |acc, &s| acc * (E::one() - s));
+    let is_last = point.iter().fold(E::one(), |acc, &s| acc * s);
     let vals = eval_point(
         air,
         &PointValues {
-            main: &evals.main,
+            main,
             main_next: &main_next,
             publics: t.public_values,
             challenges: challenges(bus),
             is_first,
             is_last,
-            is_transition: Ext5::ONE - is_last,
+            is_transition: E::one() - is_last,
         },
     );
     let (roots, coeffs) = roots_and_coeffs(t);
     roots
         .iter()
         .zip(&coeffs)
-        .map(|(&r, &c)| c * vals[r as usize])
-        .sum()
+        .fold(E::zero(), |acc, (&r, &c)| c.mul_add(vals[r as usize], acc))
 }
 
 /// The sign of an interaction's fraction: `+m` for a send, `-m` for a receive.

@@ -1,29 +1,31 @@
 //! The AIR sumcheck verifier (protocol in the [module docs](super)). Never panics; every
 //! rejection is a [`ZerocheckError`].
 
-use super::proof::{ZerocheckError, ZerocheckProof, ch_observe_evals};
+use super::proof::{ZerocheckError, ZerocheckProof};
 use super::summand::{ZerocheckTable, check_table, round_degree, summand_at};
+use crate::v2::arith::{VerifierField, VerifierTranscript};
 use crate::v2::eq_round;
 use backend::KoalaBear;
-use backend::challenger::Challenger;
-use backend::field::Ext5;
 
 /// Verifies an AIR sumcheck of `tables` against the eq point `tau`, the claimed sum `claim`
 /// and the bus challenges; returns the point `s` (`K = tau.len()` coordinates; table `t`'s
-/// column values in the proof are at `s[..k_t]`).
+/// column values in the proof are at `s[..k_t]`), and per table the column values it
+/// received (main, then rotated), as the verifier computes with them (natively, or in a
+/// circuit: [`crate::v2::arith`]).
 ///
 /// # Errors
 /// [`ZerocheckError::Input`] for tables that do not fit `K`, [`ZerocheckError::Shape`] for
 /// a malformed proof, [`ZerocheckError::Degenerate`] or [`ZerocheckError::FinalClaim`] for a
 /// rejected one.
-pub fn verify(
-    tables: &[ZerocheckTable<'_>],
-    tau: &[Ext5],
-    claim: Ext5,
-    bus: [Ext5; 2],
+#[allow(clippy::type_complexity)]
+pub fn verify<E: VerifierField>(
+    tables: &[ZerocheckTable<'_, E>],
+    tau: &[E],
+    claim: E,
+    bus: [E; 2],
     proof: &ZerocheckProof,
-    ch: &mut Challenger,
-) -> Result<Vec<Ext5>, ZerocheckError> {
+    ch: &mut impl VerifierTranscript<E>,
+) -> Result<(Vec<E>, Vec<(Vec<E>, Vec<E>)>), ZerocheckError> {
     let k = tau.len();
     for (i, t) in tables.iter().enumerate() {
         check_table(i, t, k)?;
@@ -47,24 +49,30 @@ pub fn verify(
     let mut reduced = claim;
     let mut point = Vec::with_capacity(k);
     for (i, msg) in proof.rounds.iter().enumerate() {
-        for &m in msg {
-            ch.observe_ext(m);
-        }
+        let sent: Vec<E> = msg.iter().map(|&m| ch.receive_ext(m)).collect();
         let s = ch.sample_ext();
-        reduced = eq_round::reduce(reduced, tau[i], msg, s)
+        reduced = eq_round::reduce(reduced, tau[i], &sent, s)
             .map_err(|_| ZerocheckError::Degenerate { round: i })?;
         point.push(s);
     }
-    for e in &proof.evals {
-        ch_observe_evals(ch, e);
-    }
-    let expected: Ext5 = tables
+    // Per table its main columns, then its rotated ones, in the transcript.
+    let evals: Vec<(Vec<E>, Vec<E>)> = proof
+        .evals
         .iter()
-        .zip(&proof.evals)
-        .map(|(t, e)| summand_at(t, e, &point[..t.log_height], bus))
-        .sum();
-    if reduced == expected {
-        Ok(point)
+        .map(|e| {
+            let main = e.main.iter().map(|&v| ch.receive_ext(v)).collect();
+            let next = e.next.iter().map(|&v| ch.receive_ext(v)).collect();
+            (main, next)
+        })
+        .collect();
+    let expected = tables
+        .iter()
+        .zip(&evals)
+        .fold(E::zero(), |acc, (t, (main, next))| {
+            acc + summand_at(t, main, next, &point[..t.log_height], bus)
+        });
+    if reduced.check_eq(expected) {
+        Ok((point, evals))
     } else {
         Err(ZerocheckError::FinalClaim)
     }
