@@ -11,11 +11,13 @@
 //! `"XAGG"` (4 bytes) | format version (u16 LE) | configuration (u8: 0 prod, 1 test) |
 //! `log_inv_rate` (u8) | parameters (u8) | number of signatures `N` (u32 LE) | the
 //! `lean_prover` v2 proof.
-//! * Version [`PROOF_VERSION`] (6); the parameters byte is 0 (the standard schedule of
+//! * Version [`PROOF_VERSION`] (7); the parameters byte is 0 (the standard schedule of
 //!   [`statement::params_v2`], the only one accepted). Earlier versions are refused: 3 (FRI
 //!   proofs), 4 (v2 before the committed table was rotated and its padding blocks left out
-//!   of the first oracle) and 5 (AIR digests that still described the FRI STARK's LogUp
-//!   columns).
+//!   of the first oracle), 5 (AIR digests that still described the FRI STARK's LogUp
+//!   columns) and 6 (WHIR claims only for the distinct queries, sorted: a number and order
+//!   that depend on the values drawn, which a verifier inside a recursive proof cannot
+//!   follow).
 //!
 //! The transcript observes the whole statement (configuration-dependent AIRs, message, slot,
 //! and the ordered `(index, root, parameter)` key list), so a proof verifies only for the
@@ -30,10 +32,10 @@ use xmss::{Config, PublicKey, Signature};
 
 /// Magic bytes at the start of every aggregate proof.
 pub const PROOF_MAGIC: [u8; 4] = *b"XAGG";
-/// Format version of aggregates (6: `lean_prover` v2 encoding 2, the first WHIR oracle
-/// without the padding blocks, AIR digests without the FRI STARK's LogUp columns; 3 to 5
-/// are refused).
-pub const PROOF_VERSION: u16 = 6;
+/// Format version of aggregates (7: `lean_prover` v2 encoding 2, the first WHIR oracle
+/// without the padding blocks, AIR digests without the FRI STARK's LogUp columns, WHIR
+/// claims for every query drawn in the order drawn; 3 to 6 are refused).
+pub const PROOF_VERSION: u16 = 7;
 /// The parameters byte of a v2 aggregate: the standard schedule ([`statement::params_v2`]).
 const V2_STANDARD_SCHEDULE: u8 = 0;
 /// Length of the header before the `lean_prover` proof.

@@ -48,14 +48,18 @@
 
 mod link_table;
 mod op_table;
+mod opened_table;
 mod recorder;
+mod root_table;
 mod schedule;
 mod statement;
 mod symbolic;
 
 pub use link_table::{LinkColumns, LinkTable};
 pub use op_table::{OpColumns, OpTable};
-pub use recorder::{Circuit, Wire};
+pub use opened_table::{OPENED_WIRING_LEN, OpenedColumns, OpenedTable};
+pub use recorder::{Circuit, MerkleClaim, Wire};
+pub use root_table::{ROOT_WIRING_LEN, RootColumns, RootTable};
 pub use statement::{CircuitError, CircuitLists, CircuitStatement, OwnedTable};
 pub use symbolic::{CircuitTranscript, Sym};
 
@@ -69,5 +73,11 @@ pub const OP_WIRING_BUS: BusId = BusId(0x71);
 /// Bus on which the verifier's list of links `(w, mw, observed, ext, call[0..5], slot[0..5])`
 /// meets the link table's rows.
 pub const LINK_WIRING_BUS: BusId = BusId(0x72);
+/// Bus on which the verifier's list of opened-leaf chunks `(path, chunk, len, base,
+/// used[0..16], mult[0..16])` meets the opened-leaf table's rows.
+pub const OPENED_WIRING_BUS: BusId = BusId(0x73);
+/// Bus on which the verifier's list of Merkle openings `(path, index_id, 2^(depth - 1),
+/// root_id[0..8])` meets the Merkle-root table's rows.
+pub const ROOT_WIRING_BUS: BusId = BusId(0x74);
 /// Maximum constraint degree of the operation and link tables.
 pub const CIRCUIT_DEGREE: usize = 2;

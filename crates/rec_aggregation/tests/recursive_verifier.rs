@@ -8,7 +8,8 @@ use backend::challenger::Challenger;
 use backend::field::Ext5;
 use backend::{Isa, KoalaBear as F};
 use lean_prover::v2::{
-    ErrorV2, PolicyV2, ProofV2, StatementClaims, prove_v2, verify_v2_bytes, verify_v2_statement,
+    ErrorV2, PolicyV2, ProofV2, StatementClaims, prove_v2, verify_v2_bytes, verify_v2_on,
+    verify_v2_statement,
 };
 use rec_aggregation::circuit::{Circuit, CircuitTranscript, Sym};
 use rec_aggregation::statement::{Statement, Witness, params_v2};
@@ -140,4 +141,73 @@ fn a_tampered_child_is_rejected_by_both_runs() {
     let n = native(&st, &bad);
     let (_, s) = symbolic(&st, &bad);
     assert_eq!(n.is_err(), s.is_err());
+}
+
+/// The whole verification (with the WHIR opening) on a circuit.
+fn whole(st: &Statement, proof: &ProofV2) -> (Circuit, Result<(), ErrorV2>) {
+    let cell = RefCell::new(Circuit::new());
+    let out = verify_v2_on(
+        Isa::current(),
+        &params_v2(2),
+        &PolicyV2::DEFAULT,
+        &st.instances(),
+        &st.lookups(),
+        proof,
+        &mut CircuitTranscript::new(&cell),
+    );
+    (cell.into_inner(), out)
+}
+
+#[test]
+fn the_whole_verification_runs_on_the_circuit() {
+    let (st, proof) = child(Config::Test, 2, 9);
+    let (c, out) = whole(&st, &proof);
+    out.unwrap();
+    assert_eq!(c.failed_check(), None);
+    let leaves: usize = c.merkle_claims().iter().map(|m| m.row.len()).sum();
+    eprintln!(
+        "whole verification of a {}-table child: {} operations, {} links, {} duplex calls, {} Merkle openings ({} leaf values)",
+        st.instances().len(),
+        c.num_ops(),
+        c.num_links(),
+        c.num_calls(),
+        c.merkle_claims().len(),
+        leaves
+    );
+    // The whole verification proves and verifies (small test parameters for the outer
+    // proof).
+    let st2 = c.statement(Isa::current()).unwrap();
+    let lists = st2.lists.lookups();
+    let params = common::test_params();
+    let started = std::time::Instant::now();
+    let outer = prove_v2(Isa::current(), &params, &st2.witnesses(), &lists).unwrap();
+    eprintln!(
+        "outer proof of the whole verification: {:?} (test parameters; not a benchmark)",
+        started.elapsed()
+    );
+    verify_v2_bytes(
+        Isa::current(),
+        &params,
+        &common::policy(),
+        &st2.instances(),
+        &lists,
+        &outer.to_bytes(),
+    )
+    .unwrap();
+    // A tampered WHIR message is rejected by both runs.
+    let mut bad = proof.clone();
+    bad.whir.final_polynomial[0] += Ext5::ONE;
+    let (_, out) = whole(&st, &bad);
+    assert!(out.is_err());
+    assert!(
+        lean_prover::v2::verify_v2(
+            Isa::current(),
+            &params_v2(2),
+            &PolicyV2::DEFAULT,
+            &st.instances(),
+            &st.lookups(),
+            &bad
+        )
+        .is_err()
+    );
 }

@@ -40,6 +40,7 @@ mod chunks;
 mod error;
 mod hash;
 mod leaf_tree;
+mod paths;
 mod shape;
 mod verify;
 
@@ -48,6 +49,7 @@ pub use hash::{
     COMPRESS_PERMUTATION, DIGEST_LEN, Digest, ROW_HASH_PERMUTATION, compress, hash_row,
 };
 pub use leaf_tree::{LeafTree, hash_leaves};
+pub use paths::{AuthenticationPath, authentication_paths};
 pub use shape::{Dimensions, Matrix, MultiOpening, Opening};
 pub use verify::{verify, verify_multi, verify_multi_with};
 

@@ -14,8 +14,10 @@
 //!   so that a circuit binds them to its transcript.
 
 use crate::lookup::PublicLookup;
+use crate::v2::whir::encode::{domain_point, leaf_values};
 use backend::challenger::Challenger;
 use backend::field::Ext5;
+use backend::merkle::{Digest, Dimensions, MerkleError, MultiOpening, verify_multi_with};
 use backend::{Isa, KoalaBear};
 use core::fmt::Debug;
 use core::ops::{Add, AddAssign, Mul, MulAssign, Neg, Sub, SubAssign};
@@ -140,6 +142,39 @@ pub trait VerifierTranscript<E: VerifierField>: ObserveKnown {
     /// samples one element and tells whether its low `bits` bits are zero (in a circuit, the
     /// sample's canonical bits are checked too).
     fn check_pow(&mut self, bits: usize, nonce: KoalaBear) -> bool;
+
+    /// Draws a WHIR query (`Challenger::sample_bits` of `log_leaves` bits) and returns it
+    /// with its domain point `y_q` ([`crate::v2::whir::encode::domain_point`]).
+    fn sample_query(&mut self, log_leaves: usize) -> Query<E>;
+
+    /// Checks a Merkle multi-opening of the leaves at `queries` (their distinct indices, in
+    /// increasing order, as the prover opened them) in a tree of `height` leaves of `width`
+    /// values under `root` (whose values as received are `root_values`), and returns per
+    /// query, in the queries' order, its leaf's values (`limbs` = 1: base-field values; 5:
+    /// elements of `K` in five coefficients each).
+    ///
+    /// # Errors
+    /// The Merkle verification's error.
+    #[allow(clippy::too_many_arguments)]
+    fn open_leaves(
+        &mut self,
+        isa: Isa,
+        root: &Digest,
+        root_values: &[E; 8],
+        dims: Dimensions,
+        limbs: usize,
+        queries: &[Query<E>],
+        opening: &MultiOpening,
+    ) -> Result<Vec<Vec<E>>, MerkleError>;
+}
+
+/// A WHIR query: the leaf index drawn and its domain point.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Query<E> {
+    /// The leaf's index.
+    pub index: usize,
+    /// Its domain point `y_q`.
+    pub point: E,
 }
 
 impl ObserveKnown for Challenger {
@@ -173,5 +208,40 @@ impl VerifierTranscript<Ext5> for Challenger {
 
     fn check_pow(&mut self, bits: usize, nonce: KoalaBear) -> bool {
         Challenger::check_pow(self, bits, nonce)
+    }
+
+    fn sample_query(&mut self, log_leaves: usize) -> Query<Ext5> {
+        let index = self.sample_bits(log_leaves);
+        Query {
+            index,
+            point: Ext5::from_base(domain_point(log_leaves, index)),
+        }
+    }
+
+    fn open_leaves(
+        &mut self,
+        isa: Isa,
+        root: &Digest,
+        _root_values: &[Ext5; 8],
+        dims: Dimensions,
+        limbs: usize,
+        queries: &[Query<Ext5>],
+        opening: &MultiOpening,
+    ) -> Result<Vec<Vec<Ext5>>, MerkleError> {
+        let mut opened: Vec<usize> = queries.iter().map(|q| q.index).collect();
+        opened.sort_unstable();
+        opened.dedup();
+        let rows = verify_multi_with(isa, root, &[dims], &opened, opening)?;
+        Ok(queries
+            .iter()
+            .map(|q| {
+                opened
+                    .binary_search(&q.index)
+                    .ok()
+                    .and_then(|at| rows.get(at))
+                    .and_then(|matrices| matrices.first())
+                    .map_or_else(Vec::new, |row| leaf_values(row, limbs))
+            })
+            .collect())
     }
 }

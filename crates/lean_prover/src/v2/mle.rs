@@ -146,6 +146,47 @@ pub fn evaluate(isa: Isa, evals: &[Ext5], point: &[Ext5]) -> Result<Ext5, MleErr
     Ok(kx::dot(isa, &eq, evals))
 }
 
+/// [`eq_table`] over any verifier arithmetic ([`crate::v2::arith`]): `2^n` values, `point[0]`
+/// on the most significant index bit.
+pub fn eq_table_values<E: VerifierField>(point: &[E]) -> Vec<E> {
+    let mut table = vec![E::one()];
+    for &z in point {
+        let mut next = Vec::with_capacity(2 * table.len());
+        for &e in &table {
+            let high = e * z;
+            next.push(e - high);
+            next.push(high);
+        }
+        table = next;
+    }
+    table
+}
+
+/// [`evaluate`] over any verifier arithmetic: folds the variables in order (`x_0` first).
+///
+/// # Errors
+/// [`MleError`] if `evals` is not a power of two long or `point` has the wrong length.
+pub fn evaluate_values<E: VerifierField>(evals: &[E], point: &[E]) -> Result<E, MleError> {
+    let n = num_vars(evals.len())?;
+    if n != point.len() {
+        return Err(MleError::PointDimension {
+            expected: n,
+            got: point.len(),
+        });
+    }
+    let mut values = evals.to_vec();
+    for &z in point {
+        let half = values.len() / 2;
+        let (lo, hi) = values.split_at(half);
+        values = lo
+            .iter()
+            .zip(hi)
+            .map(|(&l, &h)| (h - l).mul_add(z, l))
+            .collect();
+    }
+    Ok(values[0])
+}
+
 /// [`evaluate`] for base-field values (the [`dot_base`](kx::dot_base) kernel: extension
 /// times base, no lifting).
 pub fn evaluate_base(isa: Isa, evals: &[KoalaBear], point: &[Ext5]) -> Result<Ext5, MleError> {

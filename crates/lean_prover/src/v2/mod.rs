@@ -99,6 +99,7 @@ pub mod whir;
 mod witness_check;
 pub mod zerocheck;
 
+pub use arith::Query;
 pub use arith::{ObserveKnown, VerifierField, VerifierTranscript};
 pub use encoding::{MAGIC_V2, VERSION_V2};
 pub use error::ErrorV2;
@@ -109,7 +110,9 @@ pub use prover::prove_v2;
 #[cfg(feature = "forgery")]
 pub use prover::prove_v2_unchecked;
 pub use security::{PolicyV2, SecurityReportV2, security_v2};
-pub use verifier::{StatementClaims, verify_v2, verify_v2_bytes, verify_v2_statement};
+pub use verifier::{
+    StatementClaims, verify_v2, verify_v2_bytes, verify_v2_on, verify_v2_statement,
+};
 
 pub use mle::MleError;
 pub use sumcheck::{

@@ -59,30 +59,60 @@ pub fn verify_v2(
     lookups: &[PublicLookup<'_>],
     proof: &ProofV2,
 ) -> Result<(), ErrorV2> {
+    verify_v2_on(
+        isa,
+        params,
+        policy,
+        instances,
+        lookups,
+        proof,
+        &mut Challenger::new(),
+    )
+}
+
+/// [`verify_v2`] on a fresh transcript `ch`, over any verifier arithmetic
+/// ([`super::arith`]): natively it is [`verify_v2`]; on a circuit's values every step records
+/// itself, so that a proof of the circuit proves the verification.
+///
+/// # Errors
+/// As [`verify_v2`].
+pub fn verify_v2_on<E: VerifierField>(
+    isa: Isa,
+    params: &ParamsV2,
+    policy: &PolicyV2,
+    instances: &[TableInstance<'_>],
+    lookups: &[PublicLookup<'_>],
+    proof: &ProofV2,
+    ch: &mut impl VerifierTranscript<E>,
+) -> Result<(), ErrorV2> {
     let plan = plan(params, instances, lookups)?;
     policy.check(&report(params, &plan, instances, lookups))?;
-    let mut ch = Challenger::new();
-    let steps = statement_steps(isa, params, &plan, instances, lookups, proof, &mut ch)?;
+    let steps = statement_steps(isa, params, &plan, instances, lookups, proof, ch)?;
     // 7. The WHIR opening.
     let num_variables = plan.whir.rounds[0].num_variables;
-    let received = whir::ReceivedCommitment {
-        root: proof.commitment.root,
-        ood_claims: steps
-            .commitment
-            .ood
-            .iter()
-            .map(|&(z, value)| whir::Claim {
-                weight: whir::Weight::power(z, num_variables),
-                value,
-            })
-            .collect(),
-    };
-    let claims: Vec<whir::Claim> = steps
+    let ood: Vec<whir::Claim<E>> = steps
+        .commitment
+        .ood
+        .iter()
+        .map(|&(z, value)| whir::Claim {
+            weight: whir::Weight::power(z, num_variables),
+            value,
+        })
+        .collect();
+    let claims: Vec<whir::Claim<E>> = steps
         .claims
         .iter()
         .map(|(point, value)| whir::Claim::evaluation(point, *value))
         .collect();
-    whir::verify(isa, &plan.whir, &received, &claims, &proof.whir, &mut ch)?;
+    whir::verify_values(
+        isa,
+        &plan.whir,
+        (&proof.commitment.root, steps.commitment.root),
+        &ood,
+        &claims,
+        &proof.whir,
+        ch,
+    )?;
     Ok(())
 }
 

@@ -47,6 +47,26 @@ pub(crate) struct LinkRecord {
     pub(crate) positions: [Position; 5],
 }
 
+/// A Merkle opening the circuit relies on: the leaf `row` (its values the consecutive wires
+/// from `first`) at the index held by the wire `index`, under the root whose eight values
+/// are the wires `root`, with its authentication path (`siblings`, leaf level first: the
+/// witness of the Merkle-path table).
+#[derive(Clone, Debug)]
+pub struct MerkleClaim {
+    /// The root's eight values.
+    pub root: [Wire; 8],
+    /// The leaf index's wire.
+    pub index: Wire,
+    /// The leaf index.
+    pub index_value: u32,
+    /// The wire of the row's first value (the others follow).
+    pub first: Wire,
+    /// The opened row.
+    pub row: Vec<F>,
+    /// The sibling digests, leaf level first.
+    pub siblings: Vec<backend::merkle::Digest>,
+}
+
 /// Bits of a canonical base-field value (`p < 2^31`).
 pub const FIELD_BITS: usize = 31;
 
@@ -66,8 +86,14 @@ pub struct Circuit {
     pub(crate) known: Vec<(Position, F)>,
     pub(crate) transcript: Vec<TranscriptOp>,
     pub(crate) schedule: Schedule,
+    pub(crate) merkle: Vec<MerkleClaim>,
+    /// Operations already recorded, by `(a, b, d)` with `a <= b`: the same operation on the
+    /// same wires gives the same wire (common subexpressions are recorded once).
+    recorded: HashMap<(u32, u32, u32), Wire>,
     challenger: Challenger,
     failed_check: Option<usize>,
+    /// Record past false checks as if they held (the soundness tests' forged witnesses).
+    permissive: bool,
 }
 
 impl Default for Circuit {
@@ -89,8 +115,11 @@ impl Circuit {
             known: Vec::new(),
             transcript: Vec::new(),
             schedule: Schedule::new(),
+            merkle: Vec::new(),
+            recorded: HashMap::new(),
             challenger: Challenger::new(),
             failed_check: None,
+            permissive: false,
         }
     }
 
@@ -131,8 +160,13 @@ impl Circuit {
         self.constant(Ext5::from_base(x))
     }
 
-    /// `a * b + d`.
+    /// `a * b + d` (recorded once: the same operation on the same wires again gives the same
+    /// wire).
     pub fn fma(&mut self, a: Wire, b: Wire, d: Wire) -> Wire {
+        let key = (a.0.min(b.0), a.0.max(b.0), d.0);
+        if let Some(&w) = self.recorded.get(&key) {
+            return w;
+        }
         let v = self.use_wire(a) * self.use_wire(b) + self.use_wire(d);
         let out = self.wire(v);
         self.ops.push(OpRecord {
@@ -143,6 +177,7 @@ impl Circuit {
             check: false,
             hint: false,
         });
+        self.recorded.insert(key, out);
         out
     }
 
@@ -351,7 +386,34 @@ impl Circuit {
     pub fn check_pow(&mut self, bits: usize, nonce: F) -> bool {
         self.observe_base(nonce);
         let s = self.sample_base();
-        self.canonical_bits(s, bits).is_some()
+        if self.canonical_bits(s, bits).is_some() {
+            return true;
+        }
+        if self.permissive {
+            // The forged witness: the sample's bits with the low ones cleared, which do not
+            // recompose to it.
+            let v = self.value(s).as_base().map_or(0, F::as_canonical_u32);
+            let mask = (1u32 << bits.min(FIELD_BITS)) - 1;
+            self.bits_of(s, bits, v & !mask);
+            return true;
+        }
+        false
+    }
+
+    /// A circuit that records past false checks as if they held: the verifier's code goes
+    /// on, so a forged child proof gives a circuit of the honest structure whose witness
+    /// breaks an assertion (the soundness tests).
+    #[cfg(feature = "forgery")]
+    pub fn permissive() -> Circuit {
+        Circuit {
+            permissive: true,
+            ..Circuit::new()
+        }
+    }
+
+    /// Whether false checks are recorded as if they held ([`Self::permissive`]).
+    pub(crate) fn is_permissive(&self) -> bool {
+        self.permissive
     }
 
     fn link(&mut self, wire: Wire, observed: bool, defines: bool) {
@@ -388,6 +450,88 @@ impl Circuit {
             ext,
             positions,
         });
+    }
+
+    /// Draws a WHIR query of `log_leaves` bits (`Challenger::sample_bits`): the sample's
+    /// canonical bits ([`Self::canonical_bits`]), the index (its low bits) and the domain point
+    /// `y_q = w^bitrev(q)` (`w` of order `2^log_leaves`) as `prod_j (1 + b_j (c_j - 1))`,
+    /// `c_j = w^(2^(log_leaves - 1 - j))`. Returns the index, the point and the index's bits.
+    pub fn sample_query(&mut self, log_leaves: usize) -> (usize, Wire, Vec<Wire>) {
+        let s = self.sample_base();
+        let v = self.value(s).as_base().map_or(0, F::as_canonical_u32);
+        let bits = self
+            .canonical_bits(s, 0)
+            .unwrap_or_else(|| unreachable!("a sample is a base-field element"));
+        let index = (v & ((1u32 << log_leaves) - 1)) as usize;
+        let one = self.constant(Ext5::ONE);
+        let w = F::two_adic_generator(log_leaves);
+        let mut point = one;
+        for (j, &b) in bits[..log_leaves].iter().enumerate() {
+            let c = w.exp_u64(1 << (log_leaves - 1 - j));
+            let c_minus_one = self.constant_base(c - F::ONE);
+            let factor = self.fma(b, c_minus_one, one);
+            point = if point == one {
+                factor
+            } else {
+                self.mul(point, factor)
+            };
+        }
+        (index, point, bits[..log_leaves].to_vec())
+    }
+
+    /// Opens a Merkle leaf: the row's values become wires (consecutive, defined by the
+    /// opened-leaf table, which hashes them), the index is recomposed from its bits (least
+    /// significant first), and the claim that the leaf is at that index under `root` is
+    /// recorded for the Merkle tables. Returns the leaf's values: the row's elements
+    /// (`limbs` = 1), or elements of `K` recomposed from five limbs each (`limbs` = 5).
+    pub fn open_leaf(
+        &mut self,
+        root: [Wire; 8],
+        index_bits: &[Wire],
+        row: &[F],
+        limbs: usize,
+        siblings: Vec<backend::merkle::Digest>,
+    ) -> Vec<Wire> {
+        let first = Wire(self.values.len() as u32);
+        let raw: Vec<Wire> = row.iter().map(|&x| self.wire(Ext5::from_base(x))).collect();
+        let mut index = self.constant(Ext5::ZERO);
+        let mut index_value = 0u32;
+        for (j, &b) in index_bits.iter().enumerate() {
+            let weight = self.constant_base(F::new(1 << j));
+            index = self.fma(b, weight, index);
+            index_value |= self.value(b).as_base().map_or(0, F::as_canonical_u32) << j;
+        }
+        for &w in root.iter().chain([&index]) {
+            self.use_wire(w);
+        }
+        self.merkle.push(MerkleClaim {
+            root,
+            index,
+            index_value,
+            first,
+            row: row.to_vec(),
+            siblings,
+        });
+        if limbs == 1 {
+            return raw;
+        }
+        raw.chunks(limbs)
+            .map(|c| {
+                let mut acc = self.constant(Ext5::ZERO);
+                for (k, &limb) in c.iter().enumerate() {
+                    let mut basis = [F::ZERO; 5];
+                    basis[k] = F::ONE;
+                    let x = self.constant(Ext5::new(basis));
+                    acc = self.fma(limb, x, acc);
+                }
+                acc
+            })
+            .collect()
+    }
+
+    /// The Merkle openings the circuit relies on.
+    pub fn merkle_claims(&self) -> &[MerkleClaim] {
+        &self.merkle
     }
 
     /// Number of wires.

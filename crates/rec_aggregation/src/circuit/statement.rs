@@ -1,15 +1,21 @@
 //! From a recorded [`Circuit`] to a `lean_prover` v2 statement: the verifier's public lookup
 //! lists ([`CircuitLists`], which depend only on the circuit's structure and constants) and
-//! the prover's four tables (operations, links, transcript, Poseidon2-16).
+//! the prover's ten tables (operations, links, transcript, Poseidon2-16, opened leaves,
+//! Merkle roots, leaf sponge, Merkle paths, Poseidon2-24, Poseidon2-16 compression).
 
 use super::link_table::{LinkRow, LinkTable};
 use super::op_table::{OpRow, OpTable};
+use super::opened_table::{OPENED_WIRING_LEN, OpenedRowData, OpenedTable};
 use super::recorder::Circuit;
+use super::root_table::{ROOT_WIRING_LEN, RootRowData, RootTable};
 use super::schedule::Position;
-use super::{LINK_WIRING_BUS, OP_WIRING_BUS, WIRE_BUS};
-use crate::poseidon2_16_table;
+use super::{LINK_WIRING_BUS, OP_WIRING_BUS, OPENED_WIRING_BUS, ROOT_WIRING_BUS, WIRE_BUS};
+use crate::leaf_sponge_table::{LeafSpongeTable, OpenedRow, RATE};
+use crate::merkle_path_table::{MerklePath, MerklePathTable};
 use crate::transcript_table::{TRANSCRIPT_OBSERVE_BUS, TranscriptTable};
+use crate::{poseidon2_16_compress_table, poseidon2_16_table, poseidon2_24_table};
 use backend::KoalaBear as F;
+use backend::merkle::hash_row;
 use backend::{Isa, KoalaBear};
 use lean_prover::{Air, AirError, BusId, Direction, PublicLookup, TableInstance, TableWitness};
 
@@ -65,6 +71,10 @@ pub struct CircuitLists {
     pub constant_uses: Vec<F>,
     /// `(call, slot, x)` per known observation.
     pub known: Vec<F>,
+    /// `(path, chunk, len, base, used[0..16], mult[0..16])` per chunk of an opened leaf.
+    pub opened_wiring: Vec<F>,
+    /// `(path, index_id, 2^(depth - 1), root_id[0..8])` per Merkle opening.
+    pub root_wiring: Vec<F>,
     ones: Vec<F>,
 }
 
@@ -96,12 +106,25 @@ impl CircuitLists {
             ),
             list(WIRE_BUS, 6, &self.constants, &self.constant_uses),
             list(TRANSCRIPT_OBSERVE_BUS, 3, &self.known, ones(&self.known, 3)),
+            list(
+                OPENED_WIRING_BUS,
+                OPENED_WIRING_LEN,
+                &self.opened_wiring,
+                ones(&self.opened_wiring, OPENED_WIRING_LEN),
+            ),
+            list(
+                ROOT_WIRING_BUS,
+                ROOT_WIRING_LEN,
+                &self.root_wiring,
+                ones(&self.root_wiring, ROOT_WIRING_LEN),
+            ),
         ]
     }
 }
 
-/// A circuit's statement: the four tables with their traces (operations, links,
-/// transcript, Poseidon2-16, in that order) and the verifier's lists.
+/// A circuit's statement: the ten tables with their traces (operations, links, transcript,
+/// Poseidon2-16, opened leaves, Merkle roots, leaf sponge, Merkle paths, Poseidon2-24,
+/// Poseidon2-16 compression, in that order) and the verifier's lists.
 pub struct CircuitStatement {
     /// The tables, in the statement's order.
     pub tables: Vec<OwnedTable>,
@@ -193,15 +216,66 @@ impl Circuit {
             self.check_absorbed(at)?;
             known.extend([F::new(at.0), F::new(at.1), x]);
         }
-        let longest = self.ops.len().max(self.links.len()).max(self.known.len());
+        let opened_rows = self.opened_rows();
+        let opened_wiring: Vec<F> = opened_rows.iter().flat_map(|r| r.wiring()).collect();
+        let root_wiring: Vec<F> = self.root_rows().iter().flat_map(|r| r.wiring()).collect();
+        let longest = self
+            .ops
+            .len()
+            .max(self.links.len())
+            .max(self.known.len())
+            .max(opened_rows.len())
+            .max(self.merkle.len());
         Ok(CircuitLists {
             op_wiring,
             link_wiring,
             constants,
             constant_uses,
             known,
+            opened_wiring,
+            root_wiring,
             ones: vec![F::ONE; longest],
         })
+    }
+
+    /// The opened-leaf table's rows: per opening (its id the claim's number), its row in
+    /// chunks of 16 values, with the uses of each value's wire.
+    fn opened_rows(&self) -> Vec<OpenedRowData> {
+        let mut rows = Vec::new();
+        for (path, m) in self.merkle.iter().enumerate() {
+            for (c, chunk) in m.row.chunks(RATE).enumerate() {
+                let base = m.first.0 + (RATE * c) as u32;
+                rows.push(OpenedRowData {
+                    path: path as u32,
+                    chunk: c as u32,
+                    len: m.row.len() as u32,
+                    base,
+                    values: chunk.to_vec(),
+                    mult: (0..chunk.len())
+                        .map(|j| F::new(self.uses[base as usize + j]))
+                        .collect(),
+                });
+            }
+        }
+        rows
+    }
+
+    /// The Merkle-root table's rows, one per opening.
+    fn root_rows(&self) -> Vec<RootRowData> {
+        self.merkle
+            .iter()
+            .enumerate()
+            .map(|(path, m)| RootRowData {
+                path: path as u32,
+                index: m.index_value,
+                top: 1 << m.siblings.len().saturating_sub(1),
+                index_id: m.index.0,
+                root_id: m.root.map(|w| w.0),
+                root: m
+                    .root
+                    .map(|w| self.values[w.0 as usize].as_base().unwrap_or(F::ZERO)),
+            })
+            .collect()
     }
 
     /// The statement: the lists and the four tables' traces (the Poseidon2-16 table's with
@@ -242,6 +316,36 @@ impl Circuit {
         let transcript = TranscriptTable::new()?;
         let replay = transcript.replay(&self.transcript);
         let p16 = poseidon2_16_table();
+        let opened = OpenedTable::new()?;
+        let roots = RootTable::new()?;
+        let sponge = LeafSpongeTable::new()?;
+        let (sponge_trace, p24_inputs) = sponge.trace(
+            &self
+                .merkle
+                .iter()
+                .enumerate()
+                .map(|(path, m)| OpenedRow {
+                    leaf: path as u32,
+                    values: m.row.clone(),
+                })
+                .collect::<Vec<_>>(),
+        );
+        let paths = MerklePathTable::new()?;
+        let (path_trace, compress_inputs) = paths.trace(
+            &self
+                .merkle
+                .iter()
+                .enumerate()
+                .map(|(path, m)| MerklePath {
+                    id: path as u32,
+                    leaf: hash_row(&m.row),
+                    index: u64::from(m.index_value),
+                    siblings: m.siblings.clone(),
+                })
+                .collect::<Vec<_>>(),
+        );
+        let p24 = poseidon2_24_table();
+        let compress = poseidon2_16_compress_table();
         let tables = vec![
             OwnedTable {
                 trace: ops.trace(&op_rows),
@@ -258,6 +362,30 @@ impl Circuit {
             OwnedTable {
                 air: p16.air().clone(),
                 trace: p16.trace_for_inputs(isa, &replay.permutations),
+            },
+            OwnedTable {
+                trace: opened.trace(&self.opened_rows()),
+                air: opened.air().clone(),
+            },
+            OwnedTable {
+                trace: roots.trace(&self.root_rows()),
+                air: roots.air().clone(),
+            },
+            OwnedTable {
+                air: sponge.air().clone(),
+                trace: sponge_trace,
+            },
+            OwnedTable {
+                air: paths.air().clone(),
+                trace: path_trace,
+            },
+            OwnedTable {
+                air: p24.air().clone(),
+                trace: p24.trace_for_inputs(isa, &p24_inputs),
+            },
+            OwnedTable {
+                air: compress.air().clone(),
+                trace: compress.trace_for_inputs(isa, &compress_inputs),
             },
         ];
         Ok(CircuitStatement { tables, lists })

@@ -10,9 +10,11 @@
 //! by one product (`x * x^-1 = 1`).
 
 use super::{Circuit, Wire};
+use backend::Isa;
 use backend::KoalaBear as F;
 use backend::field::Ext5;
-use lean_prover::v2::{ObserveKnown, VerifierField, VerifierTranscript};
+use backend::merkle::{Digest, Dimensions, MerkleError, MultiOpening, authentication_paths};
+use lean_prover::v2::{ObserveKnown, Query, VerifierField, VerifierTranscript};
 use std::cell::RefCell;
 use std::fmt;
 use std::ops::{Add, AddAssign, Mul, MulAssign, Neg, Sub, SubAssign};
@@ -193,7 +195,7 @@ impl VerifierField for Sym<'_> {
                 let mut c = cell.borrow_mut();
                 let (wa, wb) = (a.wire(&mut c), b.wire(&mut c));
                 c.assert_eq(wa, wb);
-                equal
+                equal || c.is_permissive()
             }
         }
     }
@@ -204,12 +206,17 @@ impl VerifierField for Sym<'_> {
 /// sampled as link-defined wires.
 pub struct CircuitTranscript<'c> {
     circuit: &'c RefCell<Circuit>,
+    /// The queries drawn and not yet opened, with their index bits.
+    query_bits: Vec<(usize, Vec<Wire>)>,
 }
 
 impl<'c> CircuitTranscript<'c> {
     /// The transcript of `circuit` (which starts on a fresh transcript).
     pub fn new(circuit: &'c RefCell<Circuit>) -> Self {
-        CircuitTranscript { circuit }
+        CircuitTranscript {
+            circuit,
+            query_bits: Vec::new(),
+        }
     }
 }
 
@@ -249,5 +256,58 @@ impl<'c> VerifierTranscript<Sym<'c>> for CircuitTranscript<'c> {
 
     fn check_pow(&mut self, bits: usize, nonce: F) -> bool {
         self.circuit.borrow_mut().check_pow(bits, nonce)
+    }
+
+    fn sample_query(&mut self, log_leaves: usize) -> Query<Sym<'c>> {
+        let (index, point, bits) = self.circuit.borrow_mut().sample_query(log_leaves);
+        self.query_bits.push((index, bits));
+        Query {
+            index,
+            point: Sym::Var(self.circuit, point),
+        }
+    }
+
+    fn open_leaves(
+        &mut self,
+        isa: Isa,
+        root: &Digest,
+        root_values: &[Sym<'c>; 8],
+        dims: Dimensions,
+        limbs: usize,
+        queries: &[Query<Sym<'c>>],
+        opening: &MultiOpening,
+    ) -> Result<Vec<Vec<Sym<'c>>>, MerkleError> {
+        // The native check first (the same errors), with every opened leaf's row and path.
+        let indices: Vec<usize> = queries.iter().map(|q| q.index).collect();
+        let mut c = self.circuit.borrow_mut();
+        let paths = match authentication_paths(root, dims, &indices, opening) {
+            Ok(paths) => paths,
+            // A permissive circuit (the soundness tests) goes on with zero leaves and
+            // siblings of the right shape: a witness whose Merkle claims are false.
+            Err(_) if c.is_permissive() => {
+                let depth = dims.height.trailing_zeros() as usize;
+                vec![(vec![F::ZERO; dims.width], vec![[F::ZERO; 8]; depth]); queries.len()]
+            }
+            Err(e) => return Err(e),
+        };
+        let root_wires = root_values.map(|r| r.wire(&mut c));
+        let mut out = Vec::with_capacity(queries.len());
+        for (q, (row, siblings)) in queries.iter().zip(paths) {
+            let at = self
+                .query_bits
+                .iter()
+                .position(|(index, _)| *index == q.index)
+                .unwrap_or_else(|| unreachable!("every query was drawn by sample_query"));
+            let (_, bits) = self.query_bits.remove(at);
+            let wires = c.open_leaf(root_wires, &bits, &row, limbs, siblings);
+            out.push(
+                wires
+                    .into_iter()
+                    .map(|w| Sym::Var(self.circuit, w))
+                    .collect(),
+            );
+        }
+        let _ = isa;
+        Ok(out)
     }
 }

@@ -89,7 +89,7 @@ pub enum WhirError {
     FinalQuery {
         /// The last round.
         round: usize,
-        /// The query (index into the sorted distinct queries).
+        /// The query (its place among the indices drawn).
         query: usize,
     },
     /// The last sumcheck claim differs from the weight times the final polynomial.

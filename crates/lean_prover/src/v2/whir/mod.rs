@@ -43,7 +43,10 @@
 //!    3. send a nonce with `query_pow_bits` zero bits; draw `t_i` indices of
 //!       `log2(leaves)` bits; the distinct ones, sorted, are opened (one Merkle multi-opening);
 //!       the verifier checks it and computes each leaf's fold value
-//!       `sum_a eq(alpha_i, a) P_a(y_q)`, which is `P_(i+1)(y_q)`;
+//!       `sum_a eq(alpha_i, a) P_a(y_q)`, which is `P_(i+1)(y_q)`, for every index drawn, in
+//!       the order drawn (a repeated index repeats its claim: the claims' number and order
+//!       do not depend on the values drawn, which the verifier inside a recursive proof
+//!       needs);
 //!    4. not the last round: draw `gamma`; add `gamma^(j+1)` times the next oracle's
 //!       out-of-domain claims, then the query claims `(y_q^x, fold value)`, to `sigma` and
 //!       `W`. Last round: check every fold value against `P_R(y_q)` computed from `f_R`.
@@ -88,5 +91,6 @@ pub use prover::{Forgery, open_forged};
 pub use prover::{WhirWitness, commit, commit_transposed, open, open_with_partial_sums};
 pub use verifier::{
     CommitmentValues, ReceivedCommitment, receive_commitment, receive_commitment_values, verify,
+    verify_values,
 };
 pub use weight::{Claim, Weight, WeightTable, horner};

@@ -14,7 +14,7 @@ use super::error::WhirError;
 use super::oracle::{FirstOracle, KEEP_MAX};
 use super::params::{RoundParams, WhirParams};
 use super::proof::{OracleCommitment, RoundProof, WhirCommitment, WhirProof};
-use super::queries::sample_queries;
+use super::queries::{opened_leaves, sample_queries};
 use super::weight::{Claim, Weight, check_claims};
 use crate::v2::mle;
 use backend::Isa;
@@ -522,9 +522,10 @@ fn open_impl(
         // Query the current oracle.
         let query_nonce = ch.grind(isa, round.query_pow_bits);
         let indices = sample_queries(ch, round);
+        let opened = opened_leaves(&indices);
         let queries = match &mut queried {
-            Queried::First { oracle, transposed } => oracle.open_multi(isa, transposed, &indices),
-            Queried::Later(tree) => tree.open_multi(&indices),
+            Queried::First { oracle, transposed } => oracle.open_multi(isa, transposed, &opened),
+            Queried::Later(tree) => tree.open_multi(&opened),
         }
         .map_err(|source| WhirError::Opening { round: i, source })?;
         let next = next.map(|(commitment, tree, next_ood)| {

@@ -2,19 +2,18 @@
 //! checks an opening against linear claims (the protocol is in the [module docs](super)).
 //! Every check returns a [`WhirError`] naming the round; nothing panics on any proof.
 
-use super::encode::domain_point;
 use super::error::WhirError;
 use super::params::{RoundParams, WhirParams};
 use super::proof::{RoundProof, WhirCommitment, WhirProof};
-use super::queries::{fold_values, sample_queries};
-use super::weight::{Claim, Weight, check_claims, horner};
-use crate::v2::arith::{VerifierField, VerifierTranscript};
+use super::queries::fold_leaves;
+use super::weight::{Claim, Weight, check_claims, horner_at};
+use crate::v2::arith::{Query, VerifierField, VerifierTranscript};
 use crate::v2::mle;
 use crate::v2::sumcheck::interpolate_at;
 use backend::Isa;
 use backend::challenger::Challenger;
 use backend::field::Ext5;
-use backend::merkle::{Digest, Dimensions, verify_multi_with};
+use backend::merkle::{Digest, Dimensions};
 
 /// The initial oracle as the verifier holds it after [`receive_commitment`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -104,24 +103,23 @@ fn expect(what: &'static str, round: usize, expected: usize, got: usize) -> Resu
 }
 
 /// A weight term of the final check: `coef * w(r[offset..])`.
-struct Term {
-    coef: Ext5,
+struct Term<E> {
+    coef: E,
     offset: usize,
-    weight: Weight,
+    weight: Weight<E>,
 }
 
 /// One sumcheck round: derives `g(1) = claim - g(0)`, observes the message, and returns the
 /// claim `g(r)` at the challenge drawn by `challenge` (which may check a nonce first).
-fn sumcheck_round(
-    ch: &mut Challenger,
-    claim: Ext5,
+fn sumcheck_round<E: VerifierField, T: VerifierTranscript<E>>(
+    ch: &mut T,
+    claim: E,
     msg: [Ext5; 2],
-    challenge: impl FnOnce(&mut Challenger) -> Result<Ext5, WhirError>,
-) -> Result<(Ext5, Ext5), WhirError> {
-    let [g0, g2] = msg;
+    challenge: impl FnOnce(&mut T) -> Result<E, WhirError>,
+) -> Result<(E, E), WhirError> {
+    let g0 = ch.receive_ext(msg[0]);
+    let g2 = ch.receive_ext(msg[1]);
     let g1 = claim - g0;
-    ch.observe_ext(g0);
-    ch.observe_ext(g2);
     let r = challenge(ch)?;
     Ok((interpolate_at(&[g0, g1, g2], r), r))
 }
@@ -141,17 +139,44 @@ pub fn verify(
     proof: &WhirProof,
     ch: &mut Challenger,
 ) -> Result<(), WhirError> {
+    let root_values = received.root.map(Ext5::from_base);
+    verify_values(
+        isa,
+        params,
+        (&received.root, root_values),
+        &received.ood_claims,
+        claims,
+        proof,
+        ch,
+    )
+}
+
+/// [`verify`] over any verifier arithmetic ([`crate::v2::arith`]): the first oracle's root
+/// (as the proof gives it, and as the verifier received its values) and out-of-domain
+/// claims, then the claims to open.
+///
+/// # Errors
+/// As [`verify`].
+pub fn verify_values<E: VerifierField>(
+    isa: Isa,
+    params: &WhirParams,
+    first_root: (&Digest, [E; 8]),
+    ood_claims: &[Claim<E>],
+    claims: &[Claim<E>],
+    proof: &WhirProof,
+    ch: &mut impl VerifierTranscript<E>,
+) -> Result<(), WhirError> {
     check_claims(claims, params.num_variables())?;
     check_shape(params, proof)?;
     for c in claims {
         ch.observe_ext(c.value);
     }
     let gamma = ch.sample_ext();
-    let mut claim = Ext5::ZERO;
+    let mut claim = E::zero();
     let mut terms = Vec::new();
-    let mut coef = Ext5::ONE;
-    for c in received.ood_claims.iter().chain(claims) {
-        claim += coef * c.value;
+    let mut coef = E::one();
+    for c in ood_claims.iter().chain(claims) {
+        claim = coef.mul_add(c.value, claim);
         terms.push(Term {
             coef,
             offset: 0,
@@ -160,32 +185,29 @@ pub fn verify(
         coef *= gamma;
     }
 
-    let mut challenges: Vec<Ext5> = Vec::with_capacity(params.num_variables());
-    let mut root = received.root;
+    let mut challenges: Vec<E> = Vec::with_capacity(params.num_variables());
+    let (mut root, mut root_values) = (*first_root.0, first_root.1);
     for (i, (round, rp)) in params.rounds.iter().zip(&proof.rounds).enumerate() {
         let last = i + 1 == params.rounds.len();
         let alphas = round_sumcheck(ch, i, round, last, rp, &mut claim)?;
         challenges.extend_from_slice(&alphas);
         // The next oracle's commitment and out-of-domain claims, or the final polynomial.
-        let next_ood = receive_next(ch, params, i, rp, proof)?;
+        let (next_ood, next_root, final_polynomial) = receive_next(ch, params, i, rp, proof)?;
         // The queries to the current oracle and their fold values.
-        let (indices, values) = query_values(isa, ch, params, i, rp, &root, &alphas)?;
-        let log_leaves = round.log_leaves();
-        match &rp.next {
-            Some(next) => {
+        let (queries, values) =
+            query_values(isa, ch, params, i, rp, (&root, &root_values), &alphas)?;
+        match (&rp.next, next_root) {
+            (Some(next), Some(next_values)) => {
                 // Combine the next oracle's claims: out-of-domain answers, then fold values.
                 let gamma = ch.sample_ext();
                 let mut coef = gamma;
                 let offset = challenges.len();
-                let query_claims = indices.iter().zip(&values).map(|(&q, &value)| Claim {
-                    weight: Weight::power(
-                        Ext5::from_base(domain_point(log_leaves, q)),
-                        round.folded_variables(),
-                    ),
+                let query_claims = queries.iter().zip(&values).map(|(q, &value)| Claim {
+                    weight: Weight::power(q.point, round.folded_variables()),
                     value,
                 });
                 for c in next_ood.into_iter().chain(query_claims) {
-                    claim += coef * c.value;
+                    claim = coef.mul_add(c.value, claim);
                     terms.push(Term {
                         coef,
                         offset,
@@ -193,18 +215,20 @@ pub fn verify(
                     });
                     coef *= gamma;
                 }
-                root = next.root;
+                (root, root_values) = (next.root, next_values);
             }
-            None => {
-                for (query, (&q, &value)) in indices.iter().zip(&values).enumerate() {
-                    if horner(&proof.final_polynomial, domain_point(log_leaves, q)) != value {
+            _ => {
+                for (query, (q, &value)) in queries.iter().zip(&values).enumerate() {
+                    if !horner_at(&final_polynomial, q.point).check_eq(value) {
                         return Err(WhirError::FinalQuery { round: i, query });
                     }
                 }
+                return final_check(ch, proof, claim, &terms, challenges, &final_polynomial);
             }
         }
     }
-    final_check(isa, ch, proof, claim, &terms, challenges)
+    // check_shape fixes at least one round, the last without a next oracle.
+    Err(WhirError::FinalClaim)
 }
 
 /// The proof's shape against the parameters: rounds, final polynomial, final sumcheck.
@@ -234,14 +258,14 @@ fn check_shape(params: &WhirParams, proof: &WhirProof) -> Result<(), WhirError> 
 /// # Errors
 /// [`WhirError::Shape`] for a wrong number of messages, nonces or next oracles,
 /// [`WhirError::ProofOfWork`] for a bad nonce.
-fn round_sumcheck(
-    ch: &mut Challenger,
+fn round_sumcheck<E: VerifierField>(
+    ch: &mut impl VerifierTranscript<E>,
     i: usize,
     round: &RoundParams,
     last: bool,
     rp: &RoundProof,
-    claim: &mut Ext5,
-) -> Result<Vec<Ext5>, WhirError> {
+    claim: &mut E,
+) -> Result<Vec<E>, WhirError> {
     let k = round.folding_factor;
     expect("sumcheck messages", i, k, rp.sumcheck.len())?;
     expect("fold nonces", i, k, rp.fold_nonces.len())?;
@@ -269,58 +293,66 @@ fn round_sumcheck(
     Ok(alphas)
 }
 
+/// What follows round `i`'s sumcheck: the next oracle's out-of-domain claims and root
+/// values, or (last round) the final polynomial's values.
+type NextOracle<E> = (Vec<Claim<E>>, Option<[E; 8]>, Vec<E>);
+
 /// Observes round `i`'s next oracle (its root, then each out-of-domain point drawn and its
-/// answer) and returns its out-of-domain claims; in the last round observes the final
-/// polynomial instead.
+/// answer) and returns its out-of-domain claims and root; in the last round observes the
+/// final polynomial instead and returns it.
 ///
 /// # Errors
 /// [`WhirError::Shape`] for a wrong number of answers.
-fn receive_next(
-    ch: &mut Challenger,
+fn receive_next<E: VerifierField>(
+    ch: &mut impl VerifierTranscript<E>,
     params: &WhirParams,
     i: usize,
     rp: &RoundProof,
     proof: &WhirProof,
-) -> Result<Vec<Claim>, WhirError> {
-    let mut next_ood = Vec::new();
+) -> Result<NextOracle<E>, WhirError> {
     match &rp.next {
         Some(next) => {
             let nr = &params.rounds[i + 1];
             expect("ood answers", i + 1, nr.ood_samples, next.ood_answers.len())?;
-            ch.observe_digest(&next.root);
+            let root = next.root.map(|x| ch.receive_base(x));
+            let mut next_ood = Vec::with_capacity(next.ood_answers.len());
             for &value in &next.ood_answers {
                 let z = ch.sample_ext();
-                ch.observe_ext(value);
+                let value = ch.receive_ext(value);
                 next_ood.push(Claim {
                     weight: Weight::power(z, params.rounds[i].folded_variables()),
                     value,
                 });
             }
+            Ok((next_ood, Some(root), Vec::new()))
         }
         None => {
-            for &x in &proof.final_polynomial {
-                ch.observe_ext(x);
-            }
+            let f: Vec<E> = proof
+                .final_polynomial
+                .iter()
+                .map(|&x| ch.receive_ext(x))
+                .collect();
+            Ok((Vec::new(), None, f))
         }
     }
-    Ok(next_ood)
 }
 
 /// Round `i`'s queries: checks the grinding nonce, draws the indices, verifies the Merkle
-/// multi-opening against `root` and folds each opened leaf at `alphas`; returns the indices
-/// and the fold values.
+/// multi-opening against `root` and folds each opened leaf at `alphas`; returns the queries
+/// (in the order drawn) and their fold values.
 ///
 /// # Errors
 /// [`WhirError::ProofOfWork`] or [`WhirError::Opening`].
-fn query_values(
+#[allow(clippy::type_complexity)]
+fn query_values<E: VerifierField>(
     isa: Isa,
-    ch: &mut Challenger,
+    ch: &mut impl VerifierTranscript<E>,
     params: &WhirParams,
     i: usize,
     rp: &RoundProof,
-    root: &Digest,
-    alphas: &[Ext5],
-) -> Result<(Vec<usize>, Vec<Ext5>), WhirError> {
+    root: (&Digest, &[E; 8]),
+    alphas: &[E],
+) -> Result<(Vec<Query<E>>, Vec<E>), WhirError> {
     let round = &params.rounds[i];
     if !ch.check_pow(round.query_pow_bits, rp.query_nonce) {
         return Err(WhirError::ProofOfWork {
@@ -328,20 +360,24 @@ fn query_values(
             what: "queries",
         });
     }
-    let indices = sample_queries(ch, round);
+    let log_leaves = round.log_leaves();
+    let queries: Vec<Query<E>> = (0..round.num_queries)
+        .map(|_| ch.sample_query(log_leaves))
+        .collect();
     let (limbs, active) = if i == 0 {
         (1, Some(params.first_active.as_slice()))
     } else {
         (5, None)
     };
-    let dims = [Dimensions {
+    let dims = Dimensions {
         width: params.leaf_width(i),
-        height: 1 << round.log_leaves(),
-    }];
-    verify_multi_with(isa, root, &dims, &indices, &rp.queries)
+        height: 1 << log_leaves,
+    };
+    let leaves = ch
+        .open_leaves(isa, root.0, root.1, dims, limbs, &queries, &rp.queries)
         .map_err(|source| WhirError::Opening { round: i, source })?;
-    let values = fold_values(isa, &rp.queries.rows, limbs, alphas, active);
-    Ok((indices, values))
+    let values = fold_leaves(&leaves, alphas, active);
+    Ok((queries, values))
 }
 
 /// The final sumcheck, then `claim = W(r) f_final(r_final)` with `W` the combined weight of
@@ -349,13 +385,13 @@ fn query_values(
 ///
 /// # Errors
 /// [`WhirError::FinalClaim`] if it does not hold, or a weight's evaluation error.
-fn final_check(
-    isa: Isa,
-    ch: &mut Challenger,
+fn final_check<E: VerifierField>(
+    ch: &mut impl VerifierTranscript<E>,
     proof: &WhirProof,
-    mut claim: Ext5,
-    terms: &[Term],
-    mut challenges: Vec<Ext5>,
+    mut claim: E,
+    terms: &[Term<E>],
+    mut challenges: Vec<E>,
+    final_polynomial: &[E],
 ) -> Result<(), WhirError> {
     let mut final_point = Vec::with_capacity(proof.final_sumcheck.len());
     for &msg in &proof.final_sumcheck {
@@ -364,13 +400,15 @@ fn final_check(
         final_point.push(r);
     }
     challenges.extend_from_slice(&final_point);
-    let weight: Ext5 = terms
-        .iter()
-        .map(|t| Ok(t.coef * t.weight.evaluate(&challenges[t.offset..])?))
-        .sum::<Result<Ext5, WhirError>>()?;
-    let f_final = mle::evaluate(isa, &proof.final_polynomial, &final_point)
-        .map_err(|_| WhirError::FinalClaim)?;
-    if claim == weight * f_final {
+    let mut weight = E::zero();
+    for t in terms {
+        weight = t
+            .coef
+            .mul_add(t.weight.evaluate(&challenges[t.offset..])?, weight);
+    }
+    let f_final =
+        mle::evaluate_values(final_polynomial, &final_point).map_err(|_| WhirError::FinalClaim)?;
+    if claim.check_eq(weight * f_final) {
         Ok(())
     } else {
         Err(WhirError::FinalClaim)

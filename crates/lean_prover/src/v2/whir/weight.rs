@@ -13,6 +13,7 @@
 //! zero outside one block, which [`Weight::table`] exploits.
 
 use super::error::WhirError;
+use crate::v2::arith::VerifierField;
 use crate::v2::mle;
 use backend::Isa;
 use backend::field::{Ext5, KoalaBear};
@@ -20,24 +21,25 @@ use backend::kernels::ext as kx;
 use rayon::prelude::*;
 
 /// A product weight over `v` variables: `factors[t] = (w_t(0), w_t(1))`, `t = 0` for the
-/// most significant index bit (the order of [`crate::v2::mle`]).
+/// most significant index bit (the order of [`crate::v2::mle`]); in `K`, or as a circuit's
+/// values for the verifier inside a recursive proof ([`crate::v2::arith`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Weight {
-    factors: Vec<[Ext5; 2]>,
+pub struct Weight<E = Ext5> {
+    factors: Vec<[E; 2]>,
 }
 
 /// A claim `sum_x w(x) f(x) = value` on the committed polynomial.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Claim {
+pub struct Claim<E = Ext5> {
     /// The weight.
-    pub weight: Weight,
+    pub weight: Weight<E>,
     /// The claimed value.
-    pub value: Ext5,
+    pub value: E,
 }
 
-impl Claim {
+impl<E: VerifierField> Claim<E> {
     /// The evaluation claim `f(point) = value`.
-    pub fn evaluation(point: &[Ext5], value: Ext5) -> Claim {
+    pub fn evaluation(point: &[E], value: E) -> Claim<E> {
         Claim {
             weight: Weight::eq(point),
             value,
@@ -45,33 +47,33 @@ impl Claim {
     }
 }
 
-impl Weight {
+impl<E: VerifierField> Weight<E> {
     /// `eq(point, x)`.
-    pub fn eq(point: &[Ext5]) -> Weight {
+    pub fn eq(point: &[E]) -> Weight<E> {
         Weight {
-            factors: point.iter().map(|&z| [Ext5::ONE - z, z]).collect(),
+            factors: point.iter().map(|&z| [E::one() - z, z]).collect(),
         }
     }
 
     /// `y^x` over `num_variables` variables (`x` read as an integer, `x_0` its most
     /// significant bit): the weight of the codeword polynomial's value at `y`.
-    pub fn power(y: Ext5, num_variables: usize) -> Weight {
-        let mut factors = vec![[Ext5::ONE, Ext5::ONE]; num_variables];
+    pub fn power(y: E, num_variables: usize) -> Weight<E> {
+        let mut factors = vec![[E::one(), E::one()]; num_variables];
         let mut p = y;
         for f in factors.iter_mut().rev() {
             f[1] = p;
-            p = p.square();
+            p = p * p;
         }
         Weight { factors }
     }
 
     /// A weight from its factors `(w_t(0), w_t(1))`.
-    pub fn from_factors(factors: Vec<[Ext5; 2]>) -> Weight {
+    pub fn from_factors(factors: Vec<[E; 2]>) -> Weight<E> {
         Weight { factors }
     }
 
     /// The factors.
-    pub fn factors(&self) -> &[[Ext5; 2]] {
+    pub fn factors(&self) -> &[[E; 2]] {
         &self.factors
     }
 
@@ -84,21 +86,30 @@ impl Weight {
     ///
     /// # Errors
     /// [`WhirError::PointDimension`] if `point` does not have one coordinate per variable.
-    pub fn evaluate(&self, point: &[Ext5]) -> Result<Ext5, WhirError> {
+    pub fn evaluate(&self, point: &[E]) -> Result<E, WhirError> {
         if point.len() != self.factors.len() {
             return Err(WhirError::PointDimension {
                 expected: self.factors.len(),
                 got: point.len(),
             });
         }
-        Ok(self
-            .factors
-            .iter()
-            .zip(point)
-            .map(|(&[a, b], &r)| a + (b - a) * r)
-            .product())
+        // Factors with a value the verifier does not know as a constant first (then the
+        // constant ones, boolean coordinates of stacked points): in a circuit, weights that
+        // share their variable factors then share the products of those.
+        let mut acc = E::one();
+        for constants in [false, true] {
+            for (&[a, b], &r) in self.factors.iter().zip(point) {
+                let constant = a.as_constant().is_some() && b.as_constant().is_some();
+                if constant == constants {
+                    acc *= (b - a).mul_add(r, a);
+                }
+            }
+        }
+        Ok(acc)
     }
+}
 
+impl Weight {
     /// The weight of the first `k` factors and that of the rest:
     /// `w(a, b) = head(a) tail(b)`.
     pub fn split(&self, k: usize) -> (Weight, Weight) {
@@ -333,7 +344,10 @@ impl WeightTable {
 ///
 /// # Errors
 /// [`WhirError::ClaimDimension`] naming the first claim that does not.
-pub(super) fn check_claims(claims: &[Claim], num_variables: usize) -> Result<(), WhirError> {
+pub(super) fn check_claims<E: VerifierField>(
+    claims: &[Claim<E>],
+    num_variables: usize,
+) -> Result<(), WhirError> {
     match claims
         .iter()
         .position(|c| c.weight.num_variables() != num_variables)
@@ -345,6 +359,14 @@ pub(super) fn check_claims(claims: &[Claim], num_variables: usize) -> Result<(),
         }),
         None => Ok(()),
     }
+}
+
+/// [`horner`] over any verifier arithmetic, at a point of `K`.
+pub fn horner_at<E: VerifierField>(values: &[E], y: E) -> E {
+    values
+        .iter()
+        .rev()
+        .fold(E::zero(), |acc, &v| acc.mul_add(y, v))
 }
 
 /// `sum_i values[i] y^i` by Horner's rule: the codeword polynomial of a table `values`
