@@ -39,22 +39,22 @@ not verify (a bug), 2 usage or environment error."
 pub struct BenchArgs {
     /// Scheme configuration: prod (lifetime 2^32) or test (lifetime 2^8).
     #[arg(long, default_value = "prod")]
-    config: Config,
+    pub(crate) config: Config,
     /// Number of signatures to aggregate.
     #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
-    signatures: u32,
+    pub(crate) signatures: u32,
     /// `log2(1 / rate)` of the proof's committed code, 1 to 4.
     #[arg(long, default_value_t = rec_aggregation::api::DEFAULT_LOG_INV_RATE)]
-    log_inv_rate: usize,
+    pub(crate) log_inv_rate: usize,
     /// Slot (epoch) the signatures are for.
     #[arg(long, default_value_t = 7)]
     slot: u32,
     /// Instruction set to use instead of MULTISIG_ISA: auto, scalar, avx2 or avx512.
     #[arg(long)]
-    isa: Option<String>,
+    pub(crate) isa: Option<String>,
     /// Print one JSON object instead of a table.
     #[arg(long)]
-    json: bool,
+    pub(crate) json: bool,
     /// Also write the proof bytes (binary) to this file, e.g. to compare builds.
     #[arg(long)]
     proof_out: Option<PathBuf>,
@@ -67,6 +67,10 @@ pub struct BenchArgs {
     /// upstream's `lean-multisig xmss` warms up with one run the same way).
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=10))]
     warmup: u32,
+    /// Time the recursive proof that K aggregates of N signatures each (distinct messages
+    /// and slots) verify, instead of one aggregation (see `crate::merge_bench`).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=16))]
+    merge: Option<u32>,
 }
 
 /// `--whir-schedule`.
@@ -242,7 +246,7 @@ fn bench(args: &BenchArgs) -> Result<ExitCode, String> {
 
 /// One aggregation as `aggregate` does it: native batch check, statement, witness, v2 proof.
 /// `MULTISIG_TRACE` prints the time of the first two parts.
-fn prove_v2_once(
+pub(crate) fn prove_v2_once(
     isa: Isa,
     config: Config,
     message: &[u8; 32],
@@ -284,7 +288,11 @@ fn prove_v2_once(
 
 /// Runs `multisig bench`.
 pub fn run(args: &BenchArgs) -> ExitCode {
-    match bench(args) {
+    let result = match args.merge {
+        Some(k) => crate::merge_bench::bench_merge(args, k as usize),
+        None => bench(args),
+    };
+    match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("multisig bench: error: {e}");

@@ -14,6 +14,7 @@ mod bench;
 mod demo;
 mod info;
 mod inputs;
+mod merge_bench;
 mod security;
 mod xmss_cmd;
 

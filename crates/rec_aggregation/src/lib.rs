@@ -28,6 +28,7 @@ pub mod leaf_sponge_table;
 pub mod merkle_path_table;
 pub mod poseidon2_table;
 pub mod poseidon_table;
+pub mod recursion;
 pub mod statement;
 pub mod transcript_table;
 
@@ -54,5 +55,6 @@ pub use poseidon2_table::{
     poseidon2_16_table, poseidon2_24_table,
 };
 pub use transcript_table::{
-    TRANSCRIPT_OBSERVE_BUS, TRANSCRIPT_SAMPLE_BUS, TranscriptColumns, TranscriptOp, TranscriptTable,
+    TRANSCRIPT_FRESH_BUS, TRANSCRIPT_OBSERVE_BUS, TRANSCRIPT_SAMPLE_BUS, TranscriptColumns,
+    TranscriptOp, TranscriptTable,
 };

@@ -13,7 +13,9 @@
 //! | `out[0..16]` (the permutation's output) | 16 |
 //! | `read[0..8]` (output `j` is sampled before the next call; non-increasing) | 8 |
 //! | `active` (0 on padding rows, which follow the calls) | 1 |
-//! | **total** | **50** |
+//! | `fresh` (1: the call starts another fresh transcript: zero capacity) | 1 |
+//! | `carried` (`active (1 - fresh)`: the call takes the previous call's capacity) | 1 |
+//! | **total** | **52** |
 //!
 //! The permutation's input is `(x[0..8], cap[0] + m, cap[1..8])`, `m = sum_i used[i]` the
 //! number of absorbed values.
@@ -23,9 +25,10 @@
 //!   an unused slot holds zero (`(1 - used[i]) x[i] = 0`); an inactive row uses no slot and
 //!   reads no output;
 //! * the table's first row is call 0 with a zero capacity;
+//! * `fresh` is boolean and a fresh call has a zero capacity (`fresh cap[i] = 0`);
 //! * from an active row to the next (transition rows only): when the next row is active, its
-//!   `cap` is this `out[8..16]` and its `call` this `call + 1`; an inactive row is followed by
-//!   inactive rows.
+//!   `call` is this `call + 1`, and unless it is fresh its `cap` is this `out[8..16]`; an
+//!   inactive row is followed by inactive rows.
 //!
 //! # Buses
 //! * Every active row *sends* `(input[0..16], out[0..16])` on [`POSEIDON2_16_BUS`].
@@ -33,6 +36,9 @@
 //!   value at position `(call, i)`.
 //! * Every read output *receives* `(call, j, out[j])` on [`TRANSCRIPT_SAMPLE_BUS`]: a sampled
 //!   challenge at position `(call, j)`.
+//! * Every fresh call *receives* `(call)` on [`TRANSCRIPT_FRESH_BUS`]: the consumer sends the
+//!   first call of each transcript after the first (several verifiers, each on its own
+//!   transcript, in one table), so no other call may drop its capacity.
 //!
 //! A consumer sends each value the verifier observes, and each challenge it samples, at its
 //! position; the verifier's schedule is fixed by the statement's shape, so the positions are
@@ -55,6 +61,8 @@ use lean_prover::{Air, AirBuilder, AirError, BusId};
 pub const TRANSCRIPT_OBSERVE_BUS: BusId = BusId(0x60);
 /// Bus on which the table receives `(call, slot, value)` for every sampled challenge.
 pub const TRANSCRIPT_SAMPLE_BUS: BusId = BusId(0x61);
+/// Bus on which the table receives `(call)` for every call that starts a fresh transcript.
+pub const TRANSCRIPT_FRESH_BUS: BusId = BusId(0x62);
 /// Maximum constraint degree of the table.
 pub const TRANSCRIPT_DEGREE: usize = 3;
 
@@ -65,6 +73,8 @@ pub enum TranscriptOp {
     Observe(F),
     /// Sample a challenge.
     Sample,
+    /// Start a fresh transcript (a new `Challenger`): values still pending are dropped.
+    Fresh,
 }
 
 /// A value at its transcript position: `(call, slot, value)`.
@@ -83,6 +93,9 @@ pub struct TranscriptWitness {
     pub observed: Vec<Positioned>,
     /// Every sample at its position, in order (the values the challenger returns).
     pub sampled: Vec<Positioned>,
+    /// The first call of every transcript after the first (what a consumer sends on
+    /// [`TRANSCRIPT_FRESH_BUS`]).
+    pub fresh: Vec<u32>,
 }
 
 /// The transcript table: its AIR and column layout.
@@ -105,9 +118,11 @@ impl TranscriptTable {
         let out: Vec<_> = b.columns("out", WIDTH);
         let read: Vec<_> = b.columns("read", RATE);
         let active = b.column("active");
+        let fresh = b.column("fresh");
+        let carried = b.column("carried");
         let one = || b.constant(F::ONE);
 
-        for &c in used.iter().chain(&read).chain([&active]) {
+        for &c in used.iter().chain(&read).chain([&active, &fresh]) {
             b.assert_zero(b.main(c) * (b.main(c) - one()));
         }
         // An inactive row uses no slot and reads no output (with the monotone flags, none of
@@ -127,9 +142,14 @@ impl TranscriptTable {
         for &c in &cap {
             b.when_first_row(b.main(c));
         }
+        for &c in &cap {
+            b.assert_zero(b.main(fresh) * b.main(c));
+        }
+        // carried = active (1 - fresh): the row takes the previous call's capacity.
+        b.assert_zero(b.main(carried) - b.main(active) + b.main(active) * b.main(fresh));
         let next_active = b.next(active);
         for (&c, &o) in cap.iter().zip(&out[RATE..]) {
-            b.when_transition(next_active * (b.next(c) - b.main(o)));
+            b.when_transition(b.next(carried) * (b.next(c) - b.main(o)));
         }
         b.when_transition(next_active * (b.next(call) - b.main(call) - one()));
         b.when_transition(next_active * (one() - b.main(active)));
@@ -150,6 +170,7 @@ impl TranscriptTable {
                 b.main(u),
             );
         }
+        b.receive(TRANSCRIPT_FRESH_BUS, &[b.main(call)], b.main(fresh));
         for (j, (&r, &o)) in read.iter().zip(&out).enumerate() {
             let slot = b.constant(F::new(j as u32));
             b.receive(
@@ -168,6 +189,8 @@ impl TranscriptTable {
             out: out.try_into().expect("16 output columns"),
             read: read.try_into().expect("8 read flags"),
             active,
+            fresh,
+            carried,
         };
         Ok(TranscriptTable { air, cols })
     }
@@ -182,7 +205,7 @@ impl TranscriptTable {
         &self.cols
     }
 
-    /// Number of columns (50).
+    /// Number of columns (52).
     pub fn width(&self) -> usize {
         self.air.width()
     }
@@ -198,8 +221,17 @@ impl TranscriptTable {
         let mut output_pos = RATE;
         let mut observed = Vec::new();
         let mut sampled = Vec::new();
+        let mut fresh = Vec::new();
+        let mut fresh_next = false;
         for op in ops {
+            let calls_before = calls.len();
             match *op {
+                TranscriptOp::Fresh => {
+                    capacity = [F::ZERO; RATE];
+                    pending.clear();
+                    output_pos = RATE;
+                    fresh_next = true;
+                }
                 TranscriptOp::Observe(v) => {
                     output_pos = RATE;
                     pending.push(v);
@@ -224,6 +256,10 @@ impl TranscriptTable {
                     output_pos += 1;
                 }
             }
+            if fresh_next && calls.len() > calls_before {
+                fresh.push(calls[calls_before].number);
+                fresh_next = false;
+            }
         }
         let c = &self.cols;
         let w = self.width();
@@ -244,12 +280,16 @@ impl TranscriptTable {
                 row[c.out[i].0] = call.out[i];
             }
             row[c.active.0] = F::ONE;
+            let is_fresh = fresh.contains(&call.number);
+            row[c.fresh.0] = F::new(u32::from(is_fresh));
+            row[c.carried.0] = F::new(u32::from(!is_fresh));
         }
         TranscriptWitness {
             trace,
             permutations: calls.iter().map(|c| c.input).collect(),
             observed,
             sampled,
+            fresh,
         }
     }
 }

@@ -363,3 +363,46 @@ fn a_non_canonical_decomposition_is_refused_and_rejected() {
     prove_and_verify_with(&tables(&hs), true, &lists, &lists).unwrap();
     refused_and_rejected("non-canonical bits", &tables(&fs), &hs, false);
 }
+
+#[test]
+fn fresh_transcripts_restart_the_challenger_and_are_pinned() {
+    use backend::challenger::Challenger;
+    let mut c = Circuit::new();
+    c.observe_known(F::new(1));
+    let a = c.sample_ext();
+    c.fresh_transcript();
+    c.observe_known(F::new(1));
+    let b = c.sample_ext();
+    // Both transcripts start from a fresh challenger: the same observations give the same
+    // challenge.
+    let mut ch = Challenger::new();
+    ch.observe(F::new(1));
+    assert_eq!(c.value(a), ch.sample_ext());
+    assert_eq!(c.value(b), c.value(a));
+    let y = c.mul(a, b);
+    c.observe_wire(y);
+    c.sample_ext();
+    let st = c.statement(Isa::current()).unwrap();
+    assert_eq!(st.lists.fresh, vec![F::ONE]);
+    let lists = st.lists.lookups();
+    prove_and_verify_with(&tables(&st), true, &lists, &lists).unwrap();
+
+    // A fresh call the verifier did not pin (the transcript table's last call made fresh,
+    // its capacity zeroed, its output recomputed is beyond this test: the flag alone).
+    let tt = rec_aggregation::TranscriptTable::new().unwrap();
+    let (fresh_col, w) = (tt.columns().fresh, tt.width());
+    let mut t = tables(&st);
+    t[2].trace[2 * w + fresh_col.0] = F::ONE;
+    refused_and_rejected("unpinned fresh call", &t, &st, false);
+
+    // Observations dropped by a fresh transcript are never absorbed.
+    let mut c = Circuit::new();
+    let x = c.sample_ext();
+    c.observe_wire(x);
+    c.fresh_transcript();
+    c.sample_ext();
+    assert!(matches!(
+        c.statement(Isa::current()),
+        Err(CircuitError::Unabsorbed { .. })
+    ));
+}

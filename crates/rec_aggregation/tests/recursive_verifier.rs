@@ -211,3 +211,77 @@ fn the_whole_verification_runs_on_the_circuit() {
         .is_err()
     );
 }
+
+#[test]
+fn two_children_on_their_own_transcripts_prove_in_one_circuit() {
+    let (a, pa) = child(Config::Test, 1, 4);
+    let (b, pb) = child(Config::Test, 2, 5);
+    let cell = RefCell::new(Circuit::new());
+    for (i, (st, proof)) in [(&a, &pa), (&b, &pb)].into_iter().enumerate() {
+        if i > 0 {
+            cell.borrow_mut().fresh_transcript();
+        }
+        verify_v2_on(
+            Isa::current(),
+            &params_v2(2),
+            &PolicyV2::DEFAULT,
+            &st.instances(),
+            &st.lookups(),
+            proof,
+            &mut CircuitTranscript::new(&cell),
+        )
+        .unwrap();
+    }
+    let c = cell.into_inner();
+    assert_eq!(c.failed_check(), None);
+    let st = c.statement(Isa::current()).unwrap();
+    let lists = st.lists.lookups();
+    let params = common::test_params();
+    let outer = prove_v2(Isa::current(), &params, &st.witnesses(), &lists).unwrap();
+    verify_v2_bytes(
+        Isa::current(),
+        &params,
+        &common::policy(),
+        &st.instances(),
+        &lists,
+        &outer.to_bytes(),
+    )
+    .unwrap();
+    // The lists bind each child's statement: the lists of the same verifications with the
+    // second child's message changed (recorded permissively: its proof does not verify for
+    // that message) reject the proof.
+    let (keys, _): (Vec<_>, Vec<_>) =
+        xmss::fixtures::generate(Isa::scalar(), Config::Test, 5, 2, &MESSAGE, 5)
+            .unwrap()
+            .into_iter()
+            .unzip();
+    let b_other = Statement::new(Config::Test, &[0x46; 32], 5, &keys);
+    let cell = RefCell::new(Circuit::permissive());
+    for (i, (st, proof)) in [(&a, &pa), (&b_other, &pb)].into_iter().enumerate() {
+        if i > 0 {
+            cell.borrow_mut().fresh_transcript();
+        }
+        let _ = verify_v2_on(
+            Isa::current(),
+            &params_v2(2),
+            &PolicyV2::DEFAULT,
+            &st.instances(),
+            &st.lookups(),
+            proof,
+            &mut CircuitTranscript::new(&cell),
+        );
+    }
+    let other_lists = cell.into_inner().lists().unwrap();
+    assert_ne!(other_lists, st.lists);
+    assert!(
+        verify_v2_bytes(
+            Isa::current(),
+            &params,
+            &common::policy(),
+            &st.instances(),
+            &other_lists.lookups(),
+            &outer.to_bytes(),
+        )
+        .is_err()
+    );
+}

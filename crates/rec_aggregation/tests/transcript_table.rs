@@ -44,6 +44,10 @@ fn challenger_samples(ops: &[TranscriptOp]) -> Vec<F> {
                 None
             }
             TranscriptOp::Sample => Some(ch.sample()),
+            TranscriptOp::Fresh => {
+                ch = Challenger::new();
+                None
+            }
         })
         .collect()
 }
@@ -131,7 +135,7 @@ fn refused_and_rejected(what: &str, t: &[Table], lists: &Lists, constraint: bool
 #[test]
 fn replays_give_the_challengers_samples() {
     let table = TranscriptTable::new().unwrap();
-    assert_eq!(table.width(), 50);
+    assert_eq!(table.width(), 52);
     assert_eq!(table.air().constraint_degree(), 3);
     for seed in 0..20 {
         let ops = ops(seed, 200);
@@ -143,6 +147,7 @@ fn replays_give_the_challengers_samples() {
             .iter()
             .filter_map(|op| match op {
                 TranscriptOp::Observe(x) => Some(*x),
+                TranscriptOp::Fresh => None,
                 TranscriptOp::Sample => None,
             })
             .collect();
@@ -199,7 +204,7 @@ fn forged_rows_are_refused_and_rejected() {
     let ops = ops(5, 150);
     let table = TranscriptTable::new().unwrap();
     let c = table.columns().clone();
-    let w = 50;
+    let w = 52;
     type Tamper = Box<dyn Fn(&TranscriptTable, &mut Vec<F>)>;
     let cases: Vec<(&str, Tamper, bool)> = vec![
         (

@@ -87,6 +87,10 @@ pub struct Circuit {
     pub(crate) transcript: Vec<TranscriptOp>,
     pub(crate) schedule: Schedule,
     pub(crate) merkle: Vec<MerkleClaim>,
+    /// The first call of every transcript after the first.
+    pub(crate) fresh: Vec<u32>,
+    /// Whether a fresh transcript dropped pending observations (never absorbed).
+    pub(crate) dropped: bool,
     /// Operations already recorded, by `(a, b, d)` with `a <= b`: the same operation on the
     /// same wires gives the same wire (common subexpressions are recorded once).
     recorded: HashMap<(u32, u32, u32), Wire>,
@@ -116,6 +120,8 @@ impl Circuit {
             transcript: Vec::new(),
             schedule: Schedule::new(),
             merkle: Vec::new(),
+            fresh: Vec::new(),
+            dropped: false,
             recorded: HashMap::new(),
             challenger: Challenger::new(),
             failed_check: None,
@@ -532,6 +538,17 @@ impl Circuit {
     /// The Merkle openings the circuit relies on.
     pub fn merkle_claims(&self) -> &[MerkleClaim] {
         &self.merkle
+    }
+
+    /// Starts a fresh transcript (a new `Challenger`) for the next verifier: several
+    /// verifications, each on its own transcript, in one circuit. Its first duplex call is
+    /// pinned as fresh (zero capacity); observations still pending are never absorbed, which
+    /// makes [`Self::statement`] fail.
+    pub fn fresh_transcript(&mut self) {
+        self.challenger = Challenger::new();
+        self.transcript.push(TranscriptOp::Fresh);
+        self.dropped |= self.schedule.fresh();
+        self.fresh.push(self.schedule.calls());
     }
 
     /// Number of wires.

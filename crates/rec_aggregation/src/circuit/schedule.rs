@@ -51,6 +51,15 @@ impl Schedule {
         at
     }
 
+    /// Starts a fresh transcript: nothing pending, no output to read; the call count goes on.
+    /// Returns whether values were pending (they are never absorbed).
+    pub(crate) fn fresh(&mut self) -> bool {
+        let dropped = self.pending > 0;
+        self.pending = 0;
+        self.output = RATE as u32;
+        dropped
+    }
+
     /// Number of duplex calls made so far: positions at a later call are not absorbed yet.
     pub(crate) fn calls(&self) -> u32 {
         self.calls

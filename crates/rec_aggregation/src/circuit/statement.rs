@@ -12,7 +12,7 @@ use super::schedule::Position;
 use super::{LINK_WIRING_BUS, OP_WIRING_BUS, OPENED_WIRING_BUS, ROOT_WIRING_BUS, WIRE_BUS};
 use crate::leaf_sponge_table::{LeafSpongeTable, OpenedRow, RATE};
 use crate::merkle_path_table::{MerklePath, MerklePathTable};
-use crate::transcript_table::{TRANSCRIPT_OBSERVE_BUS, TranscriptTable};
+use crate::transcript_table::{TRANSCRIPT_FRESH_BUS, TRANSCRIPT_OBSERVE_BUS, TranscriptTable};
 use crate::{poseidon2_16_compress_table, poseidon2_16_table, poseidon2_24_table};
 use backend::KoalaBear as F;
 use backend::merkle::hash_row;
@@ -75,6 +75,8 @@ pub struct CircuitLists {
     pub opened_wiring: Vec<F>,
     /// `(path, index_id, 2^(depth - 1), root_id[0..8])` per Merkle opening.
     pub root_wiring: Vec<F>,
+    /// `(call)` per transcript after the first: its first duplex call.
+    pub fresh: Vec<F>,
     ones: Vec<F>,
 }
 
@@ -118,6 +120,7 @@ impl CircuitLists {
                 &self.root_wiring,
                 ones(&self.root_wiring, ROOT_WIRING_LEN),
             ),
+            list(TRANSCRIPT_FRESH_BUS, 1, &self.fresh, ones(&self.fresh, 1)),
         ]
     }
 }
@@ -216,6 +219,14 @@ impl Circuit {
             self.check_absorbed(at)?;
             known.extend([F::new(at.0), F::new(at.1), x]);
         }
+        if self.dropped {
+            let calls = self.schedule.calls();
+            return Err(CircuitError::Unabsorbed { call: calls, calls });
+        }
+        for &call in &self.fresh {
+            self.check_absorbed((call, 0))?;
+        }
+        let fresh: Vec<F> = self.fresh.iter().map(|&c| F::new(c)).collect();
         let opened_rows = self.opened_rows();
         let opened_wiring: Vec<F> = opened_rows.iter().flat_map(|r| r.wiring()).collect();
         let root_wiring: Vec<F> = self.root_rows().iter().flat_map(|r| r.wiring()).collect();
@@ -225,7 +236,8 @@ impl Circuit {
             .max(self.links.len())
             .max(self.known.len())
             .max(opened_rows.len())
-            .max(self.merkle.len());
+            .max(self.merkle.len())
+            .max(self.fresh.len());
         Ok(CircuitLists {
             op_wiring,
             link_wiring,
@@ -234,6 +246,7 @@ impl Circuit {
             known,
             opened_wiring,
             root_wiring,
+            fresh,
             ones: vec![F::ONE; longest],
         })
     }

@@ -20,4 +20,8 @@ pub struct TranscriptColumns {
     pub read: [Col; 8],
     /// 1 on the calls' rows, 0 on padding rows.
     pub active: Col,
+    /// 1 on a call that starts a fresh transcript after the first (zero capacity).
+    pub fresh: Col,
+    /// `active (1 - fresh)`: the call takes the previous call's capacity.
+    pub carried: Col,
 }

@@ -1,0 +1,133 @@
+//! `multisig bench --merge K`: the recursive proof that K aggregates verify, timed.
+//!
+//! Proves K aggregates of N signatures each (message `k`, slot `slot + k`; not timed), then
+//! times the recording of their K verifications on one circuit and the outer v2 proof of it
+//! at the aggregates' parameters (`merge_ms`, 124 provable bits), and the outer verification
+//! (`merge_verify_ms`, with the lists of the recording: deriving them from the children's
+//! statements alone is not built yet, and neither is the Type-2 format, so this is the
+//! recursive proof a merge will be made of, not a merge).
+//!
+//! JSON fields: `isa`, `config`, `signatures` (per aggregate), `merge`, `log_inv_rate`,
+//! `threads`, `children_ms` (proving the K aggregates), `record_ms`, `merge_ms` (recording
+//! and outer proof), `merge_proof_bytes`, `merge_verify_ms`, `operations`, `links`,
+//! `duplex_calls`, `merkle_openings`, `peak_rss_bytes`.
+
+use crate::bench::{BenchArgs, prove_v2_once};
+use crate::inputs::select_isa;
+use backend::Isa;
+use backend::memory::peak_resident_bytes;
+use lean_prover::v2::{PolicyV2, verify_v2_bytes};
+use rec_aggregation::recursion::{prove_verifications, record_verifications};
+use rec_aggregation::statement::params_v2;
+use serde::Serialize;
+use std::process::ExitCode;
+use std::time::Instant;
+use xmss::fixtures;
+
+/// What `multisig bench --merge K --json` prints.
+#[derive(Serialize, Debug)]
+struct MergeReport {
+    isa: String,
+    config: &'static str,
+    signatures: usize,
+    merge: usize,
+    log_inv_rate: usize,
+    threads: usize,
+    children_ms: f64,
+    record_ms: f64,
+    merge_ms: f64,
+    merge_proof_bytes: usize,
+    merge_verify_ms: f64,
+    operations: usize,
+    links: usize,
+    duplex_calls: usize,
+    merkle_openings: usize,
+    peak_rss_bytes: Option<u64>,
+}
+
+/// Runs `multisig bench --merge k`.
+///
+/// # Errors
+/// A message for a fixture, proof or environment failure.
+pub(crate) fn bench_merge(args: &BenchArgs, k: usize) -> Result<ExitCode, String> {
+    let isa: Isa = select_isa(args.isa.as_deref()).map_err(|e| e.to_string())?;
+    let n = args.signatures as usize;
+    let config = args.config;
+    let params = params_v2(args.log_inv_rate);
+    let t = Instant::now();
+    let mut children = Vec::with_capacity(k);
+    for c in 0..k {
+        let mut message = *b"multisig bench --merge: child 00";
+        message[31] = b'0' + (c % 10) as u8;
+        message[30] = b'0' + (c / 10 % 10) as u8;
+        let slot = 7 + c as u32;
+        let pairs = fixtures::generate(isa, config, 2026 + c as u64, n, &message, slot)
+            .map_err(|e| e.to_string())?;
+        let (keys, sigs): (Vec<_>, Vec<_>) = pairs.into_iter().unzip();
+        children.push(prove_v2_once(
+            isa, config, &message, slot, &keys, &sigs, &params,
+        )?);
+    }
+    let children_ms = t.elapsed().as_secs_f64() * 1e3;
+    let refs: Vec<_> = children.iter().map(|(s, p)| (s, p)).collect();
+    let t = Instant::now();
+    let circuit = record_verifications(isa, args.log_inv_rate, &refs).map_err(|e| e.to_string())?;
+    let record_ms = t.elapsed().as_secs_f64() * 1e3;
+    let (proof, st) = prove_verifications(isa, &circuit, &params).map_err(|e| e.to_string())?;
+    let merge_ms = t.elapsed().as_secs_f64() * 1e3;
+    let bytes = proof.to_bytes();
+    let t = Instant::now();
+    let verified = verify_v2_bytes(
+        isa,
+        &params,
+        &PolicyV2::DEFAULT,
+        &st.instances(),
+        &st.lists.lookups(),
+        &bytes,
+    );
+    let merge_verify_ms = t.elapsed().as_secs_f64() * 1e3;
+    if let Err(e) = verified {
+        eprintln!("multisig bench: the recursive proof did not verify: {e}");
+        return Ok(ExitCode::from(1));
+    }
+    let report = MergeReport {
+        isa: isa.to_string(),
+        config: config.name(),
+        signatures: n,
+        merge: k,
+        log_inv_rate: args.log_inv_rate,
+        threads: rayon::current_num_threads(),
+        children_ms,
+        record_ms,
+        merge_ms,
+        merge_proof_bytes: bytes.len(),
+        merge_verify_ms,
+        operations: circuit.num_ops(),
+        links: circuit.num_links(),
+        duplex_calls: circuit.num_calls(),
+        merkle_openings: circuit.merkle_claims().len(),
+        peak_rss_bytes: peak_resident_bytes(),
+    };
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string(&report).map_err(|e| e.to_string())?
+        );
+    } else {
+        println!(
+            "{k} aggregates of {n} signatures ({}): recorded in {:.1} ms ({} operations, {} \
+             links, {} duplex calls, {} Merkle openings); recursive proof {:.1} ms in all, {} \
+             bytes, verified in {:.1} ms (with the recording's lists)",
+            config.name(),
+            record_ms,
+            report.operations,
+            report.links,
+            report.duplex_calls,
+            report.merkle_openings,
+            merge_ms,
+            report.merge_proof_bytes,
+            merge_verify_ms
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
