@@ -60,7 +60,10 @@ pub use op_table::{OpColumns, OpTable};
 pub use opened_table::{OPENED_WIRING_LEN, OpenedColumns, OpenedTable};
 pub use recorder::{Circuit, MerkleClaim, Wire};
 pub use root_table::{ROOT_WIRING_LEN, RootColumns, RootTable};
-pub use statement::{CircuitError, CircuitLists, CircuitStatement, OwnedTable};
+pub use statement::{
+    CIRCUIT_TABLES, CircuitError, CircuitLists, CircuitStatement, OwnedTable, circuit_airs,
+    circuit_instances,
+};
 pub use symbolic::{CircuitTranscript, Sym};
 
 use lean_prover::BusId;

@@ -7,14 +7,24 @@
 //! (configuration, message, slot, ordered key list) enters its verifier's transcript, so the
 //! outer statement's public lists bind every child's statement.
 //!
+//! [`verify_verifications`] checks such a proof from the children's statements alone: it
+//! records the same verifications for their structure on placeholder proofs of the
+//! children's shapes ([`verification_lists`]; the structure never depends on a proof's
+//! values) and verifies the outer proof against those lists and heights.
+//!
 //! Not yet here: the Type-2 format and API (merge, verify, split), Type-1 aggregates with
-//! children, the outer verifier's derivation of the lists from the children's statements
-//! alone (today the lists come from the recording), and the limits (`docs/recursion.md`).
+//! children, and the limits (`docs/recursion.md`).
 
-use crate::circuit::{Circuit, CircuitError, CircuitStatement, CircuitTranscript};
+use crate::circuit::{
+    CIRCUIT_TABLES, Circuit, CircuitError, CircuitLists, CircuitStatement, CircuitTranscript,
+    circuit_instances,
+};
 use crate::statement::{Statement, params_v2};
 use backend::Isa;
-use lean_prover::v2::{ErrorV2, ParamsV2, PolicyV2, ProofV2, prove_v2, verify_v2_on};
+use lean_prover::v2::{
+    ErrorV2, ParamsV2, PolicyV2, ProofV2, placeholder_proof, prove_v2, verify_v2_bytes,
+    verify_v2_on,
+};
 use std::cell::RefCell;
 
 /// Why children could not be recorded or proved.
@@ -64,6 +74,73 @@ pub fn record_verifications(
         .map_err(|source| RecursionError::Child { index, source })?;
     }
     Ok(cell.into_inner())
+}
+
+/// The lists and table heights of the verifications of children with these statements
+/// (at the aggregates' rate `log_inv_rate`): the verifier's side of
+/// [`record_verifications`], from the statements alone (a structure-only recording on
+/// placeholder proofs of the children's shapes).
+///
+/// # Errors
+/// [`RecursionError::Child`] for a statement the parameters cannot prove,
+/// [`RecursionError::Circuit`] for a recording that cannot become lists (it does not happen).
+pub fn verification_lists(
+    isa: Isa,
+    log_inv_rate: usize,
+    statements: &[&Statement],
+) -> Result<(CircuitLists, [usize; CIRCUIT_TABLES]), RecursionError> {
+    let cell = RefCell::new(Circuit::structure_only());
+    let params = params_v2(log_inv_rate);
+    for (index, st) in statements.iter().enumerate() {
+        if index > 0 {
+            cell.borrow_mut().fresh_transcript();
+        }
+        let (instances, lookups) = (st.instances(), st.lookups());
+        let placeholder = placeholder_proof(&params, &instances, &lookups)
+            .map_err(|source| RecursionError::Child { index, source })?;
+        // The placeholder does not verify; the structure-only circuit records on regardless,
+        // and only a statement the parameters refuse stops it.
+        if let Err(source @ (ErrorV2::Policy { .. } | ErrorV2::Statement(_))) = verify_v2_on(
+            isa,
+            &params,
+            &PolicyV2::DEFAULT,
+            &instances,
+            &lookups,
+            &placeholder,
+            &mut CircuitTranscript::new(&cell),
+        ) {
+            return Err(RecursionError::Child { index, source });
+        }
+    }
+    let c = cell.into_inner();
+    Ok((c.lists()?, c.log_heights()))
+}
+
+/// Verifies a proof of [`prove_verifications`] (outer parameters `params`, at least the
+/// security `policy` asks for) that children with these statements verify at
+/// `log_inv_rate`, from the statements alone.
+///
+/// # Errors
+/// [`RecursionError::Child`] for a statement the parameters cannot prove,
+/// [`RecursionError::Outer`] if the outer proof does not verify.
+pub fn verify_verifications(
+    isa: Isa,
+    log_inv_rate: usize,
+    statements: &[&Statement],
+    params: &ParamsV2,
+    policy: &PolicyV2,
+    proof: &[u8],
+) -> Result<(), RecursionError> {
+    let (lists, heights) = verification_lists(isa, log_inv_rate, statements)?;
+    verify_v2_bytes(
+        isa,
+        params,
+        policy,
+        &circuit_instances(&heights),
+        &lists.lookups(),
+        proof,
+    )
+    .map_err(RecursionError::Outer)
 }
 
 /// Proves a recorded circuit's statement under `params` (for example

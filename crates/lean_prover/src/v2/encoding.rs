@@ -192,3 +192,79 @@ impl ProofV2 {
         })
     }
 }
+
+impl ShapeV2 {
+    /// A proof of this shape with every value zero and empty Merkle openings: what a
+    /// verifier recorded as a circuit for its structure alone runs on (the structure never
+    /// depends on the proof's values; `rec_aggregation::circuit`).
+    pub(crate) fn placeholder(&self) -> ProofV2 {
+        use super::gkr::{GkrLayerProof, GkrProof};
+        use super::proof::ShiftProof;
+        use super::sumcheck::SumcheckProof;
+        use super::whir::{OracleCommitment, RoundProof, WhirCommitment, WhirProof};
+        use super::zerocheck::{TableEvals, ZerocheckProof};
+        use backend::KoalaBear;
+        use backend::merkle::MultiOpening;
+        let zero = Ext5::ZERO;
+        let rounds = &self.whir.rounds;
+        let whir_rounds = rounds
+            .iter()
+            .enumerate()
+            .map(|(i, r)| RoundProof {
+                sumcheck: vec![[zero; 2]; r.folding_factor],
+                fold_nonces: vec![KoalaBear::ZERO; r.folding_factor],
+                next: rounds.get(i + 1).map(|n| OracleCommitment {
+                    root: [KoalaBear::ZERO; 8],
+                    ood_answers: vec![zero; n.ood_samples],
+                }),
+                query_nonce: KoalaBear::ZERO,
+                queries: MultiOpening {
+                    rows: Vec::new(),
+                    siblings: Vec::new(),
+                },
+            })
+            .collect();
+        ProofV2 {
+            commitment: WhirCommitment {
+                root: [KoalaBear::ZERO; 8],
+                ood_answers: vec![zero; rounds.first().map_or(0, |r| r.ood_samples)],
+            },
+            bus_nonce: KoalaBear::ZERO,
+            gkr: GkrProof {
+                root: [zero; 2],
+                layers: (0..self.gkr_variables)
+                    .map(|j| GkrLayerProof {
+                        sumcheck: vec![[zero; 2]; j],
+                        children: [zero; 4],
+                    })
+                    .collect(),
+            },
+            zerocheck: ZerocheckProof {
+                rounds: vec![vec![zero; self.zerocheck_degree]; self.zerocheck_rounds],
+                evals: self
+                    .tables
+                    .iter()
+                    .map(|&(width, next)| TableEvals {
+                        main: vec![zero; width],
+                        next: vec![zero; next],
+                    })
+                    .collect(),
+            },
+            shifts: self
+                .shifts
+                .iter()
+                .map(|&(log_height, next)| ShiftProof {
+                    sumcheck: SumcheckProof {
+                        round_polys: vec![vec![zero; 2]; log_height],
+                    },
+                    columns: vec![zero; next],
+                })
+                .collect(),
+            whir: WhirProof {
+                rounds: whir_rounds,
+                final_polynomial: vec![zero; 1 << self.whir.final_variables],
+                final_sumcheck: vec![[zero; 2]; self.whir.final_variables],
+            },
+        }
+    }
+}

@@ -111,7 +111,8 @@ pub use prover::prove_v2;
 pub use prover::prove_v2_unchecked;
 pub use security::{PolicyV2, SecurityReportV2, security_v2};
 pub use verifier::{
-    StatementClaims, verify_v2, verify_v2_bytes, verify_v2_on, verify_v2_statement,
+    StatementClaims, placeholder_proof, verify_v2, verify_v2_bytes, verify_v2_on,
+    verify_v2_statement,
 };
 
 pub use mle::MleError;

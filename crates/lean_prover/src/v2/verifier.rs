@@ -116,6 +116,22 @@ pub fn verify_v2_on<E: VerifierField>(
     Ok(())
 }
 
+/// A proof of the shape the statement fixes with every value zero and empty Merkle openings
+/// (it does not verify): what a verifier recorded as a circuit for its structure alone runs
+/// on, since that structure depends on the statement and the parameters, never on the
+/// proof's values (`rec_aggregation::circuit`).
+///
+/// # Errors
+/// [`ErrorV2::Statement`] or [`ErrorV2::Whir`] for a statement the parameters cannot prove.
+pub fn placeholder_proof(
+    params: &ParamsV2,
+    instances: &[TableInstance<'_>],
+    lookups: &[PublicLookup<'_>],
+) -> Result<ProofV2, ErrorV2> {
+    let plan = plan(params, instances, lookups)?;
+    Ok(shape(&plan, instances).placeholder())
+}
+
 /// What the verifier's steps 1 to 6 leave to the WHIR opening (step 7): the commitment as
 /// received, and the claims on the stacked polynomial (a point in the committed table's
 /// coordinates and a value, per main column of every table, then per next-row column).

@@ -205,9 +205,14 @@ impl Circuit {
         out
     }
 
-    /// The inverse of `x` (`None` if its value is zero): a hint checked by `x * inv = 1`.
+    /// The inverse of `x` (`None` if its value is zero, unless the circuit is recorded for
+    /// its structure: then a zero hint whose check fails): a hint checked by `x * inv = 1`.
     pub fn inverse(&mut self, x: Wire) -> Option<Wire> {
-        let inv = self.value(x).try_inverse()?;
+        let inv = match self.value(x).try_inverse() {
+            Some(inv) => inv,
+            None if self.permissive => Ext5::ZERO,
+            None => return None,
+        };
         let h = self.hint(inv);
         let (one, zero) = (self.constant(Ext5::ONE), self.constant(Ext5::ZERO));
         self.assert_fma(x, h, zero, one);
@@ -406,18 +411,20 @@ impl Circuit {
         false
     }
 
-    /// A circuit that records past false checks as if they held: the verifier's code goes
-    /// on, so a forged child proof gives a circuit of the honest structure whose witness
-    /// breaks an assertion (the soundness tests).
-    #[cfg(feature = "forgery")]
-    pub fn permissive() -> Circuit {
+    /// A circuit recorded for its structure alone: false checks are recorded as if they held
+    /// and the verifier's code goes on, so that a verifier can derive the lists of a
+    /// statement from a placeholder proof of its shape (`lean_prover::v2::placeholder_proof`),
+    /// and the soundness tests can record forged proofs with the honest structure. Its
+    /// witness proves nothing: only its lists ([`Self::lists`]) and shape are meant to be
+    /// used.
+    pub fn structure_only() -> Circuit {
         Circuit {
             permissive: true,
             ..Circuit::new()
         }
     }
 
-    /// Whether false checks are recorded as if they held ([`Self::permissive`]).
+    /// Whether false checks are recorded as if they held ([`Self::structure_only`]).
     pub(crate) fn is_permissive(&self) -> bool {
         self.permissive
     }

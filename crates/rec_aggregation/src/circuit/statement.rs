@@ -12,6 +12,7 @@ use super::schedule::Position;
 use super::{LINK_WIRING_BUS, OP_WIRING_BUS, OPENED_WIRING_BUS, ROOT_WIRING_BUS, WIRE_BUS};
 use crate::leaf_sponge_table::{LeafSpongeTable, OpenedRow, RATE};
 use crate::merkle_path_table::{MerklePath, MerklePathTable};
+use crate::poseidon_table::MIN_HEIGHT;
 use crate::transcript_table::{TRANSCRIPT_FRESH_BUS, TRANSCRIPT_OBSERVE_BUS, TranscriptTable};
 use crate::{poseidon2_16_compress_table, poseidon2_16_table, poseidon2_24_table};
 use backend::KoalaBear as F;
@@ -153,7 +154,75 @@ impl CircuitStatement {
     }
 }
 
+/// Number of tables of a circuit's statement.
+pub const CIRCUIT_TABLES: usize = 10;
+
+/// The AIRs of a circuit's statement, in its order (built once).
+///
+/// # Panics
+/// Never (every AIR is within `lean_prover`'s limits).
+pub fn circuit_airs() -> &'static [Air; CIRCUIT_TABLES] {
+    static AIRS: std::sync::OnceLock<[Air; CIRCUIT_TABLES]> = std::sync::OnceLock::new();
+    AIRS.get_or_init(|| {
+        let built = || -> Result<[Air; CIRCUIT_TABLES], AirError> {
+            Ok([
+                OpTable::new()?.air().clone(),
+                LinkTable::new()?.air().clone(),
+                TranscriptTable::new()?.air().clone(),
+                poseidon2_16_table().air().clone(),
+                OpenedTable::new()?.air().clone(),
+                RootTable::new()?.air().clone(),
+                LeafSpongeTable::new()?.air().clone(),
+                MerklePathTable::new()?.air().clone(),
+                poseidon2_24_table().air().clone(),
+                poseidon2_16_compress_table().air().clone(),
+            ])
+        };
+        built().expect("the circuit tables' AIRs")
+    })
+}
+
+/// The verifier's view of a circuit's statement from its `log2` heights
+/// ([`Circuit::log_heights`]): no public values, the AIRs of [`circuit_airs`].
+pub fn circuit_instances(log_heights: &[usize; CIRCUIT_TABLES]) -> Vec<TableInstance<'static>> {
+    circuit_airs()
+        .iter()
+        .zip(log_heights)
+        .map(|(air, &log_height)| TableInstance {
+            air,
+            log_height,
+            public_values: &[],
+        })
+        .collect()
+}
+
 impl Circuit {
+    /// The `log2` heights of the statement's tables, from the circuit's structure alone
+    /// (equal to those of [`Self::statement`]'s traces).
+    pub fn log_heights(&self) -> [usize; CIRCUIT_TABLES] {
+        let calls = self.schedule.calls() as usize;
+        let chunks: usize = self
+            .merkle
+            .iter()
+            .map(|m| m.row.len().div_ceil(RATE).max(1))
+            .sum();
+        let levels: usize = self.merkle.iter().map(|m| m.siblings.len()).sum();
+        let opened: usize = self.merkle.iter().map(|m| m.row.len().div_ceil(RATE)).sum();
+        [
+            self.ops.len(),
+            self.links.len(),
+            calls,
+            calls,
+            opened,
+            self.merkle.len(),
+            chunks,
+            levels,
+            chunks,
+            levels,
+        ]
+        .map(|rows| rows.next_power_of_two().max(MIN_HEIGHT).trailing_zeros() as usize)
+    }
+
     fn check_absorbed(&self, at: Position) -> Result<(), CircuitError> {
         let calls = self.schedule.calls();
         if at.0 >= calls {

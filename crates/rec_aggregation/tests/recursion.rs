@@ -1,0 +1,98 @@
+//! `rec_aggregation::recursion`: the recursive proof that aggregates verify, checked from the
+//! children's statements alone. The lists and heights a verifier derives from the statements
+//! (a structure-only recording on placeholder proofs) are exactly the prover's; the proof
+//! verifies from the statements, and is rejected for a child with another message, slot or
+//! key order, for the children in another order, and for a child left out.
+
+use backend::Isa;
+use lean_prover::v2::ErrorV2;
+use lean_prover::v2::ProofV2;
+use rec_aggregation::recursion::{
+    RecursionError, prove_verifications, record_verifications, verification_lists,
+    verify_verifications,
+};
+use rec_aggregation::statement::{Statement, Witness, params_v2};
+use xmss::{Config, PublicKey};
+
+fn child(n: usize, message: [u8; 32], slot: u32) -> (Statement, ProofV2, Vec<PublicKey>) {
+    let (keys, sigs): (Vec<_>, Vec<_>) = xmss::fixtures::generate(
+        Isa::scalar(),
+        Config::Test,
+        u64::from(slot),
+        n,
+        &message,
+        slot,
+    )
+    .unwrap()
+    .into_iter()
+    .unzip();
+    let st = Statement::new(Config::Test, &message, slot, &keys);
+    let isa = Isa::current();
+    let proof = Witness::generate(&st, isa, &sigs)
+        .prove_v2(&st, &params_v2(2), isa)
+        .unwrap();
+    (st, proof, keys)
+}
+
+#[test]
+fn the_verifier_derives_the_provers_lists_and_checks_the_proof() {
+    let isa = Isa::current();
+    let (a, pa, _) = child(1, [0x51; 32], 11);
+    let (b, pb, keys_b) = child(2, [0x52; 32], 12);
+    let circuit = record_verifications(isa, 2, &[(&a, &pa), (&b, &pb)]).unwrap();
+    let (lists, heights) = verification_lists(isa, 2, &[&a, &b]).unwrap();
+    assert_eq!(lists, circuit.lists().unwrap());
+    assert_eq!(heights, circuit.log_heights());
+
+    // The outer proof at small parameters (quick); the statement's instances agree with the
+    // heights.
+    let params = lean_prover::v2::ParamsV2 {
+        log_inv_rate: 1,
+        security_bits: 80.0,
+        pow_bits: 4,
+        bus_pow_bits: 4,
+        first_folding_factor: 4,
+        folding_factor: 3,
+        first_domain_shrink: 1,
+        max_final_variables: 4,
+        min_variables: 8,
+    };
+    let (proof, st) = prove_verifications(isa, &circuit, &params).unwrap();
+    let got: Vec<usize> = st.instances().iter().map(|i| i.log_height).collect();
+    assert_eq!(got, heights.to_vec());
+    let bytes = proof.to_bytes();
+    let policy = lean_prover::v2::PolicyV2 {
+        min_provable_bits: 80.0,
+    };
+    let verify = |statements: &[&Statement]| {
+        verify_verifications(isa, 2, statements, &params, &policy, &bytes)
+    };
+    verify(&[&a, &b]).unwrap();
+    // The default policy refuses the outer parameters of this test (80 bits).
+    assert!(matches!(
+        verify_verifications(
+            isa,
+            2,
+            &[&a, &b],
+            &params,
+            &lean_prover::v2::PolicyV2::DEFAULT,
+            &bytes
+        ),
+        Err(RecursionError::Outer(ErrorV2::Policy { .. }))
+    ));
+    // Another message, slot or key order for a child; the children swapped; one left out.
+    let other_message = Statement::new(Config::Test, &[0x53; 32], 12, &keys_b);
+    let other_slot = Statement::new(Config::Test, &[0x52; 32], 13, &keys_b);
+    let mut swapped = keys_b.clone();
+    swapped.swap(0, 1);
+    let other_keys = Statement::new(Config::Test, &[0x52; 32], 12, &swapped);
+    for (what, statements) in [
+        ("message", vec![&a, &other_message]),
+        ("slot", vec![&a, &other_slot]),
+        ("key order", vec![&a, &other_keys]),
+        ("children swapped", vec![&b, &a]),
+        ("a child left out", vec![&a]),
+    ] {
+        assert!(verify(&statements).is_err(), "{what}: accepted");
+    }
+}
