@@ -184,6 +184,7 @@ pub fn verify_exit_code(e: &VerifyError) -> u8 {
         VerifyError::WrongConfig { .. }
         | VerifyError::KeyCount { .. }
         | VerifyError::TooMany { .. }
+        | VerifyError::OtherMessageOrSlot
         | VerifyError::Rejected(_) => 1,
     }
 }

@@ -7,7 +7,7 @@
 //!
 //! JSON fields: `proof_system` (always `v2`), `isa`, `config`, `signatures`,
 //!   `log_inv_rate`, `slot`, `whir_schedule`, `warmup`, `threads`, `fixture_ms`, `prove_ms`,
-//!   `verify_ms`, `proof_bytes` (the v2 proof; an aggregate file adds a 13-byte header),
+//!   `verify_ms`, `proof_bytes` (the v2 proof; an aggregate file adds a 49-byte header),
 //!   `whir_bytes`, `gkr_bytes`, `zerocheck_bytes`, `signatures_per_second`, `peak_rss_bytes`,
 //!   `whir_security_bits`, `security_level`, `num_queries` (WHIR's first round), `pow_bits`,
 //!   `log_max_height`, `provable_security_bits`, `conjectured_security_bits` (the provable

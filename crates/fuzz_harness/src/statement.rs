@@ -126,7 +126,8 @@ pub const PROD_STATEMENT: FixedStatement = FixedStatement {
 
 /// The header of the valid test-statement proof (`rec_aggregation`'s wire format: magic,
 /// the proof-system-v2 version, configuration 1 = test, `log_inv_rate` 2, the standard v2
-/// parameters (0), one signature), which [`crate::stark_proof`] puts in front of its input.
+/// parameters (0), one signature, the statement's message and slot), which
+/// [`crate::stark_proof`] puts in front of its input.
 pub fn test_statement_header() -> [u8; rec_aggregation::api::HEADER_LEN] {
     let mut h = [0u8; rec_aggregation::api::HEADER_LEN];
     h[..4].copy_from_slice(&rec_aggregation::api::PROOF_MAGIC);
@@ -135,5 +136,7 @@ pub fn test_statement_header() -> [u8; rec_aggregation::api::HEADER_LEN] {
     h[7] = rec_aggregation::api::DEFAULT_LOG_INV_RATE as u8;
     h[8] = 0;
     h[9..13].copy_from_slice(&(TEST_STATEMENT.keys.len() as u32).to_le_bytes());
+    h[13..45].copy_from_slice(&TEST_STATEMENT.message);
+    h[45..49].copy_from_slice(&TEST_STATEMENT.slot.to_le_bytes());
     h
 }

@@ -31,8 +31,8 @@
  *  - MULTISIG_ISA (auto, scalar, avx2, avx512) selects the SIMD path at run time; if it names
  *    an instruction set this CPU lacks, every function that hashes returns its error value.
  *  - Aggregation (xmss_*) uses the prod configuration. Generation-1 aggregates and Type-1
- *    proofs are the same bytes: a 13-byte header ("XAGG", version, configuration, log_inv_rate,
- *    parameters, number of signatures) and the proof, bound to the message, the slot and
+ *    proofs are the same bytes: a 49-byte header ("XAGG", version, configuration, log_inv_rate,
+ *    parameters, number of signatures, message, slot) and the proof, bound to the message, the slot and
  *    the ORDERED list of public keys. Verification returns true only for exactly that
  *    statement. Proofs are made with rec_aggregation's parameters: at least 124 provable bits
  *    (Johnson-bound regime, BCHKS25 bound). The verifiers recompute the security of a

@@ -9,15 +9,18 @@
 //!
 //! # Proof bytes
 //! `"XAGG"` (4 bytes) | format version (u16 LE) | configuration (u8: 0 prod, 1 test) |
-//! `log_inv_rate` (u8) | parameters (u8) | number of signatures `N` (u32 LE) | the
-//! `lean_prover` v2 proof.
-//! * Version [`PROOF_VERSION`] (7); the parameters byte is 0 (the standard schedule of
+//! `log_inv_rate` (u8) | parameters (u8) | number of signatures `N` (u32 LE) | message (32
+//! bytes) | slot (u32 LE) | the `lean_prover` v2 proof ([`HEADER_LEN`] = 49 header bytes).
+//! The message and slot are in the header so that a merge can read each part's statement
+//! (the client's merge call passes the parts' keys only); [`verify`] checks them against the
+//! caller's, and the proof is bound to the caller's anyway.
+//! * Version [`PROOF_VERSION`] (8); the parameters byte is 0 (the standard schedule of
 //!   [`statement::params_v2`], the only one accepted). Earlier versions are refused: 3 (FRI
 //!   proofs), 4 (v2 before the committed table was rotated and its padding blocks left out
 //!   of the first oracle), 5 (AIR digests that still described the FRI STARK's LogUp
-//!   columns) and 6 (WHIR claims only for the distinct queries, sorted: a number and order
+//!   columns), 6 (WHIR claims only for the distinct queries, sorted: a number and order
 //!   that depend on the values drawn, which a verifier inside a recursive proof cannot
-//!   follow).
+//!   follow) and 7 (no message and slot in the header).
 //!
 //! The transcript observes the whole statement (configuration-dependent AIRs, message, slot,
 //! and the ordered `(index, root, parameter)` key list), so a proof verifies only for the
@@ -32,14 +35,15 @@ use xmss::{Config, PublicKey, Signature};
 
 /// Magic bytes at the start of every aggregate proof.
 pub const PROOF_MAGIC: [u8; 4] = *b"XAGG";
-/// Format version of aggregates (7: `lean_prover` v2 encoding 2, the first WHIR oracle
-/// without the padding blocks, AIR digests without the FRI STARK's LogUp columns, WHIR
-/// claims for every query drawn in the order drawn; 3 to 6 are refused).
-pub const PROOF_VERSION: u16 = 7;
+/// Format version of aggregates (8: the header names the message and slot; `lean_prover` v2
+/// encoding 2, the first WHIR oracle without the padding blocks, AIR digests without the FRI
+/// STARK's LogUp columns, WHIR claims for every query drawn in the order drawn; 3 to 7 are
+/// refused).
+pub const PROOF_VERSION: u16 = 8;
 /// The parameters byte of a v2 aggregate: the standard schedule ([`statement::params_v2`]).
 const V2_STANDARD_SCHEDULE: u8 = 0;
 /// Length of the header before the `lean_prover` proof.
-pub const HEADER_LEN: usize = 4 + 2 + 1 + 1 + 1 + 4;
+pub const HEADER_LEN: usize = 4 + 2 + 1 + 1 + 1 + 4 + 32 + 4;
 /// Default `log2` of the inverse code rate (rate 1/4).
 pub const DEFAULT_LOG_INV_RATE: usize = 2;
 /// The rates an aggregate may use: `log2` of the inverse code rate from 1 (faster proving,
@@ -146,6 +150,10 @@ pub enum VerifyError {
         /// Keys given.
         keys: usize,
     },
+    /// The header names another message or slot than the caller's (the proof itself is
+    /// bound to them too: a header edited to match is rejected by the proof).
+    #[error("the proof is for another message or slot")]
+    OtherMessageOrSlot,
     /// `log_inv_rate` in the header is outside `1..=4`.
     #[error("proof header names log_inv_rate {0}, outside 1..=4")]
     BadLogInvRate(usize),
@@ -178,6 +186,8 @@ pub struct AggregateProof {
     config: Config,
     log_inv_rate: usize,
     num_signatures: usize,
+    message: [u8; 32],
+    slot: u32,
     stark: Vec<u8>,
 }
 
@@ -197,6 +207,22 @@ impl AggregateProof {
         self.num_signatures
     }
 
+    /// The message the signatures are on (as the header names it; [`verify`] checks it
+    /// against the caller's).
+    pub fn message(&self) -> &[u8; 32] {
+        &self.message
+    }
+
+    /// The slot the signatures are for (as the header names it).
+    pub fn slot(&self) -> u32 {
+        self.slot
+    }
+
+    /// The `lean_prover` v2 proof bytes after the header.
+    pub fn proof_bytes(&self) -> &[u8] {
+        &self.stark
+    }
+
     /// The serialized proof (see the module docs for the layout).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(HEADER_LEN + self.stark.len());
@@ -206,6 +232,8 @@ impl AggregateProof {
         out.push(self.log_inv_rate as u8);
         out.push(V2_STANDARD_SCHEDULE);
         out.extend_from_slice(&(self.num_signatures as u32).to_le_bytes());
+        out.extend_from_slice(&self.message);
+        out.extend_from_slice(&self.slot.to_le_bytes());
         out.extend_from_slice(&self.stark);
         out
     }
@@ -240,10 +268,15 @@ impl AggregateProof {
         if n == 0 {
             return Err(VerifyError::Header("zero signatures"));
         }
+        let mut message = [0u8; 32];
+        message.copy_from_slice(&bytes[13..45]);
+        let slot = u32::from_le_bytes([bytes[45], bytes[46], bytes[47], bytes[48]]);
         Ok(AggregateProof {
             config,
             log_inv_rate,
             num_signatures: n,
+            message,
+            slot,
             stark: bytes[HEADER_LEN..].to_vec(),
         })
     }
@@ -361,6 +394,8 @@ pub fn aggregate_with_children(
         config,
         log_inv_rate: options.log_inv_rate,
         num_signatures: public_keys.len(),
+        message: *message,
+        slot,
         stark,
     })
 }
@@ -411,6 +446,9 @@ pub fn verify(
             n: public_keys.len(),
             max,
         });
+    }
+    if proof.message != *message || proof.slot != slot {
+        return Err(VerifyError::OtherMessageOrSlot);
     }
     let isa = Isa::selected().unwrap_or_else(|_| Isa::scalar());
     Statement::new(config, message, slot, public_keys)

@@ -31,6 +31,7 @@ pub mod poseidon_table;
 pub mod recursion;
 pub mod statement;
 pub mod transcript_table;
+pub mod type2;
 
 pub use api::{
     AggregateError, AggregateOptions, AggregateProof, VerifyError, aggregate,

@@ -32,6 +32,14 @@ fn fixtures(config: Config, seed: u64, n: usize, slot: u32) -> (Vec<PublicKey>, 
         .unzip()
 }
 
+/// `bytes` with the header naming `message` and `slot` instead.
+fn restated(bytes: &[u8], message: &[u8; 32], slot: u32) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    out[13..45].copy_from_slice(message);
+    out[45..49].copy_from_slice(&slot.to_le_bytes());
+    out
+}
+
 fn options(config: Config, log_inv_rate: usize) -> AggregateOptions {
     AggregateOptions {
         log_inv_rate,
@@ -98,6 +106,17 @@ fn the_verifier_policy_is_recomputed_and_enforced() {
     rec_aggregation::verify(config, &keys, &MESSAGE, slot, &bytes, &lowered).unwrap();
     assert!(matches!(
         rec_aggregation::verify(config, &keys, &MESSAGE, slot ^ 1, &bytes, &lowered),
+        Err(VerifyError::OtherMessageOrSlot)
+    ));
+    assert!(matches!(
+        rec_aggregation::verify(
+            config,
+            &keys,
+            &MESSAGE,
+            slot ^ 1,
+            &restated(&bytes, &MESSAGE, slot ^ 1),
+            &lowered
+        ),
         Err(VerifyError::Rejected(_))
     ));
 
@@ -221,10 +240,14 @@ fn statement_changes_are_rejected() {
         .to_bytes();
     verify(config, &keys, &MESSAGE, slot, &bytes).unwrap();
 
+    // The header names the message and slot, so another one is refused before the proof
+    // is read; with the header edited to name it, the proof itself rejects it.
     let rejected = |keys: &[PublicKey], msg: &[u8; 32], slot: u32, what: &str| {
         let r = verify(config, keys, msg, slot, &bytes);
         assert!(r.is_err(), "{what} accepted");
-        r.unwrap_err()
+        let edited = verify(config, keys, msg, slot, &restated(&bytes, msg, slot));
+        assert!(edited.is_err(), "{what} accepted with the header edited");
+        edited.unwrap_err()
     };
     let mut msg = MESSAGE;
     msg[0] ^= 0x80;
@@ -588,6 +611,8 @@ fn the_v2_signature_limit_is_typed_and_enforced_before_proving() {
         &rec_aggregation::api::PROOF_VERSION.to_le_bytes(),
         &[0, 2, 0],
         &((max + 1) as u32).to_le_bytes(),
+        &MESSAGE,
+        &slot.to_le_bytes(),
     ]
     .concat();
     assert!(matches!(

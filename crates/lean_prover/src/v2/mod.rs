@@ -111,7 +111,7 @@ pub use prover::prove_v2;
 pub use prover::prove_v2_unchecked;
 pub use security::{PolicyV2, SecurityReportV2, security_v2};
 pub use verifier::{
-    StatementClaims, placeholder_proof, verify_v2, verify_v2_bytes, verify_v2_on,
+    StatementClaims, decode_proof, placeholder_proof, verify_v2, verify_v2_bytes, verify_v2_on,
     verify_v2_statement,
 };
 

@@ -116,6 +116,21 @@ pub fn verify_v2_on<E: VerifierField>(
     Ok(())
 }
 
+/// Decodes `bytes` as a v2 proof of the statement's shape (without verifying it).
+///
+/// # Errors
+/// [`ErrorV2::Decode`] for bytes that are not a proof of this shape, or the statement's
+/// error.
+pub fn decode_proof(
+    params: &ParamsV2,
+    instances: &[TableInstance<'_>],
+    lookups: &[PublicLookup<'_>],
+    bytes: &[u8],
+) -> Result<ProofV2, ErrorV2> {
+    let plan = plan(params, instances, lookups)?;
+    Ok(ProofV2::from_bytes(bytes, &shape(&plan, instances))?)
+}
+
 /// A proof of the shape the statement fixes with every value zero and empty Merkle openings
 /// (it does not verify): what a verifier recorded as a circuit for its structure alone runs
 /// on, since that structure depends on the statement and the parameters, never on the

@@ -1,0 +1,341 @@
+//! Type-2 proofs: one recursive proof that several Type-1 aggregates verify, each for its own
+//! (message, slot) and ordered key list, bound to the ordered list of components.
+//!
+//! [`merge`] decodes the parts (Type-1 aggregate bytes, whose header names the message and
+//! slot, with their keys), records the verification of every part's proof on one circuit
+//! ([`crate::recursion`]) and proves it at the aggregates' default parameters (124 provable
+//! bits). [`verify_type_2`] checks a Type-2 proof against the caller's components (messages,
+//! slots and key lists, in order) alone: it derives the circuit's lists from their statements
+//! and verifies the outer proof; the header's copy of each message and slot must match.
+//!
+//! # Bytes
+//! `"XT2A"` | version (u16 LE, [`TYPE2_VERSION`]) | configuration (u8: 0 prod, 1 test) |
+//! the parts' `log_inv_rate` (u8) | the outer proof's `log_inv_rate` (u8) | number of
+//! components `K` (u16 LE) | per component: message (32 bytes), slot (u32 LE), number of keys
+//! (u32 LE) | the outer `lean_prover` v2 proof.
+//!
+//! # Limits
+//! At most [`MAX_COMPONENTS`] components, each with at most
+//! [`max_signatures`](crate::max_signatures) keys; every component's (message, slot) pair
+//! distinct; every part at the same configuration and rate. Duplicate keys are allowed, within
+//! a component and across components, and kept.
+//!
+//! Not built yet: splitting a component back out (a Type-1 proof made by recursion), Type-1
+//! aggregates with children, and the speed the issue asks for (`docs/recursion.md`).
+
+use crate::api::{AggregateProof, LOG_INV_RATE_RANGE, VerifyError, max_signatures};
+use crate::recursion::{
+    RecursionError, prove_verifications, record_verifications, verify_verifications,
+};
+use crate::statement::{Statement, params_v2};
+use backend::Isa;
+use lean_prover::v2::{PolicyV2, decode_proof};
+use xmss::{Config, PublicKey};
+
+/// Magic bytes at the start of every Type-2 proof.
+pub const TYPE2_MAGIC: [u8; 4] = *b"XT2A";
+/// Format version of Type-2 proofs.
+pub const TYPE2_VERSION: u16 = 1;
+/// Most components one Type-2 proof holds.
+pub const MAX_COMPONENTS: usize = 16;
+/// `log2` of the inverse rate of the outer proof (rate 1/4).
+pub const OUTER_LOG_INV_RATE: usize = 2;
+/// Bytes of the fixed header (before the components).
+const FIXED_HEADER: usize = 4 + 2 + 1 + 1 + 1 + 2;
+/// Bytes per component in the header.
+const COMPONENT_LEN: usize = 32 + 4 + 4;
+
+/// One component of a Type-2 proof as its header names it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Component {
+    /// The message.
+    pub message: [u8; 32],
+    /// The slot.
+    pub slot: u32,
+    /// The number of keys.
+    pub num_keys: usize,
+}
+
+/// A Type-2 proof: header fields and the outer proof bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Type2Proof {
+    config: Config,
+    log_inv_rate: usize,
+    components: Vec<Component>,
+    proof: Vec<u8>,
+}
+
+/// Why a merge failed or a Type-2 proof was not accepted.
+#[derive(Debug, thiserror::Error)]
+pub enum Type2Error {
+    /// No components.
+    #[error("no components")]
+    Empty,
+    /// More components than [`MAX_COMPONENTS`].
+    #[error("{got} components exceed the maximum of {max}")]
+    TooManyComponents {
+        /// Components given.
+        got: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A part is not a Type-1 aggregate, or its keys do not match it.
+    #[error("part {index}: {source}")]
+    Part {
+        /// The part.
+        index: usize,
+        /// What is wrong with it.
+        source: VerifyError,
+    },
+    /// Parts of different configurations or rates.
+    #[error("part {index} is for another configuration or rate than part 0")]
+    MixedParts {
+        /// The part.
+        index: usize,
+    },
+    /// Two components for the same (message, slot).
+    #[error("components {first} and {second} are for the same message and slot")]
+    DuplicateStatement {
+        /// The first.
+        first: usize,
+        /// The second.
+        second: usize,
+    },
+    /// Malformed Type-2 bytes.
+    #[error("malformed Type-2 proof: {0}")]
+    Header(&'static str),
+    /// The proof's components differ from the caller's (number, message, slot or key count).
+    #[error("component {index} of the proof is not the caller's")]
+    OtherComponent {
+        /// The first component that differs (the count, if the numbers differ).
+        index: usize,
+    },
+    /// The recursive proof failed or was rejected.
+    #[error("{0}")]
+    Recursion(#[from] RecursionError),
+}
+
+impl Type2Proof {
+    /// The configuration of the components.
+    pub fn config(&self) -> Config {
+        self.config
+    }
+
+    /// The components, in order.
+    pub fn components(&self) -> &[Component] {
+        &self.components
+    }
+
+    /// The serialized proof (see the module docs).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(
+            FIXED_HEADER + COMPONENT_LEN * self.components.len() + self.proof.len(),
+        );
+        out.extend_from_slice(&TYPE2_MAGIC);
+        out.extend_from_slice(&TYPE2_VERSION.to_le_bytes());
+        out.push(match self.config {
+            Config::Prod => 0,
+            Config::Test => 1,
+        });
+        out.push(self.log_inv_rate as u8);
+        out.push(OUTER_LOG_INV_RATE as u8);
+        out.extend_from_slice(&(self.components.len() as u16).to_le_bytes());
+        for c in &self.components {
+            out.extend_from_slice(&c.message);
+            out.extend_from_slice(&c.slot.to_le_bytes());
+            out.extend_from_slice(&(c.num_keys as u32).to_le_bytes());
+        }
+        out.extend_from_slice(&self.proof);
+        out
+    }
+
+    /// Parses the header of `bytes` (the outer proof is checked by [`verify_type_2`]).
+    ///
+    /// # Errors
+    /// [`Type2Error::Header`] or [`Type2Error::TooManyComponents`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<Type2Proof, Type2Error> {
+        if bytes.len() < FIXED_HEADER {
+            return Err(Type2Error::Header("shorter than the header"));
+        }
+        if bytes[..4] != TYPE2_MAGIC {
+            return Err(Type2Error::Header("bad magic"));
+        }
+        if u16::from_le_bytes([bytes[4], bytes[5]]) != TYPE2_VERSION {
+            return Err(Type2Error::Header("unsupported version"));
+        }
+        let config = match bytes[6] {
+            0 => Config::Prod,
+            1 => Config::Test,
+            _ => return Err(Type2Error::Header("unknown configuration")),
+        };
+        let log_inv_rate = bytes[7] as usize;
+        if !LOG_INV_RATE_RANGE.contains(&log_inv_rate) {
+            return Err(Type2Error::Header("the parts' rate is outside 1..=4"));
+        }
+        if bytes[8] as usize != OUTER_LOG_INV_RATE {
+            return Err(Type2Error::Header("unknown outer rate"));
+        }
+        let k = u16::from_le_bytes([bytes[9], bytes[10]]) as usize;
+        if k == 0 {
+            return Err(Type2Error::Empty);
+        }
+        if k > MAX_COMPONENTS {
+            return Err(Type2Error::TooManyComponents {
+                got: k,
+                max: MAX_COMPONENTS,
+            });
+        }
+        let end = FIXED_HEADER + COMPONENT_LEN * k;
+        if bytes.len() < end {
+            return Err(Type2Error::Header("shorter than its components"));
+        }
+        let components = bytes[FIXED_HEADER..end]
+            .chunks_exact(COMPONENT_LEN)
+            .map(|c| {
+                let mut message = [0u8; 32];
+                message.copy_from_slice(&c[..32]);
+                Component {
+                    message,
+                    slot: u32::from_le_bytes([c[32], c[33], c[34], c[35]]),
+                    num_keys: u32::from_le_bytes([c[36], c[37], c[38], c[39]]) as usize,
+                }
+            })
+            .collect();
+        Ok(Type2Proof {
+            config,
+            log_inv_rate,
+            components,
+            proof: bytes[end..].to_vec(),
+        })
+    }
+}
+
+fn check_count(k: usize) -> Result<(), Type2Error> {
+    match k {
+        0 => Err(Type2Error::Empty),
+        k if k > MAX_COMPONENTS => Err(Type2Error::TooManyComponents {
+            got: k,
+            max: MAX_COMPONENTS,
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn check_distinct(statements: &[([u8; 32], u32)]) -> Result<(), Type2Error> {
+    for (second, s) in statements.iter().enumerate() {
+        if let Some(first) = statements[..second].iter().position(|t| t == s) {
+            return Err(Type2Error::DuplicateStatement { first, second });
+        }
+    }
+    Ok(())
+}
+
+/// Merges Type-1 aggregates (`parts[i]`: its bytes and its ordered key list) with distinct
+/// (message, slot) pairs, in the order given, into one Type-2 proof.
+///
+/// # Errors
+/// [`Type2Error`] naming the part, the limit or the step that failed (a part whose proof does
+/// not verify is [`RecursionError::Child`]).
+pub fn merge(isa: Isa, parts: &[(&[u8], &[PublicKey])]) -> Result<Type2Proof, Type2Error> {
+    check_count(parts.len())?;
+    let mut decoded = Vec::with_capacity(parts.len());
+    for (index, (bytes, keys)) in parts.iter().enumerate() {
+        let part = |source| Type2Error::Part { index, source };
+        let agg = AggregateProof::from_bytes(bytes).map_err(part)?;
+        if keys.len() != agg.num_signatures() {
+            return Err(part(VerifyError::KeyCount {
+                proof: agg.num_signatures(),
+                keys: keys.len(),
+            }));
+        }
+        if let Some(first) = decoded.first().map(|(a, _): &(AggregateProof, _)| a)
+            && (first.config() != agg.config() || first.log_inv_rate() != agg.log_inv_rate())
+        {
+            return Err(Type2Error::MixedParts { index });
+        }
+        decoded.push((agg, *keys));
+    }
+    let pairs: Vec<([u8; 32], u32)> = decoded
+        .iter()
+        .map(|(a, _)| (*a.message(), a.slot()))
+        .collect();
+    check_distinct(&pairs)?;
+    let (config, log_inv_rate) = (decoded[0].0.config(), decoded[0].0.log_inv_rate());
+    let params = params_v2(log_inv_rate);
+    let mut children = Vec::with_capacity(decoded.len());
+    for (index, (agg, keys)) in decoded.iter().enumerate() {
+        let st = Statement::new(config, agg.message(), agg.slot(), keys);
+        let proof = decode_proof(&params, &st.instances(), &st.lookups(), agg.proof_bytes())
+            .map_err(|source| Type2Error::Part {
+                index,
+                source: VerifyError::Rejected(source),
+            })?;
+        children.push((st, proof));
+    }
+    let refs: Vec<_> = children.iter().map(|(s, p)| (s, p)).collect();
+    let circuit = record_verifications(isa, log_inv_rate, &refs)?;
+    let (proof, _) = prove_verifications(isa, &circuit, &params_v2(OUTER_LOG_INV_RATE))?;
+    Ok(Type2Proof {
+        config,
+        log_inv_rate,
+        components: decoded
+            .iter()
+            .map(|(a, keys)| Component {
+                message: *a.message(),
+                slot: a.slot(),
+                num_keys: keys.len(),
+            })
+            .collect(),
+        proof: proof.to_bytes(),
+    })
+}
+
+/// Verifies Type-2 `bytes` against the caller's components (`parts[i]`: message, slot and
+/// ordered key list, in order) in `config`, refusing outer parameters below `policy`.
+///
+/// # Errors
+/// [`Type2Error`]: a malformed header, components other than the caller's (count, message,
+/// slot, key count), a rejected outer proof (another key list or order among them).
+pub fn verify_type_2(
+    isa: Isa,
+    config: Config,
+    parts: &[([u8; 32], u32, &[PublicKey])],
+    bytes: &[u8],
+    policy: &PolicyV2,
+) -> Result<(), Type2Error> {
+    check_count(parts.len())?;
+    let proof = Type2Proof::from_bytes(bytes)?;
+    if proof.config != config {
+        return Err(Type2Error::Header("another configuration"));
+    }
+    if proof.components.len() != parts.len() {
+        return Err(Type2Error::OtherComponent {
+            index: proof.components.len().min(parts.len()),
+        });
+    }
+    let max = max_signatures(config, proof.log_inv_rate);
+    for (index, (c, (message, slot, keys))) in proof.components.iter().zip(parts).enumerate() {
+        if c.message != *message || c.slot != *slot || c.num_keys != keys.len() {
+            return Err(Type2Error::OtherComponent { index });
+        }
+        if keys.is_empty() || keys.len() > max || u64::from(*slot) >= config.lifetime() {
+            return Err(Type2Error::OtherComponent { index });
+        }
+    }
+    let pairs: Vec<([u8; 32], u32)> = parts.iter().map(|(m, s, _)| (*m, *s)).collect();
+    check_distinct(&pairs)?;
+    let statements: Vec<Statement> = parts
+        .iter()
+        .map(|(m, s, keys)| Statement::new(config, m, *s, keys))
+        .collect();
+    let refs: Vec<&Statement> = statements.iter().collect();
+    verify_verifications(
+        isa,
+        proof.log_inv_rate,
+        &refs,
+        &params_v2(OUTER_LOG_INV_RATE),
+        policy,
+        &proof.proof,
+    )?;
+    Ok(())
+}
