@@ -16,6 +16,7 @@ mod info;
 mod inputs;
 mod merge_bench;
 mod security;
+mod type2_cmd;
 mod xmss_cmd;
 
 use clap::{Parser, Subcommand};
@@ -41,6 +42,13 @@ enum Command {
     Aggregate(aggregate_cmd::AggregateArgs),
     /// Verify a proof file (exit 0 valid, 1 invalid, 2 malformed input).
     Verify(aggregate_cmd::VerifyArgs),
+    /// Merge Type-1 proofs into one Type-2 proof (exit 0 ok, 1 a part does not verify, 2
+    /// malformed input).
+    Merge(type2_cmd::MergeArgs),
+    /// Verify a Type-2 proof against its components (exit 0 valid, 1 invalid, 2 malformed
+    /// input).
+    #[command(name = "verify-type-2")]
+    VerifyType2(type2_cmd::VerifyType2Args),
     /// Time one aggregation of N fixture signatures and its verification (table or JSON).
     Bench(bench::BenchArgs),
     /// The security of an aggregate's proof parameters, term by term (without proving).
@@ -56,6 +64,8 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo::run(&args).map_err(|e| e.to_string()),
         Command::Aggregate(args) => return aggregate_cmd::run_aggregate(&args),
         Command::Verify(args) => return aggregate_cmd::run_verify(&args),
+        Command::Merge(args) => return type2_cmd::run_merge(&args),
+        Command::VerifyType2(args) => return type2_cmd::run_verify_type_2(&args),
         Command::Bench(args) => return bench::run(&args),
         Command::Security(args) => security::run(&args),
         Command::Xmss(args) => return xmss_cmd::run(&args),
