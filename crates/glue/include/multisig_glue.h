@@ -38,9 +38,12 @@
  *    (Johnson-bound regime, BCHKS25 bound). The verifiers recompute the security of a
  *    proof's parameters (never reading it from the proof) and reject proofs below that
  *    default policy (xmss_verify_type_1_with_policy takes explicit minimums).
- *  - RECURSION IS NOT IMPLEMENTED YET: children proofs (num_children > 0) make aggregation
- *    fail (NULL / -1), and xmss_merge_type_1_to_type_2, xmss_split_type_2_by_msg and
- *    xmss_verify_type_2 always return -1 / false. Nothing fakes a proof.
+ *  - Type-2: xmss_merge_type_1_to_type_2 merges Type-1 proofs (whose headers name each part's
+ *    message and slot) into one recursive proof; xmss_verify_type_2 checks it against the
+ *    caller's messages, slots and ordered key lists. It is SLOW today (seconds per part to
+ *    merge, over 100 ms per part to verify; docs/recursion.md). NOT IMPLEMENTED YET: children
+ *    proofs (num_children > 0) make aggregation fail (NULL / -1) and xmss_split_type_2_by_msg
+ *    always returns -1. Nothing fakes a proof.
  */
 #ifndef MULTISIG_GLUE_H
 #define MULTISIG_GLUE_H
@@ -196,7 +199,11 @@ bool xmss_verify_type_1_with_policy(const HashSigPublicKey *const *public_keys, 
     const uint8_t *message_hash32, uint32_t slot, const uint8_t *type_1_bytes, size_t type_1_len,
     uint32_t min_provable_bits, uint32_t min_conjectured_bits);
 
-/* Not implemented yet (needs recursion): always -1, *out_written = 0. */
+/* Merges num_parts (1 to 16) prod Type-1 proofs with distinct (message, slot) pairs and their
+ * key lists (pks_per_part_counts[i] keys each, in order, from pks_flat) into one Type-2 proof:
+ * 0, -1 on any error (a part that does not verify among them), -2 if out_cap is too small
+ * (*out_written receives the size; a retry merges again). log_inv_rate must be 1 to 4; the
+ * outer proof is at rate 1/4. */
 int xmss_merge_type_1_to_type_2(size_t num_parts,
     const uint8_t *const *type_1_proof_ptrs, const size_t *type_1_proof_lens,
     const HashSigPublicKey *const *pks_flat, const size_t *pks_per_part_counts, size_t log_inv_rate,
@@ -208,8 +215,9 @@ int xmss_split_type_2_by_msg(const uint8_t *type_2_bytes, size_t type_2_len,
     const uint8_t *target_message_hash32, size_t log_inv_rate,
     uint8_t *out_buf, size_t out_cap, size_t *out_written);
 
-/* Not implemented yet (needs recursion): always false. message_hashes holds num_messages * 32
- * bytes. */
+/* True only if the Type-2 proof is valid for exactly these components, in order: message i
+ * (message_hashes holds num_messages * 32 bytes), slot message_slots[i] and
+ * pks_per_message_counts[i] keys from pks_flat; false for any error. */
 bool xmss_verify_type_2(const uint8_t *type_2_bytes, size_t type_2_len,
     const HashSigPublicKey *const *pks_flat, const size_t *pks_per_message_counts, size_t num_messages,
     const uint8_t *message_hashes, const uint32_t *message_slots);

@@ -10,8 +10,11 @@
 //! * Type-1 and generation-1 proofs are the same bytes: the `rec_aggregation` wire format
 //!   (`"XAGG"` header, then the STARK proof), bound to the message, slot, configuration and
 //!   ordered key list.
-//! * Recursion does not exist yet: children (`num_children > 0`), merging into Type-2,
-//!   splitting and Type-2 verification return their failure value; nothing fakes a proof.
+//! * Type-2: `xmss_merge_type_1_to_type_2` merges Type-1 proofs (their headers name each
+//!   part's message and slot) into one recursive proof, `xmss_verify_type_2` verifies it
+//!   against the caller's messages, slots and key lists (`rec_aggregation::type2`). Children
+//!   (`num_children > 0`) and splitting need a Type-1 made by recursion, not built yet: they
+//!   return their failure value; nothing fakes a proof.
 //!
 //! Aggregation first checks that the slot is inside the key lifetime and that every pointer
 //! (arrays, each entry, message) is non-null, then refuses children, then decodes the handles
@@ -29,6 +32,7 @@ use std::sync::{Mutex, PoisonError};
 
 use backend::poseidon::{poseidon1_16_batch, poseidon1_24_batch};
 use backend::{Isa, KoalaBear};
+use rec_aggregation::type2::MAX_COMPONENTS;
 use rec_aggregation::{AggregateOptions, AggregateProof, PolicyV2};
 use xmss::{PublicKey, Signature};
 
@@ -536,25 +540,118 @@ pub unsafe extern "C" fn xmss_verify_type_1_with_policy(
     })
 }
 
-/// Generation 2, NOT SUPPORTED YET (merging Type-1 proofs into a Type-2 needs recursion):
-/// always -1 with `*out_written = 0`.
+/// `n` entries of a C array; `None` for a null array with `n > 0`, or an impossible length.
 ///
 /// # Safety
-/// `out_written` must be NULL or, if aligned, point to a writable `size_t`.
+/// If `ptr` is non-null it must point to `n` readable, initialised `T`s valid for `'a`.
+unsafe fn array<'a, T>(ptr: *const T, n: usize) -> Option<&'a [T]> {
+    if n == 0 {
+        return Some(&[]);
+    }
+    if ptr.is_null() || !ptr.is_aligned() || n > isize::MAX as usize / size_of::<T>().max(1) {
+        return None;
+    }
+    // SAFETY: non-null, aligned, the length bounded, and the caller guarantees `n` readable
+    // initialised elements valid for `'a`.
+    Some(unsafe { std::slice::from_raw_parts(ptr, n) })
+}
+
+/// The key lists of `n` components: `counts[i]` keys each, taken in order from `pks_flat`.
+/// `None` for a null array or entry, a zero count, or counts whose sum overflows.
+///
+/// # Safety
+/// `counts` NULL or `n` readable `size_t`s; `pks_flat` as [`handles`] for the sum of the
+/// counts.
+unsafe fn key_lists(
+    pks_flat: *const *const HashSigPublicKey,
+    counts: *const usize,
+    n: usize,
+) -> Option<Vec<Vec<PublicKey>>> {
+    // SAFETY: forwarded caller guarantee on `counts`.
+    let counts = unsafe { array(counts, n)? };
+    let total = counts.iter().try_fold(0usize, |acc, &c| {
+        (c > 0).then(|| acc.checked_add(c)).flatten()
+    })?;
+    // SAFETY: forwarded caller guarantee on `pks_flat` for `total` entries.
+    let keys = unsafe { handles(pks_flat, total)? };
+    let mut lists = Vec::with_capacity(n);
+    let mut at = 0;
+    for &c in counts {
+        lists.push(keys[at..at + c].iter().map(|k| *k.key()).collect());
+        at += c;
+    }
+    Some(lists)
+}
+
+/// Generation 2: merges `num_parts` Type-1 proofs (`type_1_proof_ptrs[i]`,
+/// `type_1_proof_lens[i]` bytes, their headers naming each part's message and slot) with
+/// their key lists (`pks_per_part_counts[i]` keys each, in order, from `pks_flat`) into one
+/// Type-2 proof, written with the (out_buf, out_cap, out_written) protocol: 0, -1 on any
+/// error (no parts or more than 16, a NULL array or entry, a part that is not a prod Type-1
+/// proof or does not verify, two parts for the same message and slot, parts at different
+/// rates, `log_inv_rate` outside 1..=4, an invalid `MULTISIG_ISA`), -2 if `out_cap` is too
+/// small (`*out_written` then holds the size; the merge is not kept: a retry proves again).
+/// The outer proof is at rate 1/4 whatever `log_inv_rate` (in 1..=4) says; it is a recursive
+/// v2 proof at the aggregates' security (at least 124 provable bits).
+///
+/// # Safety
+/// The arrays must be NULL or hold `num_parts` entries (`pks_flat`: the sum of the counts),
+/// each proof pointer NULL or its length's readable bytes, each key NULL or a live handle;
+/// `out_buf` NULL or `out_cap` writable bytes; `out_written` NULL or a writable `size_t`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xmss_merge_type_1_to_type_2(
-    _num_parts: usize,
-    _type_1_proof_ptrs: *const *const u8,
-    _type_1_proof_lens: *const usize,
-    _pks_flat: *const *const HashSigPublicKey,
-    _pks_per_part_counts: *const usize,
-    _log_inv_rate: usize,
-    _out_buf: *mut u8,
-    _out_cap: usize,
+    num_parts: usize,
+    type_1_proof_ptrs: *const *const u8,
+    type_1_proof_lens: *const usize,
+    pks_flat: *const *const HashSigPublicKey,
+    pks_per_part_counts: *const usize,
+    log_inv_rate: usize,
+    out_buf: *mut u8,
+    out_cap: usize,
     out_written: *mut usize,
 ) -> c_int {
-    // SAFETY: forwarded caller guarantee.
-    unsafe { error_out(out_written) }
+    guard(OUT_ERROR, || {
+        let merged = (|| {
+            if num_parts == 0
+                || num_parts > MAX_COMPONENTS
+                || !rec_aggregation::api::LOG_INV_RATE_RANGE.contains(&log_inv_rate)
+            {
+                return None;
+            }
+            // SAFETY: forwarded caller guarantees on the arrays.
+            let (ptrs, lens, keys) = unsafe {
+                (
+                    array(type_1_proof_ptrs, num_parts)?,
+                    array(type_1_proof_lens, num_parts)?,
+                    key_lists(pks_flat, pks_per_part_counts, num_parts)?,
+                )
+            };
+            let mut proofs = Vec::with_capacity(num_parts);
+            for (&p, &len) in ptrs.iter().zip(lens) {
+                // SAFETY: forwarded caller guarantee on each proof pointer and length.
+                proofs.push(unsafe { bytes(p, len)? });
+            }
+            for p in &proofs {
+                if AggregateProof::from_bytes(p).ok()?.config() != CONFIG {
+                    return None;
+                }
+            }
+            let parts: Vec<(&[u8], &[PublicKey])> = proofs
+                .iter()
+                .zip(&keys)
+                .map(|(p, k)| (*p, k.as_slice()))
+                .collect();
+            rec_aggregation::type2::merge(isa()?, &parts)
+                .ok()
+                .map(|t| t.to_bytes())
+        })();
+        match merged {
+            // SAFETY: forwarded caller guarantees on `out_buf` and `out_written`.
+            Some(proof) => unsafe { crate::ffi::write_out(&proof, out_buf, out_cap, out_written) },
+            // SAFETY: forwarded caller guarantee on `out_written`.
+            None => unsafe { error_out(out_written) },
+        }
+    })
 }
 
 /// Generation 2, NOT SUPPORTED YET (needs recursion): always -1 with `*out_written = 0`.
@@ -578,19 +675,51 @@ pub unsafe extern "C" fn xmss_split_type_2_by_msg(
     unsafe { error_out(out_written) }
 }
 
-/// Generation 2, NOT SUPPORTED YET (no Type-2 proof can exist without recursion): always
-/// false (rejects every input).
+/// Generation 2: verifies Type-2 bytes against `num_messages` components: message
+/// `message_hashes[32 i .. 32 i + 32]`, slot `message_slots[i]` and `pks_per_message_counts[i]`
+/// keys (in order, from `pks_flat`), in that order. `true` only if the proof is valid for
+/// exactly these components (a valid proof for other messages, slots, keys or order is
+/// rejected) and meets the default verifier policy (124 provable bits); `false` for any error.
+///
+/// # Safety
+/// The arrays must be NULL or hold `num_messages` entries (`message_hashes`: `32 num_messages`
+/// bytes; `pks_flat`: the sum of the counts), each key NULL or a live handle; `type_2_bytes`
+/// NULL or `type_2_len` readable bytes.
 #[unsafe(no_mangle)]
-pub extern "C" fn xmss_verify_type_2(
-    _type_2_bytes: *const u8,
-    _type_2_len: usize,
-    _pks_flat: *const *const HashSigPublicKey,
-    _pks_per_message_counts: *const usize,
-    _num_messages: usize,
-    _message_hashes: *const u8,
-    _message_slots: *const u32,
+pub unsafe extern "C" fn xmss_verify_type_2(
+    type_2_bytes: *const u8,
+    type_2_len: usize,
+    pks_flat: *const *const HashSigPublicKey,
+    pks_per_message_counts: *const usize,
+    num_messages: usize,
+    message_hashes: *const u8,
+    message_slots: *const u32,
 ) -> bool {
-    false
+    guard(false, || {
+        (|| {
+            if num_messages == 0 || num_messages > MAX_COMPONENTS {
+                return None;
+            }
+            // SAFETY: forwarded caller guarantees on the arrays and the proof.
+            let (proof, keys, messages, slots) = unsafe {
+                (
+                    bytes(type_2_bytes, type_2_len)?,
+                    key_lists(pks_flat, pks_per_message_counts, num_messages)?,
+                    array(message_hashes, 32 * num_messages)?,
+                    array(message_slots, num_messages)?,
+                )
+            };
+            let parts: Vec<([u8; 32], u32, &[PublicKey])> = messages
+                .chunks_exact(32)
+                .zip(slots)
+                .zip(&keys)
+                .map(|((m, &s), k)| (m.try_into().unwrap_or([0; 32]), s, k.as_slice()))
+                .collect();
+            rec_aggregation::type2::verify_type_2(isa()?, CONFIG, &parts, proof, &PolicyV2::DEFAULT)
+                .ok()
+        })()
+        .is_some()
+    })
 }
 
 #[cfg(test)]

@@ -9,8 +9,8 @@
 //!   `multisig_glue_*_to_ssz` additions with the (out_buf, out_cap, out_written) protocol.
 //! * [`aggregation`]: `xmss_*`, aggregation on `rec_aggregation` (prod): generation 1
 //!   (`AggregatedXMSS` handles) and generation 2 (Type-1 bytes with the -2 buffer protocol),
-//!   setup and the rayon pool. Recursion (children, Type-2 merge/split/verify) is not
-//!   supported yet and returns the failure value.
+//!   setup and the rayon pool; Type-2 merge and verification (recursive proofs). Children
+//!   and splitting are not supported yet and return the failure value.
 //!
 //! No exported function may panic on any input: each validates its pointers, lengths and
 //! bytes first (see [`ffi`]) and returns the documented error value, and `catch_unwind` around

@@ -701,7 +701,7 @@ fn aggregation_rejects_bad_inputs() {
             s.slot
         ));
 
-        // Type-2 needs recursion.
+        // Garbage is refused by every Type-2 function.
         let parts = [proof.as_ptr()];
         let lens = [64usize];
         let counts = [2usize];

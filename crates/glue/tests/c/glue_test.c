@@ -449,7 +449,7 @@ static void check_aggregation(const Vector *prod, const HashSigPublicKey *pk, co
     CHECK(xmss_verify_type_1(pks, 2, msg, slot, NULL, len) == false);
     CHECK(xmss_verify_aggregated(pks, 2, msg, prod->sig, prod->sig_len, slot) == false);
 
-    /* Recursion is not implemented: children and Type-2 fail, nothing is faked. */
+    /* Children and splitting are not implemented: they fail, nothing is faked. */
     const uint8_t *child_ptrs[1] = {out};
     size_t child_lens[1] = {len};
     size_t child_counts[1] = {2};
@@ -457,11 +457,33 @@ static void check_aggregation(const Vector *prod, const HashSigPublicKey *pk, co
     CHECK(xmss_aggregate_type_1(pks, sigs, 2, 1, pks, child_counts, child_ptrs, child_lens, msg, slot, 2, out2, OUT_CAP, &written) == -1 && written == 0);
     CHECK(xmss_aggregate(pks, sigs, 2, 1, pks, child_counts, child_ptrs, child_lens, msg, slot, 2) == NULL);
     written = 99;
-    CHECK(xmss_merge_type_1_to_type_2(1, child_ptrs, child_lens, pks, child_counts, 2, out2, OUT_CAP, &written) == -1 && written == 0);
-    written = 99;
     CHECK(xmss_split_type_2_by_msg(out, len, pks, child_counts, 1, msg, 2, out2, OUT_CAP, &written) == -1 && written == 0);
     uint32_t slots[1] = {slot};
     CHECK(xmss_verify_type_2(out, len, pks, child_counts, 1, msg, slots) == false);
+
+    /* Type-2: the Type-1 proof merged (its header names the message and slot) and verified
+     * against its message, slot and keys; rejected for another slot or key order; a size
+     * query returns -2 with the size; bad inputs are -1. */
+    written = 0;
+    CHECK(xmss_merge_type_1_to_type_2(1, child_ptrs, child_lens, pks, child_counts, 2, out2, CLIENT_CAP, &written) == 0);
+    size_t len2 = written;
+    CHECK(len2 > 0 && len2 <= CLIENT_CAP);
+    CHECK(xmss_verify_type_2(out2, len2, pks, child_counts, 1, msg, slots) == true);
+    uint32_t other_slots[1] = {slot + 1};
+    CHECK(xmss_verify_type_2(out2, len2, pks, child_counts, 1, msg, other_slots) == false);
+    const HashSigPublicKey *swapped_pks[2] = {pks[1], pks[0]};
+    CHECK(xmss_verify_type_2(out2, len2, swapped_pks, child_counts, 1, msg, slots) == false);
+    CHECK(xmss_verify_type_2(out2, len2 - 1, pks, child_counts, 1, msg, slots) == false);
+    CHECK(xmss_verify_type_2(out2, len2, pks, child_counts, 0, msg, slots) == false);
+    CHECK(xmss_verify_type_2(out2, len2, pks, NULL, 1, msg, slots) == false);
+    written = 99;
+    CHECK(xmss_merge_type_1_to_type_2(1, child_ptrs, child_lens, pks, child_counts, 2, NULL, 0, &written) == -2 && written == len2);
+    written = 99;
+    CHECK(xmss_merge_type_1_to_type_2(0, child_ptrs, child_lens, pks, child_counts, 2, out2, OUT_CAP, &written) == -1 && written == 0);
+    CHECK(xmss_merge_type_1_to_type_2(1, child_ptrs, child_lens, pks, child_counts, 9, out2, OUT_CAP, &written) == -1);
+    CHECK(xmss_merge_type_1_to_type_2(1, NULL, child_lens, pks, child_counts, 2, out2, OUT_CAP, &written) == -1);
+    size_t wrong_counts[1] = {1};
+    CHECK(xmss_merge_type_1_to_type_2(1, child_ptrs, child_lens, pks, wrong_counts, 2, out2, OUT_CAP, &written) == -1);
 
 done:
     free(out);

@@ -320,7 +320,7 @@ test "multisig_glue from Zig" {
     try testing.expect(!xmss_verify_type_1(&pks, 0, &prod.msg, prod.slot, proof.ptr, len));
     try testing.expect(!xmss_verify_aggregated(&pks, 2, &prod.msg, &b1, b1.len, prod.slot));
 
-    // Recursion is not implemented: children and Type-2 fail.
+    // Children and splitting are not implemented: they fail.
     const parts = [_]?[*]const u8{proof.ptr};
     const lens = [_]usize{len};
     const counts = [_]usize{2};
@@ -328,8 +328,16 @@ test "multisig_glue from Zig" {
     try testing.expectEqual(@as(c_int, -1), xmss_aggregate_type_1(&pks, &sigs, 2, 1, &pks, &counts, &parts, &lens, &prod.msg, prod.slot, 2, out2.ptr, out2.len, &written));
     try testing.expectEqual(@as(usize, 0), written);
     try testing.expect(xmss_aggregate(&pks, &sigs, 2, 1, &pks, &counts, &parts, &lens, &prod.msg, prod.slot, 2) == null);
-    try testing.expectEqual(@as(c_int, -1), xmss_merge_type_1_to_type_2(1, &parts, &lens, &pks, &counts, 2, out2.ptr, out2.len, &written));
     try testing.expectEqual(@as(c_int, -1), xmss_split_type_2_by_msg(proof.ptr, len, &pks, &counts, 1, &prod.msg, 2, out2.ptr, out2.len, &written));
     const slots = [_]u32{prod.slot};
     try testing.expect(!xmss_verify_type_2(proof.ptr, len, &pks, &counts, 1, &prod.msg, &slots));
+
+    // Type-2: the Type-1 proof merged and verified against its message, slot and keys;
+    // rejected for another slot.
+    written = 0;
+    try testing.expectEqual(@as(c_int, 0), xmss_merge_type_1_to_type_2(1, &parts, &lens, &pks, &counts, 2, out2.ptr, out2.len, &written));
+    try testing.expect(written > 0 and written <= 512 * 1024);
+    try testing.expect(xmss_verify_type_2(out2.ptr, written, &pks, &counts, 1, &prod.msg, &slots));
+    const other_slots = [_]u32{prod.slot + 1};
+    try testing.expect(!xmss_verify_type_2(out2.ptr, written, &pks, &counts, 1, &prod.msg, &other_slots));
 }
