@@ -64,6 +64,15 @@ fn demo_aggregates_fixtures() {
         stdout.contains("the same proof for slot 4: rejected"),
         "{stdout}"
     );
+    // The block: two committee aggregates merged, verified, and rejected swapped.
+    assert!(
+        stdout.contains("verify: ") && stdout.contains("valid for the 2 messages"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("the same block with two components swapped: rejected"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -78,6 +87,8 @@ fn demo_aggregates_real_keys() {
             "--slot",
             "0",
             "--real-keys",
+            "--block",
+            "0",
         ],
         2,
     );
