@@ -4,6 +4,8 @@
 //! verifies from the statements, and is rejected for a child with another message, slot or
 //! key order, for the children in another order, and for a child left out.
 
+mod common;
+
 use backend::Isa;
 use lean_prover::v2::ErrorV2;
 use lean_prover::v2::ProofV2;
@@ -46,24 +48,12 @@ fn the_verifier_derives_the_provers_lists_and_checks_the_proof() {
 
     // The outer proof at small parameters (quick); the statement's instances agree with the
     // heights.
-    let params = lean_prover::v2::ParamsV2 {
-        log_inv_rate: 1,
-        security_bits: 80.0,
-        pow_bits: 4,
-        bus_pow_bits: 4,
-        first_folding_factor: 4,
-        folding_factor: 3,
-        first_domain_shrink: 1,
-        max_final_variables: 4,
-        min_variables: 8,
-    };
+    let params = common::test_params();
     let (proof, st) = prove_verifications(isa, &circuit, &params).unwrap();
     let got: Vec<usize> = st.instances().iter().map(|i| i.log_height).collect();
     assert_eq!(got, heights.to_vec());
     let bytes = proof.to_bytes();
-    let policy = lean_prover::v2::PolicyV2 {
-        min_provable_bits: 80.0,
-    };
+    let policy = common::policy();
     let verify = |statements: &[&Statement]| {
         verify_verifications(isa, 2, statements, &params, &policy, &bytes)
     };

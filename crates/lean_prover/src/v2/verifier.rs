@@ -37,8 +37,7 @@ pub fn verify_v2_bytes(
     lookups: &[PublicLookup<'_>],
     bytes: &[u8],
 ) -> Result<(), ErrorV2> {
-    let plan = plan(params, instances, lookups)?;
-    policy.check(&report(params, &plan, instances, lookups))?;
+    let plan = checked_plan(params, policy, instances, lookups)?;
     let proof = ProofV2::from_bytes(bytes, &shape(&plan, instances))?;
     verify_v2(isa, params, policy, instances, lookups, &proof)
 }
@@ -85,8 +84,7 @@ pub fn verify_v2_on<E: VerifierField>(
     proof: &ProofV2,
     ch: &mut impl VerifierTranscript<E>,
 ) -> Result<(), ErrorV2> {
-    let plan = plan(params, instances, lookups)?;
-    policy.check(&report(params, &plan, instances, lookups))?;
+    let plan = checked_plan(params, policy, instances, lookups)?;
     let steps = statement_steps(isa, params, &plan, instances, lookups, proof, ch)?;
     // 7. The WHIR opening.
     let num_variables = plan.whir.rounds[0].num_variables;
@@ -175,9 +173,23 @@ pub fn verify_v2_statement<E: VerifierField>(
     proof: &ProofV2,
     ch: &mut impl VerifierTranscript<E>,
 ) -> Result<StatementClaims<E>, ErrorV2> {
+    let plan = checked_plan(params, policy, instances, lookups)?;
+    statement_steps(isa, params, &plan, instances, lookups, proof, ch)
+}
+
+/// The statement's plan, once its parameters are checked against `policy`.
+///
+/// # Errors
+/// The statement's error, or [`ErrorV2::Policy`] if the parameters are too weak.
+fn checked_plan(
+    params: &ParamsV2,
+    policy: &PolicyV2,
+    instances: &[TableInstance<'_>],
+    lookups: &[PublicLookup<'_>],
+) -> Result<Plan, ErrorV2> {
     let plan = plan(params, instances, lookups)?;
     policy.check(&report(params, &plan, instances, lookups))?;
-    statement_steps(isa, params, &plan, instances, lookups, proof, ch)
+    Ok(plan)
 }
 
 /// Steps 1 to 6 (see [`verify_v2_statement`]).
