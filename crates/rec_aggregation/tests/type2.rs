@@ -107,3 +107,35 @@ fn merged_aggregates_verify_only_as_themselves() {
         assert!(verify(&[(ma, 21, &ka), (mb, 22, &kb)], &bytes[..cut]).is_err());
     }
 }
+
+#[test]
+fn merged_bytes_do_not_depend_on_isa_or_threads() {
+    let (m, s) = ([0x64; 32], 24);
+    let (a, ka) = part(1, m, s);
+    let mut reference: Option<Vec<u8>> = None;
+    for isa in Isa::available() {
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let bytes = pool.install(|| merge(isa, &[(&a, &ka)]).unwrap().to_bytes());
+            match &reference {
+                None => reference = Some(bytes),
+                Some(r) => assert!(*r == bytes, "{isa} with {threads} threads differs"),
+            }
+        }
+    }
+    // The reference verifies on every instruction set.
+    let bytes = reference.unwrap();
+    for isa in Isa::available() {
+        verify_type_2(
+            isa,
+            Config::Test,
+            &[(m, s, &ka)],
+            &bytes,
+            &PolicyV2::DEFAULT,
+        )
+        .unwrap();
+    }
+}
