@@ -332,7 +332,7 @@ impl Circuit {
 
     /// The canonical bits of the base-field value of `x` (the integer in `[0, p)`), least
     /// significant first, the lowest `zero_low` of them required to be zero: hints checked
-    /// boolean (`b (b - 1) = 0`, whose only roots in the field are 0 and 1), recomposed
+    /// boolean (`b * b = b`, whose only roots in the field are 0 and 1), recomposed
     /// into `x`, and canonical (bits 24 to 30 all set force the low 24 to zero, so the
     /// integer is at most `p - 1`). `None`, with nothing recorded, if the value is not a
     /// base-field element or its low bits are not zero.
@@ -363,14 +363,13 @@ impl Circuit {
             return None;
         }
         let (zero, one) = (self.constant(Ext5::ZERO), self.constant(Ext5::ONE));
-        let minus_one = self.constant_base(F::NEG_ONE);
         let mut bits = vec![zero; zero_low];
         let mut acc = zero;
         let mut low = zero;
         for i in zero_low..FIELD_BITS {
             let b = self.hint(Ext5::from_base(F::new((v >> i) & 1)));
-            let b_minus_one = self.fma(b, one, minus_one);
-            self.assert_fma(b, b_minus_one, zero, zero);
+            // b * b + 0 = b: one checking row.
+            self.assert_fma(b, b, zero, b);
             let weight = self.constant_base(F::new(1 << i));
             acc = self.fma(b, weight, acc);
             if i + 1 == LOW_ZERO_BITS_OF_P_MINUS_ONE {
