@@ -139,3 +139,52 @@ fn merged_bytes_do_not_depend_on_isa_or_threads() {
         .unwrap();
     }
 }
+
+#[test]
+fn arbitrary_bytes_never_panic_and_are_rejected() {
+    let isa = Isa::current();
+    let (m, s) = ([0x65; 32], 25);
+    let (a, ka) = part(1, m, s);
+    let bytes = merge(isa, &[(&a, &ka)]).unwrap().to_bytes();
+    let mut state = 0x1234_5678_9abc_def0u64;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) as usize
+    };
+    let policy = PolicyV2::DEFAULT;
+    let parts = [(m, s, ka.as_slice())];
+    // Random bytes, with and without the magic in front.
+    for i in 0..200 {
+        let len = next() % 120;
+        let mut junk: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+        if i % 2 == 0 && junk.len() >= 4 {
+            junk[..4].copy_from_slice(b"XT2A");
+        }
+        let _ = Type2Proof::from_bytes(&junk);
+        assert!(verify_type_2(isa, Config::Test, &parts, &junk, &policy).is_err());
+    }
+    // Single-byte edits of the header and of the outer proof.
+    for at in [
+        0,
+        4,
+        6,
+        7,
+        8,
+        9,
+        11,
+        43,
+        47,
+        60,
+        bytes.len() / 2,
+        bytes.len() - 1,
+    ] {
+        let mut edited = bytes.clone();
+        edited[at] ^= 0x10;
+        assert!(
+            verify_type_2(isa, Config::Test, &parts, &edited, &policy).is_err(),
+            "byte {at} edited: accepted"
+        );
+    }
+}
