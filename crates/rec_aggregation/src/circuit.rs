@@ -5,8 +5,9 @@
 //!
 //! # Wires
 //! A [`Wire`] is an element of `K` defined exactly once: by a **constant** (its value is
-//! statement data), by an **operation** `c = a * b + d` of the [`OpTable`], or by a **link**
-//! of the [`LinkTable`] (a value the verifier observes, or a challenge it samples). Every
+//! statement data), by an **operation** `c = a * b + d` of the [`OpTable`], by a **link** of
+//! the [`LinkTable`] (a value the verifier observes, or a challenge it samples), or by the
+//! [`OpenedTable`] (a value of an opened Merkle leaf, which the leaf-sponge table hashes). Every
 //! definer *sends* `(wire, value[0..5])` on [`WIRE_BUS`] with multiplicity the wire's number of
 //! uses; every use *receives* it once. An operation can also *check* instead of define: it
 //! receives `(wire, a * b + d)`, so the balance holds only if `a * b + d` equals the wire's
@@ -15,7 +16,7 @@
 //! # What the verifier fixes
 //! [`Circuit`] records the operations, links and constants as the verifier's code runs (on
 //! the proof's values, or on any values of the same shape: the structure does not depend on
-//! them). The verifier puts three public lookup lists on the buses ([`CircuitLists`]):
+//! them). The verifier puts public lookup lists on the buses ([`CircuitLists`]):
 //! * per operation `(wa, wb, wd, wc, mc, ma)` on [`OP_WIRING_BUS`] (`mc` the uses of `wc`,
 //!   or `-1` for a check; `ma` 1, or 0 for a hint: a value the prover supplies, `a * 1 + 0`
 //!   with `a` read from no wire, which later checks constrain, as an inverse is by
@@ -25,9 +26,14 @@
 //!   for an observation, 0 for a sample; `ext` 1 for an element of `K`, 0 for a base-field
 //!   element, whose other coefficients are zero; the transcript positions of its
 //!   coefficients), received by exactly one active row of the link table;
-//! * per constant `(w, value)` on [`WIRE_BUS`] with multiplicity its uses; and the base-field
+//! * per constant `(w, value)` on [`WIRE_BUS`] with multiplicity its uses; the base-field
 //!   values the verifier observes itself (statement data) at their positions on the
-//!   transcript's observation bus.
+//!   transcript's observation bus; the first call of every transcript after the first on its
+//!   fresh bus;
+//! * per chunk of an opened leaf `(path, chunk, len, base, used[0..16], mult[0..16])` on
+//!   [`OPENED_WIRING_BUS`], and per opening `(path, index_id, 2^(depth - 1), root_id[0..8])`
+//!   on [`ROOT_WIRING_BUS`]: the Merkle-root table sends the index and root wires to the
+//!   Merkle-path table, which checks the leaf's digest (from the leaf-sponge table) leads there.
 //!
 //! # Why this is sound
 //! Every wire has one definer, pinned with its multiplicity by a list, and every use is
@@ -39,7 +45,9 @@
 //! sponge's output there; the positions fix the transcript's whole schedule (every used slot
 //! and every read output of the transcript table must be balanced by a pinned sender).
 //! Padding rows (`active = 0`) receive nothing and may not define (`(1 - active) mc = 0`,
-//! likewise `ma`, and `mw` and `observed` on links).
+//! likewise `ma`, `mw` and `observed` on links and `mult` on opened leaves). A Merkle claim
+//! holds because its leaf's values, hashed by the leaf sponge, and its pinned index and root
+//! wires meet in the Merkle-path table.
 //!
 //! # Cost
 //! An operation is one row of 27 columns with 5 bus interactions; a link one row of 20
