@@ -16,7 +16,7 @@
 //!
 //! # Limits
 //! At most [`MAX_COMPONENTS`] components, each with at most
-//! [`max_signatures`](crate::max_signatures) keys; every component's (message, slot) pair
+//! [`max_signatures`] keys; every component's (message, slot) pair
 //! distinct; every part at the same configuration and rate. Duplicate keys are allowed, within
 //! a component and across components, and kept.
 //!
