@@ -58,14 +58,7 @@ fn record(shape: u64, values: u64) -> Circuit {
 }
 
 fn tables(st: &CircuitStatement) -> Vec<Table> {
-    st.tables
-        .iter()
-        .map(|t| Table {
-            air: t.air.clone(),
-            trace: t.trace.clone(),
-            publics: vec![],
-        })
-        .collect()
+    common::circuit_tables(st)
 }
 
 /// The prover refuses `t` (with the error `expect` names) and the verifier rejects a proof

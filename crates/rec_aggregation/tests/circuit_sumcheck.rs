@@ -54,14 +54,7 @@ fn record(out: &ProverOutput, num_vars: usize, degree: usize) -> (Circuit, Sumch
 }
 
 fn tables(st: &CircuitStatement) -> Vec<Table> {
-    st.tables
-        .iter()
-        .map(|t| Table {
-            air: t.air.clone(),
-            trace: t.trace.clone(),
-            publics: vec![],
-        })
-        .collect()
+    common::circuit_tables(st)
 }
 
 #[test]

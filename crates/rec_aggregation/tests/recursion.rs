@@ -13,27 +13,11 @@ use rec_aggregation::recursion::{
     RecursionError, prove_verifications, record_verifications, verification_lists,
     verify_verifications,
 };
-use rec_aggregation::statement::{Statement, Witness, params_v2};
+use rec_aggregation::statement::Statement;
 use xmss::{Config, PublicKey};
 
 fn child(n: usize, message: [u8; 32], slot: u32) -> (Statement, ProofV2, Vec<PublicKey>) {
-    let (keys, sigs): (Vec<_>, Vec<_>) = xmss::fixtures::generate(
-        Isa::scalar(),
-        Config::Test,
-        u64::from(slot),
-        n,
-        &message,
-        slot,
-    )
-    .unwrap()
-    .into_iter()
-    .unzip();
-    let st = Statement::new(Config::Test, &message, slot, &keys);
-    let isa = Isa::current();
-    let proof = Witness::generate(&st, isa, &sigs)
-        .prove_v2(&st, &params_v2(2), isa)
-        .unwrap();
-    (st, proof, keys)
+    common::test_child(u64::from(slot), n, message, slot)
 }
 
 #[test]

@@ -15,23 +15,13 @@ use lean_prover::v2::{ErrorV2, PolicyV2, ProofV2, verify_v2, verify_v2_on};
 use rec_aggregation::circuit::{
     Circuit, CircuitStatement, CircuitTranscript, OpenedTable, RootTable,
 };
-use rec_aggregation::statement::{Statement, Witness, params_v2};
+use rec_aggregation::statement::{Statement, params_v2};
 use std::cell::RefCell;
-use xmss::Config;
 
 const MESSAGE: [u8; 32] = [0x45; 32];
 
 fn child() -> (Statement, ProofV2) {
-    let (keys, sigs): (Vec<_>, Vec<_>) =
-        xmss::fixtures::generate(Isa::scalar(), Config::Test, 6, 2, &MESSAGE, 3)
-            .unwrap()
-            .into_iter()
-            .unzip();
-    let st = Statement::new(Config::Test, &MESSAGE, 3, &keys);
-    let isa = Isa::current();
-    let proof = Witness::generate(&st, isa, &sigs)
-        .prove_v2(&st, &params_v2(2), isa)
-        .unwrap();
+    let (st, proof, _) = common::test_child(6, 2, MESSAGE, 3);
     (st, proof)
 }
 
@@ -56,14 +46,7 @@ fn record(st: &Statement, proof: &ProofV2, permissive: bool) -> Circuit {
 }
 
 fn tables(st: &CircuitStatement) -> Vec<Table> {
-    st.tables
-        .iter()
-        .map(|t| Table {
-            air: t.air.clone(),
-            trace: t.trace.clone(),
-            publics: vec![],
-        })
-        .collect()
+    common::circuit_tables(st)
 }
 
 type Forgery = (&'static str, fn(&mut ProofV2), bool);

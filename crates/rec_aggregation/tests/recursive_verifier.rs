@@ -12,7 +12,7 @@ use lean_prover::v2::{
     verify_v2_statement,
 };
 use rec_aggregation::circuit::{Circuit, CircuitTranscript, Sym};
-use rec_aggregation::statement::{Statement, Witness, params_v2};
+use rec_aggregation::statement::{Statement, params_v2};
 use std::cell::RefCell;
 use xmss::Config;
 
@@ -21,16 +21,8 @@ mod common;
 const MESSAGE: [u8; 32] = [0x44; 32];
 
 fn child(config: Config, n: usize, slot: u32) -> (Statement, ProofV2) {
-    let (keys, sigs): (Vec<_>, Vec<_>) =
-        xmss::fixtures::generate(Isa::scalar(), config, 5, n, &MESSAGE, slot)
-            .unwrap()
-            .into_iter()
-            .unzip();
-    let st = Statement::new(config, &MESSAGE, slot, &keys);
-    let isa = Isa::current();
-    let proof = Witness::generate(&st, isa, &sigs)
-        .prove_v2(&st, &params_v2(2), isa)
-        .unwrap();
+    assert_eq!(config, Config::Test);
+    let (st, proof, _) = common::test_child(5, n, MESSAGE, slot);
     (st, proof)
 }
 

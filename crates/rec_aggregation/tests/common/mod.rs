@@ -122,3 +122,43 @@ pub fn prove_and_verify_with(
 pub fn prove_and_verify(tables: &[Table], checked: bool) -> Result<(), ErrorV2> {
     prove_and_verify_with(tables, checked, &[], &[])
 }
+
+/// A child for the recursion tests: `n` fixture signatures (seed `seed`) in the test
+/// configuration on `message` and `slot`, its statement, its aggregation proof at the
+/// aggregates' default parameters, and its keys.
+pub fn test_child(
+    seed: u64,
+    n: usize,
+    message: [u8; 32],
+    slot: u32,
+) -> (
+    rec_aggregation::statement::Statement,
+    lean_prover::v2::ProofV2,
+    Vec<xmss::PublicKey>,
+) {
+    use rec_aggregation::statement::{Statement, Witness, params_v2};
+    let config = xmss::Config::Test;
+    let (keys, sigs): (Vec<_>, Vec<_>) =
+        xmss::fixtures::generate(Isa::scalar(), config, seed, n, &message, slot)
+            .expect("fixtures")
+            .into_iter()
+            .unzip();
+    let st = Statement::new(config, &message, slot, &keys);
+    let isa = Isa::current();
+    let proof = Witness::generate(&st, isa, &sigs)
+        .prove_v2(&st, &params_v2(2), isa)
+        .expect("the child's proof");
+    (st, proof, keys)
+}
+
+/// A circuit statement's tables as owned test tables.
+pub fn circuit_tables(st: &rec_aggregation::circuit::CircuitStatement) -> Vec<Table> {
+    st.tables
+        .iter()
+        .map(|t| Table {
+            air: t.air.clone(),
+            trace: t.trace.clone(),
+            publics: vec![],
+        })
+        .collect()
+}
