@@ -73,7 +73,7 @@ pub(crate) fn bench_merge(args: &BenchArgs, k: usize) -> Result<ExitCode, String
     let t = Instant::now();
     let circuit = record_verifications(isa, args.log_inv_rate, &refs).map_err(|e| e.to_string())?;
     let record_ms = t.elapsed().as_secs_f64() * 1e3;
-    let (proof, st) = prove_verifications(isa, &circuit, &params).map_err(|e| e.to_string())?;
+    let (proof, _) = prove_verifications(isa, &circuit, &params).map_err(|e| e.to_string())?;
     let merge_ms = t.elapsed().as_secs_f64() * 1e3;
     let bytes = proof.to_bytes();
     let statements: Vec<_> = children.iter().map(|(s, _)| s).collect();
@@ -87,7 +87,6 @@ pub(crate) fn bench_merge(args: &BenchArgs, k: usize) -> Result<ExitCode, String
         &bytes,
     );
     let merge_verify_ms = t.elapsed().as_secs_f64() * 1e3;
-    let _ = st;
     if let Err(e) = verified {
         eprintln!("multisig bench: the recursive proof did not verify: {e}");
         return Ok(ExitCode::from(1));

@@ -145,12 +145,10 @@ pub(crate) fn contribution_generic<E: VerifierField>(
         if t == 0 || Some(l.values.len()) != l.count().checked_mul(t) {
             return None;
         }
-        let mut pows = Vec::with_capacity(t);
-        let mut p = alpha;
-        for _ in 0..t {
-            pows.push(p);
-            p *= alpha;
-        }
+        // pows[j] = alpha^(j+1).
+        let pows: Vec<E> = std::iter::successors(Some(alpha), |&p| Some(p * alpha))
+            .take(t)
+            .collect();
         let base = beta - E::from_base(KoalaBear::new(l.bus.0));
         let mut sum = E::zero();
         for (tuple, &m) in l.values.chunks_exact(t).zip(l.multiplicities) {

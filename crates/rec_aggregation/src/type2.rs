@@ -104,7 +104,9 @@ pub enum Type2Error {
     /// Malformed Type-2 bytes.
     #[error("malformed Type-2 proof: {0}")]
     Header(&'static str),
-    /// The proof's components differ from the caller's (number, message, slot or key count).
+    /// The proof's components differ from the caller's (number, message, slot or key count),
+    /// or a caller's component cannot be a statement (no keys, too many, slot outside the
+    /// lifetime).
     #[error("component {index} of the proof is not the caller's")]
     OtherComponent {
         /// The first component that differs (the count, if the numbers differ).

@@ -228,18 +228,15 @@ impl VerifierTranscript<Ext5> for Challenger {
         queries: &[Query<Ext5>],
         opening: &MultiOpening,
     ) -> Result<Vec<Vec<Ext5>>, MerkleError> {
-        let mut opened: Vec<usize> = queries.iter().map(|q| q.index).collect();
-        opened.sort_unstable();
-        opened.dedup();
-        let rows = verify_multi_with(isa, root, &[dims], &opened, opening)?;
-        Ok(queries
+        // verify_multi_with takes the indices as drawn (repeats included) and returns the
+        // opened rows in their order.
+        let indices: Vec<usize> = queries.iter().map(|q| q.index).collect();
+        let rows = verify_multi_with(isa, root, &[dims], &indices, opening)?;
+        Ok(rows
             .iter()
-            .map(|q| {
-                opened
-                    .binary_search(&q.index)
-                    .ok()
-                    .and_then(|at| rows.get(at))
-                    .and_then(|matrices| matrices.first())
+            .map(|matrices| {
+                matrices
+                    .first()
                     .map_or_else(Vec::new, |row| leaf_values(row, limbs))
             })
             .collect())

@@ -201,19 +201,16 @@ impl Circuit {
     /// (equal to those of [`Self::statement`]'s traces).
     pub fn log_heights(&self) -> [usize; CIRCUIT_TABLES] {
         let calls = self.schedule.calls() as usize;
-        let chunks: usize = self
-            .merkle
-            .iter()
-            .map(|m| m.row.len().div_ceil(RATE).max(1))
-            .sum();
+        // One opened-leaf row and one sponge permutation per 16-value chunk of a leaf (a leaf
+        // is never empty); one path row and one compression per level.
+        let chunks: usize = self.merkle.iter().map(|m| m.row.len().div_ceil(RATE)).sum();
         let levels: usize = self.merkle.iter().map(|m| m.siblings.len()).sum();
-        let opened: usize = self.merkle.iter().map(|m| m.row.len().div_ceil(RATE)).sum();
         [
             self.ops.len(),
             self.links.len(),
             calls,
             calls,
-            opened,
+            chunks,
             self.merkle.len(),
             chunks,
             levels,
