@@ -17,8 +17,15 @@
 //! `p`; the main columns' points are prefixes `s[..h]` of one point, so the folds at the
 //! tables' heights follow from one another. Each table's next-row point gets a fold of its
 //! own (of its columns' rows only, when they are few). The folds of all the rows (the main
-//! point's first and the full next-row ones) share one pass over them. Claims of a table with
-//! `V - h < k_0` (whose head is not boolean) are left to WHIR.
+//! point's first and the full next-row ones) share one pass over them.
+//!
+//! A table with `V - h < k_0` (taller than `n = V - k_0` rows) has the low `h - n` bits of
+//! its row index among the first oracle's `k_0` block bits: its claim's head is
+//! `eq(p[n..], .)` on those bits times the selector's indicator (no longer boolean, WHIR
+//! computes it), and its tail is `eq(p[..n], b)` on every row `b`. Its partial sums are then
+//! the rows folded on all `n` bits at `p[..n]`, the same single row for every claim at that
+//! point: `s[..n]` for the main columns, the table's next-row point cut to `n` coordinates
+//! for its next-row columns.
 
 use super::mle;
 use super::plan::Plan;
@@ -193,8 +200,7 @@ fn sums_at(folded: &[Ext5], width: usize, m: usize, active: &[usize], k: usize) 
 
 /// The partial sums of the column claims in [`super::plan::column_claims`]'s order (per
 /// table its main columns at `s[..h]`, then its next-row columns at the next-row point),
-/// from the committed rows `rows` (see the module docs); `None` for the claims of tables
-/// with `V - h < k_0`.
+/// from the committed rows `rows` (see the module docs).
 pub(crate) fn column_partial_sums(
     isa: Isa,
     plan: &Plan,
@@ -241,8 +247,9 @@ pub(crate) fn column_partial_sums(
     };
 
     // Every fold of all the rows in one pass over them: the main point's at the lowest
-    // height served, then each full next-row point's.
-    let mut served: Vec<usize> = heights.iter().copied().filter(|&h| h <= n).collect();
+    // height served, then each full next-row point's (a table taller than `n` rows: cut to
+    // `n` coordinates).
+    let mut served: Vec<usize> = heights.iter().map(|&h| h.min(n)).collect();
     served.sort_unstable();
     served.dedup();
     let mut points: Vec<&[Ext5]> = Vec::new();
@@ -254,6 +261,9 @@ pub(crate) fn column_partial_sums(
         if let Some((point, _)) = shift.as_ref().filter(|_| full_shift(t)) {
             shift_fold[t] = Some(points.len());
             points.push(point);
+        } else if let Some((point, _)) = shift.as_ref().filter(|_| heights[t] > n) {
+            shift_fold[t] = Some(points.len());
+            points.push(&point[..n]);
         }
     }
     let mut fused = fold_top_fused(isa, rows, width, n, &points);
@@ -275,12 +285,9 @@ pub(crate) fn column_partial_sums(
         let w = tw.air.width();
         let h = heights[t];
         let next = tw.air.main_next_columns();
-        let claims = w + if shift.is_some() { next.len() } else { 0 };
-        if h > n {
-            out.extend(std::iter::repeat_n(None, claims));
-            continue;
-        }
-        let main = match main_folds.iter().find(|(fh, _)| *fh == h) {
+        // A table taller than `n` rows has `m_of(t, c) = 0` for every column: its claims'
+        // sums are the single folded row.
+        let main = match main_folds.iter().find(|(fh, _)| *fh == h.min(n)) {
             Some((_, f)) => f,
             None => unreachable!("every height up to n has its fold"),
         };
