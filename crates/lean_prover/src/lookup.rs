@@ -18,6 +18,7 @@ use crate::air::{BusId, Direction};
 use crate::v2::arith::{ObserveKnown, VerifierField};
 use backend::field::Ext5;
 use backend::kernels::ext;
+use backend::merkle::{Digest, MerkleTree};
 use backend::{Isa, KoalaBear};
 use rayon::prelude::*;
 
@@ -57,11 +58,38 @@ pub(crate) fn bus_key(bus: BusId) -> u32 {
     KoalaBear::new(bus.0).as_canonical_u32()
 }
 
+/// Elements per row of the Merkle tree that digests a list ([`list_digest`]): 8 absorptions
+/// of the row sponge (rate 16) per leaf.
+const DIGEST_ROW: usize = 128;
+
+/// The digest a list enters the transcript by: the root of the Merkle tree
+/// ([`MerkleTree::from_rows`]) of its values followed by its multiplicities, zero-padded to
+/// a power-of-two number of rows of [`DIGEST_ROW`] elements. The lengths are observed
+/// beside it, so the padding is unambiguous; binding the list by a collision-resistant
+/// digest rather than absorbing it element by element lets the hashing run on every SIMD
+/// lane and in parallel (the list of a recursion circuit's wiring holds about a million
+/// elements), and a circuit that verifies a proof absorbs eight constants per list.
+fn list_digest(isa: Isa, list: &PublicLookup<'_>) -> Digest {
+    let len = list.values.len() + list.multiplicities.len();
+    let rows = len.div_ceil(DIGEST_ROW).max(1).next_power_of_two();
+    let mut data = Vec::with_capacity(rows * DIGEST_ROW);
+    data.extend_from_slice(list.values);
+    data.extend_from_slice(list.multiplicities);
+    data.resize(rows * DIGEST_ROW, KoalaBear::ZERO);
+    match MerkleTree::from_rows(isa, data, DIGEST_ROW) {
+        Ok(tree) => tree.root(),
+        // Rows of DIGEST_ROW elements, a power-of-two height bounded by the statement's
+        // tuple limit: never rejected.
+        Err(e) => unreachable!("list digest tree: {e}"),
+    }
+}
+
 /// Binds the lists to the transcript: their number, then per list the bus id, the direction
-/// (0 for Send, 1 for Receive), the tuple length, the count, every value and every
-/// multiplicity. Nothing at all is observed for an empty slice of lists (so statements
-/// without lists keep their transcripts).
-pub(crate) fn observe(ch: &mut impl ObserveKnown, lookups: &[PublicLookup<'_>]) {
+/// (0 for Send, 1 for Receive), the tuple length, the count and the list's digest
+/// ([`list_digest`], hashed with the kernels of `isa`; the same on every instruction set).
+/// Nothing at all is observed for an empty slice of lists (so statements without lists keep
+/// their transcripts).
+pub(crate) fn observe(isa: Isa, ch: &mut impl ObserveKnown, lookups: &[PublicLookup<'_>]) {
     if lookups.is_empty() {
         return;
     }
@@ -74,8 +102,7 @@ pub(crate) fn observe(ch: &mut impl ObserveKnown, lookups: &[PublicLookup<'_>]) 
         for x in [l.bus.0, direction, l.tuple_len as u32, l.count() as u32] {
             ch.observe(KoalaBear::new(x));
         }
-        ch.observe_slice(l.values);
-        ch.observe_slice(l.multiplicities);
+        ch.observe_slice(&list_digest(isa, l));
     }
 }
 
@@ -279,5 +306,67 @@ mod tests {
             }];
             assert_eq!(contribution(Isa::scalar(), &l, ext(1), ext(2)), None);
         }
+    }
+}
+
+#[cfg(test)]
+mod digest_tests {
+    use super::*;
+    use backend::challenger::Challenger;
+
+    fn list<'a>(values: &'a [KoalaBear], mults: &'a [KoalaBear]) -> PublicLookup<'a> {
+        PublicLookup {
+            bus: BusId(4),
+            direction: Direction::Send,
+            tuple_len: 2,
+            values,
+            multiplicities: mults,
+        }
+    }
+
+    /// The transcript's state after observing `lookups`, as one sample.
+    fn observed(isa: Isa, lookups: &[PublicLookup<'_>]) -> Ext5 {
+        let mut ch = Challenger::new();
+        observe(isa, &mut ch, lookups);
+        ch.sample_ext()
+    }
+
+    #[test]
+    fn digest_is_the_same_on_every_isa_and_binds_every_element() {
+        // 3 n = 399 elements: three full rows of the digest tree and a padded fourth.
+        let n = 133;
+        let values: Vec<KoalaBear> = (0..2 * n as u32)
+            .map(|i| KoalaBear::new(i * 17 + 3))
+            .collect();
+        let mults: Vec<KoalaBear> = (0..n as u32).map(|i| KoalaBear::new(i % 3)).collect();
+        let honest = observed(Isa::scalar(), &[list(&values, &mults)]);
+        for isa in Isa::available() {
+            assert_eq!(observed(isa, &[list(&values, &mults)]), honest, "{isa:?}");
+        }
+        for at in [0, 1, DIGEST_ROW - 1, DIGEST_ROW, values.len() - 1] {
+            let mut v = values.clone();
+            v[at] += KoalaBear::ONE;
+            assert_ne!(
+                observed(Isa::scalar(), &[list(&v, &mults)]),
+                honest,
+                "value {at}"
+            );
+        }
+        for at in [0, n - 1] {
+            let mut m = mults.clone();
+            m[at] += KoalaBear::ONE;
+            assert_ne!(
+                observed(Isa::scalar(), &[list(&values, &m)]),
+                honest,
+                "mult {at}"
+            );
+        }
+        // One more tuple of zeros hashes like the padding: the count observed beside the
+        // digest tells the two lists apart.
+        let mut v = values.clone();
+        v.extend([KoalaBear::ZERO; 2]);
+        let mut m = mults.clone();
+        m.push(KoalaBear::ZERO);
+        assert_ne!(observed(Isa::scalar(), &[list(&v, &m)]), honest);
     }
 }

@@ -5,7 +5,7 @@
 use crate::lookup::{self, PublicLookup};
 use crate::statement::TableInstance;
 use crate::v2::arith::ObserveKnown;
-use backend::KoalaBear;
+use backend::{Isa, KoalaBear};
 
 /// Observes a domain separator, packed 3 bytes per element (big-endian within the triple).
 pub(crate) fn observe_domain_separator(ch: &mut impl ObserveKnown, separator: &[u8]) {
@@ -16,8 +16,10 @@ pub(crate) fn observe_domain_separator(ch: &mut impl ObserveKnown, separator: &[
 }
 
 /// Observes the statement: per table its AIR digest, `log2` height, number of public values
-/// and the values; then the public lookup lists ([`lookup::observe`]).
+/// and the values; then the public lookup lists ([`lookup::observe`], their digests hashed
+/// with the kernels of `isa`).
 pub(crate) fn observe_statement(
+    isa: Isa,
     ch: &mut impl ObserveKnown,
     instances: &[TableInstance<'_>],
     lookups: &[PublicLookup<'_>],
@@ -28,5 +30,5 @@ pub(crate) fn observe_statement(
         ch.observe(KoalaBear::new(inst.public_values.len() as u32));
         ch.observe_slice(inst.public_values);
     }
-    lookup::observe(ch, lookups);
+    lookup::observe(isa, ch, lookups);
 }

@@ -14,13 +14,14 @@
 //! The message and slot are in the header so that a merge can read each part's statement
 //! (the client's merge call passes the parts' keys only); [`verify`] checks them against the
 //! caller's, and the proof is bound to the caller's anyway.
-//! * Version [`PROOF_VERSION`] (8); the parameters byte is 0 (the standard schedule of
+//! * Version [`PROOF_VERSION`] (9); the parameters byte is 0 (the standard schedule of
 //!   [`statement::params_v2`], the only one accepted). Earlier versions are refused: 3 (FRI
 //!   proofs), 4 (v2 before the committed table was rotated and its padding blocks left out
 //!   of the first oracle), 5 (AIR digests that still described the FRI STARK's LogUp
 //!   columns), 6 (WHIR claims only for the distinct queries, sorted: a number and order
 //!   that depend on the values drawn, which a verifier inside a recursive proof cannot
-//!   follow) and 7 (no message and slot in the header).
+//!   follow), 7 (no message and slot in the header) and 8 (public lookup lists absorbed
+//!   element by element, not by their digests).
 //!
 //! The transcript observes the whole statement (configuration-dependent AIRs, message, slot,
 //! and the ordered `(index, root, parameter)` key list), so a proof verifies only for the
@@ -35,11 +36,11 @@ use xmss::{Config, PublicKey, Signature};
 
 /// Magic bytes at the start of every aggregate proof.
 pub const PROOF_MAGIC: [u8; 4] = *b"XAGG";
-/// Format version of aggregates (8: the header names the message and slot; `lean_prover` v2
-/// encoding 2, the first WHIR oracle without the padding blocks, AIR digests without the FRI
-/// STARK's LogUp columns, WHIR claims for every query drawn in the order drawn; 3 to 7 are
-/// refused).
-pub const PROOF_VERSION: u16 = 8;
+/// Format version of aggregates (9: the transcript binds public lookup lists by their
+/// digests; the header names the message and slot; `lean_prover` v2 encoding 2, the first
+/// WHIR oracle without the padding blocks, AIR digests without the FRI STARK's LogUp
+/// columns, WHIR claims for every query drawn in the order drawn; 3 to 8 are refused).
+pub const PROOF_VERSION: u16 = 9;
 /// The parameters byte of a v2 aggregate: the standard schedule ([`statement::params_v2`]).
 const V2_STANDARD_SCHEDULE: u8 = 0;
 /// Length of the header before the `lean_prover` proof.

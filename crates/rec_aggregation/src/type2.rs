@@ -34,8 +34,9 @@ use xmss::{Config, PublicKey};
 
 /// Magic bytes at the start of every Type-2 proof.
 pub const TYPE2_MAGIC: [u8; 4] = *b"XT2A";
-/// Format version of Type-2 proofs.
-pub const TYPE2_VERSION: u16 = 1;
+/// Format version of Type-2 proofs (2: the transcripts bind public lookup lists by their
+/// digests, as aggregate format 9 does; 1 is refused).
+pub const TYPE2_VERSION: u16 = 2;
 /// Most components one Type-2 proof holds.
 pub const MAX_COMPONENTS: usize = 16;
 /// `log2` of the inverse rate of the outer proof (rate 1/4).

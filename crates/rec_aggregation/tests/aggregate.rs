@@ -128,7 +128,7 @@ fn the_verifier_policy_is_recomputed_and_enforced() {
         verify(config, &keys, &MESSAGE, slot, &relabelled),
         Err(VerifyError::Header(_))
     ));
-    for version in [3u16, 4, 5] {
+    for version in [3u16, 4, 5, 6, 7, 8] {
         let mut old = bytes.clone();
         old[4..6].copy_from_slice(&version.to_le_bytes());
         assert!(matches!(

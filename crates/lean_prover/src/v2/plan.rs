@@ -16,9 +16,9 @@ use crate::statement::{
     MAX_TABLES, StatementError, TableInstance, table_bus_tuple_lengths, validate_lookups,
 };
 use crate::transcript::{observe_domain_separator, observe_statement};
-use backend::KoalaBear;
 use backend::challenger::Challenger;
 use backend::field::Ext5;
+use backend::{Isa, KoalaBear};
 
 /// Largest `log2` height of a v2 table.
 pub const MAX_LOG_HEIGHT: usize = 24;
@@ -120,18 +120,20 @@ pub(crate) fn plan(
 
 /// A fresh transcript bound to the protocol, the parameters and the statement.
 pub(crate) fn start_transcript(
+    isa: Isa,
     params: &ParamsV2,
     instances: &[TableInstance<'_>],
     lookups: &[PublicLookup<'_>],
 ) -> Challenger {
     let mut ch = Challenger::new();
-    observe_start(params, instances, lookups, &mut ch);
+    observe_start(isa, params, instances, lookups, &mut ch);
     ch
 }
 
 /// The transcript's start on a fresh transcript `ch` (natively or in a circuit): the domain
 /// separator, the parameters, the number of tables and the statement.
 pub(crate) fn observe_start(
+    isa: Isa,
     params: &ParamsV2,
     instances: &[TableInstance<'_>],
     lookups: &[PublicLookup<'_>],
@@ -140,7 +142,7 @@ pub(crate) fn observe_start(
     observe_domain_separator(ch, DOMAIN_SEPARATOR);
     params.observe(ch);
     ch.observe(KoalaBear::new(instances.len() as u32));
-    observe_statement(ch, instances, lookups);
+    observe_statement(isa, ch, instances, lookups);
 }
 
 /// The AIR sumcheck's eq point `tau` of `K` coordinates: the first `K` of GKR's point `rho`

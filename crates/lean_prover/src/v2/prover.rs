@@ -110,7 +110,7 @@ fn prove_impl(
         .collect::<Result<_, _>>()?;
     // 1. The transcript's start.
     let plan = plan(params, &instances, lookups)?;
-    let mut ch = start_transcript(params, &instances, lookups);
+    let mut ch = start_transcript(isa, params, &instances, lookups);
     let mut timer = StepTimer::new();
     timer.note(format_args!(
         "stacked polynomial 2^{} values ({:.1}% used), {} fraction blocks in 2^{} values, max table height 2^{}",

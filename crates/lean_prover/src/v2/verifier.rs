@@ -203,7 +203,7 @@ fn statement_steps<E: VerifierField>(
     ch: &mut impl VerifierTranscript<E>,
 ) -> Result<StatementClaims<E>, ErrorV2> {
     // 1. The transcript's start.
-    observe_start(params, instances, lookups, ch);
+    observe_start(isa, params, instances, lookups, ch);
     // 2. The commitment.
     let commitment = whir::receive_commitment_values(&plan.whir, &proof.commitment, ch)?;
     // 3. Bus challenges.
