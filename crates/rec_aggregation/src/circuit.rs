@@ -38,8 +38,9 @@
 //! # Why this is sound
 //! Every wire has one definer, pinned with its multiplicity by a list, and every use is
 //! pinned by a list: so on [`WIRE_BUS`] each wire's uses balance its definition only if they
-//! all carry its defined value (LogUp over `K`, as for every bus). Operation rows satisfy
-//! `c = a * b + d` (the five constraints of the extension-field table), so checks hold. Link
+//! all carry its defined value (LogUp over `K`, as for every bus). Operation rows send
+//! `a * b + d` computed from their inputs' columns (the extension-field table's formula),
+//! so definitions carry it and checks hold. Link
 //! rows send their coefficients to the transcript table at the pinned positions, so an
 //! observed wire is what the transcript absorbed there and a sampled wire is the duplex
 //! sponge's output there; the positions fix the transcript's whole schedule (every used slot
@@ -50,7 +51,7 @@
 //! wires meet in the Merkle-path table.
 //!
 //! # Cost
-//! An operation is one row of 27 columns with 5 bus interactions; a link one row of 20
+//! An operation is one row of 22 columns with 5 bus interactions; a link one row of 20
 //! columns with 12; the transcript costs one row of its table and one Poseidon2-16
 //! permutation per duplex call.
 

@@ -76,7 +76,7 @@ use lean_prover::{Air, AirBuilder, AirError, BusId, Col, Expr};
 use rayon::prelude::*;
 use reduction::fma_by_reduction;
 
-pub(crate) use constraint::assert_fma;
+pub(crate) use constraint::{assert_fma, fma_exprs};
 
 /// Bus on which the table receives `(a[5], b[5], d[5], c[5])` tuples, `c = a * b + d`.
 pub const EXT5_BUS: BusId = BusId(0x40);

@@ -120,6 +120,22 @@ fn prove_impl(
         plan.fractions.num_variables,
         plan.max_log_height
     ));
+    if timer.enabled() {
+        timer.note(format_args!(
+            "tables (name: columns x 2^rows, interactions): {}",
+            instances
+                .iter()
+                .map(|i| format!(
+                    "{}: {} x 2^{}, {}",
+                    i.air.name(),
+                    i.air.width(),
+                    i.log_height,
+                    i.air.num_interactions()
+                ))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ));
+    }
     // 2. The stacked commitment.
     let stacked = stack_columns(&plan, tables);
     timer.lap("stacking");

@@ -21,6 +21,11 @@ impl StepTimer {
         }
     }
 
+    /// Whether tracing is on (to skip building a long line otherwise).
+    pub(crate) fn enabled(&self) -> bool {
+        self.enabled
+    }
+
     /// Prints a line about the proof's shape (sizes), when tracing is on.
     pub(crate) fn note(&self, what: std::fmt::Arguments<'_>) {
         if self.enabled {

@@ -1,7 +1,9 @@
 //! The operation table of a circuit: one row per recorded operation `c = a * b + d` in `K`,
 //! with the wires it reads and defines (or checks); the row's wiring is received from the
 //! verifier's list on [`OP_WIRING_BUS`], its inputs from [`WIRE_BUS`], and its result sent
-//! there with the multiplicity the list gives (`-1`: a check).
+//! there with the multiplicity the list gives (`-1`: a check). The result is not a column:
+//! the send carries `a * b + d` itself (five degree-2 expressions of the inputs' columns),
+//! so no constraint is needed for it and a row cannot send anything else.
 //!
 //! # Layout
 //! | columns | count |
@@ -9,21 +11,21 @@
 //! | `wa`, `wb`, `wd`, `wc` (wire ids) | 4 |
 //! | `mc` (uses of `wc`; `-1` for a check) | 1 |
 //! | `ma` (1: `a` is read from `wa`; 0: a hint, `a` is the prover's) | 1 |
-//! | `a[0..5]`, `b[0..5]`, `d[0..5]`, `c[0..5]` | 20 |
+//! | `a[0..5]`, `b[0..5]`, `d[0..5]` | 15 |
 //! | `active` (0 on padding rows) | 1 |
-//! | **total** | **27** |
+//! | **total** | **22** |
 //!
 //! # Constraints (degree 2)
-//! `c = a * b + d` in `K` (the extension-field table's five constraints, on every row),
 //! `active` boolean, `(1 - active) mc = 0`, `(1 - active) ma = 0`.
 //!
 //! # Buses
 //! Receives `(wa, wb, wd, wc, mc, ma)` on [`OP_WIRING_BUS`] with multiplicity `active`,
 //! `(wa, a)` on [`WIRE_BUS`] with multiplicity `ma`, `(wb, b)` and `(wd, d)` with multiplicity
-//! `active`; sends `(wc, c)` on [`WIRE_BUS`] with multiplicity `mc`.
+//! `active`; sends `(wc, a * b + d)` on [`WIRE_BUS`] with multiplicity `mc` (the product's
+//! coordinates by the extension-field table's formula, a degree-2 denominator).
 
 use super::{CIRCUIT_DEGREE, OP_WIRING_BUS, WIRE_BUS};
-use crate::ext5_table::{EXT5_DEGREE, assert_fma, ext5_reduction};
+use crate::ext5_table::{EXT5_DEGREE, ext5_reduction, fma_exprs};
 use crate::poseidon_table::MIN_HEIGHT;
 use backend::KoalaBear as F;
 use backend::field::Ext5;
@@ -39,8 +41,8 @@ pub struct OpColumns {
     pub mc: Col,
     /// Multiplicity of the receive of `a` (0 for a hint).
     pub ma: Col,
-    /// Coefficients of `a`, `b`, `d` and `c`, constant term first.
-    pub values: [[Col; EXT5_DEGREE]; 4],
+    /// Coefficients of `a`, `b` and `d`, constant term first.
+    pub values: [[Col; EXT5_DEGREE]; 3],
     /// 1 on operation rows, 0 on padding rows.
     pub active: Col,
 }
@@ -71,10 +73,9 @@ impl OpTable {
         let ids: [Col; 4] = ["wa", "wb", "wd", "wc"].map(|n| b.column(n));
         let mc = b.column("mc");
         let ma = b.column("ma");
-        let values: [[Col; EXT5_DEGREE]; 4] =
-            ["a", "b", "d", "c"].map(|n| core::array::from_fn(|i| b.column(&format!("{n}{i}"))));
+        let values: [[Col; EXT5_DEGREE]; 3] =
+            ["a", "b", "d"].map(|n| core::array::from_fn(|i| b.column(&format!("{n}{i}"))));
         let active = b.column("active");
-        assert_fma(&b, &ext5_reduction(), values);
         let one = b.constant(F::ONE);
         b.assert_zero(b.main(active) * (b.main(active) - one));
         b.assert_zero((one - b.main(active)) * b.main(mc));
@@ -93,7 +94,10 @@ impl OpTable {
         for k in 1..3 {
             b.receive(WIRE_BUS, &wire(k), b.main(active));
         }
-        b.send(WIRE_BUS, &wire(3), b.main(mc));
+        let result: Vec<Expr<'_>> = std::iter::once(b.main(ids[3]))
+            .chain(fma_exprs(&b, &ext5_reduction(), values))
+            .collect();
+        b.send(WIRE_BUS, &result, b.main(mc));
         let air = b.build(CIRCUIT_DEGREE)?;
         Ok(OpTable {
             air,
@@ -117,7 +121,7 @@ impl OpTable {
         &self.cols
     }
 
-    /// Number of columns (27).
+    /// Number of columns (22).
     pub fn width(&self) -> usize {
         self.air.width()
     }
@@ -140,7 +144,7 @@ impl OpTable {
                 }
                 row[c.mc.0] = op.mc;
                 row[c.ma.0] = op.ma;
-                for (cols, x) in c.values.iter().zip([a, bb, d, a * bb + d]) {
+                for (cols, x) in c.values.iter().zip([a, bb, d]) {
                     for (col, &v) in cols.iter().zip(x.coeffs()) {
                         row[col.0] = v;
                     }
