@@ -9,7 +9,10 @@ use backend::field::Ext5;
 use backend::{Isa, KoalaBear as F};
 use common::{Rng, Table, prove_and_verify_with, prover_verdict_with};
 use lean_prover::v2::ErrorV2;
-use rec_aggregation::circuit::{Circuit, CircuitError, CircuitStatement, LinkTable, OpTable, Wire};
+use rec_aggregation::circuit::{
+    CIRCUIT_TABLES, Circuit, CircuitError, CircuitStatement, LinkTable, OP_SPLIT_MIN,
+    OP_TABLE_PARTS, OpTable, Wire, op_part_rows,
+};
 
 fn ext(rng: &mut Rng) -> Ext5 {
     Ext5::new(rng.state::<5>())
@@ -89,6 +92,66 @@ fn a_recorded_circuit_proves_and_verifies() {
         prove_and_verify_with(&t, true, &lists, &lists)
             .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
     }
+}
+
+#[test]
+fn operations_fill_parts_with_little_padding() {
+    for count in (0..20_000).step_by(97).chain([
+        OP_SPLIT_MIN,
+        OP_SPLIT_MIN + 1,
+        1 << 17,
+        (1 << 17) + 1,
+        237_312,
+        1 << 20,
+    ]) {
+        let parts = op_part_rows(count);
+        assert_eq!(parts.iter().sum::<usize>(), count, "{count}");
+        let rows: usize = parts.iter().map(|&p| p.next_power_of_two()).sum();
+        if count <= OP_SPLIT_MIN {
+            assert_eq!(parts[1..], [0; OP_TABLE_PARTS - 1], "{count}");
+        } else {
+            // Every part but the last is full; the last at most doubles: with four parts the
+            // padding is under 1/8 of the operations.
+            for &p in &parts[..OP_TABLE_PARTS - 1] {
+                assert!(p == 0 || p.is_power_of_two(), "{count}: {parts:?}");
+            }
+            assert!(8 * (rows - count) <= count, "{count}: {parts:?}");
+        }
+    }
+    assert_eq!(
+        op_part_rows(237_312),
+        [1 << 17, 1 << 16, 1 << 15, 7_936],
+        "the module docs' example"
+    );
+}
+
+#[test]
+fn operations_in_several_parts_prove_and_a_forged_row_in_a_later_part_is_rejected() {
+    // A chain of operations long enough to fill two parts or more.
+    let mut c = Circuit::new();
+    let x = c.observe(Ext5::new([F::new(3), F::ONE, F::ZERO, F::ZERO, F::new(2)]));
+    let mut acc = c.sample_ext();
+    for _ in 0..OP_SPLIT_MIN + 1000 {
+        acc = c.fma(acc, x, x);
+    }
+    c.observe_wire(acc);
+    c.sample_ext();
+    let st = c.statement(Isa::current()).unwrap();
+    assert_eq!(st.tables.len(), CIRCUIT_TABLES);
+    let parts = op_part_rows(c.num_ops());
+    assert!(parts[1] > 0, "{parts:?}");
+    let t = tables(&st);
+    let lists = st.lists.lookups();
+    prove_and_verify_with(&t, true, &lists, &lists).unwrap();
+
+    // An input of the second part's first row changed: its wire's value differs.
+    let ops = OpTable::new().unwrap();
+    let (w, col) = (ops.width(), ops.columns().values[1][0]);
+    let second = CIRCUIT_TABLES - (OP_TABLE_PARTS - 1);
+    let mut forged = tables(&st);
+    forged[second].trace[col.0] += F::ONE;
+    assert!(forged[second].trace.len() >= w);
+    refused_and_rejected("input value in a later part", &forged, &st, false);
 }
 
 #[test]

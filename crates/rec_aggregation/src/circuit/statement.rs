@@ -1,7 +1,18 @@
 //! From a recorded [`Circuit`] to a `lean_prover` v2 statement: the verifier's public lookup
 //! lists ([`CircuitLists`], which depend only on the circuit's structure and constants) and
-//! the prover's ten tables (operations, links, transcript, Poseidon2-16, opened leaves,
-//! Merkle roots, leaf sponge, Merkle paths, Poseidon2-24, Poseidon2-16 compression).
+//! the prover's thirteen tables (operations, links, transcript, Poseidon2-16, opened leaves,
+//! Merkle roots, leaf sponge, Merkle paths, Poseidon2-24, Poseidon2-16 compression, then
+//! three more parts of the operations).
+//!
+//! # The operations in parts
+//! The operation table is most of a circuit's statement (about 56% of its committed values
+//! at two 775-signature children) and a table's height is a power of two: one table of
+//! `next_power_of_two(n)` rows would commit up to twice the rows needed. The operations
+//! fill [`OP_TABLE_PARTS`] instances of the same AIR instead ([`op_part_rows`]): above
+//! [`OP_SPLIT_MIN`] operations, each part but the last takes the largest power of two that
+//! the operations left fill, the last the rest, rounded up (237,312 operations: 2^17 + 2^16
+//! + 2^15 + 2^13 rows, 0.1% padding, against 2^18). Each row receives its own wiring from
+//! the one list, whatever part it is in, so the parts change nothing of what is proved.
 
 use super::link_table::{LinkRow, LinkTable};
 use super::op_table::{OpRow, OpTable};
@@ -126,9 +137,10 @@ impl CircuitLists {
     }
 }
 
-/// A circuit's statement: the ten tables with their traces (operations, links, transcript,
-/// Poseidon2-16, opened leaves, Merkle roots, leaf sponge, Merkle paths, Poseidon2-24,
-/// Poseidon2-16 compression, in that order) and the verifier's lists.
+/// A circuit's statement: the thirteen tables with their traces (operations, links,
+/// transcript, Poseidon2-16, opened leaves, Merkle roots, leaf sponge, Merkle paths,
+/// Poseidon2-24, Poseidon2-16 compression, the operations' other three parts, in that
+/// order) and the verifier's lists.
 pub struct CircuitStatement {
     /// The tables, in the statement's order.
     pub tables: Vec<OwnedTable>,
@@ -155,7 +167,35 @@ impl CircuitStatement {
 }
 
 /// Number of tables of a circuit's statement.
-pub const CIRCUIT_TABLES: usize = 10;
+pub const CIRCUIT_TABLES: usize = 13;
+
+/// Instances of the operation table in a circuit's statement: the first in the statement's
+/// first place, the others last (see the module docs).
+pub const OP_TABLE_PARTS: usize = 4;
+
+/// Up to this many operations fill one operation table (the others stay empty).
+pub const OP_SPLIT_MIN: usize = 1 << 12;
+
+/// The operations each part of the operation table holds (consecutive, in order; see the
+/// module docs): a part's height is its rows rounded up to a power of two, at least the
+/// tables' minimum.
+pub fn op_part_rows(count: usize) -> [usize; OP_TABLE_PARTS] {
+    let mut parts = [0; OP_TABLE_PARTS];
+    if count <= OP_SPLIT_MIN {
+        parts[0] = count;
+        return parts;
+    }
+    let mut left = count;
+    for (k, part) in parts.iter_mut().enumerate() {
+        *part = if left == 0 || k + 1 == OP_TABLE_PARTS || left.is_power_of_two() {
+            left
+        } else {
+            1 << (usize::BITS - 1 - left.leading_zeros())
+        };
+        left -= *part;
+    }
+    parts
+}
 
 /// The AIRs of a circuit's statement, in its order (built once).
 ///
@@ -165,8 +205,9 @@ pub fn circuit_airs() -> &'static [Air; CIRCUIT_TABLES] {
     static AIRS: std::sync::OnceLock<[Air; CIRCUIT_TABLES]> = std::sync::OnceLock::new();
     AIRS.get_or_init(|| {
         let built = || -> Result<[Air; CIRCUIT_TABLES], AirError> {
+            let op = OpTable::new()?.air().clone();
             Ok([
-                OpTable::new()?.air().clone(),
+                op.clone(),
                 LinkTable::new()?.air().clone(),
                 TranscriptTable::new()?.air().clone(),
                 poseidon2_16_table().air().clone(),
@@ -176,6 +217,9 @@ pub fn circuit_airs() -> &'static [Air; CIRCUIT_TABLES] {
                 MerklePathTable::new()?.air().clone(),
                 poseidon2_24_table().air().clone(),
                 poseidon2_16_compress_table().air().clone(),
+                op.clone(),
+                op.clone(),
+                op,
             ])
         };
         built().expect("the circuit tables' AIRs")
@@ -205,8 +249,9 @@ impl Circuit {
         // is never empty); one path row and one compression per level.
         let chunks: usize = self.merkle.iter().map(|m| m.row.len().div_ceil(RATE)).sum();
         let levels: usize = self.merkle.iter().map(|m| m.siblings.len()).sum();
+        let ops = op_part_rows(self.ops.len());
         [
-            self.ops.len(),
+            ops[0],
             self.links.len(),
             calls,
             calls,
@@ -216,6 +261,9 @@ impl Circuit {
             levels,
             chunks,
             levels,
+            ops[1],
+            ops[2],
+            ops[3],
         ]
         .map(|rows| rows.next_power_of_two().max(MIN_HEIGHT).trailing_zeros() as usize)
     }
@@ -425,11 +473,19 @@ impl Circuit {
         );
         let p24 = poseidon2_24_table();
         let compress = poseidon2_16_compress_table();
-        let tables = vec![
-            OwnedTable {
-                trace: ops.trace(&op_rows),
+        let mut parts = Vec::with_capacity(OP_TABLE_PARTS);
+        let mut rest = op_rows.as_slice();
+        for rows in op_part_rows(op_rows.len()) {
+            let (part, later) = rest.split_at(rows);
+            parts.push(OwnedTable {
+                trace: ops.trace(part),
                 air: ops.air().clone(),
-            },
+            });
+            rest = later;
+        }
+        let mut parts = parts.into_iter();
+        let mut tables = vec![
+            parts.next().unwrap_or_else(|| unreachable!("four parts")),
             OwnedTable {
                 trace: links.trace(&link_rows),
                 air: links.air().clone(),
@@ -467,6 +523,7 @@ impl Circuit {
                 trace: compress.trace_for_inputs(isa, &compress_inputs),
             },
         ];
+        tables.extend(parts);
         Ok(CircuitStatement { tables, lists })
     }
 }
