@@ -10,9 +10,10 @@
 //! `next_power_of_two(n)` rows would commit up to twice the rows needed. The operations
 //! fill [`OP_TABLE_PARTS`] instances of the same AIR instead ([`op_part_rows`]): above
 //! [`OP_SPLIT_MIN`] operations, each part but the last takes the largest power of two that
-//! the operations left fill, the last the rest, rounded up (237,312 operations: 2^17 + 2^16
-//! + 2^15 + 2^13 rows, 0.1% padding, against 2^18). Each row receives its own wiring from
-//! the one list, whatever part it is in, so the parts change nothing of what is proved.
+//! the operations left fill, the last the rest, rounded up (237,312 operations: parts of
+//! 2^17, 2^16, 2^15 and 2^13 rows, 0.1% padding, against 2^18). Each row receives its own
+//! wiring from the one list, whatever part it is in, so the parts change nothing of what
+//! is proved.
 
 use super::link_table::{LinkRow, LinkTable};
 use super::op_table::{OpRow, OpTable};
