@@ -4,13 +4,16 @@
 //! times the recording of their K verifications on one circuit and the outer v2 proof of it
 //! at the aggregates' parameters (`merge_ms`, 124 provable bits), and the outer verification
 //! (`merge_verify_ms`, from the children's statements alone: the lists are derived by a
-//! structure-only recording). The Type-2 format is not built yet: this is the recursive
-//! proof a merge will be made of, not a merge.
+//! structure-only recording). A Type-2 merge (`rec_aggregation::type2::merge`) is this
+//! recursive proof plus decoding the parts and a header of `11 + 40 K` bytes.
 //!
 //! JSON fields: `isa`, `config`, `signatures` (per aggregate), `merge`, `log_inv_rate`,
 //! `threads`, `children_ms` (proving the K aggregates), `record_ms`, `merge_ms` (recording
 //! and outer proof), `merge_proof_bytes`, `merge_verify_ms`, `operations`, `links`,
-//! `duplex_calls`, `merkle_openings`, `peak_rss_bytes`.
+//! `duplex_calls`, `merkle_openings`, `merkle_levels` (the openings' path lengths summed:
+//! rows of the Merkle-path and compression tables), `leaf_chunks` (16-value chunks of the
+//! opened leaves: rows of the opened-leaf, leaf-sponge and Poseidon2-24 tables),
+//! `peak_rss_bytes`.
 
 use crate::bench::{BenchArgs, prove_v2_once};
 use crate::inputs::select_isa;
@@ -42,6 +45,8 @@ struct MergeReport {
     links: usize,
     duplex_calls: usize,
     merkle_openings: usize,
+    merkle_levels: usize,
+    leaf_chunks: usize,
     peak_rss_bytes: Option<u64>,
 }
 
@@ -107,6 +112,16 @@ pub(crate) fn bench_merge(args: &BenchArgs, k: usize) -> Result<ExitCode, String
         links: circuit.num_links(),
         duplex_calls: circuit.num_calls(),
         merkle_openings: circuit.merkle_claims().len(),
+        merkle_levels: circuit
+            .merkle_claims()
+            .iter()
+            .map(|m| m.siblings.len())
+            .sum(),
+        leaf_chunks: circuit
+            .merkle_claims()
+            .iter()
+            .map(|m| m.row.len().div_ceil(16))
+            .sum(),
         peak_rss_bytes: peak_resident_bytes(),
     };
     if args.json {

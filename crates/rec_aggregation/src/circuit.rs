@@ -70,8 +70,8 @@ pub use opened_table::{OPENED_WIRING_LEN, OpenedColumns, OpenedTable};
 pub use recorder::{Circuit, MerkleClaim, Wire};
 pub use root_table::{ROOT_WIRING_LEN, RootColumns, RootTable};
 pub use statement::{
-    CIRCUIT_TABLES, CircuitError, CircuitLists, CircuitStatement, OP_SPLIT_MIN, OP_TABLE_PARTS,
-    OwnedTable, circuit_airs, circuit_instances, op_part_rows,
+    CIRCUIT_TABLES, CircuitError, CircuitLists, CircuitStatement, OP_TABLE_PARTS, OwnedTable,
+    PATH_TABLE_PARTS, SPLIT_MIN, circuit_airs, circuit_instances, op_part_rows, path_part_rows,
 };
 pub use symbolic::{CircuitTranscript, Sym};
 

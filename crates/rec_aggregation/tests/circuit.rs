@@ -10,8 +10,8 @@ use backend::{Isa, KoalaBear as F};
 use common::{Rng, Table, prove_and_verify_with, prover_verdict_with};
 use lean_prover::v2::ErrorV2;
 use rec_aggregation::circuit::{
-    CIRCUIT_TABLES, Circuit, CircuitError, CircuitStatement, LinkTable, OP_SPLIT_MIN,
-    OP_TABLE_PARTS, OpTable, Wire, op_part_rows,
+    CIRCUIT_TABLES, Circuit, CircuitError, CircuitStatement, LinkTable, OP_TABLE_PARTS, OpTable,
+    PATH_TABLE_PARTS, SPLIT_MIN, Wire, op_part_rows, path_part_rows,
 };
 
 fn ext(rng: &mut Rng) -> Ext5 {
@@ -97,8 +97,8 @@ fn a_recorded_circuit_proves_and_verifies() {
 #[test]
 fn operations_fill_parts_with_little_padding() {
     for count in (0..20_000).step_by(97).chain([
-        OP_SPLIT_MIN,
-        OP_SPLIT_MIN + 1,
+        SPLIT_MIN,
+        SPLIT_MIN + 1,
         1 << 17,
         (1 << 17) + 1,
         237_312,
@@ -107,7 +107,7 @@ fn operations_fill_parts_with_little_padding() {
         let parts = op_part_rows(count);
         assert_eq!(parts.iter().sum::<usize>(), count, "{count}");
         let rows: usize = parts.iter().map(|&p| p.next_power_of_two()).sum();
-        if count <= OP_SPLIT_MIN {
+        if count <= SPLIT_MIN {
             assert_eq!(parts[1..], [0; OP_TABLE_PARTS - 1], "{count}");
         } else {
             // Every part but the last is full; the last at most doubles: with four parts the
@@ -126,12 +126,35 @@ fn operations_fill_parts_with_little_padding() {
 }
 
 #[test]
+fn merkle_paths_fill_parts_whole() {
+    // 458 paths of depths 16 to 21 (8,469 levels: whole paths filling 2^13 rows, the rest in
+    // a second part, against one table of 2^14 rows).
+    let depths: Vec<usize> = (0..458).map(|i| 16 + (i * 7) % 6).collect();
+    let parts = path_part_rows(&depths);
+    assert_eq!(parts.iter().map(|p| p.0).sum::<usize>(), depths.len());
+    let mut start = 0;
+    for &(paths, rows) in &parts {
+        assert_eq!(rows, depths[start..start + paths].iter().sum::<usize>());
+        start += paths;
+    }
+    assert!(
+        parts[0].1 <= 1 << 13 && parts[0].1 + 21 > 1 << 13,
+        "{parts:?}"
+    );
+    assert!(parts[1].1 <= 1 << 10, "{parts:?}");
+    // Few levels: one part.
+    let few = path_part_rows(&[20; 100]);
+    assert_eq!(few[0], (100, 2000));
+    assert_eq!(few[1..], [(0, 0); PATH_TABLE_PARTS - 1]);
+}
+
+#[test]
 fn operations_in_several_parts_prove_and_a_forged_row_in_a_later_part_is_rejected() {
     // A chain of operations long enough to fill two parts or more.
     let mut c = Circuit::new();
     let x = c.observe(Ext5::new([F::new(3), F::ONE, F::ZERO, F::ZERO, F::new(2)]));
     let mut acc = c.sample_ext();
-    for _ in 0..OP_SPLIT_MIN + 1000 {
+    for _ in 0..SPLIT_MIN + 1000 {
         acc = c.fma(acc, x, x);
     }
     c.observe_wire(acc);
@@ -147,7 +170,8 @@ fn operations_in_several_parts_prove_and_a_forged_row_in_a_later_part_is_rejecte
     // An input of the second part's first row changed: its wire's value differs.
     let ops = OpTable::new().unwrap();
     let (w, col) = (ops.width(), ops.columns().values[1][0]);
-    let second = CIRCUIT_TABLES - (OP_TABLE_PARTS - 1);
+    // The statement's ten kinds of tables come first, then the operations' later parts.
+    let second = 10;
     let mut forged = tables(&st);
     forged[second].trace[col.0] += F::ONE;
     assert!(forged[second].trace.len() >= w);

@@ -1,19 +1,23 @@
 //! From a recorded [`Circuit`] to a `lean_prover` v2 statement: the verifier's public lookup
 //! lists ([`CircuitLists`], which depend only on the circuit's structure and constants) and
-//! the prover's thirteen tables (operations, links, transcript, Poseidon2-16, opened leaves,
+//! the prover's fifteen tables (operations, links, transcript, Poseidon2-16, opened leaves,
 //! Merkle roots, leaf sponge, Merkle paths, Poseidon2-24, Poseidon2-16 compression, then
-//! three more parts of the operations).
+//! three more parts of the operations and a second part of the Merkle paths with its
+//! compression table).
 //!
 //! # The operations in parts
 //! The operation table is most of a circuit's statement (about 56% of its committed values
 //! at two 775-signature children) and a table's height is a power of two: one table of
 //! `next_power_of_two(n)` rows would commit up to twice the rows needed. The operations
 //! fill [`OP_TABLE_PARTS`] instances of the same AIR instead ([`op_part_rows`]): above
-//! [`OP_SPLIT_MIN`] operations, each part but the last takes the largest power of two that
+//! [`SPLIT_MIN`] operations, each part but the last takes the largest power of two that
 //! the operations left fill, the last the rest, rounded up (237,312 operations: parts of
 //! 2^17, 2^16, 2^15 and 2^13 rows, 0.1% padding, against 2^18). Each row receives its own
 //! wiring from the one list, whatever part it is in, so the parts change nothing of what
-//! is proved.
+//! is proved. The Merkle paths (one row per level, a path's rows consecutive) fill
+//! [`PATH_TABLE_PARTS`] instances of their table the same way with whole paths
+//! ([`path_part_rows`]), each served by its own compression table of the same height
+//! (9,018 levels at two 775-signature children: 2^13 + 2^10 rows against 2^14).
 
 use super::link_table::{LinkRow, LinkTable};
 use super::op_table::{OpRow, OpTable};
@@ -138,10 +142,11 @@ impl CircuitLists {
     }
 }
 
-/// A circuit's statement: the thirteen tables with their traces (operations, links,
+/// A circuit's statement: the fifteen tables with their traces (operations, links,
 /// transcript, Poseidon2-16, opened leaves, Merkle roots, leaf sponge, Merkle paths,
-/// Poseidon2-24, Poseidon2-16 compression, the operations' other three parts, in that
-/// order) and the verifier's lists.
+/// Poseidon2-24, Poseidon2-16 compression, the operations' other three parts, the second
+/// part of the Merkle paths and its compression table, in that order) and the verifier's
+/// lists.
 pub struct CircuitStatement {
     /// The tables, in the statement's order.
     pub tables: Vec<OwnedTable>,
@@ -168,34 +173,57 @@ impl CircuitStatement {
 }
 
 /// Number of tables of a circuit's statement.
-pub const CIRCUIT_TABLES: usize = 13;
+pub const CIRCUIT_TABLES: usize = 10 + (OP_TABLE_PARTS - 1) + 2 * (PATH_TABLE_PARTS - 1);
 
 /// Instances of the operation table in a circuit's statement: the first in the statement's
-/// first place, the others last (see the module docs).
+/// first place, the others after the ten kinds (see the module docs).
 pub const OP_TABLE_PARTS: usize = 4;
 
-/// Up to this many operations fill one operation table (the others stay empty).
-pub const OP_SPLIT_MIN: usize = 1 << 12;
+/// Instances of the Merkle-path table, and of the compression table that serves them, in a
+/// circuit's statement (whole paths in each).
+pub const PATH_TABLE_PARTS: usize = 2;
+
+/// Up to this many rows fill one table (the other parts stay empty).
+pub const SPLIT_MIN: usize = 1 << 12;
+
+/// Splits `count` consecutive items of `rows_of(i)` rows each into `N` parts, returning
+/// each part's `(items, rows)`: above [`SPLIT_MIN`] rows in all, each part but the last
+/// takes whole items up to the largest power of two not above the rows left (all of them if
+/// that is a power of two), the last the rest (see the module docs).
+fn split_in_parts<const N: usize>(
+    count: usize,
+    rows_of: impl Fn(usize) -> usize,
+) -> [(usize, usize); N] {
+    let total: usize = (0..count).map(&rows_of).sum();
+    let mut parts = [(0, 0); N];
+    let (mut item, mut left) = (0, total);
+    for (k, part) in parts.iter_mut().enumerate() {
+        let cap = if left == 0 || total <= SPLIT_MIN || k + 1 == N || left.is_power_of_two() {
+            left
+        } else {
+            1 << (usize::BITS - 1 - left.leading_zeros())
+        };
+        while item < count && part.1 + rows_of(item) <= cap {
+            part.0 += 1;
+            part.1 += rows_of(item);
+            item += 1;
+        }
+        left -= part.1;
+    }
+    parts
+}
 
 /// The operations each part of the operation table holds (consecutive, in order; see the
 /// module docs): a part's height is its rows rounded up to a power of two, at least the
 /// tables' minimum.
 pub fn op_part_rows(count: usize) -> [usize; OP_TABLE_PARTS] {
-    let mut parts = [0; OP_TABLE_PARTS];
-    if count <= OP_SPLIT_MIN {
-        parts[0] = count;
-        return parts;
-    }
-    let mut left = count;
-    for (k, part) in parts.iter_mut().enumerate() {
-        *part = if left == 0 || k + 1 == OP_TABLE_PARTS || left.is_power_of_two() {
-            left
-        } else {
-            1 << (usize::BITS - 1 - left.leading_zeros())
-        };
-        left -= *part;
-    }
-    parts
+    split_in_parts::<OP_TABLE_PARTS>(count, |_| 1).map(|(_, rows)| rows)
+}
+
+/// The `(paths, rows)` each part of the Merkle-path table holds for paths of these depths
+/// (whole paths, consecutive, in order); the compression table's parts have the same rows.
+pub fn path_part_rows(depths: &[usize]) -> [(usize, usize); PATH_TABLE_PARTS] {
+    split_in_parts::<PATH_TABLE_PARTS>(depths.len(), |i| depths[i])
 }
 
 /// The AIRs of a circuit's statement, in its order (built once).
@@ -207,6 +235,8 @@ pub fn circuit_airs() -> &'static [Air; CIRCUIT_TABLES] {
     AIRS.get_or_init(|| {
         let built = || -> Result<[Air; CIRCUIT_TABLES], AirError> {
             let op = OpTable::new()?.air().clone();
+            let path = MerklePathTable::new()?.air().clone();
+            let compress = poseidon2_16_compress_table().air().clone();
             Ok([
                 op.clone(),
                 LinkTable::new()?.air().clone(),
@@ -215,12 +245,14 @@ pub fn circuit_airs() -> &'static [Air; CIRCUIT_TABLES] {
                 OpenedTable::new()?.air().clone(),
                 RootTable::new()?.air().clone(),
                 LeafSpongeTable::new()?.air().clone(),
-                MerklePathTable::new()?.air().clone(),
+                path.clone(),
                 poseidon2_24_table().air().clone(),
-                poseidon2_16_compress_table().air().clone(),
+                compress.clone(),
                 op.clone(),
                 op.clone(),
                 op,
+                path,
+                compress,
             ])
         };
         built().expect("the circuit tables' AIRs")
@@ -249,7 +281,7 @@ impl Circuit {
         // One opened-leaf row and one sponge permutation per 16-value chunk of a leaf (a leaf
         // is never empty); one path row and one compression per level.
         let chunks: usize = self.merkle.iter().map(|m| m.row.len().div_ceil(RATE)).sum();
-        let levels: usize = self.merkle.iter().map(|m| m.siblings.len()).sum();
+        let paths = path_part_rows(&self.merkle_depths());
         let ops = op_part_rows(self.ops.len());
         [
             ops[0],
@@ -259,14 +291,21 @@ impl Circuit {
             chunks,
             self.merkle.len(),
             chunks,
-            levels,
+            paths[0].1,
             chunks,
-            levels,
+            paths[0].1,
             ops[1],
             ops[2],
             ops[3],
+            paths[1].1,
+            paths[1].1,
         ]
         .map(|rows| rows.next_power_of_two().max(MIN_HEIGHT).trailing_zeros() as usize)
+    }
+
+    /// The depth of every Merkle opening, in order.
+    fn merkle_depths(&self) -> Vec<usize> {
+        self.merkle.iter().map(|m| m.siblings.len()).collect()
     }
 
     fn check_absorbed(&self, at: Position) -> Result<(), CircuitError> {
@@ -459,21 +498,41 @@ impl Circuit {
                 .collect::<Vec<_>>(),
         );
         let paths = MerklePathTable::new()?;
-        let (path_trace, compress_inputs) = paths.trace(
-            &self
-                .merkle
-                .iter()
-                .enumerate()
-                .map(|(path, m)| MerklePath {
-                    id: path as u32,
-                    leaf: hash_row(&m.row),
-                    index: u64::from(m.index_value),
-                    siblings: m.siblings.clone(),
-                })
-                .collect::<Vec<_>>(),
-        );
-        let p24 = poseidon2_24_table();
+        let all_paths: Vec<MerklePath> = self
+            .merkle
+            .iter()
+            .enumerate()
+            .map(|(path, m)| MerklePath {
+                id: path as u32,
+                leaf: hash_row(&m.row),
+                index: u64::from(m.index_value),
+                siblings: m.siblings.clone(),
+            })
+            .collect();
         let compress = poseidon2_16_compress_table();
+        // Per part: its paths' rows and the compression table that serves them.
+        let mut path_parts = Vec::with_capacity(2 * PATH_TABLE_PARTS);
+        let mut rest = all_paths.as_slice();
+        for (count, _) in path_part_rows(&self.merkle_depths()) {
+            let (part, later) = rest.split_at(count);
+            let (path_trace, compress_inputs) = paths.trace(part);
+            path_parts.push(OwnedTable {
+                air: paths.air().clone(),
+                trace: path_trace,
+            });
+            path_parts.push(OwnedTable {
+                air: compress.air().clone(),
+                trace: compress.trace_for_inputs(isa, &compress_inputs),
+            });
+            rest = later;
+        }
+        let mut path_parts = path_parts.into_iter();
+        let mut next_part = || {
+            path_parts
+                .next()
+                .unwrap_or_else(|| unreachable!("two tables per path part"))
+        };
+        let p24 = poseidon2_24_table();
         let mut parts = Vec::with_capacity(OP_TABLE_PARTS);
         let mut rest = op_rows.as_slice();
         for rows in op_part_rows(op_rows.len()) {
@@ -511,20 +570,15 @@ impl Circuit {
                 air: sponge.air().clone(),
                 trace: sponge_trace,
             },
-            OwnedTable {
-                air: paths.air().clone(),
-                trace: path_trace,
-            },
+            next_part(),
             OwnedTable {
                 air: p24.air().clone(),
                 trace: p24.trace_for_inputs(isa, &p24_inputs),
             },
-            OwnedTable {
-                air: compress.air().clone(),
-                trace: compress.trace_for_inputs(isa, &compress_inputs),
-            },
+            next_part(),
         ];
         tables.extend(parts);
+        tables.extend(path_parts);
         Ok(CircuitStatement { tables, lists })
     }
 }
