@@ -445,15 +445,10 @@ impl Circuit {
             .collect()
     }
 
-    /// The statement: the lists and the four tables' traces (the Poseidon2-16 table's with
-    /// `isa`'s kernels; the cells do not depend on it).
-    ///
-    /// # Errors
-    /// [`CircuitError::Unabsorbed`] if an observation is never absorbed.
-    pub fn statement(&self, isa: Isa) -> Result<CircuitStatement, CircuitError> {
-        let lists = self.lists()?;
+    /// The operation table's parts ([`op_part_rows`]), in order.
+    fn op_tables(&self) -> Result<Vec<OwnedTable>, CircuitError> {
         let ops = OpTable::new()?;
-        let op_rows: Vec<OpRow> = self
+        let rows: Vec<OpRow> = self
             .ops
             .iter()
             .map(|op| OpRow {
@@ -463,6 +458,97 @@ impl Circuit {
                 inputs: [op.a, op.b, op.d].map(|w| self.values[w.0 as usize]),
             })
             .collect();
+        let mut rest = rows.as_slice();
+        Ok(op_part_rows(rows.len())
+            .into_iter()
+            .map(|count| {
+                let (part, later) = rest.split_at(count);
+                rest = later;
+                OwnedTable {
+                    trace: ops.trace(part),
+                    air: ops.air().clone(),
+                }
+            })
+            .collect())
+    }
+
+    /// The opened-leaf table, the leaf sponge and the Poseidon2-24 table that serves it (with
+    /// `isa`'s kernels).
+    fn leaf_tables(&self, isa: Isa) -> Result<[OwnedTable; 3], CircuitError> {
+        let (opened, sponge, p24) = (
+            OpenedTable::new()?,
+            LeafSpongeTable::new()?,
+            poseidon2_24_table(),
+        );
+        let leaves: Vec<OpenedRow> = self
+            .merkle
+            .iter()
+            .enumerate()
+            .map(|(path, m)| OpenedRow {
+                leaf: path as u32,
+                values: m.row.clone(),
+            })
+            .collect();
+        let (sponge_trace, p24_inputs) = sponge.trace(&leaves);
+        Ok([
+            OwnedTable {
+                trace: opened.trace(&self.opened_rows()),
+                air: opened.air().clone(),
+            },
+            OwnedTable {
+                air: sponge.air().clone(),
+                trace: sponge_trace,
+            },
+            OwnedTable {
+                air: p24.air().clone(),
+                trace: p24.trace_for_inputs(isa, &p24_inputs),
+            },
+        ])
+    }
+
+    /// Per part of the Merkle paths ([`path_part_rows`]): the path table and the
+    /// compression table that serves it (with `isa`'s kernels).
+    fn path_tables(&self, isa: Isa) -> Result<Vec<[OwnedTable; 2]>, CircuitError> {
+        let (paths, compress) = (MerklePathTable::new()?, poseidon2_16_compress_table());
+        let all: Vec<MerklePath> = self
+            .merkle
+            .iter()
+            .enumerate()
+            .map(|(path, m)| MerklePath {
+                id: path as u32,
+                leaf: hash_row(&m.row),
+                index: u64::from(m.index_value),
+                siblings: m.siblings.clone(),
+            })
+            .collect();
+        let mut rest = all.as_slice();
+        Ok(path_part_rows(&self.merkle_depths())
+            .into_iter()
+            .map(|(count, _)| {
+                let (part, later) = rest.split_at(count);
+                rest = later;
+                let (path_trace, compress_inputs) = paths.trace(part);
+                [
+                    OwnedTable {
+                        air: paths.air().clone(),
+                        trace: path_trace,
+                    },
+                    OwnedTable {
+                        air: compress.air().clone(),
+                        trace: compress.trace_for_inputs(isa, &compress_inputs),
+                    },
+                ]
+            })
+            .collect())
+    }
+
+    /// The statement: the lists and the tables' traces in the statement's order (the
+    /// Poseidon tables' with `isa`'s kernels; the cells do not depend on it).
+    ///
+    /// # Errors
+    /// [`CircuitError::Unabsorbed`] if an observation is never absorbed.
+    pub fn statement(&self, isa: Isa) -> Result<CircuitStatement, CircuitError> {
+        let lists = self.lists()?;
         let links = LinkTable::new()?;
         let link_rows: Vec<LinkRow> = self
             .links
@@ -483,69 +569,15 @@ impl Circuit {
         let transcript = TranscriptTable::new()?;
         let replay = transcript.replay(&self.transcript);
         let p16 = poseidon2_16_table();
-        let opened = OpenedTable::new()?;
         let roots = RootTable::new()?;
-        let sponge = LeafSpongeTable::new()?;
-        let (sponge_trace, p24_inputs) = sponge.trace(
-            &self
-                .merkle
-                .iter()
-                .enumerate()
-                .map(|(path, m)| OpenedRow {
-                    leaf: path as u32,
-                    values: m.row.clone(),
-                })
-                .collect::<Vec<_>>(),
-        );
-        let paths = MerklePathTable::new()?;
-        let all_paths: Vec<MerklePath> = self
-            .merkle
-            .iter()
-            .enumerate()
-            .map(|(path, m)| MerklePath {
-                id: path as u32,
-                leaf: hash_row(&m.row),
-                index: u64::from(m.index_value),
-                siblings: m.siblings.clone(),
-            })
-            .collect();
-        let compress = poseidon2_16_compress_table();
-        // Per part: its paths' rows and the compression table that serves them.
-        let mut path_parts = Vec::with_capacity(2 * PATH_TABLE_PARTS);
-        let mut rest = all_paths.as_slice();
-        for (count, _) in path_part_rows(&self.merkle_depths()) {
-            let (part, later) = rest.split_at(count);
-            let (path_trace, compress_inputs) = paths.trace(part);
-            path_parts.push(OwnedTable {
-                air: paths.air().clone(),
-                trace: path_trace,
-            });
-            path_parts.push(OwnedTable {
-                air: compress.air().clone(),
-                trace: compress.trace_for_inputs(isa, &compress_inputs),
-            });
-            rest = later;
-        }
-        let mut path_parts = path_parts.into_iter();
-        let mut next_part = || {
-            path_parts
-                .next()
-                .unwrap_or_else(|| unreachable!("two tables per path part"))
+        let mut ops = self.op_tables()?.into_iter();
+        let [opened, sponge, p24] = self.leaf_tables(isa)?;
+        let mut paths = self.path_tables(isa)?.into_iter();
+        let (Some(op0), Some([path0, compress0])) = (ops.next(), paths.next()) else {
+            unreachable!("every kind has at least one part")
         };
-        let p24 = poseidon2_24_table();
-        let mut parts = Vec::with_capacity(OP_TABLE_PARTS);
-        let mut rest = op_rows.as_slice();
-        for rows in op_part_rows(op_rows.len()) {
-            let (part, later) = rest.split_at(rows);
-            parts.push(OwnedTable {
-                trace: ops.trace(part),
-                air: ops.air().clone(),
-            });
-            rest = later;
-        }
-        let mut parts = parts.into_iter();
         let mut tables = vec![
-            parts.next().unwrap_or_else(|| unreachable!("four parts")),
+            op0,
             OwnedTable {
                 trace: links.trace(&link_rows),
                 air: links.air().clone(),
@@ -558,27 +590,19 @@ impl Circuit {
                 air: p16.air().clone(),
                 trace: p16.trace_for_inputs(isa, &replay.permutations),
             },
-            OwnedTable {
-                trace: opened.trace(&self.opened_rows()),
-                air: opened.air().clone(),
-            },
+            opened,
             OwnedTable {
                 trace: roots.trace(&self.root_rows()),
                 air: roots.air().clone(),
             },
-            OwnedTable {
-                air: sponge.air().clone(),
-                trace: sponge_trace,
-            },
-            next_part(),
-            OwnedTable {
-                air: p24.air().clone(),
-                trace: p24.trace_for_inputs(isa, &p24_inputs),
-            },
-            next_part(),
+            sponge,
+            path0,
+            p24,
+            compress0,
         ];
-        tables.extend(parts);
-        tables.extend(path_parts);
+        tables.extend(ops);
+        tables.extend(paths.flatten());
+        debug_assert_eq!(tables.len(), CIRCUIT_TABLES);
         Ok(CircuitStatement { tables, lists })
     }
 }
