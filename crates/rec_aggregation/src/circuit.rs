@@ -6,8 +6,10 @@
 //! # Wires
 //! A [`Wire`] is an element of `K` defined exactly once: by a **constant** (its value is
 //! statement data), by an **operation** `c = a * b + d` of the [`OpTable`], by a **link** of
-//! the [`LinkTable`] (a value the verifier observes, or a challenge it samples), or by the
-//! [`OpenedTable`] (a value of an opened Merkle leaf, which the leaf-sponge table hashes). Every
+//! the [`LinkTable`] (a value the verifier observes, or a challenge it samples), by the
+//! [`OpenedTable`] (a value of an opened Merkle leaf, which the leaf-sponge table hashes), or
+//! by the [`QueryTable`] (a WHIR query's leaf index and domain point, from the canonical bits
+//! of its sampled value). Every
 //! definer *sends* `(wire, value[0..5])` on [`WIRE_BUS`] with multiplicity the wire's number of
 //! uses; every use *receives* it once. An operation can also *check* instead of define: it
 //! receives `(wire, a * b + d)`, so the balance holds only if `a * b + d` equals the wire's
@@ -33,7 +35,9 @@
 //! * per chunk of an opened leaf `(path, chunk, len, base, used[0..16], mult[0..16])` on
 //!   [`OPENED_WIRING_BUS`], and per opening `(path, index_id, 2^(depth - 1), root_id[0..8])`
 //!   on [`ROOT_WIRING_BUS`]: the Merkle-root table sends the index and root wires to the
-//!   Merkle-path table, which checks the leaf's digest (from the leaf-sponge table) leads there.
+//!   Merkle-path table, which checks the leaf's digest (from the leaf-sponge table) leads there;
+//! * per WHIR query `(s_id, bits, point_id, mp, index_id, mi)` on [`QUERY_WIRING_BUS`]: the
+//!   query table reads the sample `s_id` and defines the index and the point with their uses.
 //!
 //! # Why this is sound
 //! Every wire has one definer, pinned with its multiplicity by a list, and every use is
@@ -58,6 +62,7 @@
 mod link_table;
 mod op_table;
 mod opened_table;
+mod query_table;
 mod recorder;
 mod root_table;
 mod schedule;
@@ -67,6 +72,7 @@ mod symbolic;
 pub use link_table::{LinkColumns, LinkTable};
 pub use op_table::{OpColumns, OpTable};
 pub use opened_table::{OPENED_WIRING_LEN, OpenedColumns, OpenedTable};
+pub use query_table::{QUERY_MAX_BITS, QUERY_WIRING_LEN, QueryColumns, QueryTable};
 pub use recorder::{Circuit, MerkleClaim, Wire};
 pub use root_table::{ROOT_WIRING_LEN, RootColumns, RootTable};
 pub use statement::{
@@ -91,5 +97,8 @@ pub const OPENED_WIRING_BUS: BusId = BusId(0x73);
 /// Bus on which the verifier's list of Merkle openings `(path, index_id, 2^(depth - 1),
 /// root_id[0..8])` meets the Merkle-root table's rows.
 pub const ROOT_WIRING_BUS: BusId = BusId(0x74);
+/// Bus on which the verifier's list of WHIR queries `(s_id, bits, point_id, mp, index_id,
+/// mi)` meets the query table's rows.
+pub const QUERY_WIRING_BUS: BusId = BusId(0x75);
 /// Maximum constraint degree of the operation and link tables.
 pub const CIRCUIT_DEGREE: usize = 2;

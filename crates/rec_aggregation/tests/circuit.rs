@@ -11,7 +11,7 @@ use common::{Rng, Table, prove_and_verify_with, prover_verdict_with};
 use lean_prover::v2::ErrorV2;
 use rec_aggregation::circuit::{
     CIRCUIT_TABLES, Circuit, CircuitError, CircuitStatement, LinkTable, OP_TABLE_PARTS, OpTable,
-    PATH_TABLE_PARTS, SPLIT_MIN, Wire, op_part_rows, path_part_rows,
+    PATH_TABLE_PARTS, QUERY_MAX_BITS, QueryTable, SPLIT_MIN, Wire, op_part_rows, path_part_rows,
 };
 
 fn ext(rng: &mut Rng) -> Ext5 {
@@ -170,8 +170,8 @@ fn operations_in_several_parts_prove_and_a_forged_row_in_a_later_part_is_rejecte
     // An input of the second part's first row changed: its wire's value differs.
     let ops = OpTable::new().unwrap();
     let (w, col) = (ops.width(), ops.columns().values[1][0]);
-    // The statement's ten kinds of tables come first, then the operations' later parts.
-    let second = 10;
+    // The statement's eleven kinds of tables come first, then the operations' later parts.
+    let second = 11;
     let mut forged = tables(&st);
     forged[second].trace[col.0] += F::ONE;
     assert!(forged[second].trace.len() >= w);
@@ -475,4 +475,86 @@ fn fresh_transcripts_restart_the_challenger_and_are_pinned() {
         c.statement(Isa::current()),
         Err(CircuitError::Unabsorbed { .. })
     ));
+}
+
+/// Rewrites query row `r` of `trace` (`w` columns) as the table fills it for the integer
+/// `s` (31 bits) and an index of `bits` bits, with `mask` ones in the mask (`bits` when
+/// honest).
+fn fill_query_row(trace: &mut [F], w: usize, r: usize, s: u32, bits: usize, mask: usize) {
+    let qc = QueryTable::new().unwrap().columns().clone();
+    let row = &mut trace[r * w..(r + 1) * w];
+    for (j, col) in qc.b.iter().enumerate() {
+        row[col.0] = F::new(s >> j & 1);
+    }
+    let mut acc = F::ONE;
+    for j in 0..QUERY_MAX_BITS {
+        let (mj, bj) = (u32::from(j < mask), s >> j & 1);
+        row[qc.m[j].0] = F::new(mj);
+        row[qc.g[j].0] = F::new(mj & bj);
+        if mj & bj == 1 {
+            acc *= F::two_adic_generator(j + 1);
+        }
+        row[qc.p[j].0] = acc;
+    }
+    let mut t = F::new(s >> QUERY_MAX_BITS & 1);
+    for (k, col) in qc.t.iter().enumerate() {
+        t *= F::new(s >> (QUERY_MAX_BITS + 1 + k) & 1);
+        row[col.0] = t;
+    }
+    row[qc.bits.0] = F::new(bits as u32);
+}
+
+#[test]
+fn forged_query_rows_are_refused_and_rejected() {
+    // The statement's query table comes after the ten kinds that open it.
+    const QUERIES: usize = 10;
+    const BITS: usize = 20;
+    let table = QueryTable::new().unwrap();
+    let (qc, w) = (table.columns().clone(), table.air().width());
+    // A circuit drawing one query whose sample s is below 2^24 - 1, so that the integer
+    // s + p < 2^31 is a second, non-canonical, decomposition; nothing uses the query's
+    // index or point, so only the table's constraints can stop a forged row.
+    let (st, s) = (0u32..)
+        .find_map(|seed| {
+            let mut c = Circuit::new();
+            c.observe(Ext5::from_base(F::new(seed)));
+            c.sample_query(BITS);
+            c.sample_ext();
+            let st = c.statement(Isa::current()).unwrap();
+            let s = st.tables[QUERIES].trace[qc.s.0].as_canonical_u32();
+            (s < (1 << 24) - 1).then_some((st, s))
+        })
+        .unwrap();
+    assert_eq!(st.tables[QUERIES].air.name(), "circuit_queries");
+    let honest = tables(&st);
+    let lists = st.lists.lookups();
+    prove_and_verify_with(&honest, true, &lists, &lists).unwrap();
+    let mut rebuilt = tables(&st);
+    fill_query_row(&mut rebuilt[QUERIES].trace, w, 0, s, BITS, BITS);
+    assert_eq!(
+        rebuilt[QUERIES].trace, honest[QUERIES].trace,
+        "the helper fills as the table"
+    );
+
+    let forge = |what: &str, f: &dyn Fn(&mut [F])| {
+        let mut t = tables(&st);
+        f(&mut t[QUERIES].trace);
+        refused_and_rejected(what, &t, &st, true);
+    };
+    let p = F::ORDER;
+    forge("non-canonical bits (s + p)", &|t| {
+        fill_query_row(t, w, 0, s + p, BITS, BITS)
+    });
+    forge("a bit flipped", &|t| {
+        fill_query_row(t, w, 0, s ^ 1, BITS, BITS)
+    });
+    forge("a longer mask", &|t| {
+        fill_query_row(t, w, 0, s, BITS, BITS + 1)
+    });
+    forge("another point", &|t| {
+        t[qc.p[QUERY_MAX_BITS - 1].0] += F::ONE
+    });
+    forge("another index bit", &|t| {
+        t[qc.g[3].0] = F::ONE - t[qc.g[3].0]
+    });
 }

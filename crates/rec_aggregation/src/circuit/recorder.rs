@@ -3,6 +3,7 @@
 //! `backend::challenger::Challenger`, so that the recorded circuit's outputs are exactly the
 //! native verifier's values.
 
+use super::query_table::{QUERY_MAX_BITS, domain_point};
 use super::schedule::{Position, Schedule};
 use crate::transcript_table::TranscriptOp;
 use backend::KoalaBear as F;
@@ -67,6 +68,16 @@ pub struct MerkleClaim {
     pub siblings: Vec<backend::merkle::Digest>,
 }
 
+/// A WHIR query the circuit drew: the sampled wire `s`, its `bits`-bit leaf index and the
+/// index's domain point, both wires defined by the query table.
+#[derive(Copy, Clone, Debug)]
+pub(crate) struct QueryRecord {
+    pub(crate) s: Wire,
+    pub(crate) bits: u32,
+    pub(crate) point: Wire,
+    pub(crate) index: Wire,
+}
+
 /// Bits of a canonical base-field value (`p < 2^31`).
 pub const FIELD_BITS: usize = 31;
 
@@ -87,6 +98,7 @@ pub struct Circuit {
     pub(crate) transcript: Vec<TranscriptOp>,
     pub(crate) schedule: Schedule,
     pub(crate) merkle: Vec<MerkleClaim>,
+    pub(crate) queries: Vec<QueryRecord>,
     /// The first call of every transcript after the first.
     pub(crate) fresh: Vec<u32>,
     /// Whether a fresh transcript dropped pending observations (never absorbed).
@@ -120,6 +132,7 @@ impl Circuit {
             transcript: Vec::new(),
             schedule: Schedule::new(),
             merkle: Vec::new(),
+            queries: Vec::new(),
             fresh: Vec::new(),
             dropped: false,
             recorded: HashMap::new(),
@@ -464,55 +477,46 @@ impl Circuit {
         });
     }
 
-    /// Draws a WHIR query of `log_leaves` bits (`Challenger::sample_bits`): the sample's
-    /// canonical bits ([`Self::canonical_bits`]), the index (its low bits) and the domain point
-    /// `y_q = w^bitrev(q)` (`w` of order `2^log_leaves`) as `prod_j (1 + b_j (c_j - 1))`,
-    /// `c_j = w^(2^(log_leaves - 1 - j))`. Returns the index, the point and the index's bits.
-    pub fn sample_query(&mut self, log_leaves: usize) -> (usize, Wire, Vec<Wire>) {
+    /// Draws a WHIR query of `log_leaves` bits (`Challenger::sample_bits`, at most
+    /// [`QUERY_MAX_BITS`]): the sample and, defined by the query table from its canonical
+    /// bits, the index (its low bits) and the domain point `y_q = w^bitrev(q)` (`w` of order
+    /// `2^log_leaves`). Returns the index, its wire and the point's wire.
+    ///
+    /// # Panics
+    /// If `log_leaves` is above [`QUERY_MAX_BITS`] (WHIR never draws such queries).
+    pub fn sample_query(&mut self, log_leaves: usize) -> (usize, Wire, Wire) {
+        assert!(log_leaves <= QUERY_MAX_BITS, "a query of {log_leaves} bits");
         let s = self.sample_base();
+        self.use_wire(s);
         let v = self.value(s).as_base().map_or(0, F::as_canonical_u32);
-        let bits = self
-            .canonical_bits(s, 0)
-            .unwrap_or_else(|| unreachable!("a sample is a base-field element"));
-        let index = (v & ((1u32 << log_leaves) - 1)) as usize;
-        let one = self.constant(Ext5::ONE);
-        let w = F::two_adic_generator(log_leaves);
-        let mut point = one;
-        for (j, &b) in bits[..log_leaves].iter().enumerate() {
-            let c = w.exp_u64(1 << (log_leaves - 1 - j));
-            let c_minus_one = self.constant_base(c - F::ONE);
-            let factor = self.fma(b, c_minus_one, one);
-            point = if point == one {
-                factor
-            } else {
-                self.mul(point, factor)
-            };
-        }
-        (index, point, bits[..log_leaves].to_vec())
+        let index = v & ((1u32 << log_leaves) - 1);
+        let point = self.wire(Ext5::from_base(domain_point(index, log_leaves)));
+        let index_wire = self.wire(Ext5::from_base(F::new(index)));
+        self.queries.push(QueryRecord {
+            s,
+            bits: log_leaves as u32,
+            point,
+            index: index_wire,
+        });
+        (index as usize, index_wire, point)
     }
 
     /// Opens a Merkle leaf: the row's values become wires (consecutive, defined by the
-    /// opened-leaf table, which hashes them), the index is recomposed from its bits (least
-    /// significant first), and the claim that the leaf is at that index under `root` is
-    /// recorded for the Merkle tables. Returns the leaf's values: the row's elements
+    /// opened-leaf table, which hashes them), and the claim that the leaf is at the index of
+    /// the wire `index` (a query's, [`Self::sample_query`]) under `root` is recorded for the
+    /// Merkle tables. Returns the leaf's values: the row's elements
     /// (`limbs` = 1), or elements of `K` recomposed from five limbs each (`limbs` = 5).
     pub fn open_leaf(
         &mut self,
         root: [Wire; 8],
-        index_bits: &[Wire],
+        index: Wire,
         row: &[F],
         limbs: usize,
         siblings: Vec<backend::merkle::Digest>,
     ) -> Vec<Wire> {
         let first = Wire(self.values.len() as u32);
         let raw: Vec<Wire> = row.iter().map(|&x| self.wire(Ext5::from_base(x))).collect();
-        let mut index = self.constant(Ext5::ZERO);
-        let mut index_value = 0u32;
-        for (j, &b) in index_bits.iter().enumerate() {
-            let weight = self.constant_base(F::new(1 << j));
-            index = self.fma(b, weight, index);
-            index_value |= self.value(b).as_base().map_or(0, F::as_canonical_u32) << j;
-        }
+        let index_value = self.value(index).as_base().map_or(0, F::as_canonical_u32);
         for &w in root.iter().chain([&index]) {
             self.use_wire(w);
         }

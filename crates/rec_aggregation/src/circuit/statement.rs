@@ -1,12 +1,12 @@
 //! From a recorded [`Circuit`] to a `lean_prover` v2 statement: the verifier's public lookup
 //! lists ([`CircuitLists`], which depend only on the circuit's structure and constants) and
-//! the prover's fifteen tables (operations, links, transcript, Poseidon2-16, opened leaves,
-//! Merkle roots, leaf sponge, Merkle paths, Poseidon2-24, Poseidon2-16 compression, then
-//! three more parts of the operations and a second part of the Merkle paths with its
-//! compression table).
+//! the prover's sixteen tables (operations, links, transcript, Poseidon2-16, opened leaves,
+//! Merkle roots, leaf sponge, Merkle paths, Poseidon2-24, Poseidon2-16 compression, WHIR
+//! queries, then three more parts of the operations and a second part of the Merkle paths
+//! with its compression table).
 //!
 //! # The operations in parts
-//! The operation table is most of a circuit's statement (about 56% of its committed values
+//! The operation table is most of a circuit's statement (about half of its committed values
 //! at two 775-signature children) and a table's height is a power of two: one table of
 //! `next_power_of_two(n)` rows would commit up to twice the rows needed. The operations
 //! fill [`OP_TABLE_PARTS`] instances of the same AIR instead ([`op_part_rows`]): above
@@ -22,10 +22,13 @@
 use super::link_table::{LinkRow, LinkTable};
 use super::op_table::{OpRow, OpTable};
 use super::opened_table::{OPENED_WIRING_LEN, OpenedRowData, OpenedTable};
+use super::query_table::{QUERY_WIRING_LEN, QueryRowData, QueryTable};
 use super::recorder::Circuit;
 use super::root_table::{ROOT_WIRING_LEN, RootRowData, RootTable};
 use super::schedule::Position;
-use super::{LINK_WIRING_BUS, OP_WIRING_BUS, OPENED_WIRING_BUS, ROOT_WIRING_BUS, WIRE_BUS};
+use super::{
+    LINK_WIRING_BUS, OP_WIRING_BUS, OPENED_WIRING_BUS, QUERY_WIRING_BUS, ROOT_WIRING_BUS, WIRE_BUS,
+};
 use crate::leaf_sponge_table::{LeafSpongeTable, OpenedRow, RATE};
 use crate::merkle_path_table::{MerklePath, MerklePathTable};
 use crate::poseidon_table::MIN_HEIGHT;
@@ -94,6 +97,8 @@ pub struct CircuitLists {
     pub root_wiring: Vec<F>,
     /// `(call)` per transcript after the first: its first duplex call.
     pub fresh: Vec<F>,
+    /// `(s_id, bits, point_id, mp, index_id, mi)` per WHIR query.
+    pub query_wiring: Vec<F>,
     ones: Vec<F>,
 }
 
@@ -138,15 +143,21 @@ impl CircuitLists {
                 ones(&self.root_wiring, ROOT_WIRING_LEN),
             ),
             list(TRANSCRIPT_FRESH_BUS, 1, &self.fresh, ones(&self.fresh, 1)),
+            list(
+                QUERY_WIRING_BUS,
+                QUERY_WIRING_LEN,
+                &self.query_wiring,
+                ones(&self.query_wiring, QUERY_WIRING_LEN),
+            ),
         ]
     }
 }
 
-/// A circuit's statement: the fifteen tables with their traces (operations, links,
+/// A circuit's statement: the sixteen tables with their traces (operations, links,
 /// transcript, Poseidon2-16, opened leaves, Merkle roots, leaf sponge, Merkle paths,
-/// Poseidon2-24, Poseidon2-16 compression, the operations' other three parts, the second
-/// part of the Merkle paths and its compression table, in that order) and the verifier's
-/// lists.
+/// Poseidon2-24, Poseidon2-16 compression, queries, the operations' other three parts, the
+/// second part of the Merkle paths and its compression table, in that order) and the
+/// verifier's lists.
 pub struct CircuitStatement {
     /// The tables, in the statement's order.
     pub tables: Vec<OwnedTable>,
@@ -173,10 +184,10 @@ impl CircuitStatement {
 }
 
 /// Number of tables of a circuit's statement.
-pub const CIRCUIT_TABLES: usize = 10 + (OP_TABLE_PARTS - 1) + 2 * (PATH_TABLE_PARTS - 1);
+pub const CIRCUIT_TABLES: usize = 11 + (OP_TABLE_PARTS - 1) + 2 * (PATH_TABLE_PARTS - 1);
 
 /// Instances of the operation table in a circuit's statement: the first in the statement's
-/// first place, the others after the ten kinds (see the module docs).
+/// first place, the others after the eleven kinds (see the module docs).
 pub const OP_TABLE_PARTS: usize = 4;
 
 /// Instances of the Merkle-path table, and of the compression table that serves them, in a
@@ -248,6 +259,7 @@ pub fn circuit_airs() -> &'static [Air; CIRCUIT_TABLES] {
                 path.clone(),
                 poseidon2_24_table().air().clone(),
                 compress.clone(),
+                QueryTable::new()?.air().clone(),
                 op.clone(),
                 op.clone(),
                 op,
@@ -294,6 +306,7 @@ impl Circuit {
             paths[0].1,
             chunks,
             paths[0].1,
+            self.queries.len(),
             ops[1],
             ops[2],
             ops[3],
@@ -384,6 +397,7 @@ impl Circuit {
         let opened_rows = self.opened_rows();
         let opened_wiring: Vec<F> = opened_rows.iter().flat_map(|r| r.wiring()).collect();
         let root_wiring: Vec<F> = self.root_rows().iter().flat_map(|r| r.wiring()).collect();
+        let query_wiring: Vec<F> = self.query_rows().iter().flat_map(|r| r.wiring()).collect();
         let longest = self
             .ops
             .len()
@@ -391,7 +405,8 @@ impl Circuit {
             .max(self.known.len())
             .max(opened_rows.len())
             .max(self.merkle.len())
-            .max(self.fresh.len());
+            .max(self.fresh.len())
+            .max(self.queries.len());
         Ok(CircuitLists {
             op_wiring,
             link_wiring,
@@ -401,6 +416,7 @@ impl Circuit {
             opened_wiring,
             root_wiring,
             fresh,
+            query_wiring,
             ones: vec![F::ONE; longest],
         })
     }
@@ -425,6 +441,24 @@ impl Circuit {
             }
         }
         rows
+    }
+
+    /// The query table's rows, one per query.
+    fn query_rows(&self) -> Vec<QueryRowData> {
+        self.queries
+            .iter()
+            .map(|q| QueryRowData {
+                s_id: q.s.0,
+                s: self.values[q.s.0 as usize]
+                    .as_base()
+                    .map_or(0, F::as_canonical_u32),
+                bits: q.bits,
+                point_id: q.point.0,
+                mp: self.uses_of(q.point),
+                index_id: q.index.0,
+                mi: self.uses_of(q.index),
+            })
+            .collect()
     }
 
     /// The Merkle-root table's rows, one per opening.
@@ -570,6 +604,7 @@ impl Circuit {
         let replay = transcript.replay(&self.transcript);
         let p16 = poseidon2_16_table();
         let roots = RootTable::new()?;
+        let queries = QueryTable::new()?;
         let mut ops = self.op_tables()?.into_iter();
         let [opened, sponge, p24] = self.leaf_tables(isa)?;
         let mut paths = self.path_tables(isa)?.into_iter();
@@ -599,6 +634,10 @@ impl Circuit {
             path0,
             p24,
             compress0,
+            OwnedTable {
+                trace: queries.trace(&self.query_rows()),
+                air: queries.air().clone(),
+            },
         ];
         tables.extend(ops);
         tables.extend(paths.flatten());

@@ -206,8 +206,8 @@ impl VerifierField for Sym<'_> {
 /// sampled as link-defined wires.
 pub struct CircuitTranscript<'c> {
     circuit: &'c RefCell<Circuit>,
-    /// The queries drawn and not yet opened, with their index bits.
-    query_bits: Vec<(usize, Vec<Wire>)>,
+    /// The queries drawn and not yet opened, with their index wires.
+    query_indices: Vec<(usize, Wire)>,
 }
 
 impl<'c> CircuitTranscript<'c> {
@@ -215,7 +215,7 @@ impl<'c> CircuitTranscript<'c> {
     pub fn new(circuit: &'c RefCell<Circuit>) -> Self {
         CircuitTranscript {
             circuit,
-            query_bits: Vec::new(),
+            query_indices: Vec::new(),
         }
     }
 }
@@ -259,8 +259,8 @@ impl<'c> VerifierTranscript<Sym<'c>> for CircuitTranscript<'c> {
     }
 
     fn sample_query(&mut self, log_leaves: usize) -> Query<Sym<'c>> {
-        let (index, point, bits) = self.circuit.borrow_mut().sample_query(log_leaves);
-        self.query_bits.push((index, bits));
+        let (index, index_wire, point) = self.circuit.borrow_mut().sample_query(log_leaves);
+        self.query_indices.push((index, index_wire));
         Query {
             index,
             point: Sym::Var(self.circuit, point),
@@ -294,12 +294,12 @@ impl<'c> VerifierTranscript<Sym<'c>> for CircuitTranscript<'c> {
         let mut out = Vec::with_capacity(queries.len());
         for (q, (row, siblings)) in queries.iter().zip(paths) {
             let at = self
-                .query_bits
+                .query_indices
                 .iter()
                 .position(|(index, _)| *index == q.index)
                 .unwrap_or_else(|| unreachable!("every query was drawn by sample_query"));
-            let (_, bits) = self.query_bits.remove(at);
-            let wires = c.open_leaf(root_wires, &bits, &row, limbs, siblings);
+            let (_, index) = self.query_indices.remove(at);
+            let wires = c.open_leaf(root_wires, index, &row, limbs, siblings);
             out.push(
                 wires
                     .into_iter()
