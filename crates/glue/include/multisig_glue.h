@@ -40,8 +40,9 @@
  *    default policy (xmss_verify_type_1_with_policy takes explicit minimums).
  *  - Type-2: xmss_merge_type_1_to_type_2 merges Type-1 proofs (whose headers name each part's
  *    message and slot) into one recursive proof; xmss_verify_type_2 checks it against the
- *    caller's messages, slots and ordered key lists. It is SLOW today (about a second per 16-signature
- *    part to merge, about 150 ms per part to verify; docs/recursion.md). NOT IMPLEMENTED YET: children
+ *    caller's messages, slots and ordered key lists. Measured (docs/recursion.md): two parts of 16
+ *    signatures merge in about 0.95 s and verify in about 90 ms, nine in 3.8 s and 0.3 s (slower
+ *    than a block needs). NOT IMPLEMENTED YET: children
  *    proofs (num_children > 0) make aggregation fail (NULL / -1) and xmss_split_type_2_by_msg
  *    always returns -1. Nothing fakes a proof.
  */
