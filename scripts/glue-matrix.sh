@@ -7,6 +7,9 @@
 #     opt-3-cgu16                       opt-level 3, codegen-units 16 (cargo's release default)
 #     opt-3-cgu1-lto-thin-x86-64-v3     the client's build today: thin LTO, codegen-units 1,
 #                                       RUSTFLAGS=-Ctarget-cpu=x86-64-v3
+#     wrapper-jemalloc-...              the client's link today: crates/glue_wrapper, our glue as
+#                                       an rlib in a wrapper staticlib (libzeam_glue.a) that
+#                                       installs jemalloc as the global allocator, same profile
 #   per build: every ABI function of the header is a defined symbol of the .a; the C test
 #   (crates/glue/tests/c) under every MULTISIG_ISA this CPU supports (missing ones are reported
 #   loudly) and under an invalid MULTISIG_ISA; the Zig test (crates/glue/tests/zig, Zig from
@@ -70,9 +73,9 @@ rm -rf "$keys"
 mkdir -p "$keys"
 first_build=1
 
-# run_build NAME OPT CGU PANIC LTO RUSTFLAGS
+# run_build NAME OPT CGU PANIC LTO RUSTFLAGS [PACKAGE LIBNAME]
 run_build() {
-  local name=$1 opt=$2 cgu=$3 panic=$4 lto=$5 flags=$6
+  local name=$1 opt=$2 cgu=$3 panic=$4 lto=$5 flags=$6 pkg=${7:-multisig-glue} libname=${8:-multisig_glue}
   local dir=$out/$name t0 t1 t2 lib bin env_args=()
   step "$name: build (opt-level=$opt codegen-units=$cgu panic=$panic lto=$lto RUSTFLAGS=${flags:-none})"
   env_args=(CARGO_PROFILE_RELEASE_OPT_LEVEL="$opt" CARGO_PROFILE_RELEASE_CODEGEN_UNITS="$cgu"
@@ -81,9 +84,9 @@ run_build() {
   [[ $lto != default ]] && env_args+=(CARGO_PROFILE_RELEASE_LTO="$lto")
   [[ -n $flags ]] && env_args+=(RUSTFLAGS="$flags")
   t0=$(date +%s)
-  env "${env_args[@]}" cargo build --quiet -p multisig-glue --release --target-dir "$dir"
+  env "${env_args[@]}" cargo build --quiet -p "$pkg" --release --target-dir "$dir"
   t1=$(date +%s)
-  lib=$dir/release/libmultisig_glue.a
+  lib=$dir/release/lib$libname.a
   echo "built $lib ($(stat -c %s "$lib") bytes) in $((t1 - t0)) s"
 
   local missing_syms=()
@@ -99,6 +102,14 @@ run_build() {
     exit 1
   fi
   echo "all $(wc -w <<<"$header_fns") header functions are defined in the archive"
+  if [[ $pkg == glue-wrapper ]]; then
+    # jemalloc (its symbols prefixed _rjem_ by tikv-jemalloc-sys) is in the archive.
+    grep -q '^_rjem_malloc$' <<<"$defined" || {
+      echo "glue-matrix: $name: jemalloc's _rjem_malloc is not defined in the archive" >&2
+      exit 1
+    }
+    echo "jemalloc is linked in (_rjem_malloc defined)"
+  fi
 
   bin=$dir/glue_test
   gcc -std=c11 -O1 -Wall -Wextra -Werror -I crates/glue/include crates/glue/tests/c/glue_test.c \
@@ -144,9 +155,15 @@ run_build opt-z-cgu1-panic-abort z 1 abort default ""
 run_build opt-3-cgu16 3 16 default default ""
 if grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo && grep -qw bmi2 /proc/cpuinfo; then
   run_build opt-3-cgu1-lto-thin-x86-64-v3 3 1 default thin "-Ctarget-cpu=x86-64-v3"
+  client_flags="-Ctarget-cpu=x86-64-v3"
 else
   loud "this CPU is not x86-64-v3: the RUSTFLAGS=-Ctarget-cpu=x86-64-v3 build was NOT tested"
+  client_flags=""
 fi
+step "glue-wrapper: clippy (the wrapper crate is not a default workspace member)"
+cargo clippy --quiet -p glue-wrapper --target-dir "$out/wrapper-clippy" -- -D warnings
+run_build "wrapper-jemalloc-lto-thin-cgu1${client_flags:+-x86-64-v3}" 3 1 default thin "$client_flags" \
+  glue-wrapper zeam_glue
 
 if [[ -z "${SKIP_AUDIT:-}" ]]; then
   step "isa-audit of the two builds without target-cpu flags (cargo rebuilds nothing)"
