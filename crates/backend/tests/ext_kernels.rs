@@ -128,6 +128,11 @@ fn ext5_ops_match_p3() {
         assert_same(a - b, pa - pb, "sub");
         assert_same(-a, -pa, "neg");
         assert_same(a.square(), pa.square(), "square");
+        assert_eq!(
+            a.frobenius(),
+            a.exp_u64(u64::from(KoalaBear::ORDER)),
+            "frobenius of {a:?}"
+        );
         let s = b.coeffs()[0];
         assert_same(a * s, pa * P3F::new(s.as_canonical_u32()), "mul by base");
         match (a.try_inverse(), pa.try_inverse()) {

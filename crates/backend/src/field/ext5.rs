@@ -81,20 +81,47 @@ impl Ext5 {
     /// The multiplicative inverse, or `None` for zero.
     ///
     /// Uses `a^-1 = a^(r-1) / N(a)` with `r = 1 + p + p^2 + p^3 + p^4`, where the Frobenius
-    /// images `a^(p^i)` are computed by exponentiation and the norm `N(a) = a^r` lies in the
+    /// images `a^(p^i)` come from [`Ext5::frobenius`] and the norm `N(a) = a^r` lies in the
     /// base field.
     pub fn try_inverse(self) -> Option<Self> {
         if self == Self::ZERO {
             return None;
         }
-        let p = KoalaBear::ORDER as u64;
-        let f1 = self.exp_u64(p);
-        let f2 = f1.exp_u64(p);
-        let f3 = f2.exp_u64(p);
-        let f4 = f3.exp_u64(p);
+        let f1 = self.frobenius();
+        let f2 = f1.frobenius();
+        let f3 = f2.frobenius();
+        let f4 = f3.frobenius();
         let rest = f1 * f2 * f3 * f4;
         let norm = (self * rest).0[0];
         Some(rest * norm.try_inverse()?)
+    }
+
+    /// `self^p`, the Frobenius map: linear over the base field, `sum_i c_i (X^p)^i` with the
+    /// images `X^(p i)` computed once (by exponentiation, the definition).
+    pub fn frobenius(self) -> Self {
+        static IMAGES: std::sync::OnceLock<[Ext5; 5]> = std::sync::OnceLock::new();
+        let images = IMAGES.get_or_init(|| {
+            let xp = Ext5::new([
+                KoalaBear::ZERO,
+                KoalaBear::ONE,
+                KoalaBear::ZERO,
+                KoalaBear::ZERO,
+                KoalaBear::ZERO,
+            ])
+            .exp_u64(KoalaBear::ORDER as u64);
+            let mut images = [Ext5::ONE; 5];
+            for i in 1..5 {
+                images[i] = images[i - 1] * xp;
+            }
+            images
+        });
+        let mut out = [KoalaBear::ZERO; 5];
+        for (c, image) in self.0.iter().zip(images) {
+            for (o, &m) in out.iter_mut().zip(&image.0) {
+                *o += *c * m;
+            }
+        }
+        Self(out)
     }
 
     /// `[1, x, x^2, ..., x^(n-1)]`.
