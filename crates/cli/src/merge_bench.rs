@@ -120,7 +120,11 @@ pub(crate) fn bench_merge(args: &BenchArgs, k: usize) -> Result<ExitCode, String
         leaf_chunks: circuit
             .merkle_claims()
             .iter()
-            .map(|m| m.row.len().div_ceil(16))
+            .map(|m| {
+                m.row
+                    .len()
+                    .div_ceil(rec_aggregation::leaf_sponge_table::RATE)
+            })
             .sum(),
         peak_rss_bytes: peak_resident_bytes(),
     };

@@ -35,16 +35,16 @@
 //! `(point_id, p_23, 0, 0, 0, 0)` with multiplicity `mp` and
 //! `(index_id, sum_j g_j 2^j, 0, 0, 0, 0)` with multiplicity `mi` on [`WIRE_BUS`].
 
+use super::recorder::FIELD_BITS;
 use super::{CIRCUIT_DEGREE, QUERY_WIRING_BUS, WIRE_BUS};
 use crate::poseidon_table::MIN_HEIGHT;
 use backend::KoalaBear as F;
 use lean_prover::{Air, AirBuilder, AirError, Col, Expr};
 
-/// Bits of a canonical base-field value (`p < 2^31`).
-const FIELD_BITS: usize = 31;
-
-/// Most index bits of a query (WHIR's leaf indices have at most 24).
-pub const QUERY_MAX_BITS: usize = 24;
+/// Most index bits of a query: the challenger's `sample_bits` limit (which WHIR's parameters
+/// respect), the two-adicity of `p - 1 = 127 * 2^24`, so also the low bits that the top
+/// bits all set force to zero.
+pub const QUERY_MAX_BITS: usize = backend::challenger::MAX_BITS;
 
 /// Values per pinned tuple: `s_id, bits, point_id, mp, index_id, mi`.
 pub const QUERY_WIRING_LEN: usize = 6;
@@ -109,14 +109,6 @@ impl QueryRowData {
 /// `c_j`: the two-adic generator of order `2^(j + 1)` (see the module docs).
 pub(crate) fn point_factor(j: usize) -> F {
     F::two_adic_generator(j + 1)
-}
-
-/// The domain point of the leaf `index` of a domain of `2^bits` leaves:
-/// `prod_(j < bits) c_j^(bit j of index)`.
-pub(crate) fn domain_point(index: u32, bits: usize) -> F {
-    (0..bits)
-        .filter(|&j| index >> j & 1 == 1)
-        .fold(F::ONE, |acc, j| acc * point_factor(j))
 }
 
 /// The query table: its AIR and layout (see the module docs).
@@ -291,8 +283,11 @@ mod tests {
             let mask = (1u64 << bits) - 1;
             for seed in 0..40u64 {
                 let index = (seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 17) & mask;
+                let product = (0..bits)
+                    .filter(|&j| index >> j & 1 == 1)
+                    .fold(F::ONE, |acc, j| acc * point_factor(j));
                 assert_eq!(
-                    domain_point(index as u32, bits),
+                    product,
                     encode::domain_point(bits, index as usize),
                     "{bits} bits, index {index}"
                 );

@@ -3,12 +3,13 @@
 //! `backend::challenger::Challenger`, so that the recorded circuit's outputs are exactly the
 //! native verifier's values.
 
-use super::query_table::{QUERY_MAX_BITS, domain_point};
+use super::query_table::QUERY_MAX_BITS;
 use super::schedule::{Position, Schedule};
 use crate::transcript_table::TranscriptOp;
 use backend::KoalaBear as F;
 use backend::challenger::Challenger;
 use backend::field::Ext5;
+use lean_prover::v2::whir::encode;
 use std::collections::HashMap;
 
 /// A wire of a [`Circuit`]: an element of `K` defined once (see the module docs of
@@ -490,7 +491,10 @@ impl Circuit {
         self.use_wire(s);
         let v = self.value(s).as_base().map_or(0, F::as_canonical_u32);
         let index = v & ((1u32 << log_leaves) - 1);
-        let point = self.wire(Ext5::from_base(domain_point(index, log_leaves)));
+        let point = self.wire(Ext5::from_base(encode::domain_point(
+            log_leaves,
+            index as usize,
+        )));
         let index_wire = self.wire(Ext5::from_base(F::new(index)));
         self.queries.push(QueryRecord {
             s,
