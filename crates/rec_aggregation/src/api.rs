@@ -29,6 +29,7 @@
 //! the parameters from the rate itself and computes their security; nothing but the rate is
 //! read from the header.
 
+use crate::recursion::RecursionError;
 use crate::statement::{self, Statement};
 use backend::Isa;
 use lean_prover::v2::{ErrorV2, PolicyV2, SecurityReportV2};
@@ -118,9 +119,45 @@ pub enum AggregateError {
         /// What the native verifier found.
         source: xmss::VerifyError,
     },
-    /// Children (recursive) proofs are not supported yet.
-    #[error("aggregating children proofs is not supported yet ({0} given)")]
-    ChildrenNotSupported(usize),
+    /// More children than [`crate::children::MAX_CHILDREN`].
+    #[error("{got} children exceed the maximum of {max}")]
+    TooManyChildren {
+        /// Children given.
+        got: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A child is not a Type-1 aggregate, its keys do not match it, or its proof cannot be
+    /// decoded.
+    #[error("child {index}: {source}")]
+    Child {
+        /// The child's position.
+        index: usize,
+        /// What is wrong with it.
+        source: VerifyError,
+    },
+    /// A child has children itself: a circuit cannot verify a recursive proof yet
+    /// (`docs/recursion.md`, "Not built yet").
+    #[error("child {index} has children of its own (depth 2 is not supported yet)")]
+    ChildHasChildren {
+        /// The child's position.
+        index: usize,
+    },
+    /// A child is for another configuration or rate than the aggregate.
+    #[error("child {index} is for another configuration or rate")]
+    ChildOtherParameters {
+        /// The child's position.
+        index: usize,
+    },
+    /// A child is for another message or slot than the aggregate.
+    #[error("child {index} is for another message or slot")]
+    ChildOtherMessageOrSlot {
+        /// The child's position.
+        index: usize,
+    },
+    /// A child does not verify, or the recursive proof failed.
+    #[error("{0}")]
+    Recursion(#[from] RecursionError),
     /// The prover failed (a bug if the signatures passed native verification).
     #[error("prover failed: {0}")]
     Prove(ErrorV2),
@@ -179,6 +216,10 @@ pub enum VerifyError {
     /// this statement.
     #[error("proof rejected: {0}")]
     Rejected(ErrorV2),
+    /// The children's verifications could not be recorded as a circuit (an aggregate with
+    /// children; it does not happen for statements the parameters can prove).
+    #[error("recursion: {0}")]
+    Recursion(RecursionError),
 }
 
 /// An aggregate proof: header fields plus the `lean_prover` proof bytes.
@@ -319,7 +360,8 @@ pub fn security(
 ///
 /// Every signature is first checked natively (batch verification); an invalid one is
 /// refused with [`AggregateError::InvalidSignature`] naming its index. Duplicate keys and
-/// `N = 1` are fine.
+/// `N = 1` are fine. Aggregates that fold in children proofs are
+/// [`crate::children::aggregate_with_children`]'s.
 ///
 /// # Errors
 /// See [`AggregateError`].
@@ -330,29 +372,43 @@ pub fn aggregate(
     slot: u32,
     options: &AggregateOptions,
 ) -> Result<AggregateProof, AggregateError> {
-    aggregate_with_children(public_keys, signatures, &[], message, slot, options)
-}
-
-/// [`aggregate`] with children proofs to fold in: not supported yet, any child is refused
-/// with [`AggregateError::ChildrenNotSupported`].
-///
-/// # Errors
-/// See [`AggregateError`].
-pub fn aggregate_with_children(
-    public_keys: &[PublicKey],
-    signatures: &[Signature],
-    children: &[&[u8]],
-    message: &[u8; 32],
-    slot: u32,
-    options: &AggregateOptions,
-) -> Result<AggregateProof, AggregateError> {
-    if !children.is_empty() {
-        return Err(AggregateError::ChildrenNotSupported(children.len()));
-    }
-    let config = options.config;
     if public_keys.is_empty() && signatures.is_empty() {
         return Err(AggregateError::Empty);
     }
+    check_raw(public_keys, signatures, message, slot, options)?;
+    let config = options.config;
+    let st = Statement::new(config, message, slot, public_keys);
+    let params = statement::params_v2(options.log_inv_rate);
+    let stark = statement::Witness::generate(&st, options.isa, signatures)
+        .prove_v2(&st, &params, options.isa)
+        .map_err(AggregateError::Prove)?
+        .to_bytes();
+    Ok(AggregateProof {
+        config,
+        log_inv_rate: options.log_inv_rate,
+        num_signatures: public_keys.len(),
+        message: *message,
+        slot,
+        stark,
+    })
+}
+
+/// Checks raw signatures before they are proved (empty lists pass: the caller decides
+/// whether an aggregate may have none): equal lengths, the rate, the slot, the count, and
+/// every signature natively (batch verification).
+///
+/// # Errors
+/// [`AggregateError::LengthMismatch`], [`AggregateError::BadLogInvRate`],
+/// [`AggregateError::SlotOutOfRange`], [`AggregateError::TooMany`] or
+/// [`AggregateError::InvalidSignature`] naming the first invalid signature.
+pub(crate) fn check_raw(
+    public_keys: &[PublicKey],
+    signatures: &[Signature],
+    message: &[u8; 32],
+    slot: u32,
+    options: &AggregateOptions,
+) -> Result<(), AggregateError> {
+    let config = options.config;
     if public_keys.len() != signatures.len() {
         return Err(AggregateError::LengthMismatch {
             keys: public_keys.len(),
@@ -385,20 +441,7 @@ pub fn aggregate_with_children(
             return Err(AggregateError::InvalidSignature { index, source });
         }
     }
-    let st = Statement::new(config, message, slot, public_keys);
-    let params = statement::params_v2(options.log_inv_rate);
-    let stark = statement::Witness::generate(&st, options.isa, signatures)
-        .prove_v2(&st, &params, options.isa)
-        .map_err(AggregateError::Prove)?
-        .to_bytes();
-    Ok(AggregateProof {
-        config,
-        log_inv_rate: options.log_inv_rate,
-        num_signatures: public_keys.len(),
-        message: *message,
-        slot,
-        stark,
-    })
+    Ok(())
 }
 
 /// Verifies aggregate proof `bytes` for `public_keys` (in order), `message` and `slot`

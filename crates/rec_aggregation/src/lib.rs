@@ -1,6 +1,8 @@
 //! `rec_aggregation`: proving that N devnet4 XMSS signatures on one message and slot are valid.
 //!
-//! * [`aggregate`] / [`verify`]: the API ([`api`]), with the proof wire format.
+//! * [`aggregate`] / [`verify`]: the API ([`api`]), with the proof wire format;
+//!   [`aggregate_with_children`] / [`verify_type_1`]: Type-1 aggregates that fold in child
+//!   aggregates by recursion ([`children`]); [`type2`]: merging Type-1s into one Type-2.
 //! * [`statement`]: the tables of the statement, witness generation, proving, verification.
 //! * [`poseidon_table`]: the Poseidon1 permutation tables (widths 16 and 24).
 //! * [`poseidon2_table`]: the Poseidon2 permutation tables (widths 16 and 24, and the
@@ -22,6 +24,7 @@
 
 mod affine_state;
 pub mod api;
+pub mod children;
 pub mod circuit;
 pub mod ext5_table;
 pub mod leaf_sponge_table;
@@ -34,9 +37,10 @@ pub mod transcript_table;
 pub mod type2;
 
 pub use api::{
-    AggregateError, AggregateOptions, AggregateProof, VerifyError, aggregate,
-    aggregate_with_children, max_signatures, security, verify,
+    AggregateError, AggregateOptions, AggregateProof, VerifyError, aggregate, max_signatures,
+    security, verify,
 };
+pub use children::{NestedProof, Type1Proof, aggregate_with_children, verify_type_1};
 pub use ext5_table::{
     EXT5_BUS, EXT5_TABLE_DEGREE, EXT5_TABLE_WIDTH, EXT5_TUPLE_LEN, Ext5Columns, Ext5Op, Ext5Table,
     ext5_fma_tuple, ext5_reduction, ext5_table,

@@ -88,6 +88,13 @@ pub enum Type2Error {
         /// What is wrong with it.
         source: VerifyError,
     },
+    /// A part is a Type-1 with children ([`crate::children`]): a circuit cannot verify a
+    /// recursive proof yet (`docs/recursion.md`, "Not built yet").
+    #[error("part {index} has children (merging those is not supported yet)")]
+    NestedPart {
+        /// The part.
+        index: usize,
+    },
     /// Parts of different configurations or rates.
     #[error("part {index} is for another configuration or rate than part 0")]
     MixedParts {
@@ -244,6 +251,9 @@ pub fn merge(isa: Isa, parts: &[(&[u8], &[PublicKey])]) -> Result<Type2Proof, Ty
     let mut decoded = Vec::with_capacity(parts.len());
     for (index, (bytes, keys)) in parts.iter().enumerate() {
         let part = |source| Type2Error::Part { index, source };
+        if bytes.starts_with(&crate::children::NESTED_MAGIC) {
+            return Err(Type2Error::NestedPart { index });
+        }
         let agg = AggregateProof::from_bytes(bytes).map_err(part)?;
         if keys.len() != agg.num_signatures() {
             return Err(part(VerifyError::KeyCount {

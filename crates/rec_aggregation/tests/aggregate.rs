@@ -357,8 +357,8 @@ fn bad_inputs_to_aggregate_are_typed_errors() {
         Err(AggregateError::BadLogInvRate(0))
     ));
     assert!(matches!(
-        aggregate_with_children(&keys, &sigs, &[&[1, 2, 3]], &MESSAGE, slot, &opts),
-        Err(AggregateError::ChildrenNotSupported(1))
+        aggregate_with_children(&keys, &sigs, &[(&[1, 2, 3], &keys)], &MESSAGE, slot, &opts),
+        Err(AggregateError::Child { index: 0, .. })
     ));
     let mut other = MESSAGE;
     other[5] ^= 1;

@@ -138,8 +138,9 @@ impl Witness {
         lean_prover::v2::prove_v2_unchecked(isa, params, &self.table_witnesses(st), &st.lookups())
     }
 
-    /// The tables with their traces and public values, in the statement's order.
-    fn table_witnesses<'a>(&'a self, st: &'a Statement) -> Vec<TableWitness<'a>> {
+    /// The tables with their traces and public values, in the statement's order (what
+    /// [`Witness::prove_v2`] proves; a statement with children proves them beside a circuit's).
+    pub fn table_witnesses<'a>(&'a self, st: &'a Statement) -> Vec<TableWitness<'a>> {
         let tables = Tables::get(st.config);
         tables
             .airs()

@@ -1,0 +1,253 @@
+//! Type-1 aggregates with children (`rec_aggregation::children`): raw signatures and child
+//! aggregates of the same message and slot in one proof, verified against the flat key list
+//! (raw keys, then each child's); rejected for a key list that differs in one key or in
+//! order (within a child or across the boundary between parts), another message or slot
+//! (with the header edited to match too) and tampered bytes; a child for another message or
+//! slot, whose proof does not verify, with children of its own, or of another rate cannot be
+//! folded in; a Type-2 merge refuses such an aggregate as a part. The bytes do not depend on
+//! the instruction set.
+
+use backend::Isa;
+use rec_aggregation::children::{MAX_CHILDREN, NestedProof};
+use rec_aggregation::recursion::RecursionError;
+use rec_aggregation::type2::{Type2Error, merge};
+use rec_aggregation::{
+    AggregateError, AggregateOptions, PolicyV2, Type1Proof, VerifyError, aggregate,
+    aggregate_with_children, verify_type_1,
+};
+use xmss::{Config, PublicKey, Signature};
+
+const MESSAGE: [u8; 32] = [0x5c; 32];
+const SLOT: u32 = 17;
+
+fn signed(n: usize, seed: u64, message: [u8; 32], slot: u32) -> (Vec<PublicKey>, Vec<Signature>) {
+    xmss::fixtures::generate(Isa::scalar(), Config::Test, seed, n, &message, slot)
+        .unwrap()
+        .into_iter()
+        .unzip()
+}
+
+fn child(n: usize, seed: u64, message: [u8; 32], slot: u32) -> (Vec<u8>, Vec<PublicKey>) {
+    let (keys, sigs) = signed(n, seed, message, slot);
+    let options = AggregateOptions::new(Config::Test);
+    let bytes = aggregate(&keys, &sigs, &message, slot, &options)
+        .unwrap()
+        .to_bytes();
+    (bytes, keys)
+}
+
+fn verify(
+    keys: &[PublicKey],
+    message: &[u8; 32],
+    slot: u32,
+    bytes: &[u8],
+) -> Result<(), VerifyError> {
+    verify_type_1(Config::Test, keys, message, slot, bytes, &PolicyV2::DEFAULT)
+}
+
+#[test]
+fn raw_signatures_and_children_verify_only_as_their_flat_key_list() {
+    let options = AggregateOptions::new(Config::Test);
+    let (raw_keys, raw_sigs) = signed(1, 300, MESSAGE, SLOT);
+    let (a, ka) = child(2, 301, MESSAGE, SLOT);
+    let (b, kb) = child(1, 302, MESSAGE, SLOT);
+    let proof = aggregate_with_children(
+        &raw_keys,
+        &raw_sigs,
+        &[(&a, &ka), (&b, &kb)],
+        &MESSAGE,
+        SLOT,
+        &options,
+    )
+    .unwrap();
+    let Type1Proof::Nested(nested) = &proof else {
+        panic!("children give the nested format");
+    };
+    assert_eq!((nested.num_raw(), nested.child_keys()), (1, &[2, 1][..]));
+    let bytes = nested.to_bytes();
+    assert_eq!(Type1Proof::from_bytes(&bytes).unwrap(), proof);
+    let keys: Vec<PublicKey> = [raw_keys.as_slice(), &ka, &kb].concat();
+    verify(&keys, &MESSAGE, SLOT, &bytes).unwrap();
+
+    // One key replaced, two keys swapped inside a child or across the raw/child boundary:
+    // the proof rejects them.
+    let edited = |edit: &dyn Fn(&mut Vec<PublicKey>)| {
+        let mut k = keys.clone();
+        edit(&mut k);
+        k
+    };
+    for (what, k) in [
+        ("one key", edited(&|k| k[2] = k[0])),
+        ("order in a child", edited(&|k| k.swap(1, 2))),
+        ("order across parts", edited(&|k| k.swap(0, 1))),
+        (
+            "children in another order",
+            edited(&|k| k[1..].rotate_left(2)),
+        ),
+    ] {
+        assert!(
+            matches!(
+                verify(&k, &MESSAGE, SLOT, &bytes),
+                Err(VerifyError::Rejected(_))
+            ),
+            "{what}"
+        );
+    }
+    // Another message or slot: refused by the header, and by the proof when the header is
+    // edited to match.
+    let mut other = MESSAGE;
+    other[3] ^= 1;
+    assert!(matches!(
+        verify(&keys, &other, SLOT, &bytes),
+        Err(VerifyError::OtherMessageOrSlot)
+    ));
+    let mut moved = bytes.clone();
+    moved[13 + 3] ^= 1;
+    assert!(matches!(
+        verify(&keys, &other, SLOT, &moved),
+        Err(VerifyError::Rejected(_))
+    ));
+    let mut reslotted = bytes.clone();
+    reslotted[45] ^= 1;
+    assert!(matches!(
+        verify(&keys, &MESSAGE, SLOT ^ 1, &reslotted),
+        Err(VerifyError::Rejected(_))
+    ));
+    // The header's split of the keys between the parts is bound too: raw 1 + (2, 1) read as
+    // raw 1 + (1, 2) is another statement.
+    let mut resplit = bytes.clone();
+    resplit[55] = 1;
+    resplit[59] = 2;
+    assert!(matches!(
+        verify(&keys, &MESSAGE, SLOT, &resplit),
+        Err(VerifyError::Rejected(_))
+    ));
+    assert!(matches!(
+        verify(&keys[..3], &MESSAGE, SLOT, &bytes),
+        Err(VerifyError::KeyCount { proof: 4, keys: 3 })
+    ));
+    // A tampered proof byte anywhere after the header.
+    let header = bytes.len() - nested_proof_len(&bytes);
+    for at in [header, header + 1000, bytes.len() / 2, bytes.len() - 1] {
+        let mut t = bytes.clone();
+        t[at] ^= 0x10;
+        assert!(verify(&keys, &MESSAGE, SLOT, &t).is_err(), "byte {at}");
+    }
+
+    // Children only: the circuit's proof alone.
+    let only = aggregate_with_children(&[], &[], &[(&b, &kb), (&a, &ka)], &MESSAGE, SLOT, &options)
+        .unwrap();
+    let only_keys: Vec<PublicKey> = [kb.as_slice(), &ka].concat();
+    let only_bytes = match &only {
+        Type1Proof::Nested(p) => p.to_bytes(),
+        Type1Proof::Plain(_) => panic!("children give the nested format"),
+    };
+    verify(&only_keys, &MESSAGE, SLOT, &only_bytes).unwrap();
+    assert!(verify(&keys[1..], &MESSAGE, SLOT, &only_bytes).is_err());
+    // A plain aggregate goes through the same entry point.
+    verify(&ka, &MESSAGE, SLOT, &a).unwrap();
+
+    // A Type-2 merge does not take an aggregate with children yet.
+    assert!(matches!(
+        merge(Isa::current(), &[(&a, &ka), (&bytes, &keys)]),
+        Err(Type2Error::NestedPart { index: 1 })
+    ));
+}
+
+/// The v2 proof's length inside nested bytes (everything after the header and the counts).
+fn nested_proof_len(bytes: &[u8]) -> usize {
+    let p = NestedProof::from_bytes(bytes).unwrap();
+    bytes.len() - (55 + 4 * p.child_keys().len())
+}
+
+#[test]
+fn children_that_cannot_be_folded_in_are_typed_errors() {
+    let options = AggregateOptions::new(Config::Test);
+    let (a, ka) = child(1, 310, MESSAGE, SLOT);
+    let fold = |children: &[(&[u8], &[PublicKey])]| {
+        aggregate_with_children(&[], &[], children, &MESSAGE, SLOT, &options)
+    };
+    // For another message or slot.
+    let mut other = MESSAGE;
+    other[0] ^= 1;
+    let (m, km) = child(1, 311, other, SLOT);
+    let (s, ks) = child(1, 312, MESSAGE, SLOT + 1);
+    for (what, bytes, keys) in [("message", &m, &km), ("slot", &s, &ks)] {
+        assert!(
+            matches!(
+                fold(&[(&a, &ka), (bytes, keys)]),
+                Err(AggregateError::ChildOtherMessageOrSlot { index: 1 })
+            ),
+            "{what}"
+        );
+    }
+    // Whose proof does not verify for the keys given (another key of the same count).
+    assert!(matches!(
+        fold(&[(&a, &km)]),
+        Err(AggregateError::Recursion(RecursionError::Child {
+            index: 0,
+            ..
+        }))
+    ));
+    // Keys that do not match its count, bytes that are not an aggregate.
+    assert!(matches!(
+        fold(&[(&a, &[ka[0], ka[0]])]),
+        Err(AggregateError::Child {
+            index: 0,
+            source: VerifyError::KeyCount { proof: 1, keys: 2 }
+        })
+    ));
+    assert!(matches!(
+        fold(&[(&a[..40], &ka)]),
+        Err(AggregateError::Child { index: 0, .. })
+    ));
+    // Of another rate.
+    let rate1 = AggregateOptions {
+        log_inv_rate: 1,
+        ..options
+    };
+    let (keys, sigs) = signed(1, 313, MESSAGE, SLOT);
+    let r = aggregate(&keys, &sigs, &MESSAGE, SLOT, &rate1)
+        .unwrap()
+        .to_bytes();
+    assert!(matches!(
+        fold(&[(&r, &keys)]),
+        Err(AggregateError::ChildOtherParameters { index: 0 })
+    ));
+    // With children of its own (the nested magic is enough to refuse it).
+    let nested = [b"XAGC".as_slice(), &[0; 80]].concat();
+    assert!(matches!(
+        fold(&[(&a, &ka), (&nested, &ka)]),
+        Err(AggregateError::ChildHasChildren { index: 1 })
+    ));
+    // Too many.
+    let many: Vec<(&[u8], &[PublicKey])> = vec![(&a, &ka); MAX_CHILDREN + 1];
+    assert!(matches!(
+        fold(&many),
+        Err(AggregateError::TooManyChildren { got: 17, max: 16 })
+    ));
+    // Nothing at all is the plain aggregate's error.
+    assert!(matches!(fold(&[]), Err(AggregateError::Empty)));
+}
+
+#[test]
+fn nested_bytes_do_not_depend_on_isa() {
+    let (a, ka) = child(1, 320, MESSAGE, SLOT);
+    let (raw_keys, raw_sigs) = signed(1, 321, MESSAGE, SLOT);
+    let prove = |isa| {
+        let options = AggregateOptions {
+            isa,
+            ..AggregateOptions::new(Config::Test)
+        };
+        match aggregate_with_children(&raw_keys, &raw_sigs, &[(&a, &ka)], &MESSAGE, SLOT, &options)
+            .unwrap()
+        {
+            Type1Proof::Nested(p) => p.to_bytes(),
+            Type1Proof::Plain(_) => panic!("children give the nested format"),
+        }
+    };
+    let reference = prove(Isa::scalar());
+    for isa in Isa::available() {
+        assert_eq!(prove(isa), reference, "{isa:?}");
+    }
+}
