@@ -1,12 +1,16 @@
 //! `multisig aggregate` and `multisig verify`: aggregate proofs from and to files.
 //!
-//! * `aggregate --config prod|test --message HEX --slot N --public-keys FILE --signatures FILE
-//!   [--log-inv-rate R] --out PROOF`: proves that signature `i` (line `i` of the signature
-//!   file) is valid for key `i` on the message and slot, writes the proof bytes to PROOF and
-//!   prints a summary. Exit 0 on success, 1 if a signature is invalid (its index and line are
-//!   named), 2 for malformed input or a usage error.
-//! * `verify --config prod|test --message HEX --slot N --public-keys FILE --proof PROOF`:
-//!   exit 0 if the proof is valid for exactly these keys (in this order), message, slot and
+//! * `aggregate --config prod|test --message HEX --slot N [--public-keys FILE --signatures FILE]
+//!   [--child PROOF:KEYS_FILE ...] [--log-inv-rate R] --out PROOF`: proves that signature `i`
+//!   (line `i` of the signature file) is valid for key `i` on the message and slot, and that
+//!   every child aggregate verifies for its keys on the same message and slot (a Type-1 with
+//!   children, `rec_aggregation::children`, whose key list is the raw keys followed by each
+//!   child's), writes the proof bytes to PROOF and prints a summary. Exit 0 on success, 1 if
+//!   a signature is invalid (its index and line are named) or a child does not verify for
+//!   its keys, message and slot, 2 for malformed input or a usage error.
+//! * `verify --config prod|test --message HEX --slot N --public-keys FILE --proof PROOF`
+//!   (either kind of Type-1; for one with children the key file lists the raw keys, then each
+//!   child's): exit 0 if the proof is valid for exactly these keys (in this order), message, slot and
 //!   configuration; 1 if a well-formed proof is rejected; 2 for malformed input (unreadable
 //!   file, bad hex, malformed key, a proof whose header cannot be decoded, slot outside the
 //!   key lifetime) or a usage error.
@@ -16,11 +20,15 @@
 
 use crate::inputs::{read_message, read_public_keys, read_signatures};
 use backend::Isa;
-use rec_aggregation::{AggregateError, AggregateOptions, AggregateProof, PolicyV2, VerifyError};
-use std::path::PathBuf;
+use rec_aggregation::recursion::RecursionError;
+use rec_aggregation::{
+    AggregateError, AggregateOptions, PolicyV2, Type1Proof, VerifyError, aggregate_with_children,
+    verify_type_1,
+};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
-use xmss::Config;
+use xmss::{Config, PublicKey};
 
 /// Arguments of `multisig aggregate`.
 #[derive(clap::Args, Debug)]
@@ -28,9 +36,12 @@ use xmss::Config;
     after_help = "Key and signature files hold one SSZ value in hex per line (0x \
 optional, blank lines ignored); signature i (counting non-blank lines from 0) must be by key \
 i. Exit status: 0 proof written; 1 a signature is invalid for its key, message and slot (its \
-index and line are named); 2 malformed input or usage: unreadable file, bad hex, malformed \
-key or signature, different counts, slot outside the key lifetime, log_inv_rate outside \
-1..=4, or a file that cannot be written."
+index and line are named), or a child does not verify for its keys, message and slot; 2 \
+malformed input or usage: unreadable file, bad hex, malformed key or signature, different \
+counts, nothing to aggregate, a child that is not a Type-1 aggregate of the same \
+configuration and rate, has children itself (not supported yet) or whose key count differs, \
+more than 16 children, slot outside the key lifetime, log_inv_rate outside 1..=4, or a file \
+that cannot be written."
 )]
 pub struct AggregateArgs {
     /// Scheme configuration: prod (lifetime 2^32) or test (lifetime 2^8).
@@ -42,12 +53,18 @@ pub struct AggregateArgs {
     /// Slot (epoch) every signature is for.
     #[arg(long)]
     slot: u32,
-    /// File of SSZ public keys in hex, one per line, in the order of the signatures.
-    #[arg(long)]
-    public_keys: PathBuf,
+    /// File of SSZ public keys in hex, one per line, in the order of the signatures (with
+    /// --signatures; both may be left out when children are given).
+    #[arg(long, requires = "signatures")]
+    public_keys: Option<PathBuf>,
     /// File of SSZ signatures in hex, one per line (line i is by key i).
-    #[arg(long)]
-    signatures: PathBuf,
+    #[arg(long, requires = "public_keys")]
+    signatures: Option<PathBuf>,
+    /// A child aggregate to fold in: its proof file and its key file (one SSZ key in hex per
+    /// line, in its order), separated by the first `:`. Repeatable; the children's keys
+    /// follow the raw keys in the order given.
+    #[arg(long = "child", value_name = "PROOF:KEYS_FILE")]
+    children: Vec<String>,
     /// `log2(1 / rate)` of the proof's committed code, 1 to 4 (larger: slower proving,
     /// smaller proofs).
     #[arg(long, default_value_t = rec_aggregation::api::DEFAULT_LOG_INV_RATE)]
@@ -55,6 +72,18 @@ pub struct AggregateArgs {
     /// Where to write the proof bytes (binary).
     #[arg(long)]
     out: PathBuf,
+}
+
+/// Reads `PROOF:KEYS_FILE`: the child's proof bytes and its ordered keys.
+fn read_child(spec: &str) -> Result<(Vec<u8>, Vec<PublicKey>), String> {
+    let (proof, keys) = spec
+        .split_once(':')
+        .ok_or_else(|| format!("--child {spec}: expected PROOF:KEYS_FILE"))?;
+    let bytes =
+        std::fs::read(proof).map_err(|e| format!("--child {spec}: cannot read {proof}: {e}"))?;
+    let (keys, _) =
+        read_public_keys(Path::new(keys)).map_err(|e| format!("--child {spec}: {e}"))?;
+    Ok((bytes, keys))
 }
 
 /// Arguments of `multisig verify`.
@@ -108,18 +137,29 @@ pub fn run_aggregate(a: &AggregateArgs) -> ExitCode {
     let inputs = (|| {
         let isa = Isa::selected().map_err(|e| e.to_string())?;
         let message = read_message(&a.message)?;
-        let (keys, _) = read_public_keys(&a.public_keys)?;
-        let (sigs, sig_lines) = read_signatures(a.config, &a.signatures)?;
-        if keys.len() != sigs.len() {
-            return Err(format!(
-                "{} public keys but {} signatures",
-                keys.len(),
-                sigs.len()
-            ));
-        }
-        Ok::<_, String>((isa, message, keys, sigs, sig_lines))
+        let (keys, sigs, sig_lines) = match (&a.public_keys, &a.signatures) {
+            (Some(k), Some(s)) => {
+                let (keys, _) = read_public_keys(k)?;
+                let (sigs, sig_lines) = read_signatures(a.config, s)?;
+                if keys.len() != sigs.len() {
+                    return Err(format!(
+                        "{} public keys but {} signatures",
+                        keys.len(),
+                        sigs.len()
+                    ));
+                }
+                (keys, sigs, sig_lines)
+            }
+            _ => (Vec::new(), Vec::new(), Vec::new()),
+        };
+        let children = a
+            .children
+            .iter()
+            .map(|c| read_child(c))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok::<_, String>((isa, message, keys, sigs, sig_lines, children))
     })();
-    let (isa, message, keys, sigs, sig_lines) = match inputs {
+    let (isa, message, keys, sigs, sig_lines, children) = match inputs {
         Ok(x) => x,
         Err(e) => return fail("aggregate", "malformed input", e, 2),
     };
@@ -128,26 +168,41 @@ pub fn run_aggregate(a: &AggregateArgs) -> ExitCode {
         log_inv_rate: a.log_inv_rate,
         isa,
     };
+    let child_refs: Vec<(&[u8], &[PublicKey])> = children
+        .iter()
+        .map(|(p, k)| (p.as_slice(), k.as_slice()))
+        .collect();
     let t = Instant::now();
-    let proof = match rec_aggregation::aggregate(&keys, &sigs, &message, a.slot, &options) {
+    let proof = match aggregate_with_children(&keys, &sigs, &child_refs, &message, a.slot, &options)
+    {
         Ok(p) => p,
         Err(AggregateError::InvalidSignature { index, source }) => {
             let line = sig_lines.get(index).copied().unwrap_or(0);
+            let file = a.signatures.as_deref().unwrap_or(Path::new(""));
             return fail(
                 "aggregate",
                 "invalid signature",
                 format!(
                     "signature {index} (line {line} of {}) does not verify for key {index}: {source}",
-                    a.signatures.display()
+                    file.display()
                 ),
                 1,
             );
         }
-        Err(e @ AggregateError::Prove(_)) => return fail("aggregate", "internal error", e, 2),
+        Err(
+            e @ (AggregateError::Recursion(RecursionError::Child { .. })
+            | AggregateError::ChildOtherMessageOrSlot { .. }),
+        ) => return fail("aggregate", "invalid child", e, 1),
+        Err(e @ (AggregateError::Prove(_) | AggregateError::Recursion(_))) => {
+            return fail("aggregate", "internal error", e, 2);
+        }
         Err(e) => return fail("aggregate", "cannot aggregate", e, 2),
     };
     let prove_ms = t.elapsed().as_secs_f64() * 1e3;
-    let bytes = proof.to_bytes();
+    let bytes = match &proof {
+        Type1Proof::Plain(p) => p.to_bytes(),
+        Type1Proof::Nested(p) => p.to_bytes(),
+    };
     if let Err(e) = std::fs::write(&a.out, &bytes) {
         return fail(
             "aggregate",
@@ -157,8 +212,11 @@ pub fn run_aggregate(a: &AggregateArgs) -> ExitCode {
         );
     }
     println!(
-        "aggregated {} signatures ({} configuration, slot {}, log_inv_rate {}, ISA {isa})",
+        "aggregated {} signatures and {} children ({} keys in all; {} configuration, slot {}, \
+         log_inv_rate {}, ISA {isa})",
         keys.len(),
+        children.len(),
+        keys.len() + children.iter().map(|(_, k)| k.len()).sum::<usize>(),
         a.config,
         a.slot,
         a.log_inv_rate
@@ -180,7 +238,8 @@ pub fn verify_exit_code(e: &VerifyError) -> u8 {
         VerifyError::Empty
         | VerifyError::Header(_)
         | VerifyError::BadLogInvRate(_)
-        | VerifyError::SlotOutOfRange { .. } => 2,
+        | VerifyError::SlotOutOfRange { .. }
+        | VerifyError::Recursion(_) => 2,
         VerifyError::WrongConfig { .. }
         | VerifyError::KeyCount { .. }
         | VerifyError::TooMany { .. }
@@ -198,7 +257,7 @@ pub fn run_verify(a: &VerifyArgs) -> ExitCode {
         let bytes = std::fs::read(&a.proof)
             .map_err(|e| format!("proof: cannot read {}: {e}", a.proof.display()))?;
         // The header is checked here so that an undecodable file is reported as malformed.
-        AggregateProof::from_bytes(&bytes).map_err(|e| format!("proof: {e}"))?;
+        Type1Proof::from_bytes(&bytes).map_err(|e| format!("proof: {e}"))?;
         Ok::<_, String>((message, keys, bytes))
     })();
     let (message, keys, bytes) = match inputs {
@@ -206,7 +265,7 @@ pub fn run_verify(a: &VerifyArgs) -> ExitCode {
         Err(e) => return fail("verify", "malformed input", e, 2),
     };
     let t = Instant::now();
-    match rec_aggregation::verify(a.config, &keys, &message, a.slot, &bytes, &a.policy()) {
+    match verify_type_1(a.config, &keys, &message, a.slot, &bytes, &a.policy()) {
         Ok(()) => {
             println!(
                 "valid: {} signatures ({} configuration, slot {}), verified in {:.1} ms",

@@ -1,7 +1,8 @@
 //! `multisig aggregate` and `multisig verify` end to end on the built binary, in the test
 //! configuration: a round trip (exit 0), proofs checked against another slot, message, key
 //! order, key list or configuration and tampered proofs (exit 1), an invalid signature named
-//! by index and line (exit 1), and malformed inputs (exit 2).
+//! by index and line (exit 1), malformed inputs (exit 2), and children folded in with
+//! `--child` (verified against the flat key list; a child that does not verify exits 1).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -448,4 +449,93 @@ fn well_formed_headers_for_another_statement_exit_1() {
     let p = d.write("garbage.bin", header(1, 2, 2, &[0xa5u8; 4096]));
     let o = verify("test", &msg, SLOT, &keys_file, &p);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
+}
+
+#[test]
+fn children_fold_in_and_verify_against_the_flat_key_list() {
+    let d = Dir::new("children");
+    let (keys, sigs) = signers();
+    let msg = msg_hex();
+    // The child: signer 1; the parent: signer 0 raw, then the child.
+    let child_keys = d.write("child_keys.txt", key_lines(&keys[1..]));
+    let child_sigs = d.write("child_sigs.txt", sig_lines(&sigs[1..]));
+    let child = d.path("child.bin").display().to_string();
+    let o = aggregate("test", &msg, SLOT, &child_keys, &child_sigs, &child);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let raw_keys = d.write("raw_keys.txt", key_lines(&keys[..1]));
+    let raw_sigs = d.write("raw_sigs.txt", sig_lines(&sigs[..1]));
+    let spec = format!("{child}:{child_keys}");
+    let out = d.path("nested.bin").display().to_string();
+    let o = aggregate_with(
+        "test",
+        &msg,
+        SLOT,
+        &raw_keys,
+        &raw_sigs,
+        &out,
+        &["--child", &spec],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("1 children (2 keys in all"));
+    assert_eq!(&std::fs::read(&out).unwrap()[..4], b"XAGC");
+    let all = d.write("all_keys.txt", key_lines(&keys));
+    assert_eq!(code(&verify("test", &msg, SLOT, &all, &out)), 0);
+    // The keys in another order, or only the raw part's: invalid (1).
+    let reversed = d.write("reversed.txt", key_lines(&[keys[1], keys[0]]));
+    assert_eq!(code(&verify("test", &msg, SLOT, &reversed, &out)), 1);
+    assert_eq!(code(&verify("test", &msg, SLOT, &raw_keys, &out)), 1);
+
+    // Children only: no raw key or signature files.
+    let only = d.path("only.bin").display().to_string();
+    let slot = SLOT.to_string();
+    let children_only = |spec: &str, out: &str| {
+        multisig(&[
+            "aggregate",
+            "--config",
+            "test",
+            "--message",
+            &msg,
+            "--slot",
+            &slot,
+            "--child",
+            spec,
+            "--out",
+            out,
+        ])
+    };
+    let o = children_only(&spec, &only);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(code(&verify("test", &msg, SLOT, &child_keys, &only)), 0);
+
+    // A child whose keys are not its own does not verify (1); a child with children of its
+    // own, a missing file or a spec without ':' is refused (2).
+    let wrong = format!("{child}:{raw_keys}");
+    let o = children_only(&wrong, &d.path("x.bin").display().to_string());
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(stderr(&o).contains("child 0"), "{}", stderr(&o));
+    let nested_child = format!("{out}:{all}");
+    let o = children_only(&nested_child, &d.path("x.bin").display().to_string());
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("children of its own"), "{}", stderr(&o));
+    for bad in [child.clone(), format!("{child}.missing:{child_keys}")] {
+        let o = children_only(&bad, &d.path("x.bin").display().to_string());
+        assert_eq!(code(&o), 2, "{bad}: {}", stderr(&o));
+    }
+    // Raw keys without signatures is a usage error.
+    let o = multisig(&[
+        "aggregate",
+        "--config",
+        "test",
+        "--message",
+        &msg,
+        "--slot",
+        &slot,
+        "--public-keys",
+        &raw_keys,
+        "--child",
+        &spec,
+        "--out",
+        &only,
+    ]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
 }

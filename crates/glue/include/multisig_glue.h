@@ -42,9 +42,13 @@
  *    message and slot) into one recursive proof; xmss_verify_type_2 checks it against the
  *    caller's messages, slots and ordered key lists. Measured (docs/recursion.md): two parts of 16
  *    signatures merge in about 0.95 s and verify in about 90 ms, nine in 3.8 s and 0.3 s (slower
- *    than a block needs). NOT IMPLEMENTED YET: children
- *    proofs (num_children > 0) make aggregation fail (NULL / -1) and xmss_split_type_2_by_msg
- *    always returns -1. Nothing fakes a proof.
+ *    than a block needs).
+ *  - Children (num_children > 0): the aggregate is a Type-1 with children ("XAGC" header:
+ *    the key counts of the raw part and of each child), proving the raw signatures and that
+ *    each child verifies, for the key list made of the raw keys followed by each child's keys
+ *    in order; the same verifiers check it. NOT IMPLEMENTED YET: a child that has children
+ *    itself, merging an aggregate with children into a Type-2 (both fail: NULL / -1), and
+ *    xmss_split_type_2_by_msg (always -1). Nothing fakes a proof.
  */
 #ifndef MULTISIG_GLUE_H
 #define MULTISIG_GLUE_H
@@ -129,12 +133,18 @@ int xmss_setup_prover(void);
 int xmss_setup_verifier(void);
 
 /* Proves that raw_signatures[i] is a valid signature by raw_pub_keys[i] on message_hash32 at
- * slot, for i < num_raw, at log_inv_rate (1 to 4; 2 in production). Every signature is
- * verified first. Returns a new aggregate (free with xmss_free_aggregate_signature), or NULL
- * on any error: slot outside the key lifetime, a NULL array, entry or message, a wrong-type
- * handle, num_raw = 0, an invalid signature, a bad log_inv_rate, too many signatures, an
- * invalid MULTISIG_ISA, or children (num_children > 0: recursion is not supported yet; the
- * child arrays are not read and may be NULL). */
+ * slot, for i < num_raw, and that each of the num_children child aggregates (child_proof_ptrs[i],
+ * child_proof_lens[i] bytes, with child_num_keys[i] keys each, in order, from
+ * child_all_pub_keys) verifies for the same message and slot, at log_inv_rate (1 to 4; 2 in
+ * production). Every signature is verified first, every child recursively. The key list of
+ * the result is the raw keys followed by each child's keys (duplicates kept). Returns a new
+ * aggregate (free with xmss_free_aggregate_signature), or NULL on any error: slot outside the
+ * key lifetime, a NULL array, entry or message, a wrong-type handle, nothing to aggregate, an
+ * invalid signature, a bad log_inv_rate, too many signatures, more than 16 children, a child
+ * key count of 0, a child that is not a prod aggregate of this message, slot and rate, does
+ * not verify, or has children itself (not supported yet), or an invalid MULTISIG_ISA. The raw
+ * arrays are not read when num_raw = 0, the child arrays not when num_children = 0 (they may
+ * then be NULL). */
 AggregatedXMSS *xmss_aggregate(
     const HashSigPublicKey *const *raw_pub_keys, const HashSigSignature *const *raw_signatures, size_t num_raw,
     size_t num_children, const HashSigPublicKey *const *child_all_pub_keys, const size_t *child_num_keys,
@@ -176,7 +186,7 @@ int xmss_set_rayon_threads(size_t num_threads);
 /* As xmss_aggregate, writing the Type-1 proof bytes with the (out_buf, out_cap, out_written)
  * protocol: 0 written; -2 if out_cap is too small (nothing written, *out_written = proof
  * length; out_buf = NULL, out_cap = 0 asks for the length at the cost of a whole proof); -1
- * on any error of xmss_aggregate, children included, or a NULL out_buf with out_cap > 0
+ * on any error of xmss_aggregate, or a NULL out_buf with out_cap > 0
  * (checked before proving); *out_written = 0 on -1. */
 int xmss_aggregate_type_1(
     const HashSigPublicKey *const *raw_pub_keys, const HashSigSignature *const *raw_signatures, size_t num_raw,

@@ -12,14 +12,17 @@
 //!   ordered key list.
 //! * Type-2: `xmss_merge_type_1_to_type_2` merges Type-1 proofs (their headers name each
 //!   part's message and slot) into one recursive proof, `xmss_verify_type_2` verifies it
-//!   against the caller's messages, slots and key lists (`rec_aggregation::type2`). Children
-//!   (`num_children > 0`) and splitting need a Type-1 made by recursion, not built yet: they
-//!   return their failure value; nothing fakes a proof.
+//!   against the caller's messages, slots and key lists (`rec_aggregation::type2`).
+//! * Children (`num_children > 0`): the aggregate is a Type-1 with children
+//!   (`rec_aggregation::children`, `"XAGC"` header), verified by the same functions against
+//!   the raw keys followed by each child's. A child that has children itself, merging such an
+//!   aggregate and splitting a Type-2 are not built yet: they return their failure value;
+//!   nothing fakes a proof.
 //!
 //! Aggregation first checks that the slot is inside the key lifetime and that every pointer
-//! (arrays, each entry, message) is non-null, then refuses children, then decodes the handles
-//! and calls `rec_aggregation::aggregate`, which verifies every signature natively before
-//! proving. Verification returns `true` only for a proof of exactly these keys (in order),
+//! (arrays, each entry, message) is non-null, then decodes the handles and calls
+//! `rec_aggregation::aggregate_with_children`, which verifies every signature natively and
+//! every child recursively before proving. Verification returns `true` only for a proof of exactly these keys (in order),
 //! message and slot; every error is `false`.
 //!
 //! Setup: `xmss_setup_prover`, `xmss_setup_verifier` and `xmss_setup_aggregation` check the
@@ -32,8 +35,9 @@ use std::sync::{Mutex, PoisonError};
 
 use backend::poseidon::{poseidon1_16_batch, poseidon1_24_batch};
 use backend::{Isa, KoalaBear};
+use rec_aggregation::children::MAX_CHILDREN;
 use rec_aggregation::type2::MAX_COMPONENTS;
-use rec_aggregation::{AggregateOptions, AggregateProof, PolicyV2};
+use rec_aggregation::{AggregateOptions, PolicyV2, Type1Proof};
 use xmss::{PublicKey, Signature};
 
 use crate::ffi::{OUT_ERROR, Tagged, bytes, copy_to_bytes, guard, handle, handles, message, take};
@@ -131,33 +135,49 @@ pub extern "C" fn xmss_set_rayon_threads(num_threads: usize) -> c_int {
 struct AggregateInputs {
     keys: Vec<PublicKey>,
     signatures: Vec<Signature>,
+    /// Each child's proof bytes and ordered key list.
+    children: Vec<(Vec<u8>, Vec<PublicKey>)>,
     message: [u8; 32],
 }
 
+/// The child arrays of `xmss_aggregate` and `xmss_aggregate_type_1`, as the C caller passes
+/// them.
+#[derive(Copy, Clone)]
+struct ChildArrays {
+    num_children: usize,
+    all_pub_keys: *const *const HashSigPublicKey,
+    num_keys: *const usize,
+    proof_ptrs: *const *const u8,
+    proof_lens: *const usize,
+}
+
 /// Validates the arguments shared by `xmss_aggregate` and `xmss_aggregate_type_1`: the slot is
-/// inside the prod lifetime; the key and signature arrays, each of their entries and the
-/// message are non-null (and handles of the right type); no children (recursion is not
-/// supported). `None` on any failure.
+/// inside the prod lifetime; the message is non-null; at least one raw signature or child;
+/// the raw key and signature arrays (read only if `num_raw > 0`), each of their entries, and
+/// for children (at most [`MAX_CHILDREN`], read only if `num_children > 0`) their proof and
+/// count arrays, every proof pointer, non-zero key counts and every key handle, are non-null
+/// (and handles of the right type). `None` on any failure.
 ///
 /// # Safety
-/// As [`handles`] for both arrays (`num_raw` entries each); `message_hash32` NULL or 32
-/// readable bytes. The child arrays are never read.
+/// As [`handles`] for both raw arrays (`num_raw` entries each); `message_hash32` NULL or 32
+/// readable bytes; the child arrays as [`parts`] for `num_children` parts.
 unsafe fn aggregate_inputs(
     raw_pub_keys: *const *const HashSigPublicKey,
     raw_signatures: *const *const HashSigSignature,
     num_raw: usize,
-    num_children: usize,
+    children: ChildArrays,
     message_hash32: *const u8,
     slot: u32,
 ) -> Option<AggregateInputs> {
     if u64::from(slot) >= CONFIG.lifetime()
-        || raw_pub_keys.is_null()
-        || raw_signatures.is_null()
         || message_hash32.is_null()
+        || (num_raw == 0 && children.num_children == 0)
+        || children.num_children > MAX_CHILDREN
     {
         return None;
     }
-    // SAFETY: forwarded caller guarantees on both arrays and the message.
+    // SAFETY: forwarded caller guarantees on the raw arrays and the message (`handles` reads
+    // nothing for zero entries).
     let (keys, sigs, msg) = unsafe {
         (
             handles(raw_pub_keys, num_raw)?,
@@ -165,12 +185,20 @@ unsafe fn aggregate_inputs(
             message(message_hash32)?,
         )
     };
-    if num_children > 0 || num_raw == 0 {
-        return None;
-    }
+    // SAFETY: forwarded caller guarantees on the child arrays.
+    let parts = unsafe {
+        parts(
+            children.proof_ptrs,
+            children.proof_lens,
+            children.all_pub_keys,
+            children.num_keys,
+            children.num_children,
+        )?
+    };
     Some(AggregateInputs {
         keys: keys.iter().map(|k| *k.key()).collect(),
         signatures: sigs.iter().map(|s| s.signature().clone()).collect(),
+        children: parts.into_iter().map(|(p, k)| (p.to_vec(), k)).collect(),
         message: *msg,
     })
 }
@@ -185,15 +213,24 @@ fn prove(inputs: &AggregateInputs, slot: u32, log_inv_rate: usize) -> Option<Vec
         log_inv_rate,
         ..AggregateOptions::new(CONFIG)
     };
-    rec_aggregation::aggregate(
+    let children: Vec<(&[u8], &[PublicKey])> = inputs
+        .children
+        .iter()
+        .map(|(p, k)| (p.as_slice(), k.as_slice()))
+        .collect();
+    match rec_aggregation::aggregate_with_children(
         &inputs.keys,
         &inputs.signatures,
+        &children,
         &inputs.message,
         slot,
         &options,
     )
-    .ok()
-    .map(|p| p.to_bytes())
+    .ok()?
+    {
+        Type1Proof::Plain(p) => Some(p.to_bytes()),
+        Type1Proof::Nested(p) => Some(p.to_bytes()),
+    }
 }
 
 /// Verifies proof bytes for the key handles, message and slot under `policy`: `true` only
@@ -227,30 +264,38 @@ unsafe fn verify_proof(
         return false;
     }
     let keys: Vec<PublicKey> = keys.iter().map(|k| *k.key()).collect();
-    rec_aggregation::verify(CONFIG, &keys, msg, slot, proof, policy).is_ok()
+    rec_aggregation::verify_type_1(CONFIG, &keys, msg, slot, proof, policy).is_ok()
 }
 
 /// Generation 1: aggregates `num_raw` prod signatures (`raw_signatures[i]` by
-/// `raw_pub_keys[i]`) on the 32-byte message and `slot` into a new aggregate handle, proving
-/// at `log_inv_rate` (1 to 4; 2 in production). NULL on any error: slot outside the lifetime,
-/// a NULL array, entry or message, children (`num_children > 0`: recursion is not supported;
-/// the child arrays are then not read), no signatures, an invalid signature, an invalid
-/// rate, too many signatures, or an invalid `MULTISIG_ISA`. Free with
+/// `raw_pub_keys[i]`) and `num_children` child aggregates (`child_proof_ptrs[i]`,
+/// `child_proof_lens[i]` bytes, with `child_num_keys[i]` keys each, in order, from
+/// `child_all_pub_keys`) on the 32-byte message and `slot` into a new aggregate handle,
+/// proving at `log_inv_rate` (1 to 4; 2 in production). The result's key list is the raw
+/// keys followed by each child's (`rec_aggregation::children`). NULL on any error: slot
+/// outside the lifetime, a NULL array, entry or message, nothing to aggregate, an invalid
+/// signature, an invalid rate, too many signatures or children (16), a child that is not a
+/// prod aggregate of this message, slot and rate, has children itself (not supported yet)
+/// or does not verify, or an invalid `MULTISIG_ISA`. Free with
 /// `xmss_free_aggregate_signature`.
 ///
 /// # Safety
 /// `raw_pub_keys` / `raw_signatures` must be NULL or point to `num_raw` pointers, each NULL
-/// or a live handle of this library; `message_hash32` NULL or 32 readable bytes.
+/// or a live handle of this library; `child_num_keys`, `child_proof_ptrs` and
+/// `child_proof_lens` NULL or `num_children` readable elements, each proof pointer NULL or
+/// its length in readable bytes; `child_all_pub_keys` NULL or the sum of the key counts in
+/// pointers, each NULL or a live public key of this library; `message_hash32` NULL or 32
+/// readable bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xmss_aggregate(
     raw_pub_keys: *const *const HashSigPublicKey,
     raw_signatures: *const *const HashSigSignature,
     num_raw: usize,
     num_children: usize,
-    _child_all_pub_keys: *const *const HashSigPublicKey,
-    _child_num_keys: *const usize,
-    _child_proof_ptrs: *const *const u8,
-    _child_proof_lens: *const usize,
+    child_all_pub_keys: *const *const HashSigPublicKey,
+    child_num_keys: *const usize,
+    child_proof_ptrs: *const *const u8,
+    child_proof_lens: *const usize,
     message_hash32: *const u8,
     slot: u32,
     log_inv_rate: usize,
@@ -262,7 +307,13 @@ pub unsafe extern "C" fn xmss_aggregate(
                 raw_pub_keys,
                 raw_signatures,
                 num_raw,
-                num_children,
+                ChildArrays {
+                    num_children,
+                    all_pub_keys: child_all_pub_keys,
+                    num_keys: child_num_keys,
+                    proof_ptrs: child_proof_ptrs,
+                    proof_lens: child_proof_lens,
+                },
                 message_hash32,
                 slot,
             )
@@ -352,7 +403,7 @@ pub unsafe extern "C" fn xmss_aggregate_signature_from_bytes(
         let Some(b) = (unsafe { self::bytes(bytes, len) }) else {
             return std::ptr::null_mut();
         };
-        match AggregateProof::from_bytes(b) {
+        match Type1Proof::from_bytes(b) {
             Ok(p) if p.config() == CONFIG => Box::into_raw(Box::new(AggregatedXMSS {
                 tag: TAG_AGGREGATE,
                 bytes: b.to_vec(),
@@ -409,8 +460,8 @@ impl Undelivered {
 /// (out_buf, out_cap, out_written) protocol: 0 written; -2 if `out_cap` is too small (nothing
 /// written; `out_buf = NULL, out_cap = 0` asks for the size; the proof that did not fit is
 /// kept, so a retry with the same inputs and a large enough buffer does not prove again);
-/// -1 on any error, including a NULL `out_buf` with `out_cap > 0` (checked before proving)
-/// and children (`num_children > 0`: recursion is not supported). Whenever `out_written` is
+/// -1 on any error (as `xmss_aggregate`'s NULL), including a NULL `out_buf` with
+/// `out_cap > 0` (checked before proving). Whenever `out_written` is
 /// non-null it receives the proof length, on -2 too, and 0 on -1.
 ///
 /// # Safety
@@ -422,10 +473,10 @@ pub unsafe extern "C" fn xmss_aggregate_type_1(
     raw_signatures: *const *const HashSigSignature,
     num_raw: usize,
     num_children: usize,
-    _child_all_pub_keys: *const *const HashSigPublicKey,
-    _child_num_keys: *const usize,
-    _child_proof_ptrs: *const *const u8,
-    _child_proof_lens: *const usize,
+    child_all_pub_keys: *const *const HashSigPublicKey,
+    child_num_keys: *const usize,
+    child_proof_ptrs: *const *const u8,
+    child_proof_lens: *const usize,
     message_hash32: *const u8,
     slot: u32,
     log_inv_rate: usize,
@@ -440,7 +491,13 @@ pub unsafe extern "C" fn xmss_aggregate_type_1(
                 raw_pub_keys,
                 raw_signatures,
                 num_raw,
-                num_children,
+                ChildArrays {
+                    num_children,
+                    all_pub_keys: child_all_pub_keys,
+                    num_keys: child_num_keys,
+                    proof_ptrs: child_proof_ptrs,
+                    proof_lens: child_proof_lens,
+                },
                 message_hash32,
                 slot,
             )
@@ -583,6 +640,35 @@ unsafe fn key_lists(
     Some(lists)
 }
 
+/// `n` proofs (`ptrs[i]`, `lens[i]` bytes) with their key lists ([`key_lists`]: `counts[i]`
+/// keys each, in order, from `pks_flat`). `None` for a null array or entry or a zero count.
+///
+/// # Safety
+/// `ptrs` and `lens` NULL or `n` readable elements, each `ptrs[i]` NULL or `lens[i]` readable
+/// bytes valid for `'a`; `pks_flat` and `counts` as [`key_lists`].
+unsafe fn parts<'a>(
+    ptrs: *const *const u8,
+    lens: *const usize,
+    pks_flat: *const *const HashSigPublicKey,
+    counts: *const usize,
+    n: usize,
+) -> Option<Vec<(&'a [u8], Vec<PublicKey>)>> {
+    // SAFETY: forwarded caller guarantees on the arrays.
+    let (ptrs, lens, keys) = unsafe {
+        (
+            array(ptrs, n)?,
+            array(lens, n)?,
+            key_lists(pks_flat, counts, n)?,
+        )
+    };
+    let mut out = Vec::with_capacity(n);
+    for ((&p, &len), k) in ptrs.iter().zip(lens).zip(keys) {
+        // SAFETY: forwarded caller guarantee on each proof pointer and length.
+        out.push((unsafe { bytes(p, len)? }, k));
+    }
+    Some(out)
+}
+
 /// Generation 2: merges `num_parts` Type-1 proofs (`type_1_proof_ptrs[i]`,
 /// `type_1_proof_lens[i]` bytes, their headers naming each part's message and slot) with
 /// their key lists (`pks_per_part_counts[i]` keys each, in order, from `pks_flat`) into one
@@ -619,28 +705,22 @@ pub unsafe extern "C" fn xmss_merge_type_1_to_type_2(
                 return None;
             }
             // SAFETY: forwarded caller guarantees on the arrays.
-            let (ptrs, lens, keys) = unsafe {
-                (
-                    array(type_1_proof_ptrs, num_parts)?,
-                    array(type_1_proof_lens, num_parts)?,
-                    key_lists(pks_flat, pks_per_part_counts, num_parts)?,
-                )
+            let owned = unsafe {
+                parts(
+                    type_1_proof_ptrs,
+                    type_1_proof_lens,
+                    pks_flat,
+                    pks_per_part_counts,
+                    num_parts,
+                )?
             };
-            let mut proofs = Vec::with_capacity(num_parts);
-            for (&p, &len) in ptrs.iter().zip(lens) {
-                // SAFETY: forwarded caller guarantee on each proof pointer and length.
-                proofs.push(unsafe { bytes(p, len)? });
-            }
-            for p in &proofs {
-                if AggregateProof::from_bytes(p).ok()?.config() != CONFIG {
+            for (p, _) in &owned {
+                if Type1Proof::from_bytes(p).ok()?.config() != CONFIG {
                     return None;
                 }
             }
-            let parts: Vec<(&[u8], &[PublicKey])> = proofs
-                .iter()
-                .zip(&keys)
-                .map(|(p, k)| (*p, k.as_slice()))
-                .collect();
+            let parts: Vec<(&[u8], &[PublicKey])> =
+                owned.iter().map(|(p, k)| (*p, k.as_slice())).collect();
             rec_aggregation::type2::merge(isa()?, &parts)
                 .ok()
                 .map(|t| t.to_bytes())

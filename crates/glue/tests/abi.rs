@@ -3,7 +3,8 @@
 //! (`../shared/vectors/` relative to the repository root), SSZ handles and round trips, the -2
 //! protocol, bad inputs, and aggregation: both generations on prod signatures (the leanMultisig
 //! vector plus a benchmark fixture on the same message and slot), proofs bound to their
-//! statement, the -2 protocol, concurrent calls, bad inputs and the unsupported recursion.
+//! statement, the -2 protocol, concurrent calls, bad inputs; children folded into a Type-1 in
+//! both generations (and the recursion not built yet refused).
 //! Key generation (seconds in release, minutes unoptimised) is left to the C and Zig tests of
 //! `scripts/glue-matrix.sh`.
 
@@ -581,7 +582,7 @@ fn aggregation_rejects_bad_inputs() {
         );
         assert_eq!((r, written), (-1, 0));
 
-        // Children need recursion: refused in both generations, child arrays never read.
+        // A child that is not an aggregate, or NULL child arrays: refused in both generations.
         let child_proof = [0u8; 16];
         let child_ptrs = [child_proof.as_ptr()];
         let child_lens = [child_proof.len()];
@@ -748,6 +749,199 @@ fn aggregation_rejects_bad_inputs() {
             m,
             slots.as_ptr()
         ));
+    }
+}
+
+/// `xmss_aggregate_type_1` with children (`counts[i]` keys each from `child_keys`).
+///
+/// # Safety
+/// As the function: arrays of live handles (or null), live proof buffers, a 32-byte message.
+#[allow(clippy::too_many_arguments)] // mirrors the C function's arguments
+unsafe fn type_1_with_children(
+    raw: (&[*const HashSigPublicKey], &[*const HashSigSignature]),
+    child_keys: &[*const HashSigPublicKey],
+    counts: &[usize],
+    proofs: &[&[u8]],
+    msg: &[u8; 32],
+    slot: u32,
+    out: &mut [u8],
+) -> Option<Vec<u8>> {
+    let ptrs: Vec<*const u8> = proofs.iter().map(|p| p.as_ptr()).collect();
+    let lens: Vec<usize> = proofs.iter().map(|p| p.len()).collect();
+    let mut written = 7usize;
+    // SAFETY: forwarded caller guarantees; `out` is writable for its length.
+    let r = unsafe {
+        xmss_aggregate_type_1(
+            raw.0.as_ptr(),
+            raw.1.as_ptr(),
+            raw.0.len(),
+            counts.len(),
+            child_keys.as_ptr(),
+            counts.as_ptr(),
+            ptrs.as_ptr(),
+            lens.as_ptr(),
+            msg.as_ptr(),
+            slot,
+            2,
+            out.as_mut_ptr(),
+            out.len(),
+            &mut written,
+        )
+    };
+    match r {
+        0 => Some(out[..written].to_vec()),
+        _ => {
+            assert_eq!((r, written), (-1, 0));
+            None
+        }
+    }
+}
+
+#[test]
+fn children_fold_into_a_type_1_in_both_generations() {
+    let s = Signers::new(2);
+    let (keys, sigs) = (s.keys(), s.signatures());
+    let mut out = vec![0u8; BIG];
+    // SAFETY: live handles and buffers with the lengths passed; every aggregate is freed once.
+    unsafe {
+        // The child: signers 1 and 2; the parent: signer 0 raw, then the child.
+        let mut written = 0usize;
+        let r = type_1(
+            keys[1..].as_ptr(),
+            sigs[1..].as_ptr(),
+            2,
+            s.msg.as_ptr(),
+            s.slot,
+            2,
+            &mut out,
+            BIG,
+            &mut written,
+        );
+        assert_eq!(r, 0);
+        let child = out[..written].to_vec();
+        let raw = (&keys[..1], &sigs[..1]);
+        let proof =
+            type_1_with_children(raw, &keys[1..], &[2], &[&child], &s.msg, s.slot, &mut out)
+                .expect("a raw signature and a child fold into one Type-1");
+        assert_eq!(&proof[..4], b"XAGC");
+        assert!(verify_1(&keys, &s.msg, s.slot, &proof));
+        assert!(!verify_1(
+            &[keys[0], keys[2], keys[1]],
+            &s.msg,
+            s.slot,
+            &proof
+        ));
+        assert!(!verify_1(&keys[1..], &s.msg, s.slot, &proof));
+        assert!(!verify_1(&keys, &s.msg, s.slot + 1, &proof));
+        let last = proof.len() - 1;
+        let mut t = proof.clone();
+        t[last] ^= 0x10;
+        assert!(!verify_1(&keys, &s.msg, s.slot, &t));
+        // Children only: no raw arrays at all.
+        let only = type_1_with_children(
+            (&[], &[]),
+            &keys[1..],
+            &[2],
+            &[&child],
+            &s.msg,
+            s.slot,
+            &mut out,
+        )
+        .expect("a child alone folds into a Type-1");
+        assert!(verify_1(&keys[1..], &s.msg, s.slot, &only));
+        // A child with keys in another order does not verify; another message is refused.
+        assert!(
+            type_1_with_children(
+                raw,
+                &[keys[2], keys[1]],
+                &[2],
+                &[&child],
+                &s.msg,
+                s.slot,
+                &mut out
+            )
+            .is_none()
+        );
+        let mut other = s.msg;
+        other[0] ^= 1;
+        assert!(
+            type_1_with_children(
+                (&[], &[]),
+                &keys[1..],
+                &[2],
+                &[&child],
+                &other,
+                s.slot,
+                &mut out
+            )
+            .is_none()
+        );
+        // A child count of zero, more than 16 children, a child that has children itself.
+        assert!(
+            type_1_with_children(raw, &keys[1..], &[0], &[&child], &s.msg, s.slot, &mut out)
+                .is_none()
+        );
+        let many = vec![&child[..]; 17];
+        let many_keys: Vec<_> = (0..17).flat_map(|_| [keys[1], keys[2]]).collect();
+        assert!(
+            type_1_with_children(raw, &many_keys, &[2; 17], &many, &s.msg, s.slot, &mut out)
+                .is_none()
+        );
+        assert!(
+            type_1_with_children(raw, &keys, &[3], &[&proof], &s.msg, s.slot, &mut out).is_none()
+        );
+
+        // Generation 1: the same bytes through a handle, and back from bytes.
+        let lens = [child.len()];
+        let ptrs = [child.as_ptr()];
+        let agg = xmss_aggregate(
+            keys.as_ptr(),
+            sigs.as_ptr(),
+            1,
+            1,
+            keys[1..].as_ptr(),
+            [2usize].as_ptr(),
+            ptrs.as_ptr(),
+            lens.as_ptr(),
+            s.msg.as_ptr(),
+            s.slot,
+            2,
+        );
+        assert!(!agg.is_null());
+        let n = xmss_aggregate_signature_to_bytes(agg, out.as_mut_ptr(), out.len());
+        assert_eq!(out[..n], proof[..], "one proof in both generations");
+        xmss_free_aggregate_signature(agg);
+        let back = xmss_aggregate_signature_from_bytes(proof.as_ptr(), proof.len());
+        assert!(!back.is_null());
+        xmss_free_aggregate_signature(back);
+        assert!(xmss_verify_aggregated(
+            keys.as_ptr(),
+            3,
+            s.msg.as_ptr(),
+            proof.as_ptr(),
+            proof.len(),
+            s.slot
+        ));
+
+        // A Type-2 merge does not take an aggregate with children yet.
+        let parts = [proof.as_ptr()];
+        let part_lens = [proof.len()];
+        written = 7;
+        assert_eq!(
+            xmss_merge_type_1_to_type_2(
+                1,
+                parts.as_ptr(),
+                part_lens.as_ptr(),
+                keys.as_ptr(),
+                [3usize].as_ptr(),
+                2,
+                out.as_mut_ptr(),
+                BIG,
+                &mut written
+            ),
+            -1
+        );
+        assert_eq!(written, 0);
     }
 }
 

@@ -13,8 +13,10 @@
  * types) returning error codes, and aggregation: the leanMultisig vector's signature and one
  * by the generated key on the same message and slot, aggregated through both generations
  * (identical bytes, the -2 protocol), verified, rejected for another slot, message or key
- * order, aggregated and verified from several threads at once, bad inputs, and recursion
- * (children, Type-2) refused. Prints "N passed, N failed" and exits non-zero on any failure.
+ * order, aggregated and verified from several threads at once, bad inputs; recursion: a
+ * child folded into a Type-1 in both generations, a Type-2 merge verified; a child with
+ * children and splitting refused. Prints "N passed, N failed" and exits non-zero on any
+ * failure.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "multisig_glue.h"
@@ -449,13 +451,39 @@ static void check_aggregation(const Vector *prod, const HashSigPublicKey *pk, co
     CHECK(xmss_verify_type_1(pks, 2, msg, slot, NULL, len) == false);
     CHECK(xmss_verify_aggregated(pks, 2, msg, prod->sig, prod->sig_len, slot) == false);
 
-    /* Children and splitting are not implemented: they fail, nothing is faked. */
+    /* Children: the Type-1 folded in beside the same two raw signatures (duplicate keys are
+     * kept); the result verifies against the raw keys followed by the child's, in both
+     * generations, and not against either list alone; a child with its keys swapped, or one
+     * that has children itself, is refused. Splitting is not implemented: it fails, nothing
+     * is faked. */
     const uint8_t *child_ptrs[1] = {out};
     size_t child_lens[1] = {len};
     size_t child_counts[1] = {2};
+    const HashSigPublicKey *flat[4] = {vpk, pk, vpk, pk};
+    written = 0;
+    CHECK(xmss_aggregate_type_1(pks, sigs, 2, 1, pks, child_counts, child_ptrs, child_lens, msg, slot, 2, out2, OUT_CAP, &written) == 0);
+    size_t nested_len = written;
+    CHECK(nested_len > 4 && memcmp(out2, "XAGC", 4) == 0);
+    CHECK(xmss_verify_type_1(flat, 4, msg, slot, out2, nested_len) == true);
+    CHECK(xmss_verify_type_1(pks, 2, msg, slot, out2, nested_len) == false);
+    CHECK(xmss_verify_type_1(flat, 4, msg, slot + 1, out2, nested_len) == false);
+    const uint8_t *nested_ptrs[1] = {out2};
+    size_t nested_lens[1] = {nested_len};
+    size_t nested_counts[1] = {4};
+    uint8_t *out3 = malloc(OUT_CAP);
+    if (!out3) exit(2);
     written = 99;
-    CHECK(xmss_aggregate_type_1(pks, sigs, 2, 1, pks, child_counts, child_ptrs, child_lens, msg, slot, 2, out2, OUT_CAP, &written) == -1 && written == 0);
-    CHECK(xmss_aggregate(pks, sigs, 2, 1, pks, child_counts, child_ptrs, child_lens, msg, slot, 2) == NULL);
+    CHECK(xmss_aggregate_type_1(pks, sigs, 2, 1, flat, nested_counts, nested_ptrs, nested_lens, msg, slot, 2, out3, OUT_CAP, &written) == -1 && written == 0);
+    written = 99;
+    CHECK(xmss_aggregate_type_1(pks, sigs, 2, 1, reversed, child_counts, child_ptrs, child_lens, msg, slot, 2, out3, OUT_CAP, &written) == -1 && written == 0);
+    AggregatedXMSS *nested = xmss_aggregate(pks, sigs, 2, 1, pks, child_counts, child_ptrs, child_lens, msg, slot, 2);
+    CHECK(nested != NULL);
+    if (nested) {
+        CHECK(xmss_aggregate_signature_to_bytes(nested, out3, OUT_CAP) == nested_len && memcmp(out2, out3, nested_len) == 0);
+        xmss_free_aggregate_signature(nested);
+    }
+    CHECK(xmss_verify_aggregated(flat, 4, msg, out2, nested_len, slot) == true);
+    free(out3);
     written = 99;
     CHECK(xmss_split_type_2_by_msg(out, len, pks, child_counts, 1, msg, 2, out2, OUT_CAP, &written) == -1 && written == 0);
     uint32_t slots[1] = {slot};

@@ -320,14 +320,27 @@ test "multisig_glue from Zig" {
     try testing.expect(!xmss_verify_type_1(&pks, 0, &prod.msg, prod.slot, proof.ptr, len));
     try testing.expect(!xmss_verify_aggregated(&pks, 2, &prod.msg, &b1, b1.len, prod.slot));
 
-    // Children and splitting are not implemented: they fail.
+    // Children: the Type-1 folded in beside the same two raw signatures verifies against the
+    // raw keys followed by the child's, in both generations; the child with its keys swapped
+    // is refused. Splitting is not implemented: it fails.
     const parts = [_]?[*]const u8{proof.ptr};
     const lens = [_]usize{len};
     const counts = [_]usize{2};
+    const flat = [_]?*const HashSigPublicKey{ vpk, pk, vpk, pk };
+    written = 0;
+    try testing.expectEqual(@as(c_int, 0), xmss_aggregate_type_1(&pks, &sigs, 2, 1, &pks, &counts, &parts, &lens, &prod.msg, prod.slot, 2, out2.ptr, out2.len, &written));
+    const nested_len = written;
+    try testing.expectEqualSlices(u8, "XAGC", out2[0..4]);
+    try testing.expect(xmss_verify_type_1(&flat, 4, &prod.msg, prod.slot, out2.ptr, nested_len));
+    try testing.expect(!xmss_verify_type_1(&pks, 2, &prod.msg, prod.slot, out2.ptr, nested_len));
+    try testing.expect(xmss_verify_aggregated(&flat, 4, &prod.msg, out2.ptr, nested_len, prod.slot));
+    const nested = xmss_aggregate(&pks, &sigs, 2, 1, &pks, &counts, &parts, &lens, &prod.msg, prod.slot, 2) orelse return error.NullAggregate;
+    defer xmss_free_aggregate_signature(nested);
+    try testing.expectEqual(nested_len, xmss_aggregate_signature_to_bytes(nested, out.ptr + len, out.len - len));
+    try testing.expectEqualSlices(u8, out2[0..nested_len], out[len .. len + nested_len]);
     written = 99;
-    try testing.expectEqual(@as(c_int, -1), xmss_aggregate_type_1(&pks, &sigs, 2, 1, &pks, &counts, &parts, &lens, &prod.msg, prod.slot, 2, out2.ptr, out2.len, &written));
+    try testing.expectEqual(@as(c_int, -1), xmss_aggregate_type_1(&pks, &sigs, 2, 1, &reversed, &counts, &parts, &lens, &prod.msg, prod.slot, 2, out2.ptr, out2.len, &written));
     try testing.expectEqual(@as(usize, 0), written);
-    try testing.expect(xmss_aggregate(&pks, &sigs, 2, 1, &pks, &counts, &parts, &lens, &prod.msg, prod.slot, 2) == null);
     try testing.expectEqual(@as(c_int, -1), xmss_split_type_2_by_msg(proof.ptr, len, &pks, &counts, 1, &prod.msg, 2, out2.ptr, out2.len, &written));
     const slots = [_]u32{prod.slot};
     try testing.expect(!xmss_verify_type_2(proof.ptr, len, &pks, &counts, 1, &prod.msg, &slots));
