@@ -69,8 +69,13 @@ pub struct BenchArgs {
     warmup: u32,
     /// Time the recursive proof that K aggregates of N signatures each (distinct messages
     /// and slots) verify, instead of one aggregation (see `crate::merge_bench`).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=16))]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=16), conflicts_with = "children")]
     merge: Option<u32>,
+    /// Time one Type-1 aggregate of N raw signatures with K child aggregates of N signatures
+    /// each (one message and slot) folded in, instead of one aggregation (see
+    /// `crate::children_bench`).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=16))]
+    children: Option<u32>,
 }
 
 /// `--whir-schedule`.
@@ -288,9 +293,10 @@ pub(crate) fn prove_v2_once(
 
 /// Runs `multisig bench`.
 pub fn run(args: &BenchArgs) -> ExitCode {
-    let result = match args.merge {
-        Some(k) => crate::merge_bench::bench_merge(args, k as usize),
-        None => bench(args),
+    let result = match (args.merge, args.children) {
+        (Some(k), _) => crate::merge_bench::bench_merge(args, k as usize),
+        (None, Some(k)) => crate::children_bench::bench_children(args, k as usize),
+        (None, None) => bench(args),
     };
     match result {
         Ok(code) => code,

@@ -11,6 +11,7 @@
 
 mod aggregate_cmd;
 mod bench;
+mod children_bench;
 mod demo;
 mod info;
 mod inputs;

@@ -1,5 +1,6 @@
 //! `multisig bench` end to end in the test configuration: the JSON object of either proof
-//! system has every documented field with sane values, the table form runs, `--proof-out` writes the proof (the same bytes
+//! system has every documented field with sane values (and those of `--children` and
+//! `--merge`), the table form runs, `--proof-out` writes the proof (the same bytes
 //! on every instruction set), and an invalid instruction set is exit 2.
 
 use std::process::Command;
@@ -197,4 +198,40 @@ fn bench_proof_out_is_the_same_on_every_isa() {
     );
     assert_eq!(bad.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn bench_children_and_merge_json_have_their_fields() {
+    let v = bench_json(&["--children", "1"]);
+    let num = |k: &str| number(&v, k);
+    assert_eq!((num("signatures"), num("children")), (2.0, 1.0), "{v}");
+    for k in ["children_ms", "aggregate_ms", "proof_bytes", "verify_ms"] {
+        assert!(num(k) > 0.0, "{k}: {v}");
+    }
+    let v = bench_json(&["--merge", "1"]);
+    let num = |k: &str| number(&v, k);
+    assert_eq!((num("signatures"), num("merge")), (2.0, 1.0), "{v}");
+    for k in [
+        "record_ms",
+        "merge_ms",
+        "merge_proof_bytes",
+        "merge_verify_ms",
+        "operations",
+    ] {
+        assert!(num(k) > 0.0, "{k}: {v}");
+    }
+    // One recursive benchmark at a time.
+    let out = multisig(
+        &[
+            "bench",
+            "--config",
+            "test",
+            "--merge",
+            "1",
+            "--children",
+            "1",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
 }
