@@ -12,8 +12,8 @@
 //! children's shapes ([`verification_lists`]; the structure never depends on a proof's
 //! values) and verifies the outer proof against those lists and heights.
 //!
-//! Not yet here: the Type-2 format and API (merge, verify, split), Type-1 aggregates with
-//! children, and the limits (`docs/recursion.md`).
+//! Its users: [`crate::type2`] (merging Type-1s of distinct statements) and
+//! [`crate::children`] (Type-1 aggregates with children of the same statement).
 
 use crate::circuit::{
     CIRCUIT_TABLES, Circuit, CircuitError, CircuitLists, CircuitStatement, CircuitTranscript,

@@ -20,8 +20,9 @@
 //! distinct; every part at the same configuration and rate. Duplicate keys are allowed, within
 //! a component and across components, and kept.
 //!
-//! Not built yet: splitting a component back out (a Type-1 proof made by recursion), Type-1
-//! aggregates with children, and the speed the issue asks for (`docs/recursion.md`).
+//! Not built yet: splitting a component back out (a Type-1 proof made by recursion), merging
+//! Type-1 aggregates that have children (refused: [`Type2Error::NestedPart`]), and the speed
+//! the issue asks for (`docs/recursion.md`).
 
 use crate::api::{AggregateProof, LOG_INV_RATE_RANGE, VerifyError, max_signatures};
 use crate::recursion::{
