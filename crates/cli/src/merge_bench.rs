@@ -87,6 +87,7 @@ pub(crate) fn bench_merge(args: &BenchArgs, k: usize) -> Result<ExitCode, String
         isa,
         args.log_inv_rate,
         &statements,
+        &circuit.claims(),
         &params,
         &PolicyV2::DEFAULT,
         &bytes,

@@ -16,8 +16,10 @@
 //! `"XAGC"` | version (u16 LE, [`NESTED_VERSION`]) | configuration (u8: 0 prod, 1 test) |
 //! `log_inv_rate` (u8) | parameters (u8, 0: the standard schedule) | number of keys `N`
 //! (u32 LE) | message (32 bytes) | slot (u32 LE) | raw keys `R` (u32 LE) | children `C`
-//! (u16 LE) | per child its number of keys (u32 LE) | the v2 proof. `N` is `R` plus the
-//! children's counts.
+//! (u16 LE) | per child its number of keys (u32 LE) | per child the claimed bus challenges
+//! `(alpha, beta)` of its verification (two elements of `K`, [`crate::claims`]: the verifier
+//! computes each child's public-lookup balance itself, `crate::circuit`'s deferred
+//! balances) | the v2 proof. `N` is `R` plus the children's counts.
 //!
 //! # Limits
 //! At most [`MAX_CHILDREN`] children; the raw signatures and every child at most
@@ -34,18 +36,21 @@ use crate::api::{
     AggregateError, AggregateOptions, AggregateProof, LOG_INV_RATE_RANGE, VerifyError, aggregate,
     check_raw, max_signatures,
 };
-use crate::circuit::circuit_instances;
+use crate::circuit::{CLAIMS_PER_BALANCE, circuit_instances};
+use crate::claims;
 use crate::recursion::{RecursionError, record_verifications, verification_lists};
 use crate::statement::{self, Statement};
 use backend::Isa;
+use backend::field::Ext5;
 use lean_prover::v2::{PolicyV2, decode_proof, prove_v2, verify_v2_bytes};
 use lean_prover::{PublicLookup, TableInstance, TableWitness};
 use xmss::{Config, PublicKey, Signature};
 
 /// Magic bytes at the start of every Type-1 aggregate with children.
 pub const NESTED_MAGIC: [u8; 4] = *b"XAGC";
-/// Format version of Type-1 aggregates with children.
-pub const NESTED_VERSION: u16 = 1;
+/// Format version of Type-1 aggregates with children (2: the children's bus challenges claimed
+/// in the header, their public-lookup balances computed by the verifier; 1 is refused).
+pub const NESTED_VERSION: u16 = 2;
 /// Most children one aggregate folds in.
 pub const MAX_CHILDREN: usize = 16;
 /// The parameters byte: the standard schedule of [`statement::params_v2`].
@@ -62,6 +67,7 @@ pub struct NestedProof {
     slot: u32,
     num_raw: usize,
     child_keys: Vec<usize>,
+    claims: Vec<Ext5>,
     proof: Vec<u8>,
 }
 
@@ -120,6 +126,7 @@ impl NestedProof {
         for &k in &self.child_keys {
             out.extend_from_slice(&(k as u32).to_le_bytes());
         }
+        claims::encode(&self.claims, &mut out);
         out.extend_from_slice(&self.proof);
         out
     }
@@ -181,6 +188,10 @@ impl NestedProof {
                 "the key count is not the sum of the parts",
             ));
         }
+        let n = CLAIMS_PER_BALANCE * c;
+        let claims = claims::decode(&bytes[end..], n).ok_or(VerifyError::Header(
+            "missing or non-canonical claimed challenges",
+        ))?;
         Ok(NestedProof {
             config,
             log_inv_rate,
@@ -188,7 +199,8 @@ impl NestedProof {
             slot,
             num_raw,
             child_keys,
-            proof: bytes[end..].to_vec(),
+            claims,
+            proof: bytes[end + n * claims::CLAIM_BYTES..].to_vec(),
         })
     }
 }
@@ -328,6 +340,7 @@ pub fn aggregate_with_children(
         slot,
         num_raw: public_keys.len(),
         child_keys: children.iter().map(|(_, k)| k.len()).collect(),
+        claims: circuit.claims(),
         proof: proof.to_bytes(),
     }))
 }
@@ -394,8 +407,8 @@ pub fn verify_type_1(
         })
         .collect();
     let refs: Vec<&Statement> = children.iter().collect();
-    let (lists, heights) =
-        verification_lists(isa, proof.log_inv_rate, &refs).map_err(|e| match e {
+    let (lists, heights) = verification_lists(isa, proof.log_inv_rate, &refs, &proof.claims)
+        .map_err(|e| match e {
             RecursionError::Child { source, .. } | RecursionError::Outer(source) => {
                 VerifyError::Rejected(source)
             }
@@ -434,6 +447,9 @@ mod tests {
             slot: 9,
             num_raw: 3,
             child_keys: vec![2, 5],
+            claims: (1..=4u32)
+                .map(|i| Ext5::from_base(backend::KoalaBear::new(i)))
+                .collect(),
             proof: vec![1, 2, 3],
         }
     }
@@ -459,7 +475,8 @@ mod tests {
         assert!(refused(&|b| b[53] = (MAX_CHILDREN + 1) as u8));
         assert!(refused(&|b| b[53] = 3)); // a third count would read the proof's bytes...
         assert!(refused(&|b| b.truncate(FIXED_HEADER + 5))); // ...or past the end
-        assert!(refused(&|b| b[4] = 2)); // version
+        assert!(refused(&|b| b[4] = 1)); // version 1 (before the claims)
+        assert!(refused(&|b| b[FIXED_HEADER + 8 + 3] = 0xff)); // a claim not canonical
         assert!(refused(&|b| b[7] = 0)); // rate
         assert!(refused(&|b| b[8] = 1)); // parameters
         assert!(refused(&|b| b[6] = 2)); // configuration

@@ -59,6 +59,7 @@
 //! columns with 12; the transcript costs one row of its table and one Poseidon2-16
 //! permutation per duplex call.
 
+mod deferred;
 mod link_table;
 mod op_table;
 mod opened_table;
@@ -69,6 +70,7 @@ mod schedule;
 mod statement;
 mod symbolic;
 
+pub use deferred::CLAIMS_PER_BALANCE;
 pub use link_table::{LinkColumns, LinkTable};
 pub use op_table::{OpColumns, OpTable};
 pub use opened_table::{OPENED_WIRING_LEN, OpenedColumns, OpenedTable};

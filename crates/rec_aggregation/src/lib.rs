@@ -26,6 +26,7 @@ mod affine_state;
 pub mod api;
 pub mod children;
 pub mod circuit;
+pub mod claims;
 pub mod ext5_table;
 pub mod leaf_sponge_table;
 pub mod merkle_path_table;

@@ -21,6 +21,7 @@ use crate::circuit::{
 };
 use crate::statement::{Statement, params_v2};
 use backend::Isa;
+use backend::field::Ext5;
 use lean_prover::v2::{
     ErrorV2, ParamsV2, PolicyV2, ProofV2, placeholder_proof, prove_v2, verify_v2_bytes,
     verify_v2_on,
@@ -77,9 +78,10 @@ pub fn record_verifications(
 }
 
 /// The lists and table heights of the verifications of children with these statements
-/// (at the aggregates' rate `log_inv_rate`): the verifier's side of
-/// [`record_verifications`], from the statements alone (a structure-only recording on
-/// placeholder proofs of the children's shapes).
+/// (at the aggregates' rate `log_inv_rate`), with the proof's `claims` (the children's bus
+/// challenges, `crate::circuit`'s deferred balances: [`Circuit::claims`] of the prover's
+/// recording): the verifier's side of [`record_verifications`], from the statements alone
+/// (a structure-only recording on placeholder proofs of the children's shapes).
 ///
 /// # Errors
 /// [`RecursionError::Child`] for a statement the parameters cannot prove,
@@ -88,8 +90,9 @@ pub fn verification_lists(
     isa: Isa,
     log_inv_rate: usize,
     statements: &[&Statement],
+    claims: &[Ext5],
 ) -> Result<(CircuitLists, [usize; CIRCUIT_TABLES]), RecursionError> {
-    let cell = RefCell::new(Circuit::structure_only());
+    let cell = RefCell::new(Circuit::with_claims(claims.to_vec()));
     let params = params_v2(log_inv_rate);
     for (index, st) in statements.iter().enumerate() {
         if index > 0 {
@@ -118,7 +121,8 @@ pub fn verification_lists(
 
 /// Verifies a proof of [`prove_verifications`] (outer parameters `params`, at least the
 /// security `policy` asks for) that children with these statements verify at
-/// `log_inv_rate`, from the statements alone.
+/// `log_inv_rate`, from the statements alone and the proof's `claims`
+/// ([`verification_lists`]).
 ///
 /// # Errors
 /// [`RecursionError::Child`] for a statement the parameters cannot prove,
@@ -127,11 +131,12 @@ pub fn verify_verifications(
     isa: Isa,
     log_inv_rate: usize,
     statements: &[&Statement],
+    claims: &[Ext5],
     params: &ParamsV2,
     policy: &PolicyV2,
     proof: &[u8],
 ) -> Result<(), RecursionError> {
-    let (lists, heights) = verification_lists(isa, log_inv_rate, statements)?;
+    let (lists, heights) = verification_lists(isa, log_inv_rate, statements, claims)?;
     verify_v2_bytes(
         isa,
         params,

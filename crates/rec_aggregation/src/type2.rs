@@ -12,7 +12,9 @@
 //! `"XT2A"` | version (u16 LE, [`TYPE2_VERSION`]) | configuration (u8: 0 prod, 1 test) |
 //! the parts' `log_inv_rate` (u8) | the outer proof's `log_inv_rate` (u8) | number of
 //! components `K` (u16 LE) | per component: message (32 bytes), slot (u32 LE), number of keys
-//! (u32 LE) | the outer `lean_prover` v2 proof.
+//! (u32 LE) | per component the claimed bus challenges `(alpha, beta)` of its verification
+//! (two elements of `K`, [`crate::claims`]: the verifier computes each part's public-lookup
+//! balance itself, `crate::circuit`'s deferred balances) | the outer `lean_prover` v2 proof.
 //!
 //! # Limits
 //! At most [`MAX_COMPONENTS`] components, each with at most
@@ -25,19 +27,23 @@
 //! the issue asks for (`docs/recursion.md`).
 
 use crate::api::{AggregateProof, LOG_INV_RATE_RANGE, VerifyError, max_signatures};
+use crate::circuit::CLAIMS_PER_BALANCE;
+use crate::claims;
 use crate::recursion::{
     RecursionError, prove_verifications, record_verifications, verify_verifications,
 };
 use crate::statement::{Statement, params_v2};
 use backend::Isa;
+use backend::field::Ext5;
 use lean_prover::v2::{PolicyV2, decode_proof};
 use xmss::{Config, PublicKey};
 
 /// Magic bytes at the start of every Type-2 proof.
 pub const TYPE2_MAGIC: [u8; 4] = *b"XT2A";
-/// Format version of Type-2 proofs (2: the transcripts bind public lookup lists by their
-/// digests, as aggregate format 9 does; 1 is refused).
-pub const TYPE2_VERSION: u16 = 2;
+/// Format version of Type-2 proofs (3: the parts' public-lookup balances deferred to the
+/// verifier, their challenges claimed in the header; 2: the transcripts bind public lookup
+/// lists by their digests, as aggregate format 9 does; 1 and 2 are refused).
+pub const TYPE2_VERSION: u16 = 3;
 /// Most components one Type-2 proof holds.
 pub const MAX_COMPONENTS: usize = 16;
 /// `log2` of the inverse rate of the outer proof (rate 1/4).
@@ -64,6 +70,7 @@ pub struct Type2Proof {
     config: Config,
     log_inv_rate: usize,
     components: Vec<Component>,
+    claims: Vec<Ext5>,
     proof: Vec<u8>,
 }
 
@@ -156,6 +163,7 @@ impl Type2Proof {
             out.extend_from_slice(&c.slot.to_le_bytes());
             out.extend_from_slice(&(c.num_keys as u32).to_le_bytes());
         }
+        claims::encode(&self.claims, &mut out);
         out.extend_from_slice(&self.proof);
         out
     }
@@ -212,11 +220,16 @@ impl Type2Proof {
                 }
             })
             .collect();
+        let n = CLAIMS_PER_BALANCE * k;
+        let claims = claims::decode(&bytes[end..], n).ok_or(Type2Error::Header(
+            "missing or non-canonical claimed challenges",
+        ))?;
         Ok(Type2Proof {
             config,
             log_inv_rate,
             components,
-            proof: bytes[end..].to_vec(),
+            claims,
+            proof: bytes[end + n * claims::CLAIM_BYTES..].to_vec(),
         })
     }
 }
@@ -289,6 +302,7 @@ pub fn merge(isa: Isa, parts: &[(&[u8], &[PublicKey])]) -> Result<Type2Proof, Ty
     let refs: Vec<_> = children.iter().map(|(s, p)| (s, p)).collect();
     let circuit = record_verifications(isa, log_inv_rate, &refs)?;
     let (proof, _) = prove_verifications(isa, &circuit, &params_v2(OUTER_LOG_INV_RATE))?;
+    let claims = circuit.claims();
     Ok(Type2Proof {
         config,
         log_inv_rate,
@@ -300,6 +314,7 @@ pub fn merge(isa: Isa, parts: &[(&[u8], &[PublicKey])]) -> Result<Type2Proof, Ty
                 num_keys: keys.len(),
             })
             .collect(),
+        claims,
         proof: proof.to_bytes(),
     })
 }
@@ -347,6 +362,7 @@ pub fn verify_type_2(
         isa,
         proof.log_inv_rate,
         &refs,
+        &proof.claims,
         &params_v2(OUTER_LOG_INV_RATE),
         policy,
         &proof.proof,

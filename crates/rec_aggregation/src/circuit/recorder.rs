@@ -111,6 +111,14 @@ pub struct Circuit {
     failed_check: Option<usize>,
     /// Record past false checks as if they held (the soundness tests' forged witnesses).
     permissive: bool,
+    /// Wires the verifier gives values to (pinned by the constants list like constants, but
+    /// never shared by value): claimed challenges and the deferred balances
+    /// ([`super::deferred`]).
+    pub(crate) claimed: Vec<Wire>,
+    /// The deferred public-lookup balances, in the order recorded.
+    pub(crate) deferred: Vec<super::deferred::DeferredBalance>,
+    /// The verifier's claims, when it records for the structure ([`Self::with_claims`]).
+    pub(crate) given_claims: Option<Vec<Ext5>>,
 }
 
 impl Default for Circuit {
@@ -140,10 +148,13 @@ impl Circuit {
             challenger: Challenger::new(),
             failed_check: None,
             permissive: false,
+            claimed: Vec::new(),
+            deferred: Vec::new(),
+            given_claims: None,
         }
     }
 
-    fn wire(&mut self, value: Ext5) -> Wire {
+    pub(crate) fn wire(&mut self, value: Ext5) -> Wire {
         let w = Wire(self.values.len() as u32);
         self.values.push(value);
         self.uses.push(0);

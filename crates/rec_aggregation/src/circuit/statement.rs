@@ -55,6 +55,14 @@ pub enum CircuitError {
     /// An AIR was refused (it is not).
     #[error("AIR: {0}")]
     Air(#[from] AirError),
+    /// The verifier's claims are not one pair per deferred balance.
+    #[error("{got} claimed challenges, the verifications need {expected}")]
+    Claims {
+        /// Values the verifications need.
+        expected: usize,
+        /// Values given.
+        got: usize,
+    },
 }
 
 /// A table with its trace (no public values).
@@ -373,7 +381,9 @@ impl Circuit {
         }
         let mut constants = Vec::new();
         let mut constant_uses = Vec::new();
-        for &w in &self.constants {
+        self.claims_match()
+            .map_err(|(expected, got)| CircuitError::Claims { expected, got })?;
+        for &w in self.constants.iter().chain(&self.claimed) {
             if self.uses[w.0 as usize] == 0 {
                 continue;
             }

@@ -176,6 +176,27 @@ impl VerifierField for Sym<'_> {
         Sym::Var(cell, circuit.fma(wa, wb, wc))
     }
 
+    /// Deferred to the verifier (`super::deferred`): the circuit takes the contribution as
+    /// a value the verifier gives, against claimed challenges it checks.
+    fn lookup_contribution(
+        isa: Isa,
+        lookups: &[lean_prover::PublicLookup<'_>],
+        alpha: Self,
+        beta: Self,
+    ) -> Option<Self> {
+        if lookups.is_empty() {
+            return Some(Sym::Const(Ext5::ZERO));
+        }
+        let Some(cell) = Sym::circuit(&alpha, &beta) else {
+            return Ext5::lookup_contribution(isa, lookups, alpha.value(), beta.value())
+                .map(Sym::Const);
+        };
+        let mut c = cell.borrow_mut();
+        let (wa, wb) = (alpha.wire(&mut c), beta.wire(&mut c));
+        c.defer_contribution(isa, lookups, wa, wb)
+            .map(|w| Sym::Var(cell, w))
+    }
+
     fn try_inverse(self) -> Option<Self> {
         match self {
             Sym::Const(v) => v.try_inverse().map(Sym::Const),

@@ -1,0 +1,108 @@
+//! Deferred public-lookup balances: a circuit verifying a child proof does not compute the
+//! child's public lookup lists' contribution `sum ±m_k / (beta - c_k)` to its bus balance
+//! (several operations per list element: a child that is itself a circuit has lists the size
+//! of its circuit); the **outer verifier** computes it natively and gives it to the circuit.
+//!
+//! The contribution depends on the child's bus challenges `(alpha, beta)`, which the circuit
+//! derives from the child's transcript and the outer verifier does not know. So the outer
+//! proof carries them as **claims**: for each deferred balance the circuit has three wires
+//! defined by the verifier's constants list (pinned like constants, never shared by value):
+//! the claimed `alpha` and `beta`, each asserted equal to the challenge the circuit derived,
+//! and the contribution, which the verifier computes from the claimed challenges and the
+//! child's lists. A false claim fails its assertion; a true one gives the circuit exactly
+//! the value the native verifier computes. The verifier reads the claims from the outer
+//! proof's envelope ([`Circuit::claims`] on the prover's side) and records with them
+//! ([`Circuit::with_claims`]), so its lists hold the contributions for those challenges.
+//!
+//! The circuit's size then no longer depends on the child's lists, only on its tables'
+//! heights, and the lists' digests (eight constants per list, observed by the child's
+//! transcript) still bind the child's statement.
+
+use super::{Circuit, Wire};
+use backend::Isa;
+use backend::field::Ext5;
+use lean_prover::PublicLookup;
+use lean_prover::v2::VerifierField;
+
+/// One deferred balance: the claimed challenges' wires (the contribution's wire follows
+/// them among the claimed wires).
+#[derive(Copy, Clone, Debug)]
+pub(crate) struct DeferredBalance {
+    pub(crate) alpha: Wire,
+    pub(crate) beta: Wire,
+}
+
+/// Claimed values per deferred balance (`alpha`, `beta`).
+pub const CLAIMS_PER_BALANCE: usize = 2;
+
+impl Circuit {
+    /// A structure-only circuit ([`Circuit::structure_only`]) that takes the verifier's
+    /// claims (`alpha`, `beta` per deferred balance, in order) instead of the challenges
+    /// its placeholder proofs give, so that its lists hold the contributions the proof was
+    /// made with.
+    pub fn with_claims(claims: Vec<Ext5>) -> Circuit {
+        let mut c = Circuit::structure_only();
+        c.given_claims = Some(claims);
+        c
+    }
+
+    /// The claimed challenges (`alpha`, `beta` per deferred balance, in order): what the
+    /// outer proof's envelope carries.
+    pub fn claims(&self) -> Vec<Ext5> {
+        self.deferred
+            .iter()
+            .flat_map(|d| [self.value(d.alpha), self.value(d.beta)])
+            .collect()
+    }
+
+    /// Number of deferred balances.
+    pub fn num_deferred(&self) -> usize {
+        self.deferred.len()
+    }
+
+    /// The lists' contribution to a child's bus balance at the challenges held by the wires
+    /// `alpha` and `beta`, deferred to the verifier (module docs): returns the wire of the
+    /// contribution. `None` if a denominator vanishes (the native verifier's
+    /// `PublicDenominator`), unless the circuit is permissive (then zero).
+    pub fn defer_contribution(
+        &mut self,
+        isa: Isa,
+        lookups: &[PublicLookup<'_>],
+        alpha: Wire,
+        beta: Wire,
+    ) -> Option<Wire> {
+        let k = CLAIMS_PER_BALANCE * self.deferred.len();
+        let given = self
+            .given_claims
+            .as_ref()
+            .and_then(|c| Some((*c.get(k)?, *c.get(k + 1)?)));
+        let (a, b) = given.unwrap_or((self.value(alpha), self.value(beta)));
+        let value = match <Ext5 as VerifierField>::lookup_contribution(isa, lookups, a, b) {
+            Some(v) => v,
+            None if self.is_permissive() => Ext5::ZERO,
+            None => return None,
+        };
+        let [ca, cb, cv] = [a, b, value].map(|v| {
+            let w = self.wire(v);
+            self.claimed.push(w);
+            w
+        });
+        self.assert_eq(alpha, ca);
+        self.assert_eq(beta, cb);
+        self.deferred.push(DeferredBalance {
+            alpha: ca,
+            beta: cb,
+        });
+        Some(cv)
+    }
+
+    /// Whether the given claims, if any, are exactly one pair per deferred balance.
+    pub(crate) fn claims_match(&self) -> Result<(), (usize, usize)> {
+        match &self.given_claims {
+            Some(c) if c.len() != CLAIMS_PER_BALANCE * self.deferred.len() => {
+                Err((CLAIMS_PER_BALANCE * self.deferred.len(), c.len()))
+            }
+            _ => Ok(()),
+        }
+    }
+}
