@@ -39,9 +39,10 @@ i. Exit status: 0 proof written; 1 a signature is invalid for its key, message a
 index and line are named), or a child does not verify for its keys, message and slot; 2 \
 malformed input or usage: unreadable file, bad hex, malformed key or signature, different \
 counts, nothing to aggregate, a child that is not a Type-1 aggregate of the same \
-configuration and rate, has children itself (not supported yet) or whose key count differs, \
-more than 16 children, slot outside the key lifetime, log_inv_rate outside 1..=4, or a file \
-that cannot be written."
+configuration and rate or whose key count differs, more than 16 children, a tree of \
+aggregates deeper than 4 levels or larger than 64, slot outside the key lifetime, \
+log_inv_rate outside 1..=4, or a file that cannot be written. A child may have children of \
+its own."
 )]
 pub struct AggregateArgs {
     /// Scheme configuration: prod (lifetime 2^32) or test (lifetime 2^8).

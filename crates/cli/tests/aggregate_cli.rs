@@ -507,16 +507,19 @@ fn children_fold_in_and_verify_against_the_flat_key_list() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(code(&verify("test", &msg, SLOT, &child_keys, &only)), 0);
 
-    // A child whose keys are not its own does not verify (1); a child with children of its
-    // own, a missing file or a spec without ':' is refused (2).
+    // A child whose keys are not its own does not verify (1); a missing file or a spec
+    // without ':' is refused (2).
     let wrong = format!("{child}:{raw_keys}");
     let o = children_only(&wrong, &d.path("x.bin").display().to_string());
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     assert!(stderr(&o).contains("child 0"), "{}", stderr(&o));
+    // A child with children of its own folds in too (three levels).
     let nested_child = format!("{out}:{all}");
-    let o = children_only(&nested_child, &d.path("x.bin").display().to_string());
-    assert_eq!(code(&o), 2, "{}", stderr(&o));
-    assert!(stderr(&o).contains("children of its own"), "{}", stderr(&o));
+    let deeper = d.path("deeper.bin").display().to_string();
+    let o = children_only(&nested_child, &deeper);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(code(&verify("test", &msg, SLOT, &all, &deeper)), 0);
+    assert_eq!(code(&verify("test", &msg, SLOT, &reversed, &deeper)), 1);
     for bad in [child.clone(), format!("{child}.missing:{child_keys}")] {
         let o = children_only(&bad, &d.path("x.bin").display().to_string());
         assert_eq!(code(&o), 2, "{bad}: {}", stderr(&o));

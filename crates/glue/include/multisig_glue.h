@@ -44,10 +44,11 @@
  *    signatures merge in about 0.95 s and verify in about 90 ms, nine in 3.8 s and 0.3 s (slower
  *    than a block needs).
  *  - Children (num_children > 0): the aggregate is a Type-1 with children ("XAGC" header:
- *    the key counts of the raw part and of each child), proving the raw signatures and that
- *    each child verifies, for the key list made of the raw keys followed by each child's keys
- *    in order; the same verifiers check it. NOT IMPLEMENTED YET: a child that has children
- *    itself, merging an aggregate with children into a Type-2 (both fail: NULL / -1), and
+ *    the tree of key counts of the raw part and of each child, with the children's claimed
+ *    challenges), proving the raw signatures and that each child verifies, for the key list
+ *    made of the raw keys followed by each child's keys in order; the same verifiers check
+ *    it. A child may have children itself (up to 4 levels, 64 aggregates in a tree), and
+ *    such an aggregate merges into a Type-2 like any Type-1. NOT IMPLEMENTED YET:
  *    xmss_split_type_2_by_msg (always -1). Nothing fakes a proof.
  */
 #ifndef MULTISIG_GLUE_H
@@ -141,8 +142,9 @@ int xmss_setup_verifier(void);
  * aggregate (free with xmss_free_aggregate_signature), or NULL on any error: slot outside the
  * key lifetime, a NULL array, entry or message, a wrong-type handle, nothing to aggregate, an
  * invalid signature, a bad log_inv_rate, too many signatures, more than 16 children, a child
- * key count of 0, a child that is not a prod aggregate of this message, slot and rate, does
- * not verify, or has children itself (not supported yet), or an invalid MULTISIG_ISA. The raw
+ * key count of 0, a child that is not a prod Type-1 of this message, slot and rate or does
+ * not verify, a tree of aggregates deeper than 4 levels or larger than 64 aggregates, or an
+ * invalid MULTISIG_ISA. The raw
  * arrays are not read when num_raw = 0, the child arrays not when num_children = 0 (they may
  * then be NULL). */
 AggregatedXMSS *xmss_aggregate(

@@ -15,9 +15,10 @@
 //!   against the caller's messages, slots and key lists (`rec_aggregation::type2`).
 //! * Children (`num_children > 0`): the aggregate is a Type-1 with children
 //!   (`rec_aggregation::children`, `"XAGC"` header), verified by the same functions against
-//!   the raw keys followed by each child's. A child that has children itself, merging such an
-//!   aggregate and splitting a Type-2 are not built yet: they return their failure value;
-//!   nothing fakes a proof.
+//!   the raw keys followed by each child's (recursively: a child may have children, up to
+//!   `rec_aggregation::children::MAX_DEPTH` levels), and merged into a Type-2 like a plain
+//!   one. Splitting a Type-2 is not built yet: it returns its failure value; nothing fakes a
+//!   proof.
 //!
 //! Aggregation first checks that the slot is inside the key lifetime and that every pointer
 //! (arrays, each entry, message) is non-null, then decodes the handles and calls
@@ -275,8 +276,8 @@ unsafe fn verify_proof(
 /// keys followed by each child's (`rec_aggregation::children`). NULL on any error: slot
 /// outside the lifetime, a NULL array, entry or message, nothing to aggregate, an invalid
 /// signature, an invalid rate, too many signatures or children (16), a child that is not a
-/// prod aggregate of this message, slot and rate, has children itself (not supported yet)
-/// or does not verify, or an invalid `MULTISIG_ISA`. Free with
+/// prod Type-1 of this message, slot and rate or does not verify, a tree of aggregates deeper
+/// than 4 levels or larger than 64 aggregates, or an invalid `MULTISIG_ISA`. Free with
 /// `xmss_free_aggregate_signature`.
 ///
 /// # Safety

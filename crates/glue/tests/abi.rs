@@ -3,8 +3,8 @@
 //! (`../shared/vectors/` relative to the repository root), SSZ handles and round trips, the -2
 //! protocol, bad inputs, and aggregation: both generations on prod signatures (the leanMultisig
 //! vector plus a benchmark fixture on the same message and slot), proofs bound to their
-//! statement, the -2 protocol, concurrent calls, bad inputs; children folded into a Type-1 in
-//! both generations (and the recursion not built yet refused).
+//! statement, the -2 protocol, concurrent calls, bad inputs; children (with children of
+//! their own too) folded into a Type-1 in both generations, and such a Type-1 merged.
 //! Key generation (seconds in release, minutes unoptimised) is left to the C and Zig tests of
 //! `scripts/glue-matrix.sh`.
 
@@ -876,7 +876,7 @@ fn children_fold_into_a_type_1_in_both_generations() {
             )
             .is_none()
         );
-        // A child count of zero, more than 16 children, a child that has children itself.
+        // A child count of zero, more than 16 children.
         assert!(
             type_1_with_children(raw, &keys[1..], &[0], &[&child], &s.msg, s.slot, &mut out)
                 .is_none()
@@ -887,9 +887,13 @@ fn children_fold_into_a_type_1_in_both_generations() {
             type_1_with_children(raw, &many_keys, &[2; 17], &many, &s.msg, s.slot, &mut out)
                 .is_none()
         );
-        assert!(
-            type_1_with_children(raw, &keys, &[3], &[&proof], &s.msg, s.slot, &mut out).is_none()
-        );
+        // A child that has children itself (three levels): the flat list is the raw key,
+        // then the child's whole list.
+        let deeper = type_1_with_children(raw, &keys, &[3], &[&proof], &s.msg, s.slot, &mut out)
+            .expect("a child with children folds in");
+        let deeper_keys = [keys[0], keys[0], keys[1], keys[2]];
+        assert!(verify_1(&deeper_keys, &s.msg, s.slot, &deeper));
+        assert!(!verify_1(&keys, &s.msg, s.slot, &deeper));
 
         // Generation 1: the same bytes through a handle, and back from bytes.
         let lens = [child.len()];
@@ -923,9 +927,10 @@ fn children_fold_into_a_type_1_in_both_generations() {
             s.slot
         ));
 
-        // A Type-2 merge does not take an aggregate with children yet.
+        // A Type-2 merge takes an aggregate with children, verified against its flat list.
         let parts = [proof.as_ptr()];
         let part_lens = [proof.len()];
+        let counts = [3usize];
         written = 7;
         assert_eq!(
             xmss_merge_type_1_to_type_2(
@@ -933,14 +938,35 @@ fn children_fold_into_a_type_1_in_both_generations() {
                 parts.as_ptr(),
                 part_lens.as_ptr(),
                 keys.as_ptr(),
-                [3usize].as_ptr(),
+                counts.as_ptr(),
                 2,
                 out.as_mut_ptr(),
                 BIG,
                 &mut written
             ),
-            -1
+            0
         );
+        let slots = [s.slot];
+        assert!(xmss_verify_type_2(
+            out.as_ptr(),
+            written,
+            keys.as_ptr(),
+            counts.as_ptr(),
+            1,
+            s.msg.as_ptr(),
+            slots.as_ptr()
+        ));
+        let reversed = [keys[0], keys[2], keys[1]];
+        assert!(!xmss_verify_type_2(
+            out.as_ptr(),
+            written,
+            reversed.as_ptr(),
+            counts.as_ptr(),
+            1,
+            s.msg.as_ptr(),
+            slots.as_ptr()
+        ));
+        written = 0;
         assert_eq!(written, 0);
     }
 }

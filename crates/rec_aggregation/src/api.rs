@@ -136,12 +136,19 @@ pub enum AggregateError {
         /// What is wrong with it.
         source: VerifyError,
     },
-    /// A child has children itself: a circuit cannot verify a recursive proof yet
-    /// (`docs/recursion.md`, "Not built yet").
-    #[error("child {index} has children of its own (depth 2 is not supported yet)")]
-    ChildHasChildren {
+    /// A child's tree of aggregates would make this one deeper than
+    /// [`crate::children::MAX_DEPTH`] levels or larger than
+    /// [`crate::children::MAX_TREE_NODES`] aggregates.
+    #[error(
+        "child {index} makes the tree deeper than {max_depth} levels or larger than {max_nodes} aggregates"
+    )]
+    TreeTooLarge {
         /// The child's position.
         index: usize,
+        /// The depth limit.
+        max_depth: usize,
+        /// The size limit.
+        max_nodes: usize,
     },
     /// A child is for another configuration or rate than the aggregate.
     #[error("child {index} is for another configuration or rate")]

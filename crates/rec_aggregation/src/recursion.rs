@@ -26,7 +26,28 @@ use lean_prover::v2::{
     ErrorV2, ParamsV2, PolicyV2, ProofV2, placeholder_proof, prove_v2, verify_v2_bytes,
     verify_v2_on,
 };
+use lean_prover::{PublicLookup, TableInstance};
 use std::cell::RefCell;
+
+/// What a circuit needs of a child's statement to verify its proof: the tables' instances
+/// and the public lookup lists (an aggregation [`Statement`], or a Type-1 with children's:
+/// `crate::children::Type1Statement`).
+pub trait ChildStatement {
+    /// The tables the verifier knows (AIR, height, public values).
+    fn instances(&self) -> Vec<TableInstance<'_>>;
+    /// The public lookup lists.
+    fn lookups(&self) -> Vec<PublicLookup<'_>>;
+}
+
+impl ChildStatement for Statement {
+    fn instances(&self) -> Vec<TableInstance<'_>> {
+        Statement::instances(self)
+    }
+
+    fn lookups(&self) -> Vec<PublicLookup<'_>> {
+        Statement::lookups(self).to_vec()
+    }
+}
 
 /// Why children could not be recorded or proved.
 #[derive(Debug, thiserror::Error)]
@@ -52,10 +73,10 @@ pub enum RecursionError {
 ///
 /// # Errors
 /// [`RecursionError::Child`] for a child that does not verify.
-pub fn record_verifications(
+pub fn record_verifications<S: ChildStatement + ?Sized>(
     isa: Isa,
     log_inv_rate: usize,
-    children: &[(&Statement, &ProofV2)],
+    children: &[(&S, &ProofV2)],
 ) -> Result<Circuit, RecursionError> {
     let cell = RefCell::new(Circuit::new());
     let params = params_v2(log_inv_rate);
@@ -86,10 +107,10 @@ pub fn record_verifications(
 /// # Errors
 /// [`RecursionError::Child`] for a statement the parameters cannot prove,
 /// [`RecursionError::Circuit`] for a recording that cannot become lists (it does not happen).
-pub fn verification_lists(
+pub fn verification_lists<S: ChildStatement + ?Sized>(
     isa: Isa,
     log_inv_rate: usize,
-    statements: &[&Statement],
+    statements: &[&S],
     claims: &[Ext5],
 ) -> Result<(CircuitLists, [usize; CIRCUIT_TABLES]), RecursionError> {
     let cell = RefCell::new(Circuit::with_claims(claims.to_vec()));
@@ -127,10 +148,10 @@ pub fn verification_lists(
 /// # Errors
 /// [`RecursionError::Child`] for a statement the parameters cannot prove,
 /// [`RecursionError::Outer`] if the outer proof does not verify.
-pub fn verify_verifications(
+pub fn verify_verifications<S: ChildStatement + ?Sized>(
     isa: Isa,
     log_inv_rate: usize,
-    statements: &[&Statement],
+    statements: &[&S],
     claims: &[Ext5],
     params: &ParamsV2,
     policy: &PolicyV2,

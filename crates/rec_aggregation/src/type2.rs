@@ -12,27 +12,36 @@
 //! `"XT2A"` | version (u16 LE, [`TYPE2_VERSION`]) | configuration (u8: 0 prod, 1 test) |
 //! the parts' `log_inv_rate` (u8) | the outer proof's `log_inv_rate` (u8) | number of
 //! components `K` (u16 LE) | per component: message (32 bytes), slot (u32 LE), number of keys
-//! (u32 LE) | per component the claimed bus challenges `(alpha, beta)` of its verification
+//! (u32 LE), its shape (a kind byte, 0 for a plain aggregate, 1 for one with children followed
+//! by its tree of key counts and claims: `crate::children`'s format) | per component the claimed bus challenges `(alpha, beta)` of its verification
 //! (two elements of `K`, [`crate::claims`]: the verifier computes each part's public-lookup
 //! balance itself, `crate::circuit`'s deferred balances) | the outer `lean_prover` v2 proof.
 //!
 //! # Limits
-//! At most [`MAX_COMPONENTS`] components, each with at most
-//! [`max_signatures`] keys; every component's (message, slot) pair
+//! At most [`MAX_COMPONENTS`] components, each with at most [`max_signatures`] raw
+//! signatures in every aggregate of its tree; every component's (message, slot) pair
 //! distinct; every part at the same configuration and rate. Duplicate keys are allowed, within
 //! a component and across components, and kept.
 //!
-//! Not built yet: splitting a component back out (a Type-1 proof made by recursion), merging
-//! Type-1 aggregates that have children (refused: [`Type2Error::NestedPart`]), and the speed
-//! the issue asks for (`docs/recursion.md`).
+//! Parts may be Type-1 aggregates with children ([`crate::children`]): each component's
+//! shape (its tree of key counts and claims) is in the header, and the verifier derives its
+//! statement from it and the caller's keys.
+//!
+//! Not built yet: splitting a component back out (a Type-1 proof made by recursion), and the
+//! speed the issue asks for (`docs/recursion.md`).
 
-use crate::api::{AggregateProof, LOG_INV_RATE_RANGE, VerifyError, max_signatures};
+use crate::api::{LOG_INV_RATE_RANGE, VerifyError, max_signatures};
+use crate::children::{
+    MAX_DEPTH, MAX_TREE_NODES, Shape, Type1Proof, Type1Statement, decode_shape, encode_shape,
+    raw_counts,
+};
 use crate::circuit::CLAIMS_PER_BALANCE;
 use crate::claims;
+use crate::recursion::ChildStatement;
 use crate::recursion::{
     RecursionError, prove_verifications, record_verifications, verify_verifications,
 };
-use crate::statement::{Statement, params_v2};
+use crate::statement::params_v2;
 use backend::Isa;
 use backend::field::Ext5;
 use lean_prover::v2::{PolicyV2, decode_proof};
@@ -40,9 +49,10 @@ use xmss::{Config, PublicKey};
 
 /// Magic bytes at the start of every Type-2 proof.
 pub const TYPE2_MAGIC: [u8; 4] = *b"XT2A";
-/// Format version of Type-2 proofs (3: the parts' public-lookup balances deferred to the
-/// verifier, their challenges claimed in the header; 2: the transcripts bind public lookup
-/// lists by their digests, as aggregate format 9 does; 1 and 2 are refused).
+/// Format version of Type-2 proofs (3: parts of either kind of Type-1, their shapes in the
+/// header; the parts' public-lookup balances deferred to the verifier, their challenges
+/// claimed in the header; 2: the transcripts bind public lookup lists by their digests, as
+/// aggregate format 9 does; 1 and 2 are refused).
 pub const TYPE2_VERSION: u16 = 3;
 /// Most components one Type-2 proof holds.
 pub const MAX_COMPONENTS: usize = 16;
@@ -50,11 +60,11 @@ pub const MAX_COMPONENTS: usize = 16;
 pub const OUTER_LOG_INV_RATE: usize = 2;
 /// Bytes of the fixed header (before the components).
 const FIXED_HEADER: usize = 4 + 2 + 1 + 1 + 1 + 2;
-/// Bytes per component in the header.
+/// Bytes per component in the header before its shape.
 const COMPONENT_LEN: usize = 32 + 4 + 4;
 
 /// One component of a Type-2 proof as its header names it.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Component {
     /// The message.
     pub message: [u8; 32],
@@ -62,6 +72,9 @@ pub struct Component {
     pub slot: u32,
     /// The number of keys.
     pub num_keys: usize,
+    /// How its keys split between raw signatures and children (a plain aggregate's or one
+    /// with children's).
+    pub shape: Shape,
 }
 
 /// A Type-2 proof: header fields and the outer proof bytes.
@@ -96,10 +109,11 @@ pub enum Type2Error {
         /// What is wrong with it.
         source: VerifyError,
     },
-    /// A part is a Type-1 with children ([`crate::children`]): a circuit cannot verify a
-    /// recursive proof yet (`docs/recursion.md`, "Not built yet").
-    #[error("part {index} has children (merging those is not supported yet)")]
-    NestedPart {
+    /// A part's tree of aggregates would make the Type-2 deeper than
+    /// [`crate::children::MAX_DEPTH`] levels or larger than
+    /// [`crate::children::MAX_TREE_NODES`] aggregates.
+    #[error("part {index} makes the tree deeper or larger than the limits")]
+    TreeTooLarge {
         /// The part.
         index: usize,
     },
@@ -162,6 +176,7 @@ impl Type2Proof {
             out.extend_from_slice(&c.message);
             out.extend_from_slice(&c.slot.to_le_bytes());
             out.extend_from_slice(&(c.num_keys as u32).to_le_bytes());
+            encode_shape(&c.shape, &mut out);
         }
         claims::encode(&self.claims, &mut out);
         out.extend_from_slice(&self.proof);
@@ -204,22 +219,32 @@ impl Type2Proof {
                 max: MAX_COMPONENTS,
             });
         }
-        let end = FIXED_HEADER + COMPONENT_LEN * k;
-        if bytes.len() < end {
-            return Err(Type2Error::Header("shorter than its components"));
+        let mut at = FIXED_HEADER;
+        let mut nodes = MAX_TREE_NODES - 1;
+        let mut components = Vec::with_capacity(k);
+        for _ in 0..k {
+            let c = bytes
+                .get(at..at + COMPONENT_LEN)
+                .ok_or(Type2Error::Header("shorter than its components"))?;
+            at += COMPONENT_LEN;
+            let mut message = [0u8; 32];
+            message.copy_from_slice(&c[..32]);
+            let num_keys = u32::from_le_bytes([c[36], c[37], c[38], c[39]]) as usize;
+            let shape =
+                decode_shape(bytes, &mut at, num_keys, MAX_DEPTH - 1, &mut nodes).map_err(|e| {
+                    match e {
+                        VerifyError::Header(what) => Type2Error::Header(what),
+                        _ => Type2Error::Header("malformed component shape"),
+                    }
+                })?;
+            components.push(Component {
+                message,
+                slot: u32::from_le_bytes([c[32], c[33], c[34], c[35]]),
+                num_keys,
+                shape,
+            });
         }
-        let components = bytes[FIXED_HEADER..end]
-            .chunks_exact(COMPONENT_LEN)
-            .map(|c| {
-                let mut message = [0u8; 32];
-                message.copy_from_slice(&c[..32]);
-                Component {
-                    message,
-                    slot: u32::from_le_bytes([c[32], c[33], c[34], c[35]]),
-                    num_keys: u32::from_le_bytes([c[36], c[37], c[38], c[39]]) as usize,
-                }
-            })
-            .collect();
+        let end = at;
         let n = CLAIMS_PER_BALANCE * k;
         let claims = claims::decode(&bytes[end..], n).ok_or(Type2Error::Header(
             "missing or non-canonical claimed challenges",
@@ -262,41 +287,51 @@ fn check_distinct(statements: &[([u8; 32], u32)]) -> Result<(), Type2Error> {
 /// not verify is [`RecursionError::Child`]).
 pub fn merge(isa: Isa, parts: &[(&[u8], &[PublicKey])]) -> Result<Type2Proof, Type2Error> {
     check_count(parts.len())?;
-    let mut decoded = Vec::with_capacity(parts.len());
+    let mut decoded: Vec<(Type1Proof, &[PublicKey])> = Vec::with_capacity(parts.len());
+    let mut nodes = 1;
     for (index, (bytes, keys)) in parts.iter().enumerate() {
         let part = |source| Type2Error::Part { index, source };
-        if bytes.starts_with(&crate::children::NESTED_MAGIC) {
-            return Err(Type2Error::NestedPart { index });
-        }
-        let agg = AggregateProof::from_bytes(bytes).map_err(part)?;
-        if keys.len() != agg.num_signatures() {
+        let p = Type1Proof::from_bytes(bytes).map_err(part)?;
+        if keys.len() != p.num_keys() {
             return Err(part(VerifyError::KeyCount {
-                proof: agg.num_signatures(),
+                proof: p.num_keys(),
                 keys: keys.len(),
             }));
         }
-        if let Some(first) = decoded.first().map(|(a, _): &(AggregateProof, _)| a)
-            && (first.config() != agg.config() || first.log_inv_rate() != agg.log_inv_rate())
+        if let Some((first, _)) = decoded.first()
+            && (first.config() != p.config() || first.log_inv_rate() != p.log_inv_rate())
         {
             return Err(Type2Error::MixedParts { index });
         }
-        decoded.push((agg, *keys));
+        let shape = p.shape();
+        nodes += shape.nodes();
+        if shape.depth() + 1 > MAX_DEPTH || nodes > MAX_TREE_NODES {
+            return Err(Type2Error::TreeTooLarge { index });
+        }
+        decoded.push((p, *keys));
     }
     let pairs: Vec<([u8; 32], u32)> = decoded
         .iter()
-        .map(|(a, _)| (*a.message(), a.slot()))
+        .map(|(p, _)| (*p.message(), p.slot()))
         .collect();
     check_distinct(&pairs)?;
     let (config, log_inv_rate) = (decoded[0].0.config(), decoded[0].0.log_inv_rate());
     let params = params_v2(log_inv_rate);
     let mut children = Vec::with_capacity(decoded.len());
-    for (index, (agg, keys)) in decoded.iter().enumerate() {
-        let st = Statement::new(config, agg.message(), agg.slot(), keys);
-        let proof = decode_proof(&params, &st.instances(), &st.lookups(), agg.proof_bytes())
-            .map_err(|source| Type2Error::Part {
-                index,
-                source: VerifyError::Rejected(source),
-            })?;
+    for (index, (p, keys)) in decoded.iter().enumerate() {
+        let part = |source| Type2Error::Part { index, source };
+        let st = Type1Statement::derive(
+            isa,
+            config,
+            log_inv_rate,
+            p.message(),
+            p.slot(),
+            keys,
+            &p.shape(),
+        )
+        .map_err(part)?;
+        let proof = decode_proof(&params, &st.instances(), &st.lookups(), p.proof_bytes())
+            .map_err(|source| part(VerifyError::Rejected(source)))?;
         children.push((st, proof));
     }
     let refs: Vec<_> = children.iter().map(|(s, p)| (s, p)).collect();
@@ -308,10 +343,11 @@ pub fn merge(isa: Isa, parts: &[(&[u8], &[PublicKey])]) -> Result<Type2Proof, Ty
         log_inv_rate,
         components: decoded
             .iter()
-            .map(|(a, keys)| Component {
-                message: *a.message(),
-                slot: a.slot(),
+            .map(|(p, keys)| Component {
+                message: *p.message(),
+                slot: p.slot(),
                 num_keys: keys.len(),
+                shape: p.shape(),
             })
             .collect(),
         claims,
@@ -347,17 +383,31 @@ pub fn verify_type_2(
         if c.message != *message || c.slot != *slot || c.num_keys != keys.len() {
             return Err(Type2Error::OtherComponent { index });
         }
-        if keys.is_empty() || keys.len() > max || u64::from(*slot) >= config.lifetime() {
+        let too_many = raw_counts(keys.len(), &c.shape)
+            .into_iter()
+            .any(|n| n > max);
+        if keys.is_empty() || too_many || u64::from(*slot) >= config.lifetime() {
             return Err(Type2Error::OtherComponent { index });
         }
     }
     let pairs: Vec<([u8; 32], u32)> = parts.iter().map(|(m, s, _)| (*m, *s)).collect();
     check_distinct(&pairs)?;
-    let statements: Vec<Statement> = parts
-        .iter()
-        .map(|(m, s, keys)| Statement::new(config, m, *s, keys))
-        .collect();
-    let refs: Vec<&Statement> = statements.iter().collect();
+    let mut statements = Vec::with_capacity(parts.len());
+    for (index, ((message, slot, keys), c)) in parts.iter().zip(&proof.components).enumerate() {
+        statements.push(
+            Type1Statement::derive(
+                isa,
+                config,
+                proof.log_inv_rate,
+                message,
+                *slot,
+                keys,
+                &c.shape,
+            )
+            .map_err(|source| Type2Error::Part { index, source })?,
+        );
+    }
+    let refs: Vec<&Type1Statement> = statements.iter().collect();
     verify_verifications(
         isa,
         proof.log_inv_rate,

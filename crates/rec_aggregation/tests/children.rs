@@ -3,14 +3,15 @@
 //! (raw keys, then each child's); rejected for a key list that differs in one key or in
 //! order (within a child or across the boundary between parts), another message or slot
 //! (with the header edited to match too) and tampered bytes; a child for another message or
-//! slot, whose proof does not verify, with children of its own, or of another rate cannot be
-//! folded in; a Type-2 merge refuses such an aggregate as a part. The bytes do not depend on
-//! the instruction set.
+//! slot, whose proof does not verify, of another rate, or deeper than the limit cannot be
+//! folded in. A child with a child (three levels) folds in, verifies only for its flat key
+//! list and its header's claims, and merges into a Type-2 beside a plain part. The bytes do
+//! not depend on the instruction set.
 
 use backend::Isa;
-use rec_aggregation::children::{MAX_CHILDREN, NestedProof};
+use rec_aggregation::children::{MAX_CHILDREN, MAX_DEPTH, NESTED_VERSION, Shape};
 use rec_aggregation::recursion::RecursionError;
-use rec_aggregation::type2::{Type2Error, merge};
+use rec_aggregation::type2::{Type2Proof, merge, verify_type_2};
 use rec_aggregation::{
     AggregateError, AggregateOptions, PolicyV2, Type1Proof, VerifyError, aggregate,
     aggregate_with_children, verify_type_1,
@@ -63,7 +64,11 @@ fn raw_signatures_and_children_verify_only_as_their_flat_key_list() {
     let Type1Proof::Nested(nested) = &proof else {
         panic!("children give the nested format");
     };
-    assert_eq!((nested.num_raw(), nested.child_keys()), (1, &[2, 1][..]));
+    assert_eq!(nested.shape().num_raw, 1);
+    assert_eq!(
+        nested.shape().children,
+        vec![(2, Shape::Plain), (1, Shape::Plain)]
+    );
     let bytes = nested.to_bytes();
     assert_eq!(Type1Proof::from_bytes(&bytes).unwrap(), proof);
     let keys: Vec<PublicKey> = [raw_keys.as_slice(), &ka, &kb].concat();
@@ -116,8 +121,8 @@ fn raw_signatures_and_children_verify_only_as_their_flat_key_list() {
     // The header's split of the keys between the parts is bound too: raw 1 + (2, 1) read as
     // raw 1 + (1, 2) is another statement.
     let mut resplit = bytes.clone();
-    resplit[55] = 1;
-    resplit[59] = 2;
+    resplit[55] = 1; // the first child's count
+    resplit[60] = 2; // the second child's
     assert!(matches!(
         verify(&keys, &MESSAGE, SLOT, &resplit),
         Err(VerifyError::Rejected(_))
@@ -146,18 +151,94 @@ fn raw_signatures_and_children_verify_only_as_their_flat_key_list() {
     assert!(verify(&keys[1..], &MESSAGE, SLOT, &only_bytes).is_err());
     // A plain aggregate goes through the same entry point.
     verify(&ka, &MESSAGE, SLOT, &a).unwrap();
-
-    // A Type-2 merge does not take an aggregate with children yet.
-    assert!(matches!(
-        merge(Isa::current(), &[(&a, &ka), (&bytes, &keys)]),
-        Err(Type2Error::NestedPart { index: 1 })
-    ));
 }
 
-/// The v2 proof's length inside nested bytes (everything after the header and the counts).
+/// The v2 proof's length inside Type-1 bytes (everything after the header and the shape).
 fn nested_proof_len(bytes: &[u8]) -> usize {
-    let p = NestedProof::from_bytes(bytes).unwrap();
-    bytes.len() - (55 + 4 * p.child_keys().len())
+    Type1Proof::from_bytes(bytes).unwrap().proof_bytes().len()
+}
+
+/// An aggregate with children to a depth of three levels (a child with a child), verified
+/// against its flat key list and merged into a Type-2 with a plain part of another message.
+#[test]
+fn children_with_children_fold_in_and_merge() {
+    let options = AggregateOptions::new(Config::Test);
+    let fold = |raw: &(Vec<PublicKey>, Vec<Signature>), children: &[(&[u8], &[PublicKey])]| {
+        aggregate_with_children(&raw.0, &raw.1, children, &MESSAGE, SLOT, &options)
+            .unwrap()
+            .to_bytes()
+    };
+    let (c1, k1) = child(1, 330, MESSAGE, SLOT);
+    let r2 = signed(1, 331, MESSAGE, SLOT);
+    let c2 = fold(&r2, &[(&c1, &k1)]);
+    let k2: Vec<PublicKey> = [r2.0.as_slice(), &k1].concat();
+    let r3 = signed(1, 332, MESSAGE, SLOT);
+    let c3 = fold(&r3, &[(&c2, &k2)]);
+    let k3: Vec<PublicKey> = [r3.0.as_slice(), &k2].concat();
+    let p3 = Type1Proof::from_bytes(&c3).unwrap();
+    assert_eq!(p3.shape().depth(), 3);
+    verify(&k3, &MESSAGE, SLOT, &c3).unwrap();
+    // Keys swapped across the levels, or inside the deepest: rejected.
+    for (i, j) in [(0, 1), (1, 2), (0, 2)] {
+        let mut k = k3.clone();
+        k.swap(i, j);
+        assert!(verify(&k, &MESSAGE, SLOT, &c3).is_err(), "{i} <-> {j}");
+    }
+    // The middle aggregate's claims edited in the parent's header: rejected.
+    let mut t = c3.clone();
+    let claims_end = t.len() - nested_proof_len(&c3) - 2 * 20;
+    t[claims_end - 20] ^= 1; // the middle child's last claim, first byte
+    assert!(verify(&k3, &MESSAGE, SLOT, &t).is_err());
+
+    // Merged beside a plain aggregate of another message, and verified.
+    let mut other = MESSAGE;
+    other[9] ^= 1;
+    let (p, kp) = child(2, 333, other, SLOT);
+    let isa = Isa::current();
+    let t2 = merge(isa, &[(&c3, &k3), (&p, &kp)]).unwrap();
+    assert_eq!(t2.components()[0].shape, p3.shape());
+    let bytes = t2.to_bytes();
+    assert_eq!(Type2Proof::from_bytes(&bytes).unwrap(), t2);
+    let policy = PolicyV2::DEFAULT;
+    verify_type_2(
+        isa,
+        Config::Test,
+        &[(MESSAGE, SLOT, &k3), (other, SLOT, &kp)],
+        &bytes,
+        &policy,
+    )
+    .unwrap();
+    let mut swapped = k3.clone();
+    swapped.swap(1, 2);
+    assert!(
+        verify_type_2(
+            isa,
+            Config::Test,
+            &[(MESSAGE, SLOT, &swapped), (other, SLOT, &kp)],
+            &bytes,
+            &policy,
+        )
+        .is_err()
+    );
+}
+
+/// Header bytes of an aggregate with children whose tree is a chain of `levels` levels (each
+/// aggregate one child, the last plain), one key, and no proof.
+fn chain_header(levels: usize) -> Vec<u8> {
+    let mut b = b"XAGC".to_vec();
+    b.extend_from_slice(&NESTED_VERSION.to_le_bytes());
+    b.extend_from_slice(&[1, 2, 0]); // test configuration, rate 1/4, standard parameters
+    b.extend_from_slice(&1u32.to_le_bytes());
+    b.extend_from_slice(&MESSAGE);
+    b.extend_from_slice(&SLOT.to_le_bytes());
+    for level in 1..levels {
+        b.extend_from_slice(&0u32.to_le_bytes()); // no raw signatures
+        b.extend_from_slice(&1u16.to_le_bytes()); // one child
+        b.extend_from_slice(&1u32.to_le_bytes()); // of one key
+        b.push(u8::from(level + 1 < levels)); // nested but the last
+    }
+    b.extend(std::iter::repeat_n(0, 2 * 20 * (levels - 1))); // zero claims
+    b
 }
 
 #[test]
@@ -214,12 +295,17 @@ fn children_that_cannot_be_folded_in_are_typed_errors() {
         fold(&[(&r, &keys)]),
         Err(AggregateError::ChildOtherParameters { index: 0 })
     ));
-    // With children of its own (the nested magic is enough to refuse it).
-    let nested = [b"XAGC".as_slice(), &[0; 80]].concat();
+    // A tree deeper than the limit (the header alone is enough to refuse it).
+    let deep = chain_header(MAX_DEPTH);
+    assert_eq!(
+        Type1Proof::from_bytes(&deep).unwrap().shape().depth(),
+        MAX_DEPTH
+    );
     assert!(matches!(
-        fold(&[(&a, &ka), (&nested, &ka)]),
-        Err(AggregateError::ChildHasChildren { index: 1 })
+        fold(&[(&a, &ka), (&deep, &ka)]),
+        Err(AggregateError::TreeTooLarge { index: 1, .. })
     ));
+    assert!(Type1Proof::from_bytes(&chain_header(MAX_DEPTH + 1)).is_err());
     // Too many.
     let many: Vec<(&[u8], &[PublicKey])> = vec![(&a, &ka); MAX_CHILDREN + 1];
     assert!(matches!(

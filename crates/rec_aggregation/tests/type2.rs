@@ -72,7 +72,7 @@ fn merged_aggregates_verify_only_as_themselves() {
     }
     // With the header edited to name another message or slot, the proof rejects it.
     let mut edited = bytes.clone();
-    edited[11 + 40] ^= 1; // the second component's message, first byte
+    edited[11 + 41] ^= 1; // the second component's message (after the first's 40 bytes and kind)
     let mut other = mb;
     other[0] ^= 1;
     assert!(matches!(

@@ -453,9 +453,9 @@ static void check_aggregation(const Vector *prod, const HashSigPublicKey *pk, co
 
     /* Children: the Type-1 folded in beside the same two raw signatures (duplicate keys are
      * kept); the result verifies against the raw keys followed by the child's, in both
-     * generations, and not against either list alone; a child with its keys swapped, or one
-     * that has children itself, is refused. Splitting is not implemented: it fails, nothing
-     * is faked. */
+     * generations, and not against either list alone; a child with its keys swapped is
+     * refused; a child that has children itself folds in (three levels) and the result merges
+     * into a Type-2. Splitting is not implemented: it fails, nothing is faked. */
     const uint8_t *child_ptrs[1] = {out};
     size_t child_lens[1] = {len};
     size_t child_counts[1] = {2};
@@ -472,8 +472,24 @@ static void check_aggregation(const Vector *prod, const HashSigPublicKey *pk, co
     size_t nested_counts[1] = {4};
     uint8_t *out3 = malloc(OUT_CAP);
     if (!out3) exit(2);
-    written = 99;
-    CHECK(xmss_aggregate_type_1(pks, sigs, 2, 1, flat, nested_counts, nested_ptrs, nested_lens, msg, slot, 2, out3, OUT_CAP, &written) == -1 && written == 0);
+    written = 0;
+    CHECK(xmss_aggregate_type_1(pks, sigs, 2, 1, flat, nested_counts, nested_ptrs, nested_lens, msg, slot, 2, out3, OUT_CAP, &written) == 0);
+    size_t deeper_len = written;
+    const HashSigPublicKey *flat6[6] = {vpk, pk, vpk, pk, vpk, pk};
+    CHECK(xmss_verify_type_1(flat6, 6, msg, slot, out3, deeper_len) == true);
+    CHECK(xmss_verify_type_1(flat, 4, msg, slot, out3, deeper_len) == false);
+    {
+        const uint8_t *deeper_ptrs[1] = {out3};
+        size_t deeper_lens[1] = {deeper_len};
+        size_t deeper_counts[1] = {6};
+        uint8_t *out4 = malloc(OUT_CAP);
+        if (!out4) exit(2);
+        written = 0;
+        CHECK(xmss_merge_type_1_to_type_2(1, deeper_ptrs, deeper_lens, flat6, deeper_counts, 2, out4, OUT_CAP, &written) == 0);
+        uint32_t deeper_slots[1] = {slot};
+        CHECK(xmss_verify_type_2(out4, written, flat6, deeper_counts, 1, msg, deeper_slots) == true);
+        free(out4);
+    }
     written = 99;
     CHECK(xmss_aggregate_type_1(pks, sigs, 2, 1, reversed, child_counts, child_ptrs, child_lens, msg, slot, 2, out3, OUT_CAP, &written) == -1 && written == 0);
     AggregatedXMSS *nested = xmss_aggregate(pks, sigs, 2, 1, pks, child_counts, child_ptrs, child_lens, msg, slot, 2);

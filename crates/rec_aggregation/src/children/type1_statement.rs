@@ -1,0 +1,121 @@
+//! [`Type1Statement`]: what a verifier checks a Type-1 proof of either kind against, derived
+//! from the configuration, rate, message, slot, flat key list and [`Shape`] alone.
+//!
+//! A plain aggregate's statement is the aggregation [`Statement`] of all its keys. An
+//! aggregate with children has the aggregation statement of its raw keys (none if it has
+//! none) beside the circuit of its children's verifications: the children's statements are
+//! derived first (recursively, each from its slice of the keys and its shape), then the
+//! circuit's lists and heights from them and the shape's claims by a structure-only
+//! recording ([`verification_lists`]).
+
+use super::format::{NestedShape, Shape};
+use crate::api::VerifyError;
+use crate::circuit::{CIRCUIT_TABLES, CircuitLists, circuit_instances};
+use crate::recursion::{ChildStatement, RecursionError, verification_lists};
+use crate::statement::Statement;
+use backend::Isa;
+use lean_prover::{PublicLookup, TableInstance};
+use xmss::{Config, PublicKey};
+
+/// The statement of a Type-1 proof (module docs).
+pub struct Type1Statement {
+    raw: Option<Statement>,
+    circuit: Option<(CircuitLists, [usize; CIRCUIT_TABLES])>,
+}
+
+impl Type1Statement {
+    /// Derives the statement of a Type-1 proof of `shape` for `keys` (the flat list: raw keys,
+    /// then each child's), `message` and `slot` in `config`, its children at `log_inv_rate`.
+    ///
+    /// # Errors
+    /// [`VerifyError::KeyCount`] if the shape's counts do not add up to the keys,
+    /// [`VerifyError::Rejected`] for a child statement the parameters cannot prove,
+    /// [`VerifyError::Recursion`] if the claims do not fit the verifications.
+    pub fn derive(
+        isa: Isa,
+        config: Config,
+        log_inv_rate: usize,
+        message: &[u8; 32],
+        slot: u32,
+        keys: &[PublicKey],
+        shape: &Shape,
+    ) -> Result<Type1Statement, VerifyError> {
+        match shape {
+            Shape::Plain => Ok(Type1Statement {
+                raw: Some(Statement::new(config, message, slot, keys)),
+                circuit: None,
+            }),
+            Shape::Nested(n) => {
+                Self::derive_nested(isa, config, log_inv_rate, message, slot, keys, n)
+            }
+        }
+    }
+
+    fn derive_nested(
+        isa: Isa,
+        config: Config,
+        log_inv_rate: usize,
+        message: &[u8; 32],
+        slot: u32,
+        keys: &[PublicKey],
+        shape: &NestedShape,
+    ) -> Result<Type1Statement, VerifyError> {
+        if shape.num_keys() != keys.len() {
+            return Err(VerifyError::KeyCount {
+                proof: shape.num_keys(),
+                keys: keys.len(),
+            });
+        }
+        let (raw_keys, mut rest) = keys.split_at(shape.num_raw);
+        let mut children = Vec::with_capacity(shape.children.len());
+        for (count, child) in &shape.children {
+            let (child_keys, tail) = rest.split_at(*count);
+            rest = tail;
+            children.push(Self::derive(
+                isa,
+                config,
+                log_inv_rate,
+                message,
+                slot,
+                child_keys,
+                child,
+            )?);
+        }
+        let refs: Vec<&Type1Statement> = children.iter().collect();
+        let circuit =
+            verification_lists(isa, log_inv_rate, &refs, &shape.claims).map_err(|e| match e {
+                RecursionError::Child { source, .. } | RecursionError::Outer(source) => {
+                    VerifyError::Rejected(source)
+                }
+                e @ RecursionError::Circuit(_) => VerifyError::Recursion(e),
+            })?;
+        Ok(Type1Statement {
+            raw: (!raw_keys.is_empty()).then(|| Statement::new(config, message, slot, raw_keys)),
+            circuit: Some(circuit),
+        })
+    }
+}
+
+impl ChildStatement for Type1Statement {
+    fn instances(&self) -> Vec<TableInstance<'_>> {
+        let mut out: Vec<TableInstance<'_>> = Vec::new();
+        if let Some(st) = &self.raw {
+            out.extend(st.instances());
+        }
+        if let Some((_, heights)) = &self.circuit {
+            out.extend(circuit_instances(heights));
+        }
+        out
+    }
+
+    fn lookups(&self) -> Vec<PublicLookup<'_>> {
+        let mut out: Vec<PublicLookup<'_>> = Vec::new();
+        if let Some(st) = &self.raw {
+            out.extend(st.lookups());
+        }
+        if let Some((lists, _)) = &self.circuit {
+            out.extend(lists.lookups());
+        }
+        out
+    }
+}
