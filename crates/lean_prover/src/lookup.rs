@@ -69,7 +69,7 @@ const DIGEST_ROW: usize = 128;
 /// digest rather than absorbing it element by element lets the hashing run on every SIMD
 /// lane and in parallel (the list of a recursion circuit's wiring holds about a million
 /// elements), and a circuit that verifies a proof absorbs eight constants per list.
-fn list_digest(isa: Isa, list: &PublicLookup<'_>) -> Digest {
+pub fn list_digest(isa: Isa, list: &PublicLookup<'_>) -> Digest {
     let len = list.values.len() + list.multiplicities.len();
     let rows = len.div_ceil(DIGEST_ROW).max(1).next_power_of_two();
     let mut data = Vec::with_capacity(rows * DIGEST_ROW);
@@ -102,7 +102,8 @@ pub(crate) fn observe(isa: Isa, ch: &mut impl ObserveKnown, lookups: &[PublicLoo
         for x in [l.bus.0, direction, l.tuple_len as u32, l.count() as u32] {
             ch.observe(KoalaBear::new(x));
         }
-        ch.observe_slice(&list_digest(isa, l));
+        let digest = ch.list_digest(isa, l);
+        ch.observe_slice(&digest);
     }
 }
 

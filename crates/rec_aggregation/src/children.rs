@@ -11,7 +11,7 @@
 //! proof is the circuit's alone. A child with children is verified like any child: its
 //! statement ([`Type1Statement`]) is derived from its keys and shape, and the circuit defers
 //! its public lists' balance to the verifier (`crate::circuit`'s deferred balances), so the
-//! circuit does not grow with the child's circuit. [`verify_type_1`] checks either kind of
+//! circuit does not grow with the child's circuit. [`verify_nested`] (through `crate::verify_type_1`) checks a
 //! Type-1 against the caller's flat key list, message and slot: it derives the statement from
 //! the header's shape (the key counts and claims, recursively) and verifies the proof.
 //!
@@ -27,7 +27,9 @@
 mod format;
 mod type1_statement;
 
-pub use format::{NESTED_MAGIC, NESTED_VERSION, NestedProof, NestedShape, Shape, Type1Proof};
+pub use format::{
+    NESTED_MAGIC, NESTED_VERSION, NestedProof, NestedShape, SPLIT_MAGIC, Shape, Type1Proof,
+};
 pub(crate) use format::{decode_shape, encode_shape};
 pub use type1_statement::Type1Statement;
 
@@ -152,7 +154,7 @@ pub fn aggregate_with_children(
 ///
 /// # Errors
 /// See [`VerifyError`]; every malformed input is an error, never a panic.
-pub fn verify_type_1(
+pub fn verify_nested(
     config: Config,
     public_keys: &[PublicKey],
     message: &[u8; 32],
@@ -160,9 +162,6 @@ pub fn verify_type_1(
     bytes: &[u8],
     policy: &PolicyV2,
 ) -> Result<(), VerifyError> {
-    if !bytes.starts_with(&NESTED_MAGIC) {
-        return crate::api::verify(config, public_keys, message, slot, bytes, policy);
-    }
     if public_keys.is_empty() {
         return Err(VerifyError::Empty);
     }

@@ -70,7 +70,7 @@ mod schedule;
 mod statement;
 mod symbolic;
 
-pub use deferred::CLAIMS_PER_BALANCE;
+pub use deferred::{CLAIMS_PER_BALANCE, GivenChild};
 pub use link_table::{LinkColumns, LinkTable};
 pub use op_table::{OpColumns, OpTable};
 pub use opened_table::{OPENED_WIRING_LEN, OpenedColumns, OpenedTable};

@@ -33,15 +33,17 @@ pub mod merkle_path_table;
 pub mod poseidon2_table;
 pub mod poseidon_table;
 pub mod recursion;
+pub mod split;
 pub mod statement;
 pub mod transcript_table;
+pub mod type1;
 pub mod type2;
 
 pub use api::{
     AggregateError, AggregateOptions, AggregateProof, VerifyError, aggregate, max_signatures,
     security, verify,
 };
-pub use children::{NestedProof, Type1Proof, aggregate_with_children, verify_type_1};
+pub use children::{NestedProof, Type1Proof, aggregate_with_children};
 pub use ext5_table::{
     EXT5_BUS, EXT5_TABLE_DEGREE, EXT5_TABLE_WIDTH, EXT5_TUPLE_LEN, Ext5Columns, Ext5Op, Ext5Table,
     ext5_fma_tuple, ext5_reduction, ext5_table,
@@ -64,3 +66,4 @@ pub use transcript_table::{
     TRANSCRIPT_FRESH_BUS, TRANSCRIPT_OBSERVE_BUS, TRANSCRIPT_SAMPLE_BUS, TranscriptColumns,
     TranscriptOp, TranscriptTable,
 };
+pub use type1::verify_type_1;

@@ -17,7 +17,7 @@
 
 use crate::circuit::{
     CIRCUIT_TABLES, Circuit, CircuitError, CircuitLists, CircuitStatement, CircuitTranscript,
-    circuit_instances,
+    GivenChild, circuit_instances,
 };
 use crate::statement::{Statement, params_v2};
 use backend::Isa;
@@ -113,7 +113,23 @@ pub fn verification_lists<S: ChildStatement + ?Sized>(
     statements: &[&S],
     claims: &[Ext5],
 ) -> Result<(CircuitLists, [usize; CIRCUIT_TABLES]), RecursionError> {
-    let cell = RefCell::new(Circuit::with_claims(claims.to_vec()));
+    verification_lists_given(isa, log_inv_rate, statements, claims, Vec::new())
+}
+
+/// [`verification_lists`] for children some of which the verifier holds only in shape:
+/// `given[k]`, when `Some`, gives child `k`'s lists' digests and balance (its statement's
+/// lists are then placeholders of the right shape; `crate::circuit::GivenChild`).
+///
+/// # Errors
+/// As [`verification_lists`].
+pub fn verification_lists_given<S: ChildStatement + ?Sized>(
+    isa: Isa,
+    log_inv_rate: usize,
+    statements: &[&S],
+    claims: &[Ext5],
+    given: Vec<Option<GivenChild>>,
+) -> Result<(CircuitLists, [usize; CIRCUIT_TABLES]), RecursionError> {
+    let cell = RefCell::new(Circuit::with_given_children(claims.to_vec(), given));
     let params = params_v2(log_inv_rate);
     for (index, st) in statements.iter().enumerate() {
         if index > 0 {

@@ -158,6 +158,21 @@ impl Type2Proof {
         &self.components
     }
 
+    /// `log2` of the inverse code rate of the parts.
+    pub fn log_inv_rate(&self) -> usize {
+        self.log_inv_rate
+    }
+
+    /// The claimed bus challenges of the parts' verifications (`(alpha, beta)` per part).
+    pub fn claims(&self) -> &[Ext5] {
+        &self.claims
+    }
+
+    /// The outer `lean_prover` v2 proof bytes.
+    pub fn proof_bytes(&self) -> &[u8] {
+        &self.proof
+    }
+
     /// The serialized proof (see the module docs).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(
@@ -171,14 +186,7 @@ impl Type2Proof {
         });
         out.push(self.log_inv_rate as u8);
         out.push(OUTER_LOG_INV_RATE as u8);
-        out.extend_from_slice(&(self.components.len() as u16).to_le_bytes());
-        for c in &self.components {
-            out.extend_from_slice(&c.message);
-            out.extend_from_slice(&c.slot.to_le_bytes());
-            out.extend_from_slice(&(c.num_keys as u32).to_le_bytes());
-            encode_shape(&c.shape, &mut out);
-        }
-        claims::encode(&self.claims, &mut out);
+        encode_components(&self.components, &self.claims, &mut out);
         out.extend_from_slice(&self.proof);
         out
     }
@@ -209,54 +217,82 @@ impl Type2Proof {
         if bytes[8] as usize != OUTER_LOG_INV_RATE {
             return Err(Type2Error::Header("unknown outer rate"));
         }
-        let k = u16::from_le_bytes([bytes[9], bytes[10]]) as usize;
-        if k == 0 {
-            return Err(Type2Error::Empty);
-        }
-        if k > MAX_COMPONENTS {
-            return Err(Type2Error::TooManyComponents {
-                got: k,
-                max: MAX_COMPONENTS,
-            });
-        }
-        let mut at = FIXED_HEADER;
-        let mut nodes = MAX_TREE_NODES - 1;
-        let mut components = Vec::with_capacity(k);
-        for _ in 0..k {
-            let c = bytes
-                .get(at..at + COMPONENT_LEN)
-                .ok_or(Type2Error::Header("shorter than its components"))?;
-            at += COMPONENT_LEN;
-            let mut message = [0u8; 32];
-            message.copy_from_slice(&c[..32]);
-            let num_keys = u32::from_le_bytes([c[36], c[37], c[38], c[39]]) as usize;
-            let shape =
-                decode_shape(bytes, &mut at, num_keys, MAX_DEPTH - 1, &mut nodes).map_err(|e| {
-                    match e {
-                        VerifyError::Header(what) => Type2Error::Header(what),
-                        _ => Type2Error::Header("malformed component shape"),
-                    }
-                })?;
-            components.push(Component {
-                message,
-                slot: u32::from_le_bytes([c[32], c[33], c[34], c[35]]),
-                num_keys,
-                shape,
-            });
-        }
-        let end = at;
-        let n = CLAIMS_PER_BALANCE * k;
-        let claims = claims::decode(&bytes[end..], n).ok_or(Type2Error::Header(
-            "missing or non-canonical claimed challenges",
-        ))?;
+        let mut at = FIXED_HEADER - 2;
+        let (components, claims) = decode_components(bytes, &mut at)?;
         Ok(Type2Proof {
             config,
             log_inv_rate,
             components,
             claims,
-            proof: bytes[end + n * claims::CLAIM_BYTES..].to_vec(),
+            proof: bytes[at..].to_vec(),
         })
     }
+}
+
+/// Appends the components part of a Type-2 header (module docs): their number (u16 LE),
+/// each component with its shape, then the claims.
+pub(crate) fn encode_components(components: &[Component], claims: &[Ext5], out: &mut Vec<u8>) {
+    out.extend_from_slice(&(components.len() as u16).to_le_bytes());
+    for c in components {
+        out.extend_from_slice(&c.message);
+        out.extend_from_slice(&c.slot.to_le_bytes());
+        out.extend_from_slice(&(c.num_keys as u32).to_le_bytes());
+        encode_shape(&c.shape, out);
+    }
+    claims::encode(claims, out);
+}
+
+/// Decodes the components part of a Type-2 header at `*at` ([`encode_components`]),
+/// advancing it.
+///
+/// # Errors
+/// [`Type2Error::Empty`], [`Type2Error::TooManyComponents`] or [`Type2Error::Header`].
+pub(crate) fn decode_components(
+    bytes: &[u8],
+    at: &mut usize,
+) -> Result<(Vec<Component>, Vec<Ext5>), Type2Error> {
+    let k = bytes
+        .get(*at..*at + 2)
+        .ok_or(Type2Error::Header("shorter than the header"))?;
+    let k = u16::from_le_bytes([k[0], k[1]]) as usize;
+    *at += 2;
+    if k == 0 {
+        return Err(Type2Error::Empty);
+    }
+    if k > MAX_COMPONENTS {
+        return Err(Type2Error::TooManyComponents {
+            got: k,
+            max: MAX_COMPONENTS,
+        });
+    }
+    let mut nodes = MAX_TREE_NODES - 1;
+    let mut components = Vec::with_capacity(k);
+    for _ in 0..k {
+        let c = bytes
+            .get(*at..*at + COMPONENT_LEN)
+            .ok_or(Type2Error::Header("shorter than its components"))?;
+        *at += COMPONENT_LEN;
+        let mut message = [0u8; 32];
+        message.copy_from_slice(&c[..32]);
+        let num_keys = u32::from_le_bytes([c[36], c[37], c[38], c[39]]) as usize;
+        let shape =
+            decode_shape(bytes, at, num_keys, MAX_DEPTH - 1, &mut nodes).map_err(|e| match e {
+                VerifyError::Header(what) => Type2Error::Header(what),
+                _ => Type2Error::Header("malformed component shape"),
+            })?;
+        components.push(Component {
+            message,
+            slot: u32::from_le_bytes([c[32], c[33], c[34], c[35]]),
+            num_keys,
+            shape,
+        });
+    }
+    let n = CLAIMS_PER_BALANCE * k;
+    let claims = claims::decode(bytes.get(*at..).unwrap_or(&[]), n).ok_or(Type2Error::Header(
+        "missing or non-canonical claimed challenges",
+    ))?;
+    *at += n * claims::CLAIM_BYTES;
+    Ok((components, claims))
 }
 
 fn check_count(k: usize) -> Result<(), Type2Error> {
@@ -368,8 +404,34 @@ pub fn verify_type_2(
     bytes: &[u8],
     policy: &PolicyV2,
 ) -> Result<(), Type2Error> {
-    check_count(parts.len())?;
     let proof = Type2Proof::from_bytes(bytes)?;
+    let statements = component_statements(isa, config, parts, &proof)?;
+    let refs: Vec<&Type1Statement> = statements.iter().collect();
+    verify_verifications(
+        isa,
+        proof.log_inv_rate,
+        &refs,
+        &proof.claims,
+        &params_v2(OUTER_LOG_INV_RATE),
+        policy,
+        &proof.proof,
+    )?;
+    Ok(())
+}
+
+/// The statements of `proof`'s components for the caller's `parts` (message, slot and keys
+/// of each, in order), after checking that they are the header's (count, message, slot, key
+/// count), within the limits, distinct and in `config`.
+///
+/// # Errors
+/// [`Type2Error`] naming the first component that differs or cannot be a statement.
+pub(crate) fn component_statements(
+    isa: Isa,
+    config: Config,
+    parts: &[([u8; 32], u32, &[PublicKey])],
+    proof: &Type2Proof,
+) -> Result<Vec<Type1Statement>, Type2Error> {
+    check_count(parts.len())?;
     if proof.config != config {
         return Err(Type2Error::Header("another configuration"));
     }
@@ -407,15 +469,5 @@ pub fn verify_type_2(
             .map_err(|source| Type2Error::Part { index, source })?,
         );
     }
-    let refs: Vec<&Type1Statement> = statements.iter().collect();
-    verify_verifications(
-        isa,
-        proof.log_inv_rate,
-        &refs,
-        &proof.claims,
-        &params_v2(OUTER_LOG_INV_RATE),
-        policy,
-        &proof.proof,
-    )?;
-    Ok(())
+    Ok(statements)
 }

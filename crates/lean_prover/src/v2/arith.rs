@@ -122,6 +122,15 @@ pub trait ObserveKnown {
             self.observe(x);
         }
     }
+
+    /// The digest a public lookup list enters the transcript by
+    /// ([`crate::lookup::list_digest`], which the default computes). A recorder that knows
+    /// the digest of a list it was given only in shape returns it instead (a circuit
+    /// verifying a proof whose statement it holds only in part); the transcript then
+    /// observes it like any other.
+    fn list_digest(&mut self, isa: Isa, list: &PublicLookup<'_>) -> Digest {
+        crate::lookup::list_digest(isa, list)
+    }
 }
 
 /// The Fiat-Shamir transcript as a verifier uses it ([`Challenger`] natively).

@@ -29,6 +29,9 @@ pub const NESTED_MAGIC: [u8; 4] = *b"XAGC";
 /// carried whole; 2: the children's bus challenges claimed in the header; 1 and 2 are
 /// refused).
 pub const NESTED_VERSION: u16 = 3;
+/// Magic bytes at the start of every split proof (`crate::split`: a Type-1 of its own kind,
+/// which is not a tree of aggregates and cannot be a child or a Type-2 part yet).
+pub const SPLIT_MAGIC: [u8; 4] = *b"XAGS";
 /// The parameters byte: the standard schedule of [`crate::statement::params_v2`].
 const STANDARD_SCHEDULE: u8 = 0;
 /// Bytes of the header before the shape.
@@ -261,7 +264,7 @@ impl NestedProof {
     }
 
     /// Parses the header of `bytes` (the proof is checked by
-    /// [`verify_type_1`](super::verify_type_1)).
+    /// [`verify_nested`](super::verify_nested)).
     ///
     /// # Errors
     /// [`VerifyError::Header`] (the magic, version, configuration, parameters, a shape that
@@ -328,6 +331,11 @@ impl Type1Proof {
     /// # Errors
     /// As [`AggregateProof::from_bytes`] or [`NestedProof::from_bytes`].
     pub fn from_bytes(bytes: &[u8]) -> Result<Type1Proof, VerifyError> {
+        if bytes.starts_with(&SPLIT_MAGIC) {
+            return Err(VerifyError::Header(
+                "a split proof cannot be folded in or merged yet",
+            ));
+        }
         if bytes.starts_with(&NESTED_MAGIC) {
             NestedProof::from_bytes(bytes).map(Type1Proof::Nested)
         } else {

@@ -96,6 +96,16 @@ impl Type1Statement {
     }
 }
 
+impl Type1Statement {
+    /// The statement of a proof of a circuit's tables alone (a Type-2's outer proof).
+    pub(crate) fn of_circuit(lists: CircuitLists, heights: [usize; CIRCUIT_TABLES]) -> Self {
+        Type1Statement {
+            raw: None,
+            circuit: Some((lists, heights)),
+        }
+    }
+}
+
 impl ChildStatement for Type1Statement {
     fn instances(&self) -> Vec<TableInstance<'_>> {
         let mut out: Vec<TableInstance<'_>> = Vec::new();

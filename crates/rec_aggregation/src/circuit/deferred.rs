@@ -32,6 +32,19 @@ pub(crate) struct DeferredBalance {
     pub(crate) beta: Wire,
 }
 
+/// What a verifier knows of a child whose statement it holds only in shape (a Type-2
+/// component other than the one split out): its lists' digests, in the order its verifier
+/// observes them, and its deferred balance at the claimed challenges. The circuit observes
+/// the digests and takes the balance instead of computing them from the lists it was given
+/// (placeholders of the right shape).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GivenChild {
+    /// The digests of the child's public lists, in order.
+    pub digests: Vec<backend::merkle::Digest>,
+    /// The child's public lists' contribution at the claimed challenges.
+    pub balance: Ext5,
+}
+
 /// Claimed values per deferred balance (`alpha`, `beta`).
 pub const CLAIMS_PER_BALANCE: usize = 2;
 
@@ -44,6 +57,24 @@ impl Circuit {
         let mut c = Circuit::structure_only();
         c.given_claims = Some(claims);
         c
+    }
+
+    /// [`Circuit::with_claims`] for children some of which are given only in shape:
+    /// `given[k]`, when `Some`, replaces child `k`'s lists' digests and balance.
+    pub fn with_given_children(claims: Vec<Ext5>, given: Vec<Option<GivenChild>>) -> Circuit {
+        let mut c = Circuit::with_claims(claims);
+        c.given_children = given;
+        c
+    }
+
+    /// The next given digest of the child being verified (the `k`-th, `k` the balances
+    /// deferred so far), if it was given.
+    pub(crate) fn given_digest(&mut self) -> Option<backend::merkle::Digest> {
+        let k = self.deferred.len();
+        let used = self.given_digests_used;
+        let d = *self.given_children.get(k)?.as_ref()?.digests.get(used)?;
+        self.given_digests_used += 1;
+        Some(d)
     }
 
     /// The claimed challenges (`alpha`, `beta` per deferred balance, in order): what the
@@ -77,7 +108,14 @@ impl Circuit {
             .as_ref()
             .and_then(|c| Some((*c.get(k)?, *c.get(k + 1)?)));
         let (a, b) = given.unwrap_or((self.value(alpha), self.value(beta)));
-        let value = match <Ext5 as VerifierField>::lookup_contribution(isa, lookups, a, b) {
+        let given_balance = self
+            .given_children
+            .get(self.deferred.len())
+            .and_then(|g| g.as_ref().map(|g| g.balance));
+        self.given_digests_used = 0;
+        let value = match given_balance
+            .or_else(|| <Ext5 as VerifierField>::lookup_contribution(isa, lookups, a, b))
+        {
             Some(v) => v,
             None if self.is_permissive() => Ext5::ZERO,
             None => return None,

@@ -119,6 +119,10 @@ pub struct Circuit {
     pub(crate) deferred: Vec<super::deferred::DeferredBalance>,
     /// The verifier's claims, when it records for the structure ([`Self::with_claims`]).
     pub(crate) given_claims: Option<Vec<Ext5>>,
+    /// Children given only in shape ([`Self::with_given_children`]), by position.
+    pub(crate) given_children: Vec<Option<super::deferred::GivenChild>>,
+    /// Digests of the current given child already observed.
+    pub(crate) given_digests_used: usize,
 }
 
 impl Default for Circuit {
@@ -151,6 +155,8 @@ impl Circuit {
             claimed: Vec::new(),
             deferred: Vec::new(),
             given_claims: None,
+            given_children: Vec::new(),
+            given_digests_used: 0,
         }
     }
 

@@ -245,6 +245,13 @@ impl ObserveKnown for CircuitTranscript<'_> {
     fn observe(&mut self, x: F) {
         self.circuit.borrow_mut().observe_known(x);
     }
+
+    /// The digest given for the child being verified, if the circuit was given its lists
+    /// only in shape (`super::deferred::GivenChild`); computed otherwise.
+    fn list_digest(&mut self, isa: Isa, list: &lean_prover::PublicLookup<'_>) -> Digest {
+        let given = self.circuit.borrow_mut().given_digest();
+        given.unwrap_or_else(|| lean_prover::lookup::list_digest(isa, list))
+    }
 }
 
 impl<'c> VerifierTranscript<Sym<'c>> for CircuitTranscript<'c> {

@@ -1,0 +1,147 @@
+//! Splitting a component out of a Type-2 (`rec_aggregation::split`): the split proof verifies
+//! through `verify_type_1` with that component's message, slot and keys alone (a plain
+//! component and one with children), and is rejected for another key, key order, message or
+//! slot, and for any given value of another component edited; a message that is not in the
+//! Type-2 is a typed error; truncated headers are errors, never panics.
+
+use backend::Isa;
+use rec_aggregation::split::{SplitError, SplitProof, split};
+use rec_aggregation::type2::merge;
+use rec_aggregation::{
+    AggregateOptions, PolicyV2, VerifyError, aggregate, aggregate_with_children,
+};
+use xmss::{Config, PublicKey, Signature};
+
+fn signed(n: usize, seed: u64, message: [u8; 32], slot: u32) -> (Vec<PublicKey>, Vec<Signature>) {
+    xmss::fixtures::generate(Isa::scalar(), Config::Test, seed, n, &message, slot)
+        .unwrap()
+        .into_iter()
+        .unzip()
+}
+
+fn plain(n: usize, seed: u64, message: [u8; 32], slot: u32) -> (Vec<u8>, Vec<PublicKey>) {
+    let (keys, sigs) = signed(n, seed, message, slot);
+    let options = AggregateOptions::new(Config::Test);
+    let bytes = aggregate(&keys, &sigs, &message, slot, &options)
+        .unwrap()
+        .to_bytes();
+    (bytes, keys)
+}
+
+fn verify(
+    keys: &[PublicKey],
+    message: &[u8; 32],
+    slot: u32,
+    bytes: &[u8],
+) -> Result<(), VerifyError> {
+    rec_aggregation::verify_type_1(Config::Test, keys, message, slot, bytes, &PolicyV2::DEFAULT)
+}
+
+#[test]
+fn a_split_component_verifies_on_its_own_and_only_as_itself() {
+    let isa = Isa::current();
+    let (ma, mb, mc) = ([0x71; 32], [0x72; 32], [0x73; 32]);
+    let (a, ka) = plain(1, 401, ma, 31);
+    let (b, kb) = plain(2, 402, mb, 32);
+    // C has a child: raw 1 + a child of 1.
+    let (c1, kc1) = plain(1, 403, mc, 33);
+    let (rk, rs) = signed(1, 404, mc, 33);
+    let c = aggregate_with_children(
+        &rk,
+        &rs,
+        &[(&c1, &kc1)],
+        &mc,
+        33,
+        &AggregateOptions::new(Config::Test),
+    )
+    .unwrap()
+    .to_bytes();
+    let kc: Vec<PublicKey> = [rk.as_slice(), &kc1].concat();
+    let t2 = merge(isa, &[(&a, &ka), (&b, &kb), (&c, &kc)])
+        .unwrap()
+        .to_bytes();
+    let parts: Vec<([u8; 32], u32, &[PublicKey])> =
+        vec![(ma, 31, &ka), (mb, 32, &kb), (mc, 33, &kc)];
+
+    let sb = split(isa, Config::Test, &parts, &t2, &mb).unwrap();
+    assert_eq!((sb.index(), sb.component().num_keys), (1, 2));
+    let bytes = sb.to_bytes();
+    assert_eq!(SplitProof::from_bytes(&bytes).unwrap(), sb);
+    verify(&kb, &mb, 32, &bytes).unwrap();
+
+    // Bound to the component: another key order or key, message or slot.
+    let mut swapped = kb.clone();
+    swapped.swap(0, 1);
+    assert!(matches!(
+        verify(&swapped, &mb, 32, &bytes),
+        Err(VerifyError::Rejected(_))
+    ));
+    assert!(matches!(
+        verify(&[kb[0], ka[0]], &mb, 32, &bytes),
+        Err(VerifyError::Rejected(_))
+    ));
+    assert!(matches!(
+        verify(&kb, &ma, 32, &bytes),
+        Err(VerifyError::OtherMessageOrSlot)
+    ));
+    assert!(matches!(
+        verify(&kb, &mb, 31, &bytes),
+        Err(VerifyError::OtherMessageOrSlot)
+    ));
+    // Another component's statement entirely (its keys, message and slot).
+    assert!(matches!(
+        verify(&ka, &ma, 31, &bytes),
+        Err(VerifyError::KeyCount { proof: 2, keys: 1 })
+    ));
+    // The given values of the other components are bound too (they enter the Type-2's
+    // statement the split verifies): a digest or a balance edited is rejected, as is an
+    // edited claim or proof byte.
+    let header = bytes.len() - sb.proof_bytes().len();
+    let given_start = given_offset();
+    assert_eq!(
+        u16::from_le_bytes([bytes[given_start], bytes[given_start + 1]]),
+        3
+    );
+    for (what, at) in [
+        ("first given digest", given_start + 2),
+        ("own claims", header - 40),
+        ("proof", header + 100),
+        ("last byte", bytes.len() - 1),
+    ] {
+        let mut t = bytes.clone();
+        t[at] ^= 1;
+        assert!(verify(&kb, &mb, 32, &t).is_err(), "{what} edited: accepted");
+    }
+    for len in 0..header {
+        assert!(SplitProof::from_bytes(&bytes[..len]).is_err(), "{len}");
+    }
+
+    // The component with children splits out too, verified with its flat key list.
+    let sc = split(isa, Config::Test, &parts, &t2, &mc)
+        .unwrap()
+        .to_bytes();
+    verify(&kc, &mc, 33, &sc).unwrap();
+    assert!(verify(&[kc[1], kc[0]], &mc, 33, &sc).is_err());
+
+    // A message not in the Type-2; components other than the Type-2's.
+    assert!(matches!(
+        split(isa, Config::Test, &parts, &t2, &[0x74; 32]),
+        Err(SplitError::NoSuchMessage)
+    ));
+    let mut other = parts.clone();
+    other[0].1 = 30;
+    assert!(matches!(
+        split(isa, Config::Test, &other, &t2, &mb),
+        Err(SplitError::Type2(_))
+    ));
+    // A split proof is not a child or a Type-2 part yet.
+    assert!(merge(isa, &[(&bytes, &kb), (&a, &ka)]).is_err());
+}
+
+/// Where the other components' given lists start: after the fixed header (11 bytes), the
+/// Type-2's component count (2), its components (40 bytes and a shape each: one kind byte
+/// for a plain one; the third has children: kind, raw count 4, child count 2, the child's
+/// count 4 and kind 1, and its claims 2 x 20) and the Type-2's claims (2 x 20 per component).
+fn given_offset() -> usize {
+    11 + 2 + 41 + 41 + (41 + 4 + 2 + 4 + 1 + 40) + 3 * 2 * 20
+}
