@@ -48,8 +48,10 @@
  *    challenges), proving the raw signatures and that each child verifies, for the key list
  *    made of the raw keys followed by each child's keys in order; the same verifiers check
  *    it. A child may have children itself (up to 4 levels, 64 aggregates in a tree), and
- *    such an aggregate merges into a Type-2 like any Type-1. NOT IMPLEMENTED YET:
- *    xmss_split_type_2_by_msg (always -1). Nothing fakes a proof.
+ *    such an aggregate merges into a Type-2 like any Type-1.
+ *  - Split: xmss_split_type_2_by_msg returns a component of a Type-2 as a Type-1 ("XAGS")
+ *    that xmss_verify_type_1 checks with that component's keys, message and slot alone. A
+ *    split proof cannot be a child or a Type-2 part yet (refused).
  */
 #ifndef MULTISIG_GLUE_H
 #define MULTISIG_GLUE_H
@@ -222,7 +224,15 @@ int xmss_merge_type_1_to_type_2(size_t num_parts,
     const HashSigPublicKey *const *pks_flat, const size_t *pks_per_part_counts, size_t log_inv_rate,
     uint8_t *out_buf, size_t out_cap, size_t *out_written);
 
-/* Not implemented yet (needs recursion): always -1, *out_written = 0. */
+/* Splits the component whose message is target_message_hash32 (the first, if several slots
+ * share it) out of the Type-2 proof, given every component's keys (pks_per_message_counts[i]
+ * keys each, in order, from pks_flat; num_messages = the number of components; messages and
+ * slots are read from the Type-2 header): a Type-1 proof (at the Type-2 parts' rate;
+ * log_inv_rate must be in 1..=4) that xmss_verify_type_1 accepts with that component's keys,
+ * message and slot alone. (out_buf, out_cap, out_written) protocol: 0 written; -2 if out_cap
+ * is too small (*out_written = size; a retry proves again); -1 on any error (malformed or
+ * non-prod bytes, NULL arrays or entries, key counts that are not the header's, no
+ * component for the message, a Type-2 that does not verify), *out_written = 0. */
 int xmss_split_type_2_by_msg(const uint8_t *type_2_bytes, size_t type_2_len,
     const HashSigPublicKey *const *pks_flat, const size_t *pks_per_message_counts, size_t num_messages,
     const uint8_t *target_message_hash32, size_t log_inv_rate,

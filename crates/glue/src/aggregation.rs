@@ -17,8 +17,10 @@
 //!   (`rec_aggregation::children`, `"XAGC"` header), verified by the same functions against
 //!   the raw keys followed by each child's (recursively: a child may have children, up to
 //!   `rec_aggregation::children::MAX_DEPTH` levels), and merged into a Type-2 like a plain
-//!   one. Splitting a Type-2 is not built yet: it returns its failure value; nothing fakes a
-//!   proof.
+//!   one.
+//! * Split: `xmss_split_type_2_by_msg` returns one component of a Type-2 as a Type-1
+//!   (`rec_aggregation::split`, `"XAGS"`) that `xmss_verify_type_1` checks with that
+//!   component's keys, message and slot alone.
 //!
 //! Aggregation first checks that the slot is inside the key lifetime and that every pointer
 //! (arrays, each entry, message) is non-null, then decodes the handles and calls
@@ -404,8 +406,8 @@ pub unsafe extern "C" fn xmss_aggregate_signature_from_bytes(
         let Some(b) = (unsafe { self::bytes(bytes, len) }) else {
             return std::ptr::null_mut();
         };
-        match Type1Proof::from_bytes(b) {
-            Ok(p) if p.config() == CONFIG => Box::into_raw(Box::new(AggregatedXMSS {
+        match rec_aggregation::type1::header_config(b) {
+            Ok((config, _)) if config == CONFIG => Box::into_raw(Box::new(AggregatedXMSS {
                 tag: TAG_AGGREGATE,
                 bytes: b.to_vec(),
             })),
@@ -735,25 +737,73 @@ pub unsafe extern "C" fn xmss_merge_type_1_to_type_2(
     })
 }
 
-/// Generation 2, NOT SUPPORTED YET (needs recursion): always -1 with `*out_written = 0`.
+/// Generation 2: splits the component whose message is `target_message_hash32` (the first,
+/// if several slots share it) out of the Type-2 `type_2_bytes`, given every component's keys
+/// (`pks_per_message_counts[i]` keys each, in order, from `pks_flat`; the messages and slots
+/// are the Type-2 header's), as a Type-1 proof that `xmss_verify_type_1` checks with that
+/// component's keys, message and slot alone (`rec_aggregation::split`). The split is proved
+/// at the Type-2 parts' rate; `log_inv_rate` must be in 1..=4. Written with the (out_buf,
+/// out_cap, out_written) protocol: 0, -2 if `out_cap` is too small (`*out_written` then
+/// holds the size; the split is not kept: a retry proves again), -1 on any error (malformed
+/// or non-prod bytes, a NULL array or entry, key counts that are not the header's, no
+/// component for the message, a Type-2 that does not verify, an invalid `MULTISIG_ISA`).
 ///
 /// # Safety
-/// `out_written` must be NULL or, if aligned, point to a writable `size_t`.
+/// `type_2_bytes` NULL or `type_2_len` readable bytes; `pks_per_message_counts` NULL or
+/// `num_messages` readable `size_t`s; `pks_flat` NULL or the sum of the counts in pointers,
+/// each NULL or a live public key of this library; `target_message_hash32` NULL or 32
+/// readable bytes; `out_buf` NULL or `out_cap` writable bytes; `out_written` NULL or a
+/// writable `size_t`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xmss_split_type_2_by_msg(
-    _type_2_bytes: *const u8,
-    _type_2_len: usize,
-    _pks_flat: *const *const HashSigPublicKey,
-    _pks_per_message_counts: *const usize,
-    _num_messages: usize,
-    _target_message_hash32: *const u8,
-    _log_inv_rate: usize,
-    _out_buf: *mut u8,
-    _out_cap: usize,
+    type_2_bytes: *const u8,
+    type_2_len: usize,
+    pks_flat: *const *const HashSigPublicKey,
+    pks_per_message_counts: *const usize,
+    num_messages: usize,
+    target_message_hash32: *const u8,
+    log_inv_rate: usize,
+    out_buf: *mut u8,
+    out_cap: usize,
     out_written: *mut usize,
 ) -> c_int {
-    // SAFETY: forwarded caller guarantee.
-    unsafe { error_out(out_written) }
+    guard(OUT_ERROR, || {
+        let split = (|| {
+            if num_messages == 0
+                || num_messages > MAX_COMPONENTS
+                || !rec_aggregation::api::LOG_INV_RATE_RANGE.contains(&log_inv_rate)
+            {
+                return None;
+            }
+            // SAFETY: forwarded caller guarantees on the arrays, the proof and the message.
+            let (proof, keys, target) = unsafe {
+                (
+                    bytes(type_2_bytes, type_2_len)?,
+                    key_lists(pks_flat, pks_per_message_counts, num_messages)?,
+                    message(target_message_hash32)?,
+                )
+            };
+            let t2 = rec_aggregation::type2::Type2Proof::from_bytes(proof).ok()?;
+            if t2.components().len() != num_messages {
+                return None;
+            }
+            let parts: Vec<([u8; 32], u32, &[PublicKey])> = t2
+                .components()
+                .iter()
+                .zip(&keys)
+                .map(|(c, k)| (c.message, c.slot, k.as_slice()))
+                .collect();
+            rec_aggregation::split::split(isa()?, CONFIG, &parts, proof, target)
+                .ok()
+                .map(|p| p.to_bytes())
+        })();
+        match split {
+            // SAFETY: forwarded caller guarantees on `out_buf` and `out_written`.
+            Some(proof) => unsafe { crate::ffi::write_out(&proof, out_buf, out_cap, out_written) },
+            // SAFETY: forwarded caller guarantee on `out_written`.
+            None => unsafe { error_out(out_written) },
+        }
+    })
 }
 
 /// Generation 2: verifies Type-2 bytes against `num_messages` components: message

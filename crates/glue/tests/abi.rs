@@ -4,7 +4,8 @@
 //! protocol, bad inputs, and aggregation: both generations on prod signatures (the leanMultisig
 //! vector plus a benchmark fixture on the same message and slot), proofs bound to their
 //! statement, the -2 protocol, concurrent calls, bad inputs; children (with children of
-//! their own too) folded into a Type-1 in both generations, and such a Type-1 merged.
+//! their own too) folded into a Type-1 in both generations, such a Type-1 merged and split
+//! back out.
 //! Key generation (seconds in release, minutes unoptimised) is left to the C and Zig tests of
 //! `scripts/glue-matrix.sh`.
 
@@ -956,18 +957,63 @@ fn children_fold_into_a_type_1_in_both_generations() {
             s.msg.as_ptr(),
             slots.as_ptr()
         ));
+        // Split back out: a Type-1 verified with the component's keys alone.
+        let type2 = out[..written].to_vec();
+        let mut split_out = vec![0u8; BIG];
+        let mut split_len = 7usize;
+        assert_eq!(
+            xmss_split_type_2_by_msg(
+                type2.as_ptr(),
+                type2.len(),
+                keys.as_ptr(),
+                counts.as_ptr(),
+                1,
+                s.msg.as_ptr(),
+                2,
+                split_out.as_mut_ptr(),
+                BIG,
+                &mut split_len
+            ),
+            0
+        );
+        let split = &split_out[..split_len];
+        assert_eq!(&split[..4], b"XAGS");
+        assert!(verify_1(&keys, &s.msg, s.slot, split));
+        assert!(!verify_1(
+            &[keys[0], keys[2], keys[1]],
+            &s.msg,
+            s.slot,
+            split
+        ));
+        assert!(!verify_1(&keys, &s.msg, s.slot + 1, split));
+        let mut other = s.msg;
+        other[3] ^= 1;
+        assert_eq!(
+            xmss_split_type_2_by_msg(
+                type2.as_ptr(),
+                type2.len(),
+                keys.as_ptr(),
+                counts.as_ptr(),
+                1,
+                other.as_ptr(),
+                2,
+                split_out.as_mut_ptr(),
+                BIG,
+                &mut split_len
+            ),
+            -1
+        );
+        assert_eq!(split_len, 0);
         let reversed = [keys[0], keys[2], keys[1]];
         assert!(!xmss_verify_type_2(
-            out.as_ptr(),
-            written,
+            type2.as_ptr(),
+            type2.len(),
             reversed.as_ptr(),
             counts.as_ptr(),
             1,
             s.msg.as_ptr(),
             slots.as_ptr()
         ));
-        written = 0;
-        assert_eq!(written, 0);
     }
 }
 

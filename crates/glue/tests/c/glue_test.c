@@ -14,8 +14,8 @@
  * by the generated key on the same message and slot, aggregated through both generations
  * (identical bytes, the -2 protocol), verified, rejected for another slot, message or key
  * order, aggregated and verified from several threads at once, bad inputs; recursion: a
- * child folded into a Type-1 in both generations, a Type-2 merge verified; a child with
- * children and splitting refused. Prints "N passed, N failed" and exits non-zero on any
+ * child folded into a Type-1 in both generations, three levels, Type-2 merges verified, a
+ * component split back out. Prints "N passed, N failed" and exits non-zero on any
  * failure.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -454,8 +454,8 @@ static void check_aggregation(const Vector *prod, const HashSigPublicKey *pk, co
     /* Children: the Type-1 folded in beside the same two raw signatures (duplicate keys are
      * kept); the result verifies against the raw keys followed by the child's, in both
      * generations, and not against either list alone; a child with its keys swapped is
-     * refused; a child that has children itself folds in (three levels) and the result merges
-     * into a Type-2. Splitting is not implemented: it fails, nothing is faked. */
+     * refused; a child that has children itself folds in (three levels), the result merges
+     * into a Type-2 and splits back out. A split of bytes that are not a Type-2 fails. */
     const uint8_t *child_ptrs[1] = {out};
     size_t child_lens[1] = {len};
     size_t child_counts[1] = {2};
@@ -487,7 +487,20 @@ static void check_aggregation(const Vector *prod, const HashSigPublicKey *pk, co
         written = 0;
         CHECK(xmss_merge_type_1_to_type_2(1, deeper_ptrs, deeper_lens, flat6, deeper_counts, 2, out4, OUT_CAP, &written) == 0);
         uint32_t deeper_slots[1] = {slot};
-        CHECK(xmss_verify_type_2(out4, written, flat6, deeper_counts, 1, msg, deeper_slots) == true);
+        size_t t2_len = written;
+        CHECK(xmss_verify_type_2(out4, t2_len, flat6, deeper_counts, 1, msg, deeper_slots) == true);
+        /* Split back out: a Type-1 that verifies with the component's keys alone. */
+        uint8_t *out5 = malloc(OUT_CAP);
+        if (!out5) exit(2);
+        written = 0;
+        CHECK(xmss_split_type_2_by_msg(out4, t2_len, flat6, deeper_counts, 1, msg, 2, out5, OUT_CAP, &written) == 0);
+        CHECK(written > 4 && memcmp(out5, "XAGS", 4) == 0);
+        CHECK(xmss_verify_type_1(flat6, 6, msg, slot, out5, written) == true);
+        CHECK(xmss_verify_type_1(flat6, 6, msg, slot + 1, out5, written) == false);
+        size_t needed = written;
+        written = 0;
+        CHECK(xmss_split_type_2_by_msg(out4, t2_len, flat6, deeper_counts, 1, msg, 2, NULL, 0, &written) == -2 && written == needed);
+        free(out5);
         free(out4);
     }
     written = 99;

@@ -322,7 +322,7 @@ test "multisig_glue from Zig" {
 
     // Children: the Type-1 folded in beside the same two raw signatures verifies against the
     // raw keys followed by the child's, in both generations; the child with its keys swapped
-    // is refused. Splitting is not implemented: it fails.
+    // is refused. A split of bytes that are not a Type-2 fails.
     const parts = [_]?[*]const u8{proof.ptr};
     const lens = [_]usize{len};
     const counts = [_]usize{2};
@@ -353,4 +353,13 @@ test "multisig_glue from Zig" {
     try testing.expect(xmss_verify_type_2(out2.ptr, written, &pks, &counts, 1, &prod.msg, &slots));
     const other_slots = [_]u32{prod.slot + 1};
     try testing.expect(!xmss_verify_type_2(out2.ptr, written, &pks, &counts, 1, &prod.msg, &other_slots));
+
+    // Split back out: a Type-1 that verifies with the component's keys alone.
+    const t2_len = written;
+    written = 0;
+    try testing.expectEqual(@as(c_int, 0), xmss_split_type_2_by_msg(out2.ptr, t2_len, &pks, &counts, 1, &prod.msg, 2, out.ptr + len, out.len - len, &written));
+    const split = out[len .. len + written];
+    try testing.expectEqualSlices(u8, "XAGS", split[0..4]);
+    try testing.expect(xmss_verify_type_1(&pks, 2, &prod.msg, prod.slot, split.ptr, split.len));
+    try testing.expect(!xmss_verify_type_1(&reversed, 2, &prod.msg, prod.slot, split.ptr, split.len));
 }
