@@ -258,7 +258,7 @@ pub fn run_verify(a: &VerifyArgs) -> ExitCode {
         let bytes = std::fs::read(&a.proof)
             .map_err(|e| format!("proof: cannot read {}: {e}", a.proof.display()))?;
         // The header is checked here so that an undecodable file is reported as malformed.
-        Type1Proof::from_bytes(&bytes).map_err(|e| format!("proof: {e}"))?;
+        rec_aggregation::type1::header_config(&bytes).map_err(|e| format!("proof: {e}"))?;
         Ok::<_, String>((message, keys, bytes))
     })();
     let (message, keys, bytes) = match inputs {

@@ -50,6 +50,9 @@ enum Command {
     /// input).
     #[command(name = "verify-type-2")]
     VerifyType2(type2_cmd::VerifyType2Args),
+    /// Split one component out of a Type-2 proof as a Type-1 proof that verifies on its own
+    /// (exit 0 ok, 1 no such component or the Type-2 does not verify, 2 malformed input).
+    Split(type2_cmd::SplitArgs),
     /// Time one aggregation of N fixture signatures and its verification (table or JSON).
     Bench(bench::BenchArgs),
     /// The security of an aggregate's proof parameters, term by term (without proving).
@@ -67,6 +70,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => return aggregate_cmd::run_verify(&args),
         Command::Merge(args) => return type2_cmd::run_merge(&args),
         Command::VerifyType2(args) => return type2_cmd::run_verify_type_2(&args),
+        Command::Split(args) => return type2_cmd::run_split(&args),
         Command::Bench(args) => return bench::run(&args),
         Command::Security(args) => security::run(&args),
         Command::Xmss(args) => return xmss_cmd::run(&args),

@@ -9,6 +9,12 @@
 //!   is valid for exactly these components (messages, slots, ordered key lists, in order); 1
 //!   if a well-formed proof is rejected; 2 for malformed input (the parts' `proof` fields are
 //!   ignored).
+//! * `split --config prod|test --parts PARTS.json --proof PROOF --message HEX --out OUT`:
+//!   writes the component for the message (the first, if several slots share it) as a
+//!   Type-1 proof that `multisig verify` checks with that component's keys, message and slot
+//!   alone (`rec_aggregation::split`). Exit 0 written; 1 no component for the message, or the
+//!   Type-2 does not verify for these components; 2 malformed input (the parts' `proof`
+//!   fields are ignored).
 //!
 //! `PARTS.json` is a list of `{"proof": PATH, "message": HEX, "slot": N, "public_keys": PATH}`
 //! (paths relative to the working directory; key files hold one SSZ key in hex per line).
@@ -16,8 +22,9 @@
 use crate::inputs::{read_message, read_public_keys};
 use backend::Isa;
 use rec_aggregation::recursion::RecursionError;
+use rec_aggregation::split::{SplitError, split};
 use rec_aggregation::type2::{Type2Error, merge, verify_type_2};
-use rec_aggregation::{AggregateProof, PolicyV2};
+use rec_aggregation::{PolicyV2, Type1Proof};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -59,6 +66,31 @@ pub struct VerifyType2Args {
     /// The Type-2 proof file.
     #[arg(long)]
     proof: PathBuf,
+}
+
+/// Arguments of `multisig split`.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "PARTS.json as for merge (every component of the Type-2, in order); the proof \
+fields are ignored. Exit status: 0 written; 1 no component for the message, or the Type-2 \
+does not verify for these components; 2 malformed input or usage."
+)]
+pub struct SplitArgs {
+    /// Scheme configuration: prod or test.
+    #[arg(long)]
+    config: Config,
+    /// The Type-2's components, in order (JSON).
+    #[arg(long)]
+    parts: PathBuf,
+    /// The Type-2 proof file.
+    #[arg(long)]
+    proof: PathBuf,
+    /// The message of the component to split out: 32 bytes in hex (`0x` optional) or @PATH.
+    #[arg(long)]
+    message: String,
+    /// Where to write the split Type-1 proof (binary).
+    #[arg(long)]
+    out: PathBuf,
 }
 
 /// One entry of `PARTS.json`.
@@ -123,7 +155,7 @@ fn merge_impl(a: &MergeArgs) -> Result<ExitCode, String> {
     let parts = read_parts(&a.parts, true)?;
     for (i, p) in parts.iter().enumerate() {
         let bytes = p.proof.as_deref().unwrap_or_default();
-        let agg = AggregateProof::from_bytes(bytes).map_err(|e| format!("part {i}: {e}"))?;
+        let agg = Type1Proof::from_bytes(bytes).map_err(|e| format!("part {i}: {e}"))?;
         if agg.config() != a.config {
             return Err(format!("part {i}: the proof is for another configuration"));
         }
@@ -185,6 +217,57 @@ fn verify_impl(a: &VerifyType2Args) -> Result<ExitCode, String> {
             Ok(ExitCode::from(1))
         }
         Err(e) => Err(e.to_string()),
+    }
+}
+
+fn split_impl(a: &SplitArgs) -> Result<ExitCode, String> {
+    let parts = read_parts(&a.parts, false)?;
+    let bytes =
+        std::fs::read(&a.proof).map_err(|e| format!("cannot read {}: {e}", a.proof.display()))?;
+    let message = read_message(&a.message)?;
+    let components: Vec<([u8; 32], u32, &[PublicKey])> = parts
+        .iter()
+        .map(|p| (p.message, p.slot, p.keys.as_slice()))
+        .collect();
+    let isa = Isa::selected().map_err(|e| e.to_string())?;
+    let t = Instant::now();
+    match split(isa, a.config, &components, &bytes, &message) {
+        Ok(p) => {
+            let out = p.to_bytes();
+            std::fs::write(&a.out, &out)
+                .map_err(|e| format!("cannot write {}: {e}", a.out.display()))?;
+            println!(
+                "split component {} ({} keys) into {} ({} bytes) in {:.1} ms",
+                p.index(),
+                p.component().num_keys,
+                a.out.display(),
+                out.len(),
+                t.elapsed().as_secs_f64() * 1e3
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(
+            e @ (SplitError::NoSuchMessage | SplitError::Recursion(RecursionError::Child { .. })),
+        ) => {
+            eprintln!("multisig split: {e}");
+            Ok(ExitCode::from(1))
+        }
+        Err(SplitError::Type2(e)) if is_invalid(&e) => {
+            eprintln!("multisig split: {e}");
+            Ok(ExitCode::from(1))
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Runs `multisig split`.
+pub fn run_split(a: &SplitArgs) -> ExitCode {
+    match split_impl(a) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("multisig split: error: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! `multisig demo` end to end in the test configuration: it must generate, aggregate and verify
-//! (fixtures and real keys), show that the proof is rejected for another slot, and report its
+//! (fixtures and real keys), show that the proof is rejected for another slot, build a block
+//! (merged, verified, rejected swapped, one component split out and verified alone), and report its
 //! measurements; a slot outside the lifetime and too many real prod keys are usage errors
 //! (exit 2).
 
@@ -64,13 +65,23 @@ fn demo_aggregates_fixtures() {
         stdout.contains("the same proof for slot 4: rejected"),
         "{stdout}"
     );
-    // The block: two committee aggregates merged, verified, and rejected swapped.
+    // The block: two committee aggregates merged, verified, rejected swapped, and split.
     assert!(
         stdout.contains("verify: ") && stdout.contains("valid for the 2 messages"),
         "{stdout}"
     );
     assert!(
         stdout.contains("the same block with two components swapped: rejected"),
+        "{stdout}"
+    );
+    // One component split back out, verified alone, rejected with two keys swapped.
+    assert!(
+        stdout.contains("split:  component 1 out")
+            && stdout.contains("verified with its 4 keys alone"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("the split proof with two keys swapped: rejected"),
         "{stdout}"
     );
 }

@@ -1,7 +1,9 @@
 //! `multisig merge` and `multisig verify-type-2` end to end on the built binary, in the test
 //! configuration: two aggregates merged (exit 0) and the Type-2 proof verified (exit 0),
 //! rejected for keys in another order or the components swapped (exit 1); a part whose entry
-//! names another slot than its proof, bad JSON and missing files (exit 2).
+//! names another slot than its proof, bad JSON and missing files (exit 2); a component split
+//! out (exit 0) and verified by `multisig verify` with its own keys (0; 1 in another order),
+//! a split for a message not in the Type-2 or for components that are not its (1).
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -173,4 +175,58 @@ fn merge_and_verify_type_2() {
     );
     assert_eq!(merge(&missing), 2);
     assert_eq!(verify(&d.write("empty.json", "[]")), 2);
+
+    // Split the second component out: `multisig verify` accepts it with its keys, message
+    // and slot alone, and not with its keys in another order.
+    let split_out = d.0.join("b.split").display().to_string();
+    let split = |message: &[u8; 32]| {
+        multisig(&[
+            "split",
+            "--config",
+            "test",
+            "--parts",
+            &parts,
+            "--proof",
+            &out,
+            "--message",
+            &format!("0x{}", hex(message)),
+            "--out",
+            &split_out,
+        ])
+    };
+    let o = split(&mb);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let verify_1 = |keys: &str| {
+        code(&multisig(&[
+            "verify",
+            "--config",
+            "test",
+            "--message",
+            &format!("0x{}", hex(&mb)),
+            "--slot",
+            "32",
+            "--public-keys",
+            keys,
+            "--proof",
+            &split_out,
+        ]))
+    };
+    assert_eq!(verify_1(&kb), 0);
+    assert_eq!(verify_1(&rb), 1);
+    // A message not in the Type-2 (1); a parts file that is not the Type-2's (1).
+    assert_eq!(code(&split(&[0x73; 32])), 1);
+    let o = multisig(&[
+        "split",
+        "--config",
+        "test",
+        "--parts",
+        &swapped,
+        "--proof",
+        &out,
+        "--message",
+        &format!("0x{}", hex(&mb)),
+        "--out",
+        &split_out,
+    ]);
+    assert_eq!(code(&o), 1);
 }
