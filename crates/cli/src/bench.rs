@@ -71,6 +71,10 @@ pub struct BenchArgs {
     /// and slots) verify, instead of one aggregation (see `crate::merge_bench`).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=16), conflicts_with = "children")]
     merge: Option<u32>,
+    /// With --merge: also build the Type-2 proof (untimed) and time splitting its last
+    /// component back out and verifying the split with that component's keys alone.
+    #[arg(long, requires = "merge")]
+    pub(crate) split: bool,
     /// Time one Type-1 aggregate of N raw signatures with K child aggregates of N signatures
     /// each (one message and slot) folded in, instead of one aggregation (see
     /// `crate::children_bench`).

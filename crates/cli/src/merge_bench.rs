@@ -13,7 +13,9 @@
 //! `duplex_calls`, `merkle_openings`, `merkle_levels` (the openings' path lengths summed:
 //! rows of the Merkle-path and compression tables), `leaf_chunks` (16-value chunks of the
 //! opened leaves: rows of the opened-leaf, leaf-sponge and Poseidon2-24 tables),
-//! `peak_rss_bytes`.
+//! `peak_rss_bytes`; with `--split`, `split_ms` (splitting the last component out of the
+//! Type-2, which is built untimed through the public API first), `split_proof_bytes` and
+//! `split_verify_ms` (`verify_type_1` with that component's keys alone).
 
 use crate::bench::{BenchArgs, prove_v2_once};
 use crate::inputs::select_isa;
@@ -48,6 +50,12 @@ struct MergeReport {
     merkle_levels: usize,
     leaf_chunks: usize,
     peak_rss_bytes: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    split_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    split_proof_bytes: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    split_verify_ms: Option<f64>,
 }
 
 /// Runs `multisig bench --merge k`.
@@ -61,6 +69,7 @@ pub(crate) fn bench_merge(args: &BenchArgs, k: usize) -> Result<ExitCode, String
     let params = params_v2(args.log_inv_rate);
     let t = Instant::now();
     let mut children = Vec::with_capacity(k);
+    let mut signers = Vec::with_capacity(k);
     for c in 0..k {
         let mut message = *b"multisig bench --merge: child 00";
         message[31] = b'0' + (c % 10) as u8;
@@ -72,6 +81,7 @@ pub(crate) fn bench_merge(args: &BenchArgs, k: usize) -> Result<ExitCode, String
         children.push(prove_v2_once(
             isa, config, &message, slot, &keys, &sigs, &params,
         )?);
+        signers.push((message, slot, keys, sigs));
     }
     let children_ms = t.elapsed().as_secs_f64() * 1e3;
     let refs: Vec<_> = children.iter().map(|(s, p)| (s, p)).collect();
@@ -97,6 +107,11 @@ pub(crate) fn bench_merge(args: &BenchArgs, k: usize) -> Result<ExitCode, String
         eprintln!("multisig bench: the recursive proof did not verify: {e}");
         return Ok(ExitCode::from(1));
     }
+    let split = if args.split {
+        Some(time_split(isa, args, &signers)?)
+    } else {
+        None
+    };
     let report = MergeReport {
         isa: isa.to_string(),
         config: config.name(),
@@ -128,6 +143,9 @@ pub(crate) fn bench_merge(args: &BenchArgs, k: usize) -> Result<ExitCode, String
             })
             .sum(),
         peak_rss_bytes: peak_resident_bytes(),
+        split_ms: split.map(|s| s.0),
+        split_proof_bytes: split.map(|s| s.1),
+        split_verify_ms: split.map(|s| s.2),
     };
     if args.json {
         println!(
@@ -151,4 +169,56 @@ pub(crate) fn bench_merge(args: &BenchArgs, k: usize) -> Result<ExitCode, String
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A fixture signer set: message, slot, keys, signatures.
+type Signers = ([u8; 32], u32, Vec<xmss::PublicKey>, Vec<xmss::Signature>);
+
+/// Builds the Type-2 of the children through the public API (untimed), then times splitting
+/// its last component out and verifying the split with that component's keys alone:
+/// `(split_ms, split_proof_bytes, split_verify_ms)`.
+fn time_split(
+    isa: Isa,
+    args: &BenchArgs,
+    signers: &[Signers],
+) -> Result<(f64, usize, f64), String> {
+    let options = rec_aggregation::AggregateOptions {
+        config: args.config,
+        log_inv_rate: args.log_inv_rate,
+        isa,
+    };
+    let mut parts = Vec::with_capacity(signers.len());
+    for (message, slot, keys, sigs) in signers {
+        let bytes = rec_aggregation::aggregate(keys, sigs, message, *slot, &options)
+            .map_err(|e| e.to_string())?
+            .to_bytes();
+        parts.push(bytes);
+    }
+    let refs: Vec<(&[u8], &[xmss::PublicKey])> = parts
+        .iter()
+        .zip(signers)
+        .map(|(b, s)| (b.as_slice(), s.2.as_slice()))
+        .collect();
+    let t2 = rec_aggregation::type2::merge(isa, &refs)
+        .map_err(|e| e.to_string())?
+        .to_bytes();
+    let components: Vec<([u8; 32], u32, &[xmss::PublicKey])> =
+        signers.iter().map(|s| (s.0, s.1, s.2.as_slice())).collect();
+    let last = signers.last().ok_or("no components")?;
+    let t = Instant::now();
+    let split = rec_aggregation::split::split(isa, args.config, &components, &t2, &last.0)
+        .map_err(|e| e.to_string())?
+        .to_bytes();
+    let split_ms = t.elapsed().as_secs_f64() * 1e3;
+    let t = Instant::now();
+    rec_aggregation::verify_type_1(
+        args.config,
+        &last.2,
+        &last.0,
+        last.1,
+        &split,
+        &PolicyV2::DEFAULT,
+    )
+    .map_err(|e| format!("the split did not verify: {e}"))?;
+    Ok((split_ms, split.len(), t.elapsed().as_secs_f64() * 1e3))
 }
