@@ -1,6 +1,6 @@
 //! `multisig bench` end to end in the test configuration: the JSON object of either proof
 //! system has every documented field with sane values (and those of `--children` and
-//! `--merge`), the table form runs, `--proof-out` writes the proof (the same bytes
+//! `--merge --split`), the table form runs, `--proof-out` writes the proof (the same bytes
 //! on every instruction set), and an invalid instruction set is exit 2.
 
 use std::process::Command;
@@ -208,7 +208,7 @@ fn bench_children_and_merge_json_have_their_fields() {
     for k in ["children_ms", "aggregate_ms", "proof_bytes", "verify_ms"] {
         assert!(num(k) > 0.0, "{k}: {v}");
     }
-    let v = bench_json(&["--merge", "1"]);
+    let v = bench_json(&["--merge", "1", "--split"]);
     let num = |k: &str| number(&v, k);
     assert_eq!((num("signatures"), num("merge")), (2.0, 1.0), "{v}");
     for k in [
@@ -217,6 +217,9 @@ fn bench_children_and_merge_json_have_their_fields() {
         "merge_proof_bytes",
         "merge_verify_ms",
         "operations",
+        "split_ms",
+        "split_proof_bytes",
+        "split_verify_ms",
     ] {
         assert!(num(k) > 0.0, "{k}: {v}");
     }
