@@ -404,3 +404,84 @@ pub fn verify_split(
     )
     .map_err(VerifyError::Rejected)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::children::{NestedShape, Shape};
+
+    fn sample() -> SplitProof {
+        let ext = |i: u32| Ext5::from_base(F::new(i));
+        let component = |m: u8, shape: Shape, num_keys: usize| Component {
+            message: [m; 32],
+            slot: 5,
+            num_keys,
+            shape,
+        };
+        let nested = NestedShape {
+            num_raw: 1,
+            children: vec![(2, Shape::Plain)],
+            claims: vec![ext(1), ext(2)],
+        };
+        SplitProof {
+            config: Config::Test,
+            log_inv_rate: 2,
+            index: 1,
+            components: vec![
+                component(1, Shape::Plain, 2),
+                component(2, Shape::Plain, 1),
+                component(3, Shape::Nested(nested), 3),
+            ],
+            type2_claims: (10..16).map(ext).collect(),
+            given: vec![
+                GivenChild {
+                    digests: vec![[F::new(7); 8]; 3],
+                    balance: ext(20),
+                },
+                GivenChild {
+                    digests: vec![[F::new(8); 8]; 12],
+                    balance: ext(21),
+                },
+            ],
+            claims: vec![ext(30), ext(31)],
+            proof: vec![9; 40],
+        }
+    }
+
+    #[test]
+    fn header_round_trips_and_malformed_bytes_are_errors() {
+        let p = sample();
+        let bytes = p.to_bytes();
+        assert_eq!(SplitProof::from_bytes(&bytes).unwrap(), p);
+        assert_eq!(p.component().message, [2; 32]);
+        let header = bytes.len() - p.proof.len();
+        for len in 0..header {
+            assert!(SplitProof::from_bytes(&bytes[..len]).is_err(), "{len}");
+        }
+        // Every single-byte edit of the header parses or is an error, never a panic; the
+        // index, version, rate and a given list count out of range are errors.
+        for at in 0..header {
+            for x in [0x01u8, 0x80, 0xff] {
+                let mut b = bytes.clone();
+                b[at] ^= x;
+                let _ = SplitProof::from_bytes(&b);
+            }
+        }
+        let refused = |at: usize, v: u8| {
+            let mut b = bytes.clone();
+            b[at] = v;
+            SplitProof::from_bytes(&b).is_err()
+        };
+        assert!(refused(9, 3)); // index 3 of 3 components
+        assert!(refused(4, 2)); // version
+        assert!(refused(7, 5)); // rate
+        assert!(refused(8, 1)); // parameters
+        let given = header
+            - 2 * claims::CLAIM_BYTES
+            - (2 + 12 * 32 + claims::CLAIM_BYTES)
+            - (2 + 3 * 32 + claims::CLAIM_BYTES);
+        assert_eq!(u16::from_le_bytes([bytes[given], bytes[given + 1]]), 3);
+        assert!(refused(given, (MAX_GIVEN_LISTS + 1) as u8));
+        assert!(refused(given + 2 + 3, 0xff)); // a digest value not canonical
+    }
+}
