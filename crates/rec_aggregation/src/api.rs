@@ -29,6 +29,7 @@
 //! the parameters from the rate itself and computes their security; nothing but the rate is
 //! read from the header.
 
+use crate::header;
 use crate::recursion::RecursionError;
 use crate::statement::{self, Statement};
 use backend::Isa;
@@ -42,8 +43,6 @@ pub const PROOF_MAGIC: [u8; 4] = *b"XAGG";
 /// WHIR oracle without the padding blocks, AIR digests without the FRI STARK's LogUp
 /// columns, WHIR claims for every query drawn in the order drawn; 3 to 8 are refused).
 pub const PROOF_VERSION: u16 = 9;
-/// The parameters byte of a v2 aggregate: the standard schedule ([`statement::params_v2`]).
-const V2_STANDARD_SCHEDULE: u8 = 0;
 /// Length of the header before the `lean_prover` proof.
 pub const HEADER_LEN: usize = 4 + 2 + 1 + 1 + 1 + 4 + 32 + 4;
 /// Default `log2` of the inverse code rate (rate 1/4).
@@ -275,11 +274,13 @@ impl AggregateProof {
     /// The serialized proof (see the module docs for the layout).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(HEADER_LEN + self.stark.len());
-        out.extend_from_slice(&PROOF_MAGIC);
-        out.extend_from_slice(&PROOF_VERSION.to_le_bytes());
-        out.push(config_tag(self.config));
-        out.push(self.log_inv_rate as u8);
-        out.push(V2_STANDARD_SCHEDULE);
+        header::write_prologue(
+            &mut out,
+            &PROOF_MAGIC,
+            PROOF_VERSION,
+            self.config,
+            self.log_inv_rate,
+        );
         out.extend_from_slice(&(self.num_signatures as u32).to_le_bytes());
         out.extend_from_slice(&self.message);
         out.extend_from_slice(&self.slot.to_le_bytes());
@@ -292,26 +293,9 @@ impl AggregateProof {
     /// # Errors
     /// [`VerifyError::Header`] or [`VerifyError::BadLogInvRate`].
     pub fn from_bytes(bytes: &[u8]) -> Result<AggregateProof, VerifyError> {
+        let (config, log_inv_rate) = header::read_prologue(bytes, &PROOF_MAGIC, PROOF_VERSION)?;
         if bytes.len() < HEADER_LEN {
             return Err(VerifyError::Header("shorter than the header"));
-        }
-        if bytes[..4] != PROOF_MAGIC {
-            return Err(VerifyError::Header("bad magic"));
-        }
-        if u16::from_le_bytes([bytes[4], bytes[5]]) != PROOF_VERSION {
-            return Err(VerifyError::Header("unsupported version"));
-        }
-        let config = match bytes[6] {
-            0 => Config::Prod,
-            1 => Config::Test,
-            _ => return Err(VerifyError::Header("unknown configuration")),
-        };
-        let log_inv_rate = bytes[7] as usize;
-        if !LOG_INV_RATE_RANGE.contains(&log_inv_rate) {
-            return Err(VerifyError::BadLogInvRate(log_inv_rate));
-        }
-        if bytes[8] != V2_STANDARD_SCHEDULE {
-            return Err(VerifyError::Header("unknown parameters"));
         }
         let n = u32::from_le_bytes([bytes[9], bytes[10], bytes[11], bytes[12]]) as usize;
         if n == 0 {
@@ -328,13 +312,6 @@ impl AggregateProof {
             slot,
             stark: bytes[HEADER_LEN..].to_vec(),
         })
-    }
-}
-
-fn config_tag(config: Config) -> u8 {
-    match config {
-        Config::Prod => 0,
-        Config::Test => 1,
     }
 }
 
@@ -473,24 +450,13 @@ pub fn verify(
         return Err(VerifyError::Empty);
     }
     let proof = AggregateProof::from_bytes(bytes)?;
-    if proof.config != config {
-        return Err(VerifyError::WrongConfig {
-            proof: proof.config.name(),
-            expected: config.name(),
-        });
-    }
-    if proof.num_signatures != public_keys.len() {
-        return Err(VerifyError::KeyCount {
-            proof: proof.num_signatures,
-            keys: public_keys.len(),
-        });
-    }
-    if slot as u64 >= config.lifetime() {
-        return Err(VerifyError::SlotOutOfRange {
-            slot,
-            lifetime: config.lifetime(),
-        });
-    }
+    header::check_named(
+        proof.config,
+        proof.num_signatures,
+        config,
+        public_keys,
+        slot,
+    )?;
     let max = max_signatures(config, proof.log_inv_rate);
     if public_keys.len() > max {
         return Err(VerifyError::TooMany {

@@ -36,6 +36,7 @@ pub use type1_statement::Type1Statement;
 use crate::api::{
     AggregateError, AggregateOptions, VerifyError, aggregate, check_raw, max_signatures,
 };
+use crate::header::check_named;
 use crate::recursion::{ChildStatement, RecursionError, record_verifications};
 use crate::statement::{self, Statement};
 use backend::Isa;
@@ -166,24 +167,7 @@ pub fn verify_nested(
         return Err(VerifyError::Empty);
     }
     let proof = NestedProof::from_bytes(bytes)?;
-    if proof.config != config {
-        return Err(VerifyError::WrongConfig {
-            proof: proof.config.name(),
-            expected: config.name(),
-        });
-    }
-    if proof.num_keys() != public_keys.len() {
-        return Err(VerifyError::KeyCount {
-            proof: proof.num_keys(),
-            keys: public_keys.len(),
-        });
-    }
-    if u64::from(slot) >= config.lifetime() {
-        return Err(VerifyError::SlotOutOfRange {
-            slot,
-            lifetime: config.lifetime(),
-        });
-    }
+    check_named(proof.config, proof.num_keys(), config, public_keys, slot)?;
     let max = max_signatures(config, proof.log_inv_rate);
     let shape = Shape::Nested(proof.shape.clone());
     if let Some(n) = raw_counts(proof.num_keys(), &shape)

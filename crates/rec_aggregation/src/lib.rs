@@ -28,6 +28,7 @@ pub mod children;
 pub mod circuit;
 pub mod claims;
 pub mod ext5_table;
+mod header;
 pub mod leaf_sponge_table;
 pub mod merkle_path_table;
 pub mod poseidon2_table;

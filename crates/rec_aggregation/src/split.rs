@@ -26,10 +26,11 @@
 //! Not built yet: a split proof as a child or a Type-2 part (refused: its statement is not a
 //! tree of aggregates).
 
-use crate::api::{LOG_INV_RATE_RANGE, VerifyError, max_signatures};
+use crate::api::{VerifyError, max_signatures};
 use crate::children::{Type1Statement, raw_counts};
 use crate::circuit::{CLAIMS_PER_BALANCE, GivenChild, circuit_instances};
 use crate::claims;
+use crate::header::{PROLOGUE_LEN, check_named, read_prologue, write_prologue};
 use crate::recursion::{
     ChildStatement, RecursionError, record_verifications, verification_lists,
     verification_lists_given,
@@ -50,7 +51,7 @@ pub use crate::children::SPLIT_MAGIC;
 /// Format version of split proofs.
 pub const SPLIT_VERSION: u16 = 1;
 /// Bytes of the header before the Type-2's components.
-const FIXED_HEADER: usize = 4 + 2 + 1 + 1 + 1 + 2;
+const FIXED_HEADER: usize = PROLOGUE_LEN + 2;
 /// Most public lists one given component may have.
 const MAX_GIVEN_LISTS: usize = 64;
 
@@ -110,14 +111,13 @@ impl SplitProof {
     /// The serialized proof (module docs).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(FIXED_HEADER + 1024 + self.proof.len());
-        out.extend_from_slice(&SPLIT_MAGIC);
-        out.extend_from_slice(&SPLIT_VERSION.to_le_bytes());
-        out.push(match self.config {
-            Config::Prod => 0,
-            Config::Test => 1,
-        });
-        out.push(self.log_inv_rate as u8);
-        out.push(0);
+        write_prologue(
+            &mut out,
+            &SPLIT_MAGIC,
+            SPLIT_VERSION,
+            self.config,
+            self.log_inv_rate,
+        );
         out.extend_from_slice(&(self.index as u16).to_le_bytes());
         encode_components(&self.components, &self.type2_claims, &mut out);
         for g in &self.given {
@@ -139,26 +139,9 @@ impl SplitProof {
     /// # Errors
     /// [`VerifyError::Header`] for malformed bytes, [`VerifyError::BadLogInvRate`].
     pub fn from_bytes(bytes: &[u8]) -> Result<SplitProof, VerifyError> {
+        let (config, log_inv_rate) = read_prologue(bytes, &SPLIT_MAGIC, SPLIT_VERSION)?;
         if bytes.len() < FIXED_HEADER {
             return Err(VerifyError::Header("shorter than the header"));
-        }
-        if bytes[..4] != SPLIT_MAGIC {
-            return Err(VerifyError::Header("bad magic"));
-        }
-        if u16::from_le_bytes([bytes[4], bytes[5]]) != SPLIT_VERSION {
-            return Err(VerifyError::Header("unsupported version"));
-        }
-        let config = match bytes[6] {
-            0 => Config::Prod,
-            1 => Config::Test,
-            _ => return Err(VerifyError::Header("unknown configuration")),
-        };
-        let log_inv_rate = bytes[7] as usize;
-        if !LOG_INV_RATE_RANGE.contains(&log_inv_rate) {
-            return Err(VerifyError::BadLogInvRate(log_inv_rate));
-        }
-        if bytes[8] != 0 {
-            return Err(VerifyError::Header("unknown parameters"));
         }
         let index = u16::from_le_bytes([bytes[9], bytes[10]]) as usize;
         let mut at = FIXED_HEADER;
@@ -307,25 +290,8 @@ pub fn verify_split(
         return Err(VerifyError::Empty);
     }
     let p = SplitProof::from_bytes(bytes)?;
-    if p.config != config {
-        return Err(VerifyError::WrongConfig {
-            proof: p.config.name(),
-            expected: config.name(),
-        });
-    }
     let c = p.component();
-    if c.num_keys != public_keys.len() {
-        return Err(VerifyError::KeyCount {
-            proof: c.num_keys,
-            keys: public_keys.len(),
-        });
-    }
-    if u64::from(slot) >= config.lifetime() {
-        return Err(VerifyError::SlotOutOfRange {
-            slot,
-            lifetime: config.lifetime(),
-        });
-    }
+    check_named(p.config, c.num_keys, config, public_keys, slot)?;
     let max = max_signatures(config, p.log_inv_rate);
     for comp in &p.components {
         if let Some(n) = raw_counts(comp.num_keys, &comp.shape)

@@ -8,50 +8,28 @@
 //! list and its header's claims, and merges into a Type-2 beside a plain part. The bytes do
 //! not depend on the instruction set.
 
+mod common;
+
 use backend::Isa;
+use common::{test_aggregate, test_signers, verify_test_type_1};
 use rec_aggregation::children::{MAX_CHILDREN, MAX_DEPTH, NESTED_VERSION, Shape};
 use rec_aggregation::recursion::RecursionError;
 use rec_aggregation::type2::{Type2Proof, merge, verify_type_2};
 use rec_aggregation::{
     AggregateError, AggregateOptions, PolicyV2, Type1Proof, VerifyError, aggregate,
-    aggregate_with_children, verify_type_1,
+    aggregate_with_children,
 };
 use xmss::{Config, PublicKey, Signature};
 
 const MESSAGE: [u8; 32] = [0x5c; 32];
 const SLOT: u32 = 17;
 
-fn signed(n: usize, seed: u64, message: [u8; 32], slot: u32) -> (Vec<PublicKey>, Vec<Signature>) {
-    xmss::fixtures::generate(Isa::scalar(), Config::Test, seed, n, &message, slot)
-        .unwrap()
-        .into_iter()
-        .unzip()
-}
-
-fn child(n: usize, seed: u64, message: [u8; 32], slot: u32) -> (Vec<u8>, Vec<PublicKey>) {
-    let (keys, sigs) = signed(n, seed, message, slot);
-    let options = AggregateOptions::new(Config::Test);
-    let bytes = aggregate(&keys, &sigs, &message, slot, &options)
-        .unwrap()
-        .to_bytes();
-    (bytes, keys)
-}
-
-fn verify(
-    keys: &[PublicKey],
-    message: &[u8; 32],
-    slot: u32,
-    bytes: &[u8],
-) -> Result<(), VerifyError> {
-    verify_type_1(Config::Test, keys, message, slot, bytes, &PolicyV2::DEFAULT)
-}
-
 #[test]
 fn raw_signatures_and_children_verify_only_as_their_flat_key_list() {
     let options = AggregateOptions::new(Config::Test);
-    let (raw_keys, raw_sigs) = signed(1, 300, MESSAGE, SLOT);
-    let (a, ka) = child(2, 301, MESSAGE, SLOT);
-    let (b, kb) = child(1, 302, MESSAGE, SLOT);
+    let (raw_keys, raw_sigs) = test_signers(1, 300, MESSAGE, SLOT);
+    let (a, ka) = test_aggregate(2, 301, MESSAGE, SLOT);
+    let (b, kb) = test_aggregate(1, 302, MESSAGE, SLOT);
     let proof = aggregate_with_children(
         &raw_keys,
         &raw_sigs,
@@ -72,7 +50,7 @@ fn raw_signatures_and_children_verify_only_as_their_flat_key_list() {
     let bytes = nested.to_bytes();
     assert_eq!(Type1Proof::from_bytes(&bytes).unwrap(), proof);
     let keys: Vec<PublicKey> = [raw_keys.as_slice(), &ka, &kb].concat();
-    verify(&keys, &MESSAGE, SLOT, &bytes).unwrap();
+    verify_test_type_1(&keys, &MESSAGE, SLOT, &bytes).unwrap();
 
     // One key replaced, two keys swapped inside a child or across the raw/child boundary:
     // the proof rejects them.
@@ -92,7 +70,7 @@ fn raw_signatures_and_children_verify_only_as_their_flat_key_list() {
     ] {
         assert!(
             matches!(
-                verify(&k, &MESSAGE, SLOT, &bytes),
+                verify_test_type_1(&k, &MESSAGE, SLOT, &bytes),
                 Err(VerifyError::Rejected(_))
             ),
             "{what}"
@@ -103,19 +81,19 @@ fn raw_signatures_and_children_verify_only_as_their_flat_key_list() {
     let mut other = MESSAGE;
     other[3] ^= 1;
     assert!(matches!(
-        verify(&keys, &other, SLOT, &bytes),
+        verify_test_type_1(&keys, &other, SLOT, &bytes),
         Err(VerifyError::OtherMessageOrSlot)
     ));
     let mut moved = bytes.clone();
     moved[13 + 3] ^= 1;
     assert!(matches!(
-        verify(&keys, &other, SLOT, &moved),
+        verify_test_type_1(&keys, &other, SLOT, &moved),
         Err(VerifyError::Rejected(_))
     ));
     let mut reslotted = bytes.clone();
     reslotted[45] ^= 1;
     assert!(matches!(
-        verify(&keys, &MESSAGE, SLOT ^ 1, &reslotted),
+        verify_test_type_1(&keys, &MESSAGE, SLOT ^ 1, &reslotted),
         Err(VerifyError::Rejected(_))
     ));
     // The header's split of the keys between the parts is bound too: raw 1 + (2, 1) read as
@@ -124,11 +102,11 @@ fn raw_signatures_and_children_verify_only_as_their_flat_key_list() {
     resplit[55] = 1; // the first child's count
     resplit[60] = 2; // the second child's
     assert!(matches!(
-        verify(&keys, &MESSAGE, SLOT, &resplit),
+        verify_test_type_1(&keys, &MESSAGE, SLOT, &resplit),
         Err(VerifyError::Rejected(_))
     ));
     assert!(matches!(
-        verify(&keys[..3], &MESSAGE, SLOT, &bytes),
+        verify_test_type_1(&keys[..3], &MESSAGE, SLOT, &bytes),
         Err(VerifyError::KeyCount { proof: 4, keys: 3 })
     ));
     // A tampered proof byte anywhere after the header.
@@ -136,7 +114,10 @@ fn raw_signatures_and_children_verify_only_as_their_flat_key_list() {
     for at in [header, header + 1000, bytes.len() / 2, bytes.len() - 1] {
         let mut t = bytes.clone();
         t[at] ^= 0x10;
-        assert!(verify(&keys, &MESSAGE, SLOT, &t).is_err(), "byte {at}");
+        assert!(
+            verify_test_type_1(&keys, &MESSAGE, SLOT, &t).is_err(),
+            "byte {at}"
+        );
     }
 
     // Children only: the circuit's proof alone.
@@ -147,10 +128,10 @@ fn raw_signatures_and_children_verify_only_as_their_flat_key_list() {
         Type1Proof::Nested(p) => p.to_bytes(),
         Type1Proof::Plain(_) => panic!("children give the nested format"),
     };
-    verify(&only_keys, &MESSAGE, SLOT, &only_bytes).unwrap();
-    assert!(verify(&keys[1..], &MESSAGE, SLOT, &only_bytes).is_err());
+    verify_test_type_1(&only_keys, &MESSAGE, SLOT, &only_bytes).unwrap();
+    assert!(verify_test_type_1(&keys[1..], &MESSAGE, SLOT, &only_bytes).is_err());
     // A plain aggregate goes through the same entry point.
-    verify(&ka, &MESSAGE, SLOT, &a).unwrap();
+    verify_test_type_1(&ka, &MESSAGE, SLOT, &a).unwrap();
 }
 
 /// The v2 proof's length inside Type-1 bytes (everything after the header and the shape).
@@ -168,32 +149,35 @@ fn children_with_children_fold_in_and_merge() {
             .unwrap()
             .to_bytes()
     };
-    let (c1, k1) = child(1, 330, MESSAGE, SLOT);
-    let r2 = signed(1, 331, MESSAGE, SLOT);
+    let (c1, k1) = test_aggregate(1, 330, MESSAGE, SLOT);
+    let r2 = test_signers(1, 331, MESSAGE, SLOT);
     let c2 = fold(&r2, &[(&c1, &k1)]);
     let k2: Vec<PublicKey> = [r2.0.as_slice(), &k1].concat();
-    let r3 = signed(1, 332, MESSAGE, SLOT);
+    let r3 = test_signers(1, 332, MESSAGE, SLOT);
     let c3 = fold(&r3, &[(&c2, &k2)]);
     let k3: Vec<PublicKey> = [r3.0.as_slice(), &k2].concat();
     let p3 = Type1Proof::from_bytes(&c3).unwrap();
     assert_eq!(p3.shape().depth(), 3);
-    verify(&k3, &MESSAGE, SLOT, &c3).unwrap();
+    verify_test_type_1(&k3, &MESSAGE, SLOT, &c3).unwrap();
     // Keys swapped across the levels, or inside the deepest: rejected.
     for (i, j) in [(0, 1), (1, 2), (0, 2)] {
         let mut k = k3.clone();
         k.swap(i, j);
-        assert!(verify(&k, &MESSAGE, SLOT, &c3).is_err(), "{i} <-> {j}");
+        assert!(
+            verify_test_type_1(&k, &MESSAGE, SLOT, &c3).is_err(),
+            "{i} <-> {j}"
+        );
     }
     // The middle aggregate's claims edited in the parent's header: rejected.
     let mut t = c3.clone();
     let claims_end = t.len() - nested_proof_len(&c3) - 2 * 20;
     t[claims_end - 20] ^= 1; // the middle child's last claim, first byte
-    assert!(verify(&k3, &MESSAGE, SLOT, &t).is_err());
+    assert!(verify_test_type_1(&k3, &MESSAGE, SLOT, &t).is_err());
 
     // Merged beside a plain aggregate of another message, and verified.
     let mut other = MESSAGE;
     other[9] ^= 1;
-    let (p, kp) = child(2, 333, other, SLOT);
+    let (p, kp) = test_aggregate(2, 333, other, SLOT);
     let isa = Isa::current();
     let t2 = merge(isa, &[(&c3, &k3), (&p, &kp)]).unwrap();
     assert_eq!(t2.components()[0].shape, p3.shape());
@@ -244,15 +228,15 @@ fn chain_header(levels: usize) -> Vec<u8> {
 #[test]
 fn children_that_cannot_be_folded_in_are_typed_errors() {
     let options = AggregateOptions::new(Config::Test);
-    let (a, ka) = child(1, 310, MESSAGE, SLOT);
+    let (a, ka) = test_aggregate(1, 310, MESSAGE, SLOT);
     let fold = |children: &[(&[u8], &[PublicKey])]| {
         aggregate_with_children(&[], &[], children, &MESSAGE, SLOT, &options)
     };
     // For another message or slot.
     let mut other = MESSAGE;
     other[0] ^= 1;
-    let (m, km) = child(1, 311, other, SLOT);
-    let (s, ks) = child(1, 312, MESSAGE, SLOT + 1);
+    let (m, km) = test_aggregate(1, 311, other, SLOT);
+    let (s, ks) = test_aggregate(1, 312, MESSAGE, SLOT + 1);
     for (what, bytes, keys) in [("message", &m, &km), ("slot", &s, &ks)] {
         assert!(
             matches!(
@@ -287,7 +271,7 @@ fn children_that_cannot_be_folded_in_are_typed_errors() {
         log_inv_rate: 1,
         ..options
     };
-    let (keys, sigs) = signed(1, 313, MESSAGE, SLOT);
+    let (keys, sigs) = test_signers(1, 313, MESSAGE, SLOT);
     let r = aggregate(&keys, &sigs, &MESSAGE, SLOT, &rate1)
         .unwrap()
         .to_bytes();
@@ -318,8 +302,8 @@ fn children_that_cannot_be_folded_in_are_typed_errors() {
 
 #[test]
 fn nested_bytes_do_not_depend_on_isa() {
-    let (a, ka) = child(1, 320, MESSAGE, SLOT);
-    let (raw_keys, raw_sigs) = signed(1, 321, MESSAGE, SLOT);
+    let (a, ka) = test_aggregate(1, 320, MESSAGE, SLOT);
+    let (raw_keys, raw_sigs) = test_signers(1, 321, MESSAGE, SLOT);
     let prove = |isa| {
         let options = AggregateOptions {
             isa,

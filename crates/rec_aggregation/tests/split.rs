@@ -4,48 +4,24 @@
 //! slot, and for any given value of another component edited; a message that is not in the
 //! Type-2 is a typed error; truncated headers are errors, never panics.
 
+mod common;
+
 use backend::Isa;
+use common::{test_aggregate, test_signers, verify_test_type_1};
 use rec_aggregation::split::{SplitError, SplitProof, split};
 use rec_aggregation::type2::merge;
-use rec_aggregation::{
-    AggregateOptions, PolicyV2, VerifyError, aggregate, aggregate_with_children,
-};
-use xmss::{Config, PublicKey, Signature};
-
-fn signed(n: usize, seed: u64, message: [u8; 32], slot: u32) -> (Vec<PublicKey>, Vec<Signature>) {
-    xmss::fixtures::generate(Isa::scalar(), Config::Test, seed, n, &message, slot)
-        .unwrap()
-        .into_iter()
-        .unzip()
-}
-
-fn plain(n: usize, seed: u64, message: [u8; 32], slot: u32) -> (Vec<u8>, Vec<PublicKey>) {
-    let (keys, sigs) = signed(n, seed, message, slot);
-    let options = AggregateOptions::new(Config::Test);
-    let bytes = aggregate(&keys, &sigs, &message, slot, &options)
-        .unwrap()
-        .to_bytes();
-    (bytes, keys)
-}
-
-fn verify(
-    keys: &[PublicKey],
-    message: &[u8; 32],
-    slot: u32,
-    bytes: &[u8],
-) -> Result<(), VerifyError> {
-    rec_aggregation::verify_type_1(Config::Test, keys, message, slot, bytes, &PolicyV2::DEFAULT)
-}
+use rec_aggregation::{AggregateOptions, VerifyError, aggregate_with_children};
+use xmss::{Config, PublicKey};
 
 #[test]
 fn a_split_component_verifies_on_its_own_and_only_as_itself() {
     let isa = Isa::current();
     let (ma, mb, mc) = ([0x71; 32], [0x72; 32], [0x73; 32]);
-    let (a, ka) = plain(1, 401, ma, 31);
-    let (b, kb) = plain(2, 402, mb, 32);
+    let (a, ka) = test_aggregate(1, 401, ma, 31);
+    let (b, kb) = test_aggregate(2, 402, mb, 32);
     // C has a child: raw 1 + a child of 1.
-    let (c1, kc1) = plain(1, 403, mc, 33);
-    let (rk, rs) = signed(1, 404, mc, 33);
+    let (c1, kc1) = test_aggregate(1, 403, mc, 33);
+    let (rk, rs) = test_signers(1, 404, mc, 33);
     let c = aggregate_with_children(
         &rk,
         &rs,
@@ -67,30 +43,30 @@ fn a_split_component_verifies_on_its_own_and_only_as_itself() {
     assert_eq!((sb.index(), sb.component().num_keys), (1, 2));
     let bytes = sb.to_bytes();
     assert_eq!(SplitProof::from_bytes(&bytes).unwrap(), sb);
-    verify(&kb, &mb, 32, &bytes).unwrap();
+    verify_test_type_1(&kb, &mb, 32, &bytes).unwrap();
 
     // Bound to the component: another key order or key, message or slot.
     let mut swapped = kb.clone();
     swapped.swap(0, 1);
     assert!(matches!(
-        verify(&swapped, &mb, 32, &bytes),
+        verify_test_type_1(&swapped, &mb, 32, &bytes),
         Err(VerifyError::Rejected(_))
     ));
     assert!(matches!(
-        verify(&[kb[0], ka[0]], &mb, 32, &bytes),
+        verify_test_type_1(&[kb[0], ka[0]], &mb, 32, &bytes),
         Err(VerifyError::Rejected(_))
     ));
     assert!(matches!(
-        verify(&kb, &ma, 32, &bytes),
+        verify_test_type_1(&kb, &ma, 32, &bytes),
         Err(VerifyError::OtherMessageOrSlot)
     ));
     assert!(matches!(
-        verify(&kb, &mb, 31, &bytes),
+        verify_test_type_1(&kb, &mb, 31, &bytes),
         Err(VerifyError::OtherMessageOrSlot)
     ));
     // Another component's statement entirely (its keys, message and slot).
     assert!(matches!(
-        verify(&ka, &ma, 31, &bytes),
+        verify_test_type_1(&ka, &ma, 31, &bytes),
         Err(VerifyError::KeyCount { proof: 2, keys: 1 })
     ));
     // The given values of the other components are bound too (they enter the Type-2's
@@ -110,7 +86,10 @@ fn a_split_component_verifies_on_its_own_and_only_as_itself() {
     ] {
         let mut t = bytes.clone();
         t[at] ^= 1;
-        assert!(verify(&kb, &mb, 32, &t).is_err(), "{what} edited: accepted");
+        assert!(
+            verify_test_type_1(&kb, &mb, 32, &t).is_err(),
+            "{what} edited: accepted"
+        );
     }
     for len in 0..header {
         assert!(SplitProof::from_bytes(&bytes[..len]).is_err(), "{len}");
@@ -120,8 +99,8 @@ fn a_split_component_verifies_on_its_own_and_only_as_itself() {
     let sc = split(isa, Config::Test, &parts, &t2, &mc)
         .unwrap()
         .to_bytes();
-    verify(&kc, &mc, 33, &sc).unwrap();
-    assert!(verify(&[kc[1], kc[0]], &mc, 33, &sc).is_err());
+    verify_test_type_1(&kc, &mc, 33, &sc).unwrap();
+    assert!(verify_test_type_1(&[kc[1], kc[0]], &mc, 33, &sc).is_err());
 
     // A message not in the Type-2; components other than the Type-2's.
     assert!(matches!(

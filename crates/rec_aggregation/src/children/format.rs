@@ -17,9 +17,10 @@
 //! carries its children's shapes whole.
 
 use super::{MAX_CHILDREN, MAX_DEPTH, MAX_TREE_NODES};
-use crate::api::{AggregateProof, LOG_INV_RATE_RANGE, VerifyError};
+use crate::api::{AggregateProof, VerifyError};
 use crate::circuit::CLAIMS_PER_BALANCE;
 use crate::claims;
+use crate::header::{PROLOGUE_LEN, read_prologue, write_prologue};
 use backend::field::Ext5;
 use xmss::Config;
 
@@ -32,10 +33,8 @@ pub const NESTED_VERSION: u16 = 3;
 /// Magic bytes at the start of every split proof (`crate::split`: a Type-1 of its own kind,
 /// which is not a tree of aggregates and cannot be a child or a Type-2 part yet).
 pub const SPLIT_MAGIC: [u8; 4] = *b"XAGS";
-/// The parameters byte: the standard schedule of [`crate::statement::params_v2`].
-const STANDARD_SCHEDULE: u8 = 0;
 /// Bytes of the header before the shape.
-const FIXED_HEADER: usize = 4 + 2 + 1 + 1 + 1 + 4 + 32 + 4;
+const FIXED_HEADER: usize = PROLOGUE_LEN + 4 + 32 + 4;
 
 /// The shape of a Type-1 proof's statement beyond its configuration, rate, message, slot and
 /// keys: how the keys split between raw signatures and children, recursively, with the
@@ -247,14 +246,13 @@ impl NestedProof {
     /// The serialized proof (module docs).
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(FIXED_HEADER + 64 + self.proof.len());
-        out.extend_from_slice(&NESTED_MAGIC);
-        out.extend_from_slice(&NESTED_VERSION.to_le_bytes());
-        out.push(match self.config {
-            Config::Prod => 0,
-            Config::Test => 1,
-        });
-        out.push(self.log_inv_rate as u8);
-        out.push(STANDARD_SCHEDULE);
+        write_prologue(
+            &mut out,
+            &NESTED_MAGIC,
+            NESTED_VERSION,
+            self.config,
+            self.log_inv_rate,
+        );
         out.extend_from_slice(&(self.num_keys() as u32).to_le_bytes());
         out.extend_from_slice(&self.message);
         out.extend_from_slice(&self.slot.to_le_bytes());
@@ -272,26 +270,9 @@ impl NestedProof {
     /// counts do not add up, non-canonical claims, or bytes shorter than the header) or
     /// [`VerifyError::BadLogInvRate`].
     pub fn from_bytes(bytes: &[u8]) -> Result<NestedProof, VerifyError> {
+        let (config, log_inv_rate) = read_prologue(bytes, &NESTED_MAGIC, NESTED_VERSION)?;
         if bytes.len() < FIXED_HEADER {
             return Err(VerifyError::Header("shorter than the header"));
-        }
-        if bytes[..4] != NESTED_MAGIC {
-            return Err(VerifyError::Header("bad magic"));
-        }
-        if u16::from_le_bytes([bytes[4], bytes[5]]) != NESTED_VERSION {
-            return Err(VerifyError::Header("unsupported version"));
-        }
-        let config = match bytes[6] {
-            0 => Config::Prod,
-            1 => Config::Test,
-            _ => return Err(VerifyError::Header("unknown configuration")),
-        };
-        let log_inv_rate = bytes[7] as usize;
-        if !LOG_INV_RATE_RANGE.contains(&log_inv_rate) {
-            return Err(VerifyError::BadLogInvRate(log_inv_rate));
-        }
-        if bytes[8] != STANDARD_SCHEDULE {
-            return Err(VerifyError::Header("unknown parameters"));
         }
         let total = u32::from_le_bytes([bytes[9], bytes[10], bytes[11], bytes[12]]) as usize;
         let mut message = [0u8; 32];

@@ -162,3 +162,49 @@ pub fn circuit_tables(st: &rec_aggregation::circuit::CircuitStatement) -> Vec<Ta
         })
         .collect()
 }
+
+/// `n` fixture signers (seed `seed`) in the test configuration on `message` and `slot`: their
+/// keys and signatures.
+pub fn test_signers(
+    n: usize,
+    seed: u64,
+    message: [u8; 32],
+    slot: u32,
+) -> (Vec<xmss::PublicKey>, Vec<xmss::Signature>) {
+    xmss::fixtures::generate(Isa::scalar(), xmss::Config::Test, seed, n, &message, slot)
+        .expect("fixtures")
+        .into_iter()
+        .unzip()
+}
+
+/// A plain Type-1 aggregate of [`test_signers`] at the default options: its bytes and keys.
+pub fn test_aggregate(
+    n: usize,
+    seed: u64,
+    message: [u8; 32],
+    slot: u32,
+) -> (Vec<u8>, Vec<xmss::PublicKey>) {
+    let (keys, sigs) = test_signers(n, seed, message, slot);
+    let options = rec_aggregation::AggregateOptions::new(xmss::Config::Test);
+    let bytes = rec_aggregation::aggregate(&keys, &sigs, &message, slot, &options)
+        .expect("the aggregate")
+        .to_bytes();
+    (bytes, keys)
+}
+
+/// `verify_type_1` in the test configuration under the default policy.
+pub fn verify_test_type_1(
+    keys: &[xmss::PublicKey],
+    message: &[u8; 32],
+    slot: u32,
+    bytes: &[u8],
+) -> Result<(), rec_aggregation::VerifyError> {
+    rec_aggregation::verify_type_1(
+        xmss::Config::Test,
+        keys,
+        message,
+        slot,
+        bytes,
+        &PolicyV2::DEFAULT,
+    )
+}
