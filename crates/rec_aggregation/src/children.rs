@@ -148,10 +148,10 @@ pub fn aggregate_with_children(
     }))
 }
 
-/// Verifies Type-1 `bytes` of either kind for `public_keys` (the whole ordered list: for an
-/// aggregate with children, the raw keys followed by each child's), `message` and `slot` in
-/// `config`, accepting only parameters that meet `policy` (recomputed from the rate, never
-/// read from the proof).
+/// Verifies the bytes of an aggregate with children (`"XAGC"`) for `public_keys` (the whole
+/// ordered list: the raw keys followed by each child's, recursively), `message` and `slot`
+/// in `config`, accepting only parameters that meet `policy` (recomputed from the rate, never
+/// read from the proof). [`crate::verify_type_1`] takes every kind.
 ///
 /// # Errors
 /// See [`VerifyError`]; every malformed input is an error, never a panic.
