@@ -6,7 +6,7 @@
 //! slot, whose proof does not verify, of another rate, or deeper than the limit cannot be
 //! folded in. A child with a child (three levels) folds in, verifies only for its flat key
 //! list and its header's claims, and merges into a Type-2 beside a plain part. The bytes do
-//! not depend on the instruction set.
+//! not depend on the instruction set or the thread count.
 
 mod common;
 
@@ -301,7 +301,7 @@ fn children_that_cannot_be_folded_in_are_typed_errors() {
 }
 
 #[test]
-fn nested_bytes_do_not_depend_on_isa() {
+fn nested_bytes_do_not_depend_on_isa_or_threads() {
     let (a, ka) = test_aggregate(1, 320, MESSAGE, SLOT);
     let (raw_keys, raw_sigs) = test_signers(1, 321, MESSAGE, SLOT);
     let prove = |isa| {
@@ -319,5 +319,16 @@ fn nested_bytes_do_not_depend_on_isa() {
     let reference = prove(Isa::scalar());
     for isa in Isa::available() {
         assert_eq!(prove(isa), reference, "{isa:?}");
+    }
+    for threads in [1, 3] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        assert_eq!(
+            pool.install(|| prove(Isa::current())),
+            reference,
+            "{threads} threads"
+        );
     }
 }

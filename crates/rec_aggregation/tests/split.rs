@@ -2,7 +2,8 @@
 //! through `verify_type_1` with that component's message, slot and keys alone (a plain
 //! component and one with children), and is rejected for another key, key order, message or
 //! slot, and for any given value of another component edited; a message that is not in the
-//! Type-2 is a typed error; truncated headers are errors, never panics.
+//! Type-2 is a typed error; truncated headers are errors, never panics; the bytes do not
+//! depend on the instruction set or the thread count.
 
 mod common;
 
@@ -123,4 +124,35 @@ fn a_split_component_verifies_on_its_own_and_only_as_itself() {
 /// count 4 and kind 1, and its claims 2 x 20) and the Type-2's claims (2 x 20 per component).
 fn given_offset() -> usize {
     11 + 2 + 41 + 41 + (41 + 4 + 2 + 4 + 1 + 40) + 3 * 2 * 20
+}
+
+#[test]
+fn split_bytes_do_not_depend_on_isa_or_threads() {
+    let (ma, mb) = ([0x75; 32], [0x76; 32]);
+    let (a, ka) = test_aggregate(1, 410, ma, 41);
+    let (b, kb) = test_aggregate(1, 411, mb, 42);
+    let t2 = merge(Isa::current(), &[(&a, &ka), (&b, &kb)])
+        .unwrap()
+        .to_bytes();
+    let parts: Vec<([u8; 32], u32, &[PublicKey])> = vec![(ma, 41, &ka), (mb, 42, &kb)];
+    let split_with = |isa: Isa, threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            split(isa, Config::Test, &parts, &t2, &ma)
+                .unwrap()
+                .to_bytes()
+        })
+    };
+    let reference = split_with(Isa::scalar(), 1);
+    for isa in Isa::available() {
+        assert!(split_with(isa, 2) == reference, "{isa} differs");
+    }
+    assert!(
+        split_with(Isa::current(), 3) == reference,
+        "3 threads differ"
+    );
+    verify_test_type_1(&ka, &ma, 41, &reference).unwrap();
 }
