@@ -22,8 +22,7 @@ use crate::inputs::{read_message, read_public_keys, read_signatures};
 use backend::Isa;
 use rec_aggregation::recursion::RecursionError;
 use rec_aggregation::{
-    AggregateError, AggregateOptions, PolicyV2, Type1Proof, VerifyError, aggregate_with_children,
-    verify_type_1,
+    AggregateError, AggregateOptions, PolicyV2, VerifyError, aggregate_with_children, verify_type_1,
 };
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -40,7 +39,7 @@ index and line are named), or a child does not verify for its keys, message and 
 malformed input or usage: unreadable file, bad hex, malformed key or signature, different \
 counts, nothing to aggregate, a child that is not a Type-1 aggregate of the same \
 configuration and rate or whose key count differs, more than 16 children, a tree of \
-aggregates deeper than 4 levels or larger than 64, slot outside the key lifetime, \
+aggregates deeper than 8 levels or larger than 64, slot outside the key lifetime, \
 log_inv_rate outside 1..=4, or a file that cannot be written. A child may have children of \
 its own."
 )]
@@ -200,10 +199,7 @@ pub fn run_aggregate(a: &AggregateArgs) -> ExitCode {
         Err(e) => return fail("aggregate", "cannot aggregate", e, 2),
     };
     let prove_ms = t.elapsed().as_secs_f64() * 1e3;
-    let bytes = match &proof {
-        Type1Proof::Plain(p) => p.to_bytes(),
-        Type1Proof::Nested(p) => p.to_bytes(),
-    };
+    let bytes = proof.to_bytes();
     if let Err(e) = std::fs::write(&a.out, &bytes) {
         return fail(
             "aggregate",

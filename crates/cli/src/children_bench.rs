@@ -16,7 +16,7 @@ use crate::bench::BenchArgs;
 use crate::inputs::select_isa;
 use backend::Isa;
 use backend::memory::peak_resident_bytes;
-use rec_aggregation::{AggregateOptions, PolicyV2, Type1Proof, aggregate, aggregate_with_children};
+use rec_aggregation::{AggregateOptions, PolicyV2, aggregate, aggregate_with_children};
 use serde::Serialize;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -73,10 +73,7 @@ pub(crate) fn bench_children(args: &BenchArgs, k: usize) -> Result<ExitCode, Str
     let proof = aggregate_with_children(raw_keys, raw_sigs, &refs, &message, slot, &options)
         .map_err(|e| e.to_string())?;
     let aggregate_ms = t.elapsed().as_secs_f64() * 1e3;
-    let bytes = match &proof {
-        Type1Proof::Plain(p) => p.to_bytes(),
-        Type1Proof::Nested(p) => p.to_bytes(),
-    };
+    let bytes = proof.to_bytes();
     let flat: Vec<PublicKey> = signers
         .iter()
         .flat_map(|(k, _)| k.iter().copied())

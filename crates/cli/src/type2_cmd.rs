@@ -238,8 +238,8 @@ fn split_impl(a: &SplitArgs) -> Result<ExitCode, String> {
                 .map_err(|e| format!("cannot write {}: {e}", a.out.display()))?;
             println!(
                 "split component {} ({} keys) into {} ({} bytes) in {:.1} ms",
-                p.index(),
-                p.component().num_keys,
+                p.shape().index,
+                p.shape().num_keys(),
                 a.out.display(),
                 out.len(),
                 t.elapsed().as_secs_f64() * 1e3

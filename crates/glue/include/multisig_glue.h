@@ -47,7 +47,7 @@
  *    the tree of key counts of the raw part and of each child, with the children's claimed
  *    challenges), proving the raw signatures and that each child verifies, for the key list
  *    made of the raw keys followed by each child's keys in order; the same verifiers check
- *    it. A child may have children itself (up to 4 levels, 64 aggregates in a tree), and
+ *    it. A child may have children itself (up to 8 levels, 64 aggregates in a tree; a split and its Type-2 count as two), and
  *    such an aggregate merges into a Type-2 like any Type-1.
  *  - Split: xmss_split_type_2_by_msg returns a component of a Type-2 as a Type-1 ("XAGS")
  *    that xmss_verify_type_1 checks with that component's keys, message and slot alone. A
@@ -145,7 +145,7 @@ int xmss_setup_verifier(void);
  * key lifetime, a NULL array, entry or message, a wrong-type handle, nothing to aggregate, an
  * invalid signature, a bad log_inv_rate, too many signatures, more than 16 children, a child
  * key count of 0, a child that is not a prod Type-1 of this message, slot and rate or does
- * not verify, a tree of aggregates deeper than 4 levels or larger than 64 aggregates, or an
+ * not verify, a tree of aggregates deeper than 8 levels or larger than 64 aggregates, or an
  * invalid MULTISIG_ISA. The raw
  * arrays are not read when num_raw = 0, the child arrays not when num_children = 0 (they may
  * then be NULL). */

@@ -221,7 +221,7 @@ fn prove(inputs: &AggregateInputs, slot: u32, log_inv_rate: usize) -> Option<Vec
         .iter()
         .map(|(p, k)| (p.as_slice(), k.as_slice()))
         .collect();
-    match rec_aggregation::aggregate_with_children(
+    rec_aggregation::aggregate_with_children(
         &inputs.keys,
         &inputs.signatures,
         &children,
@@ -229,11 +229,8 @@ fn prove(inputs: &AggregateInputs, slot: u32, log_inv_rate: usize) -> Option<Vec
         slot,
         &options,
     )
-    .ok()?
-    {
-        Type1Proof::Plain(p) => Some(p.to_bytes()),
-        Type1Proof::Nested(p) => Some(p.to_bytes()),
-    }
+    .ok()
+    .map(|p| p.to_bytes())
 }
 
 /// Verifies proof bytes for the key handles, message and slot under `policy`: `true` only
@@ -279,7 +276,7 @@ unsafe fn verify_proof(
 /// outside the lifetime, a NULL array, entry or message, nothing to aggregate, an invalid
 /// signature, an invalid rate, too many signatures or children (16), a child that is not a
 /// prod Type-1 of this message, slot and rate or does not verify, a tree of aggregates deeper
-/// than 4 levels or larger than 64 aggregates, or an invalid `MULTISIG_ISA`. Free with
+/// than 8 levels or larger than 64 aggregates, or an invalid `MULTISIG_ISA`. Free with
 /// `xmss_free_aggregate_signature`.
 ///
 /// # Safety

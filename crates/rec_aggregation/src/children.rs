@@ -1,7 +1,8 @@
 //! Type-1 aggregates with children: one proof that raw signatures on a message and slot are
 //! valid **and** that child Type-1 aggregates of the same message and slot verify, against the
 //! key list made of the raw keys followed by each child's keys, in the order given. A child
-//! may itself have children (up to [`MAX_DEPTH`] levels).
+//! may itself have children, or be a component split out of a Type-2 (up to [`MAX_DEPTH`]
+//! levels).
 //!
 //! [`aggregate_with_children`] checks the raw signatures natively, decodes the children,
 //! records each child's verification on one circuit ([`crate::recursion`]) and proves the
@@ -11,7 +12,7 @@
 //! proof is the circuit's alone. A child with children is verified like any child: its
 //! statement ([`Type1Statement`]) is derived from its keys and shape, and the circuit defers
 //! its public lists' balance to the verifier (`crate::circuit`'s deferred balances), so the
-//! circuit does not grow with the child's circuit. [`verify_nested`] (through `crate::verify_type_1`) checks a
+//! circuit does not grow with the child's circuit. [`verify_recursive`] (through `crate::verify_type_1`) checks a
 //! Type-1 against the caller's flat key list, message and slot: it derives the statement from
 //! the header's shape (the key counts and claims, recursively) and verifies the proof.
 //!
@@ -25,12 +26,16 @@
 //! them (each child's keys stay in the flat list in their place).
 
 mod format;
+mod shape;
 mod type1_statement;
 
 pub use format::{
-    NESTED_MAGIC, NESTED_VERSION, NestedProof, NestedShape, SPLIT_MAGIC, Shape, Type1Proof,
+    NESTED_MAGIC, NESTED_VERSION, NestedProof, SPLIT_MAGIC, SPLIT_VERSION, SplitProof, Type1Proof,
 };
-pub(crate) use format::{decode_shape, encode_shape};
+pub use shape::{
+    Component, MAX_COMPONENTS, NestedShape, Shape, SplitShape, TYPE2_OUTER_LOG_INV_RATE,
+};
+pub(crate) use shape::{decode_components, encode_components};
 pub use type1_statement::Type1Statement;
 
 use crate::api::{
@@ -47,8 +52,9 @@ use xmss::{Config, PublicKey, Signature};
 /// Most children one aggregate folds in.
 pub const MAX_CHILDREN: usize = 16;
 /// Most levels of a tree of aggregates (a plain aggregate is one level, an aggregate whose
-/// children are plain two).
-pub const MAX_DEPTH: usize = 4;
+/// children are plain two; a split carries its Type-2, one level, and the Type-2's
+/// components: a split merged again into a Type-2 adds three levels to its component's).
+pub const MAX_DEPTH: usize = 8;
 /// Most aggregates in one tree (the top one included): bounds the verifier's work, which
 /// derives every nested child's statement.
 pub const MAX_TREE_NODES: usize = 64;
@@ -148,14 +154,17 @@ pub fn aggregate_with_children(
     }))
 }
 
-/// Verifies the bytes of an aggregate with children (`"XAGC"`) for `public_keys` (the whole
-/// ordered list: the raw keys followed by each child's, recursively), `message` and `slot`
-/// in `config`, accepting only parameters that meet `policy` (recomputed from the rate, never
-/// read from the proof). [`crate::verify_type_1`] takes every kind.
+/// Verifies the bytes of a recursive Type-1 (an aggregate with children, `"XAGC"`, or a
+/// component split out of a Type-2, `"XAGS"`) for `public_keys` (the whole ordered list: for
+/// an aggregate with children the raw keys followed by each child's, recursively; for a
+/// split the component's), `message` and `slot` in `config`, accepting only parameters that
+/// meet `policy` (recomputed from the rate, never read from the proof): the statement is
+/// derived from the header's shape ([`Type1Statement::derive`]). [`crate::verify_type_1`]
+/// takes every kind.
 ///
 /// # Errors
 /// See [`VerifyError`]; every malformed input is an error, never a panic.
-pub fn verify_nested(
+pub fn verify_recursive(
     config: Config,
     public_keys: &[PublicKey],
     message: &[u8; 32],
@@ -166,38 +175,54 @@ pub fn verify_nested(
     if public_keys.is_empty() {
         return Err(VerifyError::Empty);
     }
-    let proof = NestedProof::from_bytes(bytes)?;
-    check_named(proof.config, proof.num_keys(), config, public_keys, slot)?;
-    let max = max_signatures(config, proof.log_inv_rate);
-    let shape = Shape::Nested(proof.shape.clone());
+    let proof = Type1Proof::from_bytes(bytes)?;
+    if matches!(proof, Type1Proof::Plain(_)) {
+        return Err(VerifyError::Header(
+            "a plain aggregate: verify it with api::verify",
+        ));
+    }
+    check_named(proof.config(), proof.num_keys(), config, public_keys, slot)?;
+    let max = max_signatures(config, proof.log_inv_rate());
+    let shape = proof.shape();
     if let Some(n) = raw_counts(proof.num_keys(), &shape)
         .into_iter()
         .find(|&n| n > max)
     {
         return Err(VerifyError::TooMany { n, max });
     }
-    if proof.message != *message || proof.slot != slot {
+    if shape_slots(&shape).any(|s| u64::from(s) >= config.lifetime()) {
+        return Err(VerifyError::Header(
+            "a component's slot is outside the lifetime",
+        ));
+    }
+    if proof.message() != message || proof.slot() != slot {
         return Err(VerifyError::OtherMessageOrSlot);
     }
     let isa = Isa::selected().unwrap_or_else(|_| Isa::scalar());
-    let st = Type1Statement::derive(
-        isa,
-        config,
-        proof.log_inv_rate,
-        message,
-        slot,
-        public_keys,
-        &shape,
-    )?;
+    let rate = proof.log_inv_rate();
+    let st = Type1Statement::derive(isa, config, rate, message, slot, public_keys, &shape)?;
     verify_v2_bytes(
         isa,
-        &statement::params_v2(proof.log_inv_rate),
+        &statement::params_v2(rate),
         policy,
         &st.instances(),
         &st.lookups(),
-        &proof.proof,
+        proof.proof_bytes(),
     )
     .map_err(VerifyError::Rejected)
+}
+
+/// The slots of the Type-2 components inside a shape (at any depth).
+fn shape_slots(shape: &Shape) -> Box<dyn Iterator<Item = u32> + '_> {
+    match shape {
+        Shape::Plain => Box::new(std::iter::empty()),
+        Shape::Nested(n) => Box::new(n.children.iter().flat_map(|(_, s)| shape_slots(s))),
+        Shape::Split(s) => Box::new(
+            s.components
+                .iter()
+                .flat_map(|c| std::iter::once(c.slot).chain(shape_slots(&c.shape))),
+        ),
+    }
 }
 
 /// The raw-signature counts of every aggregate in the tree of a Type-1 of `keys` keys and
@@ -207,6 +232,11 @@ pub(crate) fn raw_counts(keys: usize, shape: &Shape) -> Vec<usize> {
         Shape::Plain => vec![keys],
         Shape::Nested(n) => std::iter::once(n.num_raw)
             .chain(n.children.iter().flat_map(|(k, s)| raw_counts(*k, s)))
+            .collect(),
+        Shape::Split(s) => s
+            .components
+            .iter()
+            .flat_map(|c| raw_counts(c.num_keys, &c.shape))
             .collect(),
     }
 }

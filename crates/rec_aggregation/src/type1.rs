@@ -3,8 +3,7 @@
 //! their magic, against the caller's keys, message and slot.
 
 use crate::api::{self, VerifyError};
-use crate::children::{self, NESTED_MAGIC, SPLIT_MAGIC};
-use crate::split;
+use crate::children::{self, NESTED_MAGIC, SPLIT_MAGIC, Type1Proof};
 use lean_prover::v2::PolicyV2;
 use xmss::{Config, PublicKey};
 
@@ -23,10 +22,8 @@ pub fn verify_type_1(
     bytes: &[u8],
     policy: &PolicyV2,
 ) -> Result<(), VerifyError> {
-    if bytes.starts_with(&NESTED_MAGIC) {
-        children::verify_nested(config, public_keys, message, slot, bytes, policy)
-    } else if bytes.starts_with(&SPLIT_MAGIC) {
-        split::verify_split(config, public_keys, message, slot, bytes, policy)
+    if bytes.starts_with(&NESTED_MAGIC) || bytes.starts_with(&SPLIT_MAGIC) {
+        children::verify_recursive(config, public_keys, message, slot, bytes, policy)
     } else {
         api::verify(config, public_keys, message, slot, bytes, policy)
     }
@@ -38,11 +35,6 @@ pub fn verify_type_1(
 /// # Errors
 /// [`VerifyError::Header`] and the other header errors of the kind's parser.
 pub fn header_config(bytes: &[u8]) -> Result<(Config, usize), VerifyError> {
-    if bytes.starts_with(&SPLIT_MAGIC) {
-        let p = split::SplitProof::from_bytes(bytes)?;
-        Ok((p.config(), p.component().num_keys))
-    } else {
-        let p = children::Type1Proof::from_bytes(bytes)?;
-        Ok((p.config(), p.num_keys()))
-    }
+    let p = Type1Proof::from_bytes(bytes)?;
+    Ok((p.config(), p.num_keys()))
 }

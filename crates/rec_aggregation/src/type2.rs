@@ -31,12 +31,11 @@
 //! speed the issue asks for (`docs/recursion.md`).
 
 use crate::api::{LOG_INV_RATE_RANGE, VerifyError, max_signatures};
+pub use crate::children::{Component, MAX_COMPONENTS};
 use crate::children::{
-    MAX_DEPTH, MAX_TREE_NODES, Shape, Type1Proof, Type1Statement, decode_shape, encode_shape,
-    raw_counts,
+    MAX_DEPTH, MAX_TREE_NODES, TYPE2_OUTER_LOG_INV_RATE, Type1Proof, Type1Statement,
+    decode_components, encode_components, raw_counts,
 };
-use crate::circuit::CLAIMS_PER_BALANCE;
-use crate::claims;
 use crate::recursion::ChildStatement;
 use crate::recursion::{
     RecursionError, prove_verifications, record_verifications, verify_verifications,
@@ -54,28 +53,10 @@ pub const TYPE2_MAGIC: [u8; 4] = *b"XT2A";
 /// claimed in the header; 2: the transcripts bind public lookup lists by their digests, as
 /// aggregate format 9 does; 1 and 2 are refused).
 pub const TYPE2_VERSION: u16 = 3;
-/// Most components one Type-2 proof holds.
-pub const MAX_COMPONENTS: usize = 16;
 /// `log2` of the inverse rate of the outer proof (rate 1/4).
-pub const OUTER_LOG_INV_RATE: usize = 2;
+pub const OUTER_LOG_INV_RATE: usize = TYPE2_OUTER_LOG_INV_RATE;
 /// Bytes of the fixed header (before the components).
 const FIXED_HEADER: usize = 4 + 2 + 1 + 1 + 1 + 2;
-/// Bytes per component in the header before its shape.
-const COMPONENT_LEN: usize = 32 + 4 + 4;
-
-/// One component of a Type-2 proof as its header names it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Component {
-    /// The message.
-    pub message: [u8; 32],
-    /// The slot.
-    pub slot: u32,
-    /// The number of keys.
-    pub num_keys: usize,
-    /// How its keys split between raw signatures and children (a plain aggregate's or one
-    /// with children's).
-    pub shape: Shape,
-}
 
 /// A Type-2 proof: header fields and the outer proof bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -175,9 +156,8 @@ impl Type2Proof {
 
     /// The serialized proof (see the module docs).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(
-            FIXED_HEADER + COMPONENT_LEN * self.components.len() + self.proof.len(),
-        );
+        let mut out =
+            Vec::with_capacity(FIXED_HEADER + 64 * self.components.len() + self.proof.len());
         out.extend_from_slice(&TYPE2_MAGIC);
         out.extend_from_slice(&TYPE2_VERSION.to_le_bytes());
         out.push(match self.config {
@@ -217,8 +197,15 @@ impl Type2Proof {
         if bytes[8] as usize != OUTER_LOG_INV_RATE {
             return Err(Type2Error::Header("unknown outer rate"));
         }
+        let k = u16::from_le_bytes([bytes[9], bytes[10]]) as usize;
+        check_count(k)?;
         let mut at = FIXED_HEADER - 2;
-        let (components, claims) = decode_components(bytes, &mut at)?;
+        let mut nodes = MAX_TREE_NODES - 1;
+        let (components, claims) = decode_components(bytes, &mut at, MAX_DEPTH - 1, &mut nodes)
+            .map_err(|e| match e {
+                VerifyError::Header(what) => Type2Error::Header(what),
+                _ => Type2Error::Header("malformed components"),
+            })?;
         Ok(Type2Proof {
             config,
             log_inv_rate,
@@ -227,72 +214,6 @@ impl Type2Proof {
             proof: bytes[at..].to_vec(),
         })
     }
-}
-
-/// Appends the components part of a Type-2 header (module docs): their number (u16 LE),
-/// each component with its shape, then the claims.
-pub(crate) fn encode_components(components: &[Component], claims: &[Ext5], out: &mut Vec<u8>) {
-    out.extend_from_slice(&(components.len() as u16).to_le_bytes());
-    for c in components {
-        out.extend_from_slice(&c.message);
-        out.extend_from_slice(&c.slot.to_le_bytes());
-        out.extend_from_slice(&(c.num_keys as u32).to_le_bytes());
-        encode_shape(&c.shape, out);
-    }
-    claims::encode(claims, out);
-}
-
-/// Decodes the components part of a Type-2 header at `*at` ([`encode_components`]),
-/// advancing it.
-///
-/// # Errors
-/// [`Type2Error::Empty`], [`Type2Error::TooManyComponents`] or [`Type2Error::Header`].
-pub(crate) fn decode_components(
-    bytes: &[u8],
-    at: &mut usize,
-) -> Result<(Vec<Component>, Vec<Ext5>), Type2Error> {
-    let k = bytes
-        .get(*at..*at + 2)
-        .ok_or(Type2Error::Header("shorter than the header"))?;
-    let k = u16::from_le_bytes([k[0], k[1]]) as usize;
-    *at += 2;
-    if k == 0 {
-        return Err(Type2Error::Empty);
-    }
-    if k > MAX_COMPONENTS {
-        return Err(Type2Error::TooManyComponents {
-            got: k,
-            max: MAX_COMPONENTS,
-        });
-    }
-    let mut nodes = MAX_TREE_NODES - 1;
-    let mut components = Vec::with_capacity(k);
-    for _ in 0..k {
-        let c = bytes
-            .get(*at..*at + COMPONENT_LEN)
-            .ok_or(Type2Error::Header("shorter than its components"))?;
-        *at += COMPONENT_LEN;
-        let mut message = [0u8; 32];
-        message.copy_from_slice(&c[..32]);
-        let num_keys = u32::from_le_bytes([c[36], c[37], c[38], c[39]]) as usize;
-        let shape =
-            decode_shape(bytes, at, num_keys, MAX_DEPTH - 1, &mut nodes).map_err(|e| match e {
-                VerifyError::Header(what) => Type2Error::Header(what),
-                _ => Type2Error::Header("malformed component shape"),
-            })?;
-        components.push(Component {
-            message,
-            slot: u32::from_le_bytes([c[32], c[33], c[34], c[35]]),
-            num_keys,
-            shape,
-        });
-    }
-    let n = CLAIMS_PER_BALANCE * k;
-    let claims = claims::decode(bytes.get(*at..).unwrap_or(&[]), n).ok_or(Type2Error::Header(
-        "missing or non-canonical claimed challenges",
-    ))?;
-    *at += n * claims::CLAIM_BYTES;
-    Ok((components, claims))
 }
 
 fn check_count(k: usize) -> Result<(), Type2Error> {

@@ -124,10 +124,10 @@ fn raw_signatures_and_children_verify_only_as_their_flat_key_list() {
     let only = aggregate_with_children(&[], &[], &[(&b, &kb), (&a, &ka)], &MESSAGE, SLOT, &options)
         .unwrap();
     let only_keys: Vec<PublicKey> = [kb.as_slice(), &ka].concat();
-    let only_bytes = match &only {
-        Type1Proof::Nested(p) => p.to_bytes(),
-        Type1Proof::Plain(_) => panic!("children give the nested format"),
+    let Type1Proof::Nested(only) = &only else {
+        panic!("children give the nested format");
     };
+    let only_bytes = only.to_bytes();
     verify_test_type_1(&only_keys, &MESSAGE, SLOT, &only_bytes).unwrap();
     assert!(verify_test_type_1(&keys[1..], &MESSAGE, SLOT, &only_bytes).is_err());
     // A plain aggregate goes through the same entry point.
@@ -309,12 +309,11 @@ fn nested_bytes_do_not_depend_on_isa_or_threads() {
             isa,
             ..AggregateOptions::new(Config::Test)
         };
-        match aggregate_with_children(&raw_keys, &raw_sigs, &[(&a, &ka)], &MESSAGE, SLOT, &options)
-            .unwrap()
-        {
-            Type1Proof::Nested(p) => p.to_bytes(),
-            Type1Proof::Plain(_) => panic!("children give the nested format"),
-        }
+        let proof =
+            aggregate_with_children(&raw_keys, &raw_sigs, &[(&a, &ka)], &MESSAGE, SLOT, &options)
+                .unwrap();
+        assert!(matches!(proof, Type1Proof::Nested(_)));
+        proof.to_bytes()
     };
     let reference = prove(Isa::scalar());
     for isa in Isa::available() {

@@ -2,8 +2,9 @@
 //! through `verify_type_1` with that component's message, slot and keys alone (a plain
 //! component and one with children), and is rejected for another key, key order, message or
 //! slot, and for any given value of another component edited; a message that is not in the
-//! Type-2 is a typed error; truncated headers are errors, never panics; the bytes do not
-//! depend on the instruction set or the thread count.
+//! Type-2 is a typed error; truncated headers are errors, never panics; a split merges into a
+//! new Type-2 and folds into a new aggregate as a child; the bytes do not depend on the
+//! instruction set or the thread count.
 
 mod common;
 
@@ -41,7 +42,7 @@ fn a_split_component_verifies_on_its_own_and_only_as_itself() {
         vec![(ma, 31, &ka), (mb, 32, &kb), (mc, 33, &kc)];
 
     let sb = split(isa, Config::Test, &parts, &t2, &mb).unwrap();
-    assert_eq!((sb.index(), sb.component().num_keys), (1, 2));
+    assert_eq!((sb.shape().index, sb.shape().num_keys()), (1, 2));
     let bytes = sb.to_bytes();
     assert_eq!(SplitProof::from_bytes(&bytes).unwrap(), sb);
     verify_test_type_1(&kb, &mb, 32, &bytes).unwrap();
@@ -114,8 +115,31 @@ fn a_split_component_verifies_on_its_own_and_only_as_itself() {
         split(isa, Config::Test, &other, &t2, &mb),
         Err(SplitError::Type2(_))
     ));
-    // A split proof is not a child or a Type-2 part yet.
-    assert!(merge(isa, &[(&bytes, &kb), (&a, &ka)]).is_err());
+    // A split proof is a Type-1 like any other: it merges into a new Type-2 beside another
+    // part, and folds into a new aggregate of its message as a child.
+    let t2b = merge(isa, &[(&bytes, &kb), (&a, &ka)]).unwrap().to_bytes();
+    rec_aggregation::type2::verify_type_2(
+        isa,
+        Config::Test,
+        &[(mb, 32, &kb), (ma, 31, &ka)],
+        &t2b,
+        &rec_aggregation::PolicyV2::DEFAULT,
+    )
+    .unwrap();
+    let (rk, rs) = test_signers(1, 405, mb, 32);
+    let folded = aggregate_with_children(
+        &rk,
+        &rs,
+        &[(&bytes, &kb)],
+        &mb,
+        32,
+        &AggregateOptions::new(Config::Test),
+    )
+    .unwrap()
+    .to_bytes();
+    let folded_keys: Vec<PublicKey> = [rk.as_slice(), &kb].concat();
+    verify_test_type_1(&folded_keys, &mb, 32, &folded).unwrap();
+    assert!(verify_test_type_1(&[rk[0], kb[1], kb[0]], &mb, 32, &folded).is_err());
 }
 
 /// Where the other components' given lists start: after the fixed header (11 bytes), the

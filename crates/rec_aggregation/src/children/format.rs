@@ -1,27 +1,20 @@
-//! The bytes of a Type-1 aggregate with children ([`NestedProof`]) and the tree of key
-//! counts and claims it carries ([`NestedShape`]); [`Type1Proof`] parses either kind of
+//! The bytes of the recursive Type-1 kinds: an aggregate with children ([`NestedProof`]) and
+//! a component split out of a Type-2 ([`SplitProof`]); [`Type1Proof`] parses every kind of
 //! Type-1 by its magic.
 //!
 //! # Bytes
-//! `"XAGC"` | version (u16 LE, [`NESTED_VERSION`]) | configuration (u8: 0 prod, 1 test) |
-//! `log_inv_rate` (u8) | parameters (u8, 0: the standard schedule) | number of keys `N`
-//! (u32 LE) | message (32 bytes) | slot (u32 LE) | shape | the v2 proof, where
+//! * `"XAGC"` | the prologue (`crate::header`: version [`NESTED_VERSION`], configuration,
+//!   `log_inv_rate`, parameters) | number of keys `N` (u32 LE) | message (32 bytes) | slot
+//!   (u32 LE) | nested shape | the v2 proof (`N` is the shape's key count);
+//! * `"XAGS"` | the prologue (version [`SPLIT_VERSION`]) | split shape | the v2 proof (the
+//!   message, slot and keys are the split component's).
 //!
-//! * shape = raw keys `R` (u32 LE) | children `C` (u16 LE) | `C` children | `2C` claimed
-//!   challenges (`(alpha, beta)` per child, elements of `K`: [`crate::claims`]);
-//! * child = its number of keys (u32 LE) | kind (u8: 0 a plain aggregate, 1 an aggregate with
-//!   children) | for kind 1, the child's shape (its number of keys is the shape's).
-//!
-//! `N` is `R` plus the children's counts. The claims of a child with children are part of
-//! its statement (its circuit's lists hold the balances computed for them), so a parent
-//! carries its children's shapes whole.
+//! The shapes' encodings are [`super::shape`]'s.
 
-use super::{MAX_CHILDREN, MAX_DEPTH, MAX_TREE_NODES};
+use super::shape::{NestedShape, Shape, SplitShape};
+use super::{MAX_DEPTH, MAX_TREE_NODES};
 use crate::api::{AggregateProof, VerifyError};
-use crate::circuit::CLAIMS_PER_BALANCE;
-use crate::claims;
 use crate::header::{PROLOGUE_LEN, read_prologue, write_prologue};
-use backend::field::Ext5;
 use xmss::Config;
 
 /// Magic bytes at the start of every Type-1 aggregate with children.
@@ -30,176 +23,13 @@ pub const NESTED_MAGIC: [u8; 4] = *b"XAGC";
 /// carried whole; 2: the children's bus challenges claimed in the header; 1 and 2 are
 /// refused).
 pub const NESTED_VERSION: u16 = 3;
-/// Magic bytes at the start of every split proof (`crate::split`: a Type-1 of its own kind,
-/// which is not a tree of aggregates and cannot be a child or a Type-2 part yet).
+/// Magic bytes at the start of every split proof (`crate::split`).
 pub const SPLIT_MAGIC: [u8; 4] = *b"XAGS";
+/// Format version of split proofs (2: a split can be a child or a Type-2 part, its shape
+/// encoded like theirs; 1 is refused).
+pub const SPLIT_VERSION: u16 = 2;
 /// Bytes of the header before the shape.
 const FIXED_HEADER: usize = PROLOGUE_LEN + 4 + 32 + 4;
-
-/// The shape of a Type-1 proof's statement beyond its configuration, rate, message, slot and
-/// keys: how the keys split between raw signatures and children, recursively, with the
-/// claimed challenges of every verification of a child.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Shape {
-    /// Raw signatures only (a plain aggregate, `"XAGG"`).
-    Plain,
-    /// Raw signatures and children.
-    Nested(NestedShape),
-}
-
-impl Shape {
-    /// Levels of the tree: 1 for a plain aggregate, one more than the deepest child's for
-    /// an aggregate with children.
-    pub fn depth(&self) -> usize {
-        match self {
-            Shape::Plain => 1,
-            Shape::Nested(n) => n.depth(),
-        }
-    }
-
-    /// Aggregates in the tree (this one included).
-    pub fn nodes(&self) -> usize {
-        match self {
-            Shape::Plain => 1,
-            Shape::Nested(n) => n.nodes(),
-        }
-    }
-}
-
-/// The shape of an aggregate with children ([`Shape::Nested`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NestedShape {
-    /// Raw signatures (the first keys of the list).
-    pub num_raw: usize,
-    /// Each child's number of keys and shape, in order (their keys follow the raw keys).
-    pub children: Vec<(usize, Shape)>,
-    /// `(alpha, beta)` per child: the bus challenges of its verification.
-    pub claims: Vec<Ext5>,
-}
-
-impl NestedShape {
-    /// Number of keys of the whole list.
-    pub fn num_keys(&self) -> usize {
-        self.num_raw + self.children.iter().map(|(k, _)| k).sum::<usize>()
-    }
-
-    /// Levels of the tree (see [`Shape::depth`]).
-    pub fn depth(&self) -> usize {
-        1 + self
-            .children
-            .iter()
-            .map(|(_, s)| s.depth())
-            .max()
-            .unwrap_or(0)
-    }
-
-    /// Aggregates in the tree (this one included).
-    pub fn nodes(&self) -> usize {
-        1 + self.children.iter().map(|(_, s)| s.nodes()).sum::<usize>()
-    }
-
-    fn encode(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&(self.num_raw as u32).to_le_bytes());
-        out.extend_from_slice(&(self.children.len() as u16).to_le_bytes());
-        for (keys, shape) in &self.children {
-            out.extend_from_slice(&(*keys as u32).to_le_bytes());
-            encode_shape(shape, out);
-        }
-        claims::encode(&self.claims, out);
-    }
-
-    /// Decodes a shape at `*at`, advancing it; `levels` more levels allowed below this one,
-    /// `nodes` the tree's node budget left.
-    fn decode(
-        bytes: &[u8],
-        at: &mut usize,
-        levels: usize,
-        nodes: &mut usize,
-    ) -> Result<NestedShape, VerifyError> {
-        let short = VerifyError::Header("shorter than its shape");
-        let take = |at: &mut usize, n: usize| -> Result<&[u8], VerifyError> {
-            let s = bytes
-                .get(*at..*at + n)
-                .ok_or(VerifyError::Header("shorter than its shape"))?;
-            *at += n;
-            Ok(s)
-        };
-        let u32_of = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize;
-        let num_raw = u32_of(take(at, 4)?);
-        let c = {
-            let b = take(at, 2)?;
-            u16::from_le_bytes([b[0], b[1]]) as usize
-        };
-        if c == 0 || c > MAX_CHILDREN {
-            return Err(VerifyError::Header("children count outside 1..=16"));
-        }
-        let mut children = Vec::with_capacity(c);
-        for _ in 0..c {
-            let keys = u32_of(take(at, 4)?);
-            children.push((keys, decode_shape(bytes, at, keys, levels, nodes)?));
-        }
-        let n = CLAIMS_PER_BALANCE * c;
-        let rest = bytes.get(*at..).ok_or(short)?;
-        let claims = claims::decode(rest, n).ok_or(VerifyError::Header(
-            "missing or non-canonical claimed challenges",
-        ))?;
-        *at += n * claims::CLAIM_BYTES;
-        Ok(NestedShape {
-            num_raw,
-            children,
-            claims,
-        })
-    }
-}
-
-/// Appends a child's shape: its kind (u8: 0 plain, 1 with children), then for kind 1 its
-/// nested shape (module docs).
-pub(crate) fn encode_shape(shape: &Shape, out: &mut Vec<u8>) {
-    match shape {
-        Shape::Plain => out.push(0),
-        Shape::Nested(n) => {
-            out.push(1);
-            n.encode(out);
-        }
-    }
-}
-
-/// Decodes a child's shape at `*at` ([`encode_shape`]), advancing it: the shape of a part with
-/// `keys` keys (at least one; a nested shape's count must be `keys`), one of `levels` levels
-/// of aggregates with children allowed at the parent (so `levels - 1` below it), taking one
-/// aggregate from the tree's budget `nodes` (and more for its own children).
-pub(crate) fn decode_shape(
-    bytes: &[u8],
-    at: &mut usize,
-    keys: usize,
-    levels: usize,
-    nodes: &mut usize,
-) -> Result<Shape, VerifyError> {
-    *nodes = nodes.checked_sub(1).ok_or(VerifyError::Header(
-        "more aggregates in the tree than allowed",
-    ))?;
-    if keys == 0 {
-        return Err(VerifyError::Header("a child without keys"));
-    }
-    let kind = *bytes
-        .get(*at)
-        .ok_or(VerifyError::Header("shorter than its shape"))?;
-    *at += 1;
-    match kind {
-        0 => Ok(Shape::Plain),
-        1 if levels > 1 => {
-            let n = NestedShape::decode(bytes, at, levels - 1, nodes)?;
-            if n.num_keys() != keys {
-                return Err(VerifyError::Header(
-                    "a child's key count is not its shape's",
-                ));
-            }
-            Ok(Shape::Nested(n))
-        }
-        1 => Err(VerifyError::Header("deeper than the depth limit")),
-        _ => Err(VerifyError::Header("unknown child kind")),
-    }
-}
 
 /// A Type-1 aggregate with children: header fields and the v2 proof bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -262,11 +92,11 @@ impl NestedProof {
     }
 
     /// Parses the header of `bytes` (the proof is checked by
-    /// [`verify_nested`](super::verify_nested)).
+    /// [`verify_recursive`](super::verify_recursive)).
     ///
     /// # Errors
     /// [`VerifyError::Header`] (the magic, version, configuration, parameters, a shape that
-    /// breaks the limits ([`MAX_CHILDREN`], [`MAX_DEPTH`], [`MAX_TREE_NODES`]) or whose
+    /// breaks the limits ([`super::MAX_CHILDREN`], [`MAX_DEPTH`], [`MAX_TREE_NODES`]) or whose
     /// counts do not add up, non-canonical claims, or bytes shorter than the header) or
     /// [`VerifyError::BadLogInvRate`].
     pub fn from_bytes(bytes: &[u8]) -> Result<NestedProof, VerifyError> {
@@ -297,13 +127,79 @@ impl NestedProof {
     }
 }
 
-/// A Type-1 proof of either kind, as its magic says.
+/// A component split out of a Type-2 (`crate::split`): header fields and the v2 proof bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SplitProof {
+    pub(crate) config: Config,
+    pub(crate) log_inv_rate: usize,
+    pub(crate) shape: SplitShape,
+    pub(crate) proof: Vec<u8>,
+}
+
+impl SplitProof {
+    /// The configuration.
+    pub fn config(&self) -> Config {
+        self.config
+    }
+
+    /// `log2` of the inverse code rate (the Type-2's parts' and the split's).
+    pub fn log_inv_rate(&self) -> usize {
+        self.log_inv_rate
+    }
+
+    /// The Type-2's description, the given values and the claims.
+    pub fn shape(&self) -> &SplitShape {
+        &self.shape
+    }
+
+    /// The v2 proof bytes after the header.
+    pub fn proof_bytes(&self) -> &[u8] {
+        &self.proof
+    }
+
+    /// The serialized proof (module docs).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(PROLOGUE_LEN + 1024 + self.proof.len());
+        write_prologue(
+            &mut out,
+            &SPLIT_MAGIC,
+            SPLIT_VERSION,
+            self.config,
+            self.log_inv_rate,
+        );
+        self.shape.encode(&mut out);
+        out.extend_from_slice(&self.proof);
+        out
+    }
+
+    /// Parses the header of `bytes`.
+    ///
+    /// # Errors
+    /// [`VerifyError::Header`] for malformed bytes or a shape beyond the limits,
+    /// [`VerifyError::BadLogInvRate`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<SplitProof, VerifyError> {
+        let (config, log_inv_rate) = read_prologue(bytes, &SPLIT_MAGIC, SPLIT_VERSION)?;
+        let mut at = PROLOGUE_LEN;
+        let mut nodes = MAX_TREE_NODES - 1;
+        let shape = SplitShape::decode(bytes, &mut at, MAX_DEPTH - 2, &mut nodes)?;
+        Ok(SplitProof {
+            config,
+            log_inv_rate,
+            shape,
+            proof: bytes[at..].to_vec(),
+        })
+    }
+}
+
+/// A Type-1 proof of any kind, as its magic says.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Type1Proof {
     /// Raw signatures only ([`AggregateProof`], `"XAGG"`).
     Plain(AggregateProof),
     /// Raw signatures and children ([`NestedProof`], `"XAGC"`).
     Nested(NestedProof),
+    /// A component split out of a Type-2 ([`SplitProof`], `"XAGS"`).
+    Split(SplitProof),
 }
 
 impl Type1Proof {
@@ -313,9 +209,7 @@ impl Type1Proof {
     /// As [`AggregateProof::from_bytes`] or [`NestedProof::from_bytes`].
     pub fn from_bytes(bytes: &[u8]) -> Result<Type1Proof, VerifyError> {
         if bytes.starts_with(&SPLIT_MAGIC) {
-            return Err(VerifyError::Header(
-                "a split proof cannot be folded in or merged yet",
-            ));
+            return SplitProof::from_bytes(bytes).map(Type1Proof::Split);
         }
         if bytes.starts_with(&NESTED_MAGIC) {
             NestedProof::from_bytes(bytes).map(Type1Proof::Nested)
@@ -329,6 +223,7 @@ impl Type1Proof {
         match self {
             Type1Proof::Plain(p) => p.to_bytes(),
             Type1Proof::Nested(p) => p.to_bytes(),
+            Type1Proof::Split(p) => p.to_bytes(),
         }
     }
 
@@ -337,6 +232,7 @@ impl Type1Proof {
         match self {
             Type1Proof::Plain(p) => p.config(),
             Type1Proof::Nested(p) => p.config(),
+            Type1Proof::Split(p) => p.config(),
         }
     }
 
@@ -345,6 +241,7 @@ impl Type1Proof {
         match self {
             Type1Proof::Plain(p) => p.log_inv_rate(),
             Type1Proof::Nested(p) => p.log_inv_rate(),
+            Type1Proof::Split(p) => p.log_inv_rate(),
         }
     }
 
@@ -353,6 +250,7 @@ impl Type1Proof {
         match self {
             Type1Proof::Plain(p) => p.num_signatures(),
             Type1Proof::Nested(p) => p.num_keys(),
+            Type1Proof::Split(p) => p.shape.num_keys(),
         }
     }
 
@@ -361,6 +259,7 @@ impl Type1Proof {
         match self {
             Type1Proof::Plain(p) => p.message(),
             Type1Proof::Nested(p) => p.message(),
+            Type1Proof::Split(p) => &p.shape.component().message,
         }
     }
 
@@ -369,6 +268,7 @@ impl Type1Proof {
         match self {
             Type1Proof::Plain(p) => p.slot(),
             Type1Proof::Nested(p) => p.slot(),
+            Type1Proof::Split(p) => p.shape.component().slot,
         }
     }
 
@@ -377,6 +277,7 @@ impl Type1Proof {
         match self {
             Type1Proof::Plain(_) => Shape::Plain,
             Type1Proof::Nested(p) => Shape::Nested(p.shape.clone()),
+            Type1Proof::Split(p) => Shape::Split(Box::new(p.shape.clone())),
         }
     }
 
@@ -385,6 +286,7 @@ impl Type1Proof {
         match self {
             Type1Proof::Plain(p) => p.proof_bytes(),
             Type1Proof::Nested(p) => &p.proof,
+            Type1Proof::Split(p) => &p.proof,
         }
     }
 }
@@ -393,7 +295,10 @@ impl Type1Proof {
 mod tests {
     use super::*;
     use crate::api::PROOF_MAGIC;
+    use crate::children::MAX_CHILDREN;
+    use crate::claims;
     use backend::KoalaBear as F;
+    use backend::field::Ext5;
 
     fn claims(n: u32) -> Vec<Ext5> {
         (1..=2 * n).map(|i| Ext5::from_base(F::new(i))).collect()

@@ -8,12 +8,14 @@
 //! circuit's lists and heights from them and the shape's claims by a structure-only
 //! recording ([`verification_lists`]).
 
-use super::format::{NestedShape, Shape};
+use super::shape::{NestedShape, Shape, SplitShape, TYPE2_OUTER_LOG_INV_RATE};
 use crate::api::VerifyError;
 use crate::circuit::{CIRCUIT_TABLES, CircuitLists, circuit_instances};
-use crate::recursion::{ChildStatement, RecursionError, verification_lists};
+use crate::recursion::{
+    ChildStatement, RecursionError, verification_lists, verification_lists_given,
+};
 use crate::statement::Statement;
-use backend::Isa;
+use backend::{Isa, KoalaBear as F};
 use lean_prover::{PublicLookup, TableInstance};
 use xmss::{Config, PublicKey};
 
@@ -48,7 +50,83 @@ impl Type1Statement {
             Shape::Nested(n) => {
                 Self::derive_nested(isa, config, log_inv_rate, message, slot, keys, n)
             }
+            Shape::Split(s) => {
+                Self::derive_split(isa, config, log_inv_rate, message, slot, keys, s)
+            }
         }
+    }
+
+    /// A split's statement: the circuit verifying the Type-2's outer proof, whose own
+    /// statement is derived with the split component's keys and the other components given
+    /// only in shape (placeholder keys of the right count; their lists' digests and balances
+    /// from the split shape: `crate::circuit::GivenChild`).
+    fn derive_split(
+        isa: Isa,
+        config: Config,
+        log_inv_rate: usize,
+        message: &[u8; 32],
+        slot: u32,
+        keys: &[PublicKey],
+        shape: &SplitShape,
+    ) -> Result<Type1Statement, VerifyError> {
+        let own = shape.component();
+        if own.num_keys != keys.len() {
+            return Err(VerifyError::KeyCount {
+                proof: own.num_keys,
+                keys: keys.len(),
+            });
+        }
+        if own.message != *message || own.slot != slot {
+            return Err(VerifyError::OtherMessageOrSlot);
+        }
+        let placeholder = PublicKey {
+            root: [F::ZERO; 8],
+            parameter: [F::ZERO; 5],
+        };
+        let mut statements = Vec::with_capacity(shape.components.len());
+        let mut given = Vec::with_capacity(shape.components.len());
+        let mut others = shape.given.iter();
+        for (j, c) in shape.components.iter().enumerate() {
+            let placeholders;
+            let (component_keys, g) = if j == shape.index {
+                (keys, None)
+            } else {
+                placeholders = vec![placeholder; c.num_keys];
+                let g = others
+                    .next()
+                    .ok_or(VerifyError::Header("a component's lists are missing"))?;
+                (placeholders.as_slice(), Some(g.clone()))
+            };
+            let st = Self::derive(
+                isa,
+                config,
+                log_inv_rate,
+                &c.message,
+                c.slot,
+                component_keys,
+                &c.shape,
+            )?;
+            if let Some(g) = &g
+                && g.digests.len() != st.lookups().len()
+            {
+                return Err(VerifyError::Header(
+                    "a component's list count is not its shape's",
+                ));
+            }
+            given.push(g);
+            statements.push(st);
+        }
+        let refs: Vec<&Type1Statement> = statements.iter().collect();
+        let (lists, heights) =
+            verification_lists_given(isa, log_inv_rate, &refs, &shape.type2_claims, given)
+                .map_err(rejected)?;
+        let outer = Type1Statement::of_circuit(lists, heights);
+        let circuit = verification_lists(isa, TYPE2_OUTER_LOG_INV_RATE, &[&outer], &shape.claims)
+            .map_err(rejected)?;
+        Ok(Type1Statement {
+            raw: None,
+            circuit: Some(circuit),
+        })
     }
 
     fn derive_nested(
@@ -83,12 +161,7 @@ impl Type1Statement {
         }
         let refs: Vec<&Type1Statement> = children.iter().collect();
         let circuit =
-            verification_lists(isa, log_inv_rate, &refs, &shape.claims).map_err(|e| match e {
-                RecursionError::Child { source, .. } | RecursionError::Outer(source) => {
-                    VerifyError::Rejected(source)
-                }
-                e @ RecursionError::Circuit(_) => VerifyError::Recursion(e),
-            })?;
+            verification_lists(isa, log_inv_rate, &refs, &shape.claims).map_err(rejected)?;
         Ok(Type1Statement {
             raw: (!raw_keys.is_empty()).then(|| Statement::new(config, message, slot, raw_keys)),
             circuit: Some(circuit),
@@ -103,6 +176,17 @@ impl Type1Statement {
             raw: None,
             circuit: Some((lists, heights)),
         }
+    }
+}
+
+/// A recursion error as a verification error: a rejected child or outer proof, or a
+/// recording that cannot become lists.
+fn rejected(e: RecursionError) -> VerifyError {
+    match e {
+        RecursionError::Child { source, .. } | RecursionError::Outer(source) => {
+            VerifyError::Rejected(source)
+        }
+        e @ RecursionError::Circuit(_) => VerifyError::Recursion(e),
     }
 }
 
