@@ -51,7 +51,7 @@
  *    such an aggregate merges into a Type-2 like any Type-1.
  *  - Split: xmss_split_type_2_by_msg returns a component of a Type-2 as a Type-1 ("XAGS")
  *    that xmss_verify_type_1 checks with that component's keys, message and slot alone. A
- *    split proof cannot be a child or a Type-2 part yet (refused).
+ *    split proof is a Type-1 like the others: it can be a child or a Type-2 part.
  */
 #ifndef MULTISIG_GLUE_H
 #define MULTISIG_GLUE_H
