@@ -65,6 +65,13 @@ pub enum CircuitError {
     },
 }
 
+/// The rows of the tables whose wiring is also a list (built once per statement).
+struct TableRows {
+    opened: Vec<OpenedRowData>,
+    roots: Vec<RootRowData>,
+    queries: Vec<QueryRowData>,
+}
+
 /// A table with its trace (no public values).
 pub struct OwnedTable {
     /// The AIR.
@@ -357,6 +364,21 @@ impl Circuit {
     /// # Errors
     /// [`CircuitError::Unabsorbed`] if an observation is never absorbed.
     pub fn lists(&self) -> Result<CircuitLists, CircuitError> {
+        self.lists_with(&self.rows())
+    }
+
+    /// The rows of the opened-leaf, Merkle-root and query tables, built once for both the
+    /// lists (their wiring) and the traces.
+    fn rows(&self) -> TableRows {
+        TableRows {
+            opened: self.opened_rows(),
+            roots: self.root_rows(),
+            queries: self.query_rows(),
+        }
+    }
+
+    /// [`Self::lists`] from rows already built.
+    fn lists_with(&self, rows: &TableRows) -> Result<CircuitLists, CircuitError> {
         let mut op_wiring = Vec::with_capacity(6 * self.ops.len());
         for op in &self.ops {
             op_wiring.extend([op.a, op.b, op.d, op.out].map(|w| F::new(w.0)));
@@ -404,10 +426,10 @@ impl Circuit {
             self.check_absorbed((call, 0))?;
         }
         let fresh: Vec<F> = self.fresh.iter().map(|&c| F::new(c)).collect();
-        let opened_rows = self.opened_rows();
+        let opened_rows = &rows.opened;
         let opened_wiring: Vec<F> = opened_rows.iter().flat_map(|r| r.wiring()).collect();
-        let root_wiring: Vec<F> = self.root_rows().iter().flat_map(|r| r.wiring()).collect();
-        let query_wiring: Vec<F> = self.query_rows().iter().flat_map(|r| r.wiring()).collect();
+        let root_wiring: Vec<F> = rows.roots.iter().flat_map(|r| r.wiring()).collect();
+        let query_wiring: Vec<F> = rows.queries.iter().flat_map(|r| r.wiring()).collect();
         let longest = self
             .ops
             .len()
@@ -518,7 +540,11 @@ impl Circuit {
 
     /// The opened-leaf table, the leaf sponge and the Poseidon2-24 table that serves it (with
     /// `isa`'s kernels).
-    fn leaf_tables(&self, isa: Isa) -> Result<[OwnedTable; 3], CircuitError> {
+    fn leaf_tables(
+        &self,
+        isa: Isa,
+        opened_rows: &[OpenedRowData],
+    ) -> Result<[OwnedTable; 3], CircuitError> {
         let (opened, sponge, p24) = (
             OpenedTable::new()?,
             LeafSpongeTable::new()?,
@@ -536,7 +562,7 @@ impl Circuit {
         let (sponge_trace, p24_inputs) = sponge.trace(&leaves);
         Ok([
             OwnedTable {
-                trace: opened.trace(&self.opened_rows()),
+                trace: opened.trace(opened_rows),
                 air: opened.air().clone(),
             },
             OwnedTable {
@@ -592,7 +618,8 @@ impl Circuit {
     /// # Errors
     /// [`CircuitError::Unabsorbed`] if an observation is never absorbed.
     pub fn statement(&self, isa: Isa) -> Result<CircuitStatement, CircuitError> {
-        let lists = self.lists()?;
+        let rows = self.rows();
+        let lists = self.lists_with(&rows)?;
         let links = LinkTable::new()?;
         let link_rows: Vec<LinkRow> = self
             .links
@@ -616,7 +643,7 @@ impl Circuit {
         let roots = RootTable::new()?;
         let queries = QueryTable::new()?;
         let mut ops = self.op_tables()?.into_iter();
-        let [opened, sponge, p24] = self.leaf_tables(isa)?;
+        let [opened, sponge, p24] = self.leaf_tables(isa, &rows.opened)?;
         let mut paths = self.path_tables(isa)?.into_iter();
         let (Some(op0), Some([path0, compress0])) = (ops.next(), paths.next()) else {
             unreachable!("every kind has at least one part")
@@ -637,7 +664,7 @@ impl Circuit {
             },
             opened,
             OwnedTable {
-                trace: roots.trace(&self.root_rows()),
+                trace: roots.trace(&rows.roots),
                 air: roots.air().clone(),
             },
             sponge,
@@ -645,7 +672,7 @@ impl Circuit {
             p24,
             compress0,
             OwnedTable {
-                trace: queries.trace(&self.query_rows()),
+                trace: queries.trace(&rows.queries),
                 air: queries.air().clone(),
             },
         ];
