@@ -1,5 +1,5 @@
 //! Splitting one component out of a Type-2 proof: a Type-1 proof
-//! ([`SplitProof`](crate::children::SplitProof), `"XAGS"`) that verifies with that
+//! ([`SplitProof`], `"XAGS"`) that verifies with that
 //! component's message, slot and keys alone.
 //!
 //! The split proof is a recursive proof that the Type-2's outer proof verifies. Its verifier
