@@ -15,6 +15,7 @@
 //! | [`ssz_secret_key`] | `xmss::SecretKey::from_ssz`, prod and test | canonical, public key derivable |
 //! | [`aggregate_proof`] | `rec_aggregation::AggregateProof::from_bytes`, `rec_aggregation::verify` | canonical header; verification only of a decodable proof |
 //! | [`stark_proof`] | the `lean_prover` proof through `rec_aggregation::verify` | verification only behind the fixed valid header |
+//! | [`recursive_headers`] | `rec_aggregation::Type1Proof::from_bytes` (every kind), `rec_aggregation::type2::Type2Proof::from_bytes` | canonical headers within the limits |
 //! | [`glue_bytes`] | the C ABI's byte inputs (`hashsig_*_from_ssz`, `hashsig_*verify_ssz`, `xmss_aggregate_signature_from_bytes`, `xmss_verify_type_1`) | documented return values only, round trips |
 //!
 //! Each function returns an [`Outcome`] so that the replay tests can check real behaviour on
@@ -28,7 +29,7 @@ pub mod statement;
 
 pub use glue::glue_bytes;
 pub use outcome::Outcome;
-pub use proof::{aggregate_proof, stark_proof};
+pub use proof::{aggregate_proof, recursive_headers, stark_proof};
 pub use ssz::{ssz_public_key, ssz_secret_key, ssz_signature};
 
 /// A harness function: arbitrary bytes in, what became of them out.
@@ -44,4 +45,5 @@ pub const TARGETS: &[(&str, Harness)] = &[
     ("aggregate_proof", aggregate_proof),
     ("stark_proof", stark_proof),
     ("glue_bytes", glue_bytes),
+    ("recursive_headers", recursive_headers),
 ];

@@ -1,5 +1,6 @@
 //! Harnesses for the proof decoders: the aggregate proof header and verification
-//! (`rec_aggregation`), and the `lean_prover` v2 proof encoding.
+//! (`rec_aggregation`), the `lean_prover` v2 proof encoding, and the headers of the
+//! recursive proofs (aggregates with children, splits, Type-2s).
 //!
 //! The v2 proof's shape is derived from the statement inside `lean_prover`, so the proof of
 //! the fixed statement is fuzzed through `rec_aggregation::verify` behind a fixed valid header
@@ -52,4 +53,28 @@ pub fn stark_proof(data: &[u8]) -> Outcome {
             Outcome::Rejected
         }
     }
+}
+
+/// The headers of the recursive proofs: `rec_aggregation::Type1Proof::from_bytes` (every
+/// Type-1 kind: plain, with children, split) and `rec_aggregation::type2::Type2Proof::from_bytes`.
+/// A decodable header re-encodes to the input (the shapes, claims and given values are
+/// canonical) and names at least one key. `Accepted` means one of them decoded.
+pub fn recursive_headers(data: &[u8]) -> Outcome {
+    let t1 = rec_aggregation::Type1Proof::from_bytes(data);
+    if let Ok(p) = &t1 {
+        assert_eq!(p.to_bytes(), data, "Type-1 encoding is not canonical");
+        assert!(p.num_keys() >= 1);
+        assert!(rec_aggregation::api::LOG_INV_RATE_RANGE.contains(&p.log_inv_rate()));
+        let shape = p.shape();
+        assert!(shape.depth() <= rec_aggregation::children::MAX_DEPTH);
+        assert!(shape.nodes() <= rec_aggregation::children::MAX_TREE_NODES);
+    }
+    let t2 = rec_aggregation::type2::Type2Proof::from_bytes(data);
+    if let Ok(p) = &t2 {
+        assert_eq!(p.to_bytes(), data, "Type-2 encoding is not canonical");
+        let k = p.components().len();
+        assert!((1..=rec_aggregation::type2::MAX_COMPONENTS).contains(&k));
+        assert_eq!(p.claims().len(), 2 * k);
+    }
+    Outcome::from_bool(t1.is_ok() || t2.is_ok())
 }

@@ -71,6 +71,7 @@ replay_tests!(
     aggregate_proof,
     stark_proof,
     glue_bytes,
+    recursive_headers,
 );
 
 #[test]

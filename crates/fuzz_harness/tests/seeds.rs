@@ -184,6 +184,103 @@ fn small_seeds() -> Vec<Seed> {
     s
 }
 
+/// Two claimed values (elements of `K`, five canonical u32 each): `(alpha, beta)`.
+fn claim_pair(seed: u32) -> Vec<u8> {
+    (0..10u32)
+        .flat_map(|i| (seed * 100 + i).to_le_bytes())
+        .collect()
+}
+
+/// The prologue of a recursive Type-1 header: magic, version, test configuration, rate 1/4,
+/// the standard parameters.
+fn prologue(magic: &[u8; 4], version: u16) -> Vec<u8> {
+    let mut b = magic.to_vec();
+    b.extend_from_slice(&version.to_le_bytes());
+    b.extend_from_slice(&[1, 2, 0]);
+    b
+}
+
+/// One component or child entry: message, slot, key count, then a plain shape (kind 0).
+fn plain_component(message: u8, slot: u32, keys: u32) -> Vec<u8> {
+    let mut b = vec![message; 32];
+    b.extend_from_slice(&slot.to_le_bytes());
+    b.extend_from_slice(&keys.to_le_bytes());
+    b.push(0);
+    b
+}
+
+/// Synthetic headers of the recursive kinds (a few proof bytes after each): an aggregate
+/// with a raw key and a plain child of two, a Type-2 of one plain component, a split of a
+/// Type-2 of two components, and broken variants.
+fn recursive_header_seeds() -> Vec<Seed> {
+    use rec_aggregation::children::{NESTED_MAGIC, NESTED_VERSION, SPLIT_MAGIC, SPLIT_VERSION};
+    use rec_aggregation::type2::{TYPE2_MAGIC, TYPE2_VERSION};
+    let proof = [9u8; 8];
+    // XAGC: N = 3, message, slot 5, shape: raw 1, one child of 2 keys (plain), its claims.
+    let mut nested = prologue(&NESTED_MAGIC, NESTED_VERSION);
+    nested.extend_from_slice(&3u32.to_le_bytes());
+    nested.extend_from_slice(&[0x11; 32]);
+    nested.extend_from_slice(&5u32.to_le_bytes());
+    nested.extend_from_slice(&1u32.to_le_bytes());
+    nested.extend_from_slice(&1u16.to_le_bytes());
+    nested.extend_from_slice(&2u32.to_le_bytes());
+    nested.push(0);
+    nested.extend(claim_pair(1));
+    let kind_at = nested.len() - 41;
+    nested.extend_from_slice(&proof);
+    // XT2A: one plain component, its claims.
+    let mut type2 = TYPE2_MAGIC.to_vec();
+    type2.extend_from_slice(&TYPE2_VERSION.to_le_bytes());
+    type2.extend_from_slice(&[1, 2, 2]);
+    type2.extend_from_slice(&1u16.to_le_bytes());
+    type2.extend(plain_component(0x22, 6, 2));
+    type2.extend(claim_pair(2));
+    type2.extend_from_slice(&proof);
+    // XAGS: component 1 of a Type-2 of two; the other's three list digests and balance.
+    let mut split = prologue(&SPLIT_MAGIC, SPLIT_VERSION);
+    split.extend_from_slice(&1u16.to_le_bytes());
+    split.extend_from_slice(&2u16.to_le_bytes());
+    split.extend(plain_component(0x33, 7, 1));
+    split.extend(plain_component(0x44, 8, 2));
+    split.extend(claim_pair(3));
+    split.extend(claim_pair(4));
+    split.extend_from_slice(&3u16.to_le_bytes());
+    split.extend((0..24u32).flat_map(|i| i.to_le_bytes()));
+    split.extend(&claim_pair(5)[..20]);
+    split.extend(claim_pair(6));
+    split.extend_from_slice(&proof);
+    let mut bad_kind = nested.clone();
+    bad_kind[kind_at] = 3;
+    let claim_at = kind_at + 1;
+    vec![
+        seed("recursive_headers", "valid_nested", nested.clone()),
+        seed("recursive_headers", "valid_type2", type2.clone()),
+        seed("recursive_headers", "valid_split", split.clone()),
+        seed(
+            "recursive_headers",
+            "truncated_nested_shape",
+            nested[..kind_at].to_vec(),
+        ),
+        seed(
+            "recursive_headers",
+            "truncated_type2_claims",
+            type2[..type2.len() - proof.len() - 1].to_vec(),
+        ),
+        seed(
+            "recursive_headers",
+            "truncated_split_given",
+            split[..split.len() - proof.len() - 50].to_vec(),
+        ),
+        seed("recursive_headers", "bad_child_kind", bad_kind),
+        seed(
+            "recursive_headers",
+            "noncanonical_claim",
+            with_u32(nested, claim_at, 0x7f00_0001),
+        ),
+        seed("recursive_headers", "empty", Vec::new()),
+    ]
+}
+
 /// A valid aggregate of the one signature of a vector, for `statement`'s key, message and
 /// slot.
 fn prove_vector(config: Config) -> Vec<u8> {
@@ -272,7 +369,11 @@ fn write(seeds: &[Seed]) {
 /// the proof bytes is noticed.
 #[test]
 fn committed_seeds_are_current() {
-    for (target, name, bytes) in small_seeds().into_iter().chain(proof_seeds()) {
+    for (target, name, bytes) in small_seeds()
+        .into_iter()
+        .chain(recursive_header_seeds())
+        .chain(proof_seeds())
+    {
         let path = corpus_dir(target).join(&name);
         let committed = std::fs::read(&path).unwrap_or_else(|e| {
             panic!(
@@ -293,5 +394,6 @@ fn committed_seeds_are_current() {
 #[ignore = "regenerates fuzz/corpus: cargo test -p fuzz_harness --test seeds -- --ignored"]
 fn regenerate_seeds() {
     write(&small_seeds());
+    write(&recursive_header_seeds());
     write(&proof_seeds());
 }
