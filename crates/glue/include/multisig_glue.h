@@ -217,7 +217,8 @@ bool xmss_verify_type_1_with_policy(const HashSigPublicKey *const *public_keys, 
 /* Merges num_parts (1 to 16) prod Type-1 proofs with distinct (message, slot) pairs and their
  * key lists (pks_per_part_counts[i] keys each, in order, from pks_flat) into one Type-2 proof:
  * 0, -1 on any error (a part that does not verify among them), -2 if out_cap is too small
- * (*out_written receives the size; a retry merges again). log_inv_rate must be 1 to 4; the
+ * (*out_written receives the size; the merge is kept, so a retry with the same inputs does
+ * not merge again). log_inv_rate must be 1 to 4; the
  * outer proof is at rate 1/4. */
 int xmss_merge_type_1_to_type_2(size_t num_parts,
     const uint8_t *const *type_1_proof_ptrs, const size_t *type_1_proof_lens,
@@ -230,7 +231,7 @@ int xmss_merge_type_1_to_type_2(size_t num_parts,
  * slots are read from the Type-2 header): a Type-1 proof (at the Type-2 parts' rate;
  * log_inv_rate must be in 1..=4) that xmss_verify_type_1 accepts with that component's keys,
  * message and slot alone. (out_buf, out_cap, out_written) protocol: 0 written; -2 if out_cap
- * is too small (*out_written = size; a retry proves again); -1 on any error (malformed or
+ * is too small (*out_written = size; the split is kept for a retry with the same inputs); -1 on any error (malformed or
  * non-prod bytes, NULL arrays or entries, key counts that are not the header's, no
  * component for the message, a Type-2 that does not verify), *out_written = 0. */
 int xmss_split_type_2_by_msg(const uint8_t *type_2_bytes, size_t type_2_len,

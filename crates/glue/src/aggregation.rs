@@ -425,23 +425,33 @@ pub unsafe extern "C" fn xmss_free_aggregate_signature(agg: *mut AggregatedXMSS)
     })
 }
 
-/// The last Type-1 proof that did not fit its buffer (a size query, or a -2), kept with the
-/// exact inputs it proves so that the caller's retry with a larger buffer gets it without
-/// proving again. One entry: a proof is deterministic, so this only saves time, and a retry
-/// with any other input proves afresh.
-struct Undelivered(Mutex<Option<KeptProof>>);
+/// The last proof of one kind that did not fit its buffer (a size query, or a -2), kept with
+/// the exact inputs it proves so that the caller's retry with a larger buffer gets it without
+/// proving again. One entry per kind: a proof is deterministic, so this only saves time, and
+/// a retry with any other input proves afresh.
+struct Undelivered<K>(Mutex<Option<(K, Vec<u8>)>>);
 
-/// A kept proof: inputs, slot, `log_inv_rate`, proof bytes.
-type KeptProof = (AggregateInputs, u32, usize, Vec<u8>);
+/// A Type-1's inputs: the signatures and children, slot, `log_inv_rate`.
+type Type1Key = (AggregateInputs, u32, usize);
+/// A merge's inputs: the parts' bytes and keys, `log_inv_rate`.
+type MergeKey = (Vec<Vec<u8>>, Vec<Vec<PublicKey>>, usize);
+/// A split's inputs: the Type-2's bytes, the components' keys, the message, `log_inv_rate`.
+type SplitKey = (Vec<u8>, Vec<Vec<PublicKey>>, [u8; 32], usize);
 
-static UNDELIVERED: Undelivered = Undelivered(Mutex::new(None));
+static UNDELIVERED: Undelivered<Type1Key> = Undelivered::new();
+static UNDELIVERED_MERGE: Undelivered<MergeKey> = Undelivered::new();
+static UNDELIVERED_SPLIT: Undelivered<SplitKey> = Undelivered::new();
 
-impl Undelivered {
+impl<K: PartialEq> Undelivered<K> {
+    const fn new() -> Self {
+        Undelivered(Mutex::new(None))
+    }
+
     /// Takes the kept proof if it is for exactly these inputs.
-    fn take(&self, inputs: &AggregateInputs, slot: u32, log_inv_rate: usize) -> Option<Vec<u8>> {
+    fn take(&self, key: &K) -> Option<Vec<u8>> {
         let mut kept = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         match kept.take() {
-            Some((i, s, r, proof)) if &i == inputs && s == slot && r == log_inv_rate => Some(proof),
+            Some((k, proof)) if &k == key => Some(proof),
             other => {
                 *kept = other;
                 None
@@ -449,10 +459,30 @@ impl Undelivered {
         }
     }
 
-    /// Keeps `proof` for `inputs` (replacing any earlier one).
-    fn keep(&self, inputs: AggregateInputs, slot: u32, log_inv_rate: usize, proof: Vec<u8>) {
-        *self.0.lock().unwrap_or_else(PoisonError::into_inner) =
-            Some((inputs, slot, log_inv_rate, proof));
+    /// Keeps `proof` for `key` (replacing any earlier one).
+    fn keep(&self, key: K, proof: Vec<u8>) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some((key, proof));
+    }
+
+    /// Writes `proof` with the (out_buf, out_cap, out_written) protocol and keeps it for `key`
+    /// if it did not fit.
+    ///
+    /// # Safety
+    /// As `crate::ffi::write_out`.
+    unsafe fn deliver(
+        &self,
+        key: K,
+        proof: Vec<u8>,
+        out_buf: *mut u8,
+        out_cap: usize,
+        out_written: *mut usize,
+    ) -> c_int {
+        // SAFETY: forwarded caller guarantees on `out_buf` and `out_written`.
+        let code = unsafe { crate::ffi::write_out(&proof, out_buf, out_cap, out_written) };
+        if code == crate::ffi::OUT_TOO_SMALL {
+            self.keep(key, proof);
+        }
+        code
     }
 }
 
@@ -504,10 +534,11 @@ pub unsafe extern "C" fn xmss_aggregate_type_1(
         };
         let (inputs, proof) = match inputs {
             Some(i) if !(out_buf.is_null() && out_cap > 0) => {
+                let key = (i, slot, log_inv_rate);
                 let proof = UNDELIVERED
-                    .take(&i, slot, log_inv_rate)
-                    .or_else(|| prove(&i, slot, log_inv_rate));
-                (i, proof)
+                    .take(&key)
+                    .or_else(|| prove(&key.0, slot, log_inv_rate));
+                (key, proof)
             }
             // SAFETY: forwarded caller guarantee on `out_written`.
             _ => return unsafe { error_out(out_written) },
@@ -517,11 +548,7 @@ pub unsafe extern "C" fn xmss_aggregate_type_1(
             return unsafe { error_out(out_written) };
         };
         // SAFETY: forwarded caller guarantees on `out_buf` and `out_written`.
-        let code = unsafe { crate::ffi::write_out(&proof, out_buf, out_cap, out_written) };
-        if code == crate::ffi::OUT_TOO_SMALL {
-            UNDELIVERED.keep(inputs, slot, log_inv_rate, proof);
-        }
-        code
+        unsafe { UNDELIVERED.deliver(inputs, proof, out_buf, out_cap, out_written) }
     })
 }
 
@@ -676,7 +703,8 @@ unsafe fn parts<'a>(
 /// error (no parts or more than 16, a NULL array or entry, a part that is not a prod Type-1
 /// proof or does not verify, two parts for the same message and slot, parts at different
 /// rates, `log_inv_rate` outside 1..=4, an invalid `MULTISIG_ISA`), -2 if `out_cap` is too
-/// small (`*out_written` then holds the size; the merge is not kept: a retry proves again).
+/// small (`*out_written` then holds the size; the merge is kept, so a retry with the same
+/// inputs and a large enough buffer does not prove again).
 /// The outer proof is at rate 1/4 whatever `log_inv_rate` (in 1..=4) says; it is a recursive
 /// v2 proof at the aggregates' security (at least 124 provable bits).
 ///
@@ -719,15 +747,26 @@ pub unsafe extern "C" fn xmss_merge_type_1_to_type_2(
                     return None;
                 }
             }
+            let key: MergeKey = (
+                owned.iter().map(|(p, _)| p.to_vec()).collect(),
+                owned.iter().map(|(_, k)| k.clone()).collect(),
+                log_inv_rate,
+            );
+            if let Some(proof) = UNDELIVERED_MERGE.take(&key) {
+                return Some((key, proof));
+            }
             let parts: Vec<(&[u8], &[PublicKey])> =
                 owned.iter().map(|(p, k)| (*p, k.as_slice())).collect();
-            rec_aggregation::type2::merge(isa()?, &parts)
+            let proof = rec_aggregation::type2::merge(isa()?, &parts)
                 .ok()
-                .map(|t| t.to_bytes())
+                .map(|t| t.to_bytes())?;
+            Some((key, proof))
         })();
         match merged {
             // SAFETY: forwarded caller guarantees on `out_buf` and `out_written`.
-            Some(proof) => unsafe { crate::ffi::write_out(&proof, out_buf, out_cap, out_written) },
+            Some((key, proof)) => unsafe {
+                UNDELIVERED_MERGE.deliver(key, proof, out_buf, out_cap, out_written)
+            },
             // SAFETY: forwarded caller guarantee on `out_written`.
             None => unsafe { error_out(out_written) },
         }
@@ -741,7 +780,8 @@ pub unsafe extern "C" fn xmss_merge_type_1_to_type_2(
 /// component's keys, message and slot alone (`rec_aggregation::split`). The split is proved
 /// at the Type-2 parts' rate; `log_inv_rate` must be in 1..=4. Written with the (out_buf,
 /// out_cap, out_written) protocol: 0, -2 if `out_cap` is too small (`*out_written` then
-/// holds the size; the split is not kept: a retry proves again), -1 on any error (malformed
+/// holds the size; the split is kept, so a retry with the same inputs does not prove
+/// again), -1 on any error (malformed
 /// or non-prod bytes, a NULL array or entry, key counts that are not the header's, no
 /// component for the message, a Type-2 that does not verify, an invalid `MULTISIG_ISA`).
 ///
@@ -790,13 +830,20 @@ pub unsafe extern "C" fn xmss_split_type_2_by_msg(
                 .zip(&keys)
                 .map(|(c, k)| (c.message, c.slot, k.as_slice()))
                 .collect();
-            rec_aggregation::split::split(isa()?, CONFIG, &parts, proof, target)
+            let key: SplitKey = (proof.to_vec(), keys.clone(), *target, log_inv_rate);
+            if let Some(kept) = UNDELIVERED_SPLIT.take(&key) {
+                return Some((key, kept));
+            }
+            let split = rec_aggregation::split::split(isa()?, CONFIG, &parts, proof, target)
                 .ok()
-                .map(|p| p.to_bytes())
+                .map(|p| p.to_bytes())?;
+            Some((key, split))
         })();
         match split {
             // SAFETY: forwarded caller guarantees on `out_buf` and `out_written`.
-            Some(proof) => unsafe { crate::ffi::write_out(&proof, out_buf, out_cap, out_written) },
+            Some((key, proof)) => unsafe {
+                UNDELIVERED_SPLIT.deliver(key, proof, out_buf, out_cap, out_written)
+            },
             // SAFETY: forwarded caller guarantee on `out_written`.
             None => unsafe { error_out(out_written) },
         }

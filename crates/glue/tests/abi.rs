@@ -976,8 +976,51 @@ fn children_fold_into_a_type_1_in_both_generations() {
             ),
             0
         );
-        let split = &split_out[..split_len];
+        let split = split_out[..split_len].to_vec();
         assert_eq!(&split[..4], b"XAGS");
+        // The -2 protocol: a size query, then the retry gets the same bytes (kept).
+        for cap in [0, split.len() - 1] {
+            let mut size = 7usize;
+            let buf = if cap == 0 {
+                null_mut()
+            } else {
+                split_out.as_mut_ptr()
+            };
+            assert_eq!(
+                xmss_split_type_2_by_msg(
+                    type2.as_ptr(),
+                    type2.len(),
+                    keys.as_ptr(),
+                    counts.as_ptr(),
+                    1,
+                    s.msg.as_ptr(),
+                    2,
+                    buf,
+                    cap,
+                    &mut size
+                ),
+                -2
+            );
+            assert_eq!(size, split.len());
+        }
+        split_out.fill(0);
+        assert_eq!(
+            xmss_split_type_2_by_msg(
+                type2.as_ptr(),
+                type2.len(),
+                keys.as_ptr(),
+                counts.as_ptr(),
+                1,
+                s.msg.as_ptr(),
+                2,
+                split_out.as_mut_ptr(),
+                split.len(),
+                &mut split_len
+            ),
+            0
+        );
+        assert_eq!(split_out[..split_len], split[..]);
+        let split = &split[..];
         assert!(verify_1(&keys, &s.msg, s.slot, split));
         assert!(!verify_1(
             &[keys[0], keys[2], keys[1]],
