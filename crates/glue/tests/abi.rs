@@ -960,93 +960,48 @@ fn children_fold_into_a_type_1_in_both_generations() {
         // Split back out: a Type-1 verified with the component's keys alone.
         let type2 = out[..written].to_vec();
         let mut split_out = vec![0u8; BIG];
-        let mut split_len = 7usize;
-        assert_eq!(
-            xmss_split_type_2_by_msg(
-                type2.as_ptr(),
-                type2.len(),
-                keys.as_ptr(),
-                counts.as_ptr(),
-                1,
-                s.msg.as_ptr(),
-                2,
-                split_out.as_mut_ptr(),
-                BIG,
-                &mut split_len
-            ),
-            0
-        );
-        let split = split_out[..split_len].to_vec();
-        assert_eq!(&split[..4], b"XAGS");
-        // The -2 protocol: a size query, then the retry gets the same bytes (kept).
-        for cap in [0, split.len() - 1] {
-            let mut size = 7usize;
+        // `xmss_split_type_2_by_msg` of this Type-2 for `message` into `split_out[..cap]`
+        // (NULL for a capacity of 0): its code and `*out_written`.
+        let mut split_call = |message: &[u8; 32], cap: usize| {
+            let mut written = 7usize;
             let buf = if cap == 0 {
                 null_mut()
             } else {
                 split_out.as_mut_ptr()
             };
-            assert_eq!(
-                xmss_split_type_2_by_msg(
-                    type2.as_ptr(),
-                    type2.len(),
-                    keys.as_ptr(),
-                    counts.as_ptr(),
-                    1,
-                    s.msg.as_ptr(),
-                    2,
-                    buf,
-                    cap,
-                    &mut size
-                ),
-                -2
-            );
-            assert_eq!(size, split.len());
-        }
-        split_out.fill(0);
-        assert_eq!(
-            xmss_split_type_2_by_msg(
+            let code = xmss_split_type_2_by_msg(
                 type2.as_ptr(),
                 type2.len(),
                 keys.as_ptr(),
                 counts.as_ptr(),
                 1,
-                s.msg.as_ptr(),
+                message.as_ptr(),
                 2,
-                split_out.as_mut_ptr(),
-                split.len(),
-                &mut split_len
-            ),
-            0
-        );
-        assert_eq!(split_out[..split_len], split[..]);
-        let split = &split[..];
-        assert!(verify_1(&keys, &s.msg, s.slot, split));
+                buf,
+                cap,
+                &mut written,
+            );
+            (code, written, split_out[..written.min(cap)].to_vec())
+        };
+        let (code, len, split) = split_call(&s.msg, BIG);
+        assert_eq!((code, &split[..4]), (0, &b"XAGS"[..]));
+        // The -2 protocol: a size query, too small, then the retry gets the same (kept) bytes.
+        for cap in [0, len - 1] {
+            let (code, written, _) = split_call(&s.msg, cap);
+            assert_eq!((code, written), (-2, len), "capacity {cap}");
+        }
+        assert_eq!(split_call(&s.msg, len), (0, len, split.clone()));
+        assert!(verify_1(&keys, &s.msg, s.slot, &split));
         assert!(!verify_1(
             &[keys[0], keys[2], keys[1]],
             &s.msg,
             s.slot,
-            split
+            &split
         ));
-        assert!(!verify_1(&keys, &s.msg, s.slot + 1, split));
+        assert!(!verify_1(&keys, &s.msg, s.slot + 1, &split));
         let mut other = s.msg;
         other[3] ^= 1;
-        assert_eq!(
-            xmss_split_type_2_by_msg(
-                type2.as_ptr(),
-                type2.len(),
-                keys.as_ptr(),
-                counts.as_ptr(),
-                1,
-                other.as_ptr(),
-                2,
-                split_out.as_mut_ptr(),
-                BIG,
-                &mut split_len
-            ),
-            -1
-        );
-        assert_eq!(split_len, 0);
+        assert_eq!(split_call(&other, BIG), (-1, 0, Vec::new()));
         let reversed = [keys[0], keys[2], keys[1]];
         assert!(!xmss_verify_type_2(
             type2.as_ptr(),
