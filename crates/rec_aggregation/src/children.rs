@@ -21,7 +21,7 @@
 //! # Limits
 //! At most [`MAX_CHILDREN`] children per aggregate, [`MAX_DEPTH`] levels and
 //! [`MAX_TREE_NODES`] aggregates in a tree; the raw signatures of every aggregate at most
-//! [`max_signatures`]; every child of the aggregate's configuration, rate, message and slot.
+//! [`crate::max_signatures`] (checked by [`Type1Statement::derive`]); every child of the aggregate's configuration, rate, message and slot.
 //! Duplicate keys are allowed and kept, within the raw keys, across children and between
 //! them (each child's keys stay in the flat list in their place).
 
@@ -38,9 +38,7 @@ pub use shape::{
 pub(crate) use shape::{decode_components, encode_components};
 pub use type1_statement::Type1Statement;
 
-use crate::api::{
-    AggregateError, AggregateOptions, VerifyError, aggregate, check_raw, max_signatures,
-};
+use crate::api::{AggregateError, AggregateOptions, VerifyError, aggregate, check_raw};
 use crate::header::check_named;
 use crate::recursion::{ChildStatement, RecursionError, record_verifications};
 use crate::statement::{self, Statement};
@@ -182,19 +180,7 @@ pub fn verify_recursive(
         ));
     }
     check_named(proof.config(), proof.num_keys(), config, public_keys, slot)?;
-    let max = max_signatures(config, proof.log_inv_rate());
     let shape = proof.shape();
-    if let Some(n) = raw_counts(proof.num_keys(), &shape)
-        .into_iter()
-        .find(|&n| n > max)
-    {
-        return Err(VerifyError::TooMany { n, max });
-    }
-    if shape_slots(&shape).any(|s| u64::from(s) >= config.lifetime()) {
-        return Err(VerifyError::Header(
-            "a component's slot is outside the lifetime",
-        ));
-    }
     if proof.message() != message || proof.slot() != slot {
         return Err(VerifyError::OtherMessageOrSlot);
     }
@@ -210,33 +196,4 @@ pub fn verify_recursive(
         proof.proof_bytes(),
     )
     .map_err(VerifyError::Rejected)
-}
-
-/// The slots of the Type-2 components inside a shape (at any depth).
-fn shape_slots(shape: &Shape) -> Box<dyn Iterator<Item = u32> + '_> {
-    match shape {
-        Shape::Plain => Box::new(std::iter::empty()),
-        Shape::Nested(n) => Box::new(n.children.iter().flat_map(|(_, s)| shape_slots(s))),
-        Shape::Split(s) => Box::new(
-            s.components
-                .iter()
-                .flat_map(|c| std::iter::once(c.slot).chain(shape_slots(&c.shape))),
-        ),
-    }
-}
-
-/// The raw-signature counts of every aggregate in the tree of a Type-1 of `keys` keys and
-/// `shape` (a plain aggregate's is its key count).
-pub(crate) fn raw_counts(keys: usize, shape: &Shape) -> Vec<usize> {
-    match shape {
-        Shape::Plain => vec![keys],
-        Shape::Nested(n) => std::iter::once(n.num_raw)
-            .chain(n.children.iter().flat_map(|(k, s)| raw_counts(*k, s)))
-            .collect(),
-        Shape::Split(s) => s
-            .components
-            .iter()
-            .flat_map(|c| raw_counts(c.num_keys, &c.shape))
-            .collect(),
-    }
 }

@@ -18,7 +18,7 @@
 //! balance itself, `crate::circuit`'s deferred balances) | the outer `lean_prover` v2 proof.
 //!
 //! # Limits
-//! At most [`MAX_COMPONENTS`] components, each with at most [`max_signatures`] raw
+//! At most [`MAX_COMPONENTS`] components, each with at most [`crate::max_signatures`] raw
 //! signatures in every aggregate of its tree; every component's (message, slot) pair
 //! distinct; every part at the same configuration and rate. Duplicate keys are allowed, within
 //! a component and across components, and kept.
@@ -30,11 +30,11 @@
 //! Not built yet: splitting a component back out (a Type-1 proof made by recursion), and the
 //! speed the issue asks for (`docs/recursion.md`).
 
-use crate::api::{LOG_INV_RATE_RANGE, VerifyError, max_signatures};
+use crate::api::{LOG_INV_RATE_RANGE, VerifyError};
 pub use crate::children::{Component, MAX_COMPONENTS};
 use crate::children::{
     MAX_DEPTH, MAX_TREE_NODES, TYPE2_OUTER_LOG_INV_RATE, Type1Proof, Type1Statement,
-    decode_components, encode_components, raw_counts,
+    decode_components, encode_components,
 };
 use crate::recursion::ChildStatement;
 use crate::recursion::{
@@ -361,15 +361,8 @@ pub(crate) fn component_statements(
             index: proof.components.len().min(parts.len()),
         });
     }
-    let max = max_signatures(config, proof.log_inv_rate);
     for (index, (c, (message, slot, keys))) in proof.components.iter().zip(parts).enumerate() {
-        if c.message != *message || c.slot != *slot || c.num_keys != keys.len() {
-            return Err(Type2Error::OtherComponent { index });
-        }
-        let too_many = raw_counts(keys.len(), &c.shape)
-            .into_iter()
-            .any(|n| n > max);
-        if keys.is_empty() || too_many || u64::from(*slot) >= config.lifetime() {
+        if c.message != *message || c.slot != *slot || c.num_keys != keys.len() || keys.is_empty() {
             return Err(Type2Error::OtherComponent { index });
         }
     }

@@ -140,6 +140,32 @@ fn a_split_component_verifies_on_its_own_and_only_as_itself() {
     let folded_keys: Vec<PublicKey> = [rk.as_slice(), &kb].concat();
     verify_test_type_1(&folded_keys, &mb, 32, &folded).unwrap();
     assert!(verify_test_type_1(&[rk[0], kb[1], kb[0]], &mb, 32, &folded).is_err());
+    // A split whose header names another component with more keys than any aggregate may
+    // hold (u32::MAX) is refused before anything is sized by that count, as a child and as
+    // a part (the header parses: only the statement's limits catch it).
+    let mut huge = bytes.clone();
+    let first_count = 9 + 2 + 2 + 32 + 4; // prologue, index, K, message, slot
+    huge[first_count..first_count + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+    assert!(rec_aggregation::Type1Proof::from_bytes(&huge).is_ok());
+    assert!(matches!(
+        aggregate_with_children(
+            &rk,
+            &rs,
+            &[(&huge, &kb)],
+            &mb,
+            32,
+            &AggregateOptions::new(Config::Test)
+        ),
+        Err(rec_aggregation::AggregateError::Child {
+            index: 0,
+            source: VerifyError::TooMany { .. }
+        })
+    ));
+    assert!(merge(isa, &[(&huge, &kb), (&a, &ka)]).is_err());
+    assert!(matches!(
+        verify_test_type_1(&kb, &mb, 32, &huge),
+        Err(VerifyError::TooMany { .. })
+    ));
 }
 
 /// Where the other components' given lists start: after the fixed header (11 bytes), the

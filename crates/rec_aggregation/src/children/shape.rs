@@ -66,6 +66,23 @@ impl Shape {
             Shape::Split(s) => s.nodes(),
         }
     }
+
+    /// The raw-signature counts of every aggregate in the tree of a Type-1 of `keys` keys
+    /// and this shape (a plain aggregate's is its key count; a split's are its Type-2
+    /// components').
+    pub fn raw_counts(&self, keys: usize) -> Vec<usize> {
+        match self {
+            Shape::Plain => vec![keys],
+            Shape::Nested(n) => std::iter::once(n.num_raw)
+                .chain(n.children.iter().flat_map(|(k, s)| s.raw_counts(*k)))
+                .collect(),
+            Shape::Split(s) => s
+                .components
+                .iter()
+                .flat_map(|c| c.shape.raw_counts(c.num_keys))
+                .collect(),
+        }
+    }
 }
 
 /// The shape of an aggregate with children ([`Shape::Nested`]).

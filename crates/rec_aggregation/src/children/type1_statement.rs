@@ -9,7 +9,7 @@
 //! recording ([`verification_lists`]).
 
 use super::shape::{NestedShape, Shape, SplitShape, TYPE2_OUTER_LOG_INV_RATE};
-use crate::api::VerifyError;
+use crate::api::{VerifyError, max_signatures};
 use crate::circuit::{CIRCUIT_TABLES, CircuitLists, circuit_instances};
 use crate::recursion::{
     ChildStatement, RecursionError, verification_lists, verification_lists_given,
@@ -29,8 +29,13 @@ impl Type1Statement {
     /// Derives the statement of a Type-1 proof of `shape` for `keys` (the flat list: raw keys,
     /// then each child's), `message` and `slot` in `config`, its children at `log_inv_rate`.
     ///
+    /// Every aggregate of the tree is checked against the limits before anything is built
+    /// (the slot inside the lifetime, at most [`max_signatures`] raw signatures each), so a
+    /// shape from untrusted bytes never sizes an allocation.
+    ///
     /// # Errors
-    /// [`VerifyError::KeyCount`] if the shape's counts do not add up to the keys,
+    /// [`VerifyError::SlotOutOfRange`] or [`VerifyError::TooMany`] for a shape beyond the
+    /// limits, [`VerifyError::KeyCount`] if the shape's counts do not add up to the keys,
     /// [`VerifyError::Rejected`] for a child statement the parameters cannot prove,
     /// [`VerifyError::Recursion`] if the claims do not fit the verifications.
     pub fn derive(
@@ -42,6 +47,16 @@ impl Type1Statement {
         keys: &[PublicKey],
         shape: &Shape,
     ) -> Result<Type1Statement, VerifyError> {
+        if u64::from(slot) >= config.lifetime() {
+            return Err(VerifyError::SlotOutOfRange {
+                slot,
+                lifetime: config.lifetime(),
+            });
+        }
+        let max = max_signatures(config, log_inv_rate);
+        if let Some(n) = shape.raw_counts(keys.len()).into_iter().find(|&n| n > max) {
+            return Err(VerifyError::TooMany { n, max });
+        }
         match shape {
             Shape::Plain => Ok(Type1Statement {
                 raw: Some(Statement::new(config, message, slot, keys)),

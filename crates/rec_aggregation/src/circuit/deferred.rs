@@ -86,11 +86,6 @@ impl Circuit {
             .collect()
     }
 
-    /// Number of deferred balances.
-    pub fn num_deferred(&self) -> usize {
-        self.deferred.len()
-    }
-
     /// The lists' contribution to a child's bus balance at the challenges held by the wires
     /// `alpha` and `beta`, deferred to the verifier (module docs): returns the wire of the
     /// contribution. `None` if a denominator vanishes (the native verifier's
