@@ -59,6 +59,7 @@
 //! columns with 12; the transcript costs one row of its table and one Poseidon2-16
 //! permutation per duplex call.
 
+mod append;
 mod deferred;
 mod link_table;
 mod op_table;

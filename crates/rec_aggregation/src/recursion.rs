@@ -16,7 +16,7 @@
 //! [`crate::children`] (Type-1 aggregates with children of the same statement).
 
 use crate::circuit::{
-    CIRCUIT_TABLES, Circuit, CircuitError, CircuitLists, CircuitStatement, CircuitTranscript,
+    CIRCUIT_TABLES, CLAIMS_PER_BALANCE, Circuit, CircuitError, CircuitLists, CircuitStatement, CircuitTranscript,
     GivenChild, circuit_instances,
 };
 use crate::statement::{Statement, params_v2};
@@ -27,6 +27,7 @@ use lean_prover::v2::{
     verify_v2_on,
 };
 use lean_prover::{PublicLookup, TableInstance};
+use rayon::prelude::*;
 use std::cell::RefCell;
 
 /// What a circuit needs of a child's statement to verify its proof: the tables' instances
@@ -73,29 +74,35 @@ pub enum RecursionError {
 ///
 /// # Errors
 /// [`RecursionError::Child`] for a child that does not verify.
-pub fn record_verifications<S: ChildStatement + ?Sized>(
+pub fn record_verifications<S: ChildStatement + ?Sized + Sync>(
     isa: Isa,
     log_inv_rate: usize,
     children: &[(&S, &ProofV2)],
 ) -> Result<Circuit, RecursionError> {
-    let cell = RefCell::new(Circuit::new());
     let params = params_v2(log_inv_rate);
-    for (index, (st, proof)) in children.iter().enumerate() {
-        if index > 0 {
-            cell.borrow_mut().fresh_transcript();
-        }
-        verify_v2_on(
-            isa,
-            &params,
-            &PolicyV2::DEFAULT,
-            &st.instances(),
-            &st.lookups(),
-            proof,
-            &mut CircuitTranscript::new(&cell),
-        )
-        .map_err(|source| RecursionError::Child { index, source })?;
+    let parts = children
+        .par_iter()
+        .enumerate()
+        .map(|(index, (st, proof))| {
+            let cell = RefCell::new(Circuit::new());
+            verify_v2_on(
+                isa,
+                &params,
+                &PolicyV2::DEFAULT,
+                &st.instances(),
+                &st.lookups(),
+                proof,
+                &mut CircuitTranscript::new(&cell),
+            )
+            .map_err(|source| RecursionError::Child { index, source })?;
+            Ok(cell.into_inner())
+        })
+        .collect::<Vec<Result<Circuit, RecursionError>>>();
+    let mut circuit = Circuit::new();
+    for part in parts {
+        circuit.append_fresh(part?);
     }
-    Ok(cell.into_inner())
+    Ok(circuit)
 }
 
 /// The lists and table heights of the verifications of children with these statements
@@ -107,7 +114,7 @@ pub fn record_verifications<S: ChildStatement + ?Sized>(
 /// # Errors
 /// [`RecursionError::Child`] for a statement the parameters cannot prove,
 /// [`RecursionError::Circuit`] for a recording that cannot become lists (it does not happen).
-pub fn verification_lists<S: ChildStatement + ?Sized>(
+pub fn verification_lists<S: ChildStatement + ?Sized + Sync>(
     isa: Isa,
     log_inv_rate: usize,
     statements: &[&S],
@@ -122,37 +129,57 @@ pub fn verification_lists<S: ChildStatement + ?Sized>(
 ///
 /// # Errors
 /// As [`verification_lists`].
-pub fn verification_lists_given<S: ChildStatement + ?Sized>(
+pub fn verification_lists_given<S: ChildStatement + ?Sized + Sync>(
     isa: Isa,
     log_inv_rate: usize,
     statements: &[&S],
     claims: &[Ext5],
     given: Vec<Option<GivenChild>>,
 ) -> Result<(CircuitLists, [usize; CIRCUIT_TABLES]), RecursionError> {
-    let cell = RefCell::new(Circuit::with_given_children(claims.to_vec(), given));
     let params = params_v2(log_inv_rate);
-    for (index, st) in statements.iter().enumerate() {
-        if index > 0 {
-            cell.borrow_mut().fresh_transcript();
-        }
-        let (instances, lookups) = (st.instances(), st.lookups());
-        let placeholder = placeholder_proof(&params, &instances, &lookups)
-            .map_err(|source| RecursionError::Child { index, source })?;
-        // The placeholder does not verify; the structure-only circuit records on regardless,
-        // and only a statement the parameters refuse stops it.
-        if let Err(source @ (ErrorV2::Policy { .. } | ErrorV2::Statement(_))) = verify_v2_on(
-            isa,
-            &params,
-            &PolicyV2::DEFAULT,
-            &instances,
-            &lookups,
-            &placeholder,
-            &mut CircuitTranscript::new(&cell),
-        ) {
-            return Err(RecursionError::Child { index, source });
-        }
+    // The k-th deferred balance takes claims 2k and 2k + 1 and `given[k]`; a child defers
+    // one balance if it has public lists (`Sym::lookup_contribution`), none otherwise.
+    let mut deferred_before = Vec::with_capacity(statements.len());
+    let mut deferred = 0;
+    for st in statements {
+        deferred_before.push(deferred);
+        deferred += usize::from(!st.lookups().is_empty());
     }
-    let c = cell.into_inner();
+    let parts = statements
+        .par_iter()
+        .zip(&deferred_before)
+        .enumerate()
+        .map(|(index, (st, &k))| {
+            let start = (CLAIMS_PER_BALANCE * k).min(claims.len());
+            let own_claims = &claims[start..(start + CLAIMS_PER_BALANCE).min(claims.len())];
+            let own_given = given.get(k).cloned().flatten();
+            let cell = RefCell::new(Circuit::with_given_children(
+                own_claims.to_vec(),
+                vec![own_given],
+            ));
+            let (instances, lookups) = (st.instances(), st.lookups());
+            let placeholder = placeholder_proof(&params, &instances, &lookups)
+                .map_err(|source| RecursionError::Child { index, source })?;
+            // The placeholder does not verify; the structure-only circuit records on
+            // regardless, and only a statement the parameters refuse stops it.
+            if let Err(source @ (ErrorV2::Policy { .. } | ErrorV2::Statement(_))) = verify_v2_on(
+                isa,
+                &params,
+                &PolicyV2::DEFAULT,
+                &instances,
+                &lookups,
+                &placeholder,
+                &mut CircuitTranscript::new(&cell),
+            ) {
+                return Err(RecursionError::Child { index, source });
+            }
+            Ok(cell.into_inner())
+        })
+        .collect::<Vec<Result<Circuit, RecursionError>>>();
+    let mut c = Circuit::with_given_children(claims.to_vec(), given);
+    for part in parts {
+        c.append_fresh(part?);
+    }
     Ok((c.lists()?, c.log_heights()))
 }
 
@@ -164,7 +191,7 @@ pub fn verification_lists_given<S: ChildStatement + ?Sized>(
 /// # Errors
 /// [`RecursionError::Child`] for a statement the parameters cannot prove,
 /// [`RecursionError::Outer`] if the outer proof does not verify.
-pub fn verify_verifications<S: ChildStatement + ?Sized>(
+pub fn verify_verifications<S: ChildStatement + ?Sized + Sync>(
     isa: Isa,
     log_inv_rate: usize,
     statements: &[&S],

@@ -95,3 +95,70 @@ fn the_verifier_derives_the_provers_lists_and_checks_the_proof() {
         assert!(verify(&statements).is_err(), "{what}: accepted");
     }
 }
+
+/// `record_verifications` records each child on its own circuit (in parallel) and appends
+/// them (`Circuit::append_fresh`): the circuit is the one a sequential recording of the
+/// same verifiers on one circuit, each after a fresh transcript, gives: the same lists,
+/// heights, claims and traces (so the same proof).
+#[test]
+fn recording_children_apart_and_appending_them_is_the_sequential_recording() {
+    use lean_prover::v2::{PolicyV2, verify_v2_on};
+    use rec_aggregation::circuit::{Circuit, CircuitTranscript};
+    use rec_aggregation::recursion::ChildStatement;
+    use std::cell::RefCell;
+
+    let isa = Isa::current();
+    let (a, pa, _) = child(1, [0x61; 32], 21);
+    let (b, pb, _) = child(2, [0x62; 32], 22);
+    let (c, pc, _) = child(1, [0x63; 32], 23);
+    let children = [(&a, &pa), (&b, &pb), (&c, &pc)];
+    let cell = RefCell::new(Circuit::new());
+    let params = rec_aggregation::statement::params_v2(2);
+    for (k, (st, proof)) in children.iter().enumerate() {
+        if k > 0 {
+            cell.borrow_mut().fresh_transcript();
+        }
+        verify_v2_on(
+            isa,
+            &params,
+            &PolicyV2::DEFAULT,
+            &st.instances(),
+            &ChildStatement::lookups(*st),
+            proof,
+            &mut CircuitTranscript::new(&cell),
+        )
+        .unwrap();
+    }
+    let sequential = cell.into_inner();
+    let appended = record_verifications(isa, 2, &children).unwrap();
+    assert_eq!(appended.num_wires(), sequential.num_wires());
+    assert_eq!(appended.num_ops(), sequential.num_ops());
+    assert_eq!(appended.claims(), sequential.claims());
+    let (got, want) = (appended.lists().unwrap(), sequential.lists().unwrap());
+    for (name, g, w) in [
+        ("operations", &got.op_wiring, &want.op_wiring),
+        ("links", &got.link_wiring, &want.link_wiring),
+        ("constants", &got.constants, &want.constants),
+        ("constant uses", &got.constant_uses, &want.constant_uses),
+        ("known", &got.known, &want.known),
+        ("opened", &got.opened_wiring, &want.opened_wiring),
+        ("roots", &got.root_wiring, &want.root_wiring),
+        ("fresh", &got.fresh, &want.fresh),
+        ("queries", &got.query_wiring, &want.query_wiring),
+    ] {
+        let first = g.iter().zip(w).position(|(a, b)| a != b);
+        assert!(
+            first.is_none() && g.len() == w.len(),
+            "{name}: lengths {} and {}, first difference at {first:?}",
+            g.len(),
+            w.len()
+        );
+    }
+    assert_eq!(got, want);
+    assert_eq!(appended.log_heights(), sequential.log_heights());
+    let traces = |c: &Circuit| -> Vec<Vec<backend::KoalaBear>> {
+        let st = c.statement(isa).unwrap();
+        st.tables.into_iter().map(|t| t.trace).collect()
+    };
+    assert_eq!(traces(&appended), traces(&sequential));
+}

@@ -10,7 +10,7 @@ use backend::KoalaBear as F;
 use backend::challenger::Challenger;
 use backend::field::Ext5;
 use lean_prover::v2::whir::encode;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// A wire of a [`Circuit`]: an element of `K` defined once (see the module docs of
 /// [`crate::circuit`]). Only the circuit that made it can read it.
@@ -79,6 +79,13 @@ pub(crate) struct QueryRecord {
     pub(crate) index: Wire,
 }
 
+/// The constants most operations read: `0`, `1`, `-1`.
+const SMALL_CONSTANTS: [Ext5; 3] = [
+    Ext5::ZERO,
+    Ext5::ONE,
+    Ext5::new([F::NEG_ONE, F::ZERO, F::ZERO, F::ZERO, F::ZERO]),
+];
+
 /// Bits of a canonical base-field value (`p < 2^31`).
 pub const FIELD_BITS: usize = 31;
 
@@ -92,7 +99,11 @@ pub struct Circuit {
     pub(crate) values: Vec<Ext5>,
     pub(crate) uses: Vec<u32>,
     pub(crate) constants: Vec<Wire>,
-    constant_ids: HashMap<[u32; 5], Wire>,
+    /// Constants by value (`Ext5` is stored reduced: one representation per value).
+    pub(super) constant_ids: HashMap<Ext5, Wire>,
+    /// The wires of `0`, `1` and `-1` once made ([`Self::constant`]'s), which most
+    /// operations read (`mul`, `add`, `sub`, checks).
+    pub(super) small_constants: [Option<Wire>; 3],
     pub(crate) ops: Vec<OpRecord>,
     pub(crate) links: Vec<LinkRecord>,
     pub(crate) known: Vec<(Position, F)>,
@@ -104,11 +115,14 @@ pub struct Circuit {
     pub(crate) fresh: Vec<u32>,
     /// Whether a fresh transcript dropped pending observations (never absorbed).
     pub(crate) dropped: bool,
-    /// Operations already recorded, by `(a, b, d)` with `a <= b`: the same operation on the
-    /// same wires gives the same wire (common subexpressions are recorded once).
-    recorded: HashMap<(u32, u32, u32), Wire>,
-    challenger: Challenger,
-    failed_check: Option<usize>,
+    /// Operations already recorded on the current transcript, by `(a, b, d)` with `a <= b`:
+    /// the same operation on the same wires gives the same wire (common subexpressions are
+    /// recorded once). A fresh transcript starts an empty map: verifications on their own
+    /// transcripts share only constants, so that each can be recorded on its own and
+    /// appended ([`Self::append_fresh`]) with the same result.
+    pub(super) recorded: HashMap<(u32, u32, u32), Wire>,
+    pub(super) challenger: Challenger,
+    pub(super) failed_check: Option<usize>,
     /// Record past false checks as if they held (the soundness tests' forged witnesses).
     permissive: bool,
     /// Wires the verifier gives values to (pinned by the constants list like constants, but
@@ -138,7 +152,8 @@ impl Circuit {
             values: Vec::new(),
             uses: Vec::new(),
             constants: Vec::new(),
-            constant_ids: HashMap::new(),
+            constant_ids: HashMap::default(),
+            small_constants: [None; 3],
             ops: Vec::new(),
             links: Vec::new(),
             known: Vec::new(),
@@ -148,7 +163,7 @@ impl Circuit {
             queries: Vec::new(),
             fresh: Vec::new(),
             dropped: false,
-            recorded: HashMap::new(),
+            recorded: HashMap::default(),
             challenger: Challenger::new(),
             failed_check: None,
             permissive: false,
@@ -182,14 +197,34 @@ impl Circuit {
 
     /// The constant `v` (one wire per distinct value).
     pub fn constant(&mut self, v: Ext5) -> Wire {
-        let key = v.coeffs().map(|x| x.as_canonical_u32());
-        if let Some(&w) = self.constant_ids.get(&key) {
+        if let Some(&w) = self.constant_ids.get(&v) {
             return w;
         }
         let w = self.wire(v);
         self.constants.push(w);
-        self.constant_ids.insert(key, w);
+        self.constant_ids.insert(v, w);
         w
+    }
+
+    /// The constant `SMALL_CONSTANTS[k]` (`0`, `1`, `-1`): [`Self::constant`]'s wire,
+    /// remembered.
+    fn small_constant(&mut self, k: usize) -> Wire {
+        if let Some(w) = self.small_constants[k] {
+            return w;
+        }
+        let w = self.constant(SMALL_CONSTANTS[k]);
+        self.small_constants[k] = Some(w);
+        w
+    }
+
+    /// The constant `0`.
+    fn zero(&mut self) -> Wire {
+        self.small_constant(0)
+    }
+
+    /// The constant `1`.
+    fn one(&mut self) -> Wire {
+        self.small_constant(1)
     }
 
     /// The constant `x` of the base field.
@@ -221,7 +256,7 @@ impl Circuit {
     /// A value the prover supplies (`v` in the honest witness), constrained only by what
     /// the caller checks about it afterwards.
     pub fn hint(&mut self, v: Ext5) -> Wire {
-        let (one, zero) = (self.constant(Ext5::ONE), self.constant(Ext5::ZERO));
+        let (one, zero) = (self.one(), self.zero());
         self.use_wire(one);
         self.use_wire(zero);
         let out = self.wire(v);
@@ -245,26 +280,26 @@ impl Circuit {
             None => return None,
         };
         let h = self.hint(inv);
-        let (one, zero) = (self.constant(Ext5::ONE), self.constant(Ext5::ZERO));
+        let (one, zero) = (self.one(), self.zero());
         self.assert_fma(x, h, zero, one);
         Some(h)
     }
 
     /// `a * b`.
     pub fn mul(&mut self, a: Wire, b: Wire) -> Wire {
-        let zero = self.constant(Ext5::ZERO);
+        let zero = self.zero();
         self.fma(a, b, zero)
     }
 
     /// `a + b`.
     pub fn add(&mut self, a: Wire, b: Wire) -> Wire {
-        let one = self.constant(Ext5::ONE);
+        let one = self.one();
         self.fma(a, one, b)
     }
 
     /// `a - b`.
     pub fn sub(&mut self, a: Wire, b: Wire) -> Wire {
-        let minus_one = self.constant_base(F::NEG_ONE);
+        let minus_one = self.small_constant(2);
         self.fma(b, minus_one, a)
     }
 
@@ -300,7 +335,7 @@ impl Circuit {
 
     /// Asserts `a = b`.
     pub fn assert_eq(&mut self, a: Wire, b: Wire) {
-        let (one, zero) = (self.constant(Ext5::ONE), self.constant(Ext5::ZERO));
+        let (one, zero) = (self.one(), self.zero());
         self.assert_fma(a, one, zero, b);
     }
 
@@ -393,7 +428,7 @@ impl Circuit {
         if v & ((1u32 << zero_low) - 1) != 0 {
             return None;
         }
-        let (zero, one) = (self.constant(Ext5::ZERO), self.constant(Ext5::ONE));
+        let (zero, one) = (self.zero(), self.one());
         let mut bits = vec![zero; zero_low];
         let mut acc = zero;
         let mut low = zero;
@@ -554,7 +589,7 @@ impl Circuit {
         }
         raw.chunks(limbs)
             .map(|c| {
-                let mut acc = self.constant(Ext5::ZERO);
+                let mut acc = self.zero();
                 for (k, &limb) in c.iter().enumerate() {
                     let mut basis = [F::ZERO; 5];
                     basis[k] = F::ONE;
@@ -574,9 +609,11 @@ impl Circuit {
     /// Starts a fresh transcript (a new `Challenger`) for the next verifier: several
     /// verifications, each on its own transcript, in one circuit. Its first duplex call is
     /// pinned as fresh (zero capacity); observations still pending are never absorbed, which
-    /// makes [`Self::statement`] fail.
+    /// makes [`Self::statement`] fail. Operations recorded before are not shared with the
+    /// next verifier's (constants are).
     pub fn fresh_transcript(&mut self) {
         self.challenger = Challenger::new();
+        self.recorded.clear();
         self.transcript.push(TranscriptOp::Fresh);
         self.dropped |= self.schedule.fresh();
         self.fresh.push(self.schedule.calls());

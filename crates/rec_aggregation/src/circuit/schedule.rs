@@ -60,6 +60,17 @@ impl Schedule {
         dropped
     }
 
+    /// Goes on with `next`, the schedule of a transcript recorded on its own, as if it had
+    /// been recorded here after [`Self::fresh`] (whose state is a new schedule's but for the
+    /// calls made): its calls follow this one's. Returns the offset of its call numbers.
+    pub(crate) fn continue_with(&mut self, next: &Schedule) -> u32 {
+        let offset = self.calls;
+        self.calls += next.calls;
+        self.pending = next.pending;
+        self.output = next.output;
+        offset
+    }
+
     /// Number of duplex calls made so far: positions at a later call are not absorbed yet.
     pub(crate) fn calls(&self) -> u32 {
         self.calls
