@@ -16,8 +16,8 @@
 //! [`crate::children`] (Type-1 aggregates with children of the same statement).
 
 use crate::circuit::{
-    CIRCUIT_TABLES, CLAIMS_PER_BALANCE, Circuit, CircuitError, CircuitLists, CircuitStatement, CircuitTranscript,
-    GivenChild, circuit_instances,
+    CIRCUIT_TABLES, CLAIMS_PER_BALANCE, Circuit, CircuitError, CircuitLists, CircuitStatement,
+    CircuitTranscript, GivenChild, circuit_instances,
 };
 use crate::statement::{Statement, params_v2};
 use backend::Isa;
@@ -97,11 +97,9 @@ pub fn record_verifications<S: ChildStatement + ?Sized + Sync>(
             .map_err(|source| RecursionError::Child { index, source })?;
             Ok(cell.into_inner())
         })
-        .collect::<Vec<Result<Circuit, RecursionError>>>();
+        .collect::<Result<Vec<Circuit>, RecursionError>>()?;
     let mut circuit = Circuit::new();
-    for part in parts {
-        circuit.append_fresh(part?);
-    }
+    circuit.append_all(parts);
     Ok(circuit)
 }
 
@@ -175,11 +173,9 @@ pub fn verification_lists_given<S: ChildStatement + ?Sized + Sync>(
             }
             Ok(cell.into_inner())
         })
-        .collect::<Vec<Result<Circuit, RecursionError>>>();
+        .collect::<Result<Vec<Circuit>, RecursionError>>()?;
     let mut c = Circuit::with_given_children(claims.to_vec(), given);
-    for part in parts {
-        c.append_fresh(part?);
-    }
+    c.append_all(parts);
     Ok((c.lists()?, c.log_heights()))
 }
 

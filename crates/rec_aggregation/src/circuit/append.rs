@@ -16,6 +16,23 @@ use super::recorder::{LinkRecord, MerkleClaim, OpRecord, QueryRecord};
 use super::{Circuit, Wire};
 
 impl Circuit {
+    /// Appends every circuit of `parts` in order ([`Self::append_fresh`]), with room made
+    /// for all of them first.
+    pub fn append_all(&mut self, parts: Vec<Circuit>) {
+        let total = |size: fn(&Circuit) -> usize| parts.iter().map(size).sum::<usize>();
+        self.values.reserve(total(|c| c.values.len()));
+        self.uses.reserve(total(|c| c.uses.len()));
+        self.ops.reserve(total(|c| c.ops.len()));
+        self.links.reserve(total(|c| c.links.len()));
+        self.known.reserve(total(|c| c.known.len()));
+        self.transcript.reserve(total(|c| c.transcript.len() + 1));
+        self.merkle.reserve(total(|c| c.merkle.len()));
+        self.queries.reserve(total(|c| c.queries.len()));
+        for part in parts {
+            self.append_fresh(part);
+        }
+    }
+
     /// Appends `part`, a circuit recorded on its own from [`Circuit::new`] (or
     /// [`Circuit::structure_only`] and the like) by one verifier, after a fresh transcript
     /// (none before the first: an empty circuit takes `part` as it is). The result is the
@@ -36,8 +53,6 @@ impl Circuit {
         };
         // Our wire for each of `part`'s.
         let mut map = Vec::with_capacity(part.values.len());
-        self.values.reserve(part.values.len());
-        self.uses.reserve(part.values.len());
         for (i, (&value, &uses)) in part.values.iter().zip(&part.uses).enumerate() {
             let w = if is_constant[i] {
                 match self.constant_ids.get(&value) {
@@ -83,27 +98,32 @@ impl Circuit {
         self.known
             .extend(part.known.iter().map(|&(p, x)| (at(p), x)));
         self.transcript.extend_from_slice(&part.transcript);
-        self.merkle.extend(part.merkle.into_iter().map(|c| MerkleClaim {
-            root: c.root.map(m),
-            index: m(c.index),
-            first: m(c.first),
-            ..c
-        }));
-        self.queries.extend(part.queries.iter().map(|q| QueryRecord {
-            s: m(q.s),
-            point: m(q.point),
-            index: m(q.index),
-            ..*q
-        }));
+        self.merkle
+            .extend(part.merkle.into_iter().map(|c| MerkleClaim {
+                root: c.root.map(m),
+                index: m(c.index),
+                first: m(c.first),
+                ..c
+            }));
+        self.queries
+            .extend(part.queries.iter().map(|q| QueryRecord {
+                s: m(q.s),
+                point: m(q.point),
+                index: m(q.index),
+                ..*q
+            }));
         self.fresh
             .extend(part.fresh.iter().map(|&call| call + call_offset));
         self.dropped |= part.dropped;
         self.claimed.extend(part.claimed.iter().map(|&w| m(w)));
-        self.deferred
-            .extend(part.deferred.iter().map(|d| super::deferred::DeferredBalance {
-                alpha: m(d.alpha),
-                beta: m(d.beta),
-            }));
+        self.deferred.extend(
+            part.deferred
+                .iter()
+                .map(|d| super::deferred::DeferredBalance {
+                    alpha: m(d.alpha),
+                    beta: m(d.beta),
+                }),
+        );
         // Operations after this go on `part`'s transcript, with its challenger; its
         // deduplication map is not carried over (nothing is recorded on it after a join).
         self.recorded.clear();

@@ -38,6 +38,7 @@ use backend::KoalaBear as F;
 use backend::merkle::hash_row;
 use backend::{Isa, KoalaBear};
 use lean_prover::{Air, AirError, BusId, Direction, PublicLookup, TableInstance, TableWitness};
+use rayon::prelude::*;
 
 /// Why a circuit cannot become a statement.
 #[derive(Debug, thiserror::Error)]
@@ -379,12 +380,21 @@ impl Circuit {
 
     /// [`Self::lists`] from rows already built.
     fn lists_with(&self, rows: &TableRows) -> Result<CircuitLists, CircuitError> {
-        let mut op_wiring = Vec::with_capacity(6 * self.ops.len());
-        for op in &self.ops {
-            op_wiring.extend([op.a, op.b, op.d, op.out].map(|w| F::new(w.0)));
-            op_wiring.push(self.op_multiplicity(op));
-            op_wiring.push(F::new(u32::from(!op.hint)));
-        }
+        let mut op_wiring = vec![F::ZERO; 6 * self.ops.len()];
+        op_wiring
+            .par_chunks_mut(6)
+            .zip(&self.ops)
+            .for_each(|(row, op)| {
+                let [a, b, d, out] = [op.a, op.b, op.d, op.out].map(|w| F::new(w.0));
+                row.copy_from_slice(&[
+                    a,
+                    b,
+                    d,
+                    out,
+                    self.op_multiplicity(op),
+                    F::new(u32::from(!op.hint)),
+                ]);
+            });
         let mut link_wiring = Vec::with_capacity(14 * self.links.len());
         for l in &self.links {
             for &at in &l.positions[..if l.ext { 5 } else { 1 }] {
