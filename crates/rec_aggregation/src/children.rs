@@ -26,12 +26,14 @@
 //! them (each child's keys stay in the flat list in their place).
 
 mod format;
+mod parts;
 mod shape;
 mod type1_statement;
 
 pub use format::{
     NESTED_MAGIC, NESTED_VERSION, NestedProof, SPLIT_MAGIC, SPLIT_VERSION, SplitProof, Type1Proof,
 };
+pub(crate) use parts::{ReadPart, TreeBudget, decode_parts, read_part};
 pub use shape::{
     Component, MAX_COMPONENTS, NestedShape, Shape, SplitShape, TYPE2_OUTER_LOG_INV_RATE,
 };
@@ -43,7 +45,7 @@ use crate::header::check_named;
 use crate::recursion::{ChildStatement, RecursionError, record_verifications};
 use crate::statement::{self, Statement};
 use backend::Isa;
-use lean_prover::v2::{PolicyV2, decode_proof, prove_v2, verify_v2_bytes};
+use lean_prover::v2::{PolicyV2, prove_v2, verify_v2_bytes};
 use lean_prover::{PublicLookup, TableWitness};
 use xmss::{Config, PublicKey, Signature};
 
@@ -89,39 +91,30 @@ pub fn aggregate_with_children(
     check_raw(public_keys, signatures, message, slot, options)?;
     let (config, isa, rate) = (options.config, options.isa, options.log_inv_rate);
     let params = statement::params_v2(rate);
-    let mut decoded = Vec::with_capacity(children.len());
-    let mut nodes = 1;
+    let mut read = Vec::with_capacity(children.len());
+    let mut budget = TreeBudget::new();
     for (index, (bytes, keys)) in children.iter().enumerate() {
-        let child = |source| AggregateError::Child { index, source };
-        let proof = Type1Proof::from_bytes(bytes).map_err(child)?;
-        if keys.len() != proof.num_keys() {
-            return Err(child(VerifyError::KeyCount {
-                proof: proof.num_keys(),
-                keys: keys.len(),
-            }));
-        }
-        if proof.config() != config || proof.log_inv_rate() != rate {
+        let child =
+            read_part(bytes, keys).map_err(|source| AggregateError::Child { index, source })?;
+        let p = &child.proof;
+        if p.config() != config || p.log_inv_rate() != rate {
             return Err(AggregateError::ChildOtherParameters { index });
         }
-        if proof.message() != message || proof.slot() != slot {
+        if p.message() != message || p.slot() != slot {
             return Err(AggregateError::ChildOtherMessageOrSlot { index });
         }
-        let shape = proof.shape();
-        nodes += shape.nodes();
-        if shape.depth() + 1 > MAX_DEPTH || nodes > MAX_TREE_NODES {
+        if !budget.admit(&child.shape) {
             return Err(AggregateError::TreeTooLarge {
                 index,
                 max_depth: MAX_DEPTH,
                 max_nodes: MAX_TREE_NODES,
             });
         }
-        let st = Type1Statement::derive(isa, config, rate, message, slot, keys, &shape)
-            .map_err(child)?;
-        let v2 = decode_proof(&params, &st.instances(), &st.lookups(), proof.proof_bytes())
-            .map_err(|e| child(VerifyError::Rejected(e)))?;
-        decoded.push((st, v2, keys.len(), shape));
+        read.push(child);
     }
-    let refs: Vec<_> = decoded.iter().map(|(s, p, _, _)| (s, p)).collect();
+    let decoded = decode_parts(isa, config, rate, &read)
+        .map_err(|(index, source)| AggregateError::Child { index, source })?;
+    let refs: Vec<_> = decoded.iter().map(|(s, p)| (s, p)).collect();
     let circuit = record_verifications(isa, rate, &refs)?;
     let cst = circuit.statement(isa).map_err(RecursionError::from)?;
     let raw = (!public_keys.is_empty()).then(|| {
@@ -145,7 +138,7 @@ pub fn aggregate_with_children(
         slot,
         shape: NestedShape {
             num_raw: public_keys.len(),
-            children: decoded.into_iter().map(|(_, _, k, s)| (k, s)).collect(),
+            children: read.into_iter().map(|c| (c.keys.len(), c.shape)).collect(),
             claims: circuit.claims(),
         },
         proof: proof.to_bytes(),

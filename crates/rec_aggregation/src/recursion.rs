@@ -97,6 +97,9 @@ pub fn record_verifications<S: ChildStatement + ?Sized + Sync>(
             .map_err(|source| RecursionError::Child { index, source })?;
             Ok(cell.into_inner())
         })
+        .collect::<Vec<Result<Circuit, RecursionError>>>()
+        // In order, so that the error is the first child's whatever the threads did.
+        .into_iter()
         .collect::<Result<Vec<Circuit>, RecursionError>>()?;
     let mut circuit = Circuit::new();
     circuit.append_all(parts);
@@ -173,6 +176,9 @@ pub fn verification_lists_given<S: ChildStatement + ?Sized + Sync>(
             }
             Ok(cell.into_inner())
         })
+        .collect::<Vec<Result<Circuit, RecursionError>>>()
+        // In order, so that the error is the first child's whatever the threads did.
+        .into_iter()
         .collect::<Result<Vec<Circuit>, RecursionError>>()?;
     let mut c = Circuit::with_given_children(claims.to_vec(), given);
     c.append_all(parts);

@@ -13,7 +13,8 @@
 //! the parts' `log_inv_rate` (u8) | the outer proof's `log_inv_rate` (u8) | number of
 //! components `K` (u16 LE) | per component: message (32 bytes), slot (u32 LE), number of keys
 //! (u32 LE), its shape (a kind byte, 0 for a plain aggregate, 1 for one with children followed
-//! by its tree of key counts and claims: `crate::children`'s format) | per component the claimed bus challenges `(alpha, beta)` of its verification
+//! by its tree of key counts and claims, 2 for a split followed by its Type-2's description:
+//! `crate::children`'s format) | per component the claimed bus challenges `(alpha, beta)` of its verification
 //! (two elements of `K`, [`crate::claims`]: the verifier computes each part's public-lookup
 //! balance itself, `crate::circuit`'s deferred balances) | the outer `lean_prover` v2 proof.
 //!
@@ -27,23 +28,23 @@
 //! shape (its tree of key counts and claims) is in the header, and the verifier derives its
 //! statement from it and the caller's keys.
 //!
-//! Not built yet: splitting a component back out (a Type-1 proof made by recursion), and the
-//! speed the issue asks for (`docs/recursion.md`).
+//! A component is split back out by [`crate::split`]. Not reached yet: the speed the issue
+//! asks of a block (`docs/recursion.md`, "What is left").
 
 use crate::api::{LOG_INV_RATE_RANGE, VerifyError};
+use crate::children::TYPE2_OUTER_LOG_INV_RATE;
 pub use crate::children::{Component, MAX_COMPONENTS};
 use crate::children::{
-    MAX_DEPTH, MAX_TREE_NODES, TYPE2_OUTER_LOG_INV_RATE, Type1Proof, Type1Statement,
-    decode_components, encode_components,
+    MAX_DEPTH, MAX_TREE_NODES, ReadPart, TreeBudget, Type1Statement, decode_components,
+    decode_parts, encode_components, read_part,
 };
-use crate::recursion::ChildStatement;
 use crate::recursion::{
     RecursionError, prove_verifications, record_verifications, verify_verifications,
 };
 use crate::statement::params_v2;
 use backend::Isa;
 use backend::field::Ext5;
-use lean_prover::v2::{PolicyV2, decode_proof};
+use lean_prover::v2::PolicyV2;
 use xmss::{Config, PublicKey};
 
 /// Magic bytes at the start of every Type-2 proof.
@@ -53,8 +54,6 @@ pub const TYPE2_MAGIC: [u8; 4] = *b"XT2A";
 /// claimed in the header; 2: the transcripts bind public lookup lists by their digests, as
 /// aggregate format 9 does; 1 and 2 are refused).
 pub const TYPE2_VERSION: u16 = 3;
-/// `log2` of the inverse rate of the outer proof (rate 1/4).
-pub const OUTER_LOG_INV_RATE: usize = TYPE2_OUTER_LOG_INV_RATE;
 /// Bytes of the fixed header (before the components).
 const FIXED_HEADER: usize = 4 + 2 + 1 + 1 + 1 + 2;
 
@@ -165,7 +164,7 @@ impl Type2Proof {
             Config::Test => 1,
         });
         out.push(self.log_inv_rate as u8);
-        out.push(OUTER_LOG_INV_RATE as u8);
+        out.push(TYPE2_OUTER_LOG_INV_RATE as u8);
         encode_components(&self.components, &self.claims, &mut out);
         out.extend_from_slice(&self.proof);
         out
@@ -194,7 +193,7 @@ impl Type2Proof {
         if !LOG_INV_RATE_RANGE.contains(&log_inv_rate) {
             return Err(Type2Error::Header("the parts' rate is outside 1..=4"));
         }
-        if bytes[8] as usize != OUTER_LOG_INV_RATE {
+        if bytes[8] as usize != TYPE2_OUTER_LOG_INV_RATE {
             return Err(Type2Error::Header("unknown outer rate"));
         }
         let k = u16::from_le_bytes([bytes[9], bytes[10]]) as usize;
@@ -244,67 +243,43 @@ fn check_distinct(statements: &[([u8; 32], u32)]) -> Result<(), Type2Error> {
 /// not verify is [`RecursionError::Child`]).
 pub fn merge(isa: Isa, parts: &[(&[u8], &[PublicKey])]) -> Result<Type2Proof, Type2Error> {
     check_count(parts.len())?;
-    let mut decoded: Vec<(Type1Proof, &[PublicKey])> = Vec::with_capacity(parts.len());
-    let mut nodes = 1;
+    let mut read: Vec<ReadPart<'_>> = Vec::with_capacity(parts.len());
+    let mut budget = TreeBudget::new();
     for (index, (bytes, keys)) in parts.iter().enumerate() {
-        let part = |source| Type2Error::Part { index, source };
-        let p = Type1Proof::from_bytes(bytes).map_err(part)?;
-        if keys.len() != p.num_keys() {
-            return Err(part(VerifyError::KeyCount {
-                proof: p.num_keys(),
-                keys: keys.len(),
-            }));
-        }
-        if let Some((first, _)) = decoded.first()
-            && (first.config() != p.config() || first.log_inv_rate() != p.log_inv_rate())
+        let p = read_part(bytes, keys).map_err(|source| Type2Error::Part { index, source })?;
+        if let Some(first) = read.first()
+            && (first.proof.config() != p.proof.config()
+                || first.proof.log_inv_rate() != p.proof.log_inv_rate())
         {
             return Err(Type2Error::MixedParts { index });
         }
-        let shape = p.shape();
-        nodes += shape.nodes();
-        if shape.depth() + 1 > MAX_DEPTH || nodes > MAX_TREE_NODES {
+        if !budget.admit(&p.shape) {
             return Err(Type2Error::TreeTooLarge { index });
         }
-        decoded.push((p, *keys));
+        read.push(p);
     }
-    let pairs: Vec<([u8; 32], u32)> = decoded
+    let pairs: Vec<([u8; 32], u32)> = read
         .iter()
-        .map(|(p, _)| (*p.message(), p.slot()))
+        .map(|p| (*p.proof.message(), p.proof.slot()))
         .collect();
     check_distinct(&pairs)?;
-    let (config, log_inv_rate) = (decoded[0].0.config(), decoded[0].0.log_inv_rate());
-    let params = params_v2(log_inv_rate);
-    let mut children = Vec::with_capacity(decoded.len());
-    for (index, (p, keys)) in decoded.iter().enumerate() {
-        let part = |source| Type2Error::Part { index, source };
-        let st = Type1Statement::derive(
-            isa,
-            config,
-            log_inv_rate,
-            p.message(),
-            p.slot(),
-            keys,
-            &p.shape(),
-        )
-        .map_err(part)?;
-        let proof = decode_proof(&params, &st.instances(), &st.lookups(), p.proof_bytes())
-            .map_err(|source| part(VerifyError::Rejected(source)))?;
-        children.push((st, proof));
-    }
+    let (config, log_inv_rate) = (read[0].proof.config(), read[0].proof.log_inv_rate());
+    let children = decode_parts(isa, config, log_inv_rate, &read)
+        .map_err(|(index, source)| Type2Error::Part { index, source })?;
     let refs: Vec<_> = children.iter().map(|(s, p)| (s, p)).collect();
     let circuit = record_verifications(isa, log_inv_rate, &refs)?;
-    let (proof, _) = prove_verifications(isa, &circuit, &params_v2(OUTER_LOG_INV_RATE))?;
+    let (proof, _) = prove_verifications(isa, &circuit, &params_v2(TYPE2_OUTER_LOG_INV_RATE))?;
     let claims = circuit.claims();
     Ok(Type2Proof {
         config,
         log_inv_rate,
-        components: decoded
-            .iter()
-            .map(|(p, keys)| Component {
-                message: *p.message(),
-                slot: p.slot(),
-                num_keys: keys.len(),
-                shape: p.shape(),
+        components: read
+            .into_iter()
+            .map(|p| Component {
+                message: *p.proof.message(),
+                slot: p.proof.slot(),
+                num_keys: p.keys.len(),
+                shape: p.shape,
             })
             .collect(),
         claims,
@@ -333,7 +308,7 @@ pub fn verify_type_2(
         proof.log_inv_rate,
         &refs,
         &proof.claims,
-        &params_v2(OUTER_LOG_INV_RATE),
+        &params_v2(TYPE2_OUTER_LOG_INV_RATE),
         policy,
         &proof.proof,
     )?;

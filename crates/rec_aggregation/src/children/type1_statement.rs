@@ -17,6 +17,7 @@ use crate::recursion::{
 use crate::statement::Statement;
 use backend::{Isa, KoalaBear as F};
 use lean_prover::{PublicLookup, TableInstance};
+use rayon::prelude::*;
 use xmss::{Config, PublicKey};
 
 /// The statement of a Type-1 proof (module docs).
@@ -47,27 +48,55 @@ impl Type1Statement {
         keys: &[PublicKey],
         shape: &Shape,
     ) -> Result<Type1Statement, VerifyError> {
-        if u64::from(slot) >= config.lifetime() {
+        Node {
+            isa,
+            config,
+            log_inv_rate,
+            message,
+            slot,
+            keys,
+        }
+        .derive(shape)
+    }
+}
+
+/// One aggregate of a tree being derived: what it shares with the whole tree (instruction
+/// set, configuration, rate) and its own message, slot and flat key list.
+#[derive(Copy, Clone)]
+struct Node<'a> {
+    isa: Isa,
+    config: Config,
+    log_inv_rate: usize,
+    message: &'a [u8; 32],
+    slot: u32,
+    keys: &'a [PublicKey],
+}
+
+impl Node<'_> {
+    /// [`Type1Statement::derive`] of this aggregate with `shape`.
+    fn derive(self, shape: &Shape) -> Result<Type1Statement, VerifyError> {
+        let config = self.config;
+        if u64::from(self.slot) >= config.lifetime() {
             return Err(VerifyError::SlotOutOfRange {
-                slot,
+                slot: self.slot,
                 lifetime: config.lifetime(),
             });
         }
-        let max = max_signatures(config, log_inv_rate);
-        if let Some(n) = shape.raw_counts(keys.len()).into_iter().find(|&n| n > max) {
+        let max = max_signatures(config, self.log_inv_rate);
+        if let Some(n) = shape
+            .raw_counts(self.keys.len())
+            .into_iter()
+            .find(|&n| n > max)
+        {
             return Err(VerifyError::TooMany { n, max });
         }
         match shape {
             Shape::Plain => Ok(Type1Statement {
-                raw: Some(Statement::new(config, message, slot, keys)),
+                raw: Some(Statement::new(config, self.message, self.slot, self.keys)),
                 circuit: None,
             }),
-            Shape::Nested(n) => {
-                Self::derive_nested(isa, config, log_inv_rate, message, slot, keys, n)
-            }
-            Shape::Split(s) => {
-                Self::derive_split(isa, config, log_inv_rate, message, slot, keys, s)
-            }
+            Shape::Nested(n) => self.nested(n),
+            Shape::Split(s) => self.split(s),
         }
     }
 
@@ -75,23 +104,15 @@ impl Type1Statement {
     /// statement is derived with the split component's keys and the other components given
     /// only in shape (placeholder keys of the right count; their lists' digests and balances
     /// from the split shape: `crate::circuit::GivenChild`).
-    fn derive_split(
-        isa: Isa,
-        config: Config,
-        log_inv_rate: usize,
-        message: &[u8; 32],
-        slot: u32,
-        keys: &[PublicKey],
-        shape: &SplitShape,
-    ) -> Result<Type1Statement, VerifyError> {
+    fn split(self, shape: &SplitShape) -> Result<Type1Statement, VerifyError> {
         let own = shape.component();
-        if own.num_keys != keys.len() {
+        if own.num_keys != self.keys.len() {
             return Err(VerifyError::KeyCount {
                 proof: own.num_keys,
-                keys: keys.len(),
+                keys: self.keys.len(),
             });
         }
-        if own.message != *message || own.slot != slot {
+        if own.message != *self.message || own.slot != self.slot {
             return Err(VerifyError::OtherMessageOrSlot);
         }
         let placeholder = PublicKey {
@@ -103,8 +124,8 @@ impl Type1Statement {
         let mut others = shape.given.iter();
         for (j, c) in shape.components.iter().enumerate() {
             let placeholders;
-            let (component_keys, g) = if j == shape.index {
-                (keys, None)
+            let (keys, g) = if j == shape.index {
+                (self.keys, None)
             } else {
                 placeholders = vec![placeholder; c.num_keys];
                 let g = others
@@ -112,15 +133,13 @@ impl Type1Statement {
                     .ok_or(VerifyError::Header("a component's lists are missing"))?;
                 (placeholders.as_slice(), Some(g.clone()))
             };
-            let st = Self::derive(
-                isa,
-                config,
-                log_inv_rate,
-                &c.message,
-                c.slot,
-                component_keys,
-                &c.shape,
-            )?;
+            let component = Node {
+                message: &c.message,
+                slot: c.slot,
+                keys,
+                ..self
+            };
+            let st = component.derive(&c.shape)?;
             if let Some(g) = &g
                 && g.digests.len() != st.lookups().len()
             {
@@ -132,53 +151,54 @@ impl Type1Statement {
             statements.push(st);
         }
         let refs: Vec<&Type1Statement> = statements.iter().collect();
-        let (lists, heights) =
-            verification_lists_given(isa, log_inv_rate, &refs, &shape.type2_claims, given)
-                .map_err(rejected)?;
+        let (lists, heights) = verification_lists_given(
+            self.isa,
+            self.log_inv_rate,
+            &refs,
+            &shape.type2_claims,
+            given,
+        )
+        .map_err(rejected)?;
         let outer = Type1Statement::of_circuit(lists, heights);
-        let circuit = verification_lists(isa, TYPE2_OUTER_LOG_INV_RATE, &[&outer], &shape.claims)
-            .map_err(rejected)?;
+        let circuit =
+            verification_lists(self.isa, TYPE2_OUTER_LOG_INV_RATE, &[&outer], &shape.claims)
+                .map_err(rejected)?;
         Ok(Type1Statement {
             raw: None,
             circuit: Some(circuit),
         })
     }
 
-    fn derive_nested(
-        isa: Isa,
-        config: Config,
-        log_inv_rate: usize,
-        message: &[u8; 32],
-        slot: u32,
-        keys: &[PublicKey],
-        shape: &NestedShape,
-    ) -> Result<Type1Statement, VerifyError> {
-        if shape.num_keys() != keys.len() {
+    /// An aggregate with children: its raw keys' aggregation statement beside the circuit of
+    /// its children's verifications (their statements derived in parallel, each from its
+    /// slice of the keys).
+    fn nested(self, shape: &NestedShape) -> Result<Type1Statement, VerifyError> {
+        if shape.num_keys() != self.keys.len() {
             return Err(VerifyError::KeyCount {
                 proof: shape.num_keys(),
-                keys: keys.len(),
+                keys: self.keys.len(),
             });
         }
-        let (raw_keys, mut rest) = keys.split_at(shape.num_raw);
-        let mut children = Vec::with_capacity(shape.children.len());
+        let (raw_keys, mut rest) = self.keys.split_at(shape.num_raw);
+        let mut slices = Vec::with_capacity(shape.children.len());
         for (count, child) in &shape.children {
-            let (child_keys, tail) = rest.split_at(*count);
+            let (keys, tail) = rest.split_at(*count);
             rest = tail;
-            children.push(Self::derive(
-                isa,
-                config,
-                log_inv_rate,
-                message,
-                slot,
-                child_keys,
-                child,
-            )?);
+            slices.push((Node { keys, ..self }, child));
         }
+        let children = slices
+            .into_par_iter()
+            .map(|(node, child)| node.derive(child))
+            .collect::<Vec<_>>()
+            // In order, so that the error is the first child's whatever the threads did.
+            .into_iter()
+            .collect::<Result<Vec<Type1Statement>, VerifyError>>()?;
         let refs: Vec<&Type1Statement> = children.iter().collect();
-        let circuit =
-            verification_lists(isa, log_inv_rate, &refs, &shape.claims).map_err(rejected)?;
+        let circuit = verification_lists(self.isa, self.log_inv_rate, &refs, &shape.claims)
+            .map_err(rejected)?;
         Ok(Type1Statement {
-            raw: (!raw_keys.is_empty()).then(|| Statement::new(config, message, slot, raw_keys)),
+            raw: (!raw_keys.is_empty())
+                .then(|| Statement::new(self.config, self.message, self.slot, raw_keys)),
             circuit: Some(circuit),
         })
     }
