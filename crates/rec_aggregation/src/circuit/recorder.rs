@@ -589,8 +589,9 @@ impl Circuit {
         }
         raw.chunks(limbs)
             .map(|c| {
-                let mut acc = self.zero();
-                for (k, &limb) in c.iter().enumerate() {
+                // The first limb's wire is already `c_0` (a base-field value).
+                let mut acc = c[0];
+                for (k, &limb) in c.iter().enumerate().skip(1) {
                     let mut basis = [F::ZERO; 5];
                     basis[k] = F::ONE;
                     let x = self.constant(Ext5::new(basis));
