@@ -1,8 +1,8 @@
 //! From a recorded [`Circuit`] to a `lean_prover` v2 statement: the verifier's public lookup
 //! lists ([`CircuitLists`], which depend only on the circuit's structure and constants) and
-//! the prover's sixteen tables (operations, links, transcript, Poseidon2-16, opened leaves,
+//! the prover's seventeen tables (operations, links, transcript, Poseidon2-16, opened leaves,
 //! Merkle roots, leaf sponge, Merkle paths, Poseidon2-24, Poseidon2-16 compression, WHIR
-//! queries, then three more parts of the operations and a second part of the Merkle paths
+//! queries, then four more parts of the operations and a second part of the Merkle paths
 //! with its compression table).
 //!
 //! # The operations in parts
@@ -12,7 +12,9 @@
 //! fill [`OP_TABLE_PARTS`] instances of the same AIR instead ([`op_part_rows`]): above
 //! [`SPLIT_MIN`] operations, each part but the last takes the largest power of two that
 //! the operations left fill, the last the rest, rounded up (237,312 operations: parts of
-//! 2^17, 2^16, 2^15 and 2^13 rows, 0.1% padding, against 2^18). Each row receives its own
+//! 2^17, 2^16, 2^15, 2^12 and 2^12 rows, 0.1% padding, against 2^18; 492,534 at nine
+//! 16-signature children: 2^18 + 2^17 + 2^16 + 2^15 + 2^10, 10 rows of padding, where four parts padded
+//! 6%). Each row receives its own
 //! wiring from the one list, whatever part it is in, so the parts change nothing of what
 //! is proved. The Merkle paths (one row per level, a path's rows consecutive) fill
 //! [`PATH_TABLE_PARTS`] instances of their table the same way with whole paths
@@ -169,9 +171,9 @@ impl CircuitLists {
     }
 }
 
-/// A circuit's statement: the sixteen tables with their traces (operations, links,
+/// A circuit's statement: the seventeen tables with their traces (operations, links,
 /// transcript, Poseidon2-16, opened leaves, Merkle roots, leaf sponge, Merkle paths,
-/// Poseidon2-24, Poseidon2-16 compression, queries, the operations' other three parts, the
+/// Poseidon2-24, Poseidon2-16 compression, queries, the operations' other four parts, the
 /// second part of the Merkle paths and its compression table, in that order) and the
 /// verifier's lists.
 pub struct CircuitStatement {
@@ -204,7 +206,7 @@ pub const CIRCUIT_TABLES: usize = 11 + (OP_TABLE_PARTS - 1) + 2 * (PATH_TABLE_PA
 
 /// Instances of the operation table in a circuit's statement: the first in the statement's
 /// first place, the others after the eleven kinds (see the module docs).
-pub const OP_TABLE_PARTS: usize = 4;
+pub const OP_TABLE_PARTS: usize = 5;
 
 /// Instances of the Merkle-path table, and of the compression table that serves them, in a
 /// circuit's statement (whole paths in each).
@@ -278,6 +280,7 @@ pub fn circuit_airs() -> &'static [Air; CIRCUIT_TABLES] {
                 QueryTable::new()?.air().clone(),
                 op.clone(),
                 op.clone(),
+                op.clone(),
                 op,
                 path,
                 compress,
@@ -326,6 +329,7 @@ impl Circuit {
             ops[1],
             ops[2],
             ops[3],
+            ops[4],
             paths[1].1,
             paths[1].1,
         ]
