@@ -45,6 +45,7 @@ use crate::statement::params_v2;
 use backend::Isa;
 use backend::field::Ext5;
 use lean_prover::v2::PolicyV2;
+use rayon::prelude::*;
 use xmss::{Config, PublicKey};
 
 /// Magic bytes at the start of every Type-2 proof.
@@ -343,9 +344,11 @@ pub(crate) fn component_statements(
     }
     let pairs: Vec<([u8; 32], u32)> = parts.iter().map(|(m, s, _)| (*m, *s)).collect();
     check_distinct(&pairs)?;
-    let mut statements = Vec::with_capacity(parts.len());
-    for (index, ((message, slot, keys), c)) in parts.iter().zip(&proof.components).enumerate() {
-        statements.push(
+    parts
+        .par_iter()
+        .zip(&proof.components)
+        .enumerate()
+        .map(|(index, ((message, slot, keys), c))| {
             Type1Statement::derive(
                 isa,
                 config,
@@ -355,8 +358,10 @@ pub(crate) fn component_statements(
                 keys,
                 &c.shape,
             )
-            .map_err(|source| Type2Error::Part { index, source })?,
-        );
-    }
-    Ok(statements)
+            .map_err(|source| Type2Error::Part { index, source })
+        })
+        .collect::<Vec<_>>()
+        // In order, so that the error is the first component's whatever the threads did.
+        .into_iter()
+        .collect()
 }
