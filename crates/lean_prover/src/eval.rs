@@ -553,13 +553,83 @@ pub(crate) struct PointValues<'a, E = Ext5> {
     pub(crate) is_transition: E,
 }
 
+/// Per node, `Some((x, c))` if it is the product `x * c` by a constant `c` that exactly one
+/// node reads, an `Add` (either side) or the right side of a `Sub`, and nothing else (no
+/// constraint, no interaction): [`eval_point`] folds it into its reader as one
+/// multiply-add (`x * c + y`, or `x * (-c) + y` for `y - x * c`) instead of a product and a
+/// sum. In a circuit that is one operation instead of two per term of a linear combination
+/// (most of a Poseidon table's constraints); the values are the same.
+fn fusable_products(air: &Air) -> Vec<Option<(u32, KoalaBear)>> {
+    let n = air.nodes.len();
+    let mut reads = vec![0u32; n];
+    let mut fusing_reader = vec![false; n];
+    for node in &air.nodes {
+        for c in node.children().into_iter().flatten() {
+            reads[c as usize] += 1;
+        }
+        match *node {
+            Node::Add(a, b) => {
+                fusing_reader[a as usize] = true;
+                fusing_reader[b as usize] = true;
+            }
+            Node::Sub(_, b) => fusing_reader[b as usize] = true,
+            _ => {}
+        }
+    }
+    let external = air.constraints.iter().chain(
+        air.interactions
+            .iter()
+            .chain(&air.public_interactions)
+            .flat_map(|it| it.values.iter().chain([&it.multiplicity, &it.denominator])),
+    );
+    for &r in external {
+        // Read from outside: never folded.
+        reads[r as usize] += 2;
+    }
+    air.nodes
+        .iter()
+        .enumerate()
+        .map(|(i, node)| {
+            if reads[i] != 1 || !fusing_reader[i] {
+                return None;
+            }
+            match *node {
+                Node::Mul(a, b) => match (air.nodes[a as usize], air.nodes[b as usize]) {
+                    (Node::Const(_), Node::Const(_)) => None,
+                    (Node::Const(c), _) => Some((b, c)),
+                    (_, Node::Const(c)) => Some((a, c)),
+                    _ => None,
+                },
+                _ => None,
+            }
+        })
+        .collect()
+}
+
 /// Evaluates every node at one point (the verifier's evaluation); missing values read as zero
-/// (the caller checks lengths first).
+/// (the caller checks lengths first). A product by a constant that [`fusable_products`]
+/// folds into its reader is left as zero in the result (nothing else reads it).
 pub(crate) fn eval_point<E: VerifierField>(air: &Air, p: &PointValues<'_, E>) -> Vec<E> {
+    let fused = fusable_products(air);
     let mut vals: Vec<E> = Vec::with_capacity(air.nodes.len());
     let at = |s: &[E], i: u32| s.get(i as usize).copied().unwrap_or_else(E::zero);
-    for n in &air.nodes {
+    for (i, n) in air.nodes.iter().enumerate() {
+        // A folded product's value, for a reader whose other operand is folded too.
+        let value = |vals: &[E], k: u32| match fused[k as usize] {
+            Some((x, c)) => vals[x as usize] * c,
+            None => vals[k as usize],
+        };
         let v = match *n {
+            _ if fused[i].is_some() => E::zero(),
+            Node::Add(a, b) => match (fused[a as usize], fused[b as usize]) {
+                (Some((x, c)), _) => vals[x as usize].mul_base_add(c, value(&vals, b)),
+                (None, Some((x, c))) => vals[x as usize].mul_base_add(c, vals[a as usize]),
+                (None, None) => vals[a as usize] + vals[b as usize],
+            },
+            Node::Sub(a, b) => match fused[b as usize] {
+                Some((x, c)) => vals[x as usize].mul_base_add(-c, vals[a as usize]),
+                None => vals[a as usize] - vals[b as usize],
+            },
             Node::Const(c) => E::from_base(c),
             Node::Public(k) => E::from_base(p.publics.get(k as usize).copied().unwrap_or_default()),
             Node::Challenge(c) => p.challenges.get(c),
@@ -567,8 +637,6 @@ pub(crate) fn eval_point<E: VerifierField>(air: &Air, p: &PointValues<'_, E>) ->
             Node::IsFirst => p.is_first,
             Node::IsLast => p.is_last,
             Node::IsTransition => p.is_transition,
-            Node::Add(a, b) => vals[a as usize] + vals[b as usize],
-            Node::Sub(a, b) => vals[a as usize] - vals[b as usize],
             // A product with a constant (most of an affine combination) scales by a base
             // element: the same value as the extension product, a fifth of the work.
             Node::Mul(a, b) => match (air.nodes[a as usize], air.nodes[b as usize]) {
@@ -581,4 +649,99 @@ pub(crate) fn eval_point<E: VerifierField>(air: &Air, p: &PointValues<'_, E>) ->
         vals.push(v);
     }
     vals
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::BusId;
+    use crate::air::AirBuilder;
+
+    /// Every node evaluated as written: a product and a sum for `x * c + y`.
+    fn eval_plain(air: &Air, p: &PointValues<'_>) -> Vec<Ext5> {
+        let mut vals: Vec<Ext5> = Vec::with_capacity(air.nodes.len());
+        let at = |s: &[Ext5], i: u32| s.get(i as usize).copied().unwrap_or(Ext5::ZERO);
+        for n in &air.nodes {
+            let v = match *n {
+                Node::Const(c) => Ext5::from_base(c),
+                Node::Public(k) => Ext5::from_base(p.publics[k as usize]),
+                Node::Challenge(c) => p.challenges.get(c),
+                Node::Main { col, next } => at(if next { p.main_next } else { p.main }, col),
+                Node::IsFirst => p.is_first,
+                Node::IsLast => p.is_last,
+                Node::IsTransition => p.is_transition,
+                Node::Add(a, b) => vals[a as usize] + vals[b as usize],
+                Node::Sub(a, b) => vals[a as usize] - vals[b as usize],
+                Node::Mul(a, b) => vals[a as usize] * vals[b as usize],
+                Node::Neg(a) => -vals[a as usize],
+            };
+            vals.push(v);
+        }
+        vals
+    }
+
+    fn ext(seed: u64) -> Ext5 {
+        Ext5::new(core::array::from_fn(|k| {
+            KoalaBear::from_u64(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 20 ^ k as u64)
+        }))
+    }
+
+    /// Products by constants folded into their readers (`x * c + y`, `y - x * c`, both
+    /// operands of a sum, chains of sums) give every constraint, multiplicity and
+    /// denominator the plain evaluation's value; products read twice, from the left of a
+    /// difference, by a product or as a constraint are evaluated as written.
+    #[test]
+    fn folded_products_give_the_plain_values() {
+        let b = AirBuilder::new("fold");
+        let c = b.columns("c", 6);
+        let k = |x: u32| KoalaBear::new(x);
+        let m = |i: usize| b.main(c[i]);
+        // A linear layer row: sum of c_j * x_j, both operands of the first sum folded.
+        let row = m(0) * k(3) + m(1) * k(5) + m(2) * k(7) + m(3) * k(11);
+        b.assert_zero(row * m(4) - m(5));
+        // A product on the right of a difference (folded) and on the left (not).
+        b.assert_zero(m(4) - m(0) * k(13));
+        b.assert_zero(m(1) * k(17) - m(2));
+        // A product read twice, and a product read by a product.
+        let shared = m(3) * k(19);
+        b.assert_zero(shared + m(0));
+        b.assert_zero(shared + m(1));
+        b.assert_zero((m(2) * k(23)) * m(5));
+        // A product that is itself a constraint, and one in an interaction.
+        b.assert_zero(m(5) * k(29));
+        b.send(BusId(9), &[m(0) * k(31) + m(1)], m(2) * k(37) + m(3));
+        let air = b.build(3).expect("test AIR");
+        let fused = fusable_products(&air);
+        assert!(fused.iter().flatten().count() >= 5, "{fused:?}");
+        for seed in 0..8 {
+            let main: Vec<Ext5> = (0..6).map(|i| ext(10 * seed + i)).collect();
+            let next: Vec<Ext5> = (0..6).map(|i| ext(10 * seed + 6 + i)).collect();
+            let p = PointValues {
+                main: &main,
+                main_next: &next,
+                publics: &[],
+                challenges: Challenges {
+                    bus_alpha: ext(1000 + seed),
+                    bus_beta: ext(2000 + seed),
+                },
+                is_first: ext(3000 + seed),
+                is_last: ext(4000 + seed),
+                is_transition: ext(5000 + seed),
+            };
+            let (got, want) = (eval_point(&air, &p), eval_plain(&air, &p));
+            let read = air.constraints.iter().chain(
+                air.interactions
+                    .iter()
+                    .flat_map(|it| [&it.multiplicity, &it.denominator]),
+            );
+            for &r in read {
+                assert_eq!(got[r as usize], want[r as usize], "node {r}, seed {seed}");
+            }
+            for (i, f) in fused.iter().enumerate() {
+                if f.is_none() {
+                    assert_eq!(got[i], want[i], "node {i}, seed {seed}");
+                }
+            }
+        }
+    }
 }

@@ -62,6 +62,12 @@ pub trait VerifierField:
         self * b + c
     }
 
+    /// `self * c + d` for a base-field constant `c` (natively a scaling and an addition; one
+    /// operation in a circuit, where it is [`Self::mul_add`] with the constant).
+    fn mul_base_add(self, c: KoalaBear, d: Self) -> Self {
+        self * c + d
+    }
+
     /// The inverse, `None` for zero (in a circuit, the inverse is a new value checked by
     /// one product).
     fn try_inverse(self) -> Option<Self>;

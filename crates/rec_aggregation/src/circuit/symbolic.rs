@@ -154,6 +154,10 @@ impl VerifierField for Sym<'_> {
         }
     }
 
+    fn mul_base_add(self, c: F, d: Self) -> Self {
+        self.mul_add(Sym::Const(Ext5::from_base(c)), d)
+    }
+
     fn mul_add(self, b: Self, c: Self) -> Self {
         if self.is(Ext5::ZERO) || b.is(Ext5::ZERO) {
             return c;
