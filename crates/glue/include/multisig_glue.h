@@ -218,8 +218,7 @@ bool xmss_verify_type_1_with_policy(const HashSigPublicKey *const *public_keys, 
  * key lists (pks_per_part_counts[i] keys each, in order, from pks_flat) into one Type-2 proof:
  * 0, -1 on any error (a part that does not verify among them), -2 if out_cap is too small
  * (*out_written receives the size; the merge is kept, so a retry with the same inputs does
- * not merge again). log_inv_rate must be 1 to 4; the
- * outer proof is at rate 1/4. */
+ * not merge again). log_inv_rate must be 1 to 4; the outer proof is at rate 1/4. */
 int xmss_merge_type_1_to_type_2(size_t num_parts,
     const uint8_t *const *type_1_proof_ptrs, const size_t *type_1_proof_lens,
     const HashSigPublicKey *const *pks_flat, const size_t *pks_per_part_counts, size_t log_inv_rate,
@@ -231,8 +230,8 @@ int xmss_merge_type_1_to_type_2(size_t num_parts,
  * slots are read from the Type-2 header): a Type-1 proof (at the Type-2 parts' rate;
  * log_inv_rate must be in 1..=4) that xmss_verify_type_1 accepts with that component's keys,
  * message and slot alone. (out_buf, out_cap, out_written) protocol: 0 written; -2 if out_cap
- * is too small (*out_written = size; the split is kept for a retry with the same inputs); -1 on any error (malformed or
- * non-prod bytes, NULL arrays or entries, key counts that are not the header's, no
+ * is too small (*out_written = size; the split is kept for a retry with the same inputs);
+ * -1 on any error (malformed or non-prod bytes, NULL arrays or entries, key counts that are not the header's, no
  * component for the message, a Type-2 that does not verify), *out_written = 0. */
 int xmss_split_type_2_by_msg(const uint8_t *type_2_bytes, size_t type_2_len,
     const HashSigPublicKey *const *pks_flat, const size_t *pks_per_message_counts, size_t num_messages,

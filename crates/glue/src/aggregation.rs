@@ -781,9 +781,9 @@ pub unsafe extern "C" fn xmss_merge_type_1_to_type_2(
 /// at the Type-2 parts' rate; `log_inv_rate` must be in 1..=4. Written with the (out_buf,
 /// out_cap, out_written) protocol: 0, -2 if `out_cap` is too small (`*out_written` then
 /// holds the size; the split is kept, so a retry with the same inputs does not prove
-/// again), -1 on any error (malformed
-/// or non-prod bytes, a NULL array or entry, key counts that are not the header's, no
-/// component for the message, a Type-2 that does not verify, an invalid `MULTISIG_ISA`).
+/// again), -1 on any error (malformed or non-prod bytes, a NULL array or entry, key counts
+/// that are not the header's, no component for the message, a Type-2 that does not verify,
+/// an invalid `MULTISIG_ISA`).
 ///
 /// # Safety
 /// `type_2_bytes` NULL or `type_2_len` readable bytes; `pks_per_message_counts` NULL or

@@ -613,12 +613,13 @@ pub(crate) fn eval_point<E: VerifierField>(air: &Air, p: &PointValues<'_, E>) ->
     let fused = fusable_products(air);
     let mut vals: Vec<E> = Vec::with_capacity(air.nodes.len());
     let at = |s: &[E], i: u32| s.get(i as usize).copied().unwrap_or_else(E::zero);
+    // A node's value, a folded product's computed for a reader whose other operand is
+    // folded too.
+    let value = |vals: &[E], k: u32| match fused[k as usize] {
+        Some((x, c)) => vals[x as usize] * c,
+        None => vals[k as usize],
+    };
     for (i, n) in air.nodes.iter().enumerate() {
-        // A folded product's value, for a reader whose other operand is folded too.
-        let value = |vals: &[E], k: u32| match fused[k as usize] {
-            Some((x, c)) => vals[x as usize] * c,
-            None => vals[k as usize],
-        };
         let v = match *n {
             _ if fused[i].is_some() => E::zero(),
             Node::Add(a, b) => match (fused[a as usize], fused[b as usize]) {

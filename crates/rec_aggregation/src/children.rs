@@ -21,7 +21,8 @@
 //! # Limits
 //! At most [`MAX_CHILDREN`] children per aggregate, [`MAX_DEPTH`] levels and
 //! [`MAX_TREE_NODES`] aggregates in a tree; the raw signatures of every aggregate at most
-//! [`crate::max_signatures`] (checked by [`Type1Statement::derive`]); every child of the aggregate's configuration, rate, message and slot.
+//! [`crate::max_signatures`] (checked by [`Type1Statement::derive`]); every child of the
+//! aggregate's configuration, rate, message and slot.
 //! Duplicate keys are allowed and kept, within the raw keys, across children and between
 //! them (each child's keys stay in the flat list in their place).
 

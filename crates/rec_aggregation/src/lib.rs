@@ -29,6 +29,7 @@ pub mod circuit;
 pub mod claims;
 pub mod ext5_table;
 mod header;
+mod in_order;
 pub mod leaf_sponge_table;
 pub mod merkle_path_table;
 pub mod poseidon2_table;

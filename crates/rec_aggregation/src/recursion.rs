@@ -19,6 +19,7 @@ use crate::circuit::{
     CIRCUIT_TABLES, CLAIMS_PER_BALANCE, Circuit, CircuitError, CircuitLists, CircuitStatement,
     CircuitTranscript, GivenChild, circuit_instances,
 };
+use crate::in_order::in_order;
 use crate::statement::{Statement, params_v2};
 use backend::Isa;
 use backend::field::Ext5;
@@ -80,27 +81,20 @@ pub fn record_verifications<S: ChildStatement + ?Sized + Sync>(
     children: &[(&S, &ProofV2)],
 ) -> Result<Circuit, RecursionError> {
     let params = params_v2(log_inv_rate);
-    let parts = children
-        .par_iter()
-        .enumerate()
-        .map(|(index, (st, proof))| {
-            let cell = RefCell::new(Circuit::new());
-            verify_v2_on(
-                isa,
-                &params,
-                &PolicyV2::DEFAULT,
-                &st.instances(),
-                &st.lookups(),
-                proof,
-                &mut CircuitTranscript::new(&cell),
-            )
-            .map_err(|source| RecursionError::Child { index, source })?;
-            Ok(cell.into_inner())
-        })
-        .collect::<Vec<Result<Circuit, RecursionError>>>()
-        // In order, so that the error is the first child's whatever the threads did.
-        .into_iter()
-        .collect::<Result<Vec<Circuit>, RecursionError>>()?;
+    let parts = in_order(children.par_iter().enumerate().map(|(index, (st, proof))| {
+        let cell = RefCell::new(Circuit::new());
+        verify_v2_on(
+            isa,
+            &params,
+            &PolicyV2::DEFAULT,
+            &st.instances(),
+            &st.lookups(),
+            proof,
+            &mut CircuitTranscript::new(&cell),
+        )
+        .map_err(|source| RecursionError::Child { index, source })?;
+        Ok::<_, RecursionError>(cell.into_inner())
+    }))?;
     let mut circuit = Circuit::new();
     circuit.append_all(parts);
     Ok(circuit)
@@ -146,11 +140,8 @@ pub fn verification_lists_given<S: ChildStatement + ?Sized + Sync>(
         deferred_before.push(deferred);
         deferred += usize::from(!st.lookups().is_empty());
     }
-    let parts = statements
-        .par_iter()
-        .zip(&deferred_before)
-        .enumerate()
-        .map(|(index, (st, &k))| {
+    let parts = in_order(statements.par_iter().zip(&deferred_before).enumerate().map(
+        |(index, (st, &k))| {
             let start = (CLAIMS_PER_BALANCE * k).min(claims.len());
             let own_claims = &claims[start..(start + CLAIMS_PER_BALANCE).min(claims.len())];
             let own_given = given.get(k).cloned().flatten();
@@ -174,12 +165,9 @@ pub fn verification_lists_given<S: ChildStatement + ?Sized + Sync>(
             ) {
                 return Err(RecursionError::Child { index, source });
             }
-            Ok(cell.into_inner())
-        })
-        .collect::<Vec<Result<Circuit, RecursionError>>>()
-        // In order, so that the error is the first child's whatever the threads did.
-        .into_iter()
-        .collect::<Result<Vec<Circuit>, RecursionError>>()?;
+            Ok::<_, RecursionError>(cell.into_inner())
+        },
+    ))?;
     let mut c = Circuit::with_given_children(claims.to_vec(), given);
     c.append_all(parts);
     Ok((c.lists()?, c.log_heights()))

@@ -14,8 +14,8 @@
 //! components `K` (u16 LE) | per component: message (32 bytes), slot (u32 LE), number of keys
 //! (u32 LE), its shape (a kind byte, 0 for a plain aggregate, 1 for one with children followed
 //! by its tree of key counts and claims, 2 for a split followed by its Type-2's description:
-//! `crate::children`'s format) | per component the claimed bus challenges `(alpha, beta)` of its verification
-//! (two elements of `K`, [`crate::claims`]: the verifier computes each part's public-lookup
+//! `crate::children`'s format) | per component the claimed bus challenges `(alpha, beta)` of
+//! its verification (two elements of `K`, [`crate::claims`]: the verifier computes each part's public-lookup
 //! balance itself, `crate::circuit`'s deferred balances) | the outer `lean_prover` v2 proof.
 //!
 //! # Limits
@@ -38,6 +38,7 @@ use crate::children::{
     MAX_DEPTH, MAX_TREE_NODES, ReadPart, TreeBudget, Type1Statement, decode_components,
     decode_parts, encode_components, read_part,
 };
+use crate::in_order::in_order;
 use crate::recursion::{
     RecursionError, prove_verifications, record_verifications, verify_verifications,
 };
@@ -344,11 +345,8 @@ pub(crate) fn component_statements(
     }
     let pairs: Vec<([u8; 32], u32)> = parts.iter().map(|(m, s, _)| (*m, *s)).collect();
     check_distinct(&pairs)?;
-    parts
-        .par_iter()
-        .zip(&proof.components)
-        .enumerate()
-        .map(|(index, ((message, slot, keys), c))| {
+    in_order(parts.par_iter().zip(&proof.components).enumerate().map(
+        |(index, ((message, slot, keys), c))| {
             Type1Statement::derive(
                 isa,
                 config,
@@ -359,9 +357,6 @@ pub(crate) fn component_statements(
                 &c.shape,
             )
             .map_err(|source| Type2Error::Part { index, source })
-        })
-        .collect::<Vec<_>>()
-        // In order, so that the error is the first component's whatever the threads did.
-        .into_iter()
-        .collect()
+        },
+    ))
 }

@@ -7,6 +7,7 @@
 
 use super::{MAX_DEPTH, MAX_TREE_NODES, Shape, Type1Proof, Type1Statement};
 use crate::api::VerifyError;
+use crate::in_order::in_order;
 use crate::recursion::ChildStatement;
 use crate::statement::params_v2;
 use backend::Isa;
@@ -77,31 +78,24 @@ pub(crate) fn decode_parts(
     parts: &[ReadPart<'_>],
 ) -> Result<Vec<(Type1Statement, ProofV2)>, (usize, VerifyError)> {
     let params = params_v2(log_inv_rate);
-    parts
-        .par_iter()
-        .enumerate()
-        .map(|(index, p)| {
-            let st = Type1Statement::derive(
-                isa,
-                config,
-                log_inv_rate,
-                p.proof.message(),
-                p.proof.slot(),
-                p.keys,
-                &p.shape,
-            )
-            .map_err(|e| (index, e))?;
-            let proof = decode_proof(
-                &params,
-                &st.instances(),
-                &st.lookups(),
-                p.proof.proof_bytes(),
-            )
-            .map_err(|e| (index, VerifyError::Rejected(e)))?;
-            Ok((st, proof))
-        })
-        .collect::<Vec<_>>()
-        // In order, so that the error is the first part's whatever the threads did.
-        .into_iter()
-        .collect()
+    in_order(parts.par_iter().enumerate().map(|(index, p)| {
+        let st = Type1Statement::derive(
+            isa,
+            config,
+            log_inv_rate,
+            p.proof.message(),
+            p.proof.slot(),
+            p.keys,
+            &p.shape,
+        )
+        .map_err(|e| (index, e))?;
+        let proof = decode_proof(
+            &params,
+            &st.instances(),
+            &st.lookups(),
+            p.proof.proof_bytes(),
+        )
+        .map_err(|e| (index, VerifyError::Rejected(e)))?;
+        Ok((st, proof))
+    }))
 }

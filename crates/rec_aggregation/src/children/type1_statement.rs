@@ -11,6 +11,7 @@
 use super::shape::{NestedShape, Shape, SplitShape, TYPE2_OUTER_LOG_INV_RATE};
 use crate::api::{VerifyError, max_signatures};
 use crate::circuit::{CIRCUIT_TABLES, CircuitLists, circuit_instances};
+use crate::in_order::in_order;
 use crate::recursion::{
     ChildStatement, RecursionError, verification_lists, verification_lists_given,
 };
@@ -186,13 +187,11 @@ impl Node<'_> {
             rest = tail;
             slices.push((Node { keys, ..self }, child));
         }
-        let children = slices
-            .into_par_iter()
-            .map(|(node, child)| node.derive(child))
-            .collect::<Vec<_>>()
-            // In order, so that the error is the first child's whatever the threads did.
-            .into_iter()
-            .collect::<Result<Vec<Type1Statement>, VerifyError>>()?;
+        let children = in_order(
+            slices
+                .into_par_iter()
+                .map(|(node, child)| node.derive(child)),
+        )?;
         let refs: Vec<&Type1Statement> = children.iter().collect();
         let circuit = verification_lists(self.isa, self.log_inv_rate, &refs, &shape.claims)
             .map_err(rejected)?;

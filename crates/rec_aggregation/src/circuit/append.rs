@@ -18,7 +18,7 @@ use super::{Circuit, Wire};
 impl Circuit {
     /// Appends every circuit of `parts` in order ([`Self::append_fresh`]), with room made
     /// for all of them first.
-    pub fn append_all(&mut self, parts: Vec<Circuit>) {
+    pub(crate) fn append_all(&mut self, parts: Vec<Circuit>) {
         let total = |size: fn(&Circuit) -> usize| parts.iter().map(size).sum::<usize>();
         self.values.reserve(total(|c| c.values.len()));
         self.uses.reserve(total(|c| c.uses.len()));
@@ -39,7 +39,7 @@ impl Circuit {
     /// circuit recording `part`'s verifier here would give (module docs); `part`'s claims and
     /// given children are its own (the caller slices them), its deferred balances follow
     /// this one's.
-    pub fn append_fresh(&mut self, part: Circuit) {
+    fn append_fresh(&mut self, part: Circuit) {
         if !self.transcript.is_empty() {
             self.fresh_transcript();
         }

@@ -79,13 +79,6 @@ pub(crate) struct QueryRecord {
     pub(crate) index: Wire,
 }
 
-/// The constants most operations read: `0`, `1`, `-1`.
-const SMALL_CONSTANTS: [Ext5; 3] = [
-    Ext5::ZERO,
-    Ext5::ONE,
-    Ext5::new([F::NEG_ONE, F::ZERO, F::ZERO, F::ZERO, F::ZERO]),
-];
-
 /// Bits of a canonical base-field value (`p < 2^31`).
 pub const FIELD_BITS: usize = 31;
 
@@ -101,9 +94,6 @@ pub struct Circuit {
     pub(crate) constants: Vec<Wire>,
     /// Constants by value (`Ext5` is stored reduced: one representation per value).
     pub(super) constant_ids: HashMap<Ext5, Wire>,
-    /// The wires of `0`, `1` and `-1` once made ([`Self::constant`]'s), which most
-    /// operations read (`mul`, `add`, `sub`, checks).
-    pub(super) small_constants: [Option<Wire>; 3],
     pub(crate) ops: Vec<OpRecord>,
     pub(crate) links: Vec<LinkRecord>,
     pub(crate) known: Vec<(Position, F)>,
@@ -153,7 +143,6 @@ impl Circuit {
             uses: Vec::new(),
             constants: Vec::new(),
             constant_ids: HashMap::default(),
-            small_constants: [None; 3],
             ops: Vec::new(),
             links: Vec::new(),
             known: Vec::new(),
@@ -206,25 +195,14 @@ impl Circuit {
         w
     }
 
-    /// The constant `SMALL_CONSTANTS[k]` (`0`, `1`, `-1`): [`Self::constant`]'s wire,
-    /// remembered.
-    fn small_constant(&mut self, k: usize) -> Wire {
-        if let Some(w) = self.small_constants[k] {
-            return w;
-        }
-        let w = self.constant(SMALL_CONSTANTS[k]);
-        self.small_constants[k] = Some(w);
-        w
-    }
-
     /// The constant `0`.
     fn zero(&mut self) -> Wire {
-        self.small_constant(0)
+        self.constant(Ext5::ZERO)
     }
 
     /// The constant `1`.
     fn one(&mut self) -> Wire {
-        self.small_constant(1)
+        self.constant(Ext5::ONE)
     }
 
     /// The constant `x` of the base field.
@@ -299,7 +277,7 @@ impl Circuit {
 
     /// `a - b`.
     pub fn sub(&mut self, a: Wire, b: Wire) -> Wire {
-        let minus_one = self.small_constant(2);
+        let minus_one = self.constant_base(F::NEG_ONE);
         self.fma(b, minus_one, a)
     }
 

@@ -13,10 +13,9 @@
 //! [`SPLIT_MIN`] operations, each part but the last takes the largest power of two that
 //! the operations left fill, the last the rest, rounded up (237,312 operations: parts of
 //! 2^17, 2^16, 2^15, 2^12 and 2^12 rows, 0.1% padding, against 2^18; 492,534 at nine
-//! 16-signature children: 2^18 + 2^17 + 2^16 + 2^15 + 2^10, 10 rows of padding, where four parts padded
-//! 6%). Each row receives its own
-//! wiring from the one list, whatever part it is in, so the parts change nothing of what
-//! is proved. The Merkle paths (one row per level, a path's rows consecutive) fill
+//! 16-signature children: 2^18 + 2^17 + 2^16 + 2^15 + 2^10, 10 rows of padding, where four
+//! parts padded 6%). Each row receives its own wiring from the one list, whatever part it
+//! is in, so the parts change nothing of what is proved. The Merkle paths (one row per level, a path's rows consecutive) fill
 //! [`PATH_TABLE_PARTS`] instances of their table the same way with whole paths
 //! ([`path_part_rows`]), each served by its own compression table of the same height
 //! (9,018 levels at two 775-signature children: 2^13 + 2^10 rows against 2^14).
